@@ -1,0 +1,34 @@
+namespace UnIT.ML.Graph;
+
+/// <summary>
+/// The loop bounds of one convolution for one input shape. 1-D convolutions are described as
+/// 2-D ones with a height of 1, so one kernel serves both.
+/// </summary>
+public readonly record struct ConvGeometry(
+    int InChannels, int OutChannels, int Groups,
+    int InH, int InW, int KernelH, int KernelW,
+    int StrideH, int StrideW, int PadTop, int PadLeft, int PadBottom, int PadRight,
+    int DilationH, int DilationW, int SpatialRank)
+{
+    /// <summary>Output height.</summary>
+    public int OutH => (InH + PadTop + PadBottom - DilationH * (KernelH - 1) - 1) / StrideH + 1;
+
+    /// <summary>Output width.</summary>
+    public int OutW => (InW + PadLeft + PadRight - DilationW * (KernelW - 1) - 1) / StrideW + 1;
+
+    /// <summary>Input channels seen by each group.</summary>
+    public int InChannelsPerGroup => InChannels / Groups;
+
+    /// <summary>Output channels produced by each group.</summary>
+    public int OutChannelsPerGroup => OutChannels / Groups;
+
+    /// <summary>Elements of one input sample.</summary>
+    public int InputSampleSize => InChannels * InH * InW;
+
+    /// <summary>Elements of one output sample.</summary>
+    public int OutputSampleSize => OutChannels * OutH * OutW;
+
+    /// <summary>The output shape for a batch of <paramref name="batch"/> samples.</summary>
+    public Shape OutputShape(int batch) =>
+        SpatialRank == 2 ? new Shape(batch, OutChannels, OutH, OutW) : new Shape(batch, OutChannels, OutW);
+}

@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Text;
+
+namespace UnIT.ML.Graph;
+
+/// <summary>
+/// The intermediate representation of a CNN: one input, a list of nodes in execution order, and
+/// named outputs. Shapes of every value are inferred on construction (the batch axis may be dynamic).
+/// Immutable: baselines that change weights build a new graph.
+/// </summary>
+public sealed class ModelGraph
+{
+    private readonly Dictionary<string, Shape> _shapes = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the graph and infers all shapes; throws <see cref="GraphException"/> when nodes do not connect.</summary>
+    public ModelGraph(ValueInfo input, IReadOnlyList<Node> nodes, IReadOnlyList<string> outputs, string name = "model")
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(nodes);
+        ArgumentNullException.ThrowIfNull(outputs);
+        if (input.Shape.Rank < 1)
+        {
+            throw new GraphException($"Graph input '{input.Name}' must have a batch axis; its shape is {input.Shape}.");
+        }
+        if (outputs.Count == 0)
+        {
+            throw new GraphException("The graph has no outputs.");
+        }
+        Name = name;
+        Input = input;
+        Nodes = nodes.ToArray();
+        _shapes[input.Name] = input.Shape;
+        foreach (Node node in Nodes)
+        {
+            if (!_shapes.TryGetValue(node.Input, out Shape? inShape))
+            {
+                throw new GraphException($"Node '{node.Name}' ({node.OpName}) reads '{node.Input}', which no earlier node or graph input produces.");
+            }
+            if (_shapes.ContainsKey(node.Output))
+            {
+                throw new GraphException($"Node '{node.Name}' ({node.OpName}) writes '{node.Output}', which is already produced elsewhere.");
+            }
+            _shapes[node.Output] = node.InferOutputShape(inShape);
+        }
+        Outputs = outputs.Select(o => _shapes.TryGetValue(o, out Shape? s)
+            ? new ValueInfo(o, s)
+            : throw new GraphException($"Graph output '{o}' is not produced by any node.")).ToArray();
+        PrunableLayers = Nodes.OfType<PrunableNode>().ToArray();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (PrunableNode layer in PrunableLayers)
+        {
+            if (!names.Add(layer.Name))
+            {
+                throw new GraphException($"Two prunable layers are both named '{layer.Name}'; thresholds are keyed by layer name.");
+            }
+        }
+    }
+
+    /// <summary>The model's name (the file name or producer's graph name).</summary>
+    public string Name { get; }
+
+    /// <summary>The single run-time input.</summary>
+    public ValueInfo Input { get; }
+
+    /// <summary>Nodes in execution order.</summary>
+    public IReadOnlyList<Node> Nodes { get; }
+
+    /// <summary>The graph's outputs with their shapes.</summary>
+    public IReadOnlyList<ValueInfo> Outputs { get; }
+
+    /// <summary>The convolution and fully connected layers, in execution order.</summary>
+    public IReadOnlyList<PrunableNode> PrunableLayers { get; }
+
+    /// <summary>Elements per sample of the input (everything after the batch axis).</summary>
+    public int InputSampleSize => Input.Shape.SampleSize;
+
+    /// <summary>The inferred shape of the named value.</summary>
+    public Shape ShapeOf(string value) => _shapes.TryGetValue(value, out Shape? s)
+        ? s
+        : throw new GraphException($"The graph has no value named '{value}'.");
+
+    /// <summary>MACs per sample of one node.</summary>
+    public long MacsPerSample(Node node) => node.MacsPerSample(ShapeOf(node.Input));
+
+    /// <summary>MACs per sample of the whole graph.</summary>
+    public long TotalMacsPerSample => Nodes.Sum(MacsPerSample);
+
+    /// <summary>Number of stored parameters.</summary>
+    public long TotalParameters => Nodes.Sum(n => n.ParameterCount);
+
+    /// <summary>The prunable layer with the given name.</summary>
+    public PrunableNode Layer(string name) => PrunableLayers.FirstOrDefault(l => l.Name == name)
+        ?? throw new GraphException($"The graph has no prunable layer named '{name}'. Layers: {string.Join(", ", PrunableLayers.Select(l => l.Name))}.");
+
+    /// <summary>A copy of this graph with some prunable layers replaced (matched by name).</summary>
+    public ModelGraph WithLayers(IEnumerable<PrunableNode> replacements)
+    {
+        var map = replacements.ToDictionary(r => r.Name, StringComparer.Ordinal);
+        return new ModelGraph(Input, Nodes.Select(n => n is PrunableNode p && map.TryGetValue(p.Name, out var r) ? r : n).ToArray(), Outputs.Select(o => o.Name).ToArray(), Name);
+    }
+
+    /// <summary>A table a person can read: one row per node with op, output shape, parameters and MACs.</summary>
+    public string Summary()
+    {
+        var rows = new List<string[]> { new[] { "#", "name", "op", "output shape", "params", "MACs", "attributes" } };
+        int i = 0;
+        foreach (Node n in Nodes)
+        {
+            rows.Add(new[]
+            {
+                (i++).ToString(CultureInfo.InvariantCulture), n.Name, n.OpName, ShapeOf(n.Output).ToString(),
+                n.ParameterCount.ToString("N0", CultureInfo.InvariantCulture),
+                MacsPerSample(n).ToString("N0", CultureInfo.InvariantCulture), n.Attributes,
+            });
+        }
+        int[] widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"Model '{Name}': input {Input.Name} {Input.Shape}; outputs {string.Join(", ", Outputs.Select(o => $"{o.Name} {o.Shape}"))}\n");
+        foreach (string[] r in rows)
+        {
+            sb.AppendJoin("  ", r.Select((c, k) => k is 4 or 5 ? c.PadLeft(widths[k]) : c.PadRight(widths[k]))).Append('\n');
+        }
+        sb.Append(CultureInfo.InvariantCulture, $"Total: {TotalParameters:N0} parameters, {TotalMacsPerSample:N0} MACs per sample\n");
+        return sb.ToString();
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => Summary();
+}

@@ -1,0 +1,65 @@
+using UnIT.ML.Division;
+
+namespace UnIT.ML.Pruning;
+
+/// <summary>
+/// Exact operation counts of one prunable layer, summed over the samples run. Every MAC is in
+/// exactly one of <see cref="SkippedZero"/>, <see cref="SkippedThreshold"/> and <see cref="Executed"/>.
+/// </summary>
+public sealed class LayerStatistics
+{
+    /// <summary>Creates an empty tally for the named layer.</summary>
+    public LayerStatistics(string layer) => Layer = layer;
+
+    /// <summary>The layer's name.</summary>
+    public string Layer { get; }
+
+    /// <summary>Samples these counts cover.</summary>
+    public long Samples { get; set; }
+
+    /// <summary>All MACs of the layer (dense count, padding included).</summary>
+    public long Total { get; set; }
+
+    /// <summary>MACs skipped because an operand was zero (ReLU zeros, padding, pruned weights).</summary>
+    public long SkippedZero { get; set; }
+
+    /// <summary>MACs skipped by the threshold comparison.</summary>
+    public long SkippedThreshold { get; set; }
+
+    /// <summary>MACs executed (multiply and add).</summary>
+    public long Executed { get; set; }
+
+    /// <summary>Compare-and-branch operations of the skip rule: zero tests of control terms plus threshold tests.</summary>
+    public long Comparisons { get; set; }
+
+    /// <summary>Weight reads from memory.</summary>
+    public long WeightReads { get; set; }
+
+    /// <summary>Activation reads from memory.</summary>
+    public long ActivationReads { get; set; }
+
+    /// <summary>Operations spent on threshold computations t(T, |C|).</summary>
+    public DivisionOps Division;
+
+    /// <summary>Adds another tally of the same layer.</summary>
+    public void Add(LayerStatistics other)
+    {
+        Samples += other.Samples;
+        Total += other.Total;
+        SkippedZero += other.SkippedZero;
+        SkippedThreshold += other.SkippedThreshold;
+        Executed += other.Executed;
+        Comparisons += other.Comparisons;
+        WeightReads += other.WeightReads;
+        ActivationReads += other.ActivationReads;
+        Division.Add(other.Division);
+    }
+
+    /// <summary>A copy of this tally.</summary>
+    public LayerStatistics Clone()
+    {
+        var c = new LayerStatistics(Layer);
+        c.Add(this);
+        return c;
+    }
+}
