@@ -31,6 +31,9 @@ public sealed class Shape : IEquatable<Shape>
     /// <summary>The size of dimension <paramref name="axis"/>.</summary>
     public int this[int axis] => _dims[axis];
 
+    /// <summary>The size of dimension <paramref name="axis"/>, which may count from the end (<c>^1</c> is the last).</summary>
+    public int this[Index axis] => _dims[axis];
+
     /// <summary>The dimensions (a copy).</summary>
     public int[] Dimensions => (int[])_dims.Clone();
 

@@ -1,0 +1,60 @@
+using UnIT.ML.Division;
+using UnIT.ML.Graph;
+using UnIT.ML.Kernels;
+using UnIT.ML.Pruning;
+
+namespace UnIT.ML.Engine;
+
+/// <summary>Int16 fixed-point convolution (MSP430 emulation): weights, bias and per-weight thresholds quantized once.</summary>
+internal sealed class FixedPointConvExecutor : LayerExecutor
+{
+    private readonly ConvNode _conv;
+    private readonly int _inBits, _outBits, _shift;
+    private readonly short[] _weight;
+    private readonly int[] _bias;
+    private readonly int[] _weightThresholds;
+    private readonly DivisionOps _thresholdOps;
+
+    public FixedPointConvExecutor(ConvNode conv, ThresholdSet? thresholds, IDivisionApproximator division, QuantizationPlan plan) : base(conv)
+    {
+        _conv = conv;
+        _inBits = plan.ValueBits(conv.Input);
+        _outBits = plan.ValueBits(conv.Output);
+        int weightBits = plan.WeightBits(conv.Name);
+        int productBits = _inBits + weightBits;
+        _shift = productBits - _outBits;
+        _weight = conv.Weight.Data.Select(w => FixedPointMath.Quantize(w, weightBits)).ToArray();
+        _bias = conv.Bias is null ? [] : conv.Bias.Select(b => FixedPointMath.QuantizeWide(b, productBits)).ToArray();
+        int[] tq = ThresholdsOf(conv, thresholds).Select(t => FixedPointMath.QuantizeWide(t, productBits)).ToArray();
+        _weightThresholds = new int[_weight.Length];
+        int perChannel = _weight.Length / conv.OutputChannels;
+        for (int i = 0; i < _weight.Length; i++)
+        {
+            if (_weight[i] != 0)
+            {
+                _weightThresholds[i] = division.Threshold(tq.Length == 1 ? tq[0] : tq[i / perChannel], Math.Abs((int)_weight[i]), ref _thresholdOps);
+            }
+        }
+    }
+
+    public override void Run(float[] input, Shape inShape, float[] output, Shape outShape, int batch, LayerStatistics? stats)
+    {
+        ConvGeometry g = _conv.Geometry(inShape);
+        var x = new short[g.InputSampleSize];
+        var y = new short[g.OutputSampleSize];
+        var acc = new int[g.OutH * g.OutW];
+        for (int s = 0; s < batch; s++)
+        {
+            for (int i = 0; i < x.Length; i++)
+            {
+                x[i] = FixedPointMath.Quantize(input[s * x.Length + i], _inBits);
+            }
+            FixedPointConvKernel.Run(g, x, _weight, _bias, _weightThresholds, _shift, y, acc, stats);
+            stats?.Division.Add(_thresholdOps);
+            for (int i = 0; i < y.Length; i++)
+            {
+                output[s * y.Length + i] = FixedPointMath.Dequantize(y[i], _outBits);
+            }
+        }
+    }
+}

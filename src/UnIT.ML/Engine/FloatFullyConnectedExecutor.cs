@@ -1,0 +1,45 @@
+using UnIT.ML.Division;
+using UnIT.ML.Graph;
+using UnIT.ML.Kernels;
+using UnIT.ML.Pruning;
+
+namespace UnIT.ML.Engine;
+
+/// <summary>Float32 fully connected layer: dense fast path when nothing is pruned or counted, else the UnIT kernel.</summary>
+internal sealed class FloatFullyConnectedExecutor : LayerExecutor
+{
+    private readonly FullyConnectedNode _fc;
+    private readonly float[] _thresholds;
+    private readonly bool _dense;
+    private readonly float[] _weightTransposed;
+    private readonly IDivisionApproximator _division;
+
+    public FloatFullyConnectedExecutor(FullyConnectedNode fc, ThresholdSet? thresholds, IDivisionApproximator division) : base(fc)
+    {
+        _fc = fc;
+        _thresholds = ThresholdsOf(fc, thresholds);
+        _dense = _thresholds.All(v => v == 0f);
+        _weightTransposed = Transpose<float>(fc.Weight.Data, fc.OutputChannels, fc.InputFeatures);
+        _division = division;
+    }
+
+    public override void Run(float[] input, Shape inShape, float[] output, Shape outShape, int batch, LayerStatistics? stats)
+    {
+        int k = _fc.InputFeatures, n = _fc.OutputChannels;
+        int rows = batch * RowsPerSample(inShape);
+        ReadOnlySpan<float> bias = _fc.Bias;
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<float> x = input.AsSpan(r * k, k);
+            Span<float> y = output.AsSpan(r * n, n);
+            if (_dense && stats is null)
+            {
+                FullyConnectedKernel.Dense(x, _fc.Weight.Data, bias, y);
+            }
+            else
+            {
+                PrunedFullyConnectedKernel.Run(x, _weightTransposed, bias, _thresholds, _division, y, stats);
+            }
+        }
+    }
+}

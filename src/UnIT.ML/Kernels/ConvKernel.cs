@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using UnIT.ML.Graph;
+
+namespace UnIT.ML.Kernels;
+
+/// <summary>
+/// Dense float32 convolution of one sample (1-D runs as 2-D with height 1). The fast path walks
+/// weight by weight and adds each weight's contribution to a whole output row (the same order as
+/// the pruned kernel, where the weight is the reused control term); the reference path is the
+/// textbook output-stationary loop.
+/// </summary>
+public static class ConvKernel
+{
+    /// <summary>Fast path. <paramref name="output"/> is fully overwritten.</summary>
+    public static void Dense(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output)
+    {
+        Debug.Assert(input.Length == g.InputSampleSize && output.Length == g.OutputSampleSize);
+        int outPlane = g.OutH * g.OutW;
+        int inPlane = g.InH * g.InW;
+        int kernelSize = g.KernelH * g.KernelW;
+        for (int m = 0; m < g.OutChannels; m++)
+        {
+            Span<float> o = output.Slice(m * outPlane, outPlane);
+            o.Fill(bias.IsEmpty ? 0f : bias[m]);
+            int group = m / g.OutChannelsPerGroup;
+            for (int c = 0; c < g.InChannelsPerGroup; c++)
+            {
+                ReadOnlySpan<float> plane = input.Slice((group * g.InChannelsPerGroup + c) * inPlane, inPlane);
+                int wBase = (m * g.InChannelsPerGroup + c) * kernelSize;
+                for (int kh = 0; kh < g.KernelH; kh++)
+                {
+                    for (int kw = 0; kw < g.KernelW; kw++)
+                    {
+                        float w = weight[wBase + kh * g.KernelW + kw];
+                        if (w == 0f)
+                        {
+                            continue;
+                        }
+                        (int owStart, int owEnd) = ValidColumns(g, kw);
+                        for (int oh = 0; oh < g.OutH; oh++)
+                        {
+                            int ih = oh * g.StrideH - g.PadTop + kh * g.DilationH;
+                            if ((uint)ih >= (uint)g.InH || owStart >= owEnd)
+                            {
+                                continue;
+                            }
+                            int iw0 = owStart * g.StrideW - g.PadLeft + kw * g.DilationW;
+                            Span<float> orow = o.Slice(oh * g.OutW + owStart, owEnd - owStart);
+                            if (g.StrideW == 1)
+                            {
+                                TensorPrimitives.MultiplyAdd(plane.Slice(ih * g.InW + iw0, orow.Length), w, orow, orow);
+                            }
+                            else
+                            {
+                                int src = ih * g.InW + iw0;
+                                for (int i = 0; i < orow.Length; i++, src += g.StrideW)
+                                {
+                                    orow[i] += w * plane[src];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Reference path: one output element at a time, every MAC spelled out.</summary>
+    public static void Reference(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output)
+    {
+        for (int m = 0; m < g.OutChannels; m++)
+        {
+            int group = m / g.OutChannelsPerGroup;
+            for (int oh = 0; oh < g.OutH; oh++)
+            {
+                for (int ow = 0; ow < g.OutW; ow++)
+                {
+                    float acc = bias.IsEmpty ? 0f : bias[m];
+                    for (int c = 0; c < g.InChannelsPerGroup; c++)
+                    {
+                        int ic = group * g.InChannelsPerGroup + c;
+                        for (int kh = 0; kh < g.KernelH; kh++)
+                        {
+                            for (int kw = 0; kw < g.KernelW; kw++)
+                            {
+                                int ih = oh * g.StrideH - g.PadTop + kh * g.DilationH;
+                                int iw = ow * g.StrideW - g.PadLeft + kw * g.DilationW;
+                                float x = ih >= 0 && ih < g.InH && iw >= 0 && iw < g.InW ? input[(ic * g.InH + ih) * g.InW + iw] : 0f;
+                                acc += x * weight[((m * g.InChannelsPerGroup + c) * g.KernelH + kh) * g.KernelW + kw];
+                            }
+                        }
+                    }
+                    output[(m * g.OutH + oh) * g.OutW + ow] = acc;
+                }
+            }
+        }
+    }
+
+    /// <summary>The output columns [start, end) whose input column for kernel column <paramref name="kw"/> lies inside the input (not in padding).</summary>
+    internal static (int Start, int End) ValidColumns(in ConvGeometry g, int kw)
+    {
+        int offset = kw * g.DilationW - g.PadLeft;
+        // iw = ow * stride + offset must satisfy 0 <= iw < InW.
+        int start = offset >= 0 ? 0 : (-offset + g.StrideW - 1) / g.StrideW;
+        int last = g.InW - 1 - offset;
+        int end = last < 0 ? 0 : Math.Min(g.OutW, last / g.StrideW + 1);
+        return (start, Math.Max(start, end));
+    }
+}

@@ -1,0 +1,97 @@
+using UnIT.ML.Graph;
+
+namespace UnIT.ML.Kernels;
+
+/// <summary>Element-wise kernels over whole batches: activations, arithmetic with a broadcast constant, batch norm, softmax.</summary>
+public static class ElementwiseKernel
+{
+    /// <summary>Applies an activation; values at or below <paramref name="fatReluTau"/> become 0 for Relu (FATReLU; 0 is plain Relu).</summary>
+    public static void Activation(ActivationNode node, ReadOnlySpan<float> input, Span<float> output, float fatReluTau = 0f)
+    {
+        if (node.Kind == ActivationKind.Relu)
+        {
+            for (int i = 0; i < input.Length; i++)
+            {
+                float x = input[i];
+                output[i] = x > fatReluTau ? x : 0f;
+            }
+            return;
+        }
+        for (int i = 0; i < input.Length; i++)
+        {
+            output[i] = node.Apply(input[i]);
+        }
+    }
+
+    /// <summary>Arithmetic with the node's constant, broadcast by numpy rules into <paramref name="shape"/>.</summary>
+    public static void Binary(ElementwiseNode node, Shape shape, ReadOnlySpan<float> input, Span<float> output)
+    {
+        int rank = shape.Rank;
+        Shape cs = node.Constant.Shape;
+        // Stride of each input axis within the constant (0 where the constant broadcasts).
+        var cStride = new int[rank];
+        int stride = 1;
+        for (int i = 1; i <= cs.Rank; i++)
+        {
+            int d = cs[cs.Rank - i];
+            cStride[rank - i] = d == 1 ? 0 : stride;
+            stride *= d;
+        }
+        float[] c = node.Constant.Data;
+        var index = new int[rank];
+        int ci = 0;
+        for (int i = 0; i < input.Length; i++)
+        {
+            output[i] = node.Apply(input[i], c[ci]);
+            // Odometer increment over the input's axes, tracking the constant's offset.
+            for (int ax = rank - 1; ax >= 0; ax--)
+            {
+                index[ax]++;
+                ci += cStride[ax];
+                if (index[ax] < shape[ax])
+                {
+                    break;
+                }
+                ci -= cStride[ax] * index[ax];
+                index[ax] = 0;
+            }
+        }
+    }
+
+    /// <summary>Per-channel affine transform over axis 1.</summary>
+    public static void BatchNorm(BatchNormNode node, Shape shape, ReadOnlySpan<float> input, Span<float> output)
+    {
+        int channels = shape[1];
+        int inner = (int)(shape.ElementCount / shape[0] / channels);
+        for (int i = 0; i < input.Length; i++)
+        {
+            int c = i / inner % channels;
+            output[i] = input[i] * node.Scale[c] + node.Shift[c];
+        }
+    }
+
+    /// <summary>Softmax over the last axis, numerically stable.</summary>
+    public static void Softmax(int lastAxis, ReadOnlySpan<float> input, Span<float> output)
+    {
+        for (int start = 0; start < input.Length; start += lastAxis)
+        {
+            ReadOnlySpan<float> x = input.Slice(start, lastAxis);
+            Span<float> y = output.Slice(start, lastAxis);
+            float max = float.NegativeInfinity;
+            foreach (float v in x)
+            {
+                max = Math.Max(max, v);
+            }
+            float sum = 0f;
+            for (int i = 0; i < x.Length; i++)
+            {
+                y[i] = MathF.Exp(x[i] - max);
+                sum += y[i];
+            }
+            for (int i = 0; i < y.Length; i++)
+            {
+                y[i] /= sum;
+            }
+        }
+    }
+}

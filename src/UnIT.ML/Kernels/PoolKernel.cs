@@ -1,0 +1,78 @@
+using UnIT.ML.Graph;
+
+namespace UnIT.ML.Kernels;
+
+/// <summary>MaxPool and AveragePool over one sample [C, H, W] (1-D pools run with H = 1).</summary>
+public static class PoolKernel
+{
+    /// <summary>Pools one sample; <paramref name="inShape"/> and <paramref name="outShape"/> are the batch shapes.</summary>
+    public static void Run(PoolNode node, Shape inShape, Shape outShape, ReadOnlySpan<float> input, Span<float> output)
+    {
+        bool twoD = node.Kernel.Length == 2;
+        int channels = inShape[1];
+        int inH = twoD ? inShape[2] : 1, inW = inShape[^1];
+        int outH = twoD ? outShape[2] : 1, outW = outShape[^1];
+        int a = twoD ? 1 : 0;
+        int kH = twoD ? node.Kernel[0] : 1, kW = node.Kernel[a];
+        int sH = twoD ? node.Strides[0] : 1, sW = node.Strides[a];
+        int pT = twoD ? node.PadsBegin[0] : 0, pL = node.PadsBegin[a];
+        int pB = twoD ? node.PadsEnd[0] : 0, pR = node.PadsEnd[a];
+        int dH = twoD ? node.Dilations[0] : 1, dW = node.Dilations[a];
+        bool max = node.Kind == PoolKind.Max;
+        for (int c = 0; c < channels; c++)
+        {
+            ReadOnlySpan<float> plane = input.Slice(c * inH * inW, inH * inW);
+            for (int oh = 0; oh < outH; oh++)
+            {
+                for (int ow = 0; ow < outW; ow++)
+                {
+                    float acc = max ? float.NegativeInfinity : 0f;
+                    int inside = 0, padded = 0;
+                    for (int kh = 0; kh < kH; kh++)
+                    {
+                        int ih = oh * sH - pT + kh * dH;
+                        for (int kw = 0; kw < kW; kw++)
+                        {
+                            int iw = ow * sW - pL + kw * dW;
+                            if (ih < 0 || ih >= inH || iw < 0 || iw >= inW)
+                            {
+                                // Cells in the explicit padding count for count_include_pad; cells past it (ceil_mode) never do.
+                                if (ih >= -pT && ih < inH + pB && iw >= -pL && iw < inW + pR)
+                                {
+                                    padded++;
+                                }
+                                continue;
+                            }
+                            float v = plane[ih * inW + iw];
+                            if (max)
+                            {
+                                acc = v > acc || float.IsNaN(v) ? v : acc;
+                            }
+                            else
+                            {
+                                acc += v;
+                            }
+                            inside++;
+                        }
+                    }
+                    output[(c * outH + oh) * outW + ow] = max ? acc : acc / (node.CountIncludePad ? inside + padded : inside);
+                }
+            }
+        }
+    }
+
+    /// <summary>GlobalAveragePool of one sample: the mean of each channel's plane.</summary>
+    public static void GlobalAverage(int channels, ReadOnlySpan<float> input, Span<float> output)
+    {
+        int plane = input.Length / channels;
+        for (int c = 0; c < channels; c++)
+        {
+            float sum = 0f;
+            foreach (float v in input.Slice(c * plane, plane))
+            {
+                sum += v;
+            }
+            output[c] = sum / plane;
+        }
+    }
+}

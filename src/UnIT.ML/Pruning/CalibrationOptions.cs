@@ -1,0 +1,26 @@
+namespace UnIT.ML.Pruning;
+
+/// <summary>How <see cref="Calibrator"/> derives thresholds from calibration data.</summary>
+public sealed class CalibrationOptions
+{
+    /// <summary>The nearest-rank percentile p (0..100) of nonzero |x*w| per layer; p = 50 skips about half of a layer's nonzero MACs.</summary>
+    public double Percentile { get; init; } = 50;
+
+    /// <summary>One threshold per output channel (conv) or neuron (fully connected) instead of one per layer.</summary>
+    public bool GroupWise { get; init; }
+
+    /// <summary>Per-layer percentiles that override <see cref="Percentile"/> (layer name to p).</summary>
+    public IReadOnlyDictionary<string, double>? LayerPercentiles { get; init; }
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> when a percentile is outside 0..100.</summary>
+    public void Validate()
+    {
+        foreach ((string name, double p) in (LayerPercentiles ?? new Dictionary<string, double>()).Append(new("(all layers)", Percentile)))
+        {
+            if (!(p >= 0 && p <= 100))
+            {
+                throw new ArgumentOutOfRangeException(nameof(Percentile), p, $"Percentile for {name} must be between 0 and 100.");
+            }
+        }
+    }
+}
