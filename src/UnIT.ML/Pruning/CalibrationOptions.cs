@@ -12,6 +12,9 @@ public sealed class CalibrationOptions
     /// <summary>Per-layer percentiles that override <see cref="Percentile"/> (layer name to p).</summary>
     public IReadOnlyDictionary<string, double>? LayerPercentiles { get; init; }
 
+    /// <summary>FATReLU taus (Relu node name to tau) to apply in the calibration pass, so thresholds fit the model that will run.</summary>
+    public IReadOnlyDictionary<string, float>? FatReluThresholds { get; init; }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> when a percentile is outside 0..100.</summary>
     public void Validate()
     {

@@ -25,7 +25,7 @@ public static class Calibrator
         ArgumentNullException.ThrowIfNull(batches);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var engine = new InferenceEngine(graph);
+        var engine = new InferenceEngine(graph, new PruningConfiguration { FatReluThresholds = options.FatReluThresholds });
         var first = new HistogramPass(graph, options.GroupWise);
         int samples = 0;
         foreach (Tensor batch in batches)

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using UnIT.ML.Engine;
+using UnIT.ML.Graph;
+using UnIT.ML.Pruning;
+using UnIT.ML.Targets;
+
+namespace UnIT.ML.Evaluation;
+
+/// <summary>Runs a pruned model and its dense reference over labelled samples and gathers the metrics of method.md.</summary>
+public static class Evaluator
+{
+    /// <summary>
+    /// Evaluates <paramref name="model"/> on <paramref name="images"/> ([N, ...] matching the model input).
+    /// <paramref name="denseLogits"/> may carry the dense float32 logits of the same images from an
+    /// earlier call (sweeps reuse them); when null they are computed here.
+    /// </summary>
+    public static EvaluationResult Evaluate(PrunedModel model, Tensor images, IReadOnlyList<int> labels, float[]? denseLogits = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (labels.Count != images.Shape[0])
+        {
+            throw new ArgumentException($"There are {images.Shape[0]} images but {labels.Count} labels.", nameof(labels));
+        }
+        var denseTime = Stopwatch.StartNew();
+        denseLogits ??= DenseLogits(model.OriginalGraph, images);
+        denseTime.Stop();
+
+        var stats = new InferenceStatistics();
+        var prunedTime = Stopwatch.StartNew();
+        Tensor logits = model.Engine.Run(images, stats);
+        prunedTime.Stop();
+        int classes = logits.Shape[^1];
+
+        ClassificationMetrics? quantizedDense = null;
+        if (model.Profile.Numerics == NumericFormat.FixedPoint16)
+        {
+            var config = new PruningConfiguration { Numerics = model.Profile.Numerics, Quantization = model.Thresholds.Quantization };
+            Tensor q = new InferenceEngine(model.OriginalGraph, config).Run(images);
+            quantizedDense = ClassificationMetrics.Compute(ClassificationMetrics.ArgMax(q.Data, classes), labels);
+        }
+        return new EvaluationResult
+        {
+            Pruned = ClassificationMetrics.Compute(ClassificationMetrics.ArgMax(logits.Data, classes), labels),
+            Dense = ClassificationMetrics.Compute(ClassificationMetrics.ArgMax(denseLogits, classes), labels),
+            QuantizedDense = quantizedDense,
+            Statistics = stats,
+            Cost = CostModel.Estimate(model.Profile, stats),
+            Thresholds = model.Thresholds,
+            Division = model.Division.Name,
+            Profile = model.Profile.Name,
+            PrunedWallTime = prunedTime.Elapsed,
+            DenseWallTime = denseTime.Elapsed,
+            Logits = Enumerable.Range(0, images.Shape[0]).Select(i => logits.Data.AsSpan(i * classes, classes).ToArray()).ToArray(),
+        };
+    }
+
+    /// <summary>Dense float32 logits of a graph, flattened [N * classes].</summary>
+    public static float[] DenseLogits(ModelGraph graph, Tensor images) => new InferenceEngine(graph).Run(images).Data;
+}

@@ -1,0 +1,132 @@
+using UnIT.ML.Division;
+using UnIT.ML.Engine;
+using UnIT.ML.Graph;
+using UnIT.ML.Targets;
+
+namespace UnIT.ML.Pruning;
+
+/// <summary>
+/// A model ready for UnIT inference: the graph (after any magnitude-pruning baseline), its calibrated
+/// or given thresholds, the target profile, the division approximator, and the engines that run it.
+/// Immutable and thread-safe.
+/// </summary>
+public sealed class PrunedModel
+{
+    private PrunedModel(ModelGraph original, ModelGraph graph, PruningOptions options, TargetProfile profile,
+        IDivisionApproximator division, ThresholdSet thresholds, IReadOnlyDictionary<string, float> fatRelu)
+    {
+        OriginalGraph = original;
+        Graph = graph;
+        Options = options;
+        Profile = profile;
+        Division = division;
+        Thresholds = thresholds;
+        FatReluThresholds = fatRelu;
+        Configuration = new PruningConfiguration
+        {
+            Thresholds = thresholds,
+            Division = division,
+            Numerics = profile.Numerics,
+            Quantization = thresholds.Quantization,
+            FatReluThresholds = fatRelu,
+        };
+        Engine = new InferenceEngine(graph, Configuration);
+    }
+
+    /// <summary>The graph as given.</summary>
+    public ModelGraph OriginalGraph { get; }
+
+    /// <summary>The graph that runs: <see cref="OriginalGraph"/> after the magnitude-pruning baseline, if any.</summary>
+    public ModelGraph Graph { get; }
+
+    /// <summary>The options this model was made with.</summary>
+    public PruningOptions Options { get; }
+
+    /// <summary>The target profile (numerics and cost table).</summary>
+    public TargetProfile Profile { get; }
+
+    /// <summary>The division approximator in use.</summary>
+    public IDivisionApproximator Division { get; }
+
+    /// <summary>The thresholds in use, with the record of how they were made (and the Q formats for fixed point).</summary>
+    public ThresholdSet Thresholds { get; }
+
+    /// <summary>FATReLU taus in use (Relu node name to tau); empty when the baseline is off.</summary>
+    public IReadOnlyDictionary<string, float> FatReluThresholds { get; }
+
+    /// <summary>The engine configuration.</summary>
+    public PruningConfiguration Configuration { get; }
+
+    /// <summary>The pruned engine.</summary>
+    public InferenceEngine Engine { get; }
+
+    /// <summary>
+    /// Builds the pruned model: applies the baselines, calibrates thresholds (unless given) and, for
+    /// fixed-point profiles, Q formats. <paramref name="calibration"/> is enumerated twice and may be
+    /// null only when thresholds are given and the profile is float.
+    /// </summary>
+    public static PrunedModel Create(ModelGraph graph, PruningOptions options, IEnumerable<Tensor>? calibration)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(options);
+        TargetProfile profile = TargetProfile.FromName(options.Profile);
+        IDivisionApproximator division = options.Division is null ? profile.DefaultDivision : DivisionApproximators.Create(options.Division);
+        ModelGraph pruned = MagnitudePruning.Apply(graph, options.MagnitudeSparsity);
+        Dictionary<string, float> fatRelu = FatReluFor(graph, options);
+        ThresholdSet thresholds;
+        if (options.Thresholds is { } given)
+        {
+            QuantizationPlan? plan = given.Quantization;
+            if (profile.Numerics == NumericFormat.FixedPoint16 && plan is null)
+            {
+                plan = Calibrator.CalibrateQuantization(pruned, calibration ?? throw new ArgumentException(
+                    $"Profile '{profile.Name}' needs calibration samples to choose its fixed-point Q formats.", nameof(calibration)));
+            }
+            thresholds = given with { Quantization = plan };
+        }
+        else
+        {
+            ArgumentNullException.ThrowIfNull(calibration, nameof(calibration));
+            thresholds = Calibrator.Calibrate(pruned, calibration, new CalibrationOptions
+            {
+                Percentile = options.Percentile,
+                LayerPercentiles = options.LayerPercentiles,
+                GroupWise = options.GroupWise,
+                FatReluThresholds = fatRelu,
+            });
+        }
+        thresholds = thresholds with
+        {
+            Division = division.Name,
+            Profile = profile.Name,
+            Quantization = profile.Numerics == NumericFormat.FixedPoint16 ? thresholds.Quantization : null,
+        };
+        return new PrunedModel(graph, pruned, options, profile, division, thresholds, fatRelu);
+    }
+
+    /// <summary>The same model with other thresholds (calibration, baselines and Q formats kept).</summary>
+    public PrunedModel WithThresholds(ThresholdSet thresholds) =>
+        new(OriginalGraph, Graph, Options with { Thresholds = thresholds }, Profile, Division,
+            thresholds with { Division = Division.Name, Profile = Profile.Name, Quantization = Thresholds.Quantization }, FatReluThresholds);
+
+    private static Dictionary<string, float> FatReluFor(ModelGraph graph, PruningOptions options)
+    {
+        if (options.FatReluTau < 0 || float.IsNaN(options.FatReluTau))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.FatReluTau, "FATReLU tau must be >= 0.");
+        }
+        var taus = new Dictionary<string, float>(StringComparer.Ordinal);
+        if (options.FatReluTau > 0)
+        {
+            foreach (ActivationNode relu in graph.Nodes.OfType<ActivationNode>().Where(a => a.Kind == ActivationKind.Relu))
+            {
+                taus[relu.Name] = options.FatReluTau;
+            }
+        }
+        foreach ((string name, float tau) in options.FatReluThresholds ?? new Dictionary<string, float>())
+        {
+            taus[name] = tau;
+        }
+        return taus;
+    }
+}

@@ -1,0 +1,32 @@
+namespace UnIT.ML.Pruning;
+
+/// <summary>What to prune and how: the dial of <see cref="PrunedModel.Create"/>. Immutable; change with <c>with</c>.</summary>
+public sealed record PruningOptions
+{
+    /// <summary>Calibration percentile p (0..100) of nonzero |x*w| per layer; ignored when <see cref="Thresholds"/> is given.</summary>
+    public double Percentile { get; init; } = 50;
+
+    /// <summary>Per-layer percentiles overriding <see cref="Percentile"/> (layer name to p).</summary>
+    public IReadOnlyDictionary<string, double>? LayerPercentiles { get; init; }
+
+    /// <summary>Explicit thresholds; when set, no thresholds are calibrated.</summary>
+    public ThresholdSet? Thresholds { get; init; }
+
+    /// <summary>One threshold per output channel (conv) or neuron (fully connected).</summary>
+    public bool GroupWise { get; init; }
+
+    /// <summary>Division approximator name (exact, bitshift, binarytree, bitmask); null takes the profile's default.</summary>
+    public string? Division { get; init; }
+
+    /// <summary>Target profile name: float32, max78000 or msp430.</summary>
+    public string Profile { get; init; } = "float32";
+
+    /// <summary>Baseline: global magnitude pruning of all prunable weights to this sparsity (0..1) before UnIT; 0 is off.</summary>
+    public double MagnitudeSparsity { get; init; }
+
+    /// <summary>Baseline: FATReLU tau for every Relu node (outputs &lt;= tau become 0); 0 is plain Relu.</summary>
+    public float FatReluTau { get; init; }
+
+    /// <summary>Per-node FATReLU taus (Relu node name to tau), overriding <see cref="FatReluTau"/>.</summary>
+    public IReadOnlyDictionary<string, float>? FatReluThresholds { get; init; }
+}

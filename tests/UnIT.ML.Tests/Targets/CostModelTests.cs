@@ -1,0 +1,121 @@
+using UnIT.ML.Division;
+using UnIT.ML.Pruning;
+
+namespace UnIT.ML.Targets.Tests;
+
+[TestClass]
+public sealed class CostModelTests
+{
+    // Two layers, counts summed over 2 samples.
+    private static InferenceStatistics HandBuilt()
+    {
+        var stats = new InferenceStatistics();
+        LayerStatistics fc = stats.For("fc");
+        fc.Samples = 2;
+        fc.Total = 1000;
+        fc.SkippedZero = 300;
+        fc.SkippedThreshold = 400;
+        fc.Executed = 300;
+        fc.Comparisons = 900;
+        fc.WeightReads = 600;
+        fc.ActivationReads = 100;
+        fc.Division = new DivisionOps { Computations = 50, Shifts = 200, Comparisons = 150 };
+        LayerStatistics conv = stats.For("conv");
+        conv.Samples = 2;
+        conv.Total = 2000;
+        conv.SkippedZero = 500;
+        conv.SkippedThreshold = 500;
+        conv.Executed = 1000;
+        conv.Comparisons = 1500;
+        conv.WeightReads = 1200;
+        conv.ActivationReads = 1400;
+        conv.Division = new DivisionOps { Computations = 10, Divisions = 10, Shifts = 6, Comparisons = 8, MaskOps = 20, TableLookups = 4 };
+        return stats;
+    }
+
+    [TestMethod]
+    public void Msp430_estimate_matches_hand_computed_cycles()
+    {
+        InferenceStatistics stats = HandBuilt();
+
+        CostEstimate estimate = CostModel.Estimate(TargetProfile.Msp430, stats);
+
+        // fc:   300*(77+6) + 900*3 + (200*1 + 150*3) + 700*3 = 30350 over 2 samples.
+        // conv: 1000*83 + 1500*3 + (10*77 + 6*1 + 8*3 + 20*1 + 4*3) + 2600*3 = 96132 over 2 samples.
+        Assert.AreEqual(15175, estimate.Layers[0].Cycles, 1e-9);
+        Assert.AreEqual(48066, estimate.Layers[1].Cycles, 1e-9);
+        Assert.AreEqual(63241, estimate.Cycles, 1e-9);
+        // Dense: Total*(77+6) + Total*2*3 per sample.
+        Assert.AreEqual(44500, estimate.Layers[0].DenseCycles, 1e-9);
+        Assert.AreEqual(89000, estimate.Layers[1].DenseCycles, 1e-9);
+        Assert.AreEqual(133500, estimate.DenseCycles, 1e-9);
+        Assert.AreEqual(133500.0 / 63241.0, estimate.Speedup, 1e-12);
+        Assert.AreEqual(2, estimate.Samples);
+        Assert.AreEqual("msp430", estimate.Target);
+    }
+
+    [TestMethod]
+    public void Energy_is_cycles_times_energy_per_cycle()
+    {
+        CostEstimate estimate = CostModel.Estimate(TargetProfile.Msp430, HandBuilt());
+
+        Assert.AreEqual(63241 * 0.354 / 1000, estimate.EnergyMicrojoules, 1e-9);
+        Assert.AreEqual(133500 * 0.354 / 1000, estimate.DenseEnergyMicrojoules, 1e-9);
+        Assert.AreEqual(63241 / 16e6, estimate.Seconds, 1e-15);
+    }
+
+    [TestMethod]
+    public void Layer_breakdown_splits_the_pruned_cycles()
+    {
+        LayerCostEstimate conv = CostModel.Estimate(TargetProfile.Msp430, HandBuilt()).Layers[1];
+
+        Assert.AreEqual("conv", conv.Layer);
+        Assert.AreEqual(83000 / 2.0, conv.MacCycles, 1e-9);
+        Assert.AreEqual(4500 / 2.0, conv.ComparisonCycles, 1e-9);
+        Assert.AreEqual(832 / 2.0, conv.DivisionCycles, 1e-9);
+        Assert.AreEqual(7800 / 2.0, conv.MemoryCycles, 1e-9);
+    }
+
+    [TestMethod]
+    public void Max78000_estimate_uses_its_own_table()
+    {
+        CostEstimate estimate = CostModel.Estimate(TargetProfile.Max78000, HandBuilt());
+
+        // fc:   300*2 + 900*3 + (200*1 + 150*3) + 700*2 = 5350; conv: 1000*2 + 1500*3 + (140 + 6 + 24 + 20 + 8) + 2600*2 = 11898.
+        Assert.AreEqual((5350 + 11898) / 2.0, estimate.Cycles, 1e-9);
+        // Dense: Total*(1+1) + Total*2*2 = 6 per MAC.
+        Assert.AreEqual(3000 * 6 / 2.0, estimate.DenseCycles, 1e-9);
+    }
+
+    [TestMethod]
+    public void Overridden_costs_change_the_estimate()
+    {
+        TargetProfile free = TargetProfile.Msp430.WithCosts(CostTable.Msp430 with { MemoryRead = 0, CompareBranch = 0, Shift = 0, MaskOp = 0, TableLookup = 0, Division = 0 });
+
+        CostEstimate estimate = CostModel.Estimate(free, HandBuilt());
+
+        Assert.AreEqual(1300 * 83 / 2.0, estimate.Cycles, 1e-9);
+        Assert.AreEqual(3000 * 83 / 2.0, estimate.DenseCycles, 1e-9);
+    }
+
+    [TestMethod]
+    public void Empty_statistics_cost_nothing()
+    {
+        CostEstimate estimate = CostModel.Estimate(TargetProfile.Float32, new InferenceStatistics());
+
+        Assert.AreEqual(0, estimate.Cycles);
+        Assert.AreEqual(1, estimate.Speedup);
+        Assert.AreEqual(0, estimate.Layers.Count);
+    }
+
+    [TestMethod]
+    public void A_layer_without_samples_is_rejected_by_name()
+    {
+        var stats = new InferenceStatistics();
+        stats.For("dense_1").Total = 10;
+
+        ArgumentException e = Assert.ThrowsExactly<ArgumentException>(() => CostModel.Estimate(TargetProfile.Msp430, stats));
+
+        Assert.Contains("dense_1", e.Message);
+    }
+}
