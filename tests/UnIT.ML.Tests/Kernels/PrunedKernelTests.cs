@@ -135,7 +135,7 @@ public sealed class PrunedKernelTests
         {
             Thresholds = new ThresholdSet { Layers = { ["conv"] = [t] } },
             Division = approx,
-            Numerics = Targets.NumericFormat.FixedPoint16,
+            Numerics = UnIT.ML.Targets.NumericFormat.FixedPoint16,
             Quantization = plan,
         };
         float[] x = TestGraphs.Random(rng, graph.InputSampleSize, 0.3);

@@ -1,0 +1,82 @@
+using UnIT.ML.Pruning;
+
+namespace UnIT.ML.Targets;
+
+/// <summary>
+/// Turns exact operation counts into estimated cycles and energy per inference on a target
+/// (docs/method.md, "Cost model"): estimated cycles = Σ count × cycles of its operation, divided by the
+/// samples covered; energy = cycles × <see cref="CostTable.EnergyPerCycleNanojoules"/>.
+/// </summary>
+/// <remarks>
+/// Per layer and sample, with <c>c</c> the profile's <see cref="CostTable"/>:
+/// <list type="bullet">
+/// <item>pruned = <c>Executed·(c.Multiply + c.Add) + Comparisons·c.CompareBranch
+/// + Division.Divisions·c.Division + Division.Shifts·c.Shift + Division.Comparisons·c.CompareBranch
+/// + Division.MaskOps·c.MaskOp + Division.TableLookups·c.TableLookup
+/// + (WeightReads + ActivationReads)·c.MemoryRead</c>;</item>
+/// <item>dense = <c>Total·(c.Multiply + c.Add) + Total·2·c.MemoryRead</c> (every MAC reads both operands,
+/// nothing is compared), so the speed-up is a like-for-like ratio under one table.</item>
+/// </list>
+/// Everything else of an inference (pooling, activations, bias, data transfer) is left out of both.
+/// </remarks>
+public static class CostModel
+{
+    /// <summary>Estimates one inference's cost from statistics summed over <see cref="InferenceStatistics.Samples"/> samples.</summary>
+    /// <param name="profile">The target; its <see cref="TargetProfile.Costs"/> price every operation.</param>
+    /// <param name="statistics">Per-layer counts; each layer is divided by its own sample count.</param>
+    /// <returns>The estimate; all zeros with speed-up 1 when there are no layers.</returns>
+    /// <exception cref="ArgumentException">When a layer covers no samples.</exception>
+    public static CostEstimate Estimate(TargetProfile profile, InferenceStatistics statistics)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(statistics);
+        var layers = new LayerCostEstimate[statistics.Layers.Count];
+        for (int i = 0; i < layers.Length; i++)
+        {
+            layers[i] = EstimateLayer(profile.Costs, statistics.Layers[i]);
+        }
+        return new CostEstimate
+        {
+            Target = profile.Name,
+            Costs = profile.Costs,
+            Samples = statistics.Samples,
+            Layers = layers,
+        };
+    }
+
+    /// <summary>Estimates one layer's cost per inference with the given table.</summary>
+    /// <exception cref="ArgumentException">When the layer covers no samples or the table is invalid.</exception>
+    public static LayerCostEstimate EstimateLayer(CostTable costs, LayerStatistics layer)
+    {
+        ArgumentNullException.ThrowIfNull(costs);
+        ArgumentNullException.ThrowIfNull(layer);
+        costs.Validate();
+        if (layer.Samples <= 0)
+        {
+            throw new ArgumentException($"Layer '{layer.Layer}' covers {layer.Samples} samples; at least one is needed for a per-inference cost.", nameof(layer));
+        }
+        double samples = layer.Samples;
+        double macCost = costs.Multiply + costs.Add;
+        double division = layer.Division.Divisions * costs.Division
+            + layer.Division.Shifts * costs.Shift
+            + layer.Division.Comparisons * costs.CompareBranch
+            + layer.Division.MaskOps * costs.MaskOp
+            + layer.Division.TableLookups * costs.TableLookup;
+        double dense = layer.Total * (macCost + 2 * costs.MemoryRead) / samples;
+        var estimate = new LayerCostEstimate
+        {
+            Layer = layer.Layer,
+            Samples = layer.Samples,
+            MacCycles = layer.Executed * macCost / samples,
+            ComparisonCycles = layer.Comparisons * costs.CompareBranch / samples,
+            DivisionCycles = division / samples,
+            MemoryCycles = (layer.WeightReads + layer.ActivationReads) * costs.MemoryRead / samples,
+            DenseCycles = dense,
+            EnergyMicrojoules = 0,
+            DenseEnergyMicrojoules = MicrojoulesOf(dense, costs),
+        };
+        return estimate with { EnergyMicrojoules = MicrojoulesOf(estimate.Cycles, costs) };
+    }
+
+    private static double MicrojoulesOf(double cycles, CostTable costs) => cycles * costs.EnergyPerCycleNanojoules / 1000.0;
+}

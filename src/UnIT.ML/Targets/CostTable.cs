@@ -1,0 +1,162 @@
+using System.Globalization;
+
+namespace UnIT.ML.Targets;
+
+/// <summary>
+/// Cycle costs of the operations the UnIT cost model counts, plus the clock and the energy per cycle of one
+/// target. Immutable; every number can be overridden with a <c>with</c> expression, e.g.
+/// <c>CostTable.Msp430 with { Division = 150 }</c>. Cycle counts may be fractional (averages).
+/// <see cref="Sources"/> says where each default comes from.
+/// </summary>
+public sealed record CostTable
+{
+    /// <summary>Name of the device the numbers describe.</summary>
+    public required string Device { get; init; }
+
+    /// <summary>Cycles of one multiply of a MAC.</summary>
+    public required double Multiply { get; init; }
+
+    /// <summary>Cycles of one add (accumulate) of a MAC.</summary>
+    public required double Add { get; init; }
+
+    /// <summary>Cycles of one compare-and-branch (skip tests, BitShift loop tests, BinaryTree steps, clamps).</summary>
+    public required double CompareBranch { get; init; }
+
+    /// <summary>Cycles of one true division (<see cref="UnIT.ML.Division.ExactDivision"/>).</summary>
+    public required double Division { get; init; }
+
+    /// <summary>Cycles of one shift instruction (single-bit on the MSP430).</summary>
+    public required double Shift { get; init; }
+
+    /// <summary>Cycles of one bit-mask or integer add/subtract step on exponent fields.</summary>
+    public required double MaskOp { get; init; }
+
+    /// <summary>Cycles of one lookup in a precomputed table in memory.</summary>
+    public required double TableLookup { get; init; }
+
+    /// <summary>Cycles of one memory read of a weight or an activation.</summary>
+    public required double MemoryRead { get; init; }
+
+    /// <summary>Clock frequency in Hz, used to turn cycles into time.</summary>
+    public required double ClockHz { get; init; }
+
+    /// <summary>Supply voltage in volts at which <see cref="CurrentMicroampsPerMHz"/> holds.</summary>
+    public required double SupplyVolts { get; init; }
+
+    /// <summary>Active-mode current per MHz of clock, in µA/MHz.</summary>
+    public required double CurrentMicroampsPerMHz { get; init; }
+
+    /// <summary>Where each default number comes from, as text for reports.</summary>
+    public string Sources { get; init; } = "";
+
+    /// <summary>
+    /// Energy of one cycle in nanojoules: µA/MHz × V = pJ per cycle, so
+    /// <c>CurrentMicroampsPerMHz * SupplyVolts / 1000</c>.
+    /// </summary>
+    public double EnergyPerCycleNanojoules => CurrentMicroampsPerMHz * SupplyVolts / 1000.0;
+
+    /// <summary>
+    /// MSP430FR5994 (16-bit, no FPU, no hardware divider), the paper's evaluation board.
+    /// Multiply 77, add 6, compare-and-branch 3, division 77, shift 1, mask op 1, table lookup 3, memory read 3
+    /// cycles; 16 MHz; 118 µA/MHz at 3.0 V (0.354 nJ/cycle). See <see cref="Sources"/>.
+    /// </summary>
+    public static CostTable Msp430 { get; } = new()
+    {
+        Device = "MSP430FR5994",
+        Multiply = 77,
+        Add = 6,
+        CompareBranch = 3,
+        Division = 77,
+        Shift = 1,
+        MaskOp = 1,
+        TableLookup = 3,
+        MemoryRead = 3,
+        ClockHz = 16e6,
+        SupplyVolts = 3.0,
+        CurrentMicroampsPerMHz = 118,
+        Sources = """
+            Multiply 77 and add 6 cycles: UnIT paper (arXiv 2507.07885) §1, citing TI SLAA329 "Efficient Multiplication and Division Using MSP430 MCUs" and the MSP430 user's guide.
+            Compare-and-branch 3: the paper gives 2 to 4 cycles (§1); the middle value is used.
+            Division 77: the paper only says division is "nearly as expensive as multiplication" (§1); the multiply figure is reused. SLAA329's finer software-division timings are not modelled.
+            Shift 1: RRA Rn, format II instruction in register mode, 1 cycle (MSP430 family user's guide, instruction cycle tables). No barrel shifter, so one cycle per bit.
+            Mask op 1: register-register format I instruction (AND/SUB Rs,Rd), 1 cycle; an immediate mask (#N,Rd) takes 2.
+            Table lookup 3 and memory read 3: indexed-mode MOV x(Rn),Rm, format I, 3 cycles. FRAM wait states above 8 MHz are not modelled.
+            Clock 16 MHz: the MSP430FR5994's maximum system clock.
+            Energy: about 118 µA/MHz active-mode current (MSP430FR5994 datasheet, front-page typical figure) at 3.0 V, approximate: 0.354 nJ/cycle. Override CurrentMicroampsPerMHz / SupplyVolts with measured values (e.g. EnergyTrace).
+            """,
+    };
+
+    /// <summary>
+    /// MAX78000's Arm Cortex-M4F core (single-precision FPU, barrel shifter).
+    /// Multiply 1, add 1, compare-and-branch 3, division 14, shift 1, mask op 1, table lookup 2, memory read 2
+    /// cycles; 100 MHz; about 22 µA/MHz at 1.1 V (approximate). See <see cref="Sources"/>.
+    /// </summary>
+    public static CostTable Max78000 { get; } = new()
+    {
+        Device = "MAX78000 (Arm Cortex-M4F)",
+        Multiply = 1,
+        Add = 1,
+        CompareBranch = 3,
+        Division = 14,
+        Shift = 1,
+        MaskOp = 1,
+        TableLookup = 2,
+        MemoryRead = 2,
+        ClockHz = 100e6,
+        SupplyVolts = 1.1,
+        CurrentMicroampsPerMHz = 22,
+        Sources = """
+            Cycle counts: Arm Cortex-M4 Technical Reference Manual, instruction timings of the core and its FPU (FPv4-SP).
+            Multiply 1 (VMUL.F32) and add 1 (VADD.F32). A fused VFMA.F32 / VMLA.F32 takes 3, so a fused MAC would cost 3 rather than 2; override Multiply/Add to model that.
+            Compare-and-branch 3: VCMP.F32 (1) + VMRS APSR_nzcv (1) + a conditional branch (1 when not taken, 2 to 4 when taken); 3 is a typical mix.
+            Division 14: VDIV.F32.
+            Shift 1 and mask op 1: LSL/LSR/ASR, AND/SUB/ORR, UBFX and CLZ are single-cycle (barrel shifter).
+            Table lookup 2 and memory read 2: a single LDR / VLDR takes 2 cycles (back-to-back pipelined loads can take 1). Flash wait states are not modelled.
+            Clock 100 MHz: the MAX78000's Cortex-M4 maximum (internal primary oscillator).
+            Energy: about 22 µA/MHz on the 1.1 V core supply, from the MAX78000 datasheet's Arm-core active-mode current; approximate and not re-verified here: 0.0242 nJ/cycle. Override CurrentMicroampsPerMHz / SupplyVolts with measured values.
+            """,
+    };
+
+    /// <summary>
+    /// The host float32 profile has no real device: it reuses the Cortex-M4F table of <see cref="Max78000"/>
+    /// as a generic estimate for a microcontroller with a single-precision FPU.
+    /// </summary>
+    public static CostTable Float32Host { get; } = Max78000 with
+    {
+        Device = "generic FPU microcontroller (Cortex-M4F estimate)",
+        Sources = "No real device: the MAX78000 Cortex-M4F table is reused as a generic FPU-microcontroller estimate.\n" + Max78000.Sources,
+    };
+
+    /// <summary>A one-line summary of the cycle counts, clock and energy (without <see cref="Sources"/>).</summary>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"{Device}: mul {Multiply}, add {Add}, cmp+br {CompareBranch}, div {Division}, shift {Shift}, mask {MaskOp}, " +
+        $"lookup {TableLookup}, read {MemoryRead} cycles; {ClockHz / 1e6} MHz; {EnergyPerCycleNanojoules:0.####} nJ/cycle");
+
+    /// <summary>Throws when a number is negative, not finite, or the clock is not positive.</summary>
+    /// <exception cref="ArgumentException">Names the bad field and its value.</exception>
+    public void Validate()
+    {
+        Check(Multiply, nameof(Multiply));
+        Check(Add, nameof(Add));
+        Check(CompareBranch, nameof(CompareBranch));
+        Check(Division, nameof(Division));
+        Check(Shift, nameof(Shift));
+        Check(MaskOp, nameof(MaskOp));
+        Check(TableLookup, nameof(TableLookup));
+        Check(MemoryRead, nameof(MemoryRead));
+        Check(SupplyVolts, nameof(SupplyVolts));
+        Check(CurrentMicroampsPerMHz, nameof(CurrentMicroampsPerMHz));
+        if (!(ClockHz > 0) || !double.IsFinite(ClockHz))
+        {
+            throw new ArgumentException($"Cost table '{Device}': ClockHz ({ClockHz}) must be positive and finite.");
+        }
+
+        void Check(double value, string field)
+        {
+            if (!(value >= 0) || !double.IsFinite(value))
+            {
+                throw new ArgumentException($"Cost table '{Device}': {field} ({value}) must be non-negative and finite.");
+            }
+        }
+    }
+}
