@@ -1,0 +1,132 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using UnIT.Cli.Options;
+using UnIT.Cli.Output;
+using UnIT.ML.Data;
+using UnIT.ML.Evaluation;
+using UnIT.ML.Graph;
+using UnIT.ML.Pruning;
+
+namespace UnIT.Cli.Commands;
+
+/// <summary>
+/// <c>unit-prune evaluate &lt;model.onnx&gt; --images I --labels L --calibration-images C [...]</c>: calibrates
+/// (unless thresholds are given), runs dense and pruned inference over labelled samples and reports
+/// accuracy, MACs per layer, estimated cycles and energy.
+/// </summary>
+internal sealed class EvaluateCommand
+{
+    private readonly Argument<string> _model = CommonOptions.Model();
+    private readonly DataOptions _data = new(role: "Evaluation");
+    private readonly DataOptions _calibration = new("calibration", "Calibration", withLabels: false, required: false);
+    private readonly PruningOptionGroup _pruning = new();
+    private readonly Option<int> _batchSize = CommonOptions.BatchSize();
+    private readonly Option<string?> _saveThresholds = new("--save-thresholds") { Description = "Write the thresholds used to this JSON file.", HelpName = "FILE" };
+    private readonly Option<string?> _logitsOut = new("--logits-out") { Description = "Write the pruned run's logits to this JSON file.", HelpName = "FILE" };
+    private readonly Option<bool> _force = new("--force") { Description = "Overwrite output files that exist." };
+    private readonly Option<bool> _json = CommonOptions.Json();
+
+    private EvaluateCommand()
+    {
+    }
+
+    /// <summary>Creates the command.</summary>
+    public static Command Create()
+    {
+        var c = new EvaluateCommand();
+        var command = new Command("evaluate", "Calibrate UnIT thresholds, run dense and pruned inference on labelled samples, and report accuracy, MACs, cycles and energy.") { c._model };
+        c._data.AddTo(command);
+        c._calibration.AddTo(command);
+        c._pruning.AddTo(command);
+        command.Add(c._batchSize);
+        command.Add(c._saveThresholds);
+        command.Add(c._logitsOut);
+        command.Add(c._force);
+        command.Add(c._json);
+        command.SetAction(c.Run);
+        return command;
+    }
+
+    private int Run(ParseResult result)
+    {
+        string modelPath = result.GetRequiredValue(_model);
+        ModelGraph graph = ModelLoader.Load(modelPath);
+        PruningOptions options = _pruning.Read(result);
+        bool force = result.GetValue(_force);
+        string? saveThresholds = result.GetValue(_saveThresholds);
+        string? logitsOut = result.GetValue(_logitsOut);
+        // Refuse before the long run, not after it.
+        foreach (string? path in new[] { saveThresholds, logitsOut })
+        {
+            if (path is not null)
+            {
+                OutputGuard.EnsureWritable(path, force);
+            }
+        }
+        SampleSet data = _data.Load(result)!;
+        IReadOnlyList<int> labels = data.Labels ?? throw new ArgumentException("evaluate needs --labels for the evaluation images.");
+        SampleSet? calibration = _calibration.Load(result);
+        if (calibration is null && (options.Thresholds is null || options.Profile == "msp430"))
+        {
+            throw new ArgumentException("Give --calibration-images (or --thresholds FILE for a float profile): thresholds and Q formats are calibrated on held-out samples.");
+        }
+        int batch = result.GetValue(_batchSize);
+        PrunedModel model = PrunedModel.Create(graph, options, calibration?.Batches(graph.Input.Shape, batch));
+        EvaluationResult evaluation = Evaluator.Evaluate(model, data.ToTensor(graph.Input.Shape), labels);
+
+        if (saveThresholds is not null)
+        {
+            OutputGuard.WriteAllText(saveThresholds, evaluation.Thresholds.ToJson(), force);
+        }
+        if (logitsOut is not null)
+        {
+            using var writer = new StringWriter(CultureInfo.InvariantCulture);
+            JsonOutput.Write(writer, new { Logits = evaluation.Logits });
+            OutputGuard.WriteAllText(logitsOut, writer.ToString(), force);
+        }
+        EvaluationReport report = EvaluationReport.From(graph.Name, evaluation);
+        TextWriter output = result.InvocationConfiguration.Output;
+        if (result.GetValue(_json))
+        {
+            JsonOutput.Write(output, report);
+        }
+        else
+        {
+            WriteTables(Terminal.For(output), report, data.Source, calibration);
+        }
+        return ExitCodes.Success;
+    }
+
+    private static void WriteTables(IAnsiConsole console, EvaluationReport r, string source, SampleSet? calibration)
+    {
+        static string P(double v) => (100 * v).ToString("F2", CultureInfo.InvariantCulture) + "%";
+        static string N(double v) => v.ToString("N0", CultureInfo.InvariantCulture);
+        ThresholdSet t = r.Thresholds;
+        string how = t.Method == "percentile"
+            ? string.Create(CultureInfo.InvariantCulture, $"percentile {t.Percentile} on {t.CalibrationSamples} samples ({calibration?.Source})")
+            : t.Method;
+        console.WriteLine($"Model '{r.Model}' on {r.Samples} samples from '{source}'; profile {r.Profile}, division {r.Division}; thresholds: {how}{(t.GroupWise ? ", group-wise" : "")}.");
+        var layers = new Table().AddColumns("layer", "threshold", "MACs", "skipped (zero)", "skipped (threshold)", "executed", "cycles/inference");
+        foreach (EvaluationReport.Layer l in r.Layers)
+        {
+            string threshold = l.Threshold.Length == 1 ? l.Threshold[0].ToString("G6", CultureInfo.InvariantCulture) : $"{l.Threshold.Length} groups";
+            layers.AddRow(l.Name, threshold, N(l.Total), P((double)l.SkippedZero / l.Total), P((double)l.SkippedThreshold / l.Total), P((double)l.Executed / l.Total), N(l.Cycles));
+        }
+        layers.AddRow("[bold]total[/]", "", N(r.Macs.Total), P((double)r.Macs.SkippedZero / r.Macs.Total), P((double)r.Macs.SkippedThreshold / r.Macs.Total), P((double)r.Macs.Executed / r.Macs.Total), N(r.Cycles.Pruned));
+        console.Write(layers);
+        var summary = new Table().AddColumns("", "dense", "pruned");
+        summary.AddRow("accuracy", P(r.DenseAccuracy), P(r.Accuracy));
+        if (r.QuantizedDenseAccuracy is { } q)
+        {
+            summary.AddRow("accuracy, fixed point without pruning", "", P(q));
+        }
+        summary.AddRow("macro F1", P(r.DenseF1Macro), P(r.F1Macro));
+        summary.AddRow("MACs skipped", "", P(r.SkippedFraction));
+        summary.AddRow($"estimated cycles per inference ({r.Profile})", N(r.Cycles.Dense), N(r.Cycles.Pruned));
+        summary.AddRow("estimated energy per inference (µJ)", r.EnergyUj.Dense.ToString("F2", CultureInfo.InvariantCulture), r.EnergyUj.Pruned.ToString("F2", CultureInfo.InvariantCulture));
+        summary.AddRow("host wall time (ms, all samples)", r.WallMs.Dense.ToString("F0", CultureInfo.InvariantCulture), r.WallMs.Pruned.ToString("F0", CultureInfo.InvariantCulture));
+        console.Write(summary);
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Accuracy drop: {100 * r.AccuracyDrop:F2} points; estimated speed-up {r.Speedup:F2}x."));
+    }
+}

@@ -1,0 +1,115 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using UnIT.Cli.Options;
+using UnIT.Cli.Output;
+using UnIT.ML.Data;
+using UnIT.ML.Engine;
+using UnIT.ML.Graph;
+
+namespace UnIT.Cli.Commands;
+
+/// <summary>
+/// <c>unit-prune predict &lt;model.onnx&gt; --images FILE [--range START:END] [--limit N] [--labels FILE] [--json]</c>:
+/// runs the dense engine and prints the logits (JSON) or a summary of the predictions.
+/// </summary>
+internal sealed class PredictCommand
+{
+    private readonly Argument<string> _model = CommonOptions.Model();
+    private readonly DataOptions _data = new();
+    private readonly Option<int> _batchSize = CommonOptions.BatchSize();
+    private readonly Option<bool> _json = CommonOptions.Json();
+
+    private PredictCommand()
+    {
+    }
+
+    /// <summary>Creates the command.</summary>
+    public static Command Create()
+    {
+        var c = new PredictCommand();
+        var command = new Command("predict", "Run the dense (unpruned) model on samples and print its outputs.") { c._model };
+        c._data.AddTo(command);
+        command.Add(c._batchSize);
+        command.Add(c._json);
+        command.SetAction(c.Run);
+        return command;
+    }
+
+    private int Run(ParseResult result)
+    {
+        ModelGraph graph = ModelLoader.Load(result.GetRequiredValue(_model));
+        SampleSet samples = _data.Load(result)!; // --images is required, so the set is never null
+        float[][] rows = Predict(graph, samples, result.GetValue(_batchSize));
+        TextWriter output = result.InvocationConfiguration.Output;
+        if (result.GetValue(_json))
+        {
+            JsonOutput.Write(output, new { Logits = rows });
+        }
+        else
+        {
+            WriteSummary(Terminal.For(output), graph, samples, rows);
+        }
+        return ExitCodes.Success;
+    }
+
+    /// <summary>The first output of the model for each sample, in sample order.</summary>
+    private static float[][] Predict(ModelGraph graph, SampleSet samples, int batchSize)
+    {
+        var engine = new InferenceEngine(graph);
+        var rows = new List<float[]>(samples.Count);
+        foreach (Tensor batch in samples.Batches(graph.Input.Shape, batchSize))
+        {
+            Tensor output = engine.Run(batch);
+            int width = output.Data.Length / batch.Shape[0];
+            for (int s = 0; s < batch.Shape[0]; s++)
+            {
+                rows.Add(output.Data.AsSpan(s * width, width).ToArray());
+            }
+        }
+        return rows.ToArray();
+    }
+
+    private static void WriteSummary(IAnsiConsole console, ModelGraph graph, SampleSet samples, float[][] rows)
+    {
+        int[] predicted = rows.Select(ArgMax).ToArray();
+        IReadOnlyList<int>? labels = samples.Labels;
+        console.WriteLine($"Ran model '{graph.Name}' on {rows.Length} samples from '{samples.Source}'.");
+        var table = new Table().AddColumn("class").AddColumn(new TableColumn("predicted").RightAligned());
+        if (labels is not null)
+        {
+            table.AddColumn(new TableColumn("labelled").RightAligned());
+        }
+        int classes = Math.Max(rows[0].Length, labels is null ? 0 : labels.Max() + 1);
+        for (int c = 0; c < classes; c++)
+        {
+            var cells = new List<string> { Format(c), Format(predicted.Count(p => p == c)) };
+            if (labels is not null)
+            {
+                cells.Add(Format(labels.Count(l => l == c)));
+            }
+            table.AddRow(cells.Select(t => new Text(t)));
+        }
+        console.Write(table);
+        if (labels is not null)
+        {
+            int correct = predicted.Where((p, i) => p == labels[i]).Count();
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Accuracy: {100.0 * correct / rows.Length:F2}% ({correct} of {rows.Length})"));
+        }
+    }
+
+    private static int ArgMax(float[] row)
+    {
+        int best = 0;
+        for (int i = 1; i < row.Length; i++)
+        {
+            if (row[i] > row[best])
+            {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,97 @@
+using System.CommandLine;
+using UnIT.ML.Division;
+using UnIT.ML.Pruning;
+using UnIT.ML.Targets;
+
+namespace UnIT.Cli.Options;
+
+/// <summary>
+/// The pruning dial shared by <c>evaluate</c> and <c>fit</c>: percentile or threshold file, group-wise,
+/// division approximator, target profile and the two baselines. Create one instance per command.
+/// </summary>
+internal sealed class PruningOptionGroup
+{
+    /// <summary><c>--percentile</c>.</summary>
+    public Option<double?> Percentile { get; } = new("--percentile")
+    {
+        Description = "Calibrate each layer's threshold at this nearest-rank percentile (0..100) of nonzero |x*w|. Default 50.",
+        HelpName = "P",
+    };
+
+    /// <summary><c>--thresholds</c>.</summary>
+    public Option<string?> Thresholds { get; } = new("--thresholds")
+    {
+        Description = "Use the thresholds in this JSON file (from --save-thresholds or search) instead of calibrating.",
+        HelpName = "FILE.json",
+    };
+
+    /// <summary><c>--group-wise</c>.</summary>
+    public Option<bool> GroupWise { get; } = new("--group-wise") { Description = "One threshold per output channel (conv) or neuron (fully connected)." };
+
+    /// <summary><c>--division</c>.</summary>
+    public Option<string?> Division { get; } = new("--division")
+    {
+        Description = "Approximation of T/|C|: exact, bitshift, binarytree or bitmask. Default: the profile's own.",
+        HelpName = "NAME",
+    };
+
+    /// <summary><c>--profile</c>.</summary>
+    public Option<string> Profile { get; } = new("--profile")
+    {
+        Description = "Target profile: float32 (host), max78000 (float, BitMask) or msp430 (int16 fixed point, BitShift).",
+        HelpName = "NAME",
+        DefaultValueFactory = _ => "float32",
+    };
+
+    /// <summary><c>--magnitude-sparsity</c>.</summary>
+    public Option<double> MagnitudeSparsity { get; } = new("--magnitude-sparsity")
+    {
+        Description = "Baseline: zero this fraction (0..1) of the smallest weights globally before UnIT.",
+        HelpName = "S",
+    };
+
+    /// <summary><c>--fatrelu</c>.</summary>
+    public Option<float> FatRelu { get; } = new("--fatrelu") { Description = "Baseline: FATReLU, Relu outputs <= TAU become 0.", HelpName = "TAU" };
+
+    /// <summary>Adds the options to <paramref name="command"/>, with a check that --percentile and --thresholds are not both given.</summary>
+    public void AddTo(Command command)
+    {
+        command.Add(Percentile);
+        command.Add(Thresholds);
+        command.Add(GroupWise);
+        command.Add(Division);
+        command.Add(Profile);
+        command.Add(MagnitudeSparsity);
+        command.Add(FatRelu);
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(Percentile) is not null && r.GetValue(Thresholds) is not null)
+            {
+                r.AddError("Give either --percentile or --thresholds, not both.");
+            }
+        });
+    }
+
+    /// <summary>The options the user chose; names are checked here so typos fail before any work.</summary>
+    public PruningOptions Read(ParseResult result)
+    {
+        string profile = result.GetValue(Profile)!;
+        TargetProfile.FromName(profile);
+        string? division = result.GetValue(Division);
+        if (division is not null)
+        {
+            DivisionApproximators.Create(division);
+        }
+        string? file = result.GetValue(Thresholds);
+        return new PruningOptions
+        {
+            Percentile = result.GetValue(Percentile) ?? 50,
+            Thresholds = file is null ? null : ThresholdSet.Load(file),
+            GroupWise = result.GetValue(GroupWise),
+            Division = division,
+            Profile = profile,
+            MagnitudeSparsity = result.GetValue(MagnitudeSparsity),
+            FatReluTau = result.GetValue(FatRelu),
+        };
+    }
+}

@@ -1,0 +1,50 @@
+using UnIT.ML.Evaluation;
+using UnIT.ML.Pruning;
+
+namespace UnIT.Cli.Output;
+
+/// <summary>The JSON document of <c>evaluate</c>: every metric method.md asks a report to carry.</summary>
+internal sealed record EvaluationReport(
+    string Model,
+    int Samples,
+    string Division,
+    string Profile,
+    double Accuracy,
+    double DenseAccuracy,
+    double? QuantizedDenseAccuracy,
+    double AccuracyDrop,
+    double F1Macro,
+    double DenseF1Macro,
+    EvaluationReport.MacCounts Macs,
+    double SkippedFraction,
+    IReadOnlyList<EvaluationReport.Layer> Layers,
+    EvaluationReport.Pair Cycles,
+    EvaluationReport.Pair EnergyUj,
+    double Speedup,
+    EvaluationReport.Pair WallMs,
+    ThresholdSet Thresholds)
+{
+    /// <summary>MAC counts summed over all evaluated samples.</summary>
+    public sealed record MacCounts(long Total, long SkippedZero, long SkippedThreshold, long Executed);
+
+    /// <summary>One prunable layer's threshold(s) and counts.</summary>
+    public sealed record Layer(string Name, float[] Threshold, long Total, long SkippedZero, long SkippedThreshold, long Executed, long Comparisons, double Cycles, double DenseCycles);
+
+    /// <summary>A dense and a pruned figure.</summary>
+    public sealed record Pair(double Dense, double Pruned);
+
+    /// <summary>Builds the report of one evaluation.</summary>
+    public static EvaluationReport From(string model, EvaluationResult r)
+    {
+        InferenceStatistics s = r.Statistics;
+        var layers = s.Layers.Select((l, i) => new Layer(
+            l.Layer, r.Thresholds.For(l.Layer) ?? [0f], l.Total, l.SkippedZero, l.SkippedThreshold, l.Executed, l.Comparisons,
+            r.Cost.Layers[i].Cycles, r.Cost.Layers[i].DenseCycles)).ToArray();
+        return new EvaluationReport(
+            model, r.Pruned.Samples, r.Division, r.Profile,
+            r.Pruned.Accuracy, r.Dense.Accuracy, r.QuantizedDense?.Accuracy, r.AccuracyDrop, r.Pruned.F1Macro, r.Dense.F1Macro,
+            new MacCounts(s.Total, s.SkippedZero, s.SkippedThreshold, s.Executed), s.SkippedFraction, layers,
+            new Pair(r.Cost.DenseCycles, r.Cost.Cycles), new Pair(r.Cost.DenseEnergyMicrojoules, r.Cost.EnergyMicrojoules), r.Cost.Speedup,
+            new Pair(r.DenseWallTime.TotalMilliseconds, r.PrunedWallTime.TotalMilliseconds), r.Thresholds);
+    }
+}

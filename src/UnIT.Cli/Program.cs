@@ -1,0 +1,1 @@
+return UnIT.Cli.CliApp.Run(args, Console.Out, Console.Error);

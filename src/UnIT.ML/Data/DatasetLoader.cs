@@ -1,0 +1,50 @@
+namespace UnIT.ML.Data;
+
+/// <summary>
+/// Loads samples and labels from a file whose format is told by its content: IDX (magic number after
+/// optional gzip) or CSV text. The file name's extension is not looked at.
+/// </summary>
+public static class DatasetLoader
+{
+    /// <summary>Loads the samples in <paramref name="path"/>: IDX images or CSV rows.</summary>
+    /// <param name="path">An IDX image file or a CSV file, either possibly gzip-compressed.</param>
+    /// <param name="range">Which samples to load; null for all.</param>
+    /// <param name="limit">The most samples to load from the start of the range; null for no limit.</param>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="DatasetException">The file is neither IDX nor CSV, is malformed, or the range lies beyond its samples.</exception>
+    public static SampleSet Load(string path, RangeSpec? range = null, int? limit = null) => Format(path) switch
+    {
+        DataFileKind.Idx => IdxReader.ReadImages(path, range, limit),
+        _ => CsvReader.Read(path, range, limit),
+    };
+
+    /// <summary>Loads samples and, when <paramref name="labelsPath"/> is given, the labels for the same range.</summary>
+    /// <param name="path">The samples: an IDX image file or a CSV file.</param>
+    /// <param name="labelsPath">The labels: an IDX label file or a one-column CSV file; null for none.</param>
+    /// <param name="range">Which samples (and labels) to load; null for all.</param>
+    /// <param name="limit">The most samples to load from the start of the range; null for no limit.</param>
+    /// <exception cref="DatasetException">Either file is malformed, or they hold different numbers of entries in the range.</exception>
+    public static SampleSet Load(string path, string? labelsPath, RangeSpec? range = null, int? limit = null)
+    {
+        SampleSet samples = Load(path, range, limit);
+        return labelsPath is null ? samples : samples.WithLabels(LoadLabels(labelsPath, range, limit), labelsPath);
+    }
+
+    /// <summary>Loads class labels from an IDX label file or a one-column CSV file.</summary>
+    /// <param name="path">The label file, possibly gzip-compressed.</param>
+    /// <param name="range">Which labels to load; null for all.</param>
+    /// <param name="limit">The most labels to load from the start of the range; null for no limit.</param>
+    public static int[] LoadLabels(string path, RangeSpec? range = null, int? limit = null) => Format(path) switch
+    {
+        DataFileKind.Idx => IdxReader.ReadLabels(path, range, limit),
+        _ => CsvReader.ReadLabels(path, range, limit),
+    };
+
+    private static DataFileKind Format(string path)
+    {
+        DataFileKind kind = DataFile.Sniff(path);
+        return kind != DataFileKind.Binary
+            ? kind
+            : throw new DatasetException($"'{path}' is neither an IDX file (raw or gzip) nor CSV text.");
+    }
+}

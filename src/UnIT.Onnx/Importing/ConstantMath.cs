@@ -1,0 +1,96 @@
+using UnIT.ML.Graph;
+
+namespace UnIT.Onnx.Importing;
+
+/// <summary>Element-wise arithmetic between two constants with numpy broadcasting, for folding.</summary>
+internal static class ConstantMath
+{
+    /// <summary>The broadcast shape of <paramref name="a"/> and <paramref name="b"/>, or null when they do not broadcast.</summary>
+    public static long[]? BroadcastDims(long[] a, long[] b)
+    {
+        int rank = Math.Max(a.Length, b.Length);
+        var dims = new long[rank];
+        for (int i = 1; i <= rank; i++)
+        {
+            long da = i <= a.Length ? a[^i] : 1;
+            long db = i <= b.Length ? b[^i] : 1;
+            if (da != db && da != 1 && db != 1)
+            {
+                return null;
+            }
+            dims[^i] = da == 1 ? db : da;
+        }
+        return dims;
+    }
+
+    /// <summary>a op b; integer when both are integer (Div truncates, an <see cref="ConstantTensor.Unknown"/> operand gives an unknown result).</summary>
+    public static ConstantTensor Binary(ConstantTensor a, ConstantTensor b, ElementwiseOp op, long[] dims)
+    {
+        int[] ia = SourceIndices(a.Dims, dims);
+        int[] ib = SourceIndices(b.Dims, dims);
+        if (a.IsInteger && b.IsInteger)
+        {
+            long[] va = a.Ints();
+            long[] vb = b.Ints();
+            var r = new long[ia.Length];
+            for (int i = 0; i < r.Length; i++)
+            {
+                long x = va[ia[i]];
+                long y = vb[ib[i]];
+                r[i] = x == ConstantTensor.Unknown || y == ConstantTensor.Unknown ? ConstantTensor.Unknown : op switch
+                {
+                    ElementwiseOp.Add => x + y,
+                    ElementwiseOp.Sub => x - y,
+                    ElementwiseOp.Mul => x * y,
+                    _ => y == 0 ? throw new DivideByZeroException("Integer division by zero in a constant.") : x / y,
+                };
+            }
+            return ConstantTensor.FromInts(dims, r);
+        }
+        float[] fa = a.Floats();
+        float[] fb = b.Floats();
+        var f = new float[ia.Length];
+        for (int i = 0; i < f.Length; i++)
+        {
+            float x = fa[ia[i]];
+            float y = fb[ib[i]];
+            f[i] = op switch
+            {
+                ElementwiseOp.Add => x + y,
+                ElementwiseOp.Sub => x - y,
+                ElementwiseOp.Mul => x * y,
+                _ => x / y,
+            };
+        }
+        return ConstantTensor.FromFloats(dims, f);
+    }
+
+    /// <summary>For each element of a tensor of shape <paramref name="to"/>, the index of the element of <paramref name="from"/> that broadcasts into it.</summary>
+    private static int[] SourceIndices(long[] from, long[] to)
+    {
+        int rank = to.Length;
+        var stride = new long[rank];
+        long s = 1;
+        for (int i = 1; i <= from.Length; i++)
+        {
+            stride[^i] = from[^i] == 1 ? 0 : s;
+            s *= from[^i];
+        }
+        var result = new int[checked((int)ConstantTensor.ElementCount(to))];
+        var pos = new long[rank];
+        for (int n = 0; n < result.Length; n++)
+        {
+            long idx = 0;
+            for (int d = 0; d < rank; d++)
+            {
+                idx += pos[d] * stride[d];
+            }
+            result[n] = (int)idx;
+            for (int d = rank - 1; d >= 0 && ++pos[d] == to[d]; d--)
+            {
+                pos[d] = 0;
+            }
+        }
+        return result;
+    }
+}

@@ -1,0 +1,58 @@
+using UnIT.Onnx.Importing;
+
+namespace UnIT.Onnx.Ops;
+
+/// <summary>Concat of constants (typically assembling a Reshape target), folded.</summary>
+internal sealed class ConcatImporter : IOpImporter
+{
+    /// <inheritdoc/>
+    public IReadOnlyList<string> OpTypes { get; } = ["Concat"];
+
+    /// <inheritdoc/>
+    public void Import(OnnxNode node)
+    {
+        var parts = Enumerable.Range(0, node.InputCount).Where(node.HasInput)
+            .Select(i => node.ConstantInput(i, $"#{i}")).ToArray();
+        if (parts.Length == 0)
+        {
+            throw node.Error("there are no inputs.");
+        }
+        int rank = parts[0].Rank;
+        long axisAttr = node.Has("axis") ? node.Int("axis", 0) : throw node.Error("axis is required.");
+        int axis = (int)(axisAttr < 0 ? axisAttr + rank : axisAttr);
+        if (axis < 0 || axis >= rank)
+        {
+            throw node.Error($"axis {axisAttr} is out of range for rank {rank}.");
+        }
+        foreach (ConstantTensor p in parts)
+        {
+            if (p.Rank != rank || Enumerable.Range(0, rank).Any(d => d != axis && p.Dims[d] != parts[0].Dims[d]))
+            {
+                throw node.Error($"inputs of shapes {string.Join(", ", parts.Select(q => q.DimsText))} do not concatenate along axis {axis}.");
+            }
+        }
+        long outer = ConstantTensor.ElementCount(parts[0].Dims[..axis]);
+        bool integer = parts.All(p => p.IsInteger);
+        var ints = new List<long>();
+        var floats = new List<float>();
+        for (long o = 0; o < outer; o++)
+        {
+            foreach (ConstantTensor p in parts)
+            {
+                int chunk = (int)(p.Count / Math.Max(outer, 1));
+                int from = (int)(o * chunk);
+                if (integer)
+                {
+                    ints.AddRange(p.Ints().AsSpan(from, chunk));
+                }
+                else
+                {
+                    floats.AddRange(p.Floats().AsSpan(from, chunk));
+                }
+            }
+        }
+        long[] dims = (long[])parts[0].Dims.Clone();
+        dims[axis] = parts.Sum(p => p.Dims[axis]);
+        node.SetConstantOutput(integer ? ConstantTensor.FromInts(dims, ints.ToArray()) : ConstantTensor.FromFloats(dims, floats.ToArray()));
+    }
+}
