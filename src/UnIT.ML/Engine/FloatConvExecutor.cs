@@ -35,17 +35,19 @@ internal sealed class FloatConvExecutor : LayerExecutor
     {
         ConvGeometry g = _conv.Geometry(inShape);
         ReadOnlySpan<float> bias = _conv.Bias;
+        var columns = new float[g.ColumnsLength];
+        int[] inBounds = Im2Col.InBoundsPerKernelPosition(g);
         for (int s = 0; s < batch; s++)
         {
             ReadOnlySpan<float> x = input.AsSpan(s * g.InputSampleSize, g.InputSampleSize);
             Span<float> y = output.AsSpan(s * g.OutputSampleSize, g.OutputSampleSize);
             if (_dense && stats is null)
             {
-                ConvKernel.Dense(g, x, _conv.Weight.Data, bias, y);
+                ConvKernel.Dense(g, x, _conv.Weight.Data, bias, y, columns);
             }
             else
             {
-                PrunedConvKernel.Run(g, x, _conv.Weight.Data, bias, _weightThresholds, y, stats);
+                PrunedConvKernel.Run(g, x, _conv.Weight.Data, bias, _weightThresholds, y, columns, inBounds, stats);
                 // Charged per inference, as a device without room to store them recomputes them each time.
                 stats?.Division.Add(_thresholdOps);
             }

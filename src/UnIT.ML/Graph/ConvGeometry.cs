@@ -28,6 +28,12 @@ public readonly record struct ConvGeometry(
     /// <summary>Elements of one output sample.</summary>
     public int OutputSampleSize => OutChannels * OutH * OutW;
 
+    /// <summary>Rows of one group's im2col matrix: input channels per group x kernel height x kernel width.</summary>
+    public int ColumnRows => InChannelsPerGroup * KernelH * KernelW;
+
+    /// <summary>Elements of one group's im2col matrix: <see cref="ColumnRows"/> x output positions.</summary>
+    public int ColumnsLength => ColumnRows * OutH * OutW;
+
     /// <summary>The output shape for a batch of <paramref name="batch"/> samples.</summary>
     public Shape OutputShape(int batch) =>
         SpatialRank == 2 ? new Shape(batch, OutChannels, OutH, OutW) : new Shape(batch, OutChannels, OutW);

@@ -12,54 +12,28 @@ namespace UnIT.ML.Kernels;
 /// </summary>
 public static class ConvKernel
 {
-    /// <summary>Fast path. <paramref name="output"/> is fully overwritten.</summary>
-    public static void Dense(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output)
+    /// <summary>
+    /// Fast path. <paramref name="output"/> is fully overwritten; <paramref name="columns"/> is scratch of
+    /// <see cref="ConvGeometry.ColumnsLength"/> elements.
+    /// </summary>
+    public static void Dense(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output, Span<float> columns)
     {
         Debug.Assert(input.Length == g.InputSampleSize && output.Length == g.OutputSampleSize);
-        int outPlane = g.OutH * g.OutW;
-        int inPlane = g.InH * g.InW;
-        int kernelSize = g.KernelH * g.KernelW;
-        for (int m = 0; m < g.OutChannels; m++)
+        int positions = g.OutH * g.OutW;
+        int rows = g.ColumnRows;
+        for (int group = 0; group < g.Groups; group++)
         {
-            Span<float> o = output.Slice(m * outPlane, outPlane);
-            o.Fill(bias.IsEmpty ? 0f : bias[m]);
-            int group = m / g.OutChannelsPerGroup;
-            for (int c = 0; c < g.InChannelsPerGroup; c++)
+            Im2Col.Fill(g, input, group, columns);
+            for (int m = group * g.OutChannelsPerGroup; m < (group + 1) * g.OutChannelsPerGroup; m++)
             {
-                ReadOnlySpan<float> plane = input.Slice((group * g.InChannelsPerGroup + c) * inPlane, inPlane);
-                int wBase = (m * g.InChannelsPerGroup + c) * kernelSize;
-                for (int kh = 0; kh < g.KernelH; kh++)
+                Span<float> o = output.Slice(m * positions, positions);
+                o.Fill(bias.IsEmpty ? 0f : bias[m]);
+                for (int r = 0; r < rows; r++)
                 {
-                    for (int kw = 0; kw < g.KernelW; kw++)
+                    float w = weight[m * rows + r];
+                    if (w != 0f)
                     {
-                        float w = weight[wBase + kh * g.KernelW + kw];
-                        if (w == 0f)
-                        {
-                            continue;
-                        }
-                        (int owStart, int owEnd) = ValidColumns(g, kw);
-                        for (int oh = 0; oh < g.OutH; oh++)
-                        {
-                            int ih = oh * g.StrideH - g.PadTop + kh * g.DilationH;
-                            if ((uint)ih >= (uint)g.InH || owStart >= owEnd)
-                            {
-                                continue;
-                            }
-                            int iw0 = owStart * g.StrideW - g.PadLeft + kw * g.DilationW;
-                            Span<float> orow = o.Slice(oh * g.OutW + owStart, owEnd - owStart);
-                            if (g.StrideW == 1)
-                            {
-                                TensorPrimitives.MultiplyAdd(plane.Slice(ih * g.InW + iw0, orow.Length), w, orow, orow);
-                            }
-                            else
-                            {
-                                int src = ih * g.InW + iw0;
-                                for (int i = 0; i < orow.Length; i++, src += g.StrideW)
-                                {
-                                    orow[i] += w * plane[src];
-                                }
-                            }
-                        }
+                        TensorPrimitives.MultiplyAdd(columns.Slice(r * positions, positions), w, o, o);
                     }
                 }
             }
