@@ -19,6 +19,8 @@ public static class CliApp
         InspectCommand.Create(),
         PredictCommand.Create(),
         EvaluateCommand.Create(),
+        FitCommand.Create(),
+        ScoreCommand.Create(),
     };
 
     /// <summary>

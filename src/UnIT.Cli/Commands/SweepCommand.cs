@@ -1,0 +1,181 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Diagnostics;
+using System.Globalization;
+using Spectre.Console;
+using UnIT.Cli.Options;
+using UnIT.Cli.Output;
+using UnIT.ML.Data;
+using UnIT.ML.Division;
+using UnIT.ML.Graph;
+using UnIT.ML.Sweeps;
+using UnIT.ML.Targets;
+using UnIT.Reports;
+
+namespace UnIT.Cli.Commands;
+
+/// <summary>
+/// <c>unit-prune sweep &lt;model.onnx&gt; --calibration-images C --validation-images V --validation-labels VL --out DIR [...]</c>:
+/// evaluates a grid of percentiles (and approximators, profiles, group-wise, baselines) on a validation set and
+/// writes sweep.csv, sweep.json and two PNG plots (accuracy vs MACs skipped, accuracy vs cycles) into DIR.
+/// </summary>
+internal sealed class SweepCommand
+{
+    /// <summary>The files a sweep writes into its output folder.</summary>
+    public static readonly string[] OutputFiles = ["sweep.csv", "sweep.json", "sweep-accuracy-vs-macs.png", "sweep-accuracy-vs-cycles.png"];
+
+    private readonly Argument<string> _model = CommonOptions.Model();
+    private readonly DataOptions _calibration = new("calibration", "Calibration", withLabels: false);
+    private readonly DataOptions _validation = new("validation", "Validation");
+    private readonly Option<double[]> _percentiles = new("--percentiles")
+    {
+        Description = "Comma-separated calibration percentiles (0..100), each applied to every layer.",
+        HelpName = "P,P,...",
+        DefaultValueFactory = _ => [10, 20, 30, 40, 50, 60, 70, 80, 90],
+        CustomParser = NumberList("--percentiles", 0, 100, maxExclusive: false),
+    };
+    private readonly Option<string[]?> _divisions = new("--divisions")
+    {
+        Description = $"Comma-separated division approximators ({string.Join(", ", DivisionApproximators.Names)}). Default: each profile's own.",
+        HelpName = "NAME,...",
+        CustomParser = NameList("--divisions", DivisionApproximators.Names),
+    };
+    private readonly Option<string[]> _profiles = new("--profiles")
+    {
+        Description = $"Comma-separated target profiles ({string.Join(", ", TargetProfile.Names)}).",
+        HelpName = "NAME,...",
+        DefaultValueFactory = _ => ["float32"],
+        CustomParser = NameList("--profiles", TargetProfile.Names),
+    };
+    private readonly Option<string> _groupWise = new Option<string>("--group-wise")
+    {
+        Description = "Per-layer thresholds (off), per output channel / neuron (on), or both.",
+        HelpName = "both|on|off",
+        DefaultValueFactory = _ => "off",
+    }.AcceptOnlyFromAmong("both", "on", "off");
+    private readonly Option<double[]> _sparsities = new("--magnitude-sparsity")
+    {
+        Description = "Comma-separated magnitude-pruning sparsities (0..1): each adds a baseline point and UnIT on top of it.",
+        HelpName = "S,S,...",
+        DefaultValueFactory = _ => [],
+        CustomParser = NumberList("--magnitude-sparsity", 0, 1, maxExclusive: true),
+    };
+    private readonly Option<double[]> _taus = new("--fatrelu")
+    {
+        Description = "Comma-separated FATReLU taus (>= 0): each adds a baseline point and UnIT on top of it.",
+        HelpName = "TAU,...",
+        DefaultValueFactory = _ => [],
+        CustomParser = NumberList("--fatrelu", 0, double.MaxValue, maxExclusive: false),
+    };
+    private readonly Option<string> _out = new("--out") { Description = "Folder for the CSV, JSON and PNG files.", HelpName = "DIR", Required = true };
+    private readonly Option<bool> _force = new("--force") { Description = "Overwrite output files that exist." };
+    private readonly Option<int> _batchSize = CommonOptions.BatchSize();
+    private readonly Option<bool> _json = CommonOptions.Json();
+
+    private SweepCommand()
+    {
+        _validation.Labels!.Required = true;
+    }
+
+    /// <summary>Creates the command.</summary>
+    public static Command Create()
+    {
+        var c = new SweepCommand();
+        var command = new Command("sweep", "Evaluate a grid of UnIT settings and baselines on a validation set; write CSV, JSON and accuracy-vs-MACs/cycles plots.") { c._model };
+        c._calibration.AddTo(command);
+        c._validation.AddTo(command);
+        command.Add(c._percentiles);
+        command.Add(c._divisions);
+        command.Add(c._profiles);
+        command.Add(c._groupWise);
+        command.Add(c._sparsities);
+        command.Add(c._taus);
+        command.Add(c._out);
+        command.Add(c._force);
+        command.Add(c._batchSize);
+        command.Add(c._json);
+        command.SetAction(c.Run);
+        return command;
+    }
+
+    private int Run(ParseResult result)
+    {
+        string modelPath = result.GetRequiredValue(_model);
+        // Refuse before the long run, not after it.
+        OutputFolder folder = OutputFolder.Prepare(result.GetRequiredValue(_out), result.GetValue(_force), OutputFiles);
+        ModelGraph graph = ModelLoader.Load(modelPath);
+        SampleSet calibration = _calibration.Load(result)!;
+        SampleSet validation = _validation.Load(result)!;
+        string groupWise = result.GetRequiredValue(_groupWise);
+        var grid = new SweepGrid
+        {
+            Percentiles = result.GetRequiredValue(_percentiles),
+            Divisions = result.GetValue(_divisions),
+            Profiles = result.GetRequiredValue(_profiles),
+            GroupWise = groupWise switch { "both" => [false, true], "on" => [true], _ => [false] },
+            // Plain UnIT (0) is always swept; the values given add baselines and combinations.
+            MagnitudeSparsities = [0, .. result.GetRequiredValue(_sparsities)],
+            FatReluTaus = [0, .. result.GetRequiredValue(_taus).Select(t => (float)t)],
+        };
+        IEnumerable<Tensor> batches = calibration.Batches(graph.Input.Shape, result.GetValue(_batchSize));
+        Tensor images = validation.ToTensor(graph.Input.Shape);
+        bool json = result.GetValue(_json);
+        TextWriter output = result.InvocationConfiguration.Output;
+        IAnsiConsole console = Terminal.For(output);
+
+        var clock = Stopwatch.StartNew();
+        IReadOnlyList<SweepPoint> points = json
+            ? Sweep.Run(graph, batches, images, validation.Labels!, grid)
+            : ProgressDisplay.Run(console, "sweep", progress => Sweep.Run(graph, batches, images, validation.Labels!, grid, progress));
+        clock.Stop();
+
+        var report = new SweepReport(points, string.Create(CultureInfo.InvariantCulture,
+            $"{Path.GetFileNameWithoutExtension(modelPath)}, {validation.Count:N0} validation samples"));
+        SweepCsvWriter.Save(report, folder.PathOf(OutputFiles[0]));
+        SweepJsonWriter.Save(report, folder.PathOf(OutputFiles[1]));
+        SweepPlotter.SavePng(report, folder.PathOf(OutputFiles[2]), ParetoObjective.SkippedFraction);
+        SweepPlotter.SavePng(report, folder.PathOf(OutputFiles[3]), ParetoObjective.Cycles);
+        if (json)
+        {
+            SweepJsonWriter.Write(report, output);
+            return ExitCodes.Success;
+        }
+        console.Write(SweepTable.Build(report));
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{points.Count} points on {validation.Count:N0} samples from '{validation.Source}', calibrated on {calibration.Count:N0} from '{calibration.Source}', in {clock.Elapsed.TotalSeconds:F1} s."));
+        console.WriteLine($"Wrote {string.Join(", ", OutputFiles)} to '{folder.Directory}'.");
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Parses comma-separated numbers in [min, max] (or [min, max) when <paramref name="maxExclusive"/>), distinct and sorted.</summary>
+    internal static Func<ArgumentResult, double[]> NumberList(string optionName, double min, double max, bool maxExclusive) => result =>
+    {
+        var values = new List<double>();
+        foreach (string item in Items(result))
+        {
+            if (!double.TryParse(item, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || v < min || v > max || (maxExclusive && v == max))
+            {
+                string range = max == double.MaxValue ? $">= {min}" : $"{min} to {max}{(maxExclusive ? " (exclusive)" : "")}";
+                result.AddError($"Invalid {optionName} value '{item}': expected numbers {range}, separated by commas.");
+                return [];
+            }
+            values.Add(v);
+        }
+        return values.Distinct().Order().ToArray();
+    };
+
+    /// <summary>Parses comma-separated names, each one of <paramref name="valid"/> (case-insensitive), to lower case.</summary>
+    internal static Func<ArgumentResult, string[]> NameList(string optionName, IReadOnlyList<string> valid) => result =>
+    {
+        string[] names = Items(result).Select(n => n.ToLowerInvariant()).Distinct().ToArray();
+        foreach (string name in names.Where(n => !valid.Contains(n)))
+        {
+            result.AddError($"Invalid {optionName} value '{name}': expected one or more of {string.Join(", ", valid)}, separated by commas.");
+        }
+        return names;
+    };
+
+    /// <summary>The comma-separated items of all the option's tokens, trimmed, without empty ones.</summary>
+    private static IEnumerable<string> Items(ArgumentResult result) =>
+        result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+}

@@ -1,0 +1,97 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using UnIT.ML.Graph;
+using UnIT.ML.Pruning;
+
+namespace UnIT.ML.MLNet;
+
+/// <summary>
+/// Calibrates UnIT on the data given to <see cref="Fit"/> and returns a <see cref="UnitPruningTransformer"/>.
+/// Made by <see cref="UnitPruningCatalog.ApplyUnitPruning"/>. Holds the graph and a copy of the options;
+/// nothing to dispose.
+/// </summary>
+public sealed class UnitPruningEstimator : IEstimator<UnitPruningTransformer>
+{
+    private const int CalibrationBatchSize = 64;
+    private readonly TransformsCatalog _catalog;
+    private readonly UnitPruningOptions _options;
+
+    internal UnitPruningEstimator(TransformsCatalog catalog, UnitPruningOptions options, ModelGraph graph)
+    {
+        _catalog = catalog;
+        _options = options.Clone();
+        _options.Validate();
+        Graph = graph;
+    }
+
+    /// <summary>The model to prune, as given.</summary>
+    public ModelGraph Graph { get; }
+
+    /// <summary>A copy of the settings.</summary>
+    public UnitPruningOptions Options => _options.Clone();
+
+    /// <summary>The pipeline's schema after this step: the input's columns plus the output (and statistics) columns.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">When the input column is missing or is not a vector of Single; the message names the column, the expected and the actual type.</exception>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        InputColumnCheck.Check(inputSchema, _options.InputColumnName, Graph);
+        return BuiltInCarrier.Estimator(_catalog, _options).GetOutputSchema(inputSchema);
+    }
+
+    /// <summary>
+    /// Calibrates thresholds (unless explicit ones were given; fixed-point profiles also choose Q formats)
+    /// on up to <see cref="UnitPruningOptions.CalibrationRowLimit"/> rows of <paramref name="input"/>,
+    /// streamed with cursors in batches (two passes, nothing kept in memory), and returns the transformer.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">When the input column does not fit the model (as <see cref="GetOutputSchema"/>, vector size included).</exception>
+    public UnitPruningTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        DataViewSchema.Column column = InputColumnCheck.Check(input.Schema, _options.InputColumnName, Graph);
+        IEnumerable<Tensor> calibration = CalibrationBatches(input, column);
+        PrunedModel model = PrunedModel.Create(Graph, _options.ToPruningOptions(), calibration);
+        UnitScorer scorer = UnitScorer.Create(model, _options);
+        var chain = BuiltInCarrier.Build(_catalog, scorer, input, UnitModelState.Write(scorer));
+        return new UnitPruningTransformer(scorer, chain);
+    }
+
+    /// <summary>Re-enumerable: each enumeration opens a new cursor, as the two calibration passes need.</summary>
+    private IEnumerable<Tensor> CalibrationBatches(IDataView input, DataViewSchema.Column column)
+    {
+        int sampleSize = Graph.InputSampleSize;
+        long limit = _options.CalibrationRowLimit ?? long.MaxValue;
+        using DataViewRowCursor cursor = input.GetRowCursor([column]);
+        ValueGetter<VBuffer<float>> getter = cursor.GetGetter<VBuffer<float>>(column);
+        VBuffer<float> row = default;
+        var batch = new List<float>(CalibrationBatchSize * sampleSize);
+        long read = 0;
+        while (read < limit && cursor.MoveNext())
+        {
+            getter(ref row);
+            if (row.Length != sampleSize)
+            {
+                throw new InvalidOperationException(
+                    $"Row {cursor.Position} of column '{column.Name}' has {row.Length} values; model '{Graph.Name}' expects {sampleSize} per sample.");
+            }
+            batch.AddRange(row.DenseValues());
+            read++;
+            if (batch.Count == CalibrationBatchSize * sampleSize)
+            {
+                yield return ToTensor(batch);
+            }
+        }
+        if (batch.Count > 0)
+        {
+            yield return ToTensor(batch);
+        }
+    }
+
+    private Tensor ToTensor(List<float> batch)
+    {
+        int samples = batch.Count / Graph.InputSampleSize;
+        var tensor = new Tensor(Graph.Input.Shape.WithBatch(samples), batch.ToArray());
+        batch.Clear();
+        return tensor;
+    }
+}

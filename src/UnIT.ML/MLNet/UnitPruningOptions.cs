@@ -1,0 +1,80 @@
+using UnIT.ML.Pruning;
+
+namespace UnIT.ML.MLNet;
+
+/// <summary>
+/// Settings of <see cref="UnitPruningCatalog.ApplyUnitPruning"/>: which columns to read and write and how
+/// UnIT prunes. The estimator copies the options when it is made, so changing them later has no effect on it.
+/// </summary>
+public sealed class UnitPruningOptions
+{
+    /// <summary>The input column: a vector of Single holding one sample (e.g. 784 pixels for a [1,1,28,28] model).</summary>
+    public string InputColumnName { get; set; } = "Features";
+
+    /// <summary>The output column: a known-size vector of Single with the model's first output (e.g. 10 logits).</summary>
+    public string OutputColumnName { get; set; } = "Score";
+
+    /// <summary>Calibration percentile p (0..100) of nonzero |x*w| per layer; ignored when <see cref="Thresholds"/> is set. 0 still skips the smallest products: use explicit zero thresholds for a dense run.</summary>
+    public double Percentile { get; set; } = 50;
+
+    /// <summary>Explicit per-layer thresholds; when set, <see cref="UnitPruningEstimator.Fit"/> calibrates none (a fixed-point profile still reads the data for its Q formats).</summary>
+    public ThresholdSet? Thresholds { get; set; }
+
+    /// <summary>Calibrate one threshold per output channel (conv) or neuron (fully connected) instead of one per layer.</summary>
+    public bool GroupWise { get; set; }
+
+    /// <summary>Division approximator name (exact, bitshift, binarytree, bitmask); null takes the profile's default.</summary>
+    public string? Division { get; set; }
+
+    /// <summary>Target profile name: float32, max78000 or msp430.</summary>
+    public string Profile { get; set; } = "float32";
+
+    /// <summary>Calibrate on at most this many rows of the data given to Fit (the first ones); null reads them all.</summary>
+    public int? CalibrationRowLimit { get; set; }
+
+    /// <summary>Baseline: global magnitude pruning of all prunable weights to this sparsity (0..1) before UnIT; 0 is off.</summary>
+    public double MagnitudeSparsity { get; set; }
+
+    /// <summary>Baseline: FATReLU tau for every Relu node (outputs &lt;= tau become 0); 0 is plain Relu.</summary>
+    public float FatReluTau { get; set; }
+
+    /// <summary>Add the Int64 columns "&lt;Output&gt;.MacsExecuted" and "&lt;Output&gt;.MacsSkipped" with each row's MAC counts.</summary>
+    public bool EmitStatistics { get; set; }
+
+    /// <summary>The name of the per-row executed-MACs column (<see cref="EmitStatistics"/>).</summary>
+    public string MacsExecutedColumnName => OutputColumnName + ".MacsExecuted";
+
+    /// <summary>The name of the per-row skipped-MACs column (<see cref="EmitStatistics"/>), zero operands and threshold skips together.</summary>
+    public string MacsSkippedColumnName => OutputColumnName + ".MacsSkipped";
+
+    /// <summary>A copy, so the estimator and transformer hold settings nobody else can change.</summary>
+    internal UnitPruningOptions Clone() => (UnitPruningOptions)MemberwiseClone();
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    internal void Validate()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(InputColumnName, nameof(InputColumnName));
+        ArgumentException.ThrowIfNullOrWhiteSpace(OutputColumnName, nameof(OutputColumnName));
+        ArgumentException.ThrowIfNullOrWhiteSpace(Profile, nameof(Profile));
+        if (!(Percentile >= 0 && Percentile <= 100))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Percentile), Percentile, "Percentile must be between 0 and 100.");
+        }
+        if (CalibrationRowLimit is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(CalibrationRowLimit), CalibrationRowLimit, "CalibrationRowLimit must be at least 1, or null for all rows.");
+        }
+    }
+
+    /// <summary>The pruning settings of the core library.</summary>
+    internal PruningOptions ToPruningOptions() => new()
+    {
+        Percentile = Percentile,
+        Thresholds = Thresholds,
+        GroupWise = GroupWise,
+        Division = Division,
+        Profile = Profile,
+        MagnitudeSparsity = MagnitudeSparsity,
+        FatReluTau = FatReluTau,
+    };
+}

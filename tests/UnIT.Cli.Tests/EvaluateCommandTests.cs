@@ -1,0 +1,92 @@
+using System.Text.Json;
+
+namespace UnIT.Cli.Tests;
+
+[TestClass]
+public sealed class EvaluateCommandTests
+{
+    private static readonly string Calibration = Cli.Asset("data/fashion-mnist/train-55000-55999-images-idx3-ubyte.gz");
+
+    private static JsonElement Evaluate(params string[] extra)
+    {
+        string[] args = ["evaluate", Cli.FashionModel, "--images", Cli.FashionImages, "--labels", Cli.FashionLabels,
+            "--calibration-images", Calibration, "--limit", "200", "--json", .. extra];
+        var run = Cli.Run(args);
+        Assert.AreEqual(0, run.Code, run.Err);
+        return JsonDocument.Parse(run.Out).RootElement;
+    }
+
+    [TestMethod]
+    public void Json_carries_accuracy_macs_layers_and_costs()
+    {
+        JsonElement r = Evaluate("--percentile", "50");
+
+        JsonElement macs = r.GetProperty("macs");
+        long total = macs.GetProperty("total").GetInt64();
+        Assert.AreEqual(200L * 242_560, total);
+        Assert.AreEqual(total, macs.GetProperty("skipped_zero").GetInt64() + macs.GetProperty("skipped_threshold").GetInt64() + macs.GetProperty("executed").GetInt64());
+        double skipped = r.GetProperty("skipped_fraction").GetDouble();
+        Assert.IsTrue(skipped is > 0.5 and < 0.65, $"p = 50 should skip a bit over half of all MACs; got {skipped}");
+        Assert.IsTrue(r.GetProperty("accuracy").GetDouble() > 0.8);
+        Assert.IsTrue(r.GetProperty("dense_accuracy").GetDouble() >= r.GetProperty("accuracy").GetDouble() - 0.02);
+        Assert.AreEqual("exact", r.GetProperty("division").GetString());
+        Assert.AreEqual("float32", r.GetProperty("profile").GetString());
+        Assert.AreEqual(3, r.GetProperty("layers").GetArrayLength());
+        Assert.IsTrue(r.GetProperty("cycles").GetProperty("dense").GetDouble() > 0);
+        Assert.IsTrue(r.GetProperty("energy_uj").GetProperty("pruned").GetDouble() > 0);
+        Assert.IsTrue(r.TryGetProperty("f1_macro", out _));
+    }
+
+    [TestMethod]
+    public void Higher_percentiles_skip_more()
+    {
+        double low = Evaluate("--percentile", "30").GetProperty("skipped_fraction").GetDouble();
+        double high = Evaluate("--percentile", "70").GetProperty("skipped_fraction").GetDouble();
+
+        Assert.IsTrue(high > low, $"p = 70 skipped {high}, p = 30 skipped {low}");
+    }
+
+    [TestMethod]
+    public void Msp430_reports_the_fixed_point_accuracy_without_pruning()
+    {
+        JsonElement r = Evaluate("--profile", "msp430");
+
+        Assert.AreEqual("bitshift", r.GetProperty("division").GetString());
+        double quantized = r.GetProperty("quantized_dense_accuracy").GetDouble();
+        Assert.IsTrue(Math.Abs(quantized - r.GetProperty("dense_accuracy").GetDouble()) < 0.02, "int16 quantization alone should cost little accuracy");
+    }
+
+    [TestMethod]
+    public void Saved_thresholds_reproduce_the_same_logits()
+    {
+        string dir = Path.GetDirectoryName(Cli.TempFile("x", ""))!;
+        string thresholds = Path.Combine(dir, "t.json"), first = Path.Combine(dir, "a.json"), second = Path.Combine(dir, "b.json");
+
+        Evaluate("--percentile", "60", "--save-thresholds", thresholds, "--logits-out", first);
+        Evaluate("--thresholds", thresholds, "--logits-out", second);
+
+        Assert.AreEqual(File.ReadAllText(first), File.ReadAllText(second));
+        StringAssert.Contains(File.ReadAllText(thresholds), "\"percentile\": 60");
+    }
+
+    [TestMethod]
+    public void Existing_output_is_not_overwritten_without_force()
+    {
+        string existing = Cli.TempFile("keep.json", "mine");
+
+        var run = Cli.Run("evaluate", Cli.FashionModel, "--images", Cli.FashionImages, "--labels", Cli.FashionLabels,
+            "--calibration-images", Calibration, "--save-thresholds", existing);
+
+        StringAssert.Contains(Cli.SingleErrorLine(run), "--force");
+        Assert.AreEqual("mine", File.ReadAllText(existing));
+    }
+
+    [TestMethod]
+    public void Unknown_division_is_a_one_line_error_listing_the_names()
+    {
+        var run = Cli.Run("evaluate", Cli.FashionModel, "--images", Cli.FashionImages, "--labels", Cli.FashionLabels,
+            "--calibration-images", Calibration, "--division", "fast");
+
+        StringAssert.Contains(Cli.SingleErrorLine(run), "bitshift");
+    }
+}

@@ -1,0 +1,39 @@
+using System.Text.Json;
+
+namespace UnIT.Cli.Tests;
+
+[TestClass]
+public sealed class FitScoreCommandTests
+{
+    private static readonly string Calibration = Cli.Asset("data/fashion-mnist/train-55000-55999-images-idx3-ubyte.gz");
+
+    [TestMethod]
+    public void A_fitted_and_saved_model_scores_like_evaluate_with_the_same_thresholds()
+    {
+        string dir = Path.GetDirectoryName(Cli.TempFile("x", ""))!;
+        string zip = Path.Combine(dir, "model.zip"), thresholds = Path.Combine(dir, "t.json"), logits = Path.Combine(dir, "l.json");
+
+        var fit = Cli.Run("fit", Cli.FashionModel, "--calibration-images", Calibration, "--percentile", "50", "--save", zip);
+        Assert.AreEqual(0, fit.Code, fit.Err);
+        var score = Cli.Run("score", zip, "--images", Cli.FashionImages, "--limit", "50", "--json");
+        Assert.AreEqual(0, score.Code, score.Err);
+        var evaluate = Cli.Run("evaluate", Cli.FashionModel, "--images", Cli.FashionImages, "--labels", Cli.FashionLabels, "--limit", "50",
+            "--calibration-images", Calibration, "--percentile", "50", "--save-thresholds", thresholds, "--logits-out", logits, "--json");
+        Assert.AreEqual(0, evaluate.Code, evaluate.Err);
+
+        JsonElement scored = JsonDocument.Parse(score.Out).RootElement;
+        JsonElement evaluated = JsonDocument.Parse(File.ReadAllText(logits)).RootElement;
+        Assert.AreEqual(evaluated.GetProperty("logits").GetRawText(), scored.GetProperty("logits").GetRawText());
+        JsonElement macs = scored.GetProperty("macs");
+        Assert.AreEqual(50L * 242_560, macs.GetProperty("total").GetInt64());
+        Assert.AreEqual(JsonDocument.Parse(evaluate.Out).RootElement.GetProperty("macs").GetRawText(), macs.GetRawText());
+    }
+
+    [TestMethod]
+    public void Score_rejects_a_file_that_is_not_a_saved_model()
+    {
+        var run = Cli.Run("score", Cli.FashionModel, "--images", Cli.FashionImages);
+
+        StringAssert.Contains(Cli.SingleErrorLine(run), "is not an ML.NET model zip");
+    }
+}

@@ -1,0 +1,100 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using UnIT.ML.Data;
+using UnIT.ML.Graph;
+using UnIT.Onnx;
+
+namespace UnIT.ML.Tests.MLNet;
+
+/// <summary>
+/// The shipped Fashion-MNIST slices and model as ML.NET data views. Also compiled into
+/// UnIT.Onnx.Tests (linked), so both test projects read the data the same way.
+/// </summary>
+internal static class FashionMnistViews
+{
+    public const int Classes = 10;
+    public const int Pixels = 28 * 28;
+
+    public static string ModelPath => Asset("models", "fashion_mnist_cnn.onnx");
+
+    /// <summary>The 1,000 calibration images (train 55000-55999).</summary>
+    public static IDataView Calibration(MLContext ml, int? limit = null) =>
+        Load(ml, "train-55000-55999-images-idx3-ubyte.gz", "train-55000-55999-labels-idx1-ubyte.gz", limit);
+
+    /// <summary>The first 500 test images.</summary>
+    public static IDataView Test(MLContext ml, int? limit = null) =>
+        Load(ml, "test-500-images-idx3-ubyte.gz", "test-500-labels-idx1-ubyte.gz", limit);
+
+    public static ModelGraph Model() => OnnxImporter.Import(ModelPath);
+
+    /// <summary>Rows as a typed list, e.g. for prediction engines.</summary>
+    public static List<ImageRow> Rows(MLContext ml, IDataView view) => ml.Data.CreateEnumerable<ImageRow>(view, reuseRowObject: false).ToList();
+
+    /// <summary>The float vectors of one column, in row order.</summary>
+    public static float[][] Column(IDataView view, string column)
+    {
+        DataViewSchema.Column c = view.Schema[column];
+        using DataViewRowCursor cursor = view.GetRowCursor([c]);
+        ValueGetter<VBuffer<float>> getter = cursor.GetGetter<VBuffer<float>>(c);
+        var rows = new List<float[]>();
+        VBuffer<float> value = default;
+        while (cursor.MoveNext())
+        {
+            getter(ref value);
+            rows.Add(value.DenseValues().ToArray());
+        }
+        return rows.ToArray();
+    }
+
+    public static float MaxAbsDifference(float[][] a, float[][] b)
+    {
+        Assert.HasCount(a.Length, b);
+        float max = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            Assert.HasCount(a[i].Length, b[i], $"row {i}");
+            for (int j = 0; j < a[i].Length; j++)
+            {
+                max = Math.Max(max, Math.Abs(a[i][j] - b[i][j]));
+            }
+        }
+        return max;
+    }
+
+    /// <summary>PredictedLabel (a key, as the evaluator wants) = 1 + argmax of Score.</summary>
+    public static IEstimator<ITransformer> ArgMax(MLContext ml) =>
+        ml.Transforms.CustomMapping<ScoreRow, PredictionRow>((s, p) => p.PredictedLabel = (uint)Array.IndexOf(s.Score, s.Score.Max()) + 1, contractName: null);
+
+    private static IDataView Load(MLContext ml, string images, string labels, int? limit)
+    {
+        SampleSet set = DatasetLoader.Load(Asset("data", "fashion-mnist", images), Asset("data", "fashion-mnist", labels), limit: limit);
+        var rows = new ImageRow[set.Count];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            rows[i] = new ImageRow { Features = set.Sample(i).ToArray(), Label = set.Labels![i] };
+        }
+        return ml.Data.LoadFromEnumerable(rows);
+    }
+
+    private static string Asset(params string[] parts) => Path.Combine([AppContext.BaseDirectory, "assets", .. parts]);
+
+    public sealed class ScoreRow
+    {
+        public float[] Score { get; set; } = [];
+    }
+
+    public sealed class PredictionRow
+    {
+        [KeyType(Classes)]
+        public uint PredictedLabel { get; set; }
+    }
+
+    public sealed class ImageRow
+    {
+        [VectorType(Pixels)]
+        public float[] Features { get; set; } = [];
+
+        /// <summary>The class 0..9; the multiclass evaluator reads a Single label as the class index.</summary>
+        public float Label { get; set; }
+    }
+}
