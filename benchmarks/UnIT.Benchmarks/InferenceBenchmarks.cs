@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using BenchmarkDotNet.Attributes;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -68,15 +69,7 @@ public class InferenceBenchmarks
     [Benchmark]
     public float Msp430FixedPointP50() => _fixedPoint.Run(_input, new InferenceStatistics()).Data[0];
 
-    private static string FindRoot()
-    {
-        for (string? d = AppContext.BaseDirectory; d is not null; d = Path.GetDirectoryName(d))
-        {
-            if (File.Exists(Path.Combine(d, "UnIT.ML.sln")))
-            {
-                return d;
-            }
-        }
-        throw new DirectoryNotFoundException("Run the benchmarks from inside the UnIT.ML repository (models/ and data/ are read from there).");
-    }
+    /// <summary>The repository root, from this source file's path (benchmarks run from a generated folder elsewhere).</summary>
+    private static string FindRoot([CallerFilePath] string source = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(source)!, "..", ".."));
 }
