@@ -14,10 +14,12 @@ internal sealed class FixedPointConvExecutor : LayerExecutor
     private readonly int[] _bias;
     private readonly int[] _weightThresholds;
     private readonly DivisionOps _thresholdOps;
+    private readonly ConvGeometry _geometry;
 
-    public FixedPointConvExecutor(ConvNode conv, ThresholdSet? thresholds, IDivisionApproximator division, QuantizationPlan plan) : base(conv)
+    public FixedPointConvExecutor(ConvNode conv, Shape sampleShape, ThresholdSet? thresholds, IDivisionApproximator division, QuantizationPlan plan) : base(conv)
     {
         _conv = conv;
+        _geometry = conv.Geometry(sampleShape);
         _inBits = plan.ValueBits(conv.Input);
         _outBits = plan.ValueBits(conv.Output);
         int weightBits = plan.WeightBits(conv.Name);
@@ -37,24 +39,21 @@ internal sealed class FixedPointConvExecutor : LayerExecutor
         }
     }
 
-    public override void Run(float[] input, Shape inShape, float[] output, Shape outShape, int batch, LayerStatistics? stats)
+    public override void Run(float[] input, float[] output, LayerStatistics? stats, Workspace workspace)
     {
-        ConvGeometry g = _conv.Geometry(inShape);
-        var x = new short[g.InputSampleSize];
-        var y = new short[g.OutputSampleSize];
-        var acc = new int[g.OutH * g.OutW];
-        for (int s = 0; s < batch; s++)
+        ConvGeometry g = _geometry;
+        short[] x = workspace.Rent<short>(this, 0, g.InputSampleSize);
+        short[] y = workspace.Rent<short>(this, 1, g.OutputSampleSize);
+        int[] acc = workspace.Rent<int>(this, 2, g.OutH * g.OutW);
+        for (int i = 0; i < x.Length; i++)
         {
-            for (int i = 0; i < x.Length; i++)
-            {
-                x[i] = FixedPointMath.Quantize(input[s * x.Length + i], _inBits);
-            }
-            FixedPointConvKernel.Run(g, x, _weight, _bias, _weightThresholds, _shift, y, acc, stats);
-            stats?.Division.Add(_thresholdOps);
-            for (int i = 0; i < y.Length; i++)
-            {
-                output[s * y.Length + i] = FixedPointMath.Dequantize(y[i], _outBits);
-            }
+            x[i] = FixedPointMath.Quantize(input[i], _inBits);
+        }
+        FixedPointConvKernel.Run(g, x, _weight, _bias, _weightThresholds, _shift, y, acc, stats);
+        stats?.Division.Add(_thresholdOps);
+        for (int i = 0; i < y.Length; i++)
+        {
+            output[i] = FixedPointMath.Dequantize(y[i], _outBits);
         }
     }
 }

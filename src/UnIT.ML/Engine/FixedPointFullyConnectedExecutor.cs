@@ -15,8 +15,11 @@ internal sealed class FixedPointFullyConnectedExecutor : LayerExecutor
     private readonly int[] _thresholds;
     private readonly IDivisionApproximator _division;
 
-    public FixedPointFullyConnectedExecutor(FullyConnectedNode fc, ThresholdSet? thresholds, IDivisionApproximator division, QuantizationPlan plan) : base(fc)
+    private readonly int _rows;
+
+    public FixedPointFullyConnectedExecutor(FullyConnectedNode fc, Shape sampleShape, ThresholdSet? thresholds, IDivisionApproximator division, QuantizationPlan plan) : base(fc)
     {
+        _rows = sampleShape.SampleSize / fc.InputFeatures;
         _fc = fc;
         _inBits = plan.ValueBits(fc.Input);
         _outBits = plan.ValueBits(fc.Output);
@@ -30,14 +33,13 @@ internal sealed class FixedPointFullyConnectedExecutor : LayerExecutor
         _division = division;
     }
 
-    public override void Run(float[] input, Shape inShape, float[] output, Shape outShape, int batch, LayerStatistics? stats)
+    public override void Run(float[] input, float[] output, LayerStatistics? stats, Workspace workspace)
     {
         int k = _fc.InputFeatures, n = _fc.OutputChannels;
-        int rows = batch * RowsPerSample(inShape);
-        var x = new short[k];
-        var y = new short[n];
-        var acc = new int[n];
-        for (int r = 0; r < rows; r++)
+        short[] x = workspace.Rent<short>(this, 0, k);
+        short[] y = workspace.Rent<short>(this, 1, n);
+        int[] acc = workspace.Rent<int>(this, 2, n);
+        for (int r = 0; r < _rows; r++)
         {
             for (int i = 0; i < k; i++)
             {

@@ -12,10 +12,14 @@ internal sealed class FloatConvExecutor : LayerExecutor
     private readonly bool _dense;
     private readonly float[] _weightThresholds;
     private readonly DivisionOps _thresholdOps;
+    private readonly ConvGeometry _geometry;
+    private readonly int[] _inBounds;
 
-    public FloatConvExecutor(ConvNode conv, ThresholdSet? thresholds, IDivisionApproximator division) : base(conv)
+    public FloatConvExecutor(ConvNode conv, Shape sampleShape, ThresholdSet? thresholds, IDivisionApproximator division) : base(conv)
     {
         _conv = conv;
+        _geometry = conv.Geometry(sampleShape);
+        _inBounds = Im2Col.InBoundsPerKernelPosition(_geometry);
         float[] t = ThresholdsOf(conv, thresholds);
         _dense = t.All(v => v == 0f);
         float[] w = conv.Weight.Data;
@@ -31,26 +35,16 @@ internal sealed class FloatConvExecutor : LayerExecutor
         }
     }
 
-    public override void Run(float[] input, Shape inShape, float[] output, Shape outShape, int batch, LayerStatistics? stats)
+    public override void Run(float[] input, float[] output, LayerStatistics? stats, Workspace workspace)
     {
-        ConvGeometry g = _conv.Geometry(inShape);
-        ReadOnlySpan<float> bias = _conv.Bias;
-        var columns = new float[g.ColumnsLength];
-        int[] inBounds = Im2Col.InBoundsPerKernelPosition(g);
-        for (int s = 0; s < batch; s++)
+        float[] columns = workspace.Rent<float>(this, 0, _geometry.ColumnsLength);
+        if (_dense && stats is null)
         {
-            ReadOnlySpan<float> x = input.AsSpan(s * g.InputSampleSize, g.InputSampleSize);
-            Span<float> y = output.AsSpan(s * g.OutputSampleSize, g.OutputSampleSize);
-            if (_dense && stats is null)
-            {
-                ConvKernel.Dense(g, x, _conv.Weight.Data, bias, y, columns);
-            }
-            else
-            {
-                PrunedConvKernel.Run(g, x, _conv.Weight.Data, bias, _weightThresholds, y, columns, inBounds, stats);
-                // Charged per inference, as a device without room to store them recomputes them each time.
-                stats?.Division.Add(_thresholdOps);
-            }
+            ConvKernel.Dense(_geometry, input, _conv.Weight.Data, _conv.Bias, output, columns);
+            return;
         }
+        PrunedConvKernel.Run(_geometry, input, _conv.Weight.Data, _conv.Bias, _weightThresholds, output, columns, _inBounds, stats);
+        // Charged per inference, as a device without room to store them recomputes them each time.
+        stats?.Division.Add(_thresholdOps);
     }
 }

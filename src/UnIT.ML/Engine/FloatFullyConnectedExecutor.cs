@@ -14,8 +14,11 @@ internal sealed class FloatFullyConnectedExecutor : LayerExecutor
     private readonly float[] _weightTransposed;
     private readonly IDivisionApproximator _division;
 
-    public FloatFullyConnectedExecutor(FullyConnectedNode fc, ThresholdSet? thresholds, IDivisionApproximator division) : base(fc)
+    private readonly int _rows;
+
+    public FloatFullyConnectedExecutor(FullyConnectedNode fc, Shape sampleShape, ThresholdSet? thresholds, IDivisionApproximator division) : base(fc)
     {
+        _rows = sampleShape.SampleSize / fc.InputFeatures;
         _fc = fc;
         _thresholds = ThresholdsOf(fc, thresholds);
         _dense = _thresholds.All(v => v == 0f);
@@ -23,12 +26,11 @@ internal sealed class FloatFullyConnectedExecutor : LayerExecutor
         _division = division;
     }
 
-    public override void Run(float[] input, Shape inShape, float[] output, Shape outShape, int batch, LayerStatistics? stats)
+    public override void Run(float[] input, float[] output, LayerStatistics? stats, Workspace workspace)
     {
         int k = _fc.InputFeatures, n = _fc.OutputChannels;
-        int rows = batch * RowsPerSample(inShape);
         ReadOnlySpan<float> bias = _fc.Bias;
-        for (int r = 0; r < rows; r++)
+        for (int r = 0; r < _rows; r++)
         {
             ReadOnlySpan<float> x = input.AsSpan(r * k, k);
             Span<float> y = output.AsSpan(r * n, n);

@@ -15,6 +15,7 @@ public sealed class InferenceEngine
 {
     private const int MinSamplesPerThread = 16;
     private readonly Dictionary<PrunableNode, LayerExecutor> _layers = new();
+    private readonly Dictionary<Node, (Shape In, Shape Out)> _sampleShapes = new();
     private readonly Dictionary<string, float> _fatRelu;
     private readonly QuantizationPlan? _quantization;
 
@@ -36,14 +37,19 @@ public sealed class InferenceEngine
         {
             _quantization = c.Quantization ?? throw new ArgumentException("Fixed-point inference needs a QuantizationPlan; calibrate one first.", nameof(configuration));
         }
+        foreach (Node node in graph.Nodes)
+        {
+            _sampleShapes[node] = (graph.ShapeOf(node.Input).WithBatch(1), graph.ShapeOf(node.Output).WithBatch(1));
+        }
         foreach (PrunableNode layer in graph.PrunableLayers)
         {
+            Shape sample = _sampleShapes[layer].In;
             _layers[layer] = (layer, _quantization) switch
             {
-                (ConvNode conv, null) => new FloatConvExecutor(conv, c.Thresholds, c.Division),
-                (FullyConnectedNode fc, null) => new FloatFullyConnectedExecutor(fc, c.Thresholds, c.Division),
-                (ConvNode conv, { } q) => new FixedPointConvExecutor(conv, c.Thresholds, c.Division, q),
-                (FullyConnectedNode fc, { } q) => new FixedPointFullyConnectedExecutor(fc, c.Thresholds, c.Division, q),
+                (ConvNode conv, null) => new FloatConvExecutor(conv, sample, c.Thresholds, c.Division),
+                (FullyConnectedNode fc, null) => new FloatFullyConnectedExecutor(fc, sample, c.Thresholds, c.Division),
+                (ConvNode conv, { } q) => new FixedPointConvExecutor(conv, sample, c.Thresholds, c.Division, q),
+                (FullyConnectedNode fc, { } q) => new FixedPointFullyConnectedExecutor(fc, sample, c.Thresholds, c.Division, q),
                 _ => throw new GraphException($"Layer '{layer.Name}' ({layer.OpName}) has no kernel."),
             };
         }
@@ -72,21 +78,21 @@ public sealed class InferenceEngine
     public IReadOnlyList<Tensor> RunAll(Tensor input, InferenceStatistics? statistics = null)
     {
         int batch = CheckInput(input);
+        Tensor[] outputs = Graph.Outputs.Select(o => new Tensor(o.Shape.WithBatch(batch))).ToArray();
         int threads = Math.Min(Environment.ProcessorCount, batch / MinSamplesPerThread);
         if (threads <= 1)
         {
-            return Execute(input.Data, batch, statistics, null);
+            Execute(input.Data, 0, batch, outputs, statistics, null);
+            return outputs;
         }
-        // Samples are independent: split the batch, run the chunks in parallel, stitch in order.
+        // Samples are independent: each thread runs a contiguous chunk straight into the outputs.
         int chunk = (batch + threads - 1) / threads;
-        int sampleSize = Graph.InputSampleSize;
-        var results = new IReadOnlyList<Tensor>[threads];
         var stats = new InferenceStatistics?[threads];
         Parallel.For(0, threads, t =>
         {
             int start = t * chunk, count = Math.Min(chunk, batch - start);
             stats[t] = statistics is null ? null : new InferenceStatistics();
-            results[t] = count <= 0 ? [] : Execute(input.Data.AsSpan(start * sampleSize, count * sampleSize).ToArray(), count, stats[t], null);
+            Execute(input.Data, start, count, outputs, stats[t], null);
         });
         foreach (InferenceStatistics? s in stats)
         {
@@ -95,15 +101,15 @@ public sealed class InferenceEngine
                 statistics!.Add(s);
             }
         }
-        return Graph.Outputs.Select((o, i) =>
-        {
-            float[] data = results.Where(r => r.Count > 0).SelectMany(r => r[i].Data).ToArray();
-            return new Tensor(o.Shape.WithBatch(batch), data);
-        }).ToArray();
+        return outputs;
     }
 
-    /// <summary>Runs a dense float batch sequentially, showing every value to <paramref name="observer"/>.</summary>
-    internal void RunObserved(Tensor input, IEngineObserver observer) => Execute(input.Data, CheckInput(input), null, observer);
+    /// <summary>Runs a dense float batch sequentially, showing every value to <paramref name="observer"/>, one sample at a time.</summary>
+    internal void RunObserved(Tensor input, IEngineObserver observer)
+    {
+        int batch = CheckInput(input);
+        Execute(input.Data, 0, batch, Graph.Outputs.Select(o => new Tensor(o.Shape.WithBatch(batch))).ToArray(), null, observer);
+    }
 
     private int CheckInput(Tensor input)
     {
@@ -121,55 +127,69 @@ public sealed class InferenceEngine
         return actual[0];
     }
 
-    private Tensor[] Execute(float[] inputData, int batch, InferenceStatistics? statistics, IEngineObserver? observer)
+    /// <summary>Runs samples [start, start + count) one at a time through the whole graph, reusing one workspace.</summary>
+    private void Execute(float[] inputData, int start, int count, Tensor[] outputs, InferenceStatistics? statistics, IEngineObserver? observer)
     {
+        var workspace = new Workspace();
         var values = new Dictionary<string, float[]>(StringComparer.Ordinal);
-        float[] first = _quantization is null ? inputData : Requantize(inputData, Graph.Input.Name);
-        values[Graph.Input.Name] = first;
-        observer?.OnValue(Graph.Input.Name, first);
-        foreach (Node node in Graph.Nodes)
+        int inSize = Graph.InputSampleSize;
+        LayerStatistics?[] layerStats = Graph.PrunableLayers.Select(l => statistics?.For(l.Name)).ToArray();
+        for (int s = start; s < start + count; s++)
         {
-            float[] x = values[node.Input];
-            Shape inShape = Graph.ShapeOf(node.Input).WithBatch(batch);
-            Shape outShape = Graph.ShapeOf(node.Output).WithBatch(batch);
-            var y = new float[outShape.ElementCount];
-            if (node is PrunableNode layer)
+            float[] first = workspace.Rent<float>(Graph.Input, 0, inSize);
+            Array.Copy(inputData, s * inSize, first, 0, inSize);
+            if (_quantization is not null)
             {
-                observer?.OnLayerInput(layer, x, inShape);
-                LayerStatistics? ls = statistics?.For(layer.Name);
-                if (ls is not null)
-                {
-                    ls.Samples += batch;
-                }
-                _layers[layer].Run(x, inShape, y, outShape, batch, ls);
+                Requantize(first, Graph.Input.Name);
             }
-            else
+            values[Graph.Input.Name] = first;
+            observer?.OnValue(Graph.Input.Name, first);
+            int layerIndex = 0;
+            foreach (Node node in Graph.Nodes)
             {
-                RunNode(node, x, inShape, y, outShape, batch);
-                if (_quantization is not null)
+                float[] x = values[node.Input];
+                (Shape inShape, Shape outShape) = _sampleShapes[node];
+                float[] y = workspace.Rent<float>(node, 0, outShape.SampleSize);
+                if (node is PrunableNode layer)
                 {
-                    // Non-MAC ops run in float on exact Q values; their results go back onto the output's Q grid.
-                    y = Requantize(y, node.Output);
+                    observer?.OnLayerInput(layer, x, inShape);
+                    LayerStatistics? ls = layerStats[layerIndex++];
+                    if (ls is not null)
+                    {
+                        ls.Samples++;
+                    }
+                    _layers[layer].Run(x, y, ls, workspace);
                 }
+                else
+                {
+                    RunNode(node, x, inShape, y, outShape);
+                    if (_quantization is not null)
+                    {
+                        // Non-MAC ops run in float on exact Q values; their results go back onto the output's Q grid.
+                        Requantize(y, node.Output);
+                    }
+                }
+                values[node.Output] = y;
+                observer?.OnValue(node.Output, y);
             }
-            values[node.Output] = y;
-            observer?.OnValue(node.Output, y);
+            for (int o = 0; o < outputs.Length; o++)
+            {
+                float[] y = values[Graph.Outputs[o].Name];
+                Array.Copy(y, 0, outputs[o].Data, s * y.Length, y.Length);
+            }
         }
-        return Graph.Outputs.Select(o => new Tensor(o.Shape.WithBatch(batch), values[o.Name])).ToArray();
     }
 
-    private float[] Requantize(float[] data, string value)
+    private void Requantize(float[] data, string value)
     {
         int bits = _quantization!.ValueBits(value);
-        var q = new float[data.Length];
         for (int i = 0; i < data.Length; i++)
         {
-            q[i] = FixedPointMath.Dequantize(FixedPointMath.Quantize(data[i], bits), bits);
+            data[i] = FixedPointMath.Dequantize(FixedPointMath.Quantize(data[i], bits), bits);
         }
-        return q;
     }
 
-    private void RunNode(Node node, float[] x, Shape inShape, float[] y, Shape outShape, int batch)
+    private void RunNode(Node node, float[] x, Shape inShape, float[] y, Shape outShape)
     {
         switch (node)
         {
@@ -189,18 +209,10 @@ public sealed class InferenceEngine
                 x.CopyTo(y, 0);
                 break;
             case PoolNode p:
-                int inSize = inShape.SampleSize, outSize = outShape.SampleSize;
-                for (int s = 0; s < batch; s++)
-                {
-                    PoolKernel.Run(p, inShape, outShape, x.AsSpan(s * inSize, inSize), y.AsSpan(s * outSize, outSize));
-                }
+                PoolKernel.Run(p, inShape, outShape, x, y);
                 break;
             case GlobalAveragePoolNode:
-                int perSample = inShape.SampleSize;
-                for (int s = 0; s < batch; s++)
-                {
-                    PoolKernel.GlobalAverage(inShape[1], x.AsSpan(s * perSample, perSample), y.AsSpan(s * inShape[1], inShape[1]));
-                }
+                PoolKernel.GlobalAverage(inShape[1], x, y);
                 break;
             default:
                 throw new GraphException($"Node '{node.Name}' ({node.OpName}) has no kernel.");

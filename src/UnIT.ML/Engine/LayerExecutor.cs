@@ -13,11 +13,8 @@ internal abstract class LayerExecutor
 
     public PrunableNode Layer { get; }
 
-    /// <summary>Runs the layer over <paramref name="batch"/> samples; counts go to <paramref name="stats"/> when given.</summary>
-    public abstract void Run(float[] input, Shape inShape, float[] output, Shape outShape, int batch, LayerStatistics? stats);
-
-    /// <summary>Rows of the fully connected input per sample (leading non-batch axes).</summary>
-    protected static int RowsPerSample(Shape inShape) => inShape.SampleSize / inShape[inShape.Rank - 1];
+    /// <summary>Runs the layer on one sample; counts go to <paramref name="stats"/> when given; scratch comes from <paramref name="workspace"/>.</summary>
+    public abstract void Run(float[] input, float[] output, LayerStatistics? stats, Workspace workspace);
 
     /// <summary>The layer's thresholds (one or one per group), or a single 0 when the set has none.</summary>
     protected static float[] ThresholdsOf(PrunableNode layer, ThresholdSet? set)
