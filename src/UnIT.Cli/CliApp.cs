@@ -21,6 +21,8 @@ public static class CliApp
         EvaluateCommand.Create(),
         FitCommand.Create(),
         ScoreCommand.Create(),
+        SweepCommand.Create(),
+        SearchCommand.Create(),
     };
 
     /// <summary>

@@ -60,6 +60,12 @@ internal sealed class SearchCommand
         DefaultValueFactory = _ => new SearchOptions().Budget,
         CustomParser = OptionParsers.Count("--budget"),
     };
+    private readonly Option<double> _confidenceZ = new("--confidence-z")
+    {
+        Description = "Standard errors of the measured drop that must also fit under D (0: the measured drop alone).",
+        HelpName = "Z",
+        DefaultValueFactory = _ => new SearchOptions().ConfidenceZ,
+    };
     private readonly Option<bool> _groupWise = new("--group-wise") { Description = "Calibrate per output channel / neuron at each level." };
     private readonly Option<string?> _saveThresholds = new("--save-thresholds")
     {
@@ -89,6 +95,7 @@ internal sealed class SearchCommand
         command.Add(c._profile);
         command.Add(c._division);
         command.Add(c._budget);
+        command.Add(c._confidenceZ);
         command.Add(c._groupWise);
         command.Add(c._saveThresholds);
         command.Add(c._out);
@@ -109,6 +116,10 @@ internal sealed class SearchCommand
             {
                 r.AddError("--max-accuracy-drop must be between 0 and 1 (0.01 is one point).");
             }
+            if (!(r.GetValue(c._confidenceZ) is >= 0 and <= 10))
+            {
+                r.AddError("--confidence-z must be between 0 and 10.");
+            }
         });
         command.SetAction(c.Run);
         return command;
@@ -118,12 +129,12 @@ internal sealed class SearchCommand
     {
         string modelPath = result.GetRequiredValue(_model);
         string thresholdsFile = result.GetValue(_saveThresholds) ?? DefaultThresholdsFile;
-        // Refuse before the long run, not after it.
-        OutputFolder folder = OutputFolder.Prepare(result.GetRequiredValue(_out), result.GetValue(_force), [thresholdsFile, .. OutputFiles]);
         ModelGraph graph = ModelLoader.Load(modelPath);
         SampleSet calibration = _calibration.Load(result)!;
         SampleSet validation = _validation.Load(result)!;
         SampleSet? test = _test.Load(result);
+        // Refuse before the long run, not after it.
+        OutputFolder folder = OutputFolder.Prepare(result.GetRequiredValue(_out), result.GetValue(_force), [thresholdsFile, .. OutputFiles]);
         var options = new SearchOptions
         {
             MaxAccuracyDrop = result.GetValue(_maxDrop),
@@ -132,6 +143,7 @@ internal sealed class SearchCommand
             Division = result.GetValue(_division),
             Budget = result.GetValue(_budget),
             GroupWise = result.GetValue(_groupWise),
+            ConfidenceZ = result.GetValue(_confidenceZ),
         };
         IEnumerable<Tensor> batches = calibration.Batches(graph.Input.Shape, result.GetValue(_batchSize));
         Tensor images = validation.ToTensor(graph.Input.Shape);

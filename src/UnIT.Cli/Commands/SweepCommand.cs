@@ -101,16 +101,16 @@ internal sealed class SweepCommand
     private int Run(ParseResult result)
     {
         string modelPath = result.GetRequiredValue(_model);
-        // Refuse before the long run, not after it.
-        OutputFolder folder = OutputFolder.Prepare(result.GetRequiredValue(_out), result.GetValue(_force), OutputFiles);
         ModelGraph graph = ModelLoader.Load(modelPath);
         SampleSet calibration = _calibration.Load(result)!;
         SampleSet validation = _validation.Load(result)!;
+        // Refuse before the long run, not after it.
+        OutputFolder folder = OutputFolder.Prepare(result.GetRequiredValue(_out), result.GetValue(_force), OutputFiles);
         string groupWise = result.GetRequiredValue(_groupWise);
         var grid = new SweepGrid
         {
             Percentiles = result.GetRequiredValue(_percentiles),
-            Divisions = result.GetValue(_divisions),
+            Divisions = result.GetValue(_divisions) is { Length: > 0 } divisions ? divisions : null,
             Profiles = result.GetRequiredValue(_profiles),
             GroupWise = groupWise switch { "both" => [false, true], "on" => [true], _ => [false] },
             // Plain UnIT (0) is always swept; the values given add baselines and combinations.
@@ -148,7 +148,7 @@ internal sealed class SweepCommand
     }
 
     /// <summary>Parses comma-separated numbers in [min, max] (or [min, max) when <paramref name="maxExclusive"/>), distinct and sorted.</summary>
-    internal static Func<ArgumentResult, double[]> NumberList(string optionName, double min, double max, bool maxExclusive) => result =>
+    private static Func<ArgumentResult, double[]> NumberList(string optionName, double min, double max, bool maxExclusive) => result =>
     {
         var values = new List<double>();
         foreach (string item in Items(result))
@@ -165,7 +165,7 @@ internal sealed class SweepCommand
     };
 
     /// <summary>Parses comma-separated names, each one of <paramref name="valid"/> (case-insensitive), to lower case.</summary>
-    internal static Func<ArgumentResult, string[]> NameList(string optionName, IReadOnlyList<string> valid) => result =>
+    private static Func<ArgumentResult, string[]> NameList(string optionName, IReadOnlyList<string> valid) => result =>
     {
         string[] names = Items(result).Select(n => n.ToLowerInvariant()).Distinct().ToArray();
         foreach (string name in names.Where(n => !valid.Contains(n)))

@@ -1,0 +1,83 @@
+using System.Globalization;
+using UnIT.ML.Division;
+using UnIT.ML.Targets;
+
+namespace UnIT.ML.Sweeps;
+
+/// <summary>The constraint, objective, target and budget of a <see cref="ThresholdSearch"/>. Immutable; change with <c>with</c>.</summary>
+public sealed record SearchOptions
+{
+    /// <summary>The default percentile levels a layer may take: 10, 20, ..., 90, 95, 98, 99, 99.5.</summary>
+    public static IReadOnlyList<double> DefaultLevels { get; } = [10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 98, 99, 99.5];
+
+    /// <summary>The largest accepted accuracy drop versus the dense float32 model on the validation set (0.01 is one point).</summary>
+    public double MaxAccuracyDrop { get; init; } = 0.01;
+
+    /// <summary>
+    /// How many standard errors of the measured drop must also fit under <see cref="MaxAccuracyDrop"/>: a state is
+    /// accepted when drop + z * SE &lt;= D, SE from the paired disagreements with the dense model
+    /// (<see cref="SweepPoint.AccuracyDropStandardError"/>). 0 accepts any measured drop &lt;= D. The default 2 guards
+    /// against validation noise, which a search choosing among dozens of states otherwise spends: with z = 1 a
+    /// 1,000-image validation set let MNIST thresholds through at 0.3 points that cost 2.45 on the test set.
+    /// </summary>
+    public double ConfidenceZ { get; init; } = 2;
+
+    /// <summary>What to maximize: MACs skipped, or estimated speed-up on <see cref="Profile"/>.</summary>
+    public SearchObjective Objective { get; init; } = SearchObjective.Macs;
+
+    /// <summary>Target profile the thresholds run on (float32, max78000, msp430).</summary>
+    public string Profile { get; init; } = "float32";
+
+    /// <summary>Division approximator (exact, bitshift, binarytree, bitmask); null takes the profile's default.</summary>
+    public string? Division { get; init; }
+
+    /// <summary>The most evaluations on the validation set (each runs the whole set once); calibrations are not counted.</summary>
+    public int Budget { get; init; } = 100;
+
+    /// <summary>How many times the search may halve the level spacing around its best state (coarse-to-fine); 0 keeps the given levels.</summary>
+    public int Refinements { get; init; } = 3;
+
+    /// <summary>Calibrate one threshold per output channel / neuron at each level (the level is still chosen per layer).</summary>
+    public bool GroupWise { get; init; }
+
+    /// <summary>The percentile levels (0..100) a layer may take besides T = 0; each is calibrated once for all layers.</summary>
+    public IReadOnlyList<double> Levels { get; init; } = DefaultLevels;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the bad value.</summary>
+    public void Validate()
+    {
+        if (!(MaxAccuracyDrop >= 0 && MaxAccuracyDrop <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxAccuracyDrop), MaxAccuracyDrop, "The maximum accuracy drop must be between 0 and 1 (0.01 is one point).");
+        }
+        if (!Enum.IsDefined(Objective))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Objective), Objective, "Unknown search objective.");
+        }
+        if (!(ConfidenceZ >= 0) || double.IsInfinity(ConfidenceZ))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ConfidenceZ), ConfidenceZ, "The confidence factor z must be finite and >= 0.");
+        }
+        if (Refinements < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Refinements), Refinements, "The number of refinements must be >= 0.");
+        }
+        if (Budget < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Budget), Budget, "The evaluation budget must be at least 1.");
+        }
+        TargetProfile.FromName(Profile);
+        if (Division is not null)
+        {
+            DivisionApproximators.Create(Division);
+        }
+        if (Levels is null || Levels.Count == 0)
+        {
+            throw new ArgumentException("The search needs at least one percentile level.", nameof(Levels));
+        }
+        foreach (double p in Levels.Where(p => !(p >= 0 && p <= 100)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Levels), p, string.Create(CultureInfo.InvariantCulture, $"Percentile level {p} is outside 0..100."));
+        }
+    }
+}

@@ -1,0 +1,17 @@
+namespace UnIT.ML.Sweeps;
+
+/// <summary>The stage of <see cref="ThresholdSearch"/> that evaluated a <see cref="SearchStep"/>.</summary>
+public enum SearchPhase
+{
+    /// <summary>Every layer at T = 0: the starting point.</summary>
+    Start,
+
+    /// <summary>Every layer at the same percentile level: the single-percentile baseline curve.</summary>
+    Uniform,
+
+    /// <summary>One layer at a level, all others at T = 0: that layer's sensitivity curve.</summary>
+    Sensitivity,
+
+    /// <summary>A greedy coordinate-ascent move: one layer raised one level from the current state.</summary>
+    Greedy,
+}

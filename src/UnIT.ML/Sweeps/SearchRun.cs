@@ -1,0 +1,167 @@
+using System.Globalization;
+using UnIT.ML.Division;
+using UnIT.ML.Pruning;
+using UnIT.ML.Targets;
+
+namespace UnIT.ML.Sweeps;
+
+/// <summary>
+/// The state of one <see cref="ThresholdSearch"/>: the percentile levels and their calibrations, the memo of
+/// evaluated states, the trace and the budget. A state gives each layer a percentile level, or <see cref="Off"/>
+/// for T = 0.
+/// </summary>
+internal sealed class SearchRun
+{
+    /// <summary>The level of a layer that runs at T = 0.</summary>
+    public const double Off = -1;
+
+    private readonly PointEvaluator _evaluator;
+    private readonly SearchOptions _options;
+    private readonly StepReporter _reporter;
+    private readonly CancellationToken _cancellationToken;
+    private readonly SortedDictionary<double, ThresholdSet> _calibrated = new();
+    private readonly Dictionary<string, int> _memo = new(StringComparer.Ordinal);
+    private readonly List<SearchStep> _trace = new();
+    private readonly string _division;
+    private readonly string _profile;
+
+    public SearchRun(PointEvaluator evaluator, SearchOptions options, StepReporter reporter, CancellationToken cancellationToken)
+    {
+        _evaluator = evaluator;
+        _options = options;
+        _reporter = reporter;
+        _cancellationToken = cancellationToken;
+        Layers = evaluator.Graph.PrunableLayers.Select(l => l.Name).ToArray();
+        TargetProfile profile = TargetProfile.FromName(options.Profile);
+        _profile = profile.Name;
+        _division = options.Division is null ? profile.DefaultDivision.Name : DivisionApproximators.Create(options.Division).Name;
+    }
+
+    /// <summary>The prunable layers, in graph order; a state has one level per layer.</summary>
+    public string[] Layers { get; }
+
+    /// <summary>Every evaluation so far, in order.</summary>
+    public IReadOnlyList<SearchStep> Trace => _trace;
+
+    /// <summary>Whether another state may be evaluated.</summary>
+    public bool BudgetLeft => _trace.Count < _options.Budget;
+
+    /// <summary>The smallest accuracy change the validation set can show: one sample.</summary>
+    public double Resolution { get; private set; } = 1e-4;
+
+    /// <summary>A state with every layer at <paramref name="level"/>.</summary>
+    public double[] Uniform(double level) => Enumerable.Repeat(level, Layers.Length).ToArray();
+
+    /// <summary>The smallest calibrated level above <paramref name="level"/>, or null at the top.</summary>
+    public double? Next(double level)
+    {
+        foreach (double p in _calibrated.Keys)
+        {
+            if (p > level)
+            {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Calibrates every level of <paramref name="levels"/> not calibrated yet, in parallel (calibration runs one sample at a time); returns how many were new.</summary>
+    public int Calibrate(IEnumerable<double> levels)
+    {
+        double[] missing = levels.Where(p => !_calibrated.ContainsKey(p)).Distinct().ToArray();
+        _reporter.Add(missing.Length);
+        var sets = new ThresholdSet[missing.Length];
+        Parallel.For(0, missing.Length, new ParallelOptions { CancellationToken = _cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        {
+            _reporter.Start(string.Create(CultureInfo.InvariantCulture, $"calibrating p={missing[i]:0.###}"));
+            sets[i] = _evaluator.Calibrate(missing[i], _options.GroupWise);
+            _reporter.Finish();
+        });
+        for (int i = 0; i < missing.Length; i++)
+        {
+            _calibrated[missing[i]] = sets[i];
+        }
+        return missing.Length;
+    }
+
+    /// <summary>The step of <paramref name="state"/>: from the memo, or evaluated now. Null when the budget is spent.</summary>
+    public SearchStep? Evaluate(double[] state, SearchPhase phase)
+    {
+        string key = string.Join(',', state.Select(p => p.ToString("R", CultureInfo.InvariantCulture)));
+        if (_memo.TryGetValue(key, out int known))
+        {
+            return _trace[known];
+        }
+        if (!BudgetLeft)
+        {
+            return null;
+        }
+        _cancellationToken.ThrowIfCancellationRequested();
+        bool uniform = state.Length > 0 && state.All(p => p == state[0]) && state[0] != Off;
+        var coordinates = new SweepCoordinates
+        {
+            Kind = uniform ? SweepPointKind.Unit : SweepPointKind.Search,
+            Percentile = uniform ? state[0] : null,
+            Division = _division,
+            Profile = _profile,
+            GroupWise = _options.GroupWise,
+        };
+        _reporter.Start($"{phase}: {Describe(state)}");
+        // A uniform state is exactly a single-percentile calibration; keep its record as such.
+        SweepPoint point = _evaluator.Evaluate(coordinates, uniform ? _calibrated[state[0]] : Compose(state));
+        _reporter.Finish();
+        Resolution = 1.0 / point.Samples;
+        double margin = _options.ConfidenceZ * (point.AccuracyDropStandardError ?? 0);
+        var step = new SearchStep
+        {
+            Evaluation = _trace.Count + 1,
+            Phase = phase,
+            LayerPercentiles = Layers.Select((l, i) => (l, state[i] == Off ? (double?)null : state[i])).ToDictionary(x => x.l, x => x.Item2, StringComparer.Ordinal),
+            Point = point,
+            Objective = _options.Objective == SearchObjective.Cycles ? point.Speedup : point.SkippedFraction,
+            // A hair of tolerance so that a drop of exactly D, computed in floating point, counts as within D.
+            Feasible = point.AccuracyDrop + margin <= _options.MaxAccuracyDrop + 1e-12,
+        };
+        _memo[key] = _trace.Count;
+        _trace.Add(step);
+        return step;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="state"/> is at or above, in every layer, a state already found infeasible: assuming
+    /// accuracy only falls as thresholds rise, it is infeasible too and need not be evaluated.
+    /// </summary>
+    public bool KnownInfeasible(double[] state) =>
+        _trace.Any(s => !s.Feasible && StateOf(s).Select((p, i) => p <= state[i]).All(x => x));
+
+    /// <summary>The state a step evaluated.</summary>
+    public double[] StateOf(SearchStep step) => Layers.Select(l => step.LayerPercentiles[l] ?? Off).ToArray();
+
+    /// <summary>Marks <paramref name="step"/> as a move a greedy pass took; returns the marked step.</summary>
+    public SearchStep Accept(SearchStep step)
+    {
+        SearchStep accepted = step with { Accepted = true };
+        _trace[step.Evaluation - 1] = accepted;
+        return accepted;
+    }
+
+    private string Describe(double[] state) => string.Join(", ", Layers.Select((l, i) =>
+        state[i] == Off ? $"{l} off" : string.Create(CultureInfo.InvariantCulture, $"{l} p={state[i]:0.###}")));
+
+    /// <summary>The thresholds of a mixed state: each layer's thresholds from its level's calibration.</summary>
+    private ThresholdSet Compose(double[] state)
+    {
+        ThresholdSet any = _calibrated.First().Value;
+        return new ThresholdSet
+        {
+            Method = "search",
+            GroupWise = _options.GroupWise,
+            CalibrationSamples = any.CalibrationSamples,
+            Model = any.Model,
+            // Q formats come from value ranges of the dense pass, the same at every level.
+            Quantization = any.Quantization,
+            Layers = Layers.Select((l, i) => (l, state[i] == Off ? [0f] : _calibrated[state[i]].Layers[l]))
+                .ToDictionary(x => x.l, x => x.Item2, StringComparer.Ordinal),
+        };
+    }
+}

@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using UnIT.ML.Graph;
+using UnIT.ML.Pruning;
+
+namespace UnIT.ML.Sweeps;
+
+/// <summary>
+/// Evaluates every setting of a <see cref="SweepGrid"/> on a labelled validation set: the data behind an
+/// accuracy-versus-MACs or accuracy-versus-cycles plot (the paper's Figure 5) and its Pareto front.
+/// </summary>
+/// <remarks>
+/// Work is shared where the method allows: thresholds depend only on (percentile, group-wise, magnitude
+/// sparsity, FATReLU tau), so each such combination is calibrated once (in parallel) and reused for every
+/// division and profile; the dense logits of the validation set are computed once. Each evaluation runs the
+/// whole validation set as one batch, which the engine splits across all cores.
+/// </remarks>
+public static class Sweep
+{
+    /// <summary>Evaluates the grid; returns one point per setting, in the order of <see cref="SweepGrid.Points"/>.</summary>
+    /// <param name="graph">The model.</param>
+    /// <param name="calibration">Calibration batches (also the source of fixed-point Q formats); enumerated once.</param>
+    /// <param name="images">The validation images, one batch [N, ...] matching the model input.</param>
+    /// <param name="labels">One class label per validation image.</param>
+    /// <param name="grid">The settings to evaluate.</param>
+    /// <param name="progress">Told before each calibration and evaluation, and at the end.</param>
+    /// <param name="cancellationToken">Stops the sweep between steps.</param>
+    /// <exception cref="ArgumentException">The grid is invalid, the calibration data is empty, or labels and images differ in count.</exception>
+    public static IReadOnlyList<SweepPoint> Run(ModelGraph graph, IEnumerable<Tensor> calibration, Tensor images, IReadOnlyList<int> labels,
+        SweepGrid grid, IProgress<SweepProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        IReadOnlyList<SweepCoordinates> points = grid.Points();
+        CalibrationKey[] keys = points.Where(p => p.Kind == SweepPointKind.Unit).Select(CalibrationKey.Of).Distinct().ToArray();
+        var reporter = new StepReporter(progress, keys.Length + points.Count);
+        reporter.Start("dense reference logits");
+        var evaluator = new PointEvaluator(graph, calibration, images, labels);
+
+        var thresholds = new ConcurrentDictionary<CalibrationKey, ThresholdSet>();
+        // Calibration runs one sample at a time, so calibrations go in parallel with each other.
+        Parallel.ForEach(keys, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, key =>
+        {
+            reporter.Start($"calibrating {key}");
+            thresholds[key] = evaluator.Calibrate(key.Percentile, key.GroupWise, key.MagnitudeSparsity, key.FatReluTau);
+            reporter.Finish();
+        });
+
+        ThresholdSet zero = evaluator.ZeroThresholds();
+        var results = new List<SweepPoint>(points.Count);
+        foreach (SweepCoordinates point in points)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            reporter.Start(point.ToString());
+            results.Add(evaluator.Evaluate(point, point.Kind == SweepPointKind.Unit ? thresholds[CalibrationKey.Of(point)] : zero));
+            reporter.Finish();
+        }
+        reporter.Done();
+        return results;
+    }
+
+    /// <summary>
+    /// Measures the settings of <paramref name="points"/> (coordinates and thresholds as they are) on another
+    /// labelled set, e.g. a search result and the best single percentile on the held-out test set afterwards.
+    /// </summary>
+    /// <param name="graph">The model the points were made for.</param>
+    /// <param name="calibration">Calibration batches; used only when a fixed-point point lacks Q formats.</param>
+    /// <param name="images">The images, one batch [N, ...].</param>
+    /// <param name="labels">One class label per image.</param>
+    /// <param name="points">The settings to measure.</param>
+    /// <returns>One new point per setting, in order.</returns>
+    public static IReadOnlyList<SweepPoint> Evaluate(ModelGraph graph, IEnumerable<Tensor> calibration, Tensor images, IReadOnlyList<int> labels,
+        IEnumerable<SweepPoint> points)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        var evaluator = new PointEvaluator(graph, calibration, images, labels);
+        return points.Select(p => evaluator.Evaluate(p.Coordinates, p.Thresholds)).ToArray();
+    }
+
+    /// <summary>What calibrated thresholds depend on.</summary>
+    private readonly record struct CalibrationKey(double Percentile, bool GroupWise, double MagnitudeSparsity, float FatReluTau)
+    {
+        public static CalibrationKey Of(SweepCoordinates c) => new(c.Percentile ?? 0, c.GroupWise, c.MagnitudeSparsity, c.FatReluTau);
+
+        public override string ToString() => System.FormattableString.Invariant(
+            $"p={Percentile:0.###}{(GroupWise ? " group-wise" : "")}{(MagnitudeSparsity > 0 ? $" s={MagnitudeSparsity:0.###}" : "")}{(FatReluTau > 0 ? $" tau={FatReluTau:0.####}" : "")}");
+    }
+}

@@ -1,0 +1,134 @@
+using UnIT.ML.Evaluation;
+using UnIT.ML.Pruning;
+using UnIT.ML.Targets;
+
+namespace UnIT.ML.Sweeps;
+
+/// <summary>
+/// One evaluated setting of a sweep or search: its <see cref="Coordinates"/> and every metric docs/method.md
+/// asks a report to carry, measured on one labelled set. MAC counts, cycles and energy are per inference,
+/// averaged over the samples. Immutable.
+/// </summary>
+public sealed record SweepPoint
+{
+    /// <summary>How the thresholds were made and what the point ran on.</summary>
+    public required SweepCoordinates Coordinates { get; init; }
+
+    /// <summary>Samples evaluated.</summary>
+    public required int Samples { get; init; }
+
+    /// <summary>Accuracy of the pruned model (0..1).</summary>
+    public required double Accuracy { get; init; }
+
+    /// <summary>Macro-averaged F1 of the pruned model.</summary>
+    public required double F1Macro { get; init; }
+
+    /// <summary>Accuracy of the dense float32 model as given, on the same samples.</summary>
+    public required double DenseAccuracy { get; init; }
+
+    /// <summary>For fixed-point profiles, accuracy of the quantized model without pruning; null for float profiles.</summary>
+    public double? QuantizedDenseAccuracy { get; init; }
+
+    /// <summary>Dense accuracy minus pruned accuracy (positive is a loss).</summary>
+    public double AccuracyDrop => DenseAccuracy - Accuracy;
+
+    /// <summary>Samples the dense model classifies right and the pruned one wrong; null when not measured.</summary>
+    public int? SamplesLost { get; init; }
+
+    /// <summary>Samples the dense model classifies wrong and the pruned one right; null when not measured.</summary>
+    public int? SamplesGained { get; init; }
+
+    /// <summary>
+    /// Standard error of <see cref="AccuracyDrop"/> from the paired disagreements with the dense model,
+    /// sqrt(b + c - (b - c)^2 / N) / N with b = <see cref="SamplesLost"/>, c = <see cref="SamplesGained"/>;
+    /// null when they were not measured.
+    /// </summary>
+    public double? AccuracyDropStandardError => SamplesLost is int b && SamplesGained is int c && Samples > 0
+        ? Math.Sqrt(Math.Max(0, b + c - (double)(b - c) * (b - c) / Samples)) / Samples
+        : null;
+
+    /// <summary>All MACs of the prunable layers per inference.</summary>
+    public required double MacsTotal { get; init; }
+
+    /// <summary>MACs skipped for a zero operand, per inference.</summary>
+    public required double MacsSkippedZero { get; init; }
+
+    /// <summary>MACs skipped by threshold, per inference.</summary>
+    public required double MacsSkippedThreshold { get; init; }
+
+    /// <summary>MACs executed, per inference.</summary>
+    public required double MacsExecuted { get; init; }
+
+    /// <summary>Fraction of all MACs skipped (zero and threshold).</summary>
+    public double SkippedFraction => MacsTotal == 0 ? 0 : (MacsSkippedZero + MacsSkippedThreshold) / MacsTotal;
+
+    /// <summary>Estimated cycles per inference of the pruned run on <see cref="SweepCoordinates.Profile"/>.</summary>
+    public required double Cycles { get; init; }
+
+    /// <summary>Estimated cycles per inference of the dense baseline (nothing skipped, nothing compared) on the same profile.</summary>
+    public required double DenseCycles { get; init; }
+
+    /// <summary>Estimated energy per inference of the pruned run, µJ.</summary>
+    public required double EnergyMicrojoules { get; init; }
+
+    /// <summary>Estimated energy per inference of the dense baseline, µJ.</summary>
+    public required double DenseEnergyMicrojoules { get; init; }
+
+    /// <summary>Estimated speed-up, dense / pruned cycles.</summary>
+    public required double Speedup { get; init; }
+
+    /// <summary>Host wall time of the pruned (counting) run over all samples, in seconds.</summary>
+    public required double WallSeconds { get; init; }
+
+    /// <summary>The thresholds used, with how they were made, the approximator and the profile.</summary>
+    public required ThresholdSet Thresholds { get; init; }
+
+    /// <summary>Per-layer MACs, cycles and thresholds, in execution order.</summary>
+    public required IReadOnlyList<SweepLayerMetrics> Layers { get; init; }
+
+    /// <summary>Condenses an <see cref="EvaluationResult"/> into a point at <paramref name="coordinates"/>.</summary>
+    public static SweepPoint FromEvaluation(SweepCoordinates coordinates, EvaluationResult result)
+    {
+        ArgumentNullException.ThrowIfNull(coordinates);
+        ArgumentNullException.ThrowIfNull(result);
+        InferenceStatistics stats = result.Statistics;
+        double samples = Math.Max(1, stats.Samples);
+        var layers = new List<SweepLayerMetrics>(stats.Layers.Count);
+        foreach (LayerStatistics l in stats.Layers)
+        {
+            LayerCostEstimate cost = result.Cost.Layers.First(c => c.Layer == l.Layer);
+            layers.Add(new SweepLayerMetrics
+            {
+                Layer = l.Layer,
+                MacsTotal = l.Total / (double)l.Samples,
+                MacsSkippedZero = l.SkippedZero / (double)l.Samples,
+                MacsSkippedThreshold = l.SkippedThreshold / (double)l.Samples,
+                MacsExecuted = l.Executed / (double)l.Samples,
+                Cycles = cost.Cycles,
+                DenseCycles = cost.DenseCycles,
+                Thresholds = result.Thresholds.For(l.Layer) ?? [0f],
+            });
+        }
+        return new SweepPoint
+        {
+            Coordinates = coordinates,
+            Samples = result.Pruned.Samples,
+            Accuracy = result.Pruned.Accuracy,
+            F1Macro = result.Pruned.F1Macro,
+            DenseAccuracy = result.Dense.Accuracy,
+            QuantizedDenseAccuracy = result.QuantizedDense?.Accuracy,
+            MacsTotal = stats.Total / samples,
+            MacsSkippedZero = stats.SkippedZero / samples,
+            MacsSkippedThreshold = stats.SkippedThreshold / samples,
+            MacsExecuted = stats.Executed / samples,
+            Cycles = result.Cost.Cycles,
+            DenseCycles = result.Cost.DenseCycles,
+            EnergyMicrojoules = result.Cost.EnergyMicrojoules,
+            DenseEnergyMicrojoules = result.Cost.DenseEnergyMicrojoules,
+            Speedup = result.Cost.Speedup,
+            WallSeconds = result.PrunedWallTime.TotalSeconds,
+            Thresholds = result.Thresholds,
+            Layers = layers,
+        };
+    }
+}

@@ -1,0 +1,204 @@
+using UnIT.ML.Graph;
+
+namespace UnIT.ML.Sweeps;
+
+/// <summary>
+/// Per-layer threshold search: finds a calibration percentile for each prunable layer that maximizes MACs
+/// skipped (or estimated speed-up on a profile) while the accuracy drop on a validation set stays within a
+/// limit D, spending at most a budget of validation evaluations. The held-out test set is never seen here;
+/// report on it afterwards. The strategy is described in docs/search.md.
+/// </summary>
+/// <remarks>
+/// <para>Each layer takes a percentile <em>level</em> (default 10, 20, ..., 90, 95, 98, 99, 99.5) or T = 0
+/// ("off"). A level is calibrated once for all layers (levels in parallel), so a state costs one validation run
+/// and no calibration. A state is <em>feasible</em> when its validation drop plus z standard errors is at most D
+/// (<see cref="SearchOptions.ConfidenceZ"/>). Assuming accuracy only falls as thresholds rise, any state at or
+/// above an infeasible one in every layer is skipped unevaluated. All phases share one memo of states:</para>
+/// <list type="number">
+/// <item><b>Start</b>: every layer off; if even this is infeasible (fixed-point loss), the search stops there.</item>
+/// <item><b>Uniform curve</b>: every layer at the same level, ascending, until two levels in a row are infeasible:
+/// the single-percentile baseline. The answer is the best feasible state seen, so never worse than it.</item>
+/// <item><b>Sensitivity curves</b>: one layer at ascending levels, the others off, up to its first infeasible
+/// level, which then bounds that layer in every joint state.</item>
+/// <item><b>Greedy coordinate ascent</b> from all off, then from the best uniform state: each round raises one
+/// layer to its next level, choosing the feasible move with the largest objective gain per accuracy lost (loss
+/// floored at one sample). Candidates are tried lazily, in order of their last known score; a round stops once
+/// the best score found beats every untried candidate's last score. A pass ends when no move helps.</item>
+/// <item><b>Refinement</b> (<see cref="SearchOptions.Refinements"/> times): halve the spacing above the best
+/// state by calibrating each layer's midpoint to its next level, and ascend again from the best state.</item>
+/// </list>
+/// <para>Group-wise, each level's thresholds are per output channel / neuron percentiles; the level is still
+/// chosen per layer, which keeps the search space small.</para>
+/// </remarks>
+public static class ThresholdSearch
+{
+    /// <summary>Uniform levels stop after this many infeasible ones in a row.</summary>
+    private const int InfeasibleLevelsToStop = 2;
+
+    /// <summary>Refinement does not split level gaps narrower than this (percentile points).</summary>
+    private const double FinestGap = 0.2;
+
+    /// <summary>Runs the search.</summary>
+    /// <param name="graph">The model.</param>
+    /// <param name="calibration">Calibration batches (thresholds and fixed-point Q formats come from them); enumerated once.</param>
+    /// <param name="validationImages">The validation images as one batch [N, ...]; never the test set.</param>
+    /// <param name="validationLabels">One label per validation image.</param>
+    /// <param name="options">Limit, objective, target and budget.</param>
+    /// <param name="progress">Told before each calibration and evaluation, and at the end.</param>
+    /// <param name="cancellationToken">Stops the search between steps.</param>
+    /// <exception cref="ArgumentException">Invalid options, empty calibration data, or labels and images differ in count.</exception>
+    public static SearchResult Run(ModelGraph graph, IEnumerable<Tensor> calibration, Tensor validationImages, IReadOnlyList<int> validationLabels,
+        SearchOptions options, IProgress<SweepProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        double[] levels = options.Levels.Distinct().Order().ToArray();
+        var reporter = new StepReporter(progress, options.Budget);
+        reporter.Start("dense reference logits");
+        var run = new SearchRun(new PointEvaluator(graph, calibration, validationImages, validationLabels), options, reporter, cancellationToken);
+        run.Calibrate(levels);
+
+        SearchStep start = run.Evaluate(run.Uniform(SearchRun.Off), SearchPhase.Start)!;
+        if (start.Feasible)
+        {
+            UniformCurve(run, levels);
+            SensitivityCurves(run, levels);
+            Ascend(run, run.Uniform(SearchRun.Off));
+            if (BestFeasible(run.Trace.Where(s => s.Phase == SearchPhase.Uniform)) is { } uniform)
+            {
+                Ascend(run, run.StateOf(uniform));
+            }
+            for (int r = 0; r < options.Refinements && run.BudgetLeft && Refine(run); r++)
+            {
+                Ascend(run, run.StateOf(BestFeasible(run.Trace)!));
+            }
+        }
+        reporter.Done();
+
+        SearchStep best = BestFeasible(run.Trace) ?? start;
+        return new SearchResult
+        {
+            Thresholds = best.Point.Thresholds with { Method = "search", Percentile = null },
+            LayerPercentiles = best.LayerPercentiles,
+            Validation = best.Point,
+            BestUniform = BestFeasible(run.Trace.Where(s => s.Phase == SearchPhase.Uniform))?.Point,
+            Feasible = best.Feasible,
+            Trace = run.Trace.ToArray(),
+            Options = options,
+        };
+    }
+
+    private static void UniformCurve(SearchRun run, double[] levels)
+    {
+        int infeasibleInARow = 0;
+        foreach (double p in levels)
+        {
+            SearchStep? step = run.Evaluate(run.Uniform(p), SearchPhase.Uniform);
+            infeasibleInARow = step is null ? InfeasibleLevelsToStop : step.Feasible ? 0 : infeasibleInARow + 1;
+            if (infeasibleInARow >= InfeasibleLevelsToStop)
+            {
+                return;
+            }
+        }
+    }
+
+    private static void SensitivityCurves(SearchRun run, double[] levels)
+    {
+        for (int l = 0; l < run.Layers.Length; l++)
+        {
+            foreach (double p in levels)
+            {
+                double[] state = run.Uniform(SearchRun.Off);
+                state[l] = p;
+                if (run.KnownInfeasible(state))
+                {
+                    break;
+                }
+                SearchStep? step = run.Evaluate(state, SearchPhase.Sensitivity);
+                if (step is null)
+                {
+                    return;
+                }
+                if (!step.Feasible)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>Lazy greedy coordinate ascent from <paramref name="start"/>, one level per move.</summary>
+    private static void Ascend(SearchRun run, double[] start)
+    {
+        SearchStep? current = run.Evaluate(start, SearchPhase.Greedy);
+        if (current is null || !current.Feasible)
+        {
+            return;
+        }
+        double[] state = (double[])start.Clone();
+        // The last score seen for raising each layer; unknown ones first.
+        double[] priority = Enumerable.Repeat(double.PositiveInfinity, state.Length).ToArray();
+        while (true)
+        {
+            (double[] State, SearchStep Step, double Score)? best = null;
+            foreach (int l in Enumerable.Range(0, state.Length).OrderByDescending(l => priority[l]))
+            {
+                if (best is not null && best.Value.Score >= priority[l])
+                {
+                    break;
+                }
+                if (run.Next(state[l]) is not double next)
+                {
+                    continue;
+                }
+                double[] candidate = (double[])state.Clone();
+                candidate[l] = next;
+                if (run.KnownInfeasible(candidate))
+                {
+                    priority[l] = double.NegativeInfinity;
+                    continue;
+                }
+                SearchStep? step = run.Evaluate(candidate, SearchPhase.Greedy);
+                if (step is null)
+                {
+                    break;
+                }
+                double gain = step.Objective - current.Objective;
+                double loss = step.Point.AccuracyDrop - current.Point.AccuracyDrop;
+                priority[l] = step.Feasible && gain > 0 ? gain / Math.Max(loss, run.Resolution) : double.NegativeInfinity;
+                if (priority[l] > double.NegativeInfinity && (best is null || priority[l] > best.Value.Score))
+                {
+                    best = (candidate, step, priority[l]);
+                }
+            }
+            if (best is null)
+            {
+                return;
+            }
+            state = best.Value.State;
+            current = run.Accept(best.Value.Step);
+        }
+    }
+
+    /// <summary>Calibrates, for each layer of the best state, the midpoint to its next level; false when none is new.</summary>
+    private static bool Refine(SearchRun run)
+    {
+        double[] best = run.StateOf(BestFeasible(run.Trace)!);
+        var midpoints = new List<double>();
+        foreach (double p in best)
+        {
+            double from = p == SearchRun.Off ? 0 : p;
+            if (run.Next(p) is double next && next - from >= FinestGap)
+            {
+                midpoints.Add(Math.Round((from + next) / 2, 4));
+            }
+        }
+        return run.Calibrate(midpoints) > 0;
+    }
+
+    /// <summary>The feasible step with the highest objective (then the smallest drop, then the earliest).</summary>
+    private static SearchStep? BestFeasible(IEnumerable<SearchStep> steps) => steps
+        .Where(s => s.Feasible)
+        .OrderByDescending(s => s.Objective).ThenBy(s => s.Point.AccuracyDrop).ThenBy(s => s.Evaluation)
+        .FirstOrDefault();
+}

@@ -1,0 +1,35 @@
+using UnIT.ML.Sweeps;
+
+namespace UnIT.Reports;
+
+/// <summary>
+/// Writes a search trace as CSV, one row per validation evaluation: its phase, whether a greedy pass took it,
+/// feasibility, objective, each layer's percentile (empty for T = 0), then every metric as in the sweep CSV.
+/// </summary>
+public static class SearchCsvWriter
+{
+    /// <summary>Writes the CSV to <paramref name="writer"/>, which is not closed.</summary>
+    public static void Write(SearchReport report, TextWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(writer);
+        IReadOnlyList<SearchStep> trace = report.Result.Trace;
+        string[] layers = PointColumns.LayersOf(trace.Select(s => s.Point));
+        ReportFormat.WriteCsvRow(writer, new[] { "evaluation", "phase", "accepted", "feasible", "objective" }
+            .Concat(layers.Select(l => $"percentile:{l}"))
+            .Concat(PointColumns.Header(layers)));
+        foreach (SearchStep s in trace)
+        {
+            ReportFormat.WriteCsvRow(writer, new[]
+                {
+                    ReportFormat.Number(s.Evaluation), s.Phase.ToString(), s.Accepted ? "true" : "false",
+                    s.Feasible ? "true" : "false", ReportFormat.Number(s.Objective),
+                }
+                .Concat(layers.Select(l => ReportFormat.Number(s.LayerPercentiles.GetValueOrDefault(l))))
+                .Concat(PointColumns.Values(s.Point, layers)));
+        }
+    }
+
+    /// <summary>Writes the CSV to the file at <paramref name="path"/>, replacing it.</summary>
+    public static void Save(SearchReport report, string path) => ReportFormat.Save(path, w => Write(report, w));
+}

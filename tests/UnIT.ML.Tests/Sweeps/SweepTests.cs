@@ -1,0 +1,90 @@
+using UnIT.ML.Evaluation;
+using UnIT.ML.Pruning;
+using UnIT.ML.Sweeps;
+
+namespace UnIT.ML.Tests.Sweeps;
+
+[TestClass]
+public sealed class SweepTests
+{
+    [TestMethod]
+    public void Run_TinyGrid_SkippedFractionRisesWithPercentile_AndBaselinesAreThere()
+    {
+        var grid = new SweepGrid { Percentiles = [20, 50, 80], MagnitudeSparsities = [0, 0.5], FatReluTaus = [0, 0.2f] };
+        var reports = new List<SweepProgress>();
+
+        IReadOnlyList<SweepPoint> points = Sweep.Run(SweepData.Model, SweepData.Calibration, SweepData.Images, SweepData.Labels, grid,
+            new SynchronousProgress(reports.Add));
+
+        Assert.HasCount(grid.Points().Count, points);
+        SweepPoint[] plain = points.Where(p => p.Coordinates is { Kind: SweepPointKind.Unit, MagnitudeSparsity: 0, FatReluTau: 0 }).ToArray();
+        CollectionAssert.AreEqual(new double?[] { 20, 50, 80 }, plain.Select(p => p.Coordinates.Percentile).ToArray());
+        for (int i = 1; i < plain.Length; i++)
+        {
+            Assert.IsGreaterThan(plain[i - 1].SkippedFraction, plain[i].SkippedFraction, $"p={plain[i].Coordinates.Percentile}");
+            Assert.IsGreaterThanOrEqualTo(plain[i - 1].MacsSkippedThreshold, plain[i].MacsSkippedThreshold);
+        }
+        SweepPoint dense = points.Single(p => p.Coordinates.Kind == SweepPointKind.Dense);
+        Assert.AreEqual(0, dense.MacsSkippedThreshold);
+        Assert.AreEqual(dense.DenseAccuracy, dense.Accuracy, "T = 0 changes no prediction");
+        Assert.AreEqual(242_560, dense.MacsTotal, 1e-9);
+        SweepPoint magnitude = points.Single(p => p.Coordinates.Kind == SweepPointKind.MagnitudePruning);
+        Assert.AreEqual(0, magnitude.MacsSkippedThreshold);
+        Assert.IsGreaterThan(dense.MacsSkippedZero, magnitude.MacsSkippedZero, "zeroed weights skip as zeros");
+        Assert.IsTrue(magnitude.Thresholds.Layers.Values.All(t => t.All(v => v == 0f)));
+        SweepPoint fatRelu = points.Single(p => p.Coordinates.Kind == SweepPointKind.FatRelu);
+        Assert.IsGreaterThan(dense.MacsSkippedZero, fatRelu.MacsSkippedZero, "FATReLU zeros skip as zeros");
+        Assert.AreEqual(new SweepProgress(reports[^1].Total, reports[^1].Total, "done"), reports[^1]);
+        Assert.AreEqual(points.Count + 3 * 2 * 2, reports[^1].Total, "one calibration per (p, s, tau), one evaluation per point");
+    }
+
+    [TestMethod]
+    public void Run_PointMatchesEvaluatingTheSameSettingDirectly()
+    {
+        var grid = new SweepGrid { Percentiles = [60], Divisions = ["bitshift"], IncludeBaselines = false };
+
+        SweepPoint point = Sweep.Run(SweepData.Model, SweepData.Calibration, SweepData.Images, SweepData.Labels, grid).Single();
+        PrunedModel model = PrunedModel.Create(SweepData.Model, new PruningOptions { Percentile = 60, Division = "bitshift" }, SweepData.Calibration);
+        EvaluationResult direct = Evaluator.Evaluate(model, SweepData.Images, SweepData.Labels);
+
+        Assert.AreEqual(direct.Pruned.Accuracy, point.Accuracy);
+        Assert.AreEqual(direct.Statistics.SkippedFraction, point.SkippedFraction, 1e-12);
+        Assert.AreEqual(direct.Cost.Cycles, point.Cycles, 1e-6);
+        CollectionAssert.AreEqual(direct.Thresholds.For("/conv2/Conv"), point.Thresholds.For("/conv2/Conv"));
+        Assert.AreEqual("bitshift", point.Thresholds.Division);
+        Assert.AreEqual(3, point.Layers.Count);
+        Assert.AreEqual(point.MacsTotal, point.Layers.Sum(l => l.MacsTotal), 1e-6);
+    }
+
+    [TestMethod]
+    public void Run_FixedPointProfile_CarriesQuantizedDenseAccuracy()
+    {
+        var grid = new SweepGrid { Percentiles = [50], Profiles = ["msp430"], IncludeBaselines = false };
+
+        SweepPoint point = Sweep.Run(SweepData.Model, SweepData.Calibration, SweepData.Images, SweepData.Labels, grid).Single();
+
+        Assert.IsNotNull(point.QuantizedDenseAccuracy);
+        Assert.IsNotNull(point.Thresholds.Quantization);
+        Assert.AreEqual("bitshift", point.Coordinates.Division);
+    }
+
+    [TestMethod]
+    public void Evaluate_RemeasuresPointsOnAnotherSet()
+    {
+        var grid = new SweepGrid { Percentiles = [50], IncludeBaselines = false };
+        SweepPoint onAll = Sweep.Run(SweepData.Model, SweepData.Calibration, SweepData.Images, SweepData.Labels, grid).Single();
+        var firstHundred = new Graph.Tensor(new Graph.Shape(100, 1, 28, 28), SweepData.Images.Data.AsSpan(0, 100 * 784).ToArray());
+
+        SweepPoint onPart = Sweep.Evaluate(SweepData.Model, SweepData.Calibration, firstHundred, SweepData.Labels.Take(100).ToArray(), [onAll]).Single();
+
+        Assert.AreEqual(100, onPart.Samples);
+        Assert.AreEqual(onAll.Coordinates, onPart.Coordinates);
+        CollectionAssert.AreEqual(onAll.Thresholds.For("/conv1/Conv"), onPart.Thresholds.For("/conv1/Conv"));
+    }
+
+    /// <summary>Calls back on the reporting thread, so the test sees every report before Run returns.</summary>
+    private sealed class SynchronousProgress(Action<SweepProgress> report) : IProgress<SweepProgress>
+    {
+        public void Report(SweepProgress value) => report(value);
+    }
+}

@@ -1,0 +1,78 @@
+namespace UnIT.Reports.Tests;
+
+[TestClass]
+public sealed class OutputFolderTests
+{
+    [TestMethod]
+    public void Prepare_MissingFolder_CreatesIt()
+    {
+        string dir = Path.Combine(ReportData.TempFolder(), "a", "b");
+
+        OutputFolder folder = OutputFolder.Prepare(dir, force: false, ["x.csv"]);
+
+        Assert.IsTrue(Directory.Exists(dir));
+        Assert.AreEqual(Path.Combine(Path.GetFullPath(dir), "x.csv"), folder.PathOf("x.csv"));
+    }
+
+    [TestMethod]
+    public void Prepare_ExistingFileWithoutForce_ThrowsNamingIt_AndLeavesItAlone()
+    {
+        string dir = ReportData.TempFolder();
+        string existing = Path.Combine(dir, "sweep.json");
+        File.WriteAllText(existing, "keep me");
+
+        var e = Assert.ThrowsExactly<OutputExistsException>(() => OutputFolder.Prepare(dir, force: false, ["sweep.csv", "sweep.json"]));
+
+        Assert.AreEqual(existing, e.FilePath);
+        Assert.Contains(existing, e.Message);
+        Assert.Contains("--force", e.Message);
+        Assert.IsInstanceOfType<IOException>(e);
+        Assert.AreEqual("keep me", File.ReadAllText(existing));
+        Assert.IsFalse(File.Exists(Path.Combine(dir, "sweep.csv")));
+    }
+
+    [TestMethod]
+    public void Prepare_ExistingFileWithForce_MayBeReplaced()
+    {
+        string dir = ReportData.TempFolder();
+        File.WriteAllText(Path.Combine(dir, "sweep.csv"), "old");
+        SweepReport report = ReportData.Sweep();
+
+        OutputFolder folder = OutputFolder.Prepare(dir, force: true, ["sweep.csv"]);
+        SweepCsvWriter.Save(report, folder.PathOf("sweep.csv"));
+
+        Assert.StartsWith("kind,", File.ReadAllText(folder.PathOf("sweep.csv")));
+    }
+
+    [TestMethod]
+    public void Prepare_OtherFilesInTheFolder_AreFine()
+    {
+        string dir = ReportData.TempFolder();
+        File.WriteAllText(Path.Combine(dir, "notes.txt"), "unrelated");
+
+        OutputFolder.Prepare(dir, force: false, ["sweep.csv"]);
+    }
+
+    [TestMethod]
+    public void PathOf_UnclaimedName_Throws()
+    {
+        OutputFolder folder = OutputFolder.Prepare(ReportData.TempFolder(), force: false, ["a.csv"]);
+
+        Assert.ThrowsExactly<InvalidOperationException>(() => folder.PathOf("b.csv"));
+    }
+
+    [TestMethod]
+    public void Prepare_NameWithFolder_IsRejected()
+    {
+        Assert.ThrowsExactly<ArgumentException>(() => OutputFolder.Prepare(ReportData.TempFolder(), force: false, ["sub/a.csv"]));
+    }
+
+    [TestMethod]
+    public void Prepare_FolderIsAFile_Throws()
+    {
+        string file = Path.Combine(ReportData.TempFolder(), "out");
+        File.WriteAllText(file, "");
+
+        Assert.ThrowsExactly<IOException>(() => OutputFolder.Prepare(file, force: true, ["a.csv"]));
+    }
+}

@@ -1,0 +1,34 @@
+using Spectre.Console;
+
+namespace UnIT.Reports.Tests;
+
+[TestClass]
+public sealed class SweepTableTests
+{
+    [TestMethod]
+    public void Build_OneRowPerPoint_WithSettingsAndFrontMarks()
+    {
+        SweepReport report = ReportData.Sweep();
+
+        string text = Render(SweepTable.Build(report));
+
+        Assert.Contains("UnIT bitmask (float32)", text);
+        Assert.Contains("p=60", text);
+        Assert.Contains("magnitude pruning (float32)", text);
+        Assert.Contains("s=0.7", text);
+        Assert.Contains("MC", text, "on both fronts");
+        Assert.Contains("86.00", text, "accuracy in percent");
+    }
+
+    internal static string Render(Spectre.Console.Rendering.IRenderable renderable)
+    {
+        var writer = new StringWriter();
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = 240;
+        console.Write(renderable);
+        return writer.ToString();
+    }
+}
