@@ -5,6 +5,7 @@ using UnIT.Cli.Options;
 using UnIT.Cli.Output;
 using UnIT.ML.Data;
 using UnIT.ML.Engine;
+using UnIT.ML.Evaluation;
 using UnIT.ML.Graph;
 
 namespace UnIT.Cli.Commands;
@@ -72,7 +73,7 @@ internal sealed class PredictCommand
 
     private static void WriteSummary(IAnsiConsole console, ModelGraph graph, SampleSet samples, float[][] rows)
     {
-        int[] predicted = rows.Select(ArgMax).ToArray();
+        int[] predicted = rows.Select(r => ClassificationMetrics.ArgMax(r, r.Length)[0]).ToArray();
         IReadOnlyList<int>? labels = samples.Labels;
         console.WriteLine($"Ran model '{graph.Name}' on {rows.Length} samples from '{samples.Source}'.");
         var table = new Table().AddColumn("class").AddColumn(new TableColumn("predicted").RightAligned());
@@ -96,19 +97,6 @@ internal sealed class PredictCommand
             int correct = predicted.Where((p, i) => p == labels[i]).Count();
             console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Accuracy: {100.0 * correct / rows.Length:F2}% ({correct} of {rows.Length})"));
         }
-    }
-
-    private static int ArgMax(float[] row)
-    {
-        int best = 0;
-        for (int i = 1; i < row.Length; i++)
-        {
-            if (row[i] > row[best])
-            {
-                best = i;
-            }
-        }
-        return best;
     }
 
     private static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
