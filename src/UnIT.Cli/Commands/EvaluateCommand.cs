@@ -123,6 +123,11 @@ internal sealed class EvaluateCommand
         }
         summary.AddRow("macro F1", P(r.DenseF1Macro), P(r.F1Macro));
         summary.AddRow("MACs skipped", "", P(r.SkippedFraction));
+        summary.AddRow($"threshold computations per inference ({r.Division})", "", N(r.ThresholdComputationsPerInference));
+        if (r.Division == "binarytree")
+        {
+            summary.AddRow("average search depth", "", r.AverageSearchDepth.ToString("F2", CultureInfo.InvariantCulture));
+        }
         summary.AddRow($"estimated cycles per inference ({r.Profile})", N(r.Cycles.Dense), N(r.Cycles.Pruned));
         summary.AddRow("estimated energy per inference (µJ)", r.EnergyUj.Dense.ToString("F2", CultureInfo.InvariantCulture), r.EnergyUj.Pruned.ToString("F2", CultureInfo.InvariantCulture));
         summary.AddRow("host wall time (ms, all samples)", r.WallMs.Dense.ToString("F0", CultureInfo.InvariantCulture), r.WallMs.Pruned.ToString("F0", CultureInfo.InvariantCulture));

@@ -22,6 +22,8 @@ internal sealed record EvaluationReport(
     EvaluationReport.Pair EnergyUj,
     double Speedup,
     EvaluationReport.Pair WallMs,
+    double ThresholdComputationsPerInference,
+    double AverageSearchDepth,
     ThresholdSet Thresholds)
 {
     /// <summary>MAC counts summed over all evaluated samples.</summary>
@@ -37,6 +39,7 @@ internal sealed record EvaluationReport(
     public static EvaluationReport From(string model, EvaluationResult r)
     {
         InferenceStatistics s = r.Statistics;
+        long computations = s.Layers.Sum(l => l.Division.Computations);
         var layers = s.Layers.Select((l, i) => new Layer(
             l.Layer, r.Thresholds.For(l.Layer) ?? [0f], l.Total, l.SkippedZero, l.SkippedThreshold, l.Executed, l.Comparisons,
             r.Cost.Layers[i].Cycles, r.Cost.Layers[i].DenseCycles)).ToArray();
@@ -45,6 +48,10 @@ internal sealed record EvaluationReport(
             r.Pruned.Accuracy, r.Dense.Accuracy, r.QuantizedDense?.Accuracy, r.AccuracyDrop, r.Pruned.F1Macro, r.Dense.F1Macro,
             new MacCounts(s.Total, s.SkippedZero, s.SkippedThreshold, s.Executed), s.SkippedFraction, layers,
             new Pair(r.Cost.DenseCycles, r.Cost.Cycles), new Pair(r.Cost.DenseEnergyMicrojoules, r.Cost.EnergyMicrojoules), r.Cost.Speedup,
-            new Pair(r.DenseWallTime.TotalMilliseconds, r.PrunedWallTime.TotalMilliseconds), r.Thresholds);
+            new Pair(r.DenseWallTime.TotalMilliseconds, r.PrunedWallTime.TotalMilliseconds),
+            (double)computations / Math.Max(1, r.Pruned.Samples),
+            // Compare steps per threshold computation: BinaryTree's average search depth (BitShift's loop tests).
+            computations == 0 ? 0 : (double)s.Layers.Sum(l => l.Division.Comparisons) / computations,
+            r.Thresholds);
     }
 }
