@@ -24,7 +24,7 @@ internal sealed class EvaluateCommand
     private readonly Option<int> _batchSize = CommonOptions.BatchSize();
     private readonly Option<string?> _saveThresholds = new("--save-thresholds") { Description = "Write the thresholds used to this JSON file.", HelpName = "FILE" };
     private readonly Option<string?> _logitsOut = new("--logits-out") { Description = "Write the pruned run's logits to this JSON file.", HelpName = "FILE" };
-    private readonly Option<bool> _force = new("--force") { Description = "Overwrite output files that exist." };
+    private readonly Option<bool> _force = CommonOptions.Force();
     private readonly Option<bool> _json = CommonOptions.Json();
 
     private EvaluateCommand()

@@ -21,7 +21,7 @@ internal sealed class FitCommand
     private readonly DataOptions _calibration = new("calibration", "Calibration", withLabels: false);
     private readonly PruningOptionGroup _pruning = new();
     private readonly Option<string> _save = new("--save") { Description = "Where to write the fitted ML.NET model (.zip).", HelpName = "model.zip", Required = true };
-    private readonly Option<bool> _force = new("--force") { Description = "Overwrite the --save file if it exists." };
+    private readonly Option<bool> _force = CommonOptions.Force();
 
     private FitCommand()
     {

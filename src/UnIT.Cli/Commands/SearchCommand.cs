@@ -73,7 +73,7 @@ internal sealed class SearchCommand
         HelpName = "FILE",
     };
     private readonly Option<string> _out = new("--out") { Description = "Folder for the thresholds, trace, JSON and PNG files.", HelpName = "DIR", Required = true };
-    private readonly Option<bool> _force = new("--force") { Description = "Overwrite output files that exist." };
+    private readonly Option<bool> _force = CommonOptions.Force();
     private readonly Option<int> _batchSize = CommonOptions.BatchSize();
     private readonly Option<bool> _json = CommonOptions.Json();
 

@@ -14,6 +14,9 @@ internal static class CommonOptions
     /// <summary><c>--json</c>: print machine-readable JSON instead of tables.</summary>
     public static Option<bool> Json() => new("--json") { Description = "Print JSON (snake_case keys) instead of a table." };
 
+    /// <summary><c>--force</c>: let the command overwrite output files that exist.</summary>
+    public static Option<bool> Force() => new("--force") { Description = "Overwrite output files that exist." };
+
     /// <summary><c>--batch-size</c>: samples per engine run.</summary>
     public static Option<int> BatchSize() => new("--batch-size")
     {

@@ -28,14 +28,7 @@ public sealed class RealInputKernelTests
     [DynamicData(nameof(Approximators))]
     public void Every_layer_matches_the_oracle_on_real_activations(string division)
     {
-        string assets = Path.Combine(AppContext.BaseDirectory, "assets");
-        ModelGraph model = OnnxImporter.Import(Path.Combine(assets, "models", "fashion_mnist_cnn.onnx"));
-        SampleSet images = IdxReader.ReadImages(Path.Combine(assets, "data", "fashion-mnist", "test-500-images-idx3-ubyte.gz"), limit: 1);
-        var observer = new LayerInputs();
-        new InferenceEngine(model).RunObserved(images.ToTensor(model.Input.Shape), observer);
-        ThresholdSet calibrated = Calibrator.Calibrate(model,
-            [IdxReader.ReadImages(Path.Combine(assets, "data", "fashion-mnist", "train-55000-55999-images-idx3-ubyte.gz"), limit: 100).ToTensor(model.Input.Shape)],
-            new CalibrationOptions { Percentile = 50 });
+        (ModelGraph model, Dictionary<string, float[]> inputs, ThresholdSet calibrated) = RealModel();
         IDivisionApproximator approx = DivisionApproximators.Create(division);
 
         foreach (PrunableNode layer in model.PrunableLayers)
@@ -45,7 +38,7 @@ public sealed class RealInputKernelTests
             float[] t = calibrated.Layers[layer.Name];
             var config = new PruningConfiguration { Thresholds = new ThresholdSet { Layers = { [layer.Name] = t } }, Division = approx };
             var stats = new InferenceStatistics();
-            float[] x = observer.Inputs[layer.Name];
+            float[] x = inputs[layer.Name];
             float[] y = new InferenceEngine(single, config).Run(new Tensor(inShape, x), stats).Data;
 
             SkipRuleReference.Result r = layer is ConvNode conv
@@ -67,14 +60,7 @@ public sealed class RealInputKernelTests
     [DataRow("binarytree")]
     public void Fixed_point_convolutions_are_bit_exact_on_real_activations(string division)
     {
-        string assets = Path.Combine(AppContext.BaseDirectory, "assets");
-        ModelGraph model = OnnxImporter.Import(Path.Combine(assets, "models", "fashion_mnist_cnn.onnx"));
-        SampleSet images = IdxReader.ReadImages(Path.Combine(assets, "data", "fashion-mnist", "test-500-images-idx3-ubyte.gz"), limit: 1);
-        var observer = new LayerInputs();
-        new InferenceEngine(model).RunObserved(images.ToTensor(model.Input.Shape), observer);
-        ThresholdSet calibrated = Calibrator.Calibrate(model,
-            [IdxReader.ReadImages(Path.Combine(assets, "data", "fashion-mnist", "train-55000-55999-images-idx3-ubyte.gz"), limit: 100).ToTensor(model.Input.Shape)],
-            new CalibrationOptions { Percentile = 50 });
+        (ModelGraph model, Dictionary<string, float[]> inputs, ThresholdSet calibrated) = RealModel();
         QuantizationPlan q = calibrated.Quantization!;
         IDivisionApproximator approx = DivisionApproximators.Create(division);
 
@@ -92,7 +78,7 @@ public sealed class RealInputKernelTests
                 Numerics = UnIT.ML.Targets.NumericFormat.FixedPoint16,
                 Quantization = plan,
             };
-            float[] x = observer.Inputs[conv.Name];
+            float[] x = inputs[conv.Name];
             var stats = new InferenceStatistics();
             float[] y = new InferenceEngine(single, config).Run(new Tensor(inShape, x), stats).Data;
 
@@ -111,6 +97,20 @@ public sealed class RealInputKernelTests
             Assert.AreEqual(exec, stats.Executed, conv.Name);
             Assert.AreEqual(thr, stats.SkippedThreshold, conv.Name);
         }
+    }
+
+    /// <summary>The trained model, each prunable layer's input for one real test image, and thresholds at p = 50.</summary>
+    private static (ModelGraph Model, Dictionary<string, float[]> Inputs, ThresholdSet Calibrated) RealModel()
+    {
+        string assets = Path.Combine(AppContext.BaseDirectory, "assets");
+        ModelGraph model = OnnxImporter.Import(Path.Combine(assets, "models", "fashion_mnist_cnn.onnx"));
+        SampleSet images = IdxReader.ReadImages(Path.Combine(assets, "data", "fashion-mnist", "test-500-images-idx3-ubyte.gz"), limit: 1);
+        var observer = new LayerInputs();
+        new InferenceEngine(model).RunObserved(images.ToTensor(model.Input.Shape), observer);
+        ThresholdSet calibrated = Calibrator.Calibrate(model,
+            [IdxReader.ReadImages(Path.Combine(assets, "data", "fashion-mnist", "train-55000-55999-images-idx3-ubyte.gz"), limit: 100).ToTensor(model.Input.Shape)],
+            new CalibrationOptions { Percentile = 50 });
+        return (model, observer.Inputs, calibrated);
     }
 
     private static PrunableNode Rewire(PrunableNode layer) => layer switch
