@@ -80,23 +80,33 @@ public sealed class BinaryTreeDivision : IDivisionApproximator
     /// (zeros and non-finite values ignored). The pivots span the default float range widened to the observed
     /// exponents, so results equal BitShift's wherever the default tree's did; the integer tree is the default.
     /// </summary>
-    public static BinaryTreeDivision Calibrated(IEnumerable<float> controlMagnitudes)
-    {
-        IReadOnlyDictionary<int, long> counts = ExponentSearchTree.ExponentFrequencies(controlMagnitudes);
-        int min = Math.Min(DefaultFloatMinExponent, counts.Count == 0 ? 0 : counts.Keys.Min());
-        int max = Math.Max(DefaultFloatMaxExponent, counts.Count == 0 ? 0 : counts.Keys.Max());
-        return new BinaryTreeDivision(ExponentSearchTree.Weighted(counts, min, max), s_defaultIntegerTree);
-    }
+    public static BinaryTreeDivision Calibrated(IEnumerable<float> controlMagnitudes) =>
+        Calibrated(ExponentSearchTree.ExponentFrequencies(controlMagnitudes), integer: false);
 
     /// <summary>
     /// An approximator whose integer tree is weighted by the exponents of the observed control-term magnitudes
     /// (zeros ignored). The pivots span 0..15 widened to the observed exponents (at most 30); the float tree is the default.
     /// </summary>
-    public static BinaryTreeDivision Calibrated(IEnumerable<int> controlMagnitudes)
+    public static BinaryTreeDivision Calibrated(IEnumerable<int> controlMagnitudes) =>
+        Calibrated(ExponentSearchTree.ExponentFrequencies(controlMagnitudes), integer: true);
+
+    /// <summary>
+    /// An approximator whose float tree (or, with <paramref name="integer"/>, integer tree) is weighted by
+    /// the given control-term exponent frequencies, as the two other overloads build it from magnitudes;
+    /// the other tree is the default. Used to rebuild a calibrated tree from saved frequencies.
+    /// </summary>
+    public static BinaryTreeDivision Calibrated(IReadOnlyDictionary<int, long> exponentFrequencies, bool integer)
     {
-        IReadOnlyDictionary<int, long> counts = ExponentSearchTree.ExponentFrequencies(controlMagnitudes);
-        int max = Math.Clamp(counts.Count == 0 ? 0 : counts.Keys.Max(), DefaultIntegerMaxExponent, 30);
-        return new BinaryTreeDivision(s_defaultFloatTree, ExponentSearchTree.Weighted(counts, DefaultIntegerMinExponent, max));
+        ArgumentNullException.ThrowIfNull(exponentFrequencies);
+        IReadOnlyDictionary<int, long> counts = exponentFrequencies;
+        if (integer)
+        {
+            int top = Math.Clamp(counts.Count == 0 ? 0 : counts.Keys.Max(), DefaultIntegerMaxExponent, 30);
+            return new BinaryTreeDivision(s_defaultFloatTree, ExponentSearchTree.Weighted(counts, DefaultIntegerMinExponent, top));
+        }
+        int min = Math.Max(FloatExponent.MinExponent, Math.Min(DefaultFloatMinExponent, counts.Count == 0 ? 0 : counts.Keys.Min()));
+        int max = Math.Min(FloatExponent.MaxExponent, Math.Max(DefaultFloatMaxExponent, counts.Count == 0 ? 0 : counts.Keys.Max()));
+        return new BinaryTreeDivision(ExponentSearchTree.Weighted(counts, min, max), s_defaultIntegerTree);
     }
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using UnIT.ML.Division;
 using UnIT.ML.Graph;
 using UnIT.ML.Kernels;
@@ -5,7 +6,12 @@ using UnIT.ML.Pruning;
 
 namespace UnIT.ML.Engine;
 
-/// <summary>Float32 convolution: dense fast path when nothing is pruned or counted, else the UnIT kernel with per-weight thresholds precomputed.</summary>
+/// <summary>
+/// Float32 convolution: dense fast path when nothing is pruned or counted, else the UnIT kernel with
+/// per-weight thresholds precomputed. A sample whose input holds NaN or infinity (or a layer with
+/// non-finite weights) runs the reference kernel, every MAC included, so NaN and infinity propagate
+/// exactly as in IEEE arithmetic and ONNX Runtime instead of being skipped away.
+/// </summary>
 internal sealed class FloatConvExecutor : LayerExecutor
 {
     private readonly ConvNode _conv;
@@ -14,12 +20,14 @@ internal sealed class FloatConvExecutor : LayerExecutor
     private readonly DivisionOps _thresholdOps;
     private readonly ConvGeometry _geometry;
     private readonly int[] _inBounds;
+    private readonly bool _finiteParameters;
 
     public FloatConvExecutor(ConvNode conv, Shape sampleShape, ThresholdSet? thresholds, IDivisionApproximator division) : base(conv)
     {
         _conv = conv;
         _geometry = conv.Geometry(sampleShape);
         _inBounds = Im2Col.InBoundsPerKernelPosition(_geometry);
+        _finiteParameters = AllFinite(conv.Weight.Data) && AllFinite(conv.Bias);
         float[] t = ThresholdsOf(conv, thresholds);
         _dense = t.All(v => v == 0f);
         float[] w = conv.Weight.Data;
@@ -37,6 +45,12 @@ internal sealed class FloatConvExecutor : LayerExecutor
 
     public override void Run(float[] input, float[] output, LayerStatistics? stats, Workspace workspace)
     {
+        if (!_finiteParameters || !AllFinite(input))
+        {
+            ConvKernel.Reference(_geometry, input, _conv.Weight.Data, _conv.Bias, output);
+            stats?.AddUnpruned((long)_geometry.OutputSampleSize * _geometry.ColumnRows);
+            return;
+        }
         float[] columns = workspace.Rent<float>(this, 0, _geometry.ColumnsLength);
         if (_dense && stats is null)
         {

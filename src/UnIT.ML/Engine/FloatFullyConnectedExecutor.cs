@@ -5,7 +5,11 @@ using UnIT.ML.Pruning;
 
 namespace UnIT.ML.Engine;
 
-/// <summary>Float32 fully connected layer: dense fast path when nothing is pruned or counted, else the UnIT kernel.</summary>
+/// <summary>
+/// Float32 fully connected layer: dense fast path when nothing is pruned or counted, else the UnIT kernel.
+/// A row holding NaN or infinity (or a layer with non-finite weights) runs the reference kernel, every MAC
+/// included, so NaN and infinity propagate as in ONNX Runtime.
+/// </summary>
 internal sealed class FloatFullyConnectedExecutor : LayerExecutor
 {
     private readonly FullyConnectedNode _fc;
@@ -15,6 +19,7 @@ internal sealed class FloatFullyConnectedExecutor : LayerExecutor
     private readonly IDivisionApproximator _division;
 
     private readonly int _rows;
+    private readonly bool _finiteParameters;
 
     public FloatFullyConnectedExecutor(FullyConnectedNode fc, Shape sampleShape, ThresholdSet? thresholds, IDivisionApproximator division) : base(fc)
     {
@@ -24,6 +29,7 @@ internal sealed class FloatFullyConnectedExecutor : LayerExecutor
         _dense = _thresholds.All(v => v == 0f);
         _weightTransposed = Transpose<float>(fc.Weight.Data, fc.OutputChannels, fc.InputFeatures);
         _division = division;
+        _finiteParameters = AllFinite(fc.Weight.Data) && AllFinite(fc.Bias);
     }
 
     public override void Run(float[] input, float[] output, LayerStatistics? stats, Workspace workspace)
@@ -34,7 +40,12 @@ internal sealed class FloatFullyConnectedExecutor : LayerExecutor
         {
             ReadOnlySpan<float> x = input.AsSpan(r * k, k);
             Span<float> y = output.AsSpan(r * n, n);
-            if (_dense && stats is null)
+            if (!_finiteParameters || !AllFinite(x))
+            {
+                FullyConnectedKernel.Reference(x, _fc.Weight.Data, bias, y);
+                stats?.AddUnpruned((long)k * n);
+            }
+            else if (_dense && stats is null)
             {
                 FullyConnectedKernel.Dense(x, _fc.Weight.Data, bias, y);
             }

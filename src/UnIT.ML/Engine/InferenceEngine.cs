@@ -26,16 +26,12 @@ public sealed class InferenceEngine
         Graph = graph;
         Configuration = configuration ?? PruningConfiguration.Dense;
         PruningConfiguration c = Configuration;
-        if (c.Thresholds is not null)
-        {
-            foreach (string name in c.Thresholds.Layers.Keys)
-            {
-                graph.Layer(name);
-            }
-        }
-        if (c.Numerics == NumericFormat.FixedPoint16)
+        bool fixedPoint = c.Numerics == NumericFormat.FixedPoint16;
+        c.Thresholds?.Validate(graph, fixedPoint: false);
+        if (fixedPoint)
         {
             _quantization = c.Quantization ?? throw new ArgumentException("Fixed-point inference needs a QuantizationPlan; calibrate one first.", nameof(configuration));
+            _quantization.Validate(graph);
         }
         foreach (Node node in graph.Nodes)
         {
@@ -140,6 +136,7 @@ public sealed class InferenceEngine
             Array.Copy(inputData, s * inSize, first, 0, inSize);
             if (_quantization is not null)
             {
+                CheckFinite(first, s);
                 Requantize(first, Graph.Input.Name);
             }
             values[Graph.Input.Name] = first;
@@ -177,6 +174,17 @@ public sealed class InferenceEngine
                 float[] y = values[Graph.Outputs[o].Name];
                 Array.Copy(y, 0, outputs[o].Data, s * y.Length, y.Length);
             }
+        }
+    }
+
+    /// <summary>Fixed point has no NaN or infinity: such an input is refused rather than saturated into a plausible number.</summary>
+    private void CheckFinite(float[] sample, int index)
+    {
+        int bad = Array.FindIndex(sample, v => !float.IsFinite(v));
+        if (bad >= 0)
+        {
+            throw new ArgumentException(
+                $"Sample {index} of input '{Graph.Input.Name}' holds {sample[bad]} at element {bad}; int16 fixed-point inference has no NaN or infinity.");
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using UnIT.ML.Graph;
 using UnIT.ML.Pruning;
 
@@ -16,20 +17,11 @@ internal abstract class LayerExecutor
     /// <summary>Runs the layer on one sample; counts go to <paramref name="stats"/> when given; scratch comes from <paramref name="workspace"/>.</summary>
     public abstract void Run(float[] input, float[] output, LayerStatistics? stats, Workspace workspace);
 
-    /// <summary>The layer's thresholds (one or one per group), or a single 0 when the set has none.</summary>
-    protected static float[] ThresholdsOf(PrunableNode layer, ThresholdSet? set)
-    {
-        float[]? t = set?.For(layer.Name);
-        if (t is null)
-        {
-            return [0f];
-        }
-        if (t.Length != 1 && t.Length != layer.OutputChannels)
-        {
-            throw new GraphException($"Layer '{layer.Name}' has {layer.OutputChannels} output channels but the threshold set gives {t.Length} thresholds; give 1 or {layer.OutputChannels}.");
-        }
-        return t;
-    }
+    /// <summary>The layer's thresholds (one or one per group, as <see cref="ThresholdSet.Validate"/> checked), or a single 0 without a set.</summary>
+    protected static float[] ThresholdsOf(PrunableNode layer, ThresholdSet? set) => set?.For(layer.Name) ?? [0f];
+
+    /// <summary>True when no value is NaN or infinite (an empty span is finite).</summary>
+    protected static bool AllFinite(ReadOnlySpan<float> values) => values.IsEmpty || float.IsFinite(TensorPrimitives.MaxMagnitude(values));
 
     /// <summary>Transposes a [N, K] matrix to [K, N].</summary>
     protected static T[] Transpose<T>(ReadOnlySpan<T> matrix, int rows, int cols)

@@ -6,6 +6,12 @@ namespace UnIT.ML.Kernels;
 /// </summary>
 public static class FixedPointMath
 {
+    /// <summary>The fewest fractional bits a Q format may have.</summary>
+    public const int MinFractionBits = -8;
+
+    /// <summary>The most fractional bits a Q format may have.</summary>
+    public const int MaxFractionBits = 24;
+
     /// <summary>Largest number of fractional bits f such that <paramref name="maxAbs"/> * 2^f fits in int16 (clamped to [-8, 24]).</summary>
     public static int FractionBitsFor(float maxAbs)
     {
@@ -14,7 +20,7 @@ public static class FixedPointMath
             return 15;
         }
         int f = (int)Math.Floor(Math.Log2(short.MaxValue / (double)maxAbs));
-        return Math.Clamp(f, -8, 24);
+        return Math.Clamp(f, MinFractionBits, MaxFractionBits);
     }
 
     /// <summary>round(v * 2^f) saturated to int16 (round half away from zero).</summary>

@@ -6,41 +6,74 @@ namespace UnIT.ML.Pruning;
 
 /// <summary>
 /// Calibrates UnIT thresholds on held-out data, as method.md defines: for each prunable layer
-/// (or each output channel/neuron, group-wise), T is the exact nearest-rank p-th percentile of
-/// |x * w| over all MACs with both operands nonzero, with layer inputs from the dense forward pass.
-/// The percentile is found exactly without storing the products: a first pass histograms the
-/// upper 16 bits of each product's IEEE-754 pattern (which orders non-negative floats), a second
-/// pass resolves the lower 16 bits inside the one bucket that holds the wanted rank. The same first
-/// pass records every value's range, from which the fixed-point Q formats are chosen.
+/// (or each output channel/neuron, group-wise), the rank value is the exact nearest-rank p-th
+/// percentile v[r] of |x * w| over all MACs with both operands nonzero, with layer inputs from the
+/// dense forward pass, r = max(0, ceil(p/100 * n) - 1) computed in exact decimal arithmetic.
+/// The stored threshold T is the midpoint between v[r] and the next larger distinct product, so that
+/// no calibration product sits on T and the skip decision of a tie does not hinge on the last bit of
+/// a division or of the input normalization; on the calibration data T skips exactly the MACs that
+/// v[r] with "ties are skipped" would. p = 0 gives T = 0 (no threshold skipping).
 /// </summary>
+/// <remarks>
+/// The rank is found without storing the products, by a radix selection over the IEEE-754 bit pattern
+/// (which orders non-negative floats): each pass over the calibration data histograms one digit of the
+/// products whose higher digits match the prefix found so far. Layer-wise (and group-wise with few
+/// groups) the digits are 15 + 16 bits, two passes; with many groups 11 + 10 + 10 bits, three passes,
+/// so memory stays at 16 KiB per group instead of 256 KiB. The last pass also finds the next larger
+/// distinct product. The first pass records every value's range, from which the fixed-point Q formats
+/// are chosen. Non-finite values in the calibration data are refused: a number is required there.
+/// </remarks>
 public static class Calibrator
 {
+    /// <summary>Histogram memory below which group-wise calibration keeps the two-pass radix digits.</summary>
+    private const long TwoPassBudgetBytes = 64L << 20;
+
+    private static readonly int[] TwoPassDigits = [15, 16];
+    private static readonly int[] ThreePassDigits = [11, 10, 10];
+
     /// <summary>
-    /// Calibrates thresholds and the Q formats. <paramref name="batches"/> is enumerated twice, so it
-    /// must be re-enumerable (a list, or a query that re-reads its source).
+    /// Calibrates thresholds and the Q formats. <paramref name="batches"/> is enumerated two or three times,
+    /// so it must be re-enumerable (a list, or a query that re-reads its source) with the same samples.
     /// </summary>
+    /// <exception cref="ArgumentException">When the data is empty, holds NaN or infinity, or a product overflows float32.</exception>
     public static ThresholdSet Calibrate(ModelGraph graph, IEnumerable<Tensor> batches, CalibrationOptions options)
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(batches);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        CheckFiniteWeights(graph);
         var engine = new InferenceEngine(graph, new PruningConfiguration { FatReluThresholds = options.FatReluThresholds });
-        var first = new HistogramPass(graph, options.GroupWise);
+        int[] digits = DigitsFor(graph, options.GroupWise);
+        var selection = new Dictionary<string, RankSelection[]>(StringComparer.Ordinal);
+        foreach (PrunableNode layer in graph.PrunableLayers)
+        {
+            double p = options.LayerPercentiles?.GetValueOrDefault(layer.Name, options.Percentile) ?? options.Percentile;
+            int groups = options.GroupWise ? layer.OutputChannels : 1;
+            selection[layer.Name] = Enumerable.Range(0, groups).Select(_ => new RankSelection(p, digits)).ToArray();
+        }
+        var ranges = new RangeObserver(graph);
         int samples = 0;
-        foreach (Tensor batch in batches)
+        for (int pass = 0; pass < digits.Length; pass++)
         {
-            engine.RunObserved(batch, first);
-            samples += batch.Shape[0];
-        }
-        if (samples == 0)
-        {
-            throw new ArgumentException("Calibration needs at least one sample; the calibration data is empty.", nameof(batches));
-        }
-        var second = new RefinePass(graph, first, options);
-        foreach (Tensor batch in batches)
-        {
-            engine.RunObserved(batch, second);
+            var observer = new SelectionPass(selection, options.GroupWise, pass == 0 ? ranges : null);
+            foreach (Tensor batch in batches)
+            {
+                engine.RunObserved(batch, observer);
+                samples += pass == 0 ? batch.Shape[0] : 0;
+            }
+            if (samples == 0)
+            {
+                throw new ArgumentException("Calibration needs at least one sample; the calibration data is empty.", nameof(batches));
+            }
+            foreach (RankSelection s in selection.Values.SelectMany(v => v))
+            {
+                s.EndPass();
+            }
+            if (selection.Values.All(v => v.All(s => s.Done)))
+            {
+                break;
+            }
         }
         return new ThresholdSet
         {
@@ -49,67 +82,105 @@ public static class Calibrator
             GroupWise = options.GroupWise,
             CalibrationSamples = samples,
             Model = graph.Name,
-            Layers = second.Thresholds(),
-            Quantization = first.Quantization(graph),
+            Layers = selection.ToDictionary(kv => kv.Key, kv => kv.Value.Select(s => s.Threshold).ToArray(), StringComparer.Ordinal),
+            RankValues = selection.ToDictionary(kv => kv.Key, kv => kv.Value.Select(s => s.RankValue).ToArray(), StringComparer.Ordinal),
+            Quantization = ranges.Quantization(graph),
         };
     }
 
     /// <summary>Only the fixed-point Q formats (one dense pass), e.g. for explicitly given thresholds.</summary>
+    /// <exception cref="ArgumentException">When the data is empty or holds NaN or infinity.</exception>
     public static QuantizationPlan CalibrateQuantization(ModelGraph graph, IEnumerable<Tensor> batches)
     {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(batches);
+        CheckFiniteWeights(graph);
         var engine = new InferenceEngine(graph);
-        var ranges = new HistogramPass(graph, groupWise: false, histograms: false);
+        var ranges = new RangeObserver(graph);
         foreach (Tensor batch in batches)
         {
             engine.RunObserved(batch, ranges);
         }
+        if (ranges.Samples == 0)
+        {
+            throw new ArgumentException("Choosing fixed-point Q formats needs at least one calibration sample; the data is empty.", nameof(batches));
+        }
         return ranges.Quantization(graph);
     }
 
-    /// <summary>Nearest-rank index of percentile p among n values: max(0, ceil(p/100 * n) - 1).</summary>
-    internal static long NearestRank(double p, long n) => Math.Max(0, (long)Math.Ceiling(p / 100.0 * n) - 1);
+    /// <summary>
+    /// Nearest-rank index of percentile p among n values, max(0, ceil(p/100 * n) - 1), in exact decimal
+    /// arithmetic: p as written in decimal (7 means 7, not 7.000000000000001 after a binary division).
+    /// </summary>
+    internal static long NearestRank(double p, long n)
+    {
+        decimal scaled = (decimal)p * n / 100m;
+        return Math.Max(0, (long)Math.Ceiling(scaled) - 1);
+    }
 
-    private sealed class HistogramPass : IEngineObserver
+    /// <summary>The threshold for rank value <paramref name="rankValue"/>: midway to the next larger product, or 1.5x it when there is none.</summary>
+    internal static float ThresholdBetween(float rankValue, float? next)
+    {
+        double upper = next ?? 2.0 * rankValue;
+        var t = (float)((rankValue + upper) / 2);
+        // Adjacent floats have no float between them; then T stays on the rank value (ties are skipped).
+        return t > rankValue && (next is null || t < next) ? t : rankValue;
+    }
+
+    private static int[] DigitsFor(ModelGraph graph, bool groupWise)
+    {
+        long groups = groupWise ? graph.PrunableLayers.Sum(l => (long)l.OutputChannels) : graph.PrunableLayers.Count;
+        long twoPassBytes = groups * (1L << TwoPassDigits.Max()) * sizeof(long);
+        return twoPassBytes <= TwoPassBudgetBytes ? TwoPassDigits : ThreePassDigits;
+    }
+
+    private static void CheckFiniteWeights(ModelGraph graph)
+    {
+        foreach (PrunableNode layer in graph.PrunableLayers)
+        {
+            int bad = Array.FindIndex(layer.Weight.Data, v => !float.IsFinite(v));
+            if (bad >= 0)
+            {
+                throw new ArgumentException(
+                    $"Layer '{layer.Name}' ({layer.OpName}) has a non-finite weight ({layer.Weight.Data[bad]}) at index {bad}; thresholds cannot be calibrated on it.");
+            }
+        }
+    }
+
+    /// <summary>Records every value's largest magnitude (for Q formats) and refuses NaN and infinity in the dense pass.</summary>
+    private sealed class RangeObserver(ModelGraph graph) : IEngineObserver
     {
         private readonly Dictionary<string, float> _maxAbs = new(StringComparer.Ordinal);
-        private readonly bool _histograms;
 
-        public HistogramPass(ModelGraph graph, bool groupWise, bool histograms = true)
-        {
-            _histograms = histograms;
-            foreach (PrunableNode layer in graph.PrunableLayers)
-            {
-                int groups = groupWise ? layer.OutputChannels : 1;
-                Counts[layer.Name] = Enumerable.Range(0, groups).Select(_ => new long[histograms ? 1 << 16 : 0]).ToArray();
-            }
-            GroupWise = groupWise;
-        }
-
-        public bool GroupWise { get; }
-
-        /// <summary>Per layer, per group: counts by upper 16 bits of |x*w|.</summary>
-        public Dictionary<string, long[][]> Counts { get; } = new(StringComparer.Ordinal);
+        /// <summary>Samples seen so far (the graph input is the first value of each sample).</summary>
+        public int Samples { get; private set; }
 
         public void OnLayerInput(PrunableNode layer, float[] input, Shape shape)
         {
-            if (_histograms)
-            {
-                var v = new UpperBitsCounter(Counts[layer.Name], GroupWise);
-                MacEnumerator.Visit(layer, input, shape, ref v);
-            }
         }
 
         public void OnValue(string name, float[] data)
         {
-            float m = _maxAbs.GetValueOrDefault(name);
-            foreach (float v in data)
+            if (name == graph.Input.Name)
             {
+                Samples++;
+            }
+            float m = _maxAbs.GetValueOrDefault(name);
+            for (int i = 0; i < data.Length; i++)
+            {
+                float v = data[i];
+                if (!float.IsFinite(v))
+                {
+                    throw new ArgumentException(name == graph.Input.Name
+                        ? $"Calibration sample {Samples - 1} holds {v} at element {i} of input '{name}'; calibration needs finite numbers."
+                        : $"Calibration sample {Samples - 1}: the dense forward pass produced {v} in value '{name}' (element {i}); calibration needs finite numbers.");
+                }
                 m = Math.Max(m, Math.Abs(v));
             }
             _maxAbs[name] = m;
         }
 
-        public QuantizationPlan Quantization(ModelGraph graph)
+        public QuantizationPlan Quantization(ModelGraph g)
         {
             var plan = new QuantizationPlan();
             foreach ((string name, float max) in _maxAbs)
@@ -117,14 +188,14 @@ public static class Calibrator
                 plan.Values[name] = FixedPointMath.FractionBitsFor(max);
             }
             // Ops that only move or select values keep their input's grid, so no precision is lost there.
-            foreach (Node node in graph.Nodes)
+            foreach (Node node in g.Nodes)
             {
                 if (node is FlattenNode or ReshapeNode or PoolNode { Kind: PoolKind.Max } or ActivationNode { Kind: ActivationKind.Relu })
                 {
                     plan.Values[node.Output] = plan.Values[node.Input];
                 }
             }
-            foreach (PrunableNode layer in graph.PrunableLayers)
+            foreach (PrunableNode layer in g.PrunableLayers)
             {
                 plan.Weights[layer.Name] = FixedPointMath.FractionBitsFor(layer.Weight.Data.Max(Math.Abs));
             }
@@ -132,107 +203,130 @@ public static class Calibrator
         }
     }
 
-    private sealed class RefinePass : IEngineObserver
+    /// <summary>One pass of the radix selection over every layer's products (plus the range observer on the first pass).</summary>
+    private sealed class SelectionPass(Dictionary<string, RankSelection[]> selection, bool groupWise, RangeObserver? ranges) : IEngineObserver
     {
-        private readonly Dictionary<string, Target[]> _targets = new(StringComparer.Ordinal);
-        private readonly bool _groupWise;
-
-        public RefinePass(ModelGraph graph, HistogramPass first, CalibrationOptions options)
-        {
-            _groupWise = options.GroupWise;
-            foreach (PrunableNode layer in graph.PrunableLayers)
-            {
-                double p = options.LayerPercentiles?.GetValueOrDefault(layer.Name, options.Percentile) ?? options.Percentile;
-                _targets[layer.Name] = first.Counts[layer.Name].Select(h => Target.Locate(h, p)).ToArray();
-            }
-        }
-
         public void OnLayerInput(PrunableNode layer, float[] input, Shape shape)
         {
-            Target[] targets = _targets[layer.Name];
-            if (targets.All(t => t.Count == 0))
+            RankSelection[] groups = selection[layer.Name];
+            if (groups.All(g => g.Done))
             {
                 return;
             }
-            var v = new LowerBitsCounter(targets, _groupWise);
+            var v = new SelectionVisitor(groups, groupWise, layer);
             MacEnumerator.Visit(layer, input, shape, ref v);
         }
 
-        public void OnValue(string name, float[] data)
-        {
-        }
-
-        public Dictionary<string, float[]> Thresholds() =>
-            _targets.ToDictionary(kv => kv.Key, kv => kv.Value.Select(t => t.Resolve()).ToArray(), StringComparer.Ordinal);
+        public void OnValue(string name, float[] data) => ranges?.OnValue(name, data);
     }
 
-    /// <summary>Where the wanted rank of one group lies after the first pass.</summary>
-    private sealed class Target
-    {
-        public long Count { get; private init; }
-
-        public int Bucket { get; private init; }
-
-        public long RankInBucket { get; private init; }
-
-        public long[] Lower { get; } = new long[1 << 16];
-
-        public static Target Locate(long[] histogram, double p)
-        {
-            long n = histogram.Sum();
-            if (n == 0)
-            {
-                return new Target();
-            }
-            long rank = NearestRank(p, n);
-            long seen = 0;
-            for (int b = 0; b < histogram.Length; b++)
-            {
-                if (seen + histogram[b] > rank)
-                {
-                    return new Target { Count = n, Bucket = b, RankInBucket = rank - seen };
-                }
-                seen += histogram[b];
-            }
-            throw new InvalidOperationException("Rank beyond histogram; counts changed between passes.");
-        }
-
-        public float Resolve()
-        {
-            if (Count == 0)
-            {
-                // No nonzero MAC was seen: nothing to skip by threshold.
-                return 0f;
-            }
-            long seen = 0;
-            for (int lo = 0; lo < Lower.Length; lo++)
-            {
-                if (seen + Lower[lo] > RankInBucket)
-                {
-                    return BitConverter.UInt32BitsToSingle(((uint)Bucket << 16) | (uint)lo);
-                }
-                seen += Lower[lo];
-            }
-            throw new InvalidOperationException("The calibration data changed between the two passes; it must be re-enumerable with the same samples.");
-        }
-    }
-
-    private readonly struct UpperBitsCounter(long[][] counts, bool groupWise) : IMacVisitor
-    {
-        public void Visit(int group, float magnitude) =>
-            counts[groupWise ? group : 0][BitConverter.SingleToUInt32Bits(magnitude) >> 16]++;
-    }
-
-    private readonly struct LowerBitsCounter(Target[] targets, bool groupWise) : IMacVisitor
+    private readonly struct SelectionVisitor(RankSelection[] groups, bool groupWise, PrunableNode layer) : IMacVisitor
     {
         public void Visit(int group, float magnitude)
         {
             uint bits = BitConverter.SingleToUInt32Bits(magnitude);
-            Target t = targets[groupWise ? group : 0];
-            if (bits >> 16 == (uint)t.Bucket && t.Count > 0)
+            if (bits >= PositiveInfinityBits)
             {
-                t.Lower[bits & 0xFFFF]++;
+                throw new ArgumentException(
+                    $"Layer '{layer.Name}' ({layer.OpName}): a product |x*w| overflows float32 on the calibration data; calibration needs finite numbers.");
             }
+            groups[groupWise ? group : 0].Add(bits);
+        }
+    }
+
+    private const uint PositiveInfinityBits = 0x7F800000;
+
+    /// <summary>
+    /// Radix selection of the nearest-rank value of one group's products, digit by digit from the top of
+    /// the 31 magnitude bits, and of the next larger distinct product.
+    /// </summary>
+    private sealed class RankSelection
+    {
+        private const int MagnitudeBits = 31;
+        private readonly double _percentile;
+        private readonly int[] _digits;
+        private int _pass;
+        private long _count;
+        private long _rankInPrefix;
+        private uint _prefix;
+        private int _prefixBits;
+        private long[] _histogram;
+        private uint _nextAbove = uint.MaxValue;
+
+        public RankSelection(double percentile, int[] digits)
+        {
+            _percentile = percentile;
+            _digits = digits;
+            _histogram = new long[1 << digits[0]];
+            Done = percentile == 0;
+        }
+
+        /// <summary>True when nothing more is needed from the data (p = 0, no products, or all passes ended).</summary>
+        public bool Done { get; private set; }
+
+        public float RankValue { get; private set; }
+
+        public float Threshold { get; private set; }
+
+        public void Add(uint bits)
+        {
+            if (Done)
+            {
+                return;
+            }
+            int shift = MagnitudeBits - _prefixBits - _digits[_pass];
+            if (_prefixBits == 0 || bits >> (MagnitudeBits - _prefixBits) == _prefix)
+            {
+                _histogram[(bits >> shift) & (uint)(_histogram.Length - 1)]++;
+            }
+            else if (_pass == _digits.Length - 1 && bits >> (MagnitudeBits - _prefixBits) > _prefix)
+            {
+                _nextAbove = Math.Min(_nextAbove, bits);
+            }
+        }
+
+        public void EndPass()
+        {
+            if (Done)
+            {
+                return;
+            }
+            if (_pass == 0)
+            {
+                _count = _histogram.Sum();
+                if (_count == 0)
+                {
+                    // No nonzero MAC was seen: nothing to skip by threshold.
+                    Done = true;
+                    return;
+                }
+                _rankInPrefix = NearestRank(_percentile, _count);
+            }
+            int bucket = 0;
+            long seen = 0;
+            while (seen + _histogram[bucket] <= _rankInPrefix)
+            {
+                seen += _histogram[bucket++];
+                if (bucket == _histogram.Length)
+                {
+                    throw new ArgumentException("The calibration data changed between passes; it must be re-enumerable with the same samples.");
+                }
+            }
+            _rankInPrefix -= seen;
+            _prefix = (_prefix << _digits[_pass]) | (uint)bucket;
+            _prefixBits += _digits[_pass];
+            if (++_pass < _digits.Length)
+            {
+                _histogram = new long[1 << _digits[_pass]];
+                return;
+            }
+            int nextBucket = Array.FindIndex(_histogram, bucket + 1, c => c > 0);
+            uint? next = nextBucket >= 0 ? (_prefix & ~(uint)(_histogram.Length - 1)) | (uint)nextBucket
+                : _nextAbove != uint.MaxValue ? _nextAbove : null;
+            RankValue = BitConverter.UInt32BitsToSingle(_prefix);
+            Threshold = ThresholdBetween(RankValue, next is uint n ? BitConverter.UInt32BitsToSingle(n) : null);
+            _histogram = [];
+            Done = true;
         }
     }
 }

@@ -41,6 +41,18 @@ public sealed class LayerStatistics
     /// <summary>Operations spent on threshold computations t(T, |C|).</summary>
     public DivisionOps Division;
 
+    /// <summary>
+    /// Counts one sample's run of the layer without pruning (its input held NaN or infinity, which the
+    /// layer propagates as IEEE arithmetic and ONNX Runtime do): every one of <paramref name="macs"/> MACs executed.
+    /// </summary>
+    public void AddUnpruned(long macs)
+    {
+        Total += macs;
+        Executed += macs;
+        WeightReads += macs;
+        ActivationReads += macs;
+    }
+
     /// <summary>Adds another tally of the same layer.</summary>
     public void Add(LayerStatistics other)
     {

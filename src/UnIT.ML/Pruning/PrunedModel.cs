@@ -70,14 +70,14 @@ public sealed class PrunedModel
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(options);
         TargetProfile profile = TargetProfile.FromName(options.Profile);
-        IDivisionApproximator division = options.Division is null ? profile.DefaultDivision : DivisionApproximators.Create(options.Division);
+        bool fixedPoint = profile.Numerics == NumericFormat.FixedPoint16;
         ModelGraph pruned = MagnitudePruning.Apply(graph, options.MagnitudeSparsity);
         Dictionary<string, float> fatRelu = FatReluFor(graph, options);
         ThresholdSet thresholds;
         if (options.Thresholds is { } given)
         {
             QuantizationPlan? plan = given.Quantization;
-            if (profile.Numerics == NumericFormat.FixedPoint16 && plan is null)
+            if (fixedPoint && plan is null)
             {
                 plan = Calibrator.CalibrateQuantization(pruned, calibration ?? throw new ArgumentException(
                     $"Profile '{profile.Name}' needs calibration samples to choose its fixed-point Q formats.", nameof(calibration)));
@@ -95,19 +95,65 @@ public sealed class PrunedModel
                 FatReluThresholds = fatRelu,
             });
         }
+        thresholds.Validate(pruned, fixedPoint);
+        DivisionSettings settings = DivisionFor(options, profile, options.Thresholds?.DivisionSettings, pruned,
+            calibration, fixedPoint ? thresholds.Quantization : null);
+        IDivisionApproximator division = settings.Create();
         thresholds = thresholds with
         {
             Division = division.Name,
+            DivisionSettings = settings,
             Profile = profile.Name,
-            Quantization = profile.Numerics == NumericFormat.FixedPoint16 ? thresholds.Quantization : null,
+            Quantization = fixedPoint ? thresholds.Quantization : null,
         };
         return new PrunedModel(graph, pruned, options, profile, division, thresholds, fatRelu);
+    }
+
+    /// <summary>
+    /// The division the options ask for: their name, else the one the given thresholds were made for,
+    /// else the profile's; parameters from the options, else from the given thresholds when the names agree.
+    /// </summary>
+    private static DivisionSettings DivisionFor(PruningOptions options, TargetProfile profile, DivisionSettings? saved,
+        ModelGraph graph, IEnumerable<Tensor>? calibration, QuantizationPlan? plan)
+    {
+        string name = (options.Division is { } chosen ? DivisionApproximators.Create(chosen) : null)?.Name
+            ?? saved?.Name ?? profile.DefaultDivision.Name;
+        DivisionSettings inherited = saved is not null && saved.Name == name ? saved : new DivisionSettings { Name = name };
+        if (options.BitShiftStartingShift is int start)
+        {
+            if (name != "bitshift")
+            {
+                throw new ArgumentException($"BitShiftStartingShift ({start}) applies to the bitshift division, but the division is '{name}'.", nameof(options));
+            }
+            return new DivisionSettings { Name = name, StartingShift = start };
+        }
+        if (!options.CalibrateBinaryTree)
+        {
+            return inherited;
+        }
+        if (name != "binarytree")
+        {
+            throw new ArgumentException($"CalibrateBinaryTree applies to the binarytree division, but the division is '{name}'.", nameof(options));
+        }
+        if (inherited.PivotWeights is not null && inherited.IntegerPivots == plan is not null)
+        {
+            return inherited;
+        }
+        Dictionary<int, long> weights = ControlTermExponents.Collect(graph, calibration ?? throw new ArgumentException(
+            "CalibrateBinaryTree needs calibration samples (or thresholds saved with calibrated pivots).", nameof(calibration)), plan);
+        return new DivisionSettings { Name = name, PivotWeights = weights, IntegerPivots = plan is not null };
     }
 
     /// <summary>The same model with other thresholds (calibration, baselines and Q formats kept).</summary>
     public PrunedModel WithThresholds(ThresholdSet thresholds) =>
         new(OriginalGraph, Graph, Options with { Thresholds = thresholds }, Profile, Division,
-            thresholds with { Division = Division.Name, Profile = Profile.Name, Quantization = Thresholds.Quantization }, FatReluThresholds);
+            thresholds with
+            {
+                Division = Division.Name,
+                DivisionSettings = Thresholds.DivisionSettings,
+                Profile = Profile.Name,
+                Quantization = Thresholds.Quantization,
+            }, FatReluThresholds);
 
     private static Dictionary<string, float> FatReluFor(ModelGraph graph, PruningOptions options)
     {

@@ -15,8 +15,20 @@ public sealed record PruningOptions
     /// <summary>One threshold per output channel (conv) or neuron (fully connected).</summary>
     public bool GroupWise { get; init; }
 
-    /// <summary>Division approximator name (exact, bitshift, binarytree, bitmask); null takes the profile's default.</summary>
+    /// <summary>
+    /// Division approximator name (exact, bitshift, binarytree, bitmask); null takes the one the given
+    /// <see cref="Thresholds"/> were made for, else the profile's default.
+    /// </summary>
     public string? Division { get; init; }
+
+    /// <summary>BitShift only: start the shift count at s, so n = max(s, e(C)) (coarser thresholds for small control terms); null is plain BitShift.</summary>
+    public int? BitShiftStartingShift { get; init; }
+
+    /// <summary>
+    /// BinaryTree only: weight the pivot tree by the control-term exponents met on the calibration data, so
+    /// frequent exponents are found in fewer steps (same thresholds, fewer comparisons). Saved with the thresholds.
+    /// </summary>
+    public bool CalibrateBinaryTree { get; init; }
 
     /// <summary>Target profile name: float32, max78000 or msp430.</summary>
     public string Profile { get; init; } = "float32";

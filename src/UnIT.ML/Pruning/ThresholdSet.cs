@@ -1,12 +1,15 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using UnIT.ML.Division;
+using UnIT.ML.Graph;
 
 namespace UnIT.ML.Pruning;
 
 /// <summary>
 /// Per-layer UnIT thresholds T (one per layer, or one per output channel/neuron when group-wise),
 /// with a record of how they were made. Plain data: serializes to and from JSON.
-/// A layer missing from <see cref="Layers"/> runs with T = 0 (dense apart from zero skipping).
+/// Every prunable layer of the model needs an entry (0 runs a layer dense apart from zero skipping):
+/// <see cref="Validate"/> checks a set against a model before anything runs with it.
 /// </summary>
 public sealed record ThresholdSet
 {
@@ -19,6 +22,7 @@ public sealed record ThresholdSet
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        AllowDuplicateProperties = false,
     };
 
     /// <summary>Format version of the JSON.</summary>
@@ -39,8 +43,17 @@ public sealed record ThresholdSet
     /// <summary>Number of calibration samples used (0 when none).</summary>
     public int CalibrationSamples { get; init; }
 
+    /// <summary>
+    /// Per layer, the calibration rank values v[r] (the nearest-rank percentile of the calibration products)
+    /// that the thresholds in <see cref="Layers"/> sit just above; null when the thresholds were not calibrated.
+    /// </summary>
+    public Dictionary<string, float[]>? RankValues { get; init; }
+
     /// <summary>The division approximator the set was made for (exact, bitshift, binarytree, bitmask).</summary>
     public string? Division { get; init; }
+
+    /// <summary>The approximator's parameters (starting shift, calibrated pivots), so a loaded set divides as the saved one did.</summary>
+    public DivisionSettings? DivisionSettings { get; init; }
 
     /// <summary>The target profile the set was made for (float32, max78000, msp430).</summary>
     public string? Profile { get; init; }
@@ -67,7 +80,8 @@ public sealed record ThresholdSet
         }
         catch (JsonException e)
         {
-            throw new FormatException($"{source} is not a valid threshold set: {e.Message}", e);
+            string where = string.IsNullOrEmpty(e.Path) ? "" : $" (at {e.Path})";
+            throw new FormatException($"{source} is not a valid threshold set: {e.Message}{where}", e);
         }
         if (set is null)
         {
@@ -77,15 +91,87 @@ public sealed record ThresholdSet
         {
             throw new FormatException($"{source} has threshold format version {set.FormatVersion}; this build reads version {CurrentFormatVersion}.");
         }
-        foreach ((string layer, float[] values) in set.Layers)
+        if (set.Layers is null || set.Layers.Count == 0)
         {
-            if (values is null || values.Length == 0 || values.Any(v => !(v >= 0f) || float.IsInfinity(v)))
-            {
-                throw new FormatException($"{source}: layer '{layer}' needs one or more finite thresholds >= 0.");
-            }
+            throw new FormatException($"{source} has no \"layers\" with thresholds.");
+        }
+        try
+        {
+            CheckValues(set.Layers, "threshold");
+            CheckValues(set.RankValues, "rank value");
+            set.Quantization?.CheckRanges();
+        }
+        catch (ArgumentException e)
+        {
+            throw new FormatException($"{source}: {e.Message}", e);
         }
         return set;
     }
+
+    /// <summary>
+    /// Checks the set against the model it is to run with: one entry for every prunable layer and for no
+    /// other name, 1 or one-per-output-channel finite thresholds &gt;= 0 each, and, for fixed-point
+    /// profiles (<paramref name="fixedPoint"/>), Q formats for every value and weight within range.
+    /// </summary>
+    /// <exception cref="ArgumentException">Naming every layer or value that is missing, unknown or invalid.</exception>
+    public void Validate(ModelGraph graph, bool fixedPoint)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        if (Layers is null)
+        {
+            throw new ArgumentException("The threshold set has no layers.");
+        }
+        CheckValues(Layers, "threshold");
+        var problems = new List<string>();
+        string[] missing = graph.PrunableLayers.Select(l => l.Name).Where(n => !Layers.ContainsKey(n)).ToArray();
+        if (missing.Length > 0)
+        {
+            problems.Add($"no thresholds for layer(s) {Quote(missing)} (give 0 to run a layer unpruned)");
+        }
+        string[] unknown = Layers.Keys.Where(n => !graph.PrunableLayers.Any(l => l.Name == n)).ToArray();
+        if (unknown.Length > 0)
+        {
+            problems.Add($"thresholds for {Quote(unknown)}, which {(unknown.Length == 1 ? "is" : "are")} not a prunable layer of model '{graph.Name}' " +
+                $"(its layers: {Quote(graph.PrunableLayers.Select(l => l.Name))})");
+        }
+        foreach (PrunableNode layer in graph.PrunableLayers)
+        {
+            if (Layers.TryGetValue(layer.Name, out float[]? t) && t.Length != 1 && t.Length != layer.OutputChannels)
+            {
+                problems.Add($"layer '{layer.Name}' has {layer.OutputChannels} output channels but {t.Length} thresholds (give 1 or {layer.OutputChannels})");
+            }
+        }
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException($"The threshold set does not fit model '{graph.Name}': {string.Join("; ", problems)}.");
+        }
+        if (fixedPoint)
+        {
+            if (Quantization is null)
+            {
+                throw new ArgumentException("Fixed-point inference needs Q formats (\"quantization\"); calibrate them for this model.");
+            }
+            Quantization.Validate(graph);
+        }
+    }
+
+    private static void CheckValues(Dictionary<string, float[]>? layers, string what)
+    {
+        foreach ((string layer, float[] values) in layers ?? [])
+        {
+            if (values is null || values.Length == 0)
+            {
+                throw new ArgumentException($"Layer '{layer}' has no {what}s; give one, or one per output channel.");
+            }
+            int bad = Array.FindIndex(values, v => !(v >= 0f) || float.IsInfinity(v));
+            if (bad >= 0)
+            {
+                throw new ArgumentException($"Layer '{layer}' has {what} {values[bad]} at index {bad}; {what}s must be finite and >= 0.");
+            }
+        }
+    }
+
+    private static string Quote(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"'{n}'"));
 
     /// <summary>Writes the JSON to <paramref name="path"/>.</summary>
     public void Save(string path) => File.WriteAllText(path, ToJson());
@@ -100,7 +186,14 @@ public sealed record ThresholdSet
         return FromJson(File.ReadAllText(path), $"Threshold file '{path}'");
     }
 
-    /// <summary>Explicit thresholds, one per named layer.</summary>
+    /// <summary>T = 0 for every prunable layer of <paramref name="graph"/>: dense apart from zero skipping.</summary>
+    public static ThresholdSet Zero(ModelGraph graph)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        return Explicit(graph.PrunableLayers.ToDictionary(l => l.Name, _ => 0f));
+    }
+
+    /// <summary>Explicit thresholds, one per named layer (every prunable layer of the model must be named).</summary>
     public static ThresholdSet Explicit(IReadOnlyDictionary<string, float> thresholds) => new()
     {
         Method = "explicit",

@@ -43,7 +43,7 @@ internal sealed class PointEvaluator
     public ModelGraph Graph { get; }
 
     /// <summary>Every prunable layer at T = 0.</summary>
-    public ThresholdSet ZeroThresholds() => ThresholdSet.Explicit(Graph.PrunableLayers.ToDictionary(l => l.Name, _ => 0f));
+    public ThresholdSet ZeroThresholds() => ThresholdSet.Zero(Graph);
 
     /// <summary>
     /// Thresholds at percentile <paramref name="percentile"/> for the model as it will run, i.e. after the

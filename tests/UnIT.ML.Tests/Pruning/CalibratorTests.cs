@@ -7,8 +7,8 @@ namespace UnIT.ML.Tests.Pruning;
 [TestClass]
 public sealed class CalibratorTests
 {
-    /// <summary>Brute force: every nonzero |x*w| of the single conv layer, sorted, nearest rank.</summary>
-    private static float BruteForce(ModelGraph graph, float[] x, int batch, double p, int? channel = null)
+    /// <summary>Every nonzero |x*w| of the single conv layer (of one output channel when given), spelled out MAC by MAC.</summary>
+    private static List<float> ConvProducts(ModelGraph graph, float[] x, int batch, int? channel = null)
     {
         var conv = (ConvNode)graph.PrunableLayers[0];
         ConvGeometry g = conv.Geometry(graph.Input.Shape.WithBatch(1));
@@ -21,6 +21,7 @@ public sealed class CalibratorTests
                 {
                     continue;
                 }
+                int group = m / g.OutChannelsPerGroup;
                 for (int oh = 0; oh < g.OutH; oh++)
                 {
                     for (int ow = 0; ow < g.OutW; ow++)
@@ -36,7 +37,8 @@ public sealed class CalibratorTests
                                     {
                                         continue;
                                     }
-                                    float xv = x[s * g.InputSampleSize + (c * g.InH + ih) * g.InW + iw];
+                                    int ic = group * g.InChannelsPerGroup + c;
+                                    float xv = x[s * g.InputSampleSize + (ic * g.InH + ih) * g.InW + iw];
                                     float wv = conv.Weight.Data[((m * g.InChannelsPerGroup + c) * g.KernelH + kh) * g.KernelW + kw];
                                     if (xv != 0f && wv != 0f)
                                     {
@@ -49,19 +51,62 @@ public sealed class CalibratorTests
                 }
             }
         }
+        return products;
+    }
+
+    /// <summary>Every nonzero |x*w| of the single fully connected layer feeding neuron <paramref name="neuron"/> (all neurons when null).</summary>
+    private static List<float> FullyConnectedProducts(ModelGraph graph, float[] x, int? neuron = null)
+    {
+        PrunableNode fc = graph.PrunableLayers[0];
+        int k = graph.InputSampleSize, n = fc.OutputChannels;
+        var products = new List<float>();
+        for (int r = 0; r < x.Length / k; r++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                for (int i = 0; i < k; i++)
+                {
+                    float xv = x[r * k + i], wv = fc.Weight.Data[j * k + i];
+                    if ((neuron is null || neuron == j) && xv != 0f && wv != 0f)
+                    {
+                        products.Add(MathF.Abs(xv * wv));
+                    }
+                }
+            }
+        }
+        return products;
+    }
+
+    /// <summary>
+    /// The method's definition, computed independently: the nearest rank is the smallest count c with
+    /// c / n &gt;= p / 100, in integers (p = numerator / denominator); T is midway between v[c - 1] and the
+    /// next larger distinct product (1.5 v[c - 1] when there is none); p = 0 gives T = 0.
+    /// </summary>
+    internal static (float RankValue, float Threshold) Oracle(List<float> products, long pNumerator, long pDenominator)
+    {
+        if (pNumerator == 0 || products.Count == 0)
+        {
+            return (0f, 0f);
+        }
         products.Sort();
-        int rank = Math.Max(0, (int)Math.Ceiling(p / 100 * products.Count) - 1);
-        return products[rank];
+        long n = products.Count;
+        long count = Math.Max(1, (pNumerator * n + pDenominator * 100 - 1) / (pDenominator * 100));
+        float v = products[(int)count - 1];
+        float? next = products.Skip((int)count).Where(p => p > v).Select(p => (float?)p).FirstOrDefault();
+        double upper = next ?? 2.0 * v;
+        var mid = (float)((v + upper) / 2);
+        return (v, mid > v && (next is null || mid < next) ? mid : v);
     }
 
     [TestMethod]
-    [DataRow(0.0)]
-    [DataRow(10.0)]
-    [DataRow(50.0)]
-    [DataRow(77.7)]
-    [DataRow(100.0)]
-    public void Layer_threshold_is_the_exact_nearest_rank_percentile(double p)
+    [DataRow(0, 1)]
+    [DataRow(10, 1)]
+    [DataRow(50, 1)]
+    [DataRow(777, 10)]
+    [DataRow(100, 1)]
+    public void Layer_threshold_sits_midway_above_the_exact_nearest_rank_percentile(int pNumerator, int pDenominator)
     {
+        double p = (double)pNumerator / pDenominator;
         var rng = new Random(21);
         ModelGraph graph = TestGraphs.Conv(1, 2, 10, 10, 3, 3, 3, [1, 1], [1, 1], [1, 1], [1, 1], 1, rng);
         float[] x = TestGraphs.Random(rng, 5 * graph.InputSampleSize, 0.3);
@@ -69,26 +114,66 @@ public sealed class CalibratorTests
 
         ThresholdSet set = Calibrator.Calibrate(graph, batches, new CalibrationOptions { Percentile = p });
 
-        Assert.AreEqual(BruteForce(graph, x, 5, p), set.Layers["conv"].Single());
+        (float rankValue, float threshold) = Oracle(ConvProducts(graph, x, 5), pNumerator, pDenominator);
+        Assert.AreEqual(rankValue, set.RankValues!["conv"].Single());
+        Assert.AreEqual(threshold, set.Layers["conv"].Single());
         Assert.AreEqual(5, set.CalibrationSamples);
         Assert.AreEqual(p, set.Percentile);
     }
 
     [TestMethod]
-    public void Group_wise_thresholds_are_percentiles_of_each_output_channel()
+    public void Group_wise_thresholds_are_percentiles_of_each_output_channel_of_a_grouped_conv()
     {
         var rng = new Random(4);
-        ModelGraph graph = TestGraphs.Conv(1, 2, 8, 8, 4, 3, 3, [1, 1], [0, 0], [0, 0], [1, 1], 1, rng);
+        ModelGraph graph = TestGraphs.Conv(1, 4, 8, 8, 6, 3, 3, [1, 1], [1, 0], [0, 1], [1, 1], 2, rng);
         float[] x = TestGraphs.Random(rng, 2 * graph.InputSampleSize, 0.2);
 
         ThresholdSet set = Calibrator.Calibrate(graph, [new Tensor(graph.Input.Shape.WithBatch(2), x)], new CalibrationOptions { Percentile = 40, GroupWise = true });
 
         float[] t = set.Layers["conv"];
-        Assert.AreEqual(4, t.Length);
-        for (int m = 0; m < 4; m++)
+        Assert.AreEqual(6, t.Length);
+        for (int m = 0; m < 6; m++)
         {
-            Assert.AreEqual(BruteForce(graph, x, 2, 40, m), t[m], $"channel {m}");
+            Assert.AreEqual(Oracle(ConvProducts(graph, x, 2, m), 40, 1).Threshold, t[m], $"channel {m}");
         }
+    }
+
+    [TestMethod]
+    [DataRow(false)]
+    [DataRow(true)]
+    public void Fully_connected_thresholds_match_the_oracle_layer_wise_and_per_neuron(bool groupWise)
+    {
+        // 200 neurons group-wise is past the two-pass memory budget, so this also runs the three-pass radix selection.
+        var rng = new Random(12);
+        ModelGraph graph = TestGraphs.FullyConnected(48, 200, rng);
+        float[] x = TestGraphs.Random(rng, 7 * 48, 0.3);
+
+        ThresholdSet set = Calibrator.Calibrate(graph, [new Tensor(graph.Input.Shape.WithBatch(7), x)],
+            new CalibrationOptions { Percentile = 63.5, GroupWise = groupWise });
+
+        float[] t = set.Layers["fc"];
+        Assert.AreEqual(groupWise ? 200 : 1, t.Length);
+        for (int j = 0; j < t.Length; j++)
+        {
+            Assert.AreEqual(Oracle(FullyConnectedProducts(graph, x, groupWise ? j : null), 635, 10).Threshold, t[j], $"group {j}");
+        }
+    }
+
+    [TestMethod]
+    public void On_the_calibration_data_the_threshold_skips_exactly_the_products_up_to_the_rank_value()
+    {
+        // Inputs on an 8-bit grid, as images are: many products share a value, so ties at the rank value are common.
+        var rng = new Random(3);
+        ModelGraph graph = TestGraphs.Conv(1, 1, 12, 12, 2, 3, 3, [1, 1], [0, 0], [0, 0], [1, 1], 1, rng);
+        float[] x = Enumerable.Range(0, 4 * graph.InputSampleSize).Select(_ => rng.Next(256) / 255f).ToArray();
+
+        ThresholdSet set = Calibrator.Calibrate(graph, [new Tensor(graph.Input.Shape.WithBatch(4), x)], new CalibrationOptions { Percentile = 60 });
+
+        List<float> products = ConvProducts(graph, x, 4);
+        float v = set.RankValues!["conv"][0], t = set.Layers["conv"][0];
+        Assert.IsTrue(t > v, "the threshold sits above the rank value");
+        Assert.AreEqual(products.Count(p => p <= v), products.Count(p => p <= t), "no calibration product lies between v[r] and T");
+        Assert.IsTrue(products.Count(p => p == v) > 1, "the data has ties at the rank value");
     }
 
     [TestMethod]

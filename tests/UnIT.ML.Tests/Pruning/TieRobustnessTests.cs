@@ -1,0 +1,122 @@
+using UnIT.ML.Data;
+using UnIT.ML.Division;
+using UnIT.ML.Evaluation;
+using UnIT.ML.Graph;
+using UnIT.ML.Pruning;
+using UnIT.Onnx;
+
+namespace UnIT.ML.Tests.Pruning;
+
+/// <summary>
+/// Skip decisions of MACs whose product ties with the threshold must not depend on rounding: on 8-bit
+/// images the trained Fashion-MNIST model meets such ties by the million.
+/// </summary>
+[TestClass]
+public sealed class TieRobustnessTests
+{
+    private static readonly Lazy<(ModelGraph Model, SampleSet Calibration, SampleSet Test)> Data = new(() =>
+    {
+        string assets = Path.Combine(AppContext.BaseDirectory, "assets");
+        return (OnnxImporter.Import(Path.Combine(assets, "models", "fashion_mnist_cnn.onnx")),
+            IdxReader.ReadImages(Path.Combine(assets, "data", "fashion-mnist", "train-55000-55999-images-idx3-ubyte.gz"), limit: 200),
+            IdxReader.ReadImages(Path.Combine(assets, "data", "fashion-mnist", "test-500-images-idx3-ubyte.gz"), limit: 200));
+    });
+
+    public static IEnumerable<object[]> Cases =>
+        from profile in new[] { "float32", "max78000", "msp430" }
+        from division in DivisionApproximators.Names
+        from p in new[] { 60.0, 85.0 }
+        select new object[] { profile, division, p };
+
+    /// <summary>The readers give byte / 255; the same pixels as byte * (1/255) differ in the last bit for about half the bytes.</summary>
+    private static Tensor Renormalized(SampleSet set, Shape shape)
+    {
+        Tensor t = set.ToTensor(shape);
+        const float inverse = 1f / 255f;
+        float[] data = t.Data.Select(v => (int)MathF.Round(v * 255f) * inverse).ToArray();
+        Assert.IsTrue(data.Where((v, i) => v != t.Data[i]).Any(), "the two normalizations must differ somewhere for this test to mean anything");
+        return new Tensor(t.Shape, data);
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Cases))]
+    public void Dividing_or_multiplying_by_255_gives_the_same_counts_and_predictions(string profile, string division, double p)
+    {
+        (ModelGraph model, SampleSet calibration, SampleSet test) = Data.Value;
+        var options = new PruningOptions { Percentile = p, Profile = profile, Division = division };
+
+        (float[] logitsA, InferenceStatistics statsA) = Run(model, options, calibration.ToTensor(model.Input.Shape), test.ToTensor(model.Input.Shape));
+        (float[] logitsB, InferenceStatistics statsB) = Run(model, options, Renormalized(calibration, model.Input.Shape), Renormalized(test, model.Input.Shape));
+
+        foreach (PrunableNode layer in model.PrunableLayers)
+        {
+            LayerStatistics a = statsA.For(layer.Name), b = statsB.For(layer.Name);
+            AssertSameDecisions(model, layer, a.Executed, b.Executed);
+            Assert.AreEqual(a.Executed + a.SkippedThreshold, b.Executed + b.SkippedThreshold, $"{layer.Name}: nonzero MACs");
+        }
+        CollectionAssert.AreEqual(ClassificationMetrics.ArgMax(logitsA, 10), ClassificationMetrics.ArgMax(logitsB, 10));
+        for (int i = 0; i < logitsA.Length; i++)
+        {
+            Assert.AreEqual(logitsA[i], logitsB[i], 1e-4 * Math.Max(1, Math.Abs(logitsA[i])), $"logit {i}");
+        }
+    }
+
+    [TestMethod]
+    [DataRow("float32", "exact")]
+    [DataRow("float32", "bitshift")]
+    [DataRow("max78000", "bitmask")]
+    [DataRow("msp430", "binarytree")]
+    public void A_one_ulp_different_threshold_skips_the_same_MACs(string profile, string division)
+    {
+        (ModelGraph model, SampleSet calibration, SampleSet test) = Data.Value;
+        Tensor images = test.ToTensor(model.Input.Shape);
+        PrunedModel calibrated = PrunedModel.Create(model, new PruningOptions { Percentile = 80, Profile = profile, Division = division },
+            [calibration.ToTensor(model.Input.Shape)]);
+        long[] Executed(ThresholdSet t)
+        {
+            var stats = new InferenceStatistics();
+            calibrated.WithThresholds(t).Engine.Run(images, stats);
+            return model.PrunableLayers.Select(l => stats.For(l.Name).Executed).ToArray();
+        }
+        ThresholdSet Shifted(Func<float, float> ulp) => calibrated.Thresholds with
+        {
+            Layers = calibrated.Thresholds.Layers.ToDictionary(kv => kv.Key, kv => kv.Value.Select(ulp).ToArray()),
+        };
+
+        long[] baseline = Executed(calibrated.Thresholds);
+
+        foreach (Func<float, float> ulp in new Func<float, float>[] { MathF.BitIncrement, MathF.BitDecrement })
+        {
+            long[] shifted = Executed(Shifted(ulp));
+            for (int l = 0; l < baseline.Length; l++)
+            {
+                AssertSameDecisions(model, model.PrunableLayers[l], baseline[l], shifted[l]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The first layer sees the 8-bit grid, where ties come by the million: its decisions must be identical.
+    /// Deeper layers see continuous sums, where a last-bit difference upstream can move a product across
+    /// the threshold like any float rounding; there a few MACs in a million may differ (seen: up to 25 in
+    /// 14 million), far from the thousands that ties moved before thresholds were put between products.
+    /// </summary>
+    private static void AssertSameDecisions(ModelGraph model, PrunableNode layer, long executedA, long executedB)
+    {
+        if (layer == model.PrunableLayers[0])
+        {
+            Assert.AreEqual(executedA, executedB, $"{layer.Name}: executed MACs on the 8-bit grid");
+        }
+        else
+        {
+            Assert.AreEqual(executedA, executedB, 2e-6 * executedA + 2, $"{layer.Name}: executed MACs");
+        }
+    }
+
+    private static (float[] Logits, InferenceStatistics Stats) Run(ModelGraph model, PruningOptions options, Tensor calibration, Tensor test)
+    {
+        PrunedModel pruned = PrunedModel.Create(model, options, [calibration]);
+        var stats = new InferenceStatistics();
+        return (pruned.Engine.Run(test, stats).Data, stats);
+    }
+}
