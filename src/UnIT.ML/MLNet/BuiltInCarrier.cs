@@ -14,8 +14,8 @@ namespace UnIT.ML.MLNet;
 /// <item>MapValue: key to the <see cref="UnitModelState"/> bytes. This table is what stores graph,
 /// thresholds and options in the zip.</item>
 /// <item>ApproximatedKernelMap of rank 1, fitted on a template of the model's input size, into a column
-/// that nobody reads: the one built-in whose schema check names the column with the expected and the
-/// actual vector size. It makes a loaded model refuse input of the wrong type or size when Transform
+/// that nobody reads: a built-in whose schema check names the column with the expected and the actual
+/// vector size. It makes a loaded model refuse input of the wrong type or size when Transform
 /// binds the schema, before any row is read. Its output is dropped unread, so it costs nothing per row.
 /// (State version 1 chains lack this step.)</item>
 /// <item>CopyColumns: the user's input column to the fixed name the mapping reads.</item>
