@@ -1,5 +1,6 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
+using UnIT.ML.Evaluation;
 
 namespace FashionMnistPipeline;
 
@@ -14,8 +15,12 @@ public sealed class ArgMaxMapping : CustomMappingFactory<ArgMaxMapping.Input, Ar
 
     public override Action<Input, Output> GetMapping() => Map;
 
+    /// <summary>
+    /// The class index itself, 0..9: a <c>[KeyType]</c> uint property is 0-based in ML.NET's typed API
+    /// (ML.NET stores it as key k + 1 and 0 for missing), so writing argmax + 1 would shift every class.
+    /// </summary>
     public static void Map(Input input, Output output) =>
-        output.PredictedLabel = (uint)Array.IndexOf(input.Score, input.Score.Max()) + 1; // keys are 1-based
+        output.PredictedLabel = (uint)ClassificationMetrics.ArgMax(input.Score, input.Score.Length)[0];
 
     public sealed class Input
     {

@@ -12,6 +12,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
 using UnIT.ML.Data;
+using UnIT.ML.Evaluation;
 using UnIT.ML.Graph;
 using UnIT.ML.MLNet;
 using UnIT.Onnx;
@@ -81,6 +82,7 @@ internal sealed class ScoreRow
 
 internal sealed class PredictionRow
 {
+    // The class index 0..9: a [KeyType] uint property is 0-based in ML.NET's typed API (stored as key k + 1).
     [KeyType(10)]
     public uint PredictedLabel { get; set; }
 }
@@ -91,7 +93,7 @@ internal sealed class ArgMax : CustomMappingFactory<ScoreRow, PredictionRow>
 {
     public const string ContractName = "Notebook.ArgMax";
 
-    public static void Map(ScoreRow s, PredictionRow p) => p.PredictedLabel = (uint)Array.IndexOf(s.Score, s.Score.Max()) + 1;
+    public static void Map(ScoreRow s, PredictionRow p) => p.PredictedLabel = (uint)ClassificationMetrics.ArgMax(s.Score, s.Score.Length)[0];
 
     public override Action<ScoreRow, PredictionRow> GetMapping() => Map;
 }

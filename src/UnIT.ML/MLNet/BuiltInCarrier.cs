@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
@@ -14,12 +13,17 @@ namespace UnIT.ML.MLNet;
 /// <item>CustomMapping <see cref="StateKeyContract"/>: a constant key column (reads nothing).</item>
 /// <item>MapValue: key to the <see cref="UnitModelState"/> bytes. This table is what stores graph,
 /// thresholds and options in the zip.</item>
+/// <item>ApproximatedKernelMap of rank 1, fitted on a template of the model's input size, into a column
+/// that nobody reads: a built-in whose schema check names the column with the expected and the actual
+/// vector size. It makes a loaded model refuse input of the wrong type or size when Transform
+/// binds the schema, before any row is read. Its output is dropped unread, so it costs nothing per row.
+/// (State version 1 chains lack this step.)</item>
 /// <item>CopyColumns: the user's input column to the fixed name the mapping reads.</item>
 /// <item>CustomMapping <see cref="PruneContract"/>: reads input and state, scores with UnIT. On load
-/// ML.NET makes the factory with its parameterless constructor, so the model is rebuilt from the
-/// state column on the first row and then found by its id.</item>
+/// ML.NET makes a factory with its parameterless constructor for each loaded model, so each load
+/// rebuilds its own scorer from the state column on the first row.</item>
 /// <item>SelectFeaturesBasedOnCount, fitted on a template row: CustomMapping output types are fixed at
-/// compile time, so scores leave step 4 as a sparse vector of <see cref="MaxOutputSize"/> slots; this
+/// compile time, so scores leave step 5 as a sparse vector of <see cref="MaxOutputSize"/> slots; this
 /// step keeps the first n so the output is a known-size vector, as ML.NET's evaluators need.</item>
 /// <item>CopyColumns of the statistics columns (when asked), then DropColumns of the helper columns.</item>
 /// </list>
@@ -36,18 +40,26 @@ internal static class BuiltInCarrier
     private const string Prefix = "__UnIT.";
     private const string StateKeyColumn = Prefix + "StateKey";
     private const string StateColumn = Prefix + "State";
+    private const string CheckColumn = Prefix + "InputCheck";
     private const string InputColumn = Prefix + "Input";
     private const string RawColumn = Prefix + "Raw";
     private const string ExecutedColumn = Prefix + "MacsExecuted";
     private const string SkippedColumn = Prefix + "MacsSkipped";
     private const int StateKey = 1;
 
+    // Set only while FindScorer runs a loaded prune mapping on its probe row, on that thread: the mapping
+    // then hands over its scorer instead of scoring. User rows never run with the flag set.
+    [ThreadStatic]
+    private static bool t_probing;
+
+    [ThreadStatic]
+    private static UnitScorer? t_probed;
+
     /// <summary>The unfitted chain, for schema propagation before Fit (the state is a placeholder).</summary>
     public static IEstimator<ITransformer> Estimator(TransformsCatalog catalog, UnitPruningOptions options)
     {
-        (IEstimator<ITransformer> head, IEstimator<ITransformer> select, IEstimator<ITransformer> tail) =
-            Steps(catalog, options, state: [0], new PruneFactory());
-        return head.Append(select).Append(tail);
+        Steps steps = MakeSteps(catalog, options, state: [0], new PruneFactory());
+        return steps.Prefix.Append(steps.Check).Append(steps.Body).Append(steps.Select).Append(steps.Tail);
     }
 
     /// <summary>The fitted chain that scores with <paramref name="scorer"/> and saves its state; reads no rows of <paramref name="input"/>.</summary>
@@ -58,21 +70,24 @@ internal static class BuiltInCarrier
             throw new NotSupportedException(
                 $"Output '{scorer.Output.Name}' of model '{scorer.Model.Graph.Name}' has {scorer.OutputSize} values per sample; the ML.NET transformer passes on at most {MaxOutputSize}.");
         }
-        (IEstimator<ITransformer> head, IEstimator<ITransformer> select, IEstimator<ITransformer> tail) =
-            Steps(catalog, scorer.Options, state, new PruneFactory(scorer));
-        ITransformer headFit = head.Fit(input);
+        Steps steps = MakeSteps(catalog, scorer.Options, state, new PruneFactory(scorer));
+        var ml = new MLContext(seed: 1);
+        ITransformer prefixFit = steps.Prefix.Fit(input);
+        ITransformer checkFit = steps.Check.Fit(InputTemplate(ml, scorer.Options.InputColumnName, scorer.InputSize));
+        ITransformer bodyFit = steps.Body.Fit(checkFit.Transform(prefixFit.Transform(input)));
         // Every slot set in the template is kept: exactly the first OutputSize.
-        var template = new MLContext().Data.LoadFromEnumerable([new PruneOutput { Raw = FirstSlots(Enumerable.Repeat(1f, scorer.OutputSize).ToArray()) }]);
-        ITransformer selectFit = select.Fit(template);
-        ITransformer tailFit = tail.Fit(selectFit.Transform(headFit.Transform(input)));
-        return new TransformerChain<ITransformer>([.. Flatten(headFit), selectFit, .. Flatten(tailFit)]);
+        var template = ml.Data.LoadFromEnumerable([new PruneOutput { Raw = FirstSlots(Enumerable.Repeat(1f, scorer.OutputSize).ToArray()) }]);
+        ITransformer selectFit = steps.Select.Fit(template);
+        ITransformer tailFit = steps.Tail.Fit(selectFit.Transform(bodyFit.Transform(checkFit.Transform(prefixFit.Transform(input)))));
+        return new TransformerChain<ITransformer>([.. Flatten(prefixFit), checkFit, .. Flatten(bodyFit), selectFit, .. Flatten(tailFit)]);
     }
 
     /// <summary>
     /// Finds the first UnIT segment in a (possibly loaded) model: the sub-chain that does the pruning and
-    /// the scorer behind it, read from the segment's state. Null when the model has none.
+    /// the scorer that sub-chain scores with (for a loaded model: the one its mapping built from the state,
+    /// so the two share statistics). Null when the model has none.
     /// </summary>
-    /// <exception cref="FormatException">When the saved state has another format version or is damaged.</exception>
+    /// <exception cref="FormatException">When the saved state has an unsupported format version or is damaged.</exception>
     public static (ITransformer Segment, UnitScorer Scorer)? Find(ITransformer model)
     {
         if (model is UnitPruningTransformer unit)
@@ -86,14 +101,9 @@ internal static class BuiltInCarrier
         List<ITransformer> parts = chain.ToList();
         for (int i = 0; i < parts.Count; i++)
         {
-            if (parts[i] is CustomMappingTransformer<StateKeyInput, StateKeyOutput> && i + 1 < parts.Count)
+            if (parts[i] is CustomMappingTransformer<StateKeyInput, StateKeyOutput>)
             {
-                UnitScorer scorer = UnitModelState.Read(ReadState(parts[i], parts[i + 1]));
-                int length = SegmentLength(scorer.Options);
-                ITransformer segment = i == 0 && parts.Count == length
-                    ? model
-                    : new TransformerChain<ITransformer>(parts.Skip(i).Take(length).ToArray());
-                return (segment, scorer);
+                return FindSegment(model, parts, i);
             }
             if (Find(parts[i]) is { } nested)
             {
@@ -103,24 +113,70 @@ internal static class BuiltInCarrier
         return null;
     }
 
-    private static (IEstimator<ITransformer> Head, IEstimator<ITransformer> Select, IEstimator<ITransformer> Tail) Steps(
-        TransformsCatalog catalog, UnitPruningOptions options, byte[] state, PruneFactory factory)
+    /// <summary>The segment that starts with the state key mapping at <paramref name="start"/>: up to the prune mapping, then up to the closing DropColumns.</summary>
+    private static (ITransformer Segment, UnitScorer Scorer) FindSegment(ITransformer model, List<ITransformer> parts, int start)
     {
-        IEstimator<ITransformer> head = catalog.CustomMapping(new StateKeyFactory().GetMapping(), StateKeyContract)
-            .Append(catalog.Conversion.MapValue(StateColumn, [new KeyValuePair<int, byte[]>(StateKey, state)], StateKeyColumn))
-            .Append(catalog.CopyColumns(InputColumn, options.InputColumnName))
+        int prune = parts.FindIndex(start, p => p is CustomMappingTransformer<PruneInput, PruneOutput>);
+        int end = prune < 0 ? -1 : parts.FindIndex(prune, p => p is ColumnSelectingTransformer);
+        if (start + 1 >= parts.Count || end < 0)
+        {
+            throw new FormatException("The saved model is damaged: its UnIT part is incomplete (a step of the built-in chain is missing).");
+        }
+        byte[] state = ReadState(parts[start], parts[start + 1]);
+        UnitScorer scorer = FindScorer(parts[prune], state);
+        ITransformer segment = start == 0 && end == parts.Count - 1
+            ? model
+            : new TransformerChain<ITransformer>(parts.Skip(start).Take(end - start + 1).ToArray());
+        return (segment, scorer);
+    }
+
+    /// <summary>
+    /// The scorer a loaded prune mapping scores with (built from <paramref name="state"/> if it has not
+    /// scored yet): maps one probe row with a prediction engine, which runs the mapping on this thread,
+    /// where the mapping hands its scorer over instead of scoring.
+    /// </summary>
+    private static UnitScorer FindScorer(ITransformer pruneMapping, byte[] state)
+    {
+        using PredictionEngine<PruneInput, PruneOutput> engine = new MLContext().Model.CreatePredictionEngine<PruneInput, PruneOutput>(pruneMapping);
+        t_probing = true;
+        t_probed = null;
+        try
+        {
+            engine.Predict(new PruneInput { Input = [], State = state });
+            return t_probed ?? throw new InvalidOperationException("The loaded UnIT mapping did not run on the calling thread; its scorer cannot be found.");
+        }
+        finally
+        {
+            t_probing = false;
+            t_probed = null;
+        }
+    }
+
+    private static Steps MakeSteps(TransformsCatalog catalog, UnitPruningOptions options, byte[] state, PruneFactory factory)
+    {
+        IEstimator<ITransformer> prefix = catalog.CustomMapping(new StateKeyFactory().GetMapping(), StateKeyContract)
+            .Append(catalog.Conversion.MapValue(StateColumn, [new KeyValuePair<int, byte[]>(StateKey, state)], StateKeyColumn));
+        IEstimator<ITransformer> check = catalog.ApproximatedKernelMap(CheckColumn, options.InputColumnName, rank: 1);
+        IEstimator<ITransformer> body = catalog.CopyColumns(InputColumn, options.InputColumnName)
             .Append(catalog.CustomMapping(factory.GetMapping(), PruneContract));
         IEstimator<ITransformer> select = catalog.FeatureSelection.SelectFeaturesBasedOnCount(options.OutputColumnName, RawColumn, count: 1);
-        IEstimator<ITransformer> drop = catalog.DropColumns(StateKeyColumn, StateColumn, InputColumn, RawColumn, ExecutedColumn, SkippedColumn);
+        IEstimator<ITransformer> drop = catalog.DropColumns(StateKeyColumn, StateColumn, CheckColumn, InputColumn, RawColumn, ExecutedColumn, SkippedColumn);
         IEstimator<ITransformer> tail = options.EmitStatistics
             ? catalog.CopyColumns(options.MacsExecutedColumnName, ExecutedColumn)
                 .Append(catalog.CopyColumns(options.MacsSkippedColumnName, SkippedColumn)).Append(drop)
             : drop;
-        return (head, select, tail);
+        return new Steps(prefix, check, body, select, tail);
     }
 
-    /// <summary>Transformers in a fitted segment; keep in step with <see cref="Steps"/>.</summary>
-    private static int SegmentLength(UnitPruningOptions options) => 4 + 1 + (options.EmitStatistics ? 3 : 1);
+    /// <summary>One zero row with a known-size vector column of the model's input size, to fit the input check on.</summary>
+    private static IDataView InputTemplate(MLContext ml, string column, int size)
+    {
+        SchemaDefinition schema = SchemaDefinition.Create(typeof(TemplateRow));
+        SchemaDefinition.Column values = schema[nameof(TemplateRow.Values)];
+        values.ColumnType = new VectorDataViewType(NumberDataViewType.Single, size);
+        values.ColumnName = column;
+        return ml.Data.LoadFromEnumerable([new TemplateRow { Values = new float[size] }], schema);
+    }
 
     private static IEnumerable<ITransformer> Flatten(ITransformer t) => t is IEnumerable<ITransformer> chain ? chain : [t];
 
@@ -129,7 +185,8 @@ internal static class BuiltInCarrier
         // One row with a column to spare: ML.NET's cursor splitting fails on a view without columns.
         IDataView oneRow = new MLContext().Data.LoadFromEnumerable([new PruneOutput()]);
         IDataView withState = stateMapping.Transform(keyMapping.Transform(oneRow));
-        DataViewSchema.Column column = withState.Schema[StateColumn];
+        DataViewSchema.Column column = withState.Schema.GetColumnOrNull(StateColumn)
+            ?? throw new FormatException("The saved model is damaged: its UnIT state column is missing.");
         using DataViewRowCursor cursor = withState.GetRowCursor([column]);
         ValueGetter<VBuffer<byte>> getter = cursor.GetGetter<VBuffer<byte>>(column);
         VBuffer<byte> state = default;
@@ -143,6 +200,15 @@ internal static class BuiltInCarrier
 
     private static VBuffer<float> FirstSlots(float[] values) =>
         new(MaxOutputSize, values.Length, values, Enumerable.Range(0, values.Length).ToArray());
+
+    private sealed record Steps(
+        IEstimator<ITransformer> Prefix, IEstimator<ITransformer> Check, IEstimator<ITransformer> Body,
+        IEstimator<ITransformer> Select, IEstimator<ITransformer> Tail);
+
+    private sealed class TemplateRow
+    {
+        public float[] Values { get; set; } = [];
+    }
 
     /// <summary>No input columns: the key mapping reads nothing.</summary>
     internal sealed class StateKeyInput
@@ -183,11 +249,15 @@ internal static class BuiltInCarrier
         public long MacsSkipped { get; set; }
     }
 
+    /// <summary>
+    /// One instance per fitted or loaded model: on Fit it is given the scorer; on load ML.NET makes it with
+    /// the parameterless constructor and it rebuilds the scorer from the state column on the first row.
+    /// </summary>
     [CustomMappingFactoryAttribute(PruneContract)]
     internal sealed class PruneFactory : CustomMappingFactory<PruneInput, PruneOutput>
     {
-        // Scorers this mapping has used, held strongly so they live as long as the (loaded) model does.
-        private readonly ConcurrentDictionary<Guid, UnitScorer> _held = new();
+        private readonly object _gate = new();
+        private UnitScorer? _scorer;
 
         /// <summary>Used by ML.NET on load: the scorer comes from the state column.</summary>
         public PruneFactory()
@@ -195,16 +265,35 @@ internal static class BuiltInCarrier
         }
 
         /// <summary>Used on Fit: the scorer is already built.</summary>
-        public PruneFactory(UnitScorer scorer) => _held[scorer.Id] = scorer;
+        public PruneFactory(UnitScorer scorer) => _scorer = scorer;
 
         public override Action<PruneInput, PruneOutput> GetMapping() => Map;
 
+        private UnitScorer ScorerFor(byte[] state)
+        {
+            if (Volatile.Read(ref _scorer) is { } built)
+            {
+                return built;
+            }
+            lock (_gate)
+            {
+                // Rows of parallel cursors race here: the state is read once.
+                if (_scorer is null)
+                {
+                    Volatile.Write(ref _scorer, UnitModelState.Read(state));
+                }
+                return _scorer!;
+            }
+        }
+
         private void Map(PruneInput input, PruneOutput output)
         {
-            Guid id = UnitModelState.ReadId(input.State);
-            if (!_held.TryGetValue(id, out UnitScorer? scorer))
+            UnitScorer scorer = ScorerFor(input.State);
+            if (t_probing)
             {
-                scorer = _held.GetOrAdd(id, UnitModelState.Read(input.State));
+                t_probed = scorer;
+                output.Raw = FirstSlots([]);
+                return;
             }
             output.Raw = FirstSlots(scorer.Score(input.Input, out long executed, out long skipped));
             output.MacsExecuted = executed;

@@ -7,8 +7,9 @@ namespace UnIT.ML.MLNet;
 /// <summary>
 /// Checks the input column against the model before any row is read, and fails like ML.NET's schema
 /// errors: <see cref="ArgumentOutOfRangeException"/> naming the column, the expected and the actual type.
-/// Accepted: a vector of Single whose known size is the model's per-sample input size, or a
-/// variable-size vector of Single (each row's size is then checked when it is scored).
+/// Accepted: a vector of Single whose known size is the model's per-sample input size (the saved chain
+/// checks the same when it is loaded, see <see cref="BuiltInCarrier"/>; a variable-size vector would only
+/// fail row by row inside ML.NET's cursors).
 /// </summary>
 internal static class InputColumnCheck
 {
@@ -23,7 +24,7 @@ internal static class InputColumnCheck
             throw Missing(column, graph, schema.Select(x => x.Name));
         }
         SchemaShape.Column c = schema[index];
-        if (c.IsKey || c.ItemType != NumberDataViewType.Single || c.Kind == SchemaShape.Column.VectorKind.Scalar)
+        if (c.IsKey || c.ItemType != NumberDataViewType.Single || c.Kind != SchemaShape.Column.VectorKind.Vector)
         {
             string kind = c.Kind switch
             {
@@ -44,7 +45,7 @@ internal static class InputColumnCheck
             throw Missing(column, graph, schema.Where(x => !x.IsHidden).Select(x => x.Name));
         }
         bool fits = c.Type is VectorDataViewType v && v.ItemType == NumberDataViewType.Single
-            && (v.Size == 0 || v.Size == graph.InputSampleSize);
+            && v.Size == graph.InputSampleSize;
         return fits ? c : throw Mismatch(column, graph, c.Type.ToString() ?? c.Type.GetType().Name);
     }
 

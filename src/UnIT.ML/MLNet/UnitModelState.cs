@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using UnIT.ML.Graph;
 using UnIT.ML.Graph.Serialization;
@@ -7,20 +8,29 @@ namespace UnIT.ML.MLNet;
 
 /// <summary>
 /// Everything a fitted UnIT transformer needs to score again, as bytes stored inside the saved ML.NET
-/// model: a header (tag, state format version, model id), the options, the threshold set as JSON and
-/// the original graph (<see cref="GraphSerializer"/>). The pruned model is rebuilt from these on load;
-/// magnitude pruning is deterministic and the thresholds carry their fixed-point Q formats, so no
-/// calibration data is needed.
+/// model: the options, the threshold set as JSON and the original graph (<see cref="GraphSerializer"/>).
+/// The pruned model is rebuilt from these on load; magnitude pruning is deterministic and the thresholds
+/// carry their fixed-point Q formats, so no calibration data is needed.
+/// <para>Version 2 (written): tag "UNITSTAT", int32 version, SHA-256 of everything but itself, then the
+/// payload (options, thresholds, graph) up to the last byte. ML.NET does not check the zip's CRCs, so the
+/// hash is what turns a damaged file into an error instead of other scores.</para>
+/// <para>Version 1 (read only, saved by earlier builds): tag, version, a 16-byte model id, then the
+/// payload without the two BitShift/BinaryTree options; it carries no hash.</para>
 /// </summary>
 internal static class UnitModelState
 {
-    /// <summary>The state format version this build writes and reads.</summary>
-    public const int CurrentFormatVersion = 1;
+    /// <summary>The state format version this build writes.</summary>
+    public const int CurrentFormatVersion = 2;
+
+    /// <summary>The oldest state format version this build reads.</summary>
+    public const int OldestFormatVersion = 1;
 
     private const string Magic = "UNITSTAT";
-
-    /// <summary>Bytes before the options: tag, version, id. Scoring reads only these per row.</summary>
-    private const int HeaderSize = 8 + 4 + 16;
+    private const int VersionOffset = 8;
+    private const int HashOffset = VersionOffset + 4;
+    private const int HashSize = SHA256.HashSizeInBytes;
+    private const int HeaderSize = HashOffset + HashSize;
+    private const int Version1HeaderSize = HashOffset + 16;
 
     /// <summary>Serializes a scorer's state; <paramref name="formatVersion"/> is only changed by tests.</summary>
     public static byte[] Write(UnitScorer scorer, int formatVersion = CurrentFormatVersion)
@@ -30,7 +40,7 @@ internal static class UnitModelState
         {
             w.Write(Encoding.ASCII.GetBytes(Magic));
             w.Write(formatVersion);
-            w.Write(scorer.Id.ToByteArray());
+            w.Write(new byte[HashSize]);
             UnitPruningOptions o = scorer.Options;
             w.Write(o.InputColumnName);
             w.Write(o.OutputColumnName);
@@ -42,44 +52,64 @@ internal static class UnitModelState
             w.Write(o.MagnitudeSparsity);
             w.Write(o.FatReluTau);
             w.Write(o.EmitStatistics);
+            w.Write(o.BitShiftStartingShift.HasValue);
+            w.Write(o.BitShiftStartingShift ?? 0);
+            w.Write(o.CalibrateBinaryTree);
             w.Write(scorer.Model.Thresholds.ToJson());
         }
         GraphSerializer.Write(scorer.Model.OriginalGraph, ms);
-        return ms.ToArray();
+        byte[] state = ms.ToArray();
+        Hash(state).CopyTo(state.AsSpan(HashOffset));
+        return state;
     }
 
-    /// <summary>The model id in a state's header, after checking the tag and version.</summary>
-    /// <exception cref="FormatException">When the bytes are no UnIT state or have another format version.</exception>
-    public static Guid ReadId(ReadOnlySpan<byte> state)
+    /// <summary>Checks and rebuilds a scorer (with fresh statistics) from its state: version 2, or version 1 as saved by earlier builds.</summary>
+    /// <exception cref="FormatException">
+    /// When the bytes are no UnIT state, have an unsupported format version (the message names it and the
+    /// versions read), fail the integrity check, are truncated, or hold invalid settings; the message says
+    /// the saved model is damaged.
+    /// </exception>
+    public static UnitScorer Read(byte[] state)
     {
-        if (state.Length < HeaderSize || Encoding.ASCII.GetString(state[..Magic.Length]) != Magic)
+        if (state.Length < HashOffset || !state.AsSpan(0, Magic.Length).SequenceEqual(Encoding.ASCII.GetBytes(Magic)))
         {
-            throw new FormatException("The saved model's UnIT state is missing or damaged: its header tag was not found.");
+            throw Damaged("its header tag was not found");
         }
-        int version = BitConverter.ToInt32(state.Slice(Magic.Length, 4));
-        if (version != CurrentFormatVersion)
+        int version = BitConverter.ToInt32(state, VersionOffset);
+        switch (version)
         {
-            throw new FormatException(
-                $"The saved model holds UnIT state format version {version}; this build of UnIT.ML reads version {CurrentFormatVersion}. " +
-                "Score it with the UnIT.ML version that saved it, or fit and save it again with this one.");
+            case CurrentFormatVersion:
+                if (state.Length < HeaderSize || !Hash(state).SequenceEqual(state.AsSpan(HashOffset, HashSize)))
+                {
+                    throw Damaged("its SHA-256 integrity check failed (the file was changed or corrupted after it was saved)");
+                }
+                return Rebuild(state, HeaderSize, hasDivisionSettings: true);
+            case OldestFormatVersion:
+                return Rebuild(state, Version1HeaderSize, hasDivisionSettings: false);
+            default:
+                throw new FormatException(
+                    $"The saved model holds UnIT state format version {version}; this build of UnIT.ML reads versions {OldestFormatVersion} to {CurrentFormatVersion}. " +
+                    "Score it with the UnIT.ML version that saved it, or fit and save it again with this one.");
         }
-        return new Guid(state.Slice(Magic.Length + 4, 16));
     }
 
-    /// <summary>Rebuilds the scorer from its state; returns the live one when this state was already read in this process.</summary>
-    /// <exception cref="FormatException">As for <see cref="ReadId"/>, or when the state is truncated.</exception>
-    public static UnitScorer Read(byte[] state) => UnitScorer.FindOrCreate(ReadId(state), () => Rebuild(state));
-
-    private static (PrunedModel Model, UnitPruningOptions Options) Rebuild(byte[] state)
+    /// <summary>SHA-256 of the state with its hash field left out: tag and version, then the payload.</summary>
+    private static byte[] Hash(byte[] state)
     {
-        using var ms = new MemoryStream(state, writable: false);
-        ms.Position = HeaderSize;
-        using var r = new BinaryReader(ms, Encoding.UTF8, leaveOpen: true);
-        UnitPruningOptions options;
-        ThresholdSet thresholds;
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(state, 0, HashOffset);
+        sha.AppendData(state, HeaderSize, state.Length - HeaderSize);
+        return sha.GetHashAndReset();
+    }
+
+    private static UnitScorer Rebuild(byte[] state, int payloadOffset, bool hasDivisionSettings)
+    {
         try
         {
-            options = new UnitPruningOptions
+            using var ms = new MemoryStream(state, writable: false);
+            ms.Position = payloadOffset;
+            using var r = new BinaryReader(ms, Encoding.UTF8, leaveOpen: true);
+            var options = new UnitPruningOptions
             {
                 InputColumnName = r.ReadString(),
                 OutputColumnName = r.ReadString(),
@@ -92,15 +122,33 @@ internal static class UnitModelState
                 FatReluTau = r.ReadSingle(),
                 EmitStatistics = r.ReadBoolean(),
             };
-            thresholds = ThresholdSet.FromJson(r.ReadString(), "The saved model's UnIT threshold set");
+            if (hasDivisionSettings)
+            {
+                bool hasShift = r.ReadBoolean();
+                int shift = r.ReadInt32();
+                options.BitShiftStartingShift = hasShift ? shift : null;
+                options.CalibrateBinaryTree = r.ReadBoolean();
+            }
+            options.Validate();
+            options.Thresholds = ThresholdSet.FromJson(r.ReadString(), "The UnIT threshold set");
+            ModelGraph graph = GraphSerializer.Read(ms);
+            if (ms.Position != ms.Length)
+            {
+                throw new FormatException($"{ms.Length - ms.Position} bytes follow the graph.");
+            }
+            // The thresholds are given, and carry their Q formats for fixed point: no calibration data is read.
+            return new UnitScorer(PrunedModel.Create(graph, options.ToPruningOptions(), calibration: null), options);
         }
         catch (EndOfStreamException e)
         {
-            throw new FormatException("The saved model's UnIT state is truncated.", e);
+            throw Damaged("it is truncated", e);
         }
-        ModelGraph graph = GraphSerializer.Read(ms);
-        options.Thresholds = thresholds;
-        // The thresholds are given, and carry their Q formats for fixed point: no calibration data is read.
-        return (PrunedModel.Create(graph, options.ToPruningOptions(), calibration: null), options);
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException or OverflowException or IOException)
+        {
+            throw Damaged(e.Message, e);
+        }
     }
+
+    private static FormatException Damaged(string why, Exception? inner = null) =>
+        new($"The saved model is damaged: its UnIT state cannot be used ({why.TrimEnd('.')}). Save the model again from its source.", inner);
 }

@@ -31,7 +31,7 @@ public sealed class UnitPruningEstimator : IEstimator<UnitPruningTransformer>
     public UnitPruningOptions Options => _options.Clone();
 
     /// <summary>The pipeline's schema after this step: the input's columns plus the output (and statistics) columns.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">When the input column is missing or is not a vector of Single; the message names the column, the expected and the actual type.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">When the input column is missing or is not a known-size vector of Single; the message names the column, the expected and the actual type.</exception>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
@@ -51,7 +51,7 @@ public sealed class UnitPruningEstimator : IEstimator<UnitPruningTransformer>
         DataViewSchema.Column column = InputColumnCheck.Check(input.Schema, _options.InputColumnName, Graph);
         IEnumerable<Tensor> calibration = CalibrationBatches(input, column);
         PrunedModel model = PrunedModel.Create(Graph, _options.ToPruningOptions(), calibration);
-        UnitScorer scorer = UnitScorer.Create(model, _options);
+        var scorer = new UnitScorer(model, _options);
         var chain = BuiltInCarrier.Build(_catalog, scorer, input, UnitModelState.Write(scorer));
         return new UnitPruningTransformer(scorer, chain);
     }

@@ -1,4 +1,6 @@
+using UnIT.ML.Division;
 using UnIT.ML.Pruning;
+using UnIT.ML.Targets;
 
 namespace UnIT.ML.MLNet;
 
@@ -29,6 +31,19 @@ public sealed class UnitPruningOptions
     /// <summary>Target profile name: float32, max78000 or msp430.</summary>
     public string Profile { get; set; } = "float32";
 
+    /// <summary>
+    /// BitShift only: the starting shift count s, so the shift count is n = max(s, e(C)) (coarser thresholds
+    /// for small control terms); in [-149, 127]. Null is the plain approximator (n = e(C)). Needs the bitshift
+    /// division, chosen by <see cref="Division"/> or by the profile.
+    /// </summary>
+    public int? BitShiftStartingShift { get; set; }
+
+    /// <summary>
+    /// BinaryTree only: calibrate the tree's pivots on the data given to Fit instead of using the default
+    /// balanced pivots. Needs the binarytree division, chosen by <see cref="Division"/> or by the profile.
+    /// </summary>
+    public bool CalibrateBinaryTree { get; set; }
+
     /// <summary>Calibrate on at most this many rows of the data given to Fit (the first ones); null reads them all.</summary>
     public int? CalibrationRowLimit { get; set; }
 
@@ -50,7 +65,7 @@ public sealed class UnitPruningOptions
     /// <summary>A copy, so the estimator and transformer hold settings nobody else can change.</summary>
     internal UnitPruningOptions Clone() => (UnitPruningOptions)MemberwiseClone();
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting by its property name.</summary>
     internal void Validate()
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(InputColumnName, nameof(InputColumnName));
@@ -64,6 +79,48 @@ public sealed class UnitPruningOptions
         {
             throw new ArgumentOutOfRangeException(nameof(CalibrationRowLimit), CalibrationRowLimit, "CalibrationRowLimit must be at least 1, or null for all rows.");
         }
+        if (!(MagnitudeSparsity >= 0 && MagnitudeSparsity < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MagnitudeSparsity), MagnitudeSparsity, "MagnitudeSparsity must be at least 0 and below 1 (0 is off).");
+        }
+        if (!(FatReluTau >= 0 && float.IsFinite(FatReluTau)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(FatReluTau), FatReluTau, "FatReluTau must be a finite number of at least 0 (0 is plain Relu).");
+        }
+        string division = EffectiveDivision();
+        if (BitShiftStartingShift is int shift)
+        {
+            if (shift < FloatExponent.MinExponent || shift > FloatExponent.MaxExponent)
+            {
+                throw new ArgumentOutOfRangeException(nameof(BitShiftStartingShift), shift,
+                    $"BitShiftStartingShift must be in [{FloatExponent.MinExponent}, {FloatExponent.MaxExponent}], or null for none.");
+            }
+            if (division != "bitshift")
+            {
+                throw new ArgumentException($"BitShiftStartingShift needs the bitshift division; the division in use is '{division}'.", nameof(BitShiftStartingShift));
+            }
+        }
+        if (CalibrateBinaryTree && division != "binarytree")
+        {
+            throw new ArgumentException($"CalibrateBinaryTree needs the binarytree division; the division in use is '{division}'.", nameof(CalibrateBinaryTree));
+        }
+    }
+
+    /// <summary>The name of the division approximator in use: <see cref="Division"/>, or the profile's default.</summary>
+    private string EffectiveDivision()
+    {
+        string profile = Profile.Trim().ToLowerInvariant();
+        if (!TargetProfile.Names.Contains(profile))
+        {
+            throw new ArgumentException($"Profile '{Profile}' is unknown. Valid names: {string.Join(", ", TargetProfile.Names)}.", nameof(Profile));
+        }
+        if (Division is null)
+        {
+            return TargetProfile.FromName(profile).DefaultDivision.Name;
+        }
+        string division = Division.Trim().ToLowerInvariant();
+        return DivisionApproximators.Names.Contains(division) ? division
+            : throw new ArgumentException($"Division '{Division}' is unknown. Valid names: {string.Join(", ", DivisionApproximators.Names)}.", nameof(Division));
     }
 
     /// <summary>The pruning settings of the core library.</summary>
@@ -76,5 +133,7 @@ public sealed class UnitPruningOptions
         Profile = Profile,
         MagnitudeSparsity = MagnitudeSparsity,
         FatReluTau = FatReluTau,
+        BitShiftStartingShift = BitShiftStartingShift,
+        CalibrateBinaryTree = CalibrateBinaryTree,
     };
 }

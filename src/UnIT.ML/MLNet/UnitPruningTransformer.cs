@@ -37,8 +37,8 @@ public sealed class UnitPruningTransformer : ITransformer, ICanSaveModel
 
     /// <summary>
     /// Cumulative per-layer statistics of every row scored since this model was fitted or loaded (or since
-    /// <see cref="ResetStatistics"/>), over all cursors and threads. A fresh copy each call. Copies of one
-    /// saved model loaded in the same process share these counts.
+    /// <see cref="ResetStatistics"/>), over all cursors and threads. A fresh copy each call. Each load of a
+    /// saved model counts only its own rows.
     /// </summary>
     public InferenceStatistics Statistics => Scorer.Statistics();
 
@@ -49,7 +49,7 @@ public sealed class UnitPruningTransformer : ITransformer, ICanSaveModel
     public void ResetStatistics() => Scorer.ResetStatistics();
 
     /// <summary>The output schema: the input's columns plus the output (and statistics) columns.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">When the input column is missing or is not a vector of Single of the model's input size.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">When the input column is missing or is not a known-size vector of Single of the model's input size.</exception>
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
@@ -81,11 +81,11 @@ public sealed class UnitPruningTransformer : ITransformer, ICanSaveModel
     /// <summary>
     /// The typed view of the first UnIT transformer in <paramref name="model"/>: a model returned by
     /// <c>mlContext.Model.Load</c> (a chain of built-in transformers) or a fitted pipeline. The view
-    /// scores exactly as that part of the model does and shares its statistics. Calling this right after
-    /// loading also checks the saved state early.
+    /// scores exactly as that part of the model does and shares its statistics (those of this loaded copy
+    /// only). Calling this right after loading also checks the saved state early.
     /// </summary>
     /// <exception cref="InvalidOperationException">When the model holds no UnIT transformer.</exception>
-    /// <exception cref="FormatException">When the saved UnIT state has another format version (the message names both) or is damaged.</exception>
+    /// <exception cref="FormatException">When the saved UnIT state has an unsupported format version (the message names it) or is damaged (the message says so).</exception>
     public static UnitPruningTransformer FromLoadedModel(ITransformer model)
     {
         ArgumentNullException.ThrowIfNull(model);

@@ -1,3 +1,4 @@
+using FashionMnistPipeline;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using UnIT.ML.Data;
@@ -61,9 +62,9 @@ internal static class FashionMnistViews
         return max;
     }
 
-    /// <summary>PredictedLabel (a key, as the evaluator wants) = 1 + argmax of Score.</summary>
+    /// <summary>PredictedLabel (a key, as the evaluator wants) = argmax of Score, by the example's own mapping.</summary>
     public static IEstimator<ITransformer> ArgMax(MLContext ml) =>
-        ml.Transforms.CustomMapping<ScoreRow, PredictionRow>((s, p) => p.PredictedLabel = (uint)Array.IndexOf(s.Score, s.Score.Max()) + 1, contractName: null);
+        ml.Transforms.CustomMapping<ArgMaxMapping.Input, ArgMaxMapping.Output>(ArgMaxMapping.Map, ArgMaxMapping.ContractName);
 
     private static IDataView Load(MLContext ml, string images, string labels, int? limit)
     {
@@ -81,12 +82,6 @@ internal static class FashionMnistViews
     public sealed class ScoreRow
     {
         public float[] Score { get; set; } = [];
-    }
-
-    public sealed class PredictionRow
-    {
-        [KeyType(Classes)]
-        public uint PredictedLabel { get; set; }
     }
 
     public sealed class ImageRow
