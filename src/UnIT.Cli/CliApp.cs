@@ -27,7 +27,7 @@ public static class CliApp
 
     /// <summary>
     /// Parses and runs <paramref name="args"/>. Results go to <paramref name="stdout"/>; errors go to
-    /// <paramref name="stderr"/> as lines <c>error: message</c>, without stack traces.
+    /// <paramref name="stderr"/> as lines <c>error: message</c>, without stack traces (unless <c>UNIT_DEBUG=1</c>).
     /// The writers are not disposed.
     /// </summary>
     /// <param name="args">The command-line arguments, without the tool name.</param>
@@ -39,13 +39,14 @@ public static class CliApp
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
-        ParseResult parsed = BuildRootCommand().Parse(args);
-        if (parsed.Action is ParseErrorAction)
-        {
-            return ErrorReporter.ReportUsage(parsed, stderr);
-        }
         try
         {
+            // Parsing runs the option parsers and validators, so it sits inside the handler too.
+            ParseResult parsed = BuildRootCommand().Parse(args);
+            if (parsed.Action is ParseErrorAction)
+            {
+                return ErrorReporter.ReportUsage(parsed, stderr);
+            }
             return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
         catch (Exception e)
