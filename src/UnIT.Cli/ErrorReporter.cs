@@ -20,7 +20,7 @@ internal static class ErrorReporter
     /// <summary>Writes one line per parse error, the last with a pointer to the help; returns <see cref="ExitCodes.Usage"/>.</summary>
     public static int ReportUsage(ParseResult parsed, TextWriter stderr)
     {
-        string help = $"(see '{CommandPath(parsed.CommandResult)} --help')";
+        string help = $"Run '{CommandPath(parsed.CommandResult)} --help' for usage.";
         string[] messages = parsed.Errors.Select(e => e.Message).Distinct().ToArray();
         if (messages.Length == 0)
         {
