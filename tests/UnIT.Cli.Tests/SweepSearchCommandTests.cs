@@ -24,7 +24,7 @@ public sealed class SweepSearchCommandTests
     {
         string outDir = NewFolder();
 
-        var run = Cli.Run(Sweep(outDir, "--percentiles", "50", "--json"));
+        var run = Cli.Run(Sweep(outDir, "--json"));
 
         Assert.AreEqual(0, run.Code, run.Err);
         // Exactly the four reports: no temporary file, no lock file left behind.
@@ -45,7 +45,7 @@ public sealed class SweepSearchCommandTests
         {
             JsonElement[] series = unit.Where(p => p.GetProperty("coordinates").GetProperty("division").GetString() == division)
                 .OrderBy(p => p.GetProperty("coordinates").GetProperty("percentile").GetDouble()).ToArray();
-            CollectionAssert.AreEqual(new[] { 30.0, 50.0, 70.0 }, series.Select(p => p.GetProperty("coordinates").GetProperty("percentile").GetDouble()).ToArray(), division);
+            CollectionAssert.AreEqual(new[] { 30.0, 70.0 }, series.Select(p => p.GetProperty("coordinates").GetProperty("percentile").GetDouble()).ToArray(), division);
             double[] skipped = series.Select(p => p.GetProperty("macs_skipped_threshold").GetDouble()).ToArray();
             for (int i = 1; i < skipped.Length; i++)
             {
