@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using UnIT.Cli.Commands;
 
 namespace UnIT.Cli;
@@ -14,16 +15,24 @@ public static class CliApp
     public const string ToolName = "unit-prune";
 
     /// <summary>Builds the root command with all subcommands.</summary>
-    public static RootCommand BuildRootCommand() => new("unit-prune: inspect, run and prune ONNX CNNs with UnIT inference-time pruning.")
+    public static RootCommand BuildRootCommand()
     {
-        InspectCommand.Create(),
-        PredictCommand.Create(),
-        EvaluateCommand.Create(),
-        FitCommand.Create(),
-        ScoreCommand.Create(),
-        SweepCommand.Create(),
-        SearchCommand.Create(),
-    };
+        var root = new RootCommand("unit-prune: inspect, run and prune ONNX CNNs with UnIT inference-time pruning.")
+        {
+            InspectCommand.Create(),
+            PredictCommand.Create(),
+            EvaluateCommand.Create(),
+            FitCommand.Create(),
+            ScoreCommand.Create(),
+            SweepCommand.Create(),
+            SearchCommand.Create(),
+        };
+        foreach (Command command in root.Subcommands)
+        {
+            command.Validators.Add(RefuseBlankPaths);
+        }
+        return root;
+    }
 
     /// <summary>
     /// Parses and runs <paramref name="args"/>. Results go to <paramref name="stdout"/>; errors go to
@@ -52,6 +61,25 @@ public static class CliApp
         catch (Exception e)
         {
             return ErrorReporter.Report(e, stderr);
+        }
+    }
+
+    /// <summary>
+    /// An empty or blank file or folder name is a usage error naming the option, caught here once for every plain
+    /// string option and argument (the ones with their own parser check their values themselves).
+    /// </summary>
+    private static void RefuseBlankPaths(CommandResult result)
+    {
+        IEnumerable<(string Name, SymbolResult? Result)> paths = result.Command.Options
+            .Where(o => o is Option<string> { CustomParser: null })
+            .Select(o => (o.Name, (SymbolResult?)result.GetResult(o)))
+            .Concat(result.Command.Arguments.Where(a => a is Argument<string>).Select(a => ($"<{a.Name}>", (SymbolResult?)result.GetResult(a))));
+        foreach ((string name, SymbolResult? symbol) in paths)
+        {
+            if (symbol?.Tokens.FirstOrDefault(t => string.IsNullOrWhiteSpace(t.Value)) is { } blank)
+            {
+                result.AddError($"Invalid {name} '{blank.Value}': expected a file or folder path.");
+            }
         }
     }
 }

@@ -106,8 +106,11 @@ public sealed class OutputFolder : IDisposable
         {
             return;
         }
-        // Deleted while still held, so no other command can have replaced it.
-        File.Delete(_lock.Name);
+        // Deleted while still held, so no other command can have replaced it (Windows deletes it on close by itself).
+        if (!OperatingSystem.IsWindows())
+        {
+            File.Delete(_lock.Name);
+        }
         _lock.Dispose();
         _lock = null;
     }
@@ -125,7 +128,8 @@ public sealed class OutputFolder : IDisposable
             FileStream stream;
             try
             {
-                stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1,
+                    OperatingSystem.IsWindows() ? FileOptions.DeleteOnClose : FileOptions.None);
             }
             catch (IOException e) when (e is not (FileNotFoundException or DirectoryNotFoundException or PathTooLongException))
             {

@@ -40,16 +40,19 @@ public sealed class OptionValueTests
     }
 
     /// <summary>The command line with the model argument, every other required option with a valid value, and <paramref name="option"/> = <paramref name="value"/>.</summary>
-    private static string[] CommandLine(Command command, Option option, string value)
+    private static string[] CommandLine(Command command, Option? option, string value, string model = "/no/such/model.onnx")
     {
-        var args = new List<string> { command.Name, "/no/such/model.onnx" };
+        var args = new List<string> { command.Name, model };
         foreach (Option required in command.Options.Where(o => o.Required && o != option))
         {
             args.Add(required.Name);
             args.Add(required.ValueType == typeof(double) ? "0.01" : "placeholder");
         }
-        args.Add(option.Name);
-        args.Add(value);
+        if (option is not null)
+        {
+            args.Add(option.Name);
+            args.Add(value);
+        }
         return args.ToArray();
     }
 
@@ -83,6 +86,31 @@ public sealed class OptionValueTests
         {
             CollectionAssert.Contains(checkedOptions, expected);
         }
+    }
+
+    [TestMethod]
+    public void Every_blank_path_is_a_usage_error_naming_its_option()
+    {
+        int checkedPaths = 0;
+        foreach (Command command in CliApp.BuildRootCommand().Subcommands)
+        {
+            foreach (Option option in command.Options.Where(o => o.ValueType == typeof(string)))
+            {
+                foreach (string blank in new[] { "", "  " })
+                {
+                    // search's --images also asks for --labels: a second line then, about that.
+                    string[] args = CommandLine(command, option, blank);
+                    var run = Cli.Run(args);
+                    Assert.AreEqual(ExitCodes.Usage, run.Code, $"{string.Join(' ', args.Select(a => $"[{a}]"))}: {run.Err}");
+                    Assert.Contains($"error: Invalid {option.Name} '{blank}'", run.Err);
+                    Assert.DoesNotContain("Exception", run.Err);
+                }
+                checkedPaths++;
+            }
+            string line = Cli.SingleErrorLine(Cli.Run(CommandLine(command, null, "", model: "")), ExitCodes.Usage);
+            Assert.Contains("<model> ''", line);
+        }
+        Assert.IsGreaterThan(15, checkedPaths);
     }
 
     [TestMethod]

@@ -182,7 +182,7 @@ internal sealed class SearchCommand
     private static string PlainFileName(ArgumentResult result)
     {
         string file = result.Tokens.Single().Value;
-        if (file.Length == 0 || Path.GetFileName(file) != file || file is "." or "..")
+        if (string.IsNullOrWhiteSpace(file) || Path.GetFileName(file) != file || file is "." or "..")
         {
             result.AddError($"Invalid --save-thresholds '{file}': expected a file name, not a path; the file is written into --out.");
         }

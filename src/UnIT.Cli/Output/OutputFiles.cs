@@ -20,9 +20,16 @@ internal sealed class OutputFiles : IDisposable
     }
 
     /// <summary>Prepares the folders of the given paths (null ones are skipped).</summary>
-    /// <exception cref="ArgumentException">Two outputs name the same file.</exception>
+    /// <exception cref="ArgumentException">A path names a folder, or two outputs name the same file.</exception>
     public static OutputFiles Claim(bool force, params string?[] paths)
     {
+        foreach (string path in paths.OfType<string>())
+        {
+            if (Path.GetFileName(Path.GetFullPath(path)).Length == 0 || Directory.Exists(path))
+            {
+                throw new ArgumentException($"Output '{path}' is a folder; give a file path.");
+            }
+        }
         string[] files = paths.OfType<string>().Select(p => Path.GetFullPath(p)).ToArray();
         if (files.GroupBy(f => f, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
         {
