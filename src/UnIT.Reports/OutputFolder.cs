@@ -57,6 +57,7 @@ public sealed class OutputFolder : IDisposable
         FileStream lockFile = Lock(full);
         try
         {
+            RemoveStaleTemporaries(full, names);
             if (!force)
             {
                 foreach (string name in names)
@@ -113,6 +114,22 @@ public sealed class OutputFolder : IDisposable
         }
         _lock.Dispose();
         _lock = null;
+    }
+
+    /// <summary>
+    /// Deletes what a killed earlier run left of its temporary files for <paramref name="names"/>: every writer into the
+    /// folder holds its lock, so under the lock no such file is still being written.
+    /// </summary>
+    private static void RemoveStaleTemporaries(string folder, string[] names)
+    {
+        foreach (string file in System.IO.Directory.EnumerateFiles(folder, "*" + AtomicFile.TemporarySuffix).ToArray())
+        {
+            string name = Path.GetFileName(file);
+            if (names.Any(n => name.StartsWith($".{n}.", StringComparison.Ordinal)))
+            {
+                File.Delete(file);
+            }
+        }
     }
 
     /// <summary>

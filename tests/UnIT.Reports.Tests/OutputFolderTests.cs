@@ -123,4 +123,21 @@ public sealed class OutputFolderTests
     {
         Assert.ThrowsExactly<ArgumentException>(() => OutputFolder.Prepare(ReportData.TempFolder(), force: false, [OutputFolder.LockFileName]));
     }
+
+    [TestMethod]
+    public void Prepare_RemovesTemporariesAKilledRunLeft_OfItsOwnFilesOnly()
+    {
+        string dir = ReportData.TempFolder();
+        string stale = Path.Combine(dir, ".sweep.csv.0123abcd" + AtomicFile.TemporarySuffix);
+        string other = Path.Combine(dir, ".notes.txt.0123abcd" + AtomicFile.TemporarySuffix);
+        File.WriteAllText(stale, "kind,ser");
+        File.WriteAllText(other, "keep");
+
+        using (OutputFolder.Prepare(dir, force: false, ["sweep.csv"]))
+        {
+        }
+
+        Assert.IsFalse(File.Exists(stale));
+        Assert.IsTrue(File.Exists(other));
+    }
 }
