@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using UnIT.Cli.Commands;
 
 namespace UnIT.Cli;
@@ -14,20 +15,28 @@ public static class CliApp
     public const string ToolName = "unit-prune";
 
     /// <summary>Builds the root command with all subcommands.</summary>
-    public static RootCommand BuildRootCommand() => new("unit-prune: inspect, run and prune ONNX CNNs with UnIT inference-time pruning.")
+    public static RootCommand BuildRootCommand()
     {
-        InspectCommand.Create(),
-        PredictCommand.Create(),
-        EvaluateCommand.Create(),
-        FitCommand.Create(),
-        ScoreCommand.Create(),
-        SweepCommand.Create(),
-        SearchCommand.Create(),
-    };
+        var root = new RootCommand("unit-prune: inspect, run and prune ONNX CNNs with UnIT inference-time pruning.")
+        {
+            InspectCommand.Create(),
+            PredictCommand.Create(),
+            EvaluateCommand.Create(),
+            FitCommand.Create(),
+            ScoreCommand.Create(),
+            SweepCommand.Create(),
+            SearchCommand.Create(),
+        };
+        foreach (Command command in root.Subcommands)
+        {
+            command.Validators.Add(RefuseBlankPaths);
+        }
+        return root;
+    }
 
     /// <summary>
     /// Parses and runs <paramref name="args"/>. Results go to <paramref name="stdout"/>; errors go to
-    /// <paramref name="stderr"/> as lines <c>error: message</c>, without stack traces.
+    /// <paramref name="stderr"/> as lines <c>error: message</c>, without stack traces (unless <c>UNIT_DEBUG=1</c>).
     /// The writers are not disposed.
     /// </summary>
     /// <param name="args">The command-line arguments, without the tool name.</param>
@@ -39,18 +48,38 @@ public static class CliApp
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
-        ParseResult parsed = BuildRootCommand().Parse(args);
-        if (parsed.Action is ParseErrorAction)
-        {
-            return ErrorReporter.ReportUsage(parsed, stderr);
-        }
         try
         {
+            // Parsing runs the option parsers and validators, so it sits inside the handler too.
+            ParseResult parsed = BuildRootCommand().Parse(args);
+            if (parsed.Action is ParseErrorAction)
+            {
+                return ErrorReporter.ReportUsage(parsed, stderr);
+            }
             return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
         catch (Exception e)
         {
             return ErrorReporter.Report(e, stderr);
+        }
+    }
+
+    /// <summary>
+    /// An empty or blank file or folder name is a usage error naming the option, caught here once for every plain
+    /// string option and argument (the ones with their own parser check their values themselves).
+    /// </summary>
+    private static void RefuseBlankPaths(CommandResult result)
+    {
+        IEnumerable<(string Name, SymbolResult? Result)> paths = result.Command.Options
+            .Where(o => o is Option<string> { CustomParser: null })
+            .Select(o => (o.Name, (SymbolResult?)result.GetResult(o)))
+            .Concat(result.Command.Arguments.Where(a => a is Argument<string>).Select(a => ($"<{a.Name}>", (SymbolResult?)result.GetResult(a))));
+        foreach ((string name, SymbolResult? symbol) in paths)
+        {
+            if (symbol?.Tokens.FirstOrDefault(t => string.IsNullOrWhiteSpace(t.Value)) is { } blank)
+            {
+                result.AddError($"Invalid {name} '{blank.Value}': expected a file or folder path.");
+            }
         }
     }
 }

@@ -38,11 +38,14 @@ internal static class ReportFormat
     /// <summary>Writes one CSV record.</summary>
     public static void WriteCsvRow(TextWriter writer, IEnumerable<string> fields) => writer.WriteLine(string.Join(',', fields.Select(Csv)));
 
-    /// <summary>Writes <paramref name="write"/>'s output to <paramref name="path"/> (UTF-8, no BOM).</summary>
-    public static void Save(string path, Action<TextWriter> write)
+    /// <summary>Writes <paramref name="write"/>'s output to <paramref name="path"/> (UTF-8, no BOM), replacing it in one step.</summary>
+    public static void Save(string path, Action<TextWriter> write) => AtomicFile.WriteText(path, overwrite: true, write);
+
+    /// <summary>Renders <paramref name="plot"/> as PNG into <paramref name="stream"/>.</summary>
+    public static void WritePng(ScottPlot.Plot plot, Stream stream, int width, int height)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        using var writer = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(false));
-        write(writer);
+        ArgumentNullException.ThrowIfNull(stream);
+        using ScottPlot.Image image = plot.GetImage(width, height);
+        stream.Write(image.GetImageBytes(ScottPlot.ImageFormat.Png, 100));
     }
 }

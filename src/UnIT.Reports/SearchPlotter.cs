@@ -20,8 +20,16 @@ public static class SearchPlotter
     public static void SavePng(SearchReport report, string path, int width = SweepPlotter.DefaultWidth, int height = SweepPlotter.DefaultHeight)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        Build(report).SavePng(path, width, height);
+        AtomicFile.Write(path, overwrite: true, stream => WritePng(report, stream, width, height));
     }
+
+    /// <summary>Writes the plot as PNG to <paramref name="stream"/>, which is not closed.</summary>
+    /// <param name="report">The search and any test measurements.</param>
+    /// <param name="stream">Where the PNG goes.</param>
+    /// <param name="width">Width in pixels.</param>
+    /// <param name="height">Height in pixels.</param>
+    public static void WritePng(SearchReport report, Stream stream, int width = SweepPlotter.DefaultWidth, int height = SweepPlotter.DefaultHeight) =>
+        ReportFormat.WritePng(Build(report), stream, width, height);
 
     /// <summary>The plot, not yet rendered.</summary>
     internal static Plot Build(SearchReport report)

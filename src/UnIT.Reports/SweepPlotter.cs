@@ -31,8 +31,17 @@ public static class SweepPlotter
     public static void SavePng(SweepReport report, string path, ParetoObjective axis, int width = DefaultWidth, int height = DefaultHeight)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        Build(report, axis).SavePng(path, width, height);
+        AtomicFile.Write(path, overwrite: true, stream => WritePng(report, stream, axis, width, height));
     }
+
+    /// <summary>Writes the plot of <paramref name="report"/> against <paramref name="axis"/> as PNG to <paramref name="stream"/>, which is not closed.</summary>
+    /// <param name="report">The points and fronts.</param>
+    /// <param name="stream">Where the PNG goes.</param>
+    /// <param name="axis">MACs skipped (%) or estimated cycles per inference on the x axis.</param>
+    /// <param name="width">Width in pixels.</param>
+    /// <param name="height">Height in pixels.</param>
+    public static void WritePng(SweepReport report, Stream stream, ParetoObjective axis, int width = DefaultWidth, int height = DefaultHeight) =>
+        ReportFormat.WritePng(Build(report, axis), stream, width, height);
 
     /// <summary>The plot, not yet rendered.</summary>
     internal static Plot Build(SweepReport report, ParetoObjective axis)

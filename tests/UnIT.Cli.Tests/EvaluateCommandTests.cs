@@ -82,11 +82,13 @@ public sealed class EvaluateCommandTests
     }
 
     [TestMethod]
-    public void Unknown_division_is_a_one_line_error_listing_the_names()
+    public void Unknown_division_is_a_one_line_usage_error_naming_the_option_and_listing_the_names()
     {
         var run = Cli.Run("evaluate", Cli.FashionModel, "--images", Cli.FashionImages, "--labels", Cli.FashionLabels,
             "--calibration-images", Calibration, "--division", "fast");
 
-        StringAssert.Contains(Cli.SingleErrorLine(run), "bitshift");
+        string line = Cli.SingleErrorLine(run, ExitCodes.Usage);
+        StringAssert.Contains(line, "--division 'fast'");
+        StringAssert.Contains(line, "bitshift");
     }
 }

@@ -27,6 +27,15 @@ public sealed class FitScoreCommandTests
         JsonElement macs = scored.GetProperty("macs");
         Assert.AreEqual(50L * 242_560, macs.GetProperty("total").GetInt64());
         Assert.AreEqual(JsonDocument.Parse(evaluate.Out).RootElement.GetProperty("macs").GetRawText(), macs.GetRawText());
+        // The zip is written whole and renamed into place: no temporary or lock file is left next to it.
+        CollectionAssert.AreEquivalent(new[] { "model.zip", "t.json", "l.json", "x" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).ToArray());
+
+        // Samples of the wrong size fail with the scorer's own message, not ML.NET's worker wrapper.
+        string line = Cli.SingleErrorLine(Cli.Run("score", zip, "--images", Cli.TempFile("five.csv", "1,2,3,4,5\n6,7,8,9,10\n")));
+        Assert.Contains("5 values", line);
+        Assert.Contains("784", line);
+        Assert.DoesNotContain("Splitter", line);
+        Assert.DoesNotContain("Exception", line);
     }
 
     [TestMethod]

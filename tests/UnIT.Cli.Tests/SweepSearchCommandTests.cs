@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.Json;
 using UnIT.ML.Pruning;
+using UnIT.Reports;
 
 namespace UnIT.Cli.Tests;
 
@@ -7,6 +9,8 @@ namespace UnIT.Cli.Tests;
 public sealed class SweepSearchCommandTests
 {
     private static readonly string Calibration = Cli.Asset("data/fashion-mnist/train-55000-55999-images-idx3-ubyte.gz");
+
+    private static readonly string[] SweepFiles = ["sweep.csv", "sweep.json", "sweep-accuracy-vs-macs.png", "sweep-accuracy-vs-cycles.png"];
 
     private static string NewFolder() => Path.Combine(Path.GetDirectoryName(Cli.TempFile("x", ""))!, "out");
 
@@ -23,14 +27,74 @@ public sealed class SweepSearchCommandTests
         var run = Cli.Run(Sweep(outDir, "--json"));
 
         Assert.AreEqual(0, run.Code, run.Err);
-        foreach (string file in new[] { "sweep.csv", "sweep.json", "sweep-accuracy-vs-macs.png", "sweep-accuracy-vs-cycles.png" })
+        // Exactly the four reports: no temporary file, no lock file left behind.
+        CollectionAssert.AreEquivalent(SweepFiles, Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName).ToArray());
+        foreach (string file in SweepFiles)
         {
             Assert.IsTrue(new FileInfo(Path.Combine(outDir, file)).Length > 0, file);
         }
-        string csv = File.ReadAllText(Path.Combine(outDir, "sweep.csv"));
-        StringAssert.Contains(csv, "bitshift");
         using JsonDocument json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "sweep.json")));
-        Assert.IsTrue(json.RootElement.ToString().Contains("exact", StringComparison.Ordinal));
+        JsonElement[] unit = json.RootElement.GetProperty("points").EnumerateArray()
+            .Where(p => p.GetProperty("coordinates").GetProperty("kind").GetString() == "unit").ToArray();
+        string[][] csv = File.ReadAllLines(Path.Combine(outDir, "sweep.csv")).Select(l => l.Split(',')).ToArray();
+        int Column(string name) => Array.IndexOf(csv[0], name);
+        string[][] csvUnit = csv[1..].Where(r => r[Column("kind")] == "Unit").ToArray();
+        // The CSV and the JSON describe the same points.
+        Assert.HasCount(unit.Length, csvUnit);
+        foreach (string division in new[] { "exact", "bitshift" })
+        {
+            JsonElement[] series = unit.Where(p => p.GetProperty("coordinates").GetProperty("division").GetString() == division)
+                .OrderBy(p => p.GetProperty("coordinates").GetProperty("percentile").GetDouble()).ToArray();
+            CollectionAssert.AreEqual(new[] { 30.0, 70.0 }, series.Select(p => p.GetProperty("coordinates").GetProperty("percentile").GetDouble()).ToArray(), division);
+            double[] skipped = series.Select(p => p.GetProperty("macs_skipped_threshold").GetDouble()).ToArray();
+            for (int i = 1; i < skipped.Length; i++)
+            {
+                Assert.IsGreaterThan(skipped[i - 1], skipped[i], $"{division}: MACs skipped by threshold must grow with the percentile: {string.Join(", ", skipped)}");
+            }
+            double[] csvSkipped = csvUnit.Where(r => r[Column("division")] == division)
+                .OrderBy(r => double.Parse(r[Column("percentile")], CultureInfo.InvariantCulture))
+                .Select(r => double.Parse(r[Column("macs_skipped_threshold")], CultureInfo.InvariantCulture)).ToArray();
+            CollectionAssert.AreEqual(skipped, csvSkipped, division);
+        }
+        foreach (JsonElement point in json.RootElement.GetProperty("points").EnumerateArray())
+        {
+            foreach (string metric in new[] { "accuracy", "dense_accuracy", "skipped_fraction" })
+            {
+                double value = point.GetProperty(metric).GetDouble();
+                Assert.IsTrue(value is >= 0 and <= 1, $"{metric} = {value}");
+            }
+            Assert.IsGreaterThan(0.5, point.GetProperty("dense_accuracy").GetDouble(), "the trained model is far better than chance");
+        }
+    }
+
+    [TestMethod]
+    public void Sweep_into_a_folder_another_command_is_writing_is_refused()
+    {
+        string outDir = NewFolder();
+        string line;
+        using (OutputFolder.Prepare(outDir, force: false, ["other.csv"]))
+        {
+            line = Cli.SingleErrorLine(Cli.Run(Sweep(outDir, "--force")));
+        }
+
+        Assert.Contains("in use", line);
+        Assert.Contains(outDir, line);
+        Assert.IsEmpty(Directory.GetFileSystemEntries(outDir));
+    }
+
+    [TestMethod]
+    public void Evaluate_writing_into_a_folder_another_command_is_writing_is_refused()
+    {
+        string dir = Path.GetDirectoryName(Cli.TempFile("x", ""))!;
+        string line;
+        using (OutputFolder.Prepare(dir, force: false, ["other.csv"]))
+        {
+            line = Cli.SingleErrorLine(Cli.Run("evaluate", Cli.FashionModel, "--images", Cli.FashionImages, "--labels", Cli.FashionLabels,
+                "--calibration-images", Calibration, "--limit", "20", "--logits-out", Path.Combine(dir, "l.json")));
+        }
+
+        Assert.Contains("in use", line);
+        Assert.IsFalse(File.Exists(Path.Combine(dir, "l.json")));
     }
 
     [TestMethod]

@@ -75,4 +75,69 @@ public sealed class OutputFolderTests
 
         Assert.ThrowsExactly<IOException>(() => OutputFolder.Prepare(file, force: true, ["a.csv"]));
     }
+
+    [TestMethod]
+    public void Prepare_FolderInUse_IsRefusedUntilTheFirstIsDisposed_ThenTheLockFileIsGone()
+    {
+        string dir = ReportData.TempFolder();
+        OutputFolder first = OutputFolder.Prepare(dir, force: false, ["sweep.csv"]);
+
+        var e = Assert.ThrowsExactly<OutputFolderBusyException>(() => OutputFolder.Prepare(dir, force: true, ["sweep.json"]));
+        first.Dispose();
+        using (OutputFolder.Prepare(dir, force: false, ["sweep.csv"]))
+        {
+        }
+
+        Assert.Contains(dir, e.Message);
+        Assert.Contains("in use", e.Message);
+        Assert.IsEmpty(Directory.GetFileSystemEntries(dir), "the lock file is removed when released");
+    }
+
+    [TestMethod]
+    public void WriteText_FileCreatedAfterPrepare_IsNotOverwrittenWithoutForce()
+    {
+        string dir = ReportData.TempFolder();
+        using OutputFolder folder = OutputFolder.Prepare(dir, force: false, ["sweep.csv"]);
+        File.WriteAllText(Path.Combine(dir, "sweep.csv"), "mine");
+
+        Assert.ThrowsExactly<OutputExistsException>(() => folder.WriteText("sweep.csv", w => SweepCsvWriter.Write(ReportData.Sweep(), w)));
+
+        Assert.AreEqual("mine", File.ReadAllText(Path.Combine(dir, "sweep.csv")));
+        CollectionAssert.AreEquivalent(new[] { "sweep.csv", OutputFolder.LockFileName }, Directory.GetFiles(dir).Select(Path.GetFileName).ToArray());
+    }
+
+    [TestMethod]
+    public void WriteText_FileCreatedAfterPrepare_IsReplacedWithForce()
+    {
+        string dir = ReportData.TempFolder();
+        using OutputFolder folder = OutputFolder.Prepare(dir, force: true, ["sweep.csv"]);
+        File.WriteAllText(Path.Combine(dir, "sweep.csv"), "mine");
+
+        folder.WriteText("sweep.csv", w => SweepCsvWriter.Write(ReportData.Sweep(), w));
+
+        Assert.StartsWith("kind,", File.ReadAllText(Path.Combine(dir, "sweep.csv")));
+    }
+
+    [TestMethod]
+    public void Prepare_LockFileName_IsRejected()
+    {
+        Assert.ThrowsExactly<ArgumentException>(() => OutputFolder.Prepare(ReportData.TempFolder(), force: false, [OutputFolder.LockFileName]));
+    }
+
+    [TestMethod]
+    public void Prepare_RemovesTemporariesAKilledRunLeft_OfItsOwnFilesOnly()
+    {
+        string dir = ReportData.TempFolder();
+        string stale = Path.Combine(dir, ".sweep.csv.0123abcd" + AtomicFile.TemporarySuffix);
+        string other = Path.Combine(dir, ".notes.txt.0123abcd" + AtomicFile.TemporarySuffix);
+        File.WriteAllText(stale, "kind,ser");
+        File.WriteAllText(other, "keep");
+
+        using (OutputFolder.Prepare(dir, force: false, ["sweep.csv"]))
+        {
+        }
+
+        Assert.IsFalse(File.Exists(stale));
+        Assert.IsTrue(File.Exists(other));
+    }
 }

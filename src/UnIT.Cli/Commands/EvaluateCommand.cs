@@ -57,13 +57,7 @@ internal sealed class EvaluateCommand
         string? saveThresholds = result.GetValue(_saveThresholds);
         string? logitsOut = result.GetValue(_logitsOut);
         // Refuse before the long run, not after it.
-        foreach (string? path in new[] { saveThresholds, logitsOut })
-        {
-            if (path is not null)
-            {
-                OutputGuard.EnsureWritable(path, force);
-            }
-        }
+        using OutputFiles outputs = OutputFiles.Claim(force, saveThresholds, logitsOut);
         SampleSet data = _data.Load(result)!;
         IReadOnlyList<int> labels = data.Labels ?? throw new ArgumentException("evaluate needs --labels for the evaluation images.");
         SampleSet? calibration = _calibration.Load(result);
@@ -77,13 +71,11 @@ internal sealed class EvaluateCommand
 
         if (saveThresholds is not null)
         {
-            OutputGuard.WriteAllText(saveThresholds, evaluation.Thresholds.ToJson(), force);
+            outputs.WriteText(saveThresholds, w => w.Write(evaluation.Thresholds.ToJson()));
         }
         if (logitsOut is not null)
         {
-            using var writer = new StringWriter(CultureInfo.InvariantCulture);
-            JsonOutput.Write(writer, new { Logits = evaluation.Logits });
-            OutputGuard.WriteAllText(logitsOut, writer.ToString(), force);
+            outputs.WriteText(logitsOut, w => JsonOutput.Write(w, new { Logits = evaluation.Logits }));
         }
         EvaluationReport report = EvaluationReport.From(graph.Name, evaluation);
         TextWriter output = result.InvocationConfiguration.Output;

@@ -44,7 +44,7 @@ internal sealed class FitCommand
     {
         string modelPath = result.GetRequiredValue(_model);
         string save = result.GetRequiredValue(_save);
-        OutputGuard.EnsureWritable(save, result.GetValue(_force));
+        using OutputFiles outputs = OutputFiles.Claim(result.GetValue(_force), save);
         PruningOptions p = _pruning.Read(result);
         SampleSet calibration = _calibration.Load(result)!;
         var ml = new MLContext(seed: 0);
@@ -60,7 +60,7 @@ internal sealed class FitCommand
             FatReluTau = p.FatReluTau,
         };
         UnitPruningTransformer fitted = ml.Transforms.ApplyUnitPruning(options, modelPath).Fit(view);
-        ml.Model.Save(fitted, view.Schema, save);
+        outputs.Write(save, stream => ml.Model.Save(fitted, view.Schema, stream));
 
         ThresholdSet t = fitted.Thresholds;
         TextWriter output = result.InvocationConfiguration.Output;

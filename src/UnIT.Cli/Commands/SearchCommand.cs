@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using Spectre.Console;
 using UnIT.Cli.Options;
@@ -35,24 +36,28 @@ internal sealed class SearchCommand
         Description = "Largest accepted accuracy drop on the validation set, as a fraction (0.01 is one point).",
         HelpName = "D",
         Required = true,
+        CustomParser = OptionParsers.Number("--max-accuracy-drop", new NumberRange(0, 1)),
     };
-    private readonly Option<string> _objective = new Option<string>("--objective")
+    private readonly Option<string> _objective = new("--objective")
     {
         Description = "Maximize MACs skipped (macs) or minimize estimated cycles on the profile (cycles).",
         HelpName = "macs|cycles",
         DefaultValueFactory = _ => "macs",
-    }.AcceptOnlyFromAmong("macs", "cycles");
-    private readonly Option<string> _profile = new Option<string>("--profile")
+        CustomParser = OptionParsers.Name("--objective", ["macs", "cycles"]),
+    };
+    private readonly Option<string> _profile = new("--profile")
     {
         Description = $"Target profile ({string.Join(", ", TargetProfile.Names)}).",
         HelpName = "NAME",
         DefaultValueFactory = _ => "float32",
-    }.AcceptOnlyFromAmong([.. TargetProfile.Names]);
-    private readonly Option<string?> _division = new Option<string?>("--division")
+        CustomParser = OptionParsers.Name("--profile", TargetProfile.Names),
+    };
+    private readonly Option<string?> _division = new("--division")
     {
         Description = $"Division approximator ({string.Join(", ", DivisionApproximators.Names)}). Default: the profile's own.",
         HelpName = "NAME",
-    }.AcceptOnlyFromAmong([.. DivisionApproximators.Names]);
+        CustomParser = OptionParsers.Name("--division", DivisionApproximators.Names),
+    };
     private readonly Option<int> _budget = new("--budget")
     {
         Description = "Most evaluations of the validation set.",
@@ -65,12 +70,14 @@ internal sealed class SearchCommand
         Description = "Standard errors of the measured drop that must also fit under D (0: the measured drop alone).",
         HelpName = "Z",
         DefaultValueFactory = _ => new SearchOptions().ConfidenceZ,
+        CustomParser = OptionParsers.Number("--confidence-z", new NumberRange(0, 10)),
     };
     private readonly Option<bool> _groupWise = new("--group-wise") { Description = "Calibrate per output channel / neuron at each level." };
     private readonly Option<string?> _saveThresholds = new("--save-thresholds")
     {
         Description = $"File name, in --out, for the thresholds JSON (default {DefaultThresholdsFile}).",
         HelpName = "FILE",
+        CustomParser = PlainFileName,
     };
     private readonly Option<string> _out = new("--out") { Description = "Folder for the thresholds, trace, JSON and PNG files.", HelpName = "DIR", Required = true };
     private readonly Option<bool> _force = CommonOptions.Force();
@@ -104,21 +111,10 @@ internal sealed class SearchCommand
         command.Add(c._json);
         command.Validators.Add(r =>
         {
-            if (r.GetValue(c._test.Images) is not null && r.GetValue(c._test.Labels!) is null)
+            // Presence only: reading values here would throw on a value that failed to parse.
+            if (r.GetResult(c._test.Images) is not null && r.GetResult(c._test.Labels!) is null)
             {
                 r.AddError("--images needs --labels: the test set is there to measure accuracy.");
-            }
-            if (r.GetValue(c._saveThresholds) is { } file && Path.GetFileName(file) != file)
-            {
-                r.AddError($"--save-thresholds takes a file name, not a path ('{file}'); the file is written into --out.");
-            }
-            if (r.GetValue(c._maxDrop) is < 0 or > 1)
-            {
-                r.AddError("--max-accuracy-drop must be between 0 and 1 (0.01 is one point).");
-            }
-            if (!(r.GetValue(c._confidenceZ) is >= 0 and <= 10))
-            {
-                r.AddError("--confidence-z must be between 0 and 10.");
             }
         });
         command.SetAction(c.Run);
@@ -134,7 +130,7 @@ internal sealed class SearchCommand
         SampleSet validation = _validation.Load(result)!;
         SampleSet? test = _test.Load(result);
         // Refuse before the long run, not after it.
-        OutputFolder folder = OutputFolder.Prepare(result.GetRequiredValue(_out), result.GetValue(_force), [thresholdsFile, .. OutputFiles]);
+        using OutputFolder folder = OutputFolder.Prepare(result.GetRequiredValue(_out), result.GetValue(_force), [thresholdsFile, .. OutputFiles]);
         var options = new SearchOptions
         {
             MaxAccuracyDrop = result.GetValue(_maxDrop),
@@ -154,7 +150,7 @@ internal sealed class SearchCommand
         SearchResult search = json
             ? ThresholdSearch.Run(graph, batches, images, validation.Labels!, options)
             : ProgressDisplay.Run(console, "search", progress => ThresholdSearch.Run(graph, batches, images, validation.Labels!, options, progress));
-        search.Thresholds.Save(folder.PathOf(thresholdsFile));
+        folder.WriteText(thresholdsFile, w => w.Write(search.Thresholds.ToJson()));
 
         // The test set is touched only now, after the search has chosen.
         SweepPoint? testPoint = null, uniformTest = null;
@@ -168,9 +164,9 @@ internal sealed class SearchCommand
         var report = new SearchReport(search, string.Create(CultureInfo.InvariantCulture,
             $"{Path.GetFileNameWithoutExtension(modelPath)}, drop <= {100 * options.MaxAccuracyDrop:0.##} pts on {validation.Count:N0} validation samples"),
             testPoint, uniformTest);
-        SearchJsonWriter.Save(report, folder.PathOf(OutputFiles[0]));
-        SearchCsvWriter.Save(report, folder.PathOf(OutputFiles[1]));
-        SearchPlotter.SavePng(report, folder.PathOf(OutputFiles[2]));
+        folder.WriteText(OutputFiles[0], w => SearchJsonWriter.Write(report, w));
+        folder.WriteText(OutputFiles[1], w => SearchCsvWriter.Write(report, w));
+        folder.Write(OutputFiles[2], s => SearchPlotter.WritePng(report, s));
         if (json)
         {
             SearchJsonWriter.Write(report, output);
@@ -180,5 +176,16 @@ internal sealed class SearchCommand
         console.Write(SearchTable.Summary(report));
         console.WriteLine($"Wrote {thresholdsFile}, {string.Join(", ", OutputFiles)} to '{folder.Directory}'.");
         return ExitCodes.Success;
+    }
+
+    /// <summary>Parses <c>--save-thresholds</c>: a plain file name, since the file is written into <c>--out</c>.</summary>
+    private static string PlainFileName(ArgumentResult result)
+    {
+        string file = result.Tokens.Single().Value;
+        if (string.IsNullOrWhiteSpace(file) || Path.GetFileName(file) != file || file is "." or "..")
+        {
+            result.AddError($"Invalid --save-thresholds '{file}': expected a file name, not a path; the file is written into --out.");
+        }
+        return file;
     }
 }

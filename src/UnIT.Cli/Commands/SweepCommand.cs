@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
 using System.Diagnostics;
 using System.Globalization;
 using Spectre.Console;
@@ -32,40 +31,41 @@ internal sealed class SweepCommand
         Description = "Comma-separated calibration percentiles (0..100), each applied to every layer.",
         HelpName = "P,P,...",
         DefaultValueFactory = _ => [10, 20, 30, 40, 50, 60, 70, 80, 90],
-        CustomParser = NumberList("--percentiles", 0, 100, maxExclusive: false),
+        CustomParser = OptionParsers.NumberList("--percentiles", new NumberRange(0, 100)),
     };
     private readonly Option<string[]?> _divisions = new("--divisions")
     {
         Description = $"Comma-separated division approximators ({string.Join(", ", DivisionApproximators.Names)}). Default: each profile's own.",
         HelpName = "NAME,...",
-        CustomParser = NameList("--divisions", DivisionApproximators.Names),
+        CustomParser = OptionParsers.NameList("--divisions", DivisionApproximators.Names),
     };
     private readonly Option<string[]> _profiles = new("--profiles")
     {
         Description = $"Comma-separated target profiles ({string.Join(", ", TargetProfile.Names)}).",
         HelpName = "NAME,...",
         DefaultValueFactory = _ => ["float32"],
-        CustomParser = NameList("--profiles", TargetProfile.Names),
+        CustomParser = OptionParsers.NameList("--profiles", TargetProfile.Names),
     };
-    private readonly Option<string> _groupWise = new Option<string>("--group-wise")
+    private readonly Option<string> _groupWise = new("--group-wise")
     {
         Description = "Per-layer thresholds (off), per output channel / neuron (on), or both.",
         HelpName = "both|on|off",
         DefaultValueFactory = _ => "off",
-    }.AcceptOnlyFromAmong("both", "on", "off");
+        CustomParser = OptionParsers.Name("--group-wise", ["both", "on", "off"]),
+    };
     private readonly Option<double[]> _sparsities = new("--magnitude-sparsity")
     {
         Description = "Comma-separated magnitude-pruning sparsities (0..1): each adds a baseline point and UnIT on top of it.",
         HelpName = "S,S,...",
         DefaultValueFactory = _ => [],
-        CustomParser = NumberList("--magnitude-sparsity", 0, 1, maxExclusive: true),
+        CustomParser = OptionParsers.NumberList("--magnitude-sparsity", new NumberRange(0, 1, MaxExclusive: true)),
     };
     private readonly Option<double[]> _taus = new("--fatrelu")
     {
         Description = "Comma-separated FATReLU taus (>= 0): each adds a baseline point and UnIT on top of it.",
         HelpName = "TAU,...",
         DefaultValueFactory = _ => [],
-        CustomParser = NumberList("--fatrelu", 0, double.MaxValue, maxExclusive: false),
+        CustomParser = OptionParsers.NumberList("--fatrelu", NumberRange.AtLeast(0)),
     };
     private readonly Option<string> _out = new("--out") { Description = "Folder for the CSV, JSON and PNG files.", HelpName = "DIR", Required = true };
     private readonly Option<bool> _force = CommonOptions.Force();
@@ -105,7 +105,7 @@ internal sealed class SweepCommand
         SampleSet calibration = _calibration.Load(result)!;
         SampleSet validation = _validation.Load(result)!;
         // Refuse before the long run, not after it.
-        OutputFolder folder = OutputFolder.Prepare(result.GetRequiredValue(_out), result.GetValue(_force), OutputFiles);
+        using OutputFolder folder = OutputFolder.Prepare(result.GetRequiredValue(_out), result.GetValue(_force), OutputFiles);
         string groupWise = result.GetRequiredValue(_groupWise);
         var grid = new SweepGrid
         {
@@ -131,10 +131,10 @@ internal sealed class SweepCommand
 
         var report = new SweepReport(points, string.Create(CultureInfo.InvariantCulture,
             $"{Path.GetFileNameWithoutExtension(modelPath)}, {validation.Count:N0} validation samples"));
-        SweepCsvWriter.Save(report, folder.PathOf(OutputFiles[0]));
-        SweepJsonWriter.Save(report, folder.PathOf(OutputFiles[1]));
-        SweepPlotter.SavePng(report, folder.PathOf(OutputFiles[2]), ParetoObjective.SkippedFraction);
-        SweepPlotter.SavePng(report, folder.PathOf(OutputFiles[3]), ParetoObjective.Cycles);
+        folder.WriteText(OutputFiles[0], w => SweepCsvWriter.Write(report, w));
+        folder.WriteText(OutputFiles[1], w => SweepJsonWriter.Write(report, w));
+        folder.Write(OutputFiles[2], s => SweepPlotter.WritePng(report, s, ParetoObjective.SkippedFraction));
+        folder.Write(OutputFiles[3], s => SweepPlotter.WritePng(report, s, ParetoObjective.Cycles));
         if (json)
         {
             SweepJsonWriter.Write(report, output);
@@ -146,36 +146,4 @@ internal sealed class SweepCommand
         console.WriteLine($"Wrote {string.Join(", ", OutputFiles)} to '{folder.Directory}'.");
         return ExitCodes.Success;
     }
-
-    /// <summary>Parses comma-separated numbers in [min, max] (or [min, max) when <paramref name="maxExclusive"/>), distinct and sorted.</summary>
-    private static Func<ArgumentResult, double[]> NumberList(string optionName, double min, double max, bool maxExclusive) => result =>
-    {
-        var values = new List<double>();
-        foreach (string item in Items(result))
-        {
-            if (!double.TryParse(item, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || v < min || v > max || (maxExclusive && v == max))
-            {
-                string range = max == double.MaxValue ? $">= {min}" : $"{min} to {max}{(maxExclusive ? " (exclusive)" : "")}";
-                result.AddError($"Invalid {optionName} value '{item}': expected numbers {range}, separated by commas.");
-                return [];
-            }
-            values.Add(v);
-        }
-        return values.Distinct().Order().ToArray();
-    };
-
-    /// <summary>Parses comma-separated names, each one of <paramref name="valid"/> (case-insensitive), to lower case.</summary>
-    private static Func<ArgumentResult, string[]> NameList(string optionName, IReadOnlyList<string> valid) => result =>
-    {
-        string[] names = Items(result).Select(n => n.ToLowerInvariant()).Distinct().ToArray();
-        foreach (string name in names.Where(n => !valid.Contains(n)))
-        {
-            result.AddError($"Invalid {optionName} value '{name}': expected one or more of {string.Join(", ", valid)}, separated by commas.");
-        }
-        return names;
-    };
-
-    /// <summary>The comma-separated items of all the option's tokens, trimmed, without empty ones.</summary>
-    private static IEnumerable<string> Items(ArgumentResult result) =>
-        result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
 }

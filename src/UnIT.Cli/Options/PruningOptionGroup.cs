@@ -16,6 +16,7 @@ internal sealed class PruningOptionGroup
     {
         Description = "Calibrate each layer's threshold at this nearest-rank percentile (0..100) of nonzero |x*w|. Default 50.",
         HelpName = "P",
+        CustomParser = OptionParsers.OptionalNumber("--percentile", new NumberRange(0, 100)),
     };
 
     /// <summary><c>--thresholds</c>.</summary>
@@ -33,6 +34,7 @@ internal sealed class PruningOptionGroup
     {
         Description = "Approximation of T/|C|: exact, bitshift, binarytree or bitmask. Default: the profile's own.",
         HelpName = "NAME",
+        CustomParser = OptionParsers.Name("--division", DivisionApproximators.Names),
     };
 
     /// <summary><c>--profile</c>.</summary>
@@ -41,6 +43,7 @@ internal sealed class PruningOptionGroup
         Description = "Target profile: float32 (host), max78000 (float, BitMask) or msp430 (int16 fixed point, BitShift).",
         HelpName = "NAME",
         DefaultValueFactory = _ => "float32",
+        CustomParser = OptionParsers.Name("--profile", TargetProfile.Names),
     };
 
     /// <summary><c>--magnitude-sparsity</c>.</summary>
@@ -48,10 +51,16 @@ internal sealed class PruningOptionGroup
     {
         Description = "Baseline: zero this fraction (0..1) of the smallest weights globally before UnIT.",
         HelpName = "S",
+        CustomParser = OptionParsers.Number("--magnitude-sparsity", new NumberRange(0, 1, MaxExclusive: true)),
     };
 
     /// <summary><c>--fatrelu</c>.</summary>
-    public Option<float> FatRelu { get; } = new("--fatrelu") { Description = "Baseline: FATReLU, Relu outputs <= TAU become 0.", HelpName = "TAU" };
+    public Option<float> FatRelu { get; } = new("--fatrelu")
+    {
+        Description = "Baseline: FATReLU, Relu outputs <= TAU become 0.",
+        HelpName = "TAU",
+        CustomParser = OptionParsers.Float("--fatrelu", NumberRange.AtLeast(0)),
+    };
 
     /// <summary>Adds the options to <paramref name="command"/>, with a check that --percentile and --thresholds are not both given.</summary>
     public void AddTo(Command command)
@@ -65,23 +74,19 @@ internal sealed class PruningOptionGroup
         command.Add(FatRelu);
         command.Validators.Add(r =>
         {
-            if (r.GetValue(Percentile) is not null && r.GetValue(Thresholds) is not null)
+            // Presence only: reading values here would throw on a value that failed to parse.
+            if (r.GetResult(Percentile) is not null && r.GetResult(Thresholds) is not null)
             {
                 r.AddError("Give either --percentile or --thresholds, not both.");
             }
         });
     }
 
-    /// <summary>The options the user chose; names are checked here so typos fail before any work.</summary>
+    /// <summary>The options the user chose (names and ranges were checked while parsing).</summary>
     public PruningOptions Read(ParseResult result)
     {
         string profile = result.GetValue(Profile)!;
-        TargetProfile.FromName(profile);
         string? division = result.GetValue(Division);
-        if (division is not null)
-        {
-            DivisionApproximators.Create(division);
-        }
         string? file = result.GetValue(Thresholds);
         return new PruningOptions
         {
