@@ -58,6 +58,8 @@ internal sealed class FitCommand
             Profile = p.Profile,
             MagnitudeSparsity = p.MagnitudeSparsity,
             FatReluTau = p.FatReluTau,
+            BitShiftStartingShift = p.BitShiftStartingShift,
+            CalibrateBinaryTree = p.CalibrateBinaryTree,
         };
         UnitPruningTransformer fitted = ml.Transforms.ApplyUnitPruning(options, modelPath).Fit(view);
         outputs.Write(save, stream => ml.Model.Save(fitted, view.Schema, stream));

@@ -53,6 +53,18 @@ internal static class OptionParsers
         return range.Min;
     };
 
+    /// <summary>Parses a whole number in [<paramref name="minimum"/>, <paramref name="maximum"/>] (a leading minus allowed) for <paramref name="optionName"/>.</summary>
+    public static Func<ArgumentResult, int?> OptionalInteger(string optionName, int minimum, int maximum) => result =>
+    {
+        string text = result.Tokens.Single().Value;
+        if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value) && value >= minimum && value <= maximum)
+        {
+            return value;
+        }
+        result.AddError($"Invalid {optionName} '{text}': expected a whole number from {minimum} to {maximum}.");
+        return null;
+    };
+
     /// <summary>As <see cref="Number"/>, for an option whose value may be left out.</summary>
     public static Func<ArgumentResult, double?> OptionalNumber(string optionName, NumberRange range)
     {

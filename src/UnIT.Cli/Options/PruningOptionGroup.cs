@@ -62,6 +62,20 @@ internal sealed class PruningOptionGroup
         CustomParser = OptionParsers.Float("--fatrelu", NumberRange.AtLeast(0)),
     };
 
+    /// <summary><c>--bitshift-start</c>.</summary>
+    public Option<int?> BitShiftStart { get; } = new("--bitshift-start")
+    {
+        Description = "BitShift only: start the shift count at S, so n = max(S, e(C)) (coarser thresholds for small control terms).",
+        HelpName = "S",
+        CustomParser = OptionParsers.OptionalInteger("--bitshift-start", FloatExponent.MinExponent, FloatExponent.MaxExponent),
+    };
+
+    /// <summary><c>--calibrate-binarytree</c>.</summary>
+    public Option<bool> CalibrateBinaryTree { get; } = new("--calibrate-binarytree")
+    {
+        Description = "BinaryTree only: weight the pivot tree by the control-term exponents of the calibration data (saved with the thresholds).",
+    };
+
     /// <summary>Adds the options to <paramref name="command"/>, with a check that --percentile and --thresholds are not both given.</summary>
     public void AddTo(Command command)
     {
@@ -72,6 +86,8 @@ internal sealed class PruningOptionGroup
         command.Add(Profile);
         command.Add(MagnitudeSparsity);
         command.Add(FatRelu);
+        command.Add(BitShiftStart);
+        command.Add(CalibrateBinaryTree);
         command.Validators.Add(r =>
         {
             // Presence only: reading values here would throw on a value that failed to parse.
@@ -97,6 +113,8 @@ internal sealed class PruningOptionGroup
             Profile = profile,
             MagnitudeSparsity = result.GetValue(MagnitudeSparsity),
             FatReluTau = result.GetValue(FatRelu),
+            BitShiftStartingShift = result.GetValue(BitShiftStart),
+            CalibrateBinaryTree = result.GetValue(CalibrateBinaryTree),
         };
     }
 }

@@ -33,12 +33,6 @@ public sealed record PruningOptions
     /// <summary>Target profile name: float32, max78000 or msp430.</summary>
     public string Profile { get; init; } = "float32";
 
-    /// <summary>BitShift's starting shift count s (n = max(s, e(C))), in [-149, 127]; null for the plain approximator.</summary>
-    public int? BitShiftStartingShift { get; init; }
-
-    /// <summary>Calibrate BinaryTree's pivots on the calibration data instead of using the default balanced pivots.</summary>
-    public bool CalibrateBinaryTree { get; init; }
-
     /// <summary>Baseline: global magnitude pruning of all prunable weights to this sparsity (0..1) before UnIT; 0 is off.</summary>
     public double MagnitudeSparsity { get; init; }
 
