@@ -77,17 +77,17 @@ public static class OnnxImporter
             ImportNode(new OnnxNode(proto, context), proto.Domain);
         }
 
-        foreach (ValueInfoProto output in graph.Output)
-        {
-            context.RestoreOutputName(output.Name);
-        }
-        string[] outputs = graph.Output.Select(o => OutputName(context, o.Name)).ToArray();
         string name = fileName ?? (graph.Name.Length > 0 ? graph.Name : "model");
         try
         {
+            foreach (ValueInfoProto output in graph.Output)
+            {
+                context.RestoreOutputName(output.Name);
+            }
+            string[] outputs = graph.Output.Select(o => OutputName(context, o.Name)).ToArray();
             return new ModelGraph(input, context.LiveNodes(outputs), outputs, name);
         }
-        catch (Exception ex) when (ex is GraphException or ArgumentException)
+        catch (Exception ex) when (ex is not OnnxImportException and not OutOfMemoryException)
         {
             throw new OnnxImportException($"{source} could not be assembled into a graph: {ex.Message}", ex);
         }

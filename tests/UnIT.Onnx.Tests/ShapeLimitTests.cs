@@ -169,6 +169,19 @@ public sealed class ShapeLimitTests
     }
 
     [TestMethod]
+    public void BackwardSliceOfAnEmptyConstantIsEmptyRatherThanAnInternalError()
+    {
+        // Clamping a start into [0, size - 1] used to fail inside the importer when size is 0.
+        byte[] model = new OnnxModelBuilder(13).Input("x", -1, 3, 4)
+            .Int64Initializer("empty", [0], []).Int64Initializer("start", [1], [0]).Int64Initializer("end", [1], [-1])
+            .Int64Initializer("axis", [1], [0]).Int64Initializer("step", [1], [-1]).Int64Initializer("rest", [2], [-1, 12])
+            .NamedNode("s", "Slice", ["empty", "start", "end", "axis", "step"], ["sliced"])
+            .Node("Concat", ["sliced", "rest"], ["target"], Int("axis", 0))
+            .Node("Reshape", ["x", "target"], ["y"]).Output("y").ToBytes();
+        Assert.AreEqual(new Shape(-1, 12), OnnxImporter.Import(model).Outputs[0].Shape);
+    }
+
+    [TestMethod]
     public void LargeButValidConvReportsItsExactMacCount()
     {
         // 64 x 256 x 256 outputs, each 64 x 3 x 3 MACs: 2,415,919,104, beyond the int range.

@@ -60,6 +60,11 @@ internal sealed class SliceImporter : IOpImporter
                 e = Math.Clamp(e, 0, size);
                 count = Math.Max(0, (e - s + steps[i] - 1) / steps[i]);
             }
+            else if (size == 0)
+            {
+                // Nothing to walk backwards through (and no valid start to clamp to).
+                (s, count) = (0, 0);
+            }
             else
             {
                 s = Math.Clamp(s, 0, size - 1);
