@@ -60,7 +60,14 @@ public static class OnnxImporter
 
         foreach (TensorProto initializer in graph.Initializer)
         {
-            context.SetConstant(initializer.Name, TensorDecoder.Decode(initializer, baseDirectory));
+            try
+            {
+                context.SetConstant(initializer.Name, TensorDecoder.Decode(initializer, baseDirectory));
+            }
+            catch (Exception ex) when (ex is not OnnxImportException and not OutOfMemoryException)
+            {
+                throw new OnnxImportException($"Initializer '{initializer.Name}' cannot be read: {ex.Message}", ex);
+            }
         }
         ValueInfo input = GraphInput(graph);
         context.AddInput(input);
@@ -70,17 +77,17 @@ public static class OnnxImporter
             ImportNode(new OnnxNode(proto, context), proto.Domain);
         }
 
-        foreach (ValueInfoProto output in graph.Output)
-        {
-            context.RestoreOutputName(output.Name);
-        }
-        string[] outputs = graph.Output.Select(o => OutputName(context, o.Name)).ToArray();
         string name = fileName ?? (graph.Name.Length > 0 ? graph.Name : "model");
         try
         {
+            foreach (ValueInfoProto output in graph.Output)
+            {
+                context.RestoreOutputName(output.Name);
+            }
+            string[] outputs = graph.Output.Select(o => OutputName(context, o.Name)).ToArray();
             return new ModelGraph(input, context.LiveNodes(outputs), outputs, name);
         }
-        catch (GraphException ex)
+        catch (Exception ex) when (ex is not OnnxImportException and not OutOfMemoryException)
         {
             throw new OnnxImportException($"{source} could not be assembled into a graph: {ex.Message}", ex);
         }
@@ -146,9 +153,13 @@ public static class OnnxImporter
         for (int i = 0; i < dims.Length; i++)
         {
             TensorShapeProto.Types.Dimension dim = type.Shape.Dim[i];
+            if (dim.HasDimValue && (dim.DimValue < 0 || dim.DimValue > int.MaxValue || (dim.DimValue == 0 && i > 0)))
+            {
+                throw new OnnxImportException($"Graph input '{info.Name}' has size {dim.DimValue} on axis {i}; sizes must be between 1 and {int.MaxValue}.");
+            }
             if (dim.HasDimValue && dim.DimValue > 0)
             {
-                dims[i] = checked((int)dim.DimValue);
+                dims[i] = (int)dim.DimValue;
             }
             else if (i == 0)
             {
@@ -160,7 +171,14 @@ public static class OnnxImporter
                 throw new OnnxImportException($"Graph input '{info.Name}' has a dynamic axis {i} ({what}); only the batch axis (0) may be dynamic.");
             }
         }
-        return new ValueInfo(info.Name, new Shape(dims));
+        try
+        {
+            return new ValueInfo(info.Name, new Shape(dims));
+        }
+        catch (ArgumentException ex)
+        {
+            throw new OnnxImportException($"Graph input '{info.Name}': {ex.Message}", ex);
+        }
     }
 
     private static void ImportNode(OnnxNode node, string domain)
@@ -188,6 +206,11 @@ public static class OnnxImporter
         catch (OverflowException ex)
         {
             throw node.Error("a size or index does not fit in 32 bits.", ex);
+        }
+        catch (Exception ex) when (ex is not OnnxImportException and not OutOfMemoryException)
+        {
+            // A malformed node must not surface as an internal error of some importer.
+            throw node.Error($"cannot be imported; its inputs or attributes are malformed ({ex.Message}).", ex);
         }
     }
 

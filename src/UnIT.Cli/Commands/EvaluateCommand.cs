@@ -58,9 +58,9 @@ internal sealed class EvaluateCommand
         string? logitsOut = result.GetValue(_logitsOut);
         // Refuse before the long run, not after it.
         using OutputFiles outputs = OutputFiles.Claim(force, saveThresholds, logitsOut);
-        SampleSet data = _data.Load(result)!;
+        SampleSet data = _data.Load(result, graph)!;
         IReadOnlyList<int> labels = data.Labels ?? throw new ArgumentException("evaluate needs --labels for the evaluation images.");
-        SampleSet? calibration = _calibration.Load(result);
+        SampleSet? calibration = _calibration.Load(result, graph);
         if (calibration is null && (options.Thresholds is null || options.Profile == "msp430"))
         {
             throw new ArgumentException("Give --calibration-images (or --thresholds FILE for a float profile): thresholds and Q formats are calibrated on held-out samples.");

@@ -40,7 +40,7 @@ internal sealed class PredictCommand
     private int Run(ParseResult result)
     {
         ModelGraph graph = ModelLoader.Load(result.GetRequiredValue(_model));
-        SampleSet samples = _data.Load(result)!; // --images is required, so the set is never null
+        SampleSet samples = _data.Load(result, graph)!; // --images is required, so the set is never null
         float[][] rows = Predict(graph, samples, result.GetValue(_batchSize));
         TextWriter output = result.InvocationConfiguration.Output;
         if (result.GetValue(_json))

@@ -126,9 +126,9 @@ internal sealed class SearchCommand
         string modelPath = result.GetRequiredValue(_model);
         string thresholdsFile = result.GetValue(_saveThresholds) ?? DefaultThresholdsFile;
         ModelGraph graph = ModelLoader.Load(modelPath);
-        SampleSet calibration = _calibration.Load(result)!;
-        SampleSet validation = _validation.Load(result)!;
-        SampleSet? test = _test.Load(result);
+        SampleSet calibration = _calibration.Load(result, graph)!;
+        SampleSet validation = _validation.Load(result, graph)!;
+        SampleSet? test = _test.Load(result, graph);
         // Refuse before the long run, not after it.
         using OutputFolder folder = OutputFolder.Prepare(result.GetRequiredValue(_out), result.GetValue(_force), [thresholdsFile, .. OutputFiles]);
         var options = new SearchOptions

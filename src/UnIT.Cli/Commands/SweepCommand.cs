@@ -102,8 +102,8 @@ internal sealed class SweepCommand
     {
         string modelPath = result.GetRequiredValue(_model);
         ModelGraph graph = ModelLoader.Load(modelPath);
-        SampleSet calibration = _calibration.Load(result)!;
-        SampleSet validation = _validation.Load(result)!;
+        SampleSet calibration = _calibration.Load(result, graph)!;
+        SampleSet validation = _validation.Load(result, graph)!;
         // Refuse before the long run, not after it.
         using OutputFolder folder = OutputFolder.Prepare(result.GetRequiredValue(_out), result.GetValue(_force), OutputFiles);
         string groupWise = result.GetRequiredValue(_groupWise);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using UnIT.ML.Data;
+using UnIT.ML.Graph;
 
 namespace UnIT.Cli.Options;
 
@@ -67,8 +68,11 @@ internal sealed class DataOptions
         command.Add(Limit);
     }
 
-    /// <summary>Loads the selected samples (with labels when given), or returns null when the images option was not given.</summary>
-    public SampleSet? Load(ParseResult result)
+    /// <summary>
+    /// Loads the selected samples (with labels when given), or returns null when the images option was not given.
+    /// With <paramref name="model"/>, the files are checked against its input size and class count before they are read.
+    /// </summary>
+    public SampleSet? Load(ParseResult result, ModelGraph? model = null)
     {
         string? images = result.GetValue(Images);
         if (images is null)
@@ -76,6 +80,9 @@ internal sealed class DataOptions
             return null;
         }
         string? labels = Labels is null ? null : result.GetValue(Labels);
-        return DatasetLoader.Load(images, labels, result.GetValue(Range), result.GetValue(Limit));
+        // A classifier's last output axis holds one score per class; labels beyond it can never be predicted.
+        Shape? output = model?.Outputs[0].Shape;
+        int? classes = output is { Rank: >= 2 } && output[^1] >= 2 ? output[^1] : null;
+        return DatasetLoader.Load(images, labels, result.GetValue(Range), result.GetValue(Limit), model?.InputSampleSize, classes);
     }
 }

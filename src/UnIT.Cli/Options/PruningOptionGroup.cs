@@ -67,7 +67,8 @@ internal sealed class PruningOptionGroup
     {
         Description = "BitShift only: start the shift count at S, so n = max(S, e(C)) (coarser thresholds for small control terms).",
         HelpName = "S",
-        CustomParser = OptionParsers.OptionalInteger("--bitshift-start", FloatExponent.MinExponent, FloatExponent.MaxExponent),
+        // The exponent range of finite floats, as BitShiftDivision accepts it.
+        CustomParser = OptionParsers.OptionalInteger("--bitshift-start", -149, 127),
     };
 
     /// <summary><c>--calibrate-binarytree</c>.</summary>

@@ -10,27 +10,68 @@ namespace UnIT.ML.Data;
 /// </summary>
 public static class CsvReader
 {
+    /// <summary>The largest label accepted when the number of classes is not known: labels size per-class tables.</summary>
+    public const int MaxLabel = 65535;
+
+    /// <summary>The most characters a line may have, whatever the expected row length.</summary>
+    public const int MaxLineLength = 1 << 24;
+
+    /// <summary>The most characters one value may take (with spaces) when the number of values per row is known.</summary>
+    private const int MaxFieldLength = 256;
+
     private const char Separator = ',';
 
     /// <summary>Reads the samples in the CSV file at <paramref name="path"/>; <see cref="SampleSet.SampleDimensions"/> is [columns].</summary>
     /// <param name="path">A CSV file, plain or gzip.</param>
     /// <param name="range">Which rows (counting data rows from 0, after any header) to read; null for all.</param>
     /// <param name="limit">The most rows to read from the start of the range; null for no limit.</param>
+    /// <param name="sampleSize">The number of values each row must have (a model input's per-sample size); null to take the first row's.</param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="DatasetException">A value is not a number, rows differ in length (the message gives the line), or the range lies beyond the rows.</exception>
-    public static SampleSet Read(string path, RangeSpec? range = null, int? limit = null) =>
+    /// <exception cref="DatasetException">
+    /// A value is not a number, rows differ in length or from <paramref name="sampleSize"/>, a line is too long, the rows
+    /// hold more than <see cref="SampleSet.MaxValues"/> values, or the range lies beyond the rows; the message gives the line.
+    /// </exception>
+    public static SampleSet Read(string path, RangeSpec? range = null, int? limit = null, int? sampleSize = null) =>
         DataFile.ReadFile(path, s =>
         {
             using var reader = new StreamReader(s, leaveOpen: true);
-            return Read(reader, path, range, limit);
+            return Read(reader, path, range, limit, sampleSize);
         });
 
-    /// <summary>Reads samples like <see cref="Read(string, RangeSpec?, int?)"/> from text; the reader is not disposed.</summary>
+    /// <summary>Reads samples like <see cref="Read(string, RangeSpec?, int?, int?)"/> from text; the reader is not disposed.</summary>
     /// <param name="reader">CSV text.</param>
     /// <param name="source">A name for the text in error messages and <see cref="SampleSet.Source"/>.</param>
     /// <param name="range">Which data rows to read; null for all.</param>
     /// <param name="limit">The most rows to read from the start of the range; null for no limit.</param>
-    public static SampleSet Read(TextReader reader, string source, RangeSpec? range = null, int? limit = null)
+    /// <param name="sampleSize">The number of values each row must have; null to take the first row's.</param>
+    public static SampleSet Read(TextReader reader, string source, RangeSpec? range = null, int? limit = null, int? sampleSize = null) =>
+        Read(reader, source, range, limit, sampleSize, check: null);
+
+    /// <summary>Reads one whole-number class label per row from a single-column CSV file.</summary>
+    /// <param name="path">A CSV file, plain or gzip, with one column.</param>
+    /// <param name="range">Which rows to read; null for all.</param>
+    /// <param name="limit">The most rows to read from the start of the range; null for no limit.</param>
+    /// <param name="classCount">The number of classes (labels must be below it); null to accept labels up to <see cref="MaxLabel"/>.</param>
+    /// <exception cref="DatasetException">The file has more than one column, or a value is not a whole number from 0 to the largest class; the message gives the line.</exception>
+    public static int[] ReadLabels(string path, RangeSpec? range = null, int? limit = null, int? classCount = null)
+    {
+        int largest = classCount is int classes ? Math.Min(classes - 1, MaxLabel) : MaxLabel;
+        string Expected() => classCount is int c ? $"the model has {c} classes (0 to {c - 1})" : $"labels are whole numbers from 0 to {MaxLabel}";
+        SampleSet set = DataFile.ReadFile(path, s =>
+        {
+            using var reader = new StreamReader(s, leaveOpen: true);
+            return Read(reader, path, range, limit, sampleSize: null,
+                check: v => v >= 0 && v <= largest && v == MathF.Round(v) ? null : $"label {v.ToString(CultureInfo.InvariantCulture)} is not a class: {Expected()}.");
+        });
+        if (set.SampleSize != 1)
+        {
+            throw new DatasetException($"'{path}' has {set.SampleSize} values per row; a label file needs exactly one.");
+        }
+        return Array.ConvertAll(set.Data.ToArray(), v => (int)v);
+    }
+
+    /// <summary>The reader behind both public ones; <paramref name="check"/> explains why a parsed value is refused, or returns null.</summary>
+    private static SampleSet Read(TextReader reader, string source, RangeSpec? range, int? limit, int? sampleSize, Func<float, string?>? check)
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(source);
@@ -43,11 +84,13 @@ public static class CsvReader
         long first = r.Start, stop = Math.Min(r.End ?? long.MaxValue, limit is int l ? first + l : long.MaxValue);
         long readUntil = Math.Max(stop, r.End ?? stop);
         var values = new List<float>();
-        int columns = -1, lineNumber = 0, row = 0;
+        var lines = new LineReader(reader, source);
+        int maxLength = RowLength(sampleSize);
+        int columns = -1, row = 0;
         bool atEnd = true;
-        while (reader.ReadLine() is { } line)
+        while (lines.ReadLine(maxLength) is { } line)
         {
-            lineNumber++;
+            int lineNumber = lines.LineNumber;
             if (string.IsNullOrWhiteSpace(line))
             {
                 continue;
@@ -61,6 +104,11 @@ public static class CsvReader
             if (columns < 0)
             {
                 columns = fields;
+                if (sampleSize is int expected && fields != expected)
+                {
+                    throw new DatasetException($"'{source}' line {lineNumber} has {fields} values, but the model input needs {expected} values per sample.");
+                }
+                maxLength = RowLength(columns);
                 if (!IsNumericRow(line))
                 {
                     continue; // a header: the first row has names, not numbers
@@ -72,7 +120,8 @@ public static class CsvReader
             }
             if (row >= first && row < stop)
             {
-                ParseRow(line, values, source, lineNumber);
+                SampleSet.CheckValueCount((long)values.Count + columns, source, $"the rows up to line {lineNumber}");
+                ParseRow(line, values, source, lineNumber, check);
             }
             row++;
         }
@@ -84,30 +133,9 @@ public static class CsvReader
         return new SampleSet(values.ToArray(), [columns], source);
     }
 
-    /// <summary>Reads one whole-number class label per row from a single-column CSV file.</summary>
-    /// <param name="path">A CSV file, plain or gzip, with one column.</param>
-    /// <param name="range">Which rows to read; null for all.</param>
-    /// <param name="limit">The most rows to read from the start of the range; null for no limit.</param>
-    /// <exception cref="DatasetException">The file has more than one column or a value is not a whole number.</exception>
-    public static int[] ReadLabels(string path, RangeSpec? range = null, int? limit = null)
-    {
-        SampleSet set = Read(path, range, limit);
-        if (set.SampleSize != 1)
-        {
-            throw new DatasetException($"'{path}' has {set.SampleSize} values per row; a label file needs exactly one.");
-        }
-        ReadOnlySpan<float> v = set.Data.Span;
-        var labels = new int[v.Length];
-        for (int i = 0; i < v.Length; i++)
-        {
-            if (v[i] != MathF.Round(v[i]) || v[i] < 0)
-            {
-                throw new DatasetException($"'{path}' label {i} is {v[i].ToString(CultureInfo.InvariantCulture)}; labels must be whole numbers >= 0.");
-            }
-            labels[i] = (int)v[i];
-        }
-        return labels;
-    }
+    /// <summary>The longest line a row of <paramref name="values"/> values may take; the fixed cap when unknown.</summary>
+    private static int RowLength(int? values) =>
+        values is int n ? (int)Math.Min(MaxLineLength, (long)n * MaxFieldLength) : MaxLineLength;
 
     private static bool IsNumericRow(string line)
     {
@@ -121,7 +149,7 @@ public static class CsvReader
         return true;
     }
 
-    private static void ParseRow(string line, List<float> values, string source, int lineNumber)
+    private static void ParseRow(string line, List<float> values, string source, int lineNumber, Func<float, string?>? check)
     {
         int column = 0;
         foreach (Range field in line.AsSpan().Split(Separator))
@@ -131,6 +159,10 @@ public static class CsvReader
             if (!TryParse(text, out float value))
             {
                 throw new DatasetException($"'{source}' line {lineNumber}, column {column}: '{text.Trim()}' is not a number.");
+            }
+            if (check?.Invoke(value) is { } problem)
+            {
+                throw new DatasetException($"'{source}' line {lineNumber}, column {column}: {problem}");
             }
             values.Add(value);
         }

@@ -23,37 +23,47 @@ public static class IdxReader
     /// <param name="path">An IDX image file, raw or gzip.</param>
     /// <param name="range">Which samples to read; null for all.</param>
     /// <param name="limit">The most samples to read from the start of the range; null for no limit.</param>
+    /// <param name="sampleSize">
+    /// The number of values each sample must have (a model input's per-sample size), checked against the
+    /// header before any pixel is read; null to accept any image size.
+    /// </param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="DatasetException">The file is not an IDX image file, is truncated, or the range lies beyond its samples.</exception>
-    public static SampleSet ReadImages(string path, RangeSpec? range = null, int? limit = null) =>
-        DataFile.ReadFile(path, s => ReadImagesCore(s, path, range, limit));
+    /// <exception cref="DatasetException">
+    /// The file is not an IDX image file, is truncated, its images do not have <paramref name="sampleSize"/>
+    /// pixels, the selection holds more than <see cref="SampleSet.MaxValues"/> values, or the range lies beyond its samples.
+    /// </exception>
+    public static SampleSet ReadImages(string path, RangeSpec? range = null, int? limit = null, int? sampleSize = null) =>
+        DataFile.ReadFile(path, s => ReadImagesCore(s, path, range, limit, sampleSize));
 
-    /// <summary>Reads images like <see cref="ReadImages(string, RangeSpec?, int?)"/> from a stream, which stays open.</summary>
+    /// <summary>Reads images like <see cref="ReadImages(string, RangeSpec?, int?, int?)"/> from a stream, which stays open.</summary>
     /// <param name="stream">IDX image data, raw or gzip, from the current position.</param>
     /// <param name="source">A name for the data in error messages and <see cref="SampleSet.Source"/>.</param>
     /// <param name="range">Which samples to read; null for all.</param>
     /// <param name="limit">The most samples to read from the start of the range; null for no limit.</param>
-    public static SampleSet ReadImages(Stream stream, string source, RangeSpec? range = null, int? limit = null) =>
-        DataFile.Read(stream, s => ReadImagesCore(s, source, range, limit));
+    /// <param name="sampleSize">The number of values each sample must have; null to accept any image size.</param>
+    public static SampleSet ReadImages(Stream stream, string source, RangeSpec? range = null, int? limit = null, int? sampleSize = null) =>
+        DataFile.Read(stream, s => ReadImagesCore(s, source, range, limit, sampleSize));
 
     /// <summary>Reads class labels (one byte each) from the IDX label file at <paramref name="path"/>.</summary>
     /// <param name="path">An IDX label file, raw or gzip.</param>
     /// <param name="range">Which labels to read; null for all.</param>
     /// <param name="limit">The most labels to read from the start of the range; null for no limit.</param>
+    /// <param name="classCount">The number of classes (labels must be below it); null for no bound beyond the byte range.</param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="DatasetException">The file is not an IDX label file, is truncated, or the range lies beyond its labels.</exception>
-    public static int[] ReadLabels(string path, RangeSpec? range = null, int? limit = null) =>
-        DataFile.ReadFile(path, s => ReadLabelsCore(s, path, range, limit));
+    /// <exception cref="DatasetException">The file is not an IDX label file, is truncated, a label is not below <paramref name="classCount"/>, or the range lies beyond its labels.</exception>
+    public static int[] ReadLabels(string path, RangeSpec? range = null, int? limit = null, int? classCount = null) =>
+        DataFile.ReadFile(path, s => ReadLabelsCore(s, path, range, limit, classCount));
 
-    /// <summary>Reads labels like <see cref="ReadLabels(string, RangeSpec?, int?)"/> from a stream, which stays open.</summary>
+    /// <summary>Reads labels like <see cref="ReadLabels(string, RangeSpec?, int?, int?)"/> from a stream, which stays open.</summary>
     /// <param name="stream">IDX label data, raw or gzip, from the current position.</param>
     /// <param name="source">A name for the data in error messages.</param>
     /// <param name="range">Which labels to read; null for all.</param>
     /// <param name="limit">The most labels to read from the start of the range; null for no limit.</param>
-    public static int[] ReadLabels(Stream stream, string source, RangeSpec? range = null, int? limit = null) =>
-        DataFile.Read(stream, s => ReadLabelsCore(s, source, range, limit));
+    /// <param name="classCount">The number of classes (labels must be below it); null for no bound.</param>
+    public static int[] ReadLabels(Stream stream, string source, RangeSpec? range = null, int? limit = null, int? classCount = null) =>
+        DataFile.Read(stream, s => ReadLabelsCore(s, source, range, limit, classCount));
 
-    private static SampleSet ReadImagesCore(Stream stream, string source, RangeSpec? range, int? limit)
+    private static SampleSet ReadImagesCore(Stream stream, string source, RangeSpec? range, int? limit, int? sampleSize)
     {
         Span<byte> header = stackalloc byte[16];
         ReadMagic(stream, header, source, ImagesMagic, "an IDX image file");
@@ -65,34 +75,48 @@ public static class IdxReader
         {
             throw new DatasetException($"'{source}' declares images of {rows}x{cols} pixels; both must be positive.");
         }
-        (int start, int count) = (range ?? RangeSpec.All).Resolve(total, limit, source);
-        long sampleSize = (long)rows * cols;
-        if (sampleSize * count > Array.MaxLength)
+        // Everything is checked against the header before a single pixel is read or allocated.
+        long pixelsPerImage = (long)rows * cols;
+        if (sampleSize is int expected && pixelsPerImage != expected)
         {
-            throw new DatasetException($"'{source}': {count} images of {rows}x{cols} do not fit in one array; read a smaller range.");
+            throw new DatasetException($"'{source}' holds images of {rows}x{cols} = {pixelsPerImage} pixels, but the model input needs {expected} values per sample.");
         }
-        DataFile.Skip(stream, start * sampleSize, source, $"images before index {start}");
-        var bytes = new byte[sampleSize * count];
-        DataFile.ReadExactly(stream, bytes, source, $"images {start} to {start + count - 1} of {total}");
-        var pixels = new float[bytes.Length];
-        for (int i = 0; i < bytes.Length; i++)
+        (int start, int count) = (range ?? RangeSpec.All).Resolve(total, limit, source);
+        SampleSet.CheckValueCount(pixelsPerImage * count, source, $"{count} images of {rows}x{cols}");
+        DataFile.Skip(stream, start * pixelsPerImage, source, $"images before index {start}");
+        var pixels = new float[pixelsPerImage * count];
+        // Convert through a small buffer rather than holding every byte as well as every float.
+        var chunk = new byte[(int)Math.Min(pixels.Length, 1 << 16)];
+        for (int done = 0; done < pixels.Length;)
         {
-            pixels[i] = bytes[i] / 255f;
+            int n = Math.Min(chunk.Length, pixels.Length - done);
+            DataFile.ReadExactly(stream, chunk.AsSpan(0, n), source, $"images {start} to {start + count - 1} of {total}");
+            for (int i = 0; i < n; i++)
+            {
+                pixels[done + i] = chunk[i] / 255f;
+            }
+            done += n;
         }
         return new SampleSet(pixels, [rows, cols], source);
     }
 
-    private static int[] ReadLabelsCore(Stream stream, string source, RangeSpec? range, int? limit)
+    private static int[] ReadLabelsCore(Stream stream, string source, RangeSpec? range, int? limit, int? classCount)
     {
         Span<byte> header = stackalloc byte[8];
         ReadMagic(stream, header, source, LabelsMagic, "an IDX label file");
         DataFile.ReadExactly(stream, header[4..], source, "IDX label header");
         int total = ReadCount(header[4..], source, "label count");
         (int start, int count) = (range ?? RangeSpec.All).Resolve(total, limit, source);
+        SampleSet.CheckValueCount(count, source, $"{count} labels");
         DataFile.Skip(stream, start, source, $"labels before index {start}");
         var bytes = new byte[count];
         DataFile.ReadExactly(stream, bytes, source, $"labels {start} to {start + count - 1} of {total}");
-        return Array.ConvertAll(bytes, b => (int)b);
+        int[] labels = Array.ConvertAll(bytes, b => (int)b);
+        if (classCount is int classes && Array.FindIndex(labels, l => l >= classes) is var bad and >= 0)
+        {
+            throw new DatasetException($"'{source}' label {start + bad} is {labels[bad]}, but the model has only {classes} classes (0 to {classes - 1}).");
+        }
+        return labels;
     }
 
     private static void ReadMagic(Stream stream, Span<byte> header, string source, int expected, string what)

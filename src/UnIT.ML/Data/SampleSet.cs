@@ -44,6 +44,12 @@ public sealed class SampleSet
         _labels = labels;
     }
 
+    /// <summary>
+    /// The most values (samples x values per sample) a data file may give: 2^28, 1 GiB of floats, some
+    /// five times the full Fashion-MNIST training set. Readers refuse more before reading them.
+    /// </summary>
+    public const long MaxValues = 1L << 28;
+
     /// <summary>Where the samples came from (a file path), for messages.</summary>
     public string Source { get; }
 
@@ -129,6 +135,15 @@ public sealed class SampleSet
     {
         dims[0] = count;
         return new Tensor(new Shape(dims), _data.AsSpan(start * SampleSize, count * SampleSize).ToArray());
+    }
+
+    /// <summary>Throws a <see cref="DatasetException"/> naming <paramref name="source"/> when <paramref name="values"/> exceeds <see cref="MaxValues"/>.</summary>
+    internal static void CheckValueCount(long values, string source, string what)
+    {
+        if (values > MaxValues)
+        {
+            throw new DatasetException($"'{source}': {what} are {values} values, more than the {MaxValues} one data set may hold; select fewer samples with a range or limit.");
+        }
     }
 
     /// <summary>Checks the per-sample size against the model input and returns its dimensions (batch axis to be filled in).</summary>

@@ -11,10 +11,10 @@ public readonly record struct ConvGeometry(
     int DilationH, int DilationW, int SpatialRank)
 {
     /// <summary>Output height.</summary>
-    public int OutH => (InH + PadTop + PadBottom - DilationH * (KernelH - 1) - 1) / StrideH + 1;
+    public int OutH => OutputLength(InH, PadTop, PadBottom, KernelH, StrideH, DilationH);
 
     /// <summary>Output width.</summary>
-    public int OutW => (InW + PadLeft + PadRight - DilationW * (KernelW - 1) - 1) / StrideW + 1;
+    public int OutW => OutputLength(InW, PadLeft, PadRight, KernelW, StrideW, DilationW);
 
     /// <summary>Input channels seen by each group.</summary>
     public int InChannelsPerGroup => InChannels / Groups;
@@ -23,18 +23,22 @@ public readonly record struct ConvGeometry(
     public int OutChannelsPerGroup => OutChannels / Groups;
 
     /// <summary>Elements of one input sample.</summary>
-    public int InputSampleSize => InChannels * InH * InW;
+    public int InputSampleSize => checked(InChannels * InH * InW);
 
     /// <summary>Elements of one output sample.</summary>
-    public int OutputSampleSize => OutChannels * OutH * OutW;
+    public int OutputSampleSize => checked(OutChannels * OutH * OutW);
 
     /// <summary>Rows of one group's im2col matrix: input channels per group x kernel height x kernel width.</summary>
-    public int ColumnRows => InChannelsPerGroup * KernelH * KernelW;
+    public int ColumnRows => checked(InChannelsPerGroup * KernelH * KernelW);
 
     /// <summary>Elements of one group's im2col matrix: <see cref="ColumnRows"/> x output positions.</summary>
-    public int ColumnsLength => ColumnRows * OutH * OutW;
+    public int ColumnsLength => checked(ColumnRows * OutH * OutW);
 
     /// <summary>The output shape for a batch of <paramref name="batch"/> samples.</summary>
     public Shape OutputShape(int batch) =>
         SpatialRank == 2 ? new Shape(batch, OutChannels, OutH, OutW) : new Shape(batch, OutChannels, OutW);
+
+    // 64-bit so that large pads or dilations cannot wrap around; ConvNode.Geometry has checked that the result fits.
+    private static int OutputLength(int input, int padBegin, int padEnd, int kernel, int stride, int dilation) =>
+        checked((int)(((long)input + padBegin + padEnd - (long)dilation * (kernel - 1) - 1) / stride + 1));
 }

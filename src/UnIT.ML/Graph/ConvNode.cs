@@ -77,7 +77,8 @@ public sealed class ConvNode : PrunableNode
     public override long MacsPerSample(Shape input)
     {
         ConvGeometry g = Geometry(input);
-        return (long)g.OutChannels * g.OutH * g.OutW * g.InChannelsPerGroup * g.KernelH * g.KernelW;
+        // Both factors are below 2^31 (Geometry checks them), so the product fits in a long.
+        return (long)g.OutputSampleSize * g.ColumnRows;
     }
 
     /// <summary>The loop bounds of this convolution for an input of shape <paramref name="input"/>.</summary>
@@ -106,9 +107,19 @@ public sealed class ConvNode : PrunableNode
             PadBottom: SpatialRank == 2 ? PadsEnd[0] : 0, PadRight: PadsEnd[a],
             DilationH: SpatialRank == 2 ? Dilations[0] : 1, DilationW: Dilations[a],
             SpatialRank: SpatialRank);
-        if (g.OutH < 1 || g.OutW < 1)
+        string? problem = null;
+        if ((SpatialRank == 2 && SlidingWindow.OutputLength("height", g.InH, g.PadTop, g.PadBottom, g.KernelH, g.StrideH, g.DilationH, false, out problem) < 1)
+            || SlidingWindow.OutputLength(SpatialRank == 2 ? "width" : "length", g.InW, g.PadLeft, g.PadRight, g.KernelW, g.StrideW, g.DilationW, false, out problem) < 1)
         {
-            throw Error($"input {input} is too small for kernel {string.Join("x", KernelShape)} with the given padding and dilation.");
+            throw Error($"input {input} does not fit kernel {string.Join("x", KernelShape)} with pads {string.Join(",", PadsBegin.Concat(PadsEnd))}, strides {string.Join(",", Strides)} and dilations {string.Join(",", Dilations)}: {problem}");
+        }
+        // The kernels index one sample's output and one group's im2col matrix with 32-bit integers.
+        // Each factor is below 2^31, so each product of two fits in a long.
+        long positions = (long)g.OutH * g.OutW;
+        long rows = (long)g.InChannelsPerGroup * g.KernelH * g.KernelW;
+        if (positions > Array.MaxLength || positions * g.OutChannels > Array.MaxLength || positions * rows > Array.MaxLength)
+        {
+            throw Error($"input {input} gives {g.OutH}x{g.OutW} output positions per channel; {g.OutChannels} output channels and an unrolled input of {rows} rows per position need more elements than one array can hold ({Array.MaxLength}).");
         }
         return g;
     }

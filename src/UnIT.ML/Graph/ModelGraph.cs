@@ -46,6 +46,15 @@ public sealed class ModelGraph
             ? new ValueInfo(o, s)
             : throw new GraphException($"Graph output '{o}' is not produced by any node.")).ToArray();
         PrunableLayers = Nodes.OfType<PrunableNode>().ToArray();
+        try
+        {
+            TotalMacsPerSample = checked(Nodes.Sum(MacsPerSample));
+            TotalParameters = checked(Nodes.Sum(n => n.ParameterCount));
+        }
+        catch (OverflowException)
+        {
+            throw new GraphException($"The graph's MAC or parameter count per sample exceeds {long.MaxValue}.");
+        }
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (PrunableNode layer in PrunableLayers)
         {
@@ -83,10 +92,10 @@ public sealed class ModelGraph
     public long MacsPerSample(Node node) => node.MacsPerSample(ShapeOf(node.Input));
 
     /// <summary>MACs per sample of the whole graph.</summary>
-    public long TotalMacsPerSample => Nodes.Sum(MacsPerSample);
+    public long TotalMacsPerSample { get; }
 
     /// <summary>Number of stored parameters.</summary>
-    public long TotalParameters => Nodes.Sum(n => n.ParameterCount);
+    public long TotalParameters { get; }
 
     /// <summary>The prunable layer with the given name.</summary>
     public PrunableNode Layer(string name) => PrunableLayers.FirstOrDefault(l => l.Name == name)

@@ -67,26 +67,18 @@ public sealed class PoolNode : Node
         int[] d = input.Dimensions;
         for (int i = 0; i < Kernel.Length; i++)
         {
-            int size = OutputSize(i, input[2 + i]);
-            if (size < 1)
+            d[2 + i] = OutputSize(i, input[2 + i], out string? problem);
+            if (problem is not null)
             {
-                throw Error($"input {input} is too small for the pooling window.");
+                throw Error($"input {input} does not fit kernel {string.Join("x", Kernel)} with pads {string.Join(",", PadsBegin.Concat(PadsEnd))}, strides {string.Join(",", Strides)} and dilations {string.Join(",", Dilations)}: {problem}");
             }
-            d[2 + i] = size;
         }
         return new Shape(d);
     }
 
-    /// <summary>Output size along spatial axis <paramref name="axis"/> for an input of size <paramref name="inSize"/>.</summary>
-    public int OutputSize(int axis, int inSize)
-    {
-        int span = inSize + PadsBegin[axis] + PadsEnd[axis] - Dilations[axis] * (Kernel[axis] - 1) - 1;
-        int size = (CeilMode ? (span + Strides[axis] - 1) / Strides[axis] : span / Strides[axis]) + 1;
-        // ONNX: with ceil_mode, a window that would start inside the end padding is dropped.
-        if (CeilMode && (size - 1) * Strides[axis] >= inSize + PadsBegin[axis])
-        {
-            size--;
-        }
-        return size;
-    }
+    /// <summary>Output size along spatial axis <paramref name="axis"/> for an input of size <paramref name="inSize"/>; 0 when the window does not fit.</summary>
+    public int OutputSize(int axis, int inSize) => OutputSize(axis, inSize, out _);
+
+    private int OutputSize(int axis, int inSize, out string? problem) =>
+        SlidingWindow.OutputLength($"spatial axis {axis}", inSize, PadsBegin[axis], PadsEnd[axis], Kernel[axis], Strides[axis], Dilations[axis], CeilMode, out problem);
 }

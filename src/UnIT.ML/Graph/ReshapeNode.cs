@@ -41,8 +41,14 @@ public sealed class ReshapeNode : Node
                 inferred = i;
                 continue;
             }
-            d[i] = checked((int)t);
-            known *= t;
+            // Entries are at least 1, so a running product beyond the sample size can never come back to it;
+            // stopping there keeps the product below 2^62.
+            known *= Math.Min(t, sample + 1);
+            if (known > sample)
+            {
+                throw Error($"cannot reshape input {input} ({sample} elements per sample) to [{string.Join(",", Target)}].");
+            }
+            d[i] = (int)t;
         }
         bool batchInferred = Target[0] == -1;
         bool batchKept = Target[0] == 0 || batchInferred || (input[0] != Shape.Dynamic && Target[0] == input[0]);
@@ -56,7 +62,7 @@ public sealed class ReshapeNode : Node
             {
                 throw Error($"cannot reshape input {input} to [{string.Join(",", Target)}].");
             }
-            d[inferred] = checked((int)(sample / known));
+            d[inferred] = (int)(sample / known);
         }
         else if (known != sample)
         {

@@ -11,15 +11,26 @@ public sealed class Shape : IEquatable<Shape>
 
     private readonly int[] _dims;
 
-    /// <summary>Creates a shape; each dimension is positive or <see cref="Dynamic"/>.</summary>
+    /// <summary>
+    /// Creates a shape; each dimension is positive or <see cref="Dynamic"/>, and the fixed dimensions
+    /// together hold at most <see cref="Array.MaxLength"/> elements, so that a tensor of this shape
+    /// (or one sample of it) fits in one array and every element count fits in an <see cref="int"/>.
+    /// </summary>
     public Shape(params int[] dims)
     {
         ArgumentNullException.ThrowIfNull(dims);
+        long fixedElements = 1;
         foreach (int d in dims)
         {
             if (d < 1 && d != Dynamic)
             {
                 throw new ArgumentException($"Shape dimensions must be positive or Dynamic (-1); got [{string.Join(",", dims)}].", nameof(dims));
+            }
+            // Each factor is below 2^31 and the running product stays below 2^31 here, so it cannot overflow.
+            fixedElements *= d == Dynamic ? 1 : d;
+            if (fixedElements > Array.MaxLength)
+            {
+                throw new ArgumentException($"Shape [{string.Join(",", dims)}] has more than {Array.MaxLength} elements, more than one array can hold.", nameof(dims));
             }
         }
         _dims = (int[])dims.Clone();
@@ -40,7 +51,7 @@ public sealed class Shape : IEquatable<Shape>
     /// <summary>True when no dimension is <see cref="Dynamic"/>.</summary>
     public bool IsFixed => Array.IndexOf(_dims, Dynamic) < 0;
 
-    /// <summary>Number of elements; requires a fixed shape.</summary>
+    /// <summary>Number of elements (at most <see cref="Array.MaxLength"/>); requires a fixed shape.</summary>
     public long ElementCount
     {
         get
@@ -58,7 +69,7 @@ public sealed class Shape : IEquatable<Shape>
         }
     }
 
-    /// <summary>Number of elements per sample: the product of all dimensions after the first.</summary>
+    /// <summary>Number of elements per sample: the product of all dimensions after the first (at most <see cref="Array.MaxLength"/>).</summary>
     public int SampleSize
     {
         get
@@ -72,7 +83,7 @@ public sealed class Shape : IEquatable<Shape>
                 }
                 n *= _dims[i];
             }
-            return checked((int)n);
+            return (int)n;
         }
     }
 

@@ -83,6 +83,15 @@ internal sealed class OnnxNode
         return value;
     }
 
+    /// <summary>
+    /// The dimensions of a constant weight input as int values; rejects a weight with an empty
+    /// dimension (its other dimensions could then be anything) or a dimension beyond 32 bits.
+    /// </summary>
+    public int[] WeightDims(ConstantTensor value, string role) =>
+        value.Dims.All(d => d is >= 1 and <= int.MaxValue)
+            ? Array.ConvertAll(value.Dims, d => (int)d)
+            : throw Error($"the {role} has shape {value.DimsText}; every dimension must be between 1 and {int.MaxValue}.");
+
     /// <summary>A constant input as float values; rejects values that depend on the dynamic batch size.</summary>
     public float[] ConstantFloats(int index, string role)
     {

@@ -29,7 +29,7 @@ internal static class TensorDecoder
 
         if (tensor.HasDataLocation && tensor.DataLocation == TensorProto.Types.DataLocation.External)
         {
-            return FromBytes(ReadExternal(tensor, name, baseDirectory, count * size), type, dims, name);
+            return FromBytes(ExternalData.Read(tensor, name, baseDirectory, count * size), type, dims, name);
         }
         if (tensor.HasRawData)
         {
@@ -123,66 +123,4 @@ internal static class TensorDecoder
             _ => ConstantTensor.FromInts(dims, tensor.Int32Data.Select(v => (long)v).ToArray()),
         };
     }
-
-    private static byte[] ReadExternal(TensorProto tensor, string name, string? baseDirectory, long expectedBytes)
-    {
-        string? location = null;
-        long offset = 0;
-        long length = -1;
-        foreach (StringStringEntryProto entry in tensor.ExternalData)
-        {
-            switch (entry.Key)
-            {
-                case "location":
-                    location = entry.Value;
-                    break;
-                case "offset":
-                    offset = ParseLong(entry.Value, "offset", name);
-                    break;
-                case "length":
-                    length = ParseLong(entry.Value, "length", name);
-                    break;
-            }
-        }
-        if (string.IsNullOrEmpty(location))
-        {
-            throw new OnnxImportException($"Tensor '{name}' is stored externally but its external_data has no 'location'.");
-        }
-        if (baseDirectory is null)
-        {
-            throw new OnnxImportException($"Tensor '{name}' is stored in the external file '{location}', but no base directory was given to resolve it; import from a path or pass baseDirectory.");
-        }
-        string root = Path.GetFullPath(baseDirectory);
-        string path = Path.GetFullPath(Path.Combine(root, location));
-        // ONNX requires locations relative to the model's directory; refusing others keeps a
-        // model file from reading arbitrary files.
-        if (Path.IsPathRooted(location) || !path.StartsWith(Path.TrimEndingDirectorySeparator(root) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-        {
-            throw new OnnxImportException($"Tensor '{name}' names the external file '{location}', which is not inside the model's directory '{root}'.");
-        }
-        if (!File.Exists(path))
-        {
-            throw new OnnxImportException($"External data file '{path}' for tensor '{name}' was not found.");
-        }
-        using FileStream stream = File.OpenRead(path);
-        long available = stream.Length - offset;
-        long take = length >= 0 ? length : available;
-        if (offset > stream.Length || take > available)
-        {
-            throw new OnnxImportException($"External data file '{path}' has {stream.Length} bytes, too few for tensor '{name}' (offset {offset}, length {take}).");
-        }
-        if (take != expectedBytes)
-        {
-            throw new OnnxImportException($"Tensor '{name}' needs {expectedBytes} bytes but its external data in '{path}' has length {take}.");
-        }
-        var bytes = new byte[take];
-        stream.Seek(offset, SeekOrigin.Begin);
-        stream.ReadExactly(bytes);
-        return bytes;
-    }
-
-    private static long ParseLong(string text, string key, string name) =>
-        long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long v)
-            ? v
-            : throw new OnnxImportException($"Tensor '{name}' has an invalid external_data {key} '{text}'.");
 }

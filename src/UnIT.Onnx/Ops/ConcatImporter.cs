@@ -19,7 +19,7 @@ internal sealed class ConcatImporter : IOpImporter
         }
         int rank = parts[0].Rank;
         long axisAttr = node.Has("axis") ? node.Int("axis", 0) : throw node.Error("axis is required.");
-        int axis = (int)(axisAttr < 0 ? axisAttr + rank : axisAttr);
+        int axis = AxesInput.Resolve(axisAttr, rank);
         if (axis < 0 || axis >= rank)
         {
             throw node.Error($"axis {axisAttr} is out of range for rank {rank}.");

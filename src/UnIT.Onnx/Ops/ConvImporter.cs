@@ -19,7 +19,7 @@ internal sealed class ConvImporter : IOpImporter
             throw node.Error($"weight shape {w.DimsText} is not supported; only 1-D and 2-D convolutions are.");
         }
         int axes = w.Rank - 2;
-        int[] kernel = w.Dims[2..].Select(d => (int)d).ToArray();
+        int[] kernel = node.WeightDims(w, "weight")[2..];
         int[] declared = node.IntArray("kernel_shape", kernel);
         if (!declared.SequenceEqual(kernel))
         {

@@ -18,7 +18,7 @@ internal sealed class GatherImporter : IOpImporter
             throw node.Error("data must have at least one axis.");
         }
         long axisAttr = node.Int("axis", 0);
-        int axis = (int)(axisAttr < 0 ? axisAttr + data.Rank : axisAttr);
+        int axis = AxesInput.Resolve(axisAttr, data.Rank);
         if (axis < 0 || axis >= data.Rank)
         {
             throw node.Error($"axis {axisAttr} is out of range for data of shape {data.DimsText}.");
@@ -34,6 +34,11 @@ internal sealed class GatherImporter : IOpImporter
         }
         long outer = ConstantTensor.ElementCount(data.Dims[..axis]);
         long inner = ConstantTensor.ElementCount(data.Dims[(axis + 1)..]);
+        // Repeated indices can make the result far larger than the data; it must fit in one array.
+        if ((double)outer * picks.Length * inner > Array.MaxLength)
+        {
+            throw node.Error($"gathering {picks.Length} indices from data of shape {data.DimsText} gives more elements than one array can hold.");
+        }
         var source = new List<int>();
         for (long o = 0; o < outer; o++)
         {

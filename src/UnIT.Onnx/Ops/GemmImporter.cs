@@ -34,8 +34,8 @@ internal sealed class GemmImporter : IOpImporter
         float alpha = node.Float("alpha", 1f);
         float beta = node.Float("beta", 1f);
         float[] source = node.ConstantFloats(1, "B");
-        int n = (int)(transB ? b.Dims[0] : b.Dims[1]);
-        int k = (int)(transB ? b.Dims[1] : b.Dims[0]);
+        int[] dims = node.WeightDims(b, "B");
+        (int n, int k) = transB ? (dims[0], dims[1]) : (dims[1], dims[0]);
         var weight = new float[n * k];
         for (int r = 0; r < n; r++)
         {

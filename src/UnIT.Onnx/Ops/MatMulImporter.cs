@@ -32,8 +32,8 @@ internal sealed class MatMulImporter : IOpImporter
             throw node.Error($"the right operand has shape {b.DimsText}; only a constant matrix [K, N] is supported.");
         }
         float[] source = node.ConstantFloats(1, "right operand");
-        int k = (int)b.Dims[0];
-        int n = (int)b.Dims[1];
+        int[] dims = node.WeightDims(b, "right operand");
+        (int k, int n) = (dims[0], dims[1]);
         var weight = new float[n * k];
         for (int r = 0; r < n; r++)
         {

@@ -45,7 +45,7 @@ internal sealed class SliceImporter : IOpImporter
         long[] dims = (long[])data.Dims.Clone();
         for (int i = 0; i < starts.Length; i++)
         {
-            int axis = (int)(axes[i] < 0 ? axes[i] + rank : axes[i]);
+            int axis = AxesInput.Resolve(axes[i], rank);
             if (axis < 0 || axis >= rank || steps[i] == 0)
             {
                 throw node.Error($"axis {axes[i]} with step {steps[i]} is invalid for data of shape {data.DimsText}.");
@@ -59,6 +59,11 @@ internal sealed class SliceImporter : IOpImporter
                 s = Math.Clamp(s, 0, size);
                 e = Math.Clamp(e, 0, size);
                 count = Math.Max(0, (e - s + steps[i] - 1) / steps[i]);
+            }
+            else if (size == 0)
+            {
+                // Nothing to walk backwards through (and no valid start to clamp to).
+                (s, count) = (0, 0);
             }
             else
             {

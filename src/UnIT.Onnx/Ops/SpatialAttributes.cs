@@ -41,11 +41,16 @@ internal static class SpatialAttributes
                 var end = new int[axes];
                 for (int i = 0; i < axes; i++)
                 {
-                    int outSize = (inputSizes[i] + strides[i] - 1) / strides[i];
-                    int span = dilations[i] * (kernel[i] - 1) + 1;
-                    int total = Math.Max(0, (outSize - 1) * strides[i] + span - inputSizes[i]);
-                    int small = total / 2;
-                    (begin[i], end[i]) = autoPad == "SAME_UPPER" ? (small, total - small) : (total - small, small);
+                    // 64-bit: large strides, kernels or dilations must not wrap around.
+                    long outSize = ((long)inputSizes[i] + strides[i] - 1) / strides[i];
+                    long span = (long)dilations[i] * (kernel[i] - 1) + 1;
+                    long total = Math.Max(0, (outSize - 1) * strides[i] + span - inputSizes[i]);
+                    if (total > int.MaxValue)
+                    {
+                        throw node.Error($"auto_pad {autoPad} needs {total} cells of padding along spatial axis {i} (kernel_shape {kernel[i]}, strides {strides[i]}, dilations {dilations[i]}); that exceeds the 32-bit index range.");
+                    }
+                    int small = (int)total / 2;
+                    (begin[i], end[i]) = autoPad == "SAME_UPPER" ? (small, (int)total - small) : ((int)total - small, small);
                 }
                 return (begin, end);
             }

@@ -1,0 +1,182 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using UnIT.ML.Data;
+
+namespace UnIT.ML.Tests.Data;
+
+/// <summary>
+/// Hostile data files must be refused from their headers or first bytes, fast and with bounded memory,
+/// with a message naming the file, the line or sample, and the problem.
+/// </summary>
+[TestClass]
+public sealed class DataLimitTests
+{
+    /// <summary>A gzip IDX image file whose header claims <paramref name="count"/> images of rows x cols, followed by only 10 bytes.</summary>
+    private static string ClaimingImages(int count, int rows, int cols)
+    {
+        var bytes = new byte[16 + 10];
+        BinaryPrimitives.WriteInt32BigEndian(bytes, IdxReader.ImagesMagic);
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4), count);
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(8), rows);
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(12), cols);
+        return DataFiles.TempFile("images.gz", DataFiles.Gzip(bytes));
+    }
+
+    /// <summary>An IDX label file with the given header count and labels.</summary>
+    private static string Labels(int count, params byte[] labels)
+    {
+        var bytes = new byte[8 + labels.Length];
+        BinaryPrimitives.WriteInt32BigEndian(bytes, IdxReader.LabelsMagic);
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4), count);
+        labels.CopyTo(bytes.AsSpan(8));
+        return DataFiles.TempFile("labels.idx", bytes);
+    }
+
+    private static DatasetException RefusedFast(Action read)
+    {
+        var clock = Stopwatch.StartNew();
+        var e = Assert.ThrowsExactly<DatasetException>(read);
+        Assert.IsLessThan(2000L, clock.ElapsedMilliseconds, $"refusing took {clock.ElapsedMilliseconds} ms: {e.Message}");
+        return e;
+    }
+
+    [TestMethod]
+    public void GzipIdxOfOneHugeImageIsRefusedFromItsHeader()
+    {
+        string path = ClaimingImages(1, 30000, 30000);
+
+        var e = RefusedFast(() => IdxReader.ReadImages(path));
+
+        Assert.Contains(path, e.Message);
+        Assert.Contains("30000x30000", e.Message);
+        Assert.Contains("more than", e.Message);
+    }
+
+    [TestMethod]
+    public void IdxImagesOfAnotherSizeThanTheModelInputAreRefusedBeforeReading()
+    {
+        string path = ClaimingImages(60000, 100, 100);
+
+        var e = RefusedFast(() => DatasetLoader.Load(path, null, null, null, sampleSize: 784));
+
+        Assert.Contains(path, e.Message);
+        Assert.Contains("100x100 = 10000 pixels", e.Message);
+        Assert.Contains("needs 784 values per sample", e.Message);
+    }
+
+    [TestMethod]
+    public void IdxLabelHeaderClaimingTwoBillionLabelsIsRefused()
+    {
+        string path = Labels(int.MaxValue, 1, 2, 3);
+
+        var e = RefusedFast(() => IdxReader.ReadLabels(path));
+
+        Assert.Contains(path, e.Message);
+        Assert.Contains($"{int.MaxValue} labels", e.Message);
+    }
+
+    [TestMethod]
+    public void IdxLabelBeyondTheModelsClassesIsRefusedNamingItsIndex()
+    {
+        string path = Labels(3, 0, 3, 12);
+
+        Assert.AreEqual(3, IdxReader.ReadLabels(path, classCount: 13)[1]);
+        var e = Assert.ThrowsExactly<DatasetException>(() => DatasetLoader.LoadLabels(path, classCount: 10));
+
+        Assert.Contains(path, e.Message);
+        Assert.Contains("label 2 is 12", e.Message);
+        Assert.Contains("10 classes", e.Message);
+    }
+
+    [TestMethod]
+    public void CsvLabelOfFiveMillionIsRefusedNamingTheLine()
+    {
+        string path = DataFiles.TempFile("labels.csv", "label\n3\n5000000\n1\n");
+
+        var e = RefusedFast(() => CsvReader.ReadLabels(path));
+
+        Assert.Contains(path, e.Message);
+        Assert.Contains("line 3", e.Message);
+        Assert.Contains("5000000", e.Message);
+    }
+
+    [TestMethod]
+    public void CsvLabelBeyondTheModelsClassesIsRefused()
+    {
+        string path = DataFiles.TempFile("labels.csv", "9\n10\n");
+
+        CollectionAssert.AreEqual(new[] { 9, 10 }, CsvReader.ReadLabels(path));
+        var e = Assert.ThrowsExactly<DatasetException>(() => DatasetLoader.LoadLabels(path, classCount: 10));
+
+        Assert.Contains("line 2", e.Message);
+        Assert.Contains("label 10 is not a class: the model has 10 classes", e.Message);
+    }
+
+    [TestMethod]
+    public void CsvWithOneHugeLineIsRefusedAfterTheLineBound()
+    {
+        // One line of digits longer than any row may be, streamed rather than held in memory.
+        using var reader = new RepeatingReader('1', CsvReader.MaxLineLength + 1000L);
+
+        var e = RefusedFast(() => CsvReader.Read(reader, "huge.csv"));
+
+        Assert.Contains("'huge.csv' line 1 is longer than", e.Message);
+        Assert.IsLessThan(CsvReader.MaxLineLength + (1L << 17), reader.Served, "the reader kept reading past the bound");
+    }
+
+    [TestMethod]
+    public void CsvLineMuchLongerThanTheModelInputNeedsIsRefusedEarly()
+    {
+        using var reader = new RepeatingReader('1', 1L << 30);
+
+        var e = RefusedFast(() => CsvReader.Read(reader, "rows.csv", sampleSize: 784));
+
+        Assert.Contains("'rows.csv' line 1 is longer than", e.Message);
+        Assert.IsLessThan(1L << 20, reader.Served);
+    }
+
+    [TestMethod]
+    public void CsvRowsOfAnotherWidthThanTheModelInputAreRefusedAtTheFirstRow()
+    {
+        var e = Assert.ThrowsExactly<DatasetException>(() => CsvReader.Read(new StringReader("a,b,c\n1,2,3\n"), "rows.csv", sampleSize: 784));
+
+        Assert.Contains("'rows.csv' line 1 has 3 values", e.Message);
+        Assert.Contains("784", e.Message);
+    }
+
+    [TestMethod]
+    public void LineEndingsOfEveryKindStillSplitRows()
+    {
+        SampleSet set = CsvReader.Read(new StringReader("1,2\r\n3,4\r5,6\n\n7,8"), "rows.csv");
+
+        CollectionAssert.AreEqual(new[] { 1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f }, set.Data.ToArray());
+    }
+
+    /// <summary>Serves <paramref name="length"/> copies of one character without holding them, counting what was read.</summary>
+    private sealed class RepeatingReader(char c, long length) : TextReader
+    {
+        public long Served { get; private set; }
+
+        public override int Read(char[] buffer, int index, int count) => Read(buffer.AsSpan(index, count));
+
+        public override int Read(Span<char> buffer)
+        {
+            int n = (int)Math.Min(buffer.Length, length - Served);
+            buffer[..n].Fill(c);
+            Served += n;
+            return n;
+        }
+
+        public override int Peek() => Served < length ? c : -1;
+
+        public override int Read()
+        {
+            if (Served >= length)
+            {
+                return -1;
+            }
+            Served++;
+            return c;
+        }
+    }
+}
