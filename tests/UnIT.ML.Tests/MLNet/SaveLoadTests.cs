@@ -177,7 +177,7 @@ public sealed class SaveLoadTests
         var ml = new MLContext(seed: 1);
         IDataView test = Test(ml, limit: 2);
         string path = ZipPath();
-        ml.Model.Save(ml.Transforms.ApplyUnitPruning(new UnitPruningOptions { Thresholds = new ThresholdSet() }, ModelPath).Fit(test), test.Schema, path);
+        ml.Model.Save(ml.Transforms.ApplyUnitPruning(new UnitPruningOptions { Thresholds = ThresholdSet.Zero(Model()) }, ModelPath).Fit(test), test.Schema, path);
         Dictionary<string, int> sizesBefore = StaticCollectionSizes();
 
         // Act: load, score and drop a few copies.
@@ -231,7 +231,7 @@ public sealed class SaveLoadTests
         // Arrange: a transformer whose saved state claims a newer format version.
         var ml = new MLContext(seed: 1);
         IDataView test = Test(ml, limit: 5);
-        UnitPruningTransformer fitted = ml.Transforms.ApplyUnitPruning(new UnitPruningOptions { Thresholds = new() }, ModelPath).Fit(test);
+        UnitPruningTransformer fitted = ml.Transforms.ApplyUnitPruning(new UnitPruningOptions { Thresholds = ThresholdSet.Zero(Model()) }, ModelPath).Fit(test);
         int newer = UnitModelState.CurrentFormatVersion + 1;
         var future = new UnitPruningTransformer(fitted.Scorer,
             BuiltInCarrier.Build(ml.Transforms, fitted.Scorer, test, UnitModelState.Write(fitted.Scorer, newer)));

@@ -48,7 +48,7 @@ public sealed class SchemaErrorTests
     [TestMethod]
     public void WrongVectorSizeNamesColumnExpectedAndActual()
     {
-        var options = new UnitPruningOptions { Thresholds = new ThresholdSet() };
+        var options = new UnitPruningOptions { Thresholds = ThresholdSet.Zero(Model()) };
         UnitPruningEstimator estimator = Ml.Transforms.ApplyUnitPruning(options, Model());
         IDataView small = Ml.Data.LoadFromEnumerable([new SmallRow()]);
         UnitPruningTransformer fitted = estimator.Fit(Test(Ml, limit: 5));
@@ -123,7 +123,7 @@ public sealed class SchemaErrorTests
         // Arrange: a model saved and loaded as ML.NET's own chain.
         IDataView test = Test(Ml, limit: 5);
         string path = Path.Combine(Path.GetTempPath(), $"unit-schema-{Guid.NewGuid():N}.zip");
-        Ml.Model.Save(Ml.Transforms.ApplyUnitPruning(new UnitPruningOptions { Thresholds = new ThresholdSet() }, Model()).Fit(test), test.Schema, path);
+        Ml.Model.Save(Ml.Transforms.ApplyUnitPruning(new UnitPruningOptions { Thresholds = ThresholdSet.Zero(Model()) }, Model()).Fit(test), test.Schema, path);
         ITransformer loaded = new MLContext().Model.Load(path, out _);
         File.Delete(path);
         IDataView small = Ml.Data.LoadFromEnumerable([new SmallRow()]);
@@ -146,7 +146,7 @@ public sealed class SchemaErrorTests
     [TestMethod]
     public void VariableSizeInputIsRefusedBeforeAnyRowIsRead()
     {
-        UnitPruningEstimator estimator = Ml.Transforms.ApplyUnitPruning(new UnitPruningOptions { Thresholds = new ThresholdSet() }, Model());
+        UnitPruningEstimator estimator = Ml.Transforms.ApplyUnitPruning(new UnitPruningOptions { Thresholds = ThresholdSet.Zero(Model()) }, Model());
         IDataView variable = Ml.Data.LoadFromEnumerable([new VariableRow()]);
         UnitPruningTransformer fitted = estimator.Fit(Test(Ml, limit: 5));
 

@@ -21,7 +21,7 @@ public sealed class ApplyOnnxModelParityTests
         var ml = new MLContext(seed: 1);
         IDataView test = Test(ml);
         ModelGraph graph = Model();
-        var unitOptions = new UnitPruningOptions { Thresholds = new ThresholdSet(), OutputColumnName = "Score" };
+        var unitOptions = new UnitPruningOptions { Thresholds = ThresholdSet.Zero(graph), OutputColumnName = "Score" };
         var unitPipeline = ml.Transforms.ApplyUnitPruning(unitOptions, ModelPath).Append(ArgMax(ml));
         var onnxPipeline = ml.Transforms.CopyColumns(graph.Input.Name, "Features")
             .Append(ml.Transforms.ApplyOnnxModel([graph.Outputs[0].Name], [graph.Input.Name], ModelPath))
