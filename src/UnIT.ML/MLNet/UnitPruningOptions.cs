@@ -16,7 +16,7 @@ public sealed class UnitPruningOptions
     /// <summary>The output column: a known-size vector of Single with the model's first output (e.g. 10 logits).</summary>
     public string OutputColumnName { get; set; } = "Score";
 
-    /// <summary>Calibration percentile p (0..100) of nonzero |x*w| per layer; ignored when <see cref="Thresholds"/> is set. 0 still skips the smallest products: use explicit zero thresholds for a dense run.</summary>
+    /// <summary>Calibration percentile p (0..100) of nonzero |x*w| per layer; ignored when <see cref="Thresholds"/> is set; 0 means no threshold skipping.</summary>
     public double Percentile { get; set; } = 50;
 
     /// <summary>Explicit per-layer thresholds; when set, <see cref="UnitPruningEstimator.Fit"/> calibrates none (a fixed-point profile still reads the data for its Q formats).</summary>
