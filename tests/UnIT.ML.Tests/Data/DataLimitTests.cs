@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using UnIT.ML.Data;
+using UnIT.ML.Graph;
 
 namespace UnIT.ML.Tests.Data;
 
@@ -57,11 +58,11 @@ public sealed class DataLimitTests
     {
         string path = ClaimingImages(60000, 100, 100);
 
-        var e = RefusedFast(() => DatasetLoader.Load(path, null, null, null, sampleSize: 784));
+        var e = RefusedFast(() => DatasetLoader.Load(path, null, null, null, new Shape(-1, 1, 28, 28)));
 
         Assert.Contains(path, e.Message);
         Assert.Contains("100x100 = 10000 pixels", e.Message);
-        Assert.Contains("needs 784 values per sample", e.Message);
+        Assert.Contains("the model input [?,1,28,28] needs 784 values per sample", e.Message);
     }
 
     [TestMethod]
@@ -129,7 +130,7 @@ public sealed class DataLimitTests
     {
         using var reader = new RepeatingReader('1', 1L << 30);
 
-        var e = RefusedFast(() => CsvReader.Read(reader, "rows.csv", sampleSize: 784));
+        var e = RefusedFast(() => CsvReader.Read(reader, "rows.csv", modelInput: new Shape(-1, 784)));
 
         Assert.Contains("'rows.csv' line 1 is longer than", e.Message);
         Assert.IsLessThan(1L << 20, reader.Served);
@@ -138,10 +139,10 @@ public sealed class DataLimitTests
     [TestMethod]
     public void CsvRowsOfAnotherWidthThanTheModelInputAreRefusedAtTheFirstRow()
     {
-        var e = Assert.ThrowsExactly<DatasetException>(() => CsvReader.Read(new StringReader("a,b,c\n1,2,3\n"), "rows.csv", sampleSize: 784));
+        var e = Assert.ThrowsExactly<DatasetException>(() => CsvReader.Read(new StringReader("a,b,c\n1,2,3\n"), "rows.csv", modelInput: new Shape(-1, 1, 28, 28)));
 
         Assert.Contains("'rows.csv' line 1 has 3 values", e.Message);
-        Assert.Contains("784", e.Message);
+        Assert.Contains("the model input [?,1,28,28] needs 784 values per sample", e.Message);
     }
 
     [TestMethod]
