@@ -28,6 +28,11 @@ internal static class DataFile
         {
             throw new FileNotFoundException($"Data file '{path}' does not exist.", path);
         }
+        // FIFOs, devices and sockets report a size of 0, and opening a FIFO blocks until someone writes to it.
+        if (new FileInfo(path).Length == 0)
+        {
+            throw new DatasetException($"'{path}' is empty or not a regular file (a FIFO, device or socket).");
+        }
         using FileStream file = File.OpenRead(path);
         return Read(file, read);
     }

@@ -153,6 +153,27 @@ public sealed class DataLimitTests
         CollectionAssert.AreEqual(new[] { 1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f }, set.Data.ToArray());
     }
 
+    [TestMethod]
+    public void FifoAsADataFileIsRefusedWithoutBlocking()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Inconclusive("FIFOs are made with mkfifo, which needs a Unix system.");
+        }
+        string fifo = Path.Combine(DataFiles.TempDirectory(), "images.idx");
+        using (Process mkfifo = Process.Start("mkfifo", [fifo]))
+        {
+            mkfifo.WaitForExit();
+            Assert.AreEqual(0, mkfifo.ExitCode, "mkfifo failed");
+        }
+        // Opening a FIFO without a writer blocks forever; a regression must fail, not hang the run.
+        Task<SampleSet> load = Task.Run(() => DatasetLoader.Load(fifo));
+        Assert.AreEqual(0, Task.WaitAny([load], TimeSpan.FromSeconds(10)), "loading blocked on the FIFO");
+        var e = Assert.IsInstanceOfType<DatasetException>(load.Exception?.InnerException);
+        Assert.Contains(fifo, e.Message);
+        Assert.Contains("not a regular file", e.Message);
+    }
+
     /// <summary>Serves <paramref name="length"/> copies of one character without holding them, counting what was read.</summary>
     private sealed class RepeatingReader(char c, long length) : TextReader
     {
