@@ -78,13 +78,16 @@ internal static class DataFile
         return bytes.IndexOf((byte)0) >= 0 ? DataFileKind.Binary : DataFileKind.Text;
     }
 
-    /// <summary>Fills <paramref name="buffer"/> or throws a <see cref="DatasetException"/> saying the file is truncated.</summary>
-    public static void ReadExactly(Stream stream, Span<byte> buffer, string source, string what)
+    /// <summary>
+    /// Fills <paramref name="buffer"/> or throws a <see cref="DatasetException"/> saying the file is truncated;
+    /// <paramref name="needAfter"/> more bytes of the <paramref name="what"/> are due after the buffer (when it is read in pieces).
+    /// </summary>
+    public static void ReadExactly(Stream stream, Span<byte> buffer, string source, string what, long needAfter = 0)
     {
         int n = ReadUpTo(stream, buffer, source);
         if (n < buffer.Length)
         {
-            throw new DatasetException($"'{source}' is truncated: it ends {buffer.Length - n} byte(s) short of the {what}.");
+            throw new DatasetException($"'{source}' is truncated: it ends {buffer.Length - n + needAfter} byte(s) short of the {what}.");
         }
     }
 

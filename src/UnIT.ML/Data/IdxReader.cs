@@ -90,7 +90,7 @@ public static class IdxReader
         for (int done = 0; done < pixels.Length;)
         {
             int n = Math.Min(chunk.Length, pixels.Length - done);
-            DataFile.ReadExactly(stream, chunk.AsSpan(0, n), source, $"images {start} to {start + count - 1} of {total}");
+            DataFile.ReadExactly(stream, chunk.AsSpan(0, n), source, $"images {start} to {start + count - 1} of {total}", pixels.Length - done - n);
             for (int i = 0; i < n; i++)
             {
                 pixels[done + i] = chunk[i] / 255f;
