@@ -44,19 +44,22 @@ internal static class DataFile
     public static T Read<T>(Stream stream, Func<Stream, T> read)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        // Peeking needs seeking; a non-seekable stream is buffered so the peeked bytes are not lost.
-        using MemoryStream? buffered = stream.CanSeek ? null : new MemoryStream();
-        if (buffered is not null)
+        var magic = new byte[2];
+        Stream source;
+        if (stream.CanSeek)
         {
-            stream.CopyTo(buffered);
-            buffered.Position = 0;
+            long start = stream.Position;
+            stream.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
+            stream.Position = start;
+            source = stream;
         }
-        Stream source = buffered ?? stream;
-        long start = source.Position;
-        Span<byte> magic = stackalloc byte[2];
-        int n = source.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
-        source.Position = start;
-        if (n == 2 && magic[0] == 0x1f && magic[1] == 0x8b)
+        else
+        {
+            // The peeked bytes are handed back in front of the rest, so the stream is never held whole in memory.
+            int peeked = stream.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
+            source = new PeekedStream(magic.AsMemory(0, peeked), stream);
+        }
+        if (magic[0] == 0x1f && magic[1] == 0x8b)
         {
             using var gzip = new GZipStream(source, CompressionMode.Decompress, leaveOpen: true);
             return read(gzip);

@@ -174,6 +174,23 @@ public sealed class DataLimitTests
         Assert.Contains("not a regular file", e.Message);
     }
 
+    [TestMethod]
+    public void NonSeekableStreamIsReadOnlyAsFarAsTheSelection()
+    {
+        // An IDX header for a million 28x28 images, then (lazily made) zero pixels.
+        var header = new byte[16];
+        BinaryPrimitives.WriteInt32BigEndian(header, IdxReader.ImagesMagic);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), 1_000_000);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(8), 28);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(12), 28);
+        using var stream = new ForwardOnlyStream(header, 784L * 1_000_000);
+
+        SampleSet set = IdxReader.ReadImages(stream, "pipe", limit: 2);
+
+        Assert.AreEqual(2, set.Count);
+        Assert.IsLessThan(1L << 20, stream.Served, "the whole stream was buffered");
+    }
+
     /// <summary>Serves <paramref name="length"/> copies of one character without holding them, counting what was read.</summary>
     private sealed class RepeatingReader(char c, long length) : TextReader
     {
@@ -200,5 +217,43 @@ public sealed class DataLimitTests
             Served++;
             return c;
         }
+    }
+
+    /// <summary>A non-seekable stream: <paramref name="head"/>, then <paramref name="zeros"/> zero bytes made on demand.</summary>
+    private sealed class ForwardOnlyStream(byte[] head, long zeros) : Stream
+    {
+        public long Served { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            int n = (int)Math.Min(count, head.Length + zeros - Served);
+            for (int i = 0; i < n; i++)
+            {
+                long at = Served + i;
+                buffer[offset + i] = at < head.Length ? head[at] : (byte)0;
+            }
+            Served += n;
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
