@@ -29,6 +29,11 @@ public static class OnnxImporter
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         string full = Path.GetFullPath(path);
+        // FIFOs, devices and sockets report a size of 0, and reading a FIFO blocks until someone writes to it.
+        if (File.Exists(full) && new FileInfo(full).Length == 0)
+        {
+            throw new OnnxImportException($"'{full}' is empty or not a regular file (a FIFO, device or socket); it is not an ONNX model.");
+        }
         byte[] bytes = File.ReadAllBytes(full);
         return Import(bytes, Path.GetDirectoryName(full), $"'{full}'", Path.GetFileNameWithoutExtension(full));
     }

@@ -25,7 +25,7 @@ public sealed class DataExpectationTests
         string error = Cli.SingleErrorLine(Cli.Run("predict", Cli.FashionModel, "--images", path));
 
         StringAssert.Contains(error, "30000x30000 = 900000000 pixels");
-        StringAssert.Contains(error, "needs 784 values per sample");
+        StringAssert.Contains(error, "the model input [?,1,28,28] needs 784 values per sample");
     }
 
     [TestMethod]

@@ -51,6 +51,14 @@ public sealed class ExternalDataSafetyTests
         return ex;
     }
 
+    private static string MakeFifo(string path)
+    {
+        using Process mkfifo = Process.Start("mkfifo", [path]);
+        mkfifo.WaitForExit();
+        Assert.AreEqual(0, mkfifo.ExitCode, "mkfifo failed");
+        return path;
+    }
+
     private static float[] Weight(ModelGraph graph) => ((ElementwiseNode)graph.Nodes.Single()).Constant.Data;
 
     [TestMethod]
@@ -129,14 +137,24 @@ public sealed class ExternalDataSafetyTests
             Assert.Inconclusive("FIFOs are made with mkfifo, which needs a Unix system.");
         }
         using var model = new TempFolder();
-        string fifo = Path.Combine(model.Path, "w.bin");
-        using (Process mkfifo = Process.Start("mkfifo", [fifo]))
-        {
-            mkfifo.WaitForExit();
-            Assert.AreEqual(0, mkfifo.ExitCode, "mkfifo failed");
-        }
+        MakeFifo(Path.Combine(model.Path, "w.bin"));
         // Opening a FIFO without a writer blocks forever; a regression must fail, not hang the run.
         Task<ModelGraph> import = Task.Run(() => ImportFrom(model.Path, Model("w.bin")));
+        Assert.AreEqual(0, Task.WaitAny([import], TimeSpan.FromSeconds(10)), "the import blocked on the FIFO");
+        var ex = Assert.IsInstanceOfType<OnnxImportException>(import.Exception?.InnerException);
+        StringAssert.Contains(ex.Message, "not a regular file");
+    }
+
+    [TestMethod]
+    public void FifoAsTheModelFileIsRefusedWithoutBlocking()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Inconclusive("FIFOs are made with mkfifo, which needs a Unix system.");
+        }
+        using var folder = new TempFolder();
+        string fifo = MakeFifo(Path.Combine(folder.Path, "model.onnx"));
+        Task<ModelGraph> import = Task.Run(() => OnnxImporter.Import(fifo));
         Assert.AreEqual(0, Task.WaitAny([import], TimeSpan.FromSeconds(10)), "the import blocked on the FIFO");
         var ex = Assert.IsInstanceOfType<OnnxImportException>(import.Exception?.InnerException);
         StringAssert.Contains(ex.Message, "not a regular file");

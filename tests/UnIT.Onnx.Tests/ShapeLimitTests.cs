@@ -100,6 +100,18 @@ public sealed class ShapeLimitTests
     }
 
     [TestMethod]
+    [DataRow("strides", new long[] { 0, 1 })]
+    [DataRow("strides", new long[] { 1, -2 })]
+    [DataRow("dilations", new long[] { 0, 1 })]
+    [DataRow("pads", new long[] { 0, 0, -1, 0 })]
+    [DataRow("kernel_shape", new long[] { 3, 0 })]
+    public void NegativeOrZeroWindowAttributesAreRefusedNamingThem(string attribute, long[] values)
+    {
+        var ex = Fails(Conv([-1, 1, 28, 28], [1, 1, 3, 3], Ints(attribute, values)));
+        MessageContains(ex, "Node 'conv1' (Conv)", attribute);
+    }
+
+    [TestMethod]
     public void AttributeBeyondInt32IsRefusedNamingIt()
     {
         var ex = Fails(Conv([-1, 1, 28, 28], [1, 1, 3, 3], Ints("pads", 1L << 32, 0, 0, 0)));

@@ -83,6 +83,6 @@ internal sealed class DataOptions
         // A classifier's last output axis holds one score per class; labels beyond it can never be predicted.
         Shape? output = model?.Outputs[0].Shape;
         int? classes = output is { Rank: >= 2 } && output[^1] >= 2 ? output[^1] : null;
-        return DatasetLoader.Load(images, labels, result.GetValue(Range), result.GetValue(Limit), model?.InputSampleSize, classes);
+        return DatasetLoader.Load(images, labels, result.GetValue(Range), result.GetValue(Limit), model?.Input.Shape, classes);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using UnIT.ML.Graph;
 
 namespace UnIT.ML.Data;
 
@@ -25,27 +26,27 @@ public static class CsvReader
     /// <param name="path">A CSV file, plain or gzip.</param>
     /// <param name="range">Which rows (counting data rows from 0, after any header) to read; null for all.</param>
     /// <param name="limit">The most rows to read from the start of the range; null for no limit.</param>
-    /// <param name="sampleSize">The number of values each row must have (a model input's per-sample size); null to take the first row's.</param>
+    /// <param name="modelInput">The input shape of the model the rows are for (batch axis first): each row must have its per-sample size; null to take the first row's.</param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="DatasetException">
-    /// A value is not a number, rows differ in length or from <paramref name="sampleSize"/>, a line is too long, the rows
+    /// A value is not a number, rows differ in length or from <paramref name="modelInput"/>, a line is too long, the rows
     /// hold more than <see cref="SampleSet.MaxValues"/> values, or the range lies beyond the rows; the message gives the line.
     /// </exception>
-    public static SampleSet Read(string path, RangeSpec? range = null, int? limit = null, int? sampleSize = null) =>
+    public static SampleSet Read(string path, RangeSpec? range = null, int? limit = null, Shape? modelInput = null) =>
         DataFile.ReadFile(path, s =>
         {
             using var reader = new StreamReader(s, leaveOpen: true);
-            return Read(reader, path, range, limit, sampleSize);
+            return Read(reader, path, range, limit, modelInput);
         });
 
-    /// <summary>Reads samples like <see cref="Read(string, RangeSpec?, int?, int?)"/> from text; the reader is not disposed.</summary>
+    /// <summary>Reads samples like <see cref="Read(string, RangeSpec?, int?, Shape?)"/> from text; the reader is not disposed.</summary>
     /// <param name="reader">CSV text.</param>
     /// <param name="source">A name for the text in error messages and <see cref="SampleSet.Source"/>.</param>
     /// <param name="range">Which data rows to read; null for all.</param>
     /// <param name="limit">The most rows to read from the start of the range; null for no limit.</param>
-    /// <param name="sampleSize">The number of values each row must have; null to take the first row's.</param>
-    public static SampleSet Read(TextReader reader, string source, RangeSpec? range = null, int? limit = null, int? sampleSize = null) =>
-        Read(reader, source, range, limit, sampleSize, check: null);
+    /// <param name="modelInput">The input shape of the model the rows are for; null to take the first row's length.</param>
+    public static SampleSet Read(TextReader reader, string source, RangeSpec? range = null, int? limit = null, Shape? modelInput = null) =>
+        Read(reader, source, range, limit, modelInput, check: null);
 
     /// <summary>Reads one whole-number class label per row from a single-column CSV file.</summary>
     /// <param name="path">A CSV file, plain or gzip, with one column.</param>
@@ -60,7 +61,7 @@ public static class CsvReader
         SampleSet set = DataFile.ReadFile(path, s =>
         {
             using var reader = new StreamReader(s, leaveOpen: true);
-            return Read(reader, path, range, limit, sampleSize: null,
+            return Read(reader, path, range, limit, modelInput: null,
                 check: v => v >= 0 && v <= largest && v == MathF.Round(v) ? null : $"label {v.ToString(CultureInfo.InvariantCulture)} is not a class: {Expected()}.");
         });
         if (set.SampleSize != 1)
@@ -71,10 +72,11 @@ public static class CsvReader
     }
 
     /// <summary>The reader behind both public ones; <paramref name="check"/> explains why a parsed value is refused, or returns null.</summary>
-    private static SampleSet Read(TextReader reader, string source, RangeSpec? range, int? limit, int? sampleSize, Func<float, string?>? check)
+    private static SampleSet Read(TextReader reader, string source, RangeSpec? range, int? limit, Shape? modelInput, Func<float, string?>? check)
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(source);
+        int? sampleSize = modelInput is null ? null : SampleSet.ValuesPerSample(modelInput, source);
         RangeSpec r = range ?? RangeSpec.All;
         if (limit is < 1)
         {
@@ -106,7 +108,7 @@ public static class CsvReader
                 columns = fields;
                 if (sampleSize is int expected && fields != expected)
                 {
-                    throw new DatasetException($"'{source}' line {lineNumber} has {fields} values, but the model input needs {expected} values per sample.");
+                    throw new DatasetException($"'{source}' line {lineNumber} has {fields} values, but the model input {modelInput} needs {expected} values per sample.");
                 }
                 maxLength = RowLength(columns);
                 if (!IsNumericRow(line))

@@ -28,6 +28,11 @@ internal static class DataFile
         {
             throw new FileNotFoundException($"Data file '{path}' does not exist.", path);
         }
+        // FIFOs, devices and sockets report a size of 0, and opening a FIFO blocks until someone writes to it.
+        if (new FileInfo(path).Length == 0)
+        {
+            throw new DatasetException($"'{path}' is empty or not a regular file (a FIFO, device or socket).");
+        }
         using FileStream file = File.OpenRead(path);
         return Read(file, read);
     }
@@ -39,19 +44,22 @@ internal static class DataFile
     public static T Read<T>(Stream stream, Func<Stream, T> read)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        // Peeking needs seeking; a non-seekable stream is buffered so the peeked bytes are not lost.
-        using MemoryStream? buffered = stream.CanSeek ? null : new MemoryStream();
-        if (buffered is not null)
+        var magic = new byte[2];
+        Stream source;
+        if (stream.CanSeek)
         {
-            stream.CopyTo(buffered);
-            buffered.Position = 0;
+            long start = stream.Position;
+            stream.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
+            stream.Position = start;
+            source = stream;
         }
-        Stream source = buffered ?? stream;
-        long start = source.Position;
-        Span<byte> magic = stackalloc byte[2];
-        int n = source.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
-        source.Position = start;
-        if (n == 2 && magic[0] == 0x1f && magic[1] == 0x8b)
+        else
+        {
+            // The peeked bytes are handed back in front of the rest, so the stream is never held whole in memory.
+            int peeked = stream.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
+            source = new PeekedStream(magic.AsMemory(0, peeked), stream);
+        }
+        if (magic[0] == 0x1f && magic[1] == 0x8b)
         {
             using var gzip = new GZipStream(source, CompressionMode.Decompress, leaveOpen: true);
             return read(gzip);
@@ -73,13 +81,16 @@ internal static class DataFile
         return bytes.IndexOf((byte)0) >= 0 ? DataFileKind.Binary : DataFileKind.Text;
     }
 
-    /// <summary>Fills <paramref name="buffer"/> or throws a <see cref="DatasetException"/> saying the file is truncated.</summary>
-    public static void ReadExactly(Stream stream, Span<byte> buffer, string source, string what)
+    /// <summary>
+    /// Fills <paramref name="buffer"/> or throws a <see cref="DatasetException"/> saying the file is truncated;
+    /// <paramref name="needAfter"/> more bytes of the <paramref name="what"/> are due after the buffer (when it is read in pieces).
+    /// </summary>
+    public static void ReadExactly(Stream stream, Span<byte> buffer, string source, string what, long needAfter = 0)
     {
         int n = ReadUpTo(stream, buffer, source);
         if (n < buffer.Length)
         {
-            throw new DatasetException($"'{source}' is truncated: it ends {buffer.Length - n} byte(s) short of the {what}.");
+            throw new DatasetException($"'{source}' is truncated: it ends {buffer.Length - n + needAfter} byte(s) short of the {what}.");
         }
     }
 

@@ -1,3 +1,5 @@
+using UnIT.ML.Graph;
+
 namespace UnIT.ML.Data;
 
 /// <summary>
@@ -18,7 +20,7 @@ public static class DatasetLoader
     /// or the range lies beyond its samples.
     /// </exception>
     public static SampleSet Load(string path, RangeSpec? range = null, int? limit = null) =>
-        Load(path, null, range, limit, sampleSize: null);
+        Load(path, null, range, limit, modelInput: null);
 
     /// <summary>Loads samples and, when <paramref name="labelsPath"/> is given, the labels for the same range.</summary>
     /// <param name="path">The samples: an IDX image file or a CSV file.</param>
@@ -27,31 +29,31 @@ public static class DatasetLoader
     /// <param name="limit">The most samples to load from the start of the range; null for no limit.</param>
     /// <exception cref="DatasetException">Either file is malformed, or they hold different numbers of entries in the range.</exception>
     public static SampleSet Load(string path, string? labelsPath, RangeSpec? range = null, int? limit = null) =>
-        Load(path, labelsPath, range, limit, sampleSize: null);
+        Load(path, labelsPath, range, limit, modelInput: null);
 
     /// <summary>
     /// Loads samples (and labels when <paramref name="labelsPath"/> is given) for a model: each sample must have
-    /// <paramref name="sampleSize"/> values and each label must be below <paramref name="classCount"/>. The
+    /// the values one sample of <paramref name="modelInput"/> has, and each label must be below <paramref name="classCount"/>. The
     /// sizes in a file's header (or its first row) are checked before any sample is read.
     /// </summary>
     /// <param name="path">The samples: an IDX image file or a CSV file, either possibly gzip-compressed.</param>
     /// <param name="labelsPath">The labels: an IDX label file or a one-column CSV file; null for none.</param>
     /// <param name="range">Which samples (and labels) to load; null for all.</param>
     /// <param name="limit">The most samples to load from the start of the range; null for no limit.</param>
-    /// <param name="sampleSize">The number of values each sample must have (the model input's per-sample size); null to accept any.</param>
+    /// <param name="modelInput">The model's input shape, batch axis first; null to accept samples of any size.</param>
     /// <param name="classCount">The number of classes (labels must be below it); null for the readers' fixed bound.</param>
     /// <exception cref="FileNotFoundException">A file does not exist.</exception>
     /// <exception cref="DatasetException">
-    /// A file is neither IDX nor CSV or is malformed, the samples do not have <paramref name="sampleSize"/> values,
+    /// A file is neither IDX nor CSV or is malformed, the samples do not fit <paramref name="modelInput"/>,
     /// a label is not a class, a file holds more than <see cref="SampleSet.MaxValues"/> values, or the files hold
     /// different numbers of entries in the range.
     /// </exception>
-    public static SampleSet Load(string path, string? labelsPath, RangeSpec? range, int? limit, int? sampleSize, int? classCount = null)
+    public static SampleSet Load(string path, string? labelsPath, RangeSpec? range, int? limit, Shape? modelInput, int? classCount = null)
     {
         SampleSet samples = Format(path) switch
         {
-            DataFileKind.Idx => IdxReader.ReadImages(path, range, limit, sampleSize),
-            _ => CsvReader.Read(path, range, limit, sampleSize),
+            DataFileKind.Idx => IdxReader.ReadImages(path, range, limit, modelInput),
+            _ => CsvReader.Read(path, range, limit, modelInput),
         };
         return labelsPath is null ? samples : samples.WithLabels(LoadLabels(labelsPath, range, limit, classCount), labelsPath);
     }

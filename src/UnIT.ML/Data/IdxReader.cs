@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using UnIT.ML.Graph;
 
 namespace UnIT.ML.Data;
 
@@ -23,26 +24,25 @@ public static class IdxReader
     /// <param name="path">An IDX image file, raw or gzip.</param>
     /// <param name="range">Which samples to read; null for all.</param>
     /// <param name="limit">The most samples to read from the start of the range; null for no limit.</param>
-    /// <param name="sampleSize">
-    /// The number of values each sample must have (a model input's per-sample size), checked against the
-    /// header before any pixel is read; null to accept any image size.
+    /// <param name="modelInput">
+    /// The input shape of the model the samples are for (batch axis first): its per-sample size is checked
+    /// against the header before any pixel is read; null to accept any image size.
     /// </param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="DatasetException">
-    /// The file is not an IDX image file, is truncated, its images do not have <paramref name="sampleSize"/>
-    /// pixels, the selection holds more than <see cref="SampleSet.MaxValues"/> values, or the range lies beyond its samples.
+    /// The file is not an IDX image file, is truncated, its images do not fit <paramref name="modelInput"/>, the selection holds more than <see cref="SampleSet.MaxValues"/> values, or the range lies beyond its samples.
     /// </exception>
-    public static SampleSet ReadImages(string path, RangeSpec? range = null, int? limit = null, int? sampleSize = null) =>
-        DataFile.ReadFile(path, s => ReadImagesCore(s, path, range, limit, sampleSize));
+    public static SampleSet ReadImages(string path, RangeSpec? range = null, int? limit = null, Shape? modelInput = null) =>
+        DataFile.ReadFile(path, s => ReadImagesCore(s, path, range, limit, modelInput));
 
-    /// <summary>Reads images like <see cref="ReadImages(string, RangeSpec?, int?, int?)"/> from a stream, which stays open.</summary>
+    /// <summary>Reads images like <see cref="ReadImages(string, RangeSpec?, int?, Shape?)"/> from a stream, which stays open.</summary>
     /// <param name="stream">IDX image data, raw or gzip, from the current position.</param>
     /// <param name="source">A name for the data in error messages and <see cref="SampleSet.Source"/>.</param>
     /// <param name="range">Which samples to read; null for all.</param>
     /// <param name="limit">The most samples to read from the start of the range; null for no limit.</param>
-    /// <param name="sampleSize">The number of values each sample must have; null to accept any image size.</param>
-    public static SampleSet ReadImages(Stream stream, string source, RangeSpec? range = null, int? limit = null, int? sampleSize = null) =>
-        DataFile.Read(stream, s => ReadImagesCore(s, source, range, limit, sampleSize));
+    /// <param name="modelInput">The input shape of the model the samples are for; null to accept any image size.</param>
+    public static SampleSet ReadImages(Stream stream, string source, RangeSpec? range = null, int? limit = null, Shape? modelInput = null) =>
+        DataFile.Read(stream, s => ReadImagesCore(s, source, range, limit, modelInput));
 
     /// <summary>Reads class labels (one byte each) from the IDX label file at <paramref name="path"/>.</summary>
     /// <param name="path">An IDX label file, raw or gzip.</param>
@@ -63,7 +63,7 @@ public static class IdxReader
     public static int[] ReadLabels(Stream stream, string source, RangeSpec? range = null, int? limit = null, int? classCount = null) =>
         DataFile.Read(stream, s => ReadLabelsCore(s, source, range, limit, classCount));
 
-    private static SampleSet ReadImagesCore(Stream stream, string source, RangeSpec? range, int? limit, int? sampleSize)
+    private static SampleSet ReadImagesCore(Stream stream, string source, RangeSpec? range, int? limit, Shape? modelInput)
     {
         Span<byte> header = stackalloc byte[16];
         ReadMagic(stream, header, source, ImagesMagic, "an IDX image file");
@@ -77,9 +77,9 @@ public static class IdxReader
         }
         // Everything is checked against the header before a single pixel is read or allocated.
         long pixelsPerImage = (long)rows * cols;
-        if (sampleSize is int expected && pixelsPerImage != expected)
+        if (modelInput is not null && pixelsPerImage != SampleSet.ValuesPerSample(modelInput, source))
         {
-            throw new DatasetException($"'{source}' holds images of {rows}x{cols} = {pixelsPerImage} pixels, but the model input needs {expected} values per sample.");
+            throw new DatasetException($"'{source}' holds images of {rows}x{cols} = {pixelsPerImage} pixels, but the model input {modelInput} needs {modelInput.SampleSize} values per sample.");
         }
         (int start, int count) = (range ?? RangeSpec.All).Resolve(total, limit, source);
         SampleSet.CheckValueCount(pixelsPerImage * count, source, $"{count} images of {rows}x{cols}");
@@ -90,7 +90,7 @@ public static class IdxReader
         for (int done = 0; done < pixels.Length;)
         {
             int n = Math.Min(chunk.Length, pixels.Length - done);
-            DataFile.ReadExactly(stream, chunk.AsSpan(0, n), source, $"images {start} to {start + count - 1} of {total}");
+            DataFile.ReadExactly(stream, chunk.AsSpan(0, n), source, $"images {start} to {start + count - 1} of {total}", pixels.Length - done - n);
             for (int i = 0; i < n; i++)
             {
                 pixels[done + i] = chunk[i] / 255f;

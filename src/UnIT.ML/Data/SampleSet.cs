@@ -137,6 +137,16 @@ public sealed class SampleSet
         return new Tensor(new Shape(dims), _data.AsSpan(start * SampleSize, count * SampleSize).ToArray());
     }
 
+    /// <summary>The values one sample of <paramref name="modelInput"/> has; throws unless it has a batch axis and fixed dimensions after it.</summary>
+    internal static int ValuesPerSample(Shape modelInput, string source)
+    {
+        if (modelInput.Rank < 2 || modelInput.Dimensions[1..].Contains(Shape.Dynamic))
+        {
+            throw new DatasetException($"The model input {modelInput} needs a batch axis and fixed dimensions after it to take samples from '{source}'.");
+        }
+        return modelInput.SampleSize;
+    }
+
     /// <summary>Throws a <see cref="DatasetException"/> naming <paramref name="source"/> when <paramref name="values"/> exceeds <see cref="MaxValues"/>.</summary>
     internal static void CheckValueCount(long values, string source, string what)
     {
@@ -155,11 +165,7 @@ public sealed class SampleSet
             throw new DatasetException($"'{Source}' holds no samples.");
         }
         int[] dims = modelInputShape.Dimensions;
-        if (dims.Length < 2 || dims[1..].Contains(Shape.Dynamic))
-        {
-            throw new DatasetException($"The model input {modelInputShape} needs a batch axis and fixed dimensions after it to take samples from '{Source}'.");
-        }
-        long needed = dims[1..].Aggregate(1L, (a, d) => a * d);
+        int needed = ValuesPerSample(modelInputShape, Source);
         if (needed != SampleSize)
         {
             throw new DatasetException(

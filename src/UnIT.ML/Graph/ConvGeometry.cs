@@ -2,7 +2,8 @@ namespace UnIT.ML.Graph;
 
 /// <summary>
 /// The loop bounds of one convolution for one input shape. 1-D convolutions are described as
-/// 2-D ones with a height of 1, so one kernel serves both.
+/// 2-D ones with a height of 1, so one kernel serves both. Output sizes are 0 where the window does
+/// not fit; <see cref="ConvNode.Geometry"/> only hands out geometries where it does.
 /// </summary>
 public readonly record struct ConvGeometry(
     int InChannels, int OutChannels, int Groups,
@@ -11,10 +12,10 @@ public readonly record struct ConvGeometry(
     int DilationH, int DilationW, int SpatialRank)
 {
     /// <summary>Output height.</summary>
-    public int OutH => OutputLength(InH, PadTop, PadBottom, KernelH, StrideH, DilationH);
+    public int OutH => SlidingWindow.OutputLength("height", InH, PadTop, PadBottom, KernelH, StrideH, DilationH, false, out _);
 
     /// <summary>Output width.</summary>
-    public int OutW => OutputLength(InW, PadLeft, PadRight, KernelW, StrideW, DilationW);
+    public int OutW => SlidingWindow.OutputLength("width", InW, PadLeft, PadRight, KernelW, StrideW, DilationW, false, out _);
 
     /// <summary>Input channels seen by each group.</summary>
     public int InChannelsPerGroup => InChannels / Groups;
@@ -37,8 +38,4 @@ public readonly record struct ConvGeometry(
     /// <summary>The output shape for a batch of <paramref name="batch"/> samples.</summary>
     public Shape OutputShape(int batch) =>
         SpatialRank == 2 ? new Shape(batch, OutChannels, OutH, OutW) : new Shape(batch, OutChannels, OutW);
-
-    // 64-bit so that large pads or dilations cannot wrap around; ConvNode.Geometry has checked that the result fits.
-    private static int OutputLength(int input, int padBegin, int padEnd, int kernel, int stride, int dilation) =>
-        checked((int)(((long)input + padBegin + padEnd - (long)dilation * (kernel - 1) - 1) / stride + 1));
 }

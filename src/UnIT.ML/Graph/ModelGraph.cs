@@ -48,8 +48,9 @@ public sealed class ModelGraph
         PrunableLayers = Nodes.OfType<PrunableNode>().ToArray();
         try
         {
-            TotalMacsPerSample = checked(Nodes.Sum(MacsPerSample));
-            TotalParameters = checked(Nodes.Sum(n => n.ParameterCount));
+            // Enumerable.Sum over longs throws on overflow rather than wrapping around.
+            TotalMacsPerSample = Nodes.Sum(MacsPerSample);
+            TotalParameters = Nodes.Sum(n => n.ParameterCount);
         }
         catch (OverflowException)
         {

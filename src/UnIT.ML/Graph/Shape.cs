@@ -26,7 +26,7 @@ public sealed class Shape : IEquatable<Shape>
             {
                 throw new ArgumentException($"Shape dimensions must be positive or Dynamic (-1); got [{string.Join(",", dims)}].", nameof(dims));
             }
-            // Each factor is below 2^31 and the running product stays below 2^31 here, so it cannot overflow.
+            // The product so far is at most Array.MaxLength and d is below 2^31, so this cannot overflow a long.
             fixedElements *= d == Dynamic ? 1 : d;
             if (fixedElements > Array.MaxLength)
             {

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using UnIT.ML.Data;
+using UnIT.ML.Graph;
 
 namespace UnIT.ML.Tests.Data;
 
@@ -57,11 +58,11 @@ public sealed class DataLimitTests
     {
         string path = ClaimingImages(60000, 100, 100);
 
-        var e = RefusedFast(() => DatasetLoader.Load(path, null, null, null, sampleSize: 784));
+        var e = RefusedFast(() => DatasetLoader.Load(path, null, null, null, new Shape(-1, 1, 28, 28)));
 
         Assert.Contains(path, e.Message);
         Assert.Contains("100x100 = 10000 pixels", e.Message);
-        Assert.Contains("needs 784 values per sample", e.Message);
+        Assert.Contains("the model input [?,1,28,28] needs 784 values per sample", e.Message);
     }
 
     [TestMethod]
@@ -129,7 +130,7 @@ public sealed class DataLimitTests
     {
         using var reader = new RepeatingReader('1', 1L << 30);
 
-        var e = RefusedFast(() => CsvReader.Read(reader, "rows.csv", sampleSize: 784));
+        var e = RefusedFast(() => CsvReader.Read(reader, "rows.csv", modelInput: new Shape(-1, 784)));
 
         Assert.Contains("'rows.csv' line 1 is longer than", e.Message);
         Assert.IsLessThan(1L << 20, reader.Served);
@@ -138,10 +139,10 @@ public sealed class DataLimitTests
     [TestMethod]
     public void CsvRowsOfAnotherWidthThanTheModelInputAreRefusedAtTheFirstRow()
     {
-        var e = Assert.ThrowsExactly<DatasetException>(() => CsvReader.Read(new StringReader("a,b,c\n1,2,3\n"), "rows.csv", sampleSize: 784));
+        var e = Assert.ThrowsExactly<DatasetException>(() => CsvReader.Read(new StringReader("a,b,c\n1,2,3\n"), "rows.csv", modelInput: new Shape(-1, 1, 28, 28)));
 
         Assert.Contains("'rows.csv' line 1 has 3 values", e.Message);
-        Assert.Contains("784", e.Message);
+        Assert.Contains("the model input [?,1,28,28] needs 784 values per sample", e.Message);
     }
 
     [TestMethod]
@@ -150,6 +151,44 @@ public sealed class DataLimitTests
         SampleSet set = CsvReader.Read(new StringReader("1,2\r\n3,4\r5,6\n\n7,8"), "rows.csv");
 
         CollectionAssert.AreEqual(new[] { 1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f }, set.Data.ToArray());
+    }
+
+    [TestMethod]
+    public void FifoAsADataFileIsRefusedWithoutBlocking()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Inconclusive("FIFOs are made with mkfifo, which needs a Unix system.");
+        }
+        string fifo = Path.Combine(DataFiles.TempDirectory(), "images.idx");
+        using (Process mkfifo = Process.Start("mkfifo", [fifo]))
+        {
+            mkfifo.WaitForExit();
+            Assert.AreEqual(0, mkfifo.ExitCode, "mkfifo failed");
+        }
+        // Opening a FIFO without a writer blocks forever; a regression must fail, not hang the run.
+        Task<SampleSet> load = Task.Run(() => DatasetLoader.Load(fifo));
+        Assert.AreEqual(0, Task.WaitAny([load], TimeSpan.FromSeconds(10)), "loading blocked on the FIFO");
+        var e = Assert.IsInstanceOfType<DatasetException>(load.Exception?.InnerException);
+        Assert.Contains(fifo, e.Message);
+        Assert.Contains("not a regular file", e.Message);
+    }
+
+    [TestMethod]
+    public void NonSeekableStreamIsReadOnlyAsFarAsTheSelection()
+    {
+        // An IDX header for a million 28x28 images, then (lazily made) zero pixels.
+        var header = new byte[16];
+        BinaryPrimitives.WriteInt32BigEndian(header, IdxReader.ImagesMagic);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), 1_000_000);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(8), 28);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(12), 28);
+        using var stream = new ForwardOnlyStream(header, 784L * 1_000_000);
+
+        SampleSet set = IdxReader.ReadImages(stream, "pipe", limit: 2);
+
+        Assert.AreEqual(2, set.Count);
+        Assert.IsLessThan(1L << 20, stream.Served, "the whole stream was buffered");
     }
 
     /// <summary>Serves <paramref name="length"/> copies of one character without holding them, counting what was read.</summary>
@@ -178,5 +217,43 @@ public sealed class DataLimitTests
             Served++;
             return c;
         }
+    }
+
+    /// <summary>A non-seekable stream: <paramref name="head"/>, then <paramref name="zeros"/> zero bytes made on demand.</summary>
+    private sealed class ForwardOnlyStream(byte[] head, long zeros) : Stream
+    {
+        public long Served { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            int n = (int)Math.Min(count, head.Length + zeros - Served);
+            for (int i = 0; i < n; i++)
+            {
+                long at = Served + i;
+                buffer[offset + i] = at < head.Length ? head[at] : (byte)0;
+            }
+            Served += n;
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -135,6 +135,8 @@ public sealed class IdxReaderTests
 
         Assert.Contains(path, e.Message);
         Assert.Contains("truncated", e.Message);
+        // 500 images of 784 pixels were declared; the count covers all the missing ones, not one read chunk.
+        Assert.Contains($"ends {784 * 500 - (784 * 10 + 100)} byte(s) short", e.Message);
     }
 
     [TestMethod]
