@@ -13,7 +13,8 @@ public static class ElementwiseKernel
             for (int i = 0; i < input.Length; i++)
             {
                 float x = input[i];
-                output[i] = x > fatReluTau ? x : 0f;
+                // NaN passes through, as in ONNX Runtime.
+                output[i] = x > fatReluTau || float.IsNaN(x) ? x : 0f;
             }
             return;
         }

@@ -26,7 +26,9 @@ public static class PoolKernel
             {
                 for (int ow = 0; ow < outW; ow++)
                 {
-                    float acc = max ? float.NegativeInfinity : 0f;
+                    // As ONNX Runtime's max pool (SIMD max that returns the new value when either is NaN): start at the
+                    // lowest finite float; a NaN replaces the running max and is itself replaced by the next value.
+                    float acc = max ? float.MinValue : 0f;
                     int inside = 0, padded = 0;
                     for (int kh = 0; kh < kH; kh++)
                     {
@@ -46,7 +48,7 @@ public static class PoolKernel
                             float v = plane[ih * inW + iw];
                             if (max)
                             {
-                                acc = v > acc || float.IsNaN(v) ? v : acc;
+                                acc = acc > v ? acc : v;
                             }
                             else
                             {
