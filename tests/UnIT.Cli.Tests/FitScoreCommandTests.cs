@@ -45,4 +45,29 @@ public sealed class FitScoreCommandTests
 
         StringAssert.Contains(Cli.SingleErrorLine(run), "is not an ML.NET model zip");
     }
+
+    [TestMethod]
+    public void Score_refuses_a_zip_bomb_before_ml_net_unpacks_it()
+    {
+        string zip = Path.Combine(Path.GetTempPath(), $"unit-bomb-{Guid.NewGuid():N}.zip");
+        using (System.IO.Compression.ZipArchive archive = System.IO.Compression.ZipFile.Open(zip, System.IO.Compression.ZipArchiveMode.Create))
+        using (Stream entry = archive.CreateEntry("TransformerChain/Model.key", System.IO.Compression.CompressionLevel.SmallestSize).Open())
+        {
+            var zeros = new byte[1 << 20];
+            for (int i = 0; i < 256; i++)
+            {
+                entry.Write(zeros);
+            }
+        }
+        try
+        {
+            string line = Cli.SingleErrorLine(Cli.Run("score", zip, "--images", Cli.FashionImages, "--limit", "5"));
+
+            Assert.Contains("TransformerChain/Model.key", line);
+        }
+        finally
+        {
+            File.Delete(zip);
+        }
+    }
 }

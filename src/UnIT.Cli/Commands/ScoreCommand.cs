@@ -39,10 +39,7 @@ internal sealed class ScoreCommand
     private int Run(ParseResult result)
     {
         string path = result.GetRequiredValue(_model);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"Model file '{path}' does not exist.", path);
-        }
+        SavedModelArchive.Check(path);
         var ml = new MLContext(seed: 0);
         ITransformer loaded;
         try
