@@ -91,4 +91,19 @@ public sealed class EvaluateCommandTests
         StringAssert.Contains(line, "--division 'fast'");
         StringAssert.Contains(line, "bitshift");
     }
+
+    [TestMethod]
+    public void Division_settings_from_the_command_line_are_used_and_saved()
+    {
+        string thresholds = Path.Combine(Path.GetDirectoryName(Cli.TempFile("x", ""))!, "shift.json");
+
+        JsonElement r = Evaluate("--division", "bitshift", "--bitshift-start", "2", "--save-thresholds", thresholds);
+        var refused = Cli.Run("evaluate", Cli.FashionModel, "--images", Cli.FashionImages, "--labels", Cli.FashionLabels,
+            "--calibration-images", Calibration, "--limit", "20", "--bitshift-start", "2");
+
+        Assert.AreEqual(2, r.GetProperty("thresholds").GetProperty("division_settings").GetProperty("starting_shift").GetInt32());
+        using JsonDocument saved = JsonDocument.Parse(File.ReadAllText(thresholds));
+        Assert.AreEqual(2, saved.RootElement.GetProperty("division_settings").GetProperty("starting_shift").GetInt32());
+        Assert.Contains("--bitshift-start", Cli.SingleErrorLine(refused));
+    }
 }

@@ -92,6 +92,11 @@ internal sealed class PredictCommand
             table.AddRow(cells.Select(t => new Text(t)));
         }
         console.Write(table);
+        int none = predicted.Count(p => p == ClassificationMetrics.NoClass);
+        if (none > 0)
+        {
+            console.WriteLine($"{none} sample(s) have NaN logits and predict no class.");
+        }
         if (labels is not null)
         {
             int correct = predicted.Where((p, i) => p == labels[i]).Count();

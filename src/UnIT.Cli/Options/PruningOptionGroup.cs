@@ -105,6 +105,18 @@ internal sealed class PruningOptionGroup
         string profile = result.GetValue(Profile)!;
         string? division = result.GetValue(Division);
         string? file = result.GetValue(Thresholds);
+        int? start = result.GetValue(BitShiftStart);
+        bool tree = result.GetValue(CalibrateBinaryTree);
+        // Checked here to name the command-line options; the library checks again with the saved thresholds' division.
+        string? effective = division ?? (file is null ? TargetProfile.FromName(profile).DefaultDivision.Name : null);
+        if (start is not null && effective is not null && effective != "bitshift")
+        {
+            throw new ArgumentException($"--bitshift-start applies to the bitshift division, but the division is '{effective}'; add --division bitshift.");
+        }
+        if (tree && effective is not null && effective != "binarytree")
+        {
+            throw new ArgumentException($"--calibrate-binarytree applies to the binarytree division, but the division is '{effective}'; add --division binarytree.");
+        }
         return new PruningOptions
         {
             Percentile = result.GetValue(Percentile) ?? 50,
@@ -114,8 +126,8 @@ internal sealed class PruningOptionGroup
             Profile = profile,
             MagnitudeSparsity = result.GetValue(MagnitudeSparsity),
             FatReluTau = result.GetValue(FatRelu),
-            BitShiftStartingShift = result.GetValue(BitShiftStart),
-            CalibrateBinaryTree = result.GetValue(CalibrateBinaryTree),
+            BitShiftStartingShift = start,
+            CalibrateBinaryTree = tree,
         };
     }
 }

@@ -3,17 +3,27 @@ namespace UnIT.ML.Evaluation;
 /// <summary>Accuracy and macro-averaged F1 of predicted classes against labels.</summary>
 public sealed record ClassificationMetrics(double Accuracy, double F1Macro, int Samples)
 {
-    /// <summary>Index of the largest logit in each row of a [batch, classes] buffer (first one on ties).</summary>
+    /// <summary>Predicted class of a row that holds NaN: none, so it never counts as correct.</summary>
+    public const int NoClass = -1;
+
+    /// <summary>
+    /// Index of the largest logit in each row of a [batch, classes] buffer (first one on ties), or
+    /// <see cref="NoClass"/> for a row with a NaN logit, which predicts nothing.
+    /// </summary>
     public static int[] ArgMax(ReadOnlySpan<float> logits, int classes)
     {
         var predictions = new int[logits.Length / classes];
         for (int r = 0; r < predictions.Length; r++)
         {
             ReadOnlySpan<float> row = logits.Slice(r * classes, classes);
-            int best = 0;
-            for (int c = 1; c < classes; c++)
+            int best = float.IsNaN(row[0]) ? NoClass : 0;
+            for (int c = 1; c < classes && best != NoClass; c++)
             {
-                if (row[c] > row[best])
+                if (float.IsNaN(row[c]))
+                {
+                    best = NoClass;
+                }
+                else if (row[c] > row[best])
                 {
                     best = c;
                 }
@@ -48,7 +58,10 @@ public sealed record ClassificationMetrics(double Accuracy, double F1Macro, int 
             }
             else
             {
-                fp[predictions[i]]++;
+                if (predictions[i] != NoClass)
+                {
+                    fp[predictions[i]]++;
+                }
                 fn[labels[i]]++;
             }
         }
