@@ -27,7 +27,7 @@ internal sealed class FixedPointConvExecutor : LayerExecutor
         _shift = productBits - _outBits;
         _weight = conv.Weight.Data.Select(w => FixedPointMath.Quantize(w, weightBits)).ToArray();
         _bias = conv.Bias is null ? [] : conv.Bias.Select(b => FixedPointMath.QuantizeWide(b, productBits)).ToArray();
-        int[] tq = ThresholdsOf(conv, thresholds).Select(t => FixedPointMath.QuantizeWide(t, productBits)).ToArray();
+        int[] tq = thresholds?.QuantizedFor(conv.Name) ?? ThresholdsOf(conv, thresholds).Select(t => FixedPointMath.QuantizeWide(t, productBits)).ToArray();
         _weightThresholds = new int[_weight.Length];
         int perChannel = _weight.Length / conv.OutputChannels;
         for (int i = 0; i < _weight.Length; i++)

@@ -29,7 +29,7 @@ internal sealed class FixedPointFullyConnectedExecutor : LayerExecutor
         short[] w = fc.Weight.Data.Select(v => FixedPointMath.Quantize(v, weightBits)).ToArray();
         _weightTransposed = Transpose<short>(w, fc.OutputChannels, fc.InputFeatures);
         _bias = fc.Bias is null ? [] : fc.Bias.Select(b => FixedPointMath.QuantizeWide(b, productBits)).ToArray();
-        _thresholds = ThresholdsOf(fc, thresholds).Select(t => FixedPointMath.QuantizeWide(t, productBits)).ToArray();
+        _thresholds = thresholds?.QuantizedFor(fc.Name) ?? ThresholdsOf(fc, thresholds).Select(t => FixedPointMath.QuantizeWide(t, productBits)).ToArray();
         _division = division;
     }
 

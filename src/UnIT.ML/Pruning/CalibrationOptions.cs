@@ -15,6 +15,13 @@ public sealed class CalibrationOptions
     /// <summary>FATReLU taus (Relu node name to tau) to apply in the calibration pass, so thresholds fit the model that will run.</summary>
     public IReadOnlyDictionary<string, float>? FatReluThresholds { get; init; }
 
+    /// <summary>
+    /// Fixed-point profiles: the Q formats to calibrate in. The dense pass then runs in int16 fixed point and
+    /// each threshold is the nearest-rank integer product in its layer's product Q format, exact and stored in
+    /// <see cref="ThresholdSet.QuantizedLayers"/>; ties are integer-exact, so no rounding can move a decision.
+    /// </summary>
+    public QuantizationPlan? FixedPoint { get; init; }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> when a percentile is outside 0..100.</summary>
     public void Validate()
     {

@@ -1,6 +1,7 @@
 using UnIT.ML.Engine;
 using UnIT.ML.Graph;
 using UnIT.ML.Kernels;
+using UnIT.ML.Targets;
 
 namespace UnIT.ML.Pruning;
 
@@ -43,7 +44,11 @@ public static class Calibrator
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         CheckFiniteWeights(graph);
-        var engine = new InferenceEngine(graph, new PruningConfiguration { FatReluThresholds = options.FatReluThresholds });
+        QuantizationPlan? plan = options.FixedPoint;
+        plan?.Validate(graph);
+        var engine = new InferenceEngine(graph, plan is null
+            ? new PruningConfiguration { FatReluThresholds = options.FatReluThresholds }
+            : new PruningConfiguration { FatReluThresholds = options.FatReluThresholds, Numerics = NumericFormat.FixedPoint16, Quantization = plan });
         int[] digits = DigitsFor(graph, options.GroupWise);
         var selection = new Dictionary<string, RankSelection[]>(StringComparer.Ordinal);
         foreach (PrunableNode layer in graph.PrunableLayers)
@@ -56,7 +61,7 @@ public static class Calibrator
         int samples = 0;
         for (int pass = 0; pass < digits.Length; pass++)
         {
-            var observer = new SelectionPass(selection, options.GroupWise, pass == 0 ? ranges : null);
+            var observer = new SelectionPass(graph, selection, options.GroupWise, pass == 0 ? ranges : null, plan);
             foreach (Tensor batch in batches)
             {
                 engine.RunObserved(batch, observer);
@@ -75,6 +80,23 @@ public static class Calibrator
                 break;
             }
         }
+        Dictionary<string, float[]> thresholds = new(StringComparer.Ordinal), rankValues = new(StringComparer.Ordinal);
+        Dictionary<string, int[]>? quantized = plan is null ? null : new(StringComparer.Ordinal);
+        foreach ((string name, RankSelection[] groups) in selection)
+        {
+            if (plan is null)
+            {
+                rankValues[name] = groups.Select(g => g.RankKey is uint k ? BitConverter.UInt32BitsToSingle(k) : 0f).ToArray();
+                thresholds[name] = groups.Select(g => g.RankKey is uint k
+                    ? ThresholdBetween(BitConverter.UInt32BitsToSingle(k), g.NextKey is uint n ? BitConverter.UInt32BitsToSingle(n) : null)
+                    : 0f).ToArray();
+                continue;
+            }
+            // Integer products: |x_q w_q| <= T_q is skipped, so T_q = v[r] exactly; the float figures are for the record.
+            int productBits = plan.ValueBits(graph.Layer(name).Input) + plan.WeightBits(name);
+            quantized![name] = groups.Select(g => (int)(g.RankKey ?? 0)).ToArray();
+            rankValues[name] = thresholds[name] = quantized[name].Select(t => FixedPointMath.Dequantize(t, productBits)).ToArray();
+        }
         return new ThresholdSet
         {
             Method = "percentile",
@@ -82,9 +104,10 @@ public static class Calibrator
             GroupWise = options.GroupWise,
             CalibrationSamples = samples,
             Model = graph.Name,
-            Layers = selection.ToDictionary(kv => kv.Key, kv => kv.Value.Select(s => s.Threshold).ToArray(), StringComparer.Ordinal),
-            RankValues = selection.ToDictionary(kv => kv.Key, kv => kv.Value.Select(s => s.RankValue).ToArray(), StringComparer.Ordinal),
-            Quantization = ranges.Quantization(graph),
+            Layers = thresholds,
+            RankValues = rankValues,
+            QuantizedLayers = quantized,
+            Quantization = plan ?? ranges.Quantization(graph),
         };
     }
 
@@ -203,34 +226,66 @@ public static class Calibrator
         }
     }
 
-    /// <summary>One pass of the radix selection over every layer's products (plus the range observer on the first pass).</summary>
-    private sealed class SelectionPass(Dictionary<string, RankSelection[]> selection, bool groupWise, RangeObserver? ranges) : IEngineObserver
+    /// <summary>
+    /// One pass of the radix selection over every layer's products (plus the range observer on the first pass).
+    /// With a fixed-point plan the products are the exact integer products of the quantized operands.
+    /// </summary>
+    private sealed class SelectionPass : IEngineObserver
     {
+        private readonly Dictionary<string, RankSelection[]> _selection;
+        private readonly bool _groupWise;
+        private readonly RangeObserver? _ranges;
+        private readonly QuantizationPlan? _plan;
+        private readonly Dictionary<string, float[]> _weights = new(StringComparer.Ordinal);
+
+        public SelectionPass(ModelGraph graph, Dictionary<string, RankSelection[]> selection, bool groupWise, RangeObserver? ranges, QuantizationPlan? plan)
+        {
+            _selection = selection;
+            _groupWise = groupWise;
+            _ranges = ranges;
+            _plan = plan;
+            foreach (PrunableNode layer in graph.PrunableLayers)
+            {
+                _weights[layer.Name] = plan is null ? layer.Weight.Data
+                    : QuantizedValues(layer.Weight.Data, plan.WeightBits(layer.Name));
+            }
+        }
+
         public void OnLayerInput(PrunableNode layer, float[] input, Shape shape)
         {
-            RankSelection[] groups = selection[layer.Name];
+            RankSelection[] groups = _selection[layer.Name];
             if (groups.All(g => g.Done))
             {
                 return;
             }
-            var v = new SelectionVisitor(groups, groupWise, layer);
-            MacEnumerator.Visit(layer, input, shape, ref v);
+            var v = new SelectionVisitor(groups, _groupWise, layer);
+            if (_plan is null)
+            {
+                MacEnumerator.Visit<SelectionVisitor, FloatProduct>(layer, _weights[layer.Name], input, shape, ref v);
+            }
+            else
+            {
+                float[] x = QuantizedValues(input, _plan.ValueBits(layer.Input));
+                MacEnumerator.Visit<SelectionVisitor, IntegerProduct>(layer, _weights[layer.Name], x, shape, ref v);
+            }
         }
 
-        public void OnValue(string name, float[] data) => ranges?.OnValue(name, data);
+        public void OnValue(string name, float[] data) => _ranges?.OnValue(name, data);
+
+        /// <summary>The int16 values of <paramref name="values"/> in Q(<paramref name="bits"/>), held as integer-valued floats.</summary>
+        private static float[] QuantizedValues(float[] values, int bits) => Array.ConvertAll(values, v => (float)FixedPointMath.Quantize(v, bits));
     }
 
     private readonly struct SelectionVisitor(RankSelection[] groups, bool groupWise, PrunableNode layer) : IMacVisitor
     {
-        public void Visit(int group, float magnitude)
+        public void Visit(int group, uint key)
         {
-            uint bits = BitConverter.SingleToUInt32Bits(magnitude);
-            if (bits >= PositiveInfinityBits)
+            if (key >= PositiveInfinityBits)
             {
                 throw new ArgumentException(
                     $"Layer '{layer.Name}' ({layer.OpName}): a product |x*w| overflows float32 on the calibration data; calibration needs finite numbers.");
             }
-            groups[groupWise ? group : 0].Add(bits);
+            groups[groupWise ? group : 0].Add(key);
         }
     }
 
@@ -264,9 +319,11 @@ public static class Calibrator
         /// <summary>True when nothing more is needed from the data (p = 0, no products, or all passes ended).</summary>
         public bool Done { get; private set; }
 
-        public float RankValue { get; private set; }
+        /// <summary>The key of the nearest-rank product, or null when there is none to skip (p = 0, or no nonzero MAC).</summary>
+        public uint? RankKey { get; private set; }
 
-        public float Threshold { get; private set; }
+        /// <summary>The key of the next larger distinct product, or null when the rank value is the largest.</summary>
+        public uint? NextKey { get; private set; }
 
         public void Add(uint bits)
         {
@@ -321,10 +378,9 @@ public static class Calibrator
                 return;
             }
             int nextBucket = Array.FindIndex(_histogram, bucket + 1, c => c > 0);
-            uint? next = nextBucket >= 0 ? (_prefix & ~(uint)(_histogram.Length - 1)) | (uint)nextBucket
+            NextKey = nextBucket >= 0 ? (_prefix & ~(uint)(_histogram.Length - 1)) | (uint)nextBucket
                 : _nextAbove != uint.MaxValue ? _nextAbove : null;
-            RankValue = BitConverter.UInt32BitsToSingle(_prefix);
-            Threshold = ThresholdBetween(RankValue, next is uint n ? BitConverter.UInt32BitsToSingle(n) : null);
+            RankKey = _prefix;
             _histogram = [];
             Done = true;
         }

@@ -3,6 +3,6 @@ namespace UnIT.ML.Pruning;
 /// <summary>Receives the nonzero MACs of a layer one by one (a struct, so calls inline).</summary>
 internal interface IMacVisitor
 {
-    /// <summary>One MAC with both operands nonzero: its group (output channel or neuron) and |x * w|.</summary>
-    void Visit(int group, float magnitude);
+    /// <summary>One MAC with both operands nonzero: its group (output channel or neuron) and its product's ordering key.</summary>
+    void Visit(int group, uint key);
 }

@@ -3,13 +3,17 @@ using UnIT.ML.Kernels;
 
 namespace UnIT.ML.Pruning;
 
-/// <summary>Visits every MAC of a prunable layer whose operands are both nonzero, for a batch input.</summary>
+/// <summary>
+/// Visits every MAC of a prunable layer whose operands are both nonzero, for a batch input, with
+/// the given weights in place of the layer's own (quantized ones for fixed point).
+/// </summary>
 internal static class MacEnumerator
 {
-    public static void Visit<TVisitor>(PrunableNode layer, float[] input, Shape shape, ref TVisitor visitor)
+    public static void Visit<TVisitor, TProduct>(PrunableNode layer, float[] weights, float[] input, Shape shape, ref TVisitor visitor)
         where TVisitor : struct, IMacVisitor
+        where TProduct : struct, IMacProduct
     {
-        float[] w = layer.Weight.Data;
+        float[] w = weights;
         if (layer is ConvNode conv)
         {
             ConvGeometry g = conv.Geometry(shape);
@@ -46,7 +50,7 @@ internal static class MacEnumerator
                                         float x = input[src];
                                         if (x != 0f)
                                         {
-                                            visitor.Visit(m, MathF.Abs(x * wv));
+                                            visitor.Visit(m, default(TProduct).Key(x, wv));
                                         }
                                     }
                                 }
@@ -73,7 +77,7 @@ internal static class MacEnumerator
                     float wv = w[j * k + i];
                     if (wv != 0f)
                     {
-                        visitor.Visit(j, MathF.Abs(x * wv));
+                        visitor.Visit(j, default(TProduct).Key(x, wv));
                     }
                 }
             }

@@ -87,12 +87,14 @@ public sealed class PrunedModel
         else
         {
             ArgumentNullException.ThrowIfNull(calibration, nameof(calibration));
+            // Fixed point calibrates on the integer products the device computes, in Q formats chosen first.
             thresholds = Calibrator.Calibrate(pruned, calibration, new CalibrationOptions
             {
                 Percentile = options.Percentile,
                 LayerPercentiles = options.LayerPercentiles,
                 GroupWise = options.GroupWise,
                 FatReluThresholds = fatRelu,
+                FixedPoint = fixedPoint ? Calibrator.CalibrateQuantization(pruned, calibration) : null,
             });
         }
         thresholds.Validate(pruned, fixedPoint);

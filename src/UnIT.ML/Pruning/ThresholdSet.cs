@@ -49,6 +49,13 @@ public sealed record ThresholdSet
     /// </summary>
     public Dictionary<string, float[]>? RankValues { get; init; }
 
+    /// <summary>
+    /// Fixed-point profiles: per layer, the thresholds T_q as integers in the layer's product Q format (input
+    /// bits + weight bits), exactly as calibrated on the integer products; they take precedence over
+    /// <see cref="Layers"/>, which then holds their float values for the record. Null when not calibrated in fixed point.
+    /// </summary>
+    public Dictionary<string, int[]>? QuantizedLayers { get; init; }
+
     /// <summary>The division approximator the set was made for (exact, bitshift, binarytree, bitmask).</summary>
     public string? Division { get; init; }
 
@@ -66,6 +73,9 @@ public sealed record ThresholdSet
 
     /// <summary>Thresholds of one layer, or null when the set has none for it.</summary>
     public float[]? For(string layer) => Layers.TryGetValue(layer, out float[]? t) ? t : null;
+
+    /// <summary>Integer thresholds of one layer in its product Q format, or null when the set has none for it.</summary>
+    public int[]? QuantizedFor(string layer) => QuantizedLayers is not null && QuantizedLayers.TryGetValue(layer, out int[]? t) ? t : null;
 
     /// <summary>Serializes to indented JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);
@@ -99,6 +109,7 @@ public sealed record ThresholdSet
         {
             CheckValues(set.Layers, "threshold");
             CheckValues(set.RankValues, "rank value");
+            set.CheckQuantizedLayers();
             set.Quantization?.CheckRanges();
         }
         catch (ArgumentException e)
@@ -152,6 +163,37 @@ public sealed record ThresholdSet
                 throw new ArgumentException("Fixed-point inference needs Q formats (\"quantization\"); calibrate them for this model.");
             }
             Quantization.Validate(graph);
+        }
+        CheckQuantizedLayers(graph);
+    }
+
+    /// <summary>
+    /// Integer thresholds need one entry per layer of <see cref="Layers"/> with as many values, each &gt;= 0, and,
+    /// given the model and Q formats, equal to the float thresholds up to float rounding (an edit of one
+    /// without the other is refused rather than silently overridden).
+    /// </summary>
+    private void CheckQuantizedLayers(ModelGraph? graph = null)
+    {
+        foreach ((string layer, int[] values) in QuantizedLayers ?? [])
+        {
+            if (values is null || !Layers.TryGetValue(layer, out float[]? floats) || floats.Length != values.Length || values.Any(v => v < 0))
+            {
+                throw new ArgumentException($"Layer '{layer}' has quantized thresholds that do not match its thresholds in \"layers\" (same count, each >= 0).");
+            }
+            if (graph is null || Quantization is null || !graph.PrunableLayers.Any(l => l.Name == layer))
+            {
+                continue;
+            }
+            int productBits = Quantization.ValueBits(graph.Layer(layer).Input) + Quantization.WeightBits(layer);
+            for (int g = 0; g < values.Length; g++)
+            {
+                long fromFloat = Kernels.FixedPointMath.QuantizeWide(floats[g], productBits);
+                if (Math.Abs(fromFloat - values[g]) > Math.Max(1, values[g] >> 22))
+                {
+                    throw new ArgumentException(
+                        $"Layer '{layer}': quantized threshold {values[g]} does not match threshold {floats[g]} in Q{productBits} ({fromFloat}); edit both or remove \"quantized_layers\".");
+                }
+            }
         }
     }
 

@@ -162,6 +162,9 @@ internal sealed class SearchRun
             Quantization = any.Quantization,
             Layers = Layers.Select((l, i) => (l, state[i] == Off ? [0f] : _calibrated[state[i]].Layers[l]))
                 .ToDictionary(x => x.l, x => x.Item2, StringComparer.Ordinal),
+            QuantizedLayers = any.QuantizedLayers is null ? null
+                : Layers.Select((l, i) => (l, state[i] == Off ? [0] : _calibrated[state[i]].QuantizedLayers![l]))
+                    .ToDictionary(x => x.l, x => x.Item2, StringComparer.Ordinal),
         };
     }
 }

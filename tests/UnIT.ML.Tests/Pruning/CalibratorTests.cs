@@ -160,6 +160,35 @@ public sealed class CalibratorTests
     }
 
     [TestMethod]
+    [DataRow(false)]
+    [DataRow(true)]
+    public void Fixed_point_thresholds_are_the_exact_nearest_rank_integer_products(bool groupWise)
+    {
+        // Operands already on their Q8 grids, so each float product is exactly x_q * w_q / 2^16.
+        var rng = new Random(31);
+        ModelGraph graph = TestGraphs.Conv(1, 2, 9, 9, 3, 3, 3, [1, 1], [1, 1], [1, 1], [1, 1], 1, rng);
+        float[] w = graph.PrunableLayers[0].Weight.Data;
+        for (int i = 0; i < w.Length; i++)
+        {
+            w[i] = MathF.Round(w[i] * 256) / 256;
+        }
+        float[] x = Enumerable.Range(0, 4 * graph.InputSampleSize).Select(_ => rng.Next(5) == 0 ? 0f : rng.Next(-600, 600) / 256f).ToArray();
+        var plan = new QuantizationPlan { Values = { ["x"] = 8, ["y"] = 8 }, Weights = { ["conv"] = 8 } };
+
+        ThresholdSet set = Calibrator.Calibrate(graph, [new Tensor(graph.Input.Shape.WithBatch(4), x)],
+            new CalibrationOptions { Percentile = 45, GroupWise = groupWise, FixedPoint = plan });
+
+        int[] tq = set.QuantizedLayers!["conv"];
+        for (int g = 0; g < tq.Length; g++)
+        {
+            float rankValue = Oracle(ConvProducts(graph, x, 4, groupWise ? g : null), 45, 1).RankValue;
+            Assert.AreEqual((int)(rankValue * 65536), tq[g], $"group {g}");
+            Assert.AreEqual(tq[g] / 65536f, set.Layers["conv"][g]);
+        }
+        Assert.AreSame(plan, set.Quantization);
+    }
+
+    [TestMethod]
     public void On_the_calibration_data_the_threshold_skips_exactly_the_products_up_to_the_rank_value()
     {
         // Inputs on an 8-bit grid, as images are: many products share a value, so ties at the rank value are common.

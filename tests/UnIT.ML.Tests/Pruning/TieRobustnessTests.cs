@@ -69,9 +69,9 @@ public sealed class TieRobustnessTests
                 Assert.AreEqual(logitsA[i], logitsB[i], 1e-4 * Math.Max(1, Math.Abs(logitsA[i])), $"row {row}, logit {i}: same decisions, same logits");
             }
         }
-        // msp430 thresholds are calibrated in float and then rounded into the product's Q format, so a
-        // last-bit change of the float threshold can move the integer one by 1 (seen: 16 of 200 rows at p = 60).
-        int allowed = profile == "msp430" ? test.Count / 10 : test.Count / 50;
+        // msp430 runs and calibrates on integers once the input is quantized (which the 1-ulp difference never
+        // changes), so there every decision and every logit must be identical.
+        int allowed = profile == "msp430" ? 0 : test.Count / 50;
         Assert.IsTrue(rowsThatDiffer <= allowed, $"{rowsThatDiffer} of {test.Count} rows made a different skip decision somewhere");
     }
 
