@@ -47,9 +47,10 @@ internal sealed class PointEvaluator
 
     /// <summary>
     /// Thresholds at percentile <paramref name="percentile"/> for the model as it will run, i.e. after the
-    /// magnitude-pruning and FATReLU baselines, with the fixed-point Q formats. Independent of division and profile.
+    /// magnitude-pruning and FATReLU baselines, with the fixed-point Q formats. Independent of the division;
+    /// with <paramref name="fixedPoint"/> calibrated on the int16 products, as <see cref="PrunedModel.Create"/> does for such profiles.
     /// </summary>
-    public ThresholdSet Calibrate(double percentile, bool groupWise, double magnitudeSparsity = 0, float fatReluTau = 0)
+    public ThresholdSet Calibrate(double percentile, bool groupWise, double magnitudeSparsity = 0, float fatReluTau = 0, bool fixedPoint = false)
     {
         // A model with explicit zero thresholds on a float profile is built without calibrating; it yields the
         // baselines exactly as PrunedModel applies them.
@@ -64,6 +65,7 @@ internal sealed class PointEvaluator
             Percentile = percentile,
             GroupWise = groupWise,
             FatReluThresholds = baselines.FatReluThresholds,
+            FixedPoint = fixedPoint ? Calibrator.CalibrateQuantization(baselines.Graph, _calibration) : null,
         });
     }
 

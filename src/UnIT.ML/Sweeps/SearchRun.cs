@@ -24,6 +24,7 @@ internal sealed class SearchRun
     private readonly List<SearchStep> _trace = new();
     private readonly string _division;
     private readonly string _profile;
+    private readonly bool _fixedPoint;
 
     public SearchRun(PointEvaluator evaluator, SearchOptions options, StepReporter reporter, CancellationToken cancellationToken)
     {
@@ -34,6 +35,7 @@ internal sealed class SearchRun
         Layers = evaluator.Graph.PrunableLayers.Select(l => l.Name).ToArray();
         TargetProfile profile = TargetProfile.FromName(options.Profile);
         _profile = profile.Name;
+        _fixedPoint = profile.Numerics == NumericFormat.FixedPoint16;
         _division = options.Division is null ? profile.DefaultDivision.Name : DivisionApproximators.Create(options.Division).Name;
     }
 
@@ -74,7 +76,7 @@ internal sealed class SearchRun
         Parallel.For(0, missing.Length, new ParallelOptions { CancellationToken = _cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
             _reporter.Start(string.Create(CultureInfo.InvariantCulture, $"calibrating p={missing[i]:0.###}"));
-            sets[i] = _evaluator.Calibrate(missing[i], _options.GroupWise);
+            sets[i] = _evaluator.Calibrate(missing[i], _options.GroupWise, fixedPoint: _fixedPoint);
             _reporter.Finish();
         });
         for (int i = 0; i < missing.Length; i++)

@@ -1,3 +1,4 @@
+using UnIT.ML.Targets;
 using System.Collections.Concurrent;
 using UnIT.ML.Graph;
 using UnIT.ML.Pruning;
@@ -40,7 +41,7 @@ public static class Sweep
         Parallel.ForEach(keys, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, key =>
         {
             reporter.Start($"calibrating {key}");
-            thresholds[key] = evaluator.Calibrate(key.Percentile, key.GroupWise, key.MagnitudeSparsity, key.FatReluTau);
+            thresholds[key] = evaluator.Calibrate(key.Percentile, key.GroupWise, key.MagnitudeSparsity, key.FatReluTau, key.FixedPoint);
             reporter.Finish();
         });
 
@@ -75,12 +76,13 @@ public static class Sweep
         return points.Select(p => evaluator.Evaluate(p.Coordinates, p.Thresholds)).ToArray();
     }
 
-    /// <summary>What calibrated thresholds depend on.</summary>
-    private readonly record struct CalibrationKey(double Percentile, bool GroupWise, double MagnitudeSparsity, float FatReluTau)
+    /// <summary>What calibrated thresholds depend on (fixed-point profiles calibrate on integer products).</summary>
+    private readonly record struct CalibrationKey(double Percentile, bool GroupWise, double MagnitudeSparsity, float FatReluTau, bool FixedPoint)
     {
-        public static CalibrationKey Of(SweepCoordinates c) => new(c.Percentile ?? 0, c.GroupWise, c.MagnitudeSparsity, c.FatReluTau);
+        public static CalibrationKey Of(SweepCoordinates c) => new(c.Percentile ?? 0, c.GroupWise, c.MagnitudeSparsity, c.FatReluTau,
+            TargetProfile.FromName(c.Profile).Numerics == NumericFormat.FixedPoint16);
 
         public override string ToString() => System.FormattableString.Invariant(
-            $"p={Percentile:0.###}{(GroupWise ? " group-wise" : "")}{(MagnitudeSparsity > 0 ? $" s={MagnitudeSparsity:0.###}" : "")}{(FatReluTau > 0 ? $" tau={FatReluTau:0.####}" : "")}");
+            $"p={Percentile:0.###}{(FixedPoint ? " int16" : "")}{(GroupWise ? " group-wise" : "")}{(MagnitudeSparsity > 0 ? $" s={MagnitudeSparsity:0.###}" : "")}{(FatReluTau > 0 ? $" tau={FatReluTau:0.####}" : "")}");
     }
 }

@@ -39,18 +39,21 @@ public sealed class SweepTests
     }
 
     [TestMethod]
-    public void Run_PointMatchesEvaluatingTheSameSettingDirectly()
+    [DataRow("float32")]
+    [DataRow("msp430")]
+    public void Run_PointMatchesEvaluatingTheSameSettingDirectly(string profile)
     {
-        var grid = new SweepGrid { Percentiles = [60], Divisions = ["bitshift"], IncludeBaselines = false };
+        var grid = new SweepGrid { Percentiles = [60], Divisions = ["bitshift"], Profiles = [profile], IncludeBaselines = false };
 
         SweepPoint point = Sweep.Run(SweepData.Model, SweepData.Calibration, SweepData.Images, SweepData.Labels, grid).Single();
-        PrunedModel model = PrunedModel.Create(SweepData.Model, new PruningOptions { Percentile = 60, Division = "bitshift" }, SweepData.Calibration);
+        PrunedModel model = PrunedModel.Create(SweepData.Model, new PruningOptions { Percentile = 60, Division = "bitshift", Profile = profile }, SweepData.Calibration);
         EvaluationResult direct = Evaluator.Evaluate(model, SweepData.Images, SweepData.Labels);
 
         Assert.AreEqual(direct.Pruned.Accuracy, point.Accuracy);
         Assert.AreEqual(direct.Statistics.SkippedFraction, point.SkippedFraction, 1e-12);
         Assert.AreEqual(direct.Cost.Cycles, point.Cycles, 1e-6);
         CollectionAssert.AreEqual(direct.Thresholds.For("/conv2/Conv"), point.Thresholds.For("/conv2/Conv"));
+        CollectionAssert.AreEqual(direct.Thresholds.QuantizedFor("/conv2/Conv"), point.Thresholds.QuantizedFor("/conv2/Conv"));
         Assert.AreEqual("bitshift", point.Thresholds.Division);
         Assert.AreEqual(3, point.Layers.Count);
         Assert.AreEqual(point.MacsTotal, point.Layers.Sum(l => l.MacsTotal), 1e-6);
