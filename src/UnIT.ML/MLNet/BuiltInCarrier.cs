@@ -74,11 +74,12 @@ internal static class BuiltInCarrier
         var ml = new MLContext(seed: 1);
         ITransformer prefixFit = steps.Prefix.Fit(input);
         ITransformer checkFit = steps.Check.Fit(InputTemplate(ml, scorer.Options.InputColumnName, scorer.InputSize));
-        ITransformer bodyFit = steps.Body.Fit(checkFit.Transform(prefixFit.Transform(input)));
+        IDataView checkedInput = checkFit.Transform(prefixFit.Transform(input));
+        ITransformer bodyFit = steps.Body.Fit(checkedInput);
         // Every slot set in the template is kept: exactly the first OutputSize.
         var template = ml.Data.LoadFromEnumerable([new PruneOutput { Raw = FirstSlots(Enumerable.Repeat(1f, scorer.OutputSize).ToArray()) }]);
         ITransformer selectFit = steps.Select.Fit(template);
-        ITransformer tailFit = steps.Tail.Fit(selectFit.Transform(bodyFit.Transform(checkFit.Transform(prefixFit.Transform(input)))));
+        ITransformer tailFit = steps.Tail.Fit(selectFit.Transform(bodyFit.Transform(checkedInput)));
         return new TransformerChain<ITransformer>([.. Flatten(prefixFit), checkFit, .. Flatten(bodyFit), selectFit, .. Flatten(tailFit)]);
     }
 

@@ -63,7 +63,7 @@ public sealed class SaveLoadTests
             "FATReLU" => new UnitPruningOptions { FatReluTau = 0.2f, Percentile = 40 },
             _ => new UnitPruningOptions { GroupWise = true, Percentile = 60 },
         };
-        UnitPruningTransformer fitted = ml.Transforms.ApplyUnitPruning(options, ModelPath).Fit(Calibration(ml, limit: 100));
+        UnitPruningTransformer fitted = ml.Transforms.ApplyUnitPruning(options, ModelPath).Fit(Calibration(ml, limit: 50));
         IDataView test = Test(ml, limit: 30);
         float[][] before = Column(fitted.Transform(test), "Score");
         string path = ZipPath();
