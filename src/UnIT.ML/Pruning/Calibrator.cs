@@ -45,7 +45,7 @@ public static class Calibrator
         options.Validate();
         CheckFiniteWeights(graph);
         QuantizationPlan? plan = options.FixedPoint;
-        plan?.Validate(graph);
+        // The engine checks a fixed-point plan against the graph when it is built.
         var engine = new InferenceEngine(graph, plan is null
             ? new PruningConfiguration { FatReluThresholds = options.FatReluThresholds }
             : new PruningConfiguration { FatReluThresholds = options.FatReluThresholds, Numerics = NumericFormat.FixedPoint16, Quantization = plan });
@@ -57,7 +57,8 @@ public static class Calibrator
             int groups = options.GroupWise ? layer.OutputChannels : 1;
             selection[layer.Name] = Enumerable.Range(0, groups).Select(_ => new RankSelection(p, digits)).ToArray();
         }
-        var ranges = new RangeObserver(graph);
+        // Value ranges choose the Q formats; with a given plan they are not needed (and fixed point has no NaN to find).
+        RangeObserver? ranges = plan is null ? new RangeObserver(graph) : null;
         int samples = 0;
         for (int pass = 0; pass < digits.Length; pass++)
         {
@@ -107,7 +108,7 @@ public static class Calibrator
             Layers = thresholds,
             RankValues = rankValues,
             QuantizedLayers = quantized,
-            Quantization = plan ?? ranges.Quantization(graph),
+            Quantization = plan ?? ranges!.Quantization(graph),
         };
     }
 

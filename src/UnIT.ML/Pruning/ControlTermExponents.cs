@@ -39,17 +39,12 @@ internal static class ControlTermExponents
 
     private static void Add(Dictionary<int, long> counts, float value, int fractionBits, bool integer, long times)
     {
-        if (integer)
+        // The integer tree meets the quantized magnitude, the float tree the value itself; zeros are never looked up.
+        int? exponent = integer
+            ? FixedPointMath.Quantize(value, fractionBits) is var q and not 0 ? FloatExponent.Floor(Math.Abs((int)q)) : null
+            : value != 0f ? FloatExponent.Floor(MathF.Abs(value)) : null;
+        if (exponent is int e)
         {
-            int q = Math.Abs((int)FixedPointMath.Quantize(value, fractionBits));
-            if (q != 0)
-            {
-                counts[FloatExponent.Floor(q)] = counts.GetValueOrDefault(FloatExponent.Floor(q)) + times;
-            }
-        }
-        else if (value != 0f)
-        {
-            int e = FloatExponent.Floor(MathF.Abs(value));
             counts[e] = counts.GetValueOrDefault(e) + times;
         }
     }
