@@ -16,4 +16,14 @@ public sealed class OnnxImportException : Exception
     public OnnxImportException(string message, Exception inner) : base(message, inner)
     {
     }
+
+    /// <summary>Creates the exception for a model with several blockers; the message lists them all, one per line.</summary>
+    public OnnxImportException(string message, IReadOnlyList<OnnxImportException> blockers)
+        : base(message + Environment.NewLine + string.Join(Environment.NewLine, blockers.Select(b => "  - " + b.Message)))
+    {
+        Blockers = blockers.Select(b => b.Message).ToArray();
+    }
+
+    /// <summary>One message per node that blocks the import (node name, op, what is unsupported); empty for errors about the whole file.</summary>
+    public IReadOnlyList<string> Blockers { get; } = [];
 }

@@ -74,12 +74,36 @@ public static class OnnxImporter
                 throw new OnnxImportException($"Initializer '{initializer.Name}' cannot be read: {ex.Message}", ex);
             }
         }
-        ValueInfo input = GraphInput(graph);
+        (ValueInfo input, context.FixedBatch) = GraphInput(graph);
         context.AddInput(input);
 
+        // Every node is tried, so one error lists all blockers; nodes fed by a blocked node are skipped, not reported.
+        var blockers = new List<OnnxImportException>();
+        var blocked = new HashSet<string>(StringComparer.Ordinal);
         foreach (NodeProto proto in graph.Node)
         {
-            ImportNode(new OnnxNode(proto, context), proto.Domain);
+            if (proto.Input.Any(blocked.Contains))
+            {
+                blocked.UnionWith(proto.Output);
+                continue;
+            }
+            try
+            {
+                ImportNode(new OnnxNode(proto, context), proto.Domain);
+            }
+            catch (OnnxImportException ex)
+            {
+                blockers.Add(ex);
+                blocked.UnionWith(proto.Output);
+            }
+        }
+        if (blockers.Count == 1)
+        {
+            throw blockers[0];
+        }
+        if (blockers.Count > 1)
+        {
+            throw new OnnxImportException($"{source} has {blockers.Count} nodes that cannot be imported:", blockers);
         }
 
         string name = fileName ?? (graph.Name.Length > 0 ? graph.Name : "model");
@@ -131,8 +155,12 @@ public static class OnnxImporter
         return (int)set.Version;
     }
 
-    /// <summary>The one graph input that is not an initializer, with the batch axis possibly dynamic.</summary>
-    private static ValueInfo GraphInput(GraphProto graph)
+    /// <summary>
+    /// The one graph input that is not an initializer, with a dynamic batch axis: every node computes each
+    /// sample on its own, so a model exported for a fixed batch runs on any number of samples. The fixed
+    /// batch size, if there was one, comes back too.
+    /// </summary>
+    private static (ValueInfo Input, int? FixedBatch) GraphInput(GraphProto graph)
     {
         var initializers = graph.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
         ValueInfoProto[] inputs = graph.Input.Where(i => !initializers.Contains(i.Name)).ToArray();
@@ -176,9 +204,11 @@ public static class OnnxImporter
                 throw new OnnxImportException($"Graph input '{info.Name}' has a dynamic axis {i} ({what}); only the batch axis (0) may be dynamic.");
             }
         }
+        int? fixedBatch = dims[0] == Shape.Dynamic ? null : dims[0];
+        dims[0] = Shape.Dynamic;
         try
         {
-            return new ValueInfo(info.Name, new Shape(dims));
+            return (new ValueInfo(info.Name, new Shape(dims)), fixedBatch);
         }
         catch (ArgumentException ex)
         {

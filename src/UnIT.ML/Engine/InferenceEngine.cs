@@ -1,4 +1,5 @@
 using UnIT.ML.Graph;
+using UnIT.ML.Graph.Ops;
 using UnIT.ML.Kernels;
 using UnIT.ML.Pruning;
 using UnIT.ML.Targets;
@@ -15,7 +16,8 @@ public sealed class InferenceEngine
 {
     private const int MinSamplesPerThread = 16;
     private readonly Dictionary<PrunableNode, LayerExecutor> _layers = new();
-    private readonly Dictionary<Node, (Shape In, Shape Out)> _sampleShapes = new();
+    private readonly Step[] _steps;
+    private readonly int[] _outputSlots;
     private readonly Dictionary<string, float> _fatRelu;
     private readonly QuantizationPlan? _quantization;
 
@@ -33,13 +35,10 @@ public sealed class InferenceEngine
             _quantization = c.Quantization ?? throw new ArgumentException("Fixed-point inference needs a QuantizationPlan; calibrate one first.", nameof(configuration));
             _quantization.Validate(graph);
         }
-        foreach (Node node in graph.Nodes)
-        {
-            _sampleShapes[node] = (graph.ShapeOf(node.Input).WithBatch(1), graph.ShapeOf(node.Output).WithBatch(1));
-        }
+        (_steps, _outputSlots) = Plan(graph);
         foreach (PrunableNode layer in graph.PrunableLayers)
         {
-            Shape sample = _sampleShapes[layer].In;
+            Shape sample = graph.ShapeOf(layer.Input).WithBatch(1);
             _layers[layer] = (layer, _quantization) switch
             {
                 (ConvNode conv, null) => new FloatConvExecutor(conv, sample, c.Thresholds, c.Division),
@@ -123,34 +122,65 @@ public sealed class InferenceEngine
         return actual[0];
     }
 
-    /// <summary>Runs samples [start, start + count) one at a time through the whole graph, reusing one workspace.</summary>
+    /// <summary>
+    /// The steps of a sample's run in topological order. Value slot 0 is the graph input, slot i + 1 the
+    /// output of node i; each step lists the slots whose last reader it is, so their buffers go back to
+    /// the pool right after it (graph outputs are kept to the end of the sample).
+    /// </summary>
+    private static (Step[] Steps, int[] OutputSlots) Plan(ModelGraph graph)
+    {
+        var slots = new Dictionary<string, int>(StringComparer.Ordinal) { [graph.Input.Name] = 0 };
+        for (int i = 0; i < graph.Nodes.Count; i++)
+        {
+            slots[graph.Nodes[i].Output] = i + 1;
+        }
+        ActivationPlan memory = graph.Memory;
+        var steps = new Step[graph.Nodes.Count];
+        int layerIndex = 0;
+        for (int i = 0; i < steps.Length; i++)
+        {
+            Node node = graph.Nodes[i];
+            int[] release = node.Inputs.Append(node.Output).Distinct().Where(v => memory.LastUse(v) == i).Select(v => slots[v]).ToArray();
+            steps[i] = new Step(
+                node,
+                node.Inputs.Select(v => slots[v]).ToArray(),
+                node.Inputs.Select(v => graph.ShapeOf(v).WithBatch(1)).ToArray(),
+                i + 1,
+                graph.ShapeOf(node.Output).WithBatch(1),
+                release,
+                node is PrunableNode ? layerIndex++ : -1,
+                node is PrunableNode ? null : OpTable.Find(node)?.Kernel ?? throw new GraphException($"Node '{node.Name}' ({node.OpName}) has no kernel."));
+        }
+        return (steps, graph.Outputs.Select(o => slots[o.Name]).ToArray());
+    }
+
+    /// <summary>Runs samples [start, start + count) one at a time through the whole graph, reusing buffers from one pool.</summary>
     private void Execute(float[] inputData, int start, int count, Tensor[] outputs, InferenceStatistics? statistics, IEngineObserver? observer)
     {
         var workspace = new Workspace();
-        var values = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        var pool = new BufferPool();
+        var values = new float[]?[_steps.Length + 1];
         int inSize = Graph.InputSampleSize;
         LayerStatistics?[] layerStats = Graph.PrunableLayers.Select(l => statistics?.For(l.Name)).ToArray();
         for (int s = start; s < start + count; s++)
         {
-            float[] first = workspace.Rent<float>(Graph.Input, 0, inSize);
+            float[] first = pool.Rent(inSize);
             Array.Copy(inputData, s * inSize, first, 0, inSize);
             if (_quantization is not null)
             {
                 CheckFinite(first, s);
                 Requantize(first, Graph.Input.Name);
             }
-            values[Graph.Input.Name] = first;
+            values[0] = first;
             observer?.OnValue(Graph.Input.Name, first);
-            int layerIndex = 0;
-            foreach (Node node in Graph.Nodes)
+            foreach (Step step in _steps)
             {
-                float[] x = values[node.Input];
-                (Shape inShape, Shape outShape) = _sampleShapes[node];
-                float[] y = workspace.Rent<float>(node, 0, outShape.SampleSize);
-                if (node is PrunableNode layer)
+                float[] y = pool.Rent(step.OutputShape.SampleSize);
+                if (step.Node is PrunableNode layer)
                 {
-                    observer?.OnLayerInput(layer, x, inShape);
-                    LayerStatistics? ls = layerStats[layerIndex++];
+                    float[] x = values[step.InputSlots[0]]!;
+                    observer?.OnLayerInput(layer, x, step.InputShapes[0]);
+                    LayerStatistics? ls = layerStats[step.LayerIndex];
                     if (ls is not null)
                     {
                         ls.Samples++;
@@ -159,20 +189,25 @@ public sealed class InferenceEngine
                 }
                 else
                 {
-                    RunNode(node, x, inShape, y, outShape);
-                    if (_quantization is not null)
-                    {
-                        // Non-MAC ops run in float on exact Q values; their results go back onto the output's Q grid.
-                        Requantize(y, node.Output);
-                    }
+                    RunNode(step, values, y);
                 }
-                values[node.Output] = y;
-                observer?.OnValue(node.Output, y);
+                values[step.OutputSlot] = y;
+                observer?.OnValue(step.Node.Output, y);
+                foreach (int slot in step.Release)
+                {
+                    pool.Return(values[slot]!);
+                    values[slot] = null;
+                }
             }
             for (int o = 0; o < outputs.Length; o++)
             {
-                float[] y = values[Graph.Outputs[o].Name];
+                float[] y = values[_outputSlots[o]]!;
                 Array.Copy(y, 0, outputs[o].Data, s * y.Length, y.Length);
+            }
+            foreach (int slot in _outputSlots.Distinct())
+            {
+                pool.Return(values[slot]!);
+                values[slot] = null;
             }
         }
     }
@@ -197,33 +232,36 @@ public sealed class InferenceEngine
         }
     }
 
-    private void RunNode(Node node, float[] x, Shape inShape, float[] y, Shape outShape)
+    private void RunNode(Step step, float[]?[] values, float[] y)
     {
-        switch (node)
+        Node node = step.Node;
+        var inputs = new float[step.InputSlots.Length][];
+        for (int i = 0; i < inputs.Length; i++)
         {
-            case ActivationNode a:
-                ElementwiseKernel.Activation(a, x, y, _fatRelu.GetValueOrDefault(a.Name));
-                break;
-            case ElementwiseNode e:
-                ElementwiseKernel.Binary(e, inShape, x, y);
-                break;
-            case BatchNormNode bn:
-                ElementwiseKernel.BatchNorm(bn, inShape, x, y);
-                break;
-            case SoftmaxNode:
-                ElementwiseKernel.Softmax(inShape[^1], x, y);
-                break;
-            case FlattenNode or ReshapeNode:
-                x.CopyTo(y, 0);
-                break;
-            case PoolNode p:
-                PoolKernel.Run(p, inShape, outShape, x, y);
-                break;
-            case GlobalAveragePoolNode:
-                PoolKernel.GlobalAverage(inShape[1], x, y);
-                break;
-            default:
-                throw new GraphException($"Node '{node.Name}' ({node.OpName}) has no kernel.");
+            inputs[i] = values[step.InputSlots[i]]!;
+        }
+        Func<double, float>? roundExact = null;
+        if (_quantization is not null)
+        {
+            int bits = _quantization.ValueBits(node.Output);
+            roundExact = v => FixedPointMath.Dequantize(FixedPointMath.Quantize(v, bits), bits);
+        }
+        step.Kernel!(node, new NodeRun(inputs, step.InputShapes, y, step.OutputShape, _fatRelu.GetValueOrDefault(node.Name), roundExact));
+        if (_quantization is not null)
+        {
+            // Non-MAC ops run in float on exact Q values; their results go back onto the output's Q grid.
+            Requantize(y, node.Output);
         }
     }
+
+    /// <summary>One node of a sample's run: where its operands live and what runs it.</summary>
+    private sealed record Step(
+        Node Node,
+        int[] InputSlots,
+        Shape[] InputShapes,
+        int OutputSlot,
+        Shape OutputShape,
+        int[] Release,
+        int LayerIndex,
+        Action<Node, NodeRun>? Kernel);
 }

@@ -41,6 +41,10 @@ public sealed class ElementwiseNode : Node
         {
             throw Error($"constant {c} has more axes than the input {input}; only constants that broadcast into the input are supported.");
         }
+        if (c.Rank == input.Rank && c[0] != 1)
+        {
+            throw Error($"constant {c} has {c[0]} entries along the batch axis of the input {input} (one per sample of a fixed batch): each sample's result would depend on its position in the batch.");
+        }
         for (int i = 1; i <= c.Rank; i++)
         {
             int cd = c[c.Rank - i];

@@ -4,13 +4,16 @@ using System.Text;
 namespace UnIT.ML.Graph;
 
 /// <summary>
-/// The intermediate representation of a CNN: one input, a list of nodes in execution order, and
-/// named outputs. Shapes of every value are inferred on construction (the batch axis may be dynamic).
+/// The intermediate representation of a CNN: one input, nodes in a topological (execution) order
+/// that form a directed acyclic graph (a value may have several readers; a node may read several
+/// values), and named outputs. Shapes of every value are inferred on construction (the batch axis may
+/// be dynamic), and the activation memory a sample needs is planned from the values' lifetimes.
 /// Immutable: baselines that change weights build a new graph.
 /// </summary>
 public sealed class ModelGraph
 {
     private readonly Dictionary<string, Shape> _shapes = new(StringComparer.Ordinal);
+    private ActivationPlan? _memory;
 
     /// <summary>Creates the graph and infers all shapes; throws <see cref="GraphException"/> when nodes do not connect.</summary>
     public ModelGraph(ValueInfo input, IReadOnlyList<Node> nodes, IReadOnlyList<string> outputs, string name = "model")
@@ -32,15 +35,24 @@ public sealed class ModelGraph
         _shapes[input.Name] = input.Shape;
         foreach (Node node in Nodes)
         {
-            if (!_shapes.TryGetValue(node.Input, out Shape? inShape))
+            var inShapes = new Shape[node.Inputs.Count];
+            for (int i = 0; i < inShapes.Length; i++)
             {
-                throw new GraphException($"Node '{node.Name}' ({node.OpName}) reads '{node.Input}', which no earlier node or graph input produces.");
+                if (!_shapes.TryGetValue(node.Inputs[i], out Shape? s))
+                {
+                    throw new GraphException($"Node '{node.Name}' ({node.OpName}) reads '{node.Inputs[i]}', which no earlier node or graph input produces (nodes must be in topological order, without cycles).");
+                }
+                inShapes[i] = s;
             }
             if (_shapes.ContainsKey(node.Output))
             {
                 throw new GraphException($"Node '{node.Name}' ({node.OpName}) writes '{node.Output}', which is already produced elsewhere.");
             }
-            _shapes[node.Output] = node.InferOutputShape(inShape);
+            _shapes[node.Output] = node.InferOutputShape(inShapes);
+            if (_shapes[node.Output].Rank < 1)
+            {
+                throw new GraphException($"Node '{node.Name}' ({node.OpName}) produces a value without a batch axis.");
+            }
         }
         Outputs = outputs.Select(o => _shapes.TryGetValue(o, out Shape? s)
             ? new ValueInfo(o, s)
@@ -65,6 +77,9 @@ public sealed class ModelGraph
             }
         }
     }
+
+    /// <summary>How much activation memory one sample needs: value lifetimes and a buffer plan.</summary>
+    public ActivationPlan Memory => _memory ??= new ActivationPlan(this);
 
     /// <summary>The model's name (the file name or producer's graph name).</summary>
     public string Name { get; }
@@ -131,6 +146,7 @@ public sealed class ModelGraph
             sb.AppendJoin("  ", r.Select((c, k) => k is 4 or 5 ? c.PadLeft(widths[k]) : c.PadRight(widths[k]))).Append('\n');
         }
         sb.Append(CultureInfo.InvariantCulture, $"Total: {TotalParameters:N0} parameters, {TotalMacsPerSample:N0} MACs per sample\n");
+        sb.Append(CultureInfo.InvariantCulture, $"Activation memory per sample: {Memory.PeakLiveElements:N0} values live at most at once; buffer arena {Memory.ArenaElements:N0} values ({Memory.ArenaElements * sizeof(float):N0} bytes as float32, {Memory.ArenaElements * sizeof(short):N0} as int16)\n");
         return sb.ToString();
     }
 

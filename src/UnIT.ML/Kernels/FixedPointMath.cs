@@ -24,7 +24,7 @@ public static class FixedPointMath
     }
 
     /// <summary>round(v * 2^f) saturated to int16 (round half away from zero).</summary>
-    public static short Quantize(float v, int fractionBits)
+    public static short Quantize(double v, int fractionBits)
     {
         double scaled = Math.Round(Math.ScaleB(v, fractionBits), MidpointRounding.AwayFromZero);
         return (short)Math.Clamp(scaled, short.MinValue, short.MaxValue);

@@ -1,5 +1,6 @@
 using UnIT.ML.Engine;
 using UnIT.ML.Graph;
+using UnIT.ML.Graph.Ops;
 using UnIT.ML.Kernels;
 using UnIT.ML.Targets;
 
@@ -214,7 +215,7 @@ public static class Calibrator
             // Ops that only move or select values keep their input's grid, so no precision is lost there.
             foreach (Node node in g.Nodes)
             {
-                if (node is FlattenNode or ReshapeNode or PoolNode { Kind: PoolKind.Max } or ActivationNode { Kind: ActivationKind.Relu })
+                if (OpTable.KeepsInputGrid(node))
                 {
                     plan.Values[node.Output] = plan.Values[node.Input];
                 }

@@ -23,7 +23,10 @@ internal static class ConstantMath
         return dims;
     }
 
-    /// <summary>a op b; integer when both are integer (Div truncates, an <see cref="ConstantTensor.Unknown"/> operand gives an unknown result).</summary>
+    /// <summary>
+    /// a op b; integer when both are integer (Div truncates). With a run-time operand (the batch size) the
+    /// result is still the batch size when the other operand is neutral (b * 1, b + 0, b / 1), else batch-dependent.
+    /// </summary>
     public static ConstantTensor Binary(ConstantTensor a, ConstantTensor b, ElementwiseOp op, long[] dims)
     {
         int[] ia = SourceIndices(a.Dims, dims);
@@ -37,7 +40,7 @@ internal static class ConstantMath
             {
                 long x = va[ia[i]];
                 long y = vb[ib[i]];
-                r[i] = x == ConstantTensor.Unknown || y == ConstantTensor.Unknown ? ConstantTensor.Unknown : op switch
+                r[i] = ConstantTensor.IsRuntimeEntry(x) || ConstantTensor.IsRuntimeEntry(y) ? RuntimeResult(x, y, op) : op switch
                 {
                     ElementwiseOp.Add => x + y,
                     ElementwiseOp.Sub => x - y,
@@ -92,5 +95,12 @@ internal static class ConstantMath
             }
         }
         return result;
+    }
+
+    private static long RuntimeResult(long x, long y, ElementwiseOp op)
+    {
+        bool neutralRight = x == ConstantTensor.Unknown && (op is ElementwiseOp.Add or ElementwiseOp.Sub ? y == 0 : y == 1);
+        bool neutralLeft = y == ConstantTensor.Unknown && (op == ElementwiseOp.Add ? x == 0 : op == ElementwiseOp.Mul && x == 1);
+        return neutralRight || neutralLeft ? ConstantTensor.Unknown : ConstantTensor.BatchDependent;
     }
 }

@@ -6,7 +6,8 @@ namespace UnIT.Onnx.Importing;
 /// A tensor whose value is known at import time: an initializer, a Constant node's value, or the
 /// result of folding a shape computation. Floating-point types are held as float, integer and
 /// boolean types as int64. An integer entry may be <see cref="Unknown"/>: Shape of a value with a
-/// dynamic batch axis yields one, and folding carries it along.
+/// dynamic batch axis yields one, and folding carries it along; arithmetic that turns the batch size
+/// into something else (b * c) gives <see cref="BatchDependent"/>.
 /// </summary>
 internal sealed class ConstantTensor
 {
@@ -15,6 +16,12 @@ internal sealed class ConstantTensor
     /// INT64_MIN or INT64_MIN + 1, which exporters write as Slice bounds.
     /// </summary>
     public const long Unknown = -0x1234_5678_9ABC_DEF0;
+
+    /// <summary>
+    /// An integer entry computed from the batch size but not equal to it (b * c, b + 1): a shape built
+    /// from it mixes samples, so no importer may treat it as the batch axis.
+    /// </summary>
+    public const long BatchDependent = -0x1234_5678_9ABC_DEF1;
 
     private readonly float[]? _floats;
     private readonly long[]? _ints;
@@ -43,8 +50,11 @@ internal sealed class ConstantTensor
     /// <summary>True when the values are integers (int64 storage).</summary>
     public bool IsInteger => _ints is not null;
 
-    /// <summary>True when some integer entry is <see cref="Unknown"/>.</summary>
-    public bool HasUnknown => _ints is not null && Array.IndexOf(_ints, Unknown) >= 0;
+    /// <summary>True when some integer entry is <see cref="Unknown"/> or <see cref="BatchDependent"/>.</summary>
+    public bool HasUnknown => _ints is not null && (Array.IndexOf(_ints, Unknown) >= 0 || Array.IndexOf(_ints, BatchDependent) >= 0);
+
+    /// <summary>True for <see cref="Unknown"/> and <see cref="BatchDependent"/>.</summary>
+    public static bool IsRuntimeEntry(long value) => value is Unknown or BatchDependent;
 
     /// <summary>A floating-point constant.</summary>
     public static ConstantTensor FromFloats(long[] dims, float[] values) => new(dims, values, null);

@@ -32,6 +32,12 @@ internal sealed class ImportContext
         }
     }
 
+    /// <summary>
+    /// The batch size the model's input was exported with, when it was fixed (PyTorch's default export
+    /// has batch 1). The graph runs per sample on any batch, so reshape targets may name it for the batch axis.
+    /// </summary>
+    public int? FixedBatch { get; set; }
+
     /// <summary>The model's default-domain opset version.</summary>
     public int Opset { get; }
 
@@ -75,7 +81,7 @@ internal sealed class ImportContext
     /// <summary>Appends a graph node and infers its output shape (throws <see cref="GraphException"/> when it does not fit).</summary>
     public void Add(Node node)
     {
-        _shapes[node.Output] = node.InferOutputShape(_shapes[node.Input]);
+        _shapes[node.Output] = node.InferOutputShape(InputShapes(node));
         _producers[node.Output] = node;
         _nodes.Add(node);
     }
@@ -94,10 +100,9 @@ internal sealed class ImportContext
     public void Replace(Node original, Node replacement)
     {
         int index = _nodes.IndexOf(original);
-        Shape input = _shapes[original.Input];
         _shapes.Remove(original.Output);
         _producers.Remove(original.Output);
-        _shapes[replacement.Output] = replacement.InferOutputShape(input);
+        _shapes[replacement.Output] = replacement.InferOutputShape(InputShapes(replacement));
         _producers[replacement.Output] = replacement;
         _nodes[index] = replacement;
     }
@@ -110,12 +115,11 @@ internal sealed class ImportContext
     public void RestoreOutputName(string output)
     {
         string target = Resolve(output);
-        if (target == output || Uses(target) != 1 || !_producers.TryGetValue(target, out Node? producer)
-            || NodeRenamer.WithOutput(producer, output) is not { } renamed)
+        if (target == output || Uses(target) != 1 || !_producers.TryGetValue(target, out Node? producer))
         {
             return;
         }
-        Replace(producer, renamed);
+        Replace(producer, producer.Rewired(producer.Inputs, output));
         _uses[output] = 1;
         foreach (string alias in _aliases.Where(a => a.Value == target).Select(a => a.Key).ToList())
         {
@@ -145,10 +149,12 @@ internal sealed class ImportContext
             if (needed.Contains(_nodes[i].Output))
             {
                 live.Add(_nodes[i]);
-                needed.Add(_nodes[i].Input);
+                needed.UnionWith(_nodes[i].Inputs);
             }
         }
         live.Reverse();
         return live;
     }
+
+    private Shape[] InputShapes(Node node) => node.Inputs.Select(v => _shapes[v]).ToArray();
 }

@@ -1,8 +1,12 @@
+using UnIT.ML.Graph;
 using UnIT.Onnx.Importing;
 
 namespace UnIT.Onnx.Ops;
 
-/// <summary>Concat of constants (typically assembling a Reshape target), folded.</summary>
+/// <summary>
+/// Concat of constants (typically assembling a Reshape target), folded; Concat of run-time values
+/// (branches joined along channels) to a <see cref="ConcatNode"/>.
+/// </summary>
 internal sealed class ConcatImporter : IOpImporter
 {
     /// <inheritdoc/>
@@ -11,6 +15,12 @@ internal sealed class ConcatImporter : IOpImporter
     /// <inheritdoc/>
     public void Import(OnnxNode node)
     {
+        int[] present = Enumerable.Range(0, node.InputCount).Where(node.HasInput).ToArray();
+        if (present.Any(i => node.Context.IsRuntime(node.Input(i))))
+        {
+            ImportRuntime(node, present);
+            return;
+        }
         var parts = Enumerable.Range(0, node.InputCount).Where(node.HasInput)
             .Select(i => node.ConstantInput(i, $"#{i}")).ToArray();
         if (parts.Length == 0)
@@ -54,5 +64,22 @@ internal sealed class ConcatImporter : IOpImporter
         long[] dims = (long[])parts[0].Dims.Clone();
         dims[axis] = parts.Sum(p => p.Dims[axis]);
         node.SetConstantOutput(integer ? ConstantTensor.FromInts(dims, ints.ToArray()) : ConstantTensor.FromFloats(dims, floats.ToArray()));
+    }
+
+    private static void ImportRuntime(OnnxNode node, int[] present)
+    {
+        string[] inputs = present.Select(i => node.RuntimeInput(i)).ToArray();
+        int rank = node.Context.ShapeOf(inputs[0]).Rank;
+        long axisAttr = node.Has("axis") ? node.Int("axis", 0) : throw node.Error("axis is required.");
+        int axis = AxesInput.Resolve(axisAttr, rank);
+        if (axis < 0 || axis >= rank)
+        {
+            throw node.Error($"axis {axisAttr} is out of range for rank {rank}.");
+        }
+        if (axis == 0)
+        {
+            throw node.Error("concatenating along the batch axis (0) mixes samples; only other axes are supported.");
+        }
+        node.Context.Add(new ConcatNode(node.Context.LayerName(node), inputs, node.Output(), axis));
     }
 }

@@ -6,7 +6,8 @@ namespace UnIT.Onnx.Ops;
 /// <summary>
 /// Add, Sub, Mul and Div. With one constant operand (either side) an <see cref="ElementwiseNode"/>,
 /// except that Add of a per-neuron constant after a bias-free MatMul becomes that layer's bias.
-/// With two constant operands the result is folded.
+/// With two constant operands the result is folded; with two run-time operands (a residual
+/// connection, Swish, squeeze-excitation) a <see cref="BinaryNode"/>.
 /// </summary>
 internal sealed class ElementwiseImporter : IOpImporter
 {
@@ -36,9 +37,8 @@ internal sealed class ElementwiseImporter : IOpImporter
         }
         if (!leftConstant && !rightConstant)
         {
-            node.RuntimeInput(0);
-            node.RuntimeInput(1);
-            throw node.Error("both operands are computed at run time; only a constant operand is supported.");
+            context.Add(new BinaryNode(context.LayerName(node), node.RuntimeInput(0), node.RuntimeInput(1), node.Output(), op));
+            return;
         }
         int runtimeIndex = leftConstant ? 1 : 0;
         string x = node.RuntimeInput(runtimeIndex);

@@ -29,12 +29,21 @@ internal sealed class ReshapeImporter : IOpImporter
         }
         for (int i = 0; i < target.Length; i++)
         {
+            if (target[i] == ConstantTensor.BatchDependent)
+            {
+                throw node.Error($"target entry {i} is computed from the batch size (as x.view(b * c, -1) exports); the reshape mixes samples, so each sample's result would depend on the others.");
+            }
             if (target[i] == ConstantTensor.Unknown)
             {
                 target[i] = i == 0
                     ? 0
-                    : throw node.Error($"target entry {i} depends on the dynamic batch size; only entry 0 may.");
+                    : throw node.Error($"target entry {i} is the batch size; moving the batch axis mixes samples, so each sample's result would depend on the others.");
             }
+        }
+        if (target.Length > 0 && node.Context.FixedBatch is { } batch && target[0] == batch && node.Context.IsRuntime(node.Input(0)))
+        {
+            // The model was exported for a fixed batch; it runs per sample here, so its batch size means "the batch axis".
+            target[0] = 0;
         }
         if (node.Context.TryGetConstant(node.Input(0), out ConstantTensor data))
         {

@@ -56,7 +56,7 @@ public sealed class GraphSerializerTests
         var e = Assert.ThrowsExactly<FormatException>(() => GraphSerializer.FromBytes(bytes));
 
         StringAssert.Contains(e.Message, $"format version {GraphSerializer.CurrentFormatVersion + 1}");
-        StringAssert.Contains(e.Message, $"reads version {GraphSerializer.CurrentFormatVersion}");
+        StringAssert.Contains(e.Message, $"reads versions 1 to {GraphSerializer.CurrentFormatVersion}");
     }
 
     [TestMethod]
