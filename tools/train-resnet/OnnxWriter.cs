@@ -35,6 +35,10 @@ internal sealed class OnnxWriter
         string x = writer.Scalar("Sub", "input", "mean", net.Mean, "/Sub");
         x = writer.Scalar("Div", x, "std", net.Std, "/Div");
         x = writer.Relu(writer.ConvBn(net.Stem, x, "stem"), "/stem/Relu");
+        NodeProto pool = writer.NewNode("MaxPool", [x], "/stem/MaxPool");
+        pool.Attribute.Add(Ints("kernel_shape", 2, 2));
+        pool.Attribute.Add(Ints("strides", 2, 2));
+        x = pool.Output[0];
         for (int i = 0; i < net.Blocks.Count; i++)
             x = writer.Block(net.Blocks[i], x, $"block{i + 1}");
         x = writer.Node("GlobalAveragePool", [x], "/pool/GlobalAveragePool");

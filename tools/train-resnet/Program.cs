@@ -12,7 +12,6 @@ namespace UnIT.Tools.TrainResnet;
 /// </summary>
 internal static class Program
 {
-    private const int TrainCount = 55_000;
     private const int TestCount = 10_000;
     private const int ParityCount = 1_000;
     private const int Pixels = 784;
@@ -46,10 +45,10 @@ internal static class Program
     private static void Run(Options options)
     {
         var total = Stopwatch.StartNew();
-        (float[] trainX, long[] trainY) = IdxImages.Load(options.Data, "train", 0, TrainCount);
+        (float[] trainX, long[] trainY) = IdxImages.Load(options.Data, "train", 0, options.TrainCount);
         (float[] testX, long[] testY) = IdxImages.Load(options.Data, "t10k", 0, TestCount);
         (float mean, float std) = Moments(trainX);
-        Console.WriteLine($"data: train 0..{TrainCount - 1} of {options.Data}, pixel mean {mean:R} std {std:R}; torch threads {get_num_threads()}");
+        Console.WriteLine($"data: train 0..{options.TrainCount - 1} of {options.Data}, pixel mean {mean:R} std {std:R}; torch threads {get_num_threads()}");
 
         random.manual_seed(options.Seed);
         using var net = new ResidualNet(mean, std);
@@ -92,11 +91,12 @@ internal static class Program
 
     private static void Train(ResidualNet net, float[] x, long[] y, Options options)
     {
-        int steps = (TrainCount + options.BatchSize - 1) / options.BatchSize;
+        int count = y.Length;
+        int steps = (count + options.BatchSize - 1) / options.BatchSize;
         using var optimizer = optim.SGD(net.parameters(), options.MaxLearningRate, momentum: 0.9, weight_decay: 5e-4, nesterov: true);
         var schedule = optim.lr_scheduler.OneCycleLR(optimizer, options.MaxLearningRate, total_steps: steps * options.Epochs);
         var rng = new Random(options.Seed);
-        int[] order = Enumerable.Range(0, TrainCount).ToArray();
+        int[] order = Enumerable.Range(0, count).ToArray();
         var batchX = new float[options.BatchSize * Pixels];
         var batchY = new long[options.BatchSize];
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
@@ -106,9 +106,9 @@ internal static class Program
             rng.Shuffle(order);
             double lossSum = 0;
             int correct = 0;
-            for (int start = 0; start < TrainCount; start += options.BatchSize)
+            for (int start = 0; start < count; start += options.BatchSize)
             {
-                int n = Math.Min(options.BatchSize, TrainCount - start);
+                int n = Math.Min(options.BatchSize, count - start);
                 for (int b = 0; b < n; b++)
                 {
                     int s = order[start + b];
@@ -131,9 +131,11 @@ internal static class Program
                 schedule.step();
                 lossSum += loss.item<float>() * n;
                 correct += (int)logits.argmax(1).eq(target).sum().item<long>();
+                if ((start / options.BatchSize + 1) % 100 == 0)
+                    Console.WriteLine($"  step {start / options.BatchSize + 1}/{steps}, {clock.Elapsed.TotalSeconds:F0} s");
             }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"epoch {epoch}/{options.Epochs}: loss {lossSum / TrainCount:F4}, train accuracy {(double)correct / TrainCount:P2}, {clock.Elapsed.TotalSeconds:F0} s"));
+                $"epoch {epoch}/{options.Epochs}: loss {lossSum / count:F4}, train accuracy {(double)correct / count:P2}, {clock.Elapsed.TotalSeconds:F0} s"));
         }
     }
 

@@ -6,8 +6,9 @@ namespace UnIT.Tools.TrainResnet;
 
 /// <summary>
 /// The small residual network: input normalization (x - mean) / std on pixels scaled to [0, 1],
-/// stem 3x3 Conv-BN-Relu (16), two identity residual blocks at 16 channels, one stride-2 block
-/// to 32 channels with a 1x1 projection shortcut, global average pool, flatten, linear to 10.
+/// stem 3x3 Conv-BN-Relu (16) and a 2x2 max pool (28x28 to 14x14, which keeps training within minutes
+/// on two cores), two identity residual blocks at 16 channels, one stride-2 block to 32 channels (7x7)
+/// with a 1x1 projection shortcut, global average pool, flatten, linear to 10.
 /// </summary>
 internal sealed class ResidualNet : nn.Module<Tensor, Tensor>
 {
@@ -46,7 +47,7 @@ internal sealed class ResidualNet : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        Tensor h = nn.functional.relu(stem.call((x - Mean) / Std));
+        Tensor h = nn.functional.max_pool2d(nn.functional.relu(stem.call((x - Mean) / Std)), 2);
         foreach (ResidualBlock block in blocks)
             h = block.call(h);
         h = nn.functional.adaptive_avg_pool2d(h, [1, 1]).flatten(1);
