@@ -8,6 +8,7 @@ internal static class Cli
     public static string Asset(string relative) => Path.Combine(AppContext.BaseDirectory, "assets", relative);
 
     public static string FashionModel => Asset("models/fashion_mnist_cnn.onnx");
+    public static string ResNetModel => Asset("models/fashion_mnist_resnet.onnx");
 
     public static string FashionImages => Asset("data/fashion-mnist/test-500-images-idx3-ubyte.gz");
 

@@ -24,6 +24,23 @@ public sealed class InspectCommandTests
         CollectionAssert.AreEqual(new[] { "Conv2d", "Conv2d", "Gemm" }, costly.Select(l => l.GetProperty("op").GetString()).ToArray());
         Assert.AreEqual(root.GetProperty("total_params").GetInt64(), root.GetProperty("layers").EnumerateArray().Sum(l => l.GetProperty("params").GetInt64()));
         Assert.AreEqual(-1, costly[^1].GetProperty("output_shape")[0].GetInt32());
+        // conv1's output and its Relu (6x24x24 each) are the most values live at once; a chain needs two buffers' worth.
+        Assert.AreEqual(2L * 6 * 24 * 24, root.GetProperty("peak_live_values").GetInt64());
+        Assert.AreEqual(2L * 6 * 24 * 24, root.GetProperty("arena_values").GetInt64());
+    }
+
+    [TestMethod]
+    public void Json_ResidualModel_ListsEachNodesInputs()
+    {
+        var run = Cli.Run("inspect", Cli.ResNetModel, "--json");
+
+        Assert.AreEqual(0, run.Code, run.Err);
+        using JsonDocument doc = JsonDocument.Parse(run.Out);
+        JsonElement[] adds = doc.RootElement.GetProperty("layers").EnumerateArray().Where(l => l.GetProperty("op").GetString() == "Add").ToArray();
+        Assert.AreEqual(3, adds.Length);
+        Assert.IsTrue(adds.All(a => a.GetProperty("inputs").GetArrayLength() == 2));
+        // The skip connection keeps a block's input alive beside the block's two convolutions: three 16x14x14 values at once.
+        Assert.IsTrue(doc.RootElement.GetProperty("peak_live_values").GetInt64() >= 3L * 16 * 14 * 14);
     }
 
     [TestMethod]

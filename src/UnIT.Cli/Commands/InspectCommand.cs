@@ -58,6 +58,9 @@ internal sealed class InspectCommand
         }
         console.Write(table);
         console.WriteLine($"Total: {Format(graph.TotalParameters)} parameters, {Format(graph.TotalMacsPerSample)} MACs per sample");
+        ActivationPlan memory = graph.Memory;
+        console.WriteLine($"Activation memory per sample: at most {Format(memory.PeakLiveElements)} values live at once; arena {Format(memory.ArenaElements)} values " +
+            $"({Format(memory.ArenaElements * sizeof(float))} bytes as float32, {Format(memory.ArenaElements * sizeof(short))} bytes as int16)");
     }
 
     private static string Format(long value) => value.ToString("N0", CultureInfo.InvariantCulture);

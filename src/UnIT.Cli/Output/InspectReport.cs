@@ -9,17 +9,22 @@ namespace UnIT.Cli.Output;
 /// <param name="Layers">Every node in execution order.</param>
 /// <param name="TotalMacs">Multiply-accumulates per sample of the whole graph.</param>
 /// <param name="TotalParams">Stored parameters of the whole graph.</param>
+/// <param name="PeakLiveValues">The most activation values live at once per sample.</param>
+/// <param name="ArenaValues">Values per sample of the activation arena, where values whose lifetimes do not overlap share memory.</param>
 internal sealed record InspectReport(
-    string Model, InspectReport.Value[] Inputs, InspectReport.Value[] Outputs, InspectReport.Layer[] Layers, long TotalMacs, long TotalParams)
+    string Model, InspectReport.Value[] Inputs, InspectReport.Value[] Outputs, InspectReport.Layer[] Layers, long TotalMacs, long TotalParams,
+    long PeakLiveValues, long ArenaValues)
 {
     /// <summary>Builds the report for <paramref name="graph"/>.</summary>
     public static InspectReport From(ModelGraph graph) => new(
         graph.Name,
         [Value.From(graph.Input)],
         graph.Outputs.Select(Value.From).ToArray(),
-        graph.Nodes.Select(n => new Layer(n.Name, n.OpName, graph.ShapeOf(n.Output).Dimensions, n.ParameterCount, graph.MacsPerSample(n))).ToArray(),
+        graph.Nodes.Select(n => new Layer(n.Name, n.OpName, n.Inputs, graph.ShapeOf(n.Output).Dimensions, n.ParameterCount, graph.MacsPerSample(n))).ToArray(),
         graph.TotalMacsPerSample,
-        graph.TotalParameters);
+        graph.TotalParameters,
+        graph.Memory.PeakLiveElements,
+        graph.Memory.ArenaElements);
 
     /// <summary>A named value; dynamic dimensions are -1.</summary>
     /// <param name="Name">The value's name.</param>
@@ -33,8 +38,9 @@ internal sealed record InspectReport(
     /// <summary>One node.</summary>
     /// <param name="Name">The node's name.</param>
     /// <param name="Op">Its operator, e.g. Conv2d or Gemm.</param>
+    /// <param name="Inputs">The values it reads.</param>
     /// <param name="OutputShape">Its output's dimensions; dynamic ones are -1.</param>
     /// <param name="Params">Its stored parameters.</param>
     /// <param name="Macs">Its multiply-accumulates per sample.</param>
-    internal sealed record Layer(string Name, string Op, int[] OutputShape, long Params, long Macs);
+    internal sealed record Layer(string Name, string Op, IReadOnlyList<string> Inputs, int[] OutputShape, long Params, long Macs);
 }
