@@ -80,13 +80,16 @@ public static class ConvKernel
     }
 
     /// <summary>The output columns [start, end) whose input column for kernel column <paramref name="kw"/> lies inside the input (not in padding).</summary>
-    internal static (int Start, int End) ValidColumns(in ConvGeometry g, int kw)
+    internal static (int Start, int End) ValidColumns(in ConvGeometry g, int kw) => ValidColumns(g, kw, g.OutW);
+
+    /// <summary>As <see cref="ValidColumns(in ConvGeometry, int)"/> with the output width already at hand (the geometry computes it on each read).</summary>
+    internal static (int Start, int End) ValidColumns(in ConvGeometry g, int kw, int outW)
     {
         int offset = kw * g.DilationW - g.PadLeft;
         // iw = ow * stride + offset must satisfy 0 <= iw < InW.
         int start = offset >= 0 ? 0 : (-offset + g.StrideW - 1) / g.StrideW;
         int last = g.InW - 1 - offset;
-        int end = last < 0 ? 0 : Math.Min(g.OutW, last / g.StrideW + 1);
+        int end = last < 0 ? 0 : Math.Min(outW, last / g.StrideW + 1);
         return (start, Math.Max(start, end));
     }
 }

@@ -18,7 +18,9 @@ public static class FixedPointConvKernel
     public static void Run(in ConvGeometry g, ReadOnlySpan<short> input, ReadOnlySpan<short> weight, ReadOnlySpan<int> bias,
         ReadOnlySpan<int> weightThresholds, int outputShift, Span<short> output, Span<int> accumulators, LayerStatistics? stats)
     {
-        int outPlane = g.OutH * g.OutW;
+        // ConvGeometry computes its output sizes on each read: read them once.
+        int outH = g.OutH, outW = g.OutW;
+        int outPlane = outH * outW;
         int inPlane = g.InH * g.InW;
         int kernelSize = g.KernelH * g.KernelW;
         long executed = 0, skippedThreshold = 0, tested = 0;
@@ -42,8 +44,8 @@ public static class FixedPointConvKernel
                             continue;
                         }
                         int t = weightThresholds[wi];
-                        (int owStart, int owEnd) = ConvKernel.ValidColumns(g, kw);
-                        for (int oh = 0; oh < g.OutH; oh++)
+                        (int owStart, int owEnd) = ConvKernel.ValidColumns(g, kw, outW);
+                        for (int oh = 0; oh < outH; oh++)
                         {
                             int ih = oh * g.StrideH - g.PadTop + kh * g.DilationH;
                             if ((uint)ih >= (uint)g.InH)
@@ -51,7 +53,7 @@ public static class FixedPointConvKernel
                                 continue;
                             }
                             int src = ih * g.InW + owStart * g.StrideW - g.PadLeft + kw * g.DilationW;
-                            int dst = oh * g.OutW;
+                            int dst = oh * outW;
                             tested += owEnd - owStart;
                             for (int ow = owStart; ow < owEnd; ow++, src += g.StrideW)
                             {
