@@ -1,7 +1,7 @@
 namespace UnIT.Cli.Output;
 
 /// <summary>
-/// The JSON document of <c>bench</c>. Times are medians over the repeats; a pass runs every image once.
+/// The JSON document of <c>bench</c>. Times are the fastest of the repeated rounds; a pass runs every image once.
 /// Batch-256 passes are in milliseconds, batch-1 latencies in microseconds per sample.
 /// </summary>
 internal sealed record BenchReport(
