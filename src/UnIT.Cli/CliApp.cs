@@ -26,6 +26,7 @@ public static class CliApp
             ScoreCommand.Create(),
             SweepCommand.Create(),
             SearchCommand.Create(),
+            BenchCommand.Create(),
         };
         foreach (Command command in root.Subcommands)
         {

@@ -33,13 +33,13 @@ internal sealed class FloatConvExecutor : LayerExecutor
         float[] w = conv.Weight.Data;
         _weightThresholds = new float[w.Length];
         int perChannel = w.Length / conv.OutputChannels;
-        // C = w: t(T, |w|) depends on the weight only, so it is computed once here, not per sample.
+        // C = w: t(T, |w|) depends on the weight only, so it is computed once here, not per sample. A zero
+        // weight's MACs are zero skips, never executed: +infinity keeps the kernel's compare from passing them.
         for (int i = 0; i < w.Length; i++)
         {
-            if (w[i] != 0f)
-            {
-                _weightThresholds[i] = division.Threshold(t.Length == 1 ? t[0] : t[i / perChannel], MathF.Abs(w[i]), ref _thresholdOps);
-            }
+            _weightThresholds[i] = w[i] != 0f
+                ? division.Threshold(t.Length == 1 ? t[0] : t[i / perChannel], MathF.Abs(w[i]), ref _thresholdOps)
+                : float.PositiveInfinity;
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using UnIT.ML.Graph;
 
 namespace UnIT.ML.Kernels;
@@ -8,6 +9,12 @@ public static class ElementwiseKernel
     /// <summary>Applies an activation; values at or below <paramref name="fatReluTau"/> become 0 for Relu (FATReLU; 0 is plain Relu).</summary>
     public static void Activation(ActivationNode node, ReadOnlySpan<float> input, Span<float> output, float fatReluTau = 0f)
     {
+        if (node.Kind == ActivationKind.Relu && fatReluTau == 0f)
+        {
+            // max(x, +0) as IEEE 754-2019 maximum: NaN stays NaN and -0 becomes +0, exactly the loop below.
+            TensorPrimitives.Max(input, 0f, output);
+            return;
+        }
         if (node.Kind == ActivationKind.Relu)
         {
             for (int i = 0; i < input.Length; i++)
@@ -27,6 +34,11 @@ public static class ElementwiseKernel
     /// <summary>Arithmetic with the node's constant, broadcast by numpy rules into <paramref name="shape"/>.</summary>
     public static void Binary(ElementwiseNode node, Shape shape, ReadOnlySpan<float> input, Span<float> output)
     {
+        if (node.Constant.Data.Length == 1)
+        {
+            WithScalar(node, input, node.Constant.Data[0], output);
+            return;
+        }
         int rank = shape.Rank;
         Shape cs = node.Constant.Shape;
         // Stride of each input axis within the constant (0 where the constant broadcasts).
@@ -56,6 +68,34 @@ public static class ElementwiseKernel
                 ci -= cStride[ax] * index[ax];
                 index[ax] = 0;
             }
+        }
+    }
+
+    /// <summary>A one-element constant (the usual normalization): the same IEEE operation on every element, vectorized.</summary>
+    private static void WithScalar(ElementwiseNode node, ReadOnlySpan<float> input, float c, Span<float> output)
+    {
+        switch (node.Op)
+        {
+            case ElementwiseOp.Add:
+                TensorPrimitives.Add(input, c, output);
+                break;
+            case ElementwiseOp.Mul:
+                TensorPrimitives.Multiply(input, c, output);
+                break;
+            case ElementwiseOp.Sub when node.ConstantFirst:
+                TensorPrimitives.Subtract(c, input, output);
+                break;
+            case ElementwiseOp.Sub:
+                TensorPrimitives.Subtract(input, c, output);
+                break;
+            case ElementwiseOp.Div when node.ConstantFirst:
+                TensorPrimitives.Divide(c, input, output);
+                break;
+            case ElementwiseOp.Div:
+                TensorPrimitives.Divide(input, c, output);
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown op {node.Op}.");
         }
     }
 

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using UnIT.ML.Graph;
 
 namespace UnIT.ML.Kernels;
@@ -15,8 +18,10 @@ public static class Im2Col
     /// </summary>
     public static void Fill(in ConvGeometry g, ReadOnlySpan<float> input, int group, Span<float> columns)
     {
-        int positions = g.OutH * g.OutW;
-        int inPlane = g.InH * g.InW;
+        // ConvGeometry computes its output sizes on each read: read them once.
+        int outH = g.OutH, outW = g.OutW, inH = g.InH, inW = g.InW, strideH = g.StrideH, strideW = g.StrideW;
+        int positions = outH * outW;
+        int inPlane = inH * inW;
         int row = 0;
         for (int c = 0; c < g.InChannelsPerGroup; c++)
         {
@@ -26,19 +31,35 @@ public static class Im2Col
                 for (int kw = 0; kw < g.KernelW; kw++, row++)
                 {
                     Span<float> dst = columns.Slice(row * positions, positions);
-                    dst.Clear();
-                    (int owStart, int owEnd) = ConvKernel.ValidColumns(g, kw);
-                    for (int oh = 0; oh < g.OutH; oh++)
+                    (int owStart, int owEnd) = ConvKernel.ValidColumns(g, kw, outW);
+                    int width = owEnd - owStart;
+                    int rowOffset = owStart * strideW - g.PadLeft + kw * g.DilationW;
+                    for (int oh = 0; oh < outH; oh++)
                     {
-                        int ih = oh * g.StrideH - g.PadTop + kh * g.DilationH;
-                        if ((uint)ih >= (uint)g.InH)
+                        Span<float> line = dst.Slice(oh * outW, outW);
+                        int ih = oh * strideH - g.PadTop + kh * g.DilationH;
+                        if ((uint)ih >= (uint)inH || width == 0)
                         {
+                            line.Clear();
                             continue;
                         }
-                        int src = ih * g.InW + owStart * g.StrideW - g.PadLeft + kw * g.DilationW;
-                        for (int ow = owStart; ow < owEnd; ow++, src += g.StrideW)
+                        if (width != outW)
                         {
-                            dst[oh * g.OutW + ow] = plane[src];
+                            line[..owStart].Clear();
+                            line[owEnd..].Clear();
+                        }
+                        int src = ih * inW + rowOffset;
+                        Span<float> inside = line.Slice(owStart, width);
+                        if (strideW == 1)
+                        {
+                            // The common case: one short run per output row, too short for a memmove call to pay off.
+                            Copy(plane.Slice(src, width), inside);
+                            continue;
+                        }
+                        ReadOnlySpan<float> from = plane.Slice(src, (width - 1) * strideW + 1);
+                        for (int i = 0; i < inside.Length; i++)
+                        {
+                            inside[i] = from[i * strideW];
                         }
                     }
                 }
@@ -46,14 +67,33 @@ public static class Im2Col
         }
     }
 
+    private static void Copy(ReadOnlySpan<float> from, Span<float> to)
+    {
+        ref float src = ref MemoryMarshal.GetReference(from);
+        ref float dst = ref MemoryMarshal.GetReference(to);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + 8 <= to.Length; i += 8)
+            {
+                Vector256.LoadUnsafe(ref src, (nuint)i).StoreUnsafe(ref dst, (nuint)i);
+            }
+        }
+        for (; i < to.Length; i++)
+        {
+            Unsafe.Add(ref dst, i) = Unsafe.Add(ref src, i);
+        }
+    }
+
     /// <summary>For each kernel position (kh, kw), how many output positions read a real input (not padding).</summary>
     public static int[] InBoundsPerKernelPosition(in ConvGeometry g)
     {
         var counts = new int[g.KernelH * g.KernelW];
+        int outH = g.OutH;
         for (int kh = 0; kh < g.KernelH; kh++)
         {
             int rows = 0;
-            for (int oh = 0; oh < g.OutH; oh++)
+            for (int oh = 0; oh < outH; oh++)
             {
                 int ih = oh * g.StrideH - g.PadTop + kh * g.DilationH;
                 rows += (uint)ih < (uint)g.InH ? 1 : 0;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using UnIT.ML.Graph;
 
 namespace UnIT.ML.Kernels;
@@ -19,6 +21,13 @@ public static class PoolKernel
         int pB = twoD ? node.PadsEnd[0] : 0, pR = node.PadsEnd[a];
         int dH = twoD ? node.Dilations[0] : 1, dW = node.Dilations[a];
         bool max = node.Kind == PoolKind.Max;
+        if (max && pT == 0 && pL == 0 && dH == 1 && dW == 1 && (outH - 1) * sH + kH <= inH && (outW - 1) * sW + kW <= inW)
+        {
+            // The bounds above keep every window inside one sample, so the unchecked reads stay inside input.
+            ArgumentOutOfRangeException.ThrowIfLessThan(input.Length, channels * inH * inW);
+            MaxInside(input, output, channels, inH, inW, outH, outW, kH, kW, sH, sW);
+            return;
+        }
         for (int c = 0; c < channels; c++)
         {
             ReadOnlySpan<float> plane = input.Slice(c * inH * inW, inH * inW);
@@ -58,6 +67,38 @@ public static class PoolKernel
                         }
                     }
                     output[(c * outH + oh) * outW + ow] = max ? acc : acc / (node.CountIncludePad ? inside + padded : inside);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Max pool whose windows all lie inside the input (no padding, no dilation, no ceil-mode overhang), the
+    /// usual case: no bounds tests. Same NaN behaviour as the general loop.
+    /// </summary>
+    private static void MaxInside(ReadOnlySpan<float> input, Span<float> output, int channels, int inH, int inW, int outH, int outW, int kH, int kW, int sH, int sW)
+    {
+        ref float x = ref MemoryMarshal.GetReference(input);
+        for (int c = 0; c < channels; c++)
+        {
+            Span<float> o = output.Slice(c * outH * outW, outH * outW);
+            for (int oh = 0; oh < outH; oh++)
+            {
+                int top = (c * inH + oh * sH) * inW;
+                for (int ow = 0; ow < outW; ow++)
+                {
+                    float acc = float.MinValue;
+                    ref float corner = ref Unsafe.Add(ref x, top + ow * sW);
+                    for (int kh = 0; kh < kH; kh++)
+                    {
+                        ref float line = ref Unsafe.Add(ref corner, kh * inW);
+                        for (int kw = 0; kw < kW; kw++)
+                        {
+                            float v = Unsafe.Add(ref line, kw);
+                            acc = acc > v ? acc : v;
+                        }
+                    }
+                    o[oh * outW + ow] = acc;
                 }
             }
         }

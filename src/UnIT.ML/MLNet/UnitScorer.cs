@@ -11,7 +11,13 @@ namespace UnIT.ML.MLNet;
 /// </summary>
 internal sealed class UnitScorer
 {
+    // One input buffer per thread: the engine copies the row into its own workspace, so the buffer is free again
+    // when Run returns, and rows scored on ML.NET's cursor threads need no per-row copy of their own.
+    [ThreadStatic]
+    private static float[]? t_input;
+
     private readonly object _gate = new();
+    private readonly Shape _rowShape;
     private InferenceStatistics _totals = new();
 
     public UnitScorer(PrunedModel model, UnitPruningOptions options)
@@ -20,6 +26,7 @@ internal sealed class UnitScorer
         Options = options.Clone();
         Output = model.Graph.Outputs[0];
         OutputSize = Output.Shape.SampleSize;
+        _rowShape = model.Graph.Input.Shape.WithBatch(1);
     }
 
     public PrunedModel Model { get; }
@@ -43,7 +50,9 @@ internal sealed class UnitScorer
             throw new InvalidOperationException(
                 $"A row of column '{Options.InputColumnName}' has {input.Length} values; model '{Model.Graph.Name}' expects {InputSize} per sample (input {Model.Graph.Input.Shape}).");
         }
-        var tensor = new Tensor(Model.Graph.Input.Shape.WithBatch(1), input.ToArray());
+        float[] buffer = t_input?.Length == input.Length ? t_input : t_input = new float[input.Length];
+        input.CopyTo(buffer);
+        var tensor = new Tensor(_rowShape, buffer);
         var stats = new InferenceStatistics();
         float[] output = Model.Engine.Run(tensor, stats).Data;
         executed = stats.Executed;

@@ -1,0 +1,183 @@
+using UnIT.ML.Division;
+using UnIT.ML.Graph;
+using UnIT.ML.Kernels;
+using UnIT.ML.Pruning;
+
+namespace UnIT.ML.Tests.Kernels;
+
+/// <summary>
+/// The fast conv kernels (register-blocked dense and UnIT tiles, SIMD fixed point) against the plain paths on
+/// random geometries: odd sizes, channel counts that are not multiples of the 4-channel tile, output widths
+/// around the 16-position tile, stride, asymmetric padding, dilation, groups and depthwise, 1-D. Counts must be
+/// exactly the MAC-by-MAC skip rule's; outputs with and without statistics must be bit-identical.
+/// </summary>
+[TestClass]
+public sealed class FastKernelTests
+{
+    public static IEnumerable<object[]> Geometries()
+    {
+        var rng = new Random(2024);
+        int made = 0;
+        while (made < 14)
+        {
+            bool oneD = made % 5 == 4;
+            int groups = made % 4 == 3 ? 1 + rng.Next(4) : 1 + rng.Next(2);
+            bool depthwise = made % 4 == 3;
+            int inC = groups * (depthwise ? 1 : 1 + rng.Next(3));
+            int outC = groups * (1 + rng.Next(depthwise ? 2 : 5));
+            int inH = oneD ? 1 : 1 + rng.Next(14), inW = 1 + rng.Next(30);
+            int kh = oneD ? 1 : 1 + rng.Next(4), kw = 1 + rng.Next(4);
+            int sh = oneD ? 1 : 1 + rng.Next(3), sw = 1 + rng.Next(made % 2 == 0 ? 1 : 3);
+            int pt = oneD ? 0 : rng.Next(3), pl = rng.Next(3), pb = oneD ? 0 : rng.Next(3), pr = rng.Next(3);
+            int dh = oneD ? 1 : 1 + rng.Next(2), dw = 1 + rng.Next(2);
+            var g = new ConvGeometry(inC, outC, groups, inH, inW, kh, kw, sh, sw, pt, pl, pb, pr, dh, dw, oneD ? 1 : 2);
+            if (inH + pt + pb < (kh - 1) * dh + 1 || inW + pl + pr < (kw - 1) * dw + 1)
+            {
+                continue;
+            }
+            made++;
+            yield return [$"#{made}", g];
+        }
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Geometries))]
+    public void Dense_tiles_match_the_reference_loop(string name, ConvGeometry g)
+    {
+        var rng = new Random(name.Length * 31 + 1);
+        float[] x = TestGraphs.Random(rng, g.InputSampleSize, 0.2);
+        float[] w = TestGraphs.Random(rng, g.OutChannels * g.ColumnRows, 0.1, 0.5f);
+        float[] bias = TestGraphs.Random(rng, g.OutChannels, 0);
+        var expected = new float[g.OutputSampleSize];
+        var scale = new float[g.OutputSampleSize];
+        ConvKernel.Reference(g, x, w, bias, expected);
+        ConvKernel.Reference(g, x.Select(MathF.Abs).ToArray(), w.Select(MathF.Abs).ToArray(), bias.Select(MathF.Abs).ToArray(), scale);
+        float[] actual = Enumerable.Repeat(float.NaN, g.OutputSampleSize).ToArray();
+
+        ConvKernel.Dense(g, x, w, bias, actual, new float[g.ColumnsLength]);
+
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.AreEqual(expected[i], actual[i], 1e-5 * (scale[i] + 1e-3), $"{name} output {i}");
+        }
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Geometries))]
+    public void Pruned_tiles_give_the_skip_rule_results_and_counts(string name, ConvGeometry g)
+    {
+        var rng = new Random(name.Length * 17 + 5);
+        float[] x = TestGraphs.Random(rng, g.InputSampleSize, 0.25);
+        float[] w = TestGraphs.Random(rng, g.OutChannels * g.ColumnRows, 0.15, 0.5f);
+        float[] bias = TestGraphs.Random(rng, g.OutChannels, 0);
+        float[] layerThresholds = TestGraphs.Random(rng, g.OutChannels, 0, 0.12f).Select(MathF.Abs).ToArray();
+        foreach (string division in new[] { "exact", "bitshift" })
+        {
+            IDivisionApproximator d = DivisionApproximators.Create(division);
+            var ops = default(DivisionOps);
+            int perChannel = g.ColumnRows;
+            float[] t = w.Select((v, i) => v == 0f ? float.PositiveInfinity : d.Threshold(layerThresholds[i / perChannel], MathF.Abs(v), ref ops)).ToArray();
+            SkipRuleReference.Result oracle = SkipRuleReference.Conv(g, x, w, bias, layerThresholds, d);
+            var counted = new float[g.OutputSampleSize];
+            var uncounted = new float[g.OutputSampleSize];
+            var stats = new LayerStatistics("conv");
+            int[] inBounds = Im2Col.InBoundsPerKernelPosition(g);
+
+            PrunedConvKernel.Run(g, x, w, bias, t, counted, new float[g.ColumnsLength], inBounds, stats);
+            PrunedConvKernel.Run(g, x, w, bias, t, uncounted, new float[g.ColumnsLength], inBounds, null);
+
+            CollectionAssert.AreEqual(counted, uncounted, $"{name} {division}: counting must not change results");
+            for (int i = 0; i < counted.Length; i++)
+            {
+                Assert.AreEqual(oracle.Output[i], counted[i], 1e-5, $"{name} {division} output {i}");
+            }
+            Assert.AreEqual(oracle.Executed, stats.Executed, $"{name} {division} executed");
+            Assert.AreEqual(oracle.SkippedZero, stats.SkippedZero, $"{name} {division} skipped (zero)");
+            Assert.AreEqual(oracle.SkippedThreshold, stats.SkippedThreshold, $"{name} {division} skipped (threshold)");
+            Assert.AreEqual((long)g.OutputSampleSize * g.ColumnRows, stats.Total, $"{name} {division} total");
+        }
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Geometries))]
+    public void Fixed_point_runs_saturate_exactly_as_sequential_adds(string name, ConvGeometry g)
+    {
+        var rng = new Random(name.Length * 13 + 3);
+        // Near-full-scale values, so accumulators overflow int32 and saturate mid-sum.
+        short[] x = Enumerable.Range(0, g.InputSampleSize).Select(_ => rng.Next(5) == 0 ? (short)0 : (short)rng.Next(-32768, 32768)).ToArray();
+        short[] w = Enumerable.Range(0, g.OutChannels * g.ColumnRows).Select(_ => rng.Next(7) == 0 ? (short)0 : (short)rng.Next(-32768, 32768)).ToArray();
+        int[] bias = Enumerable.Range(0, g.OutChannels).Select(_ => rng.Next(int.MinValue, int.MaxValue)).ToArray();
+        int[] t = w.Select(_ => rng.Next(0, 20000)).ToArray();
+        (int[] expected, long executed, long skipped) = SequentialSaturating(g, x, w, bias, t);
+        const int shift = 16;
+        var actual = new short[g.OutputSampleSize];
+        var stats = new LayerStatistics("conv");
+
+        FixedPointConvKernel.Run(g, x, w, bias, t, shift, actual, new int[g.OutH * g.OutW], stats);
+
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.AreEqual(FixedPointMath.Requantize(expected[i], shift), actual[i], $"{name} output {i}");
+        }
+        Assert.AreEqual(executed, stats.Executed, $"{name} executed");
+        Assert.AreEqual(skipped, stats.SkippedThreshold, $"{name} skipped (threshold)");
+    }
+
+    [TestMethod]
+    public void Fixed_point_case_saturates_mid_sum()
+    {
+        // Guards the test above: on its first geometry, some accumulator must hit an int32 limit.
+        var g = (ConvGeometry)Geometries().First()[1];
+        var rng = new Random(7);
+        short[] x = Enumerable.Range(0, g.InputSampleSize).Select(_ => (short)rng.Next(20000, 32768)).ToArray();
+        short[] w = Enumerable.Range(0, g.OutChannels * g.ColumnRows).Select(_ => (short)rng.Next(20000, 32768)).ToArray();
+        (int[] acc, _, _) = SequentialSaturating(g, x, w, new int[g.OutChannels].Select(_ => int.MaxValue - 5).ToArray(), new int[w.Length]);
+        Assert.Contains(int.MaxValue, acc);
+    }
+
+    /// <summary>The device's semantics: per output, the products in (channel, kh, kw) order, each added with int32 saturation.</summary>
+    private static (int[] Acc, long Executed, long Skipped) SequentialSaturating(ConvGeometry g, short[] x, short[] w, int[] bias, int[] t)
+    {
+        var y = new int[g.OutputSampleSize];
+        long executed = 0, skipped = 0;
+        for (int m = 0; m < g.OutChannels; m++)
+        {
+            int group = m / g.OutChannelsPerGroup;
+            for (int oh = 0; oh < g.OutH; oh++)
+            {
+                for (int ow = 0; ow < g.OutW; ow++)
+                {
+                    int acc = bias[m];
+                    for (int c = 0; c < g.InChannelsPerGroup; c++)
+                    {
+                        for (int kh = 0; kh < g.KernelH; kh++)
+                        {
+                            for (int kw = 0; kw < g.KernelW; kw++)
+                            {
+                                int ih = oh * g.StrideH - g.PadTop + kh * g.DilationH;
+                                int iw = ow * g.StrideW - g.PadLeft + kw * g.DilationW;
+                                int wi = ((m * g.InChannelsPerGroup + c) * g.KernelH + kh) * g.KernelW + kw;
+                                int xv = ih >= 0 && ih < g.InH && iw >= 0 && iw < g.InW ? x[((group * g.InChannelsPerGroup + c) * g.InH + ih) * g.InW + iw] : 0;
+                                if (xv == 0 || w[wi] == 0)
+                                {
+                                    continue;
+                                }
+                                if (Math.Abs(xv) > t[wi])
+                                {
+                                    acc = (int)Math.Clamp((long)acc + xv * w[wi], int.MinValue, int.MaxValue);
+                                    executed++;
+                                }
+                                else
+                                {
+                                    skipped++;
+                                }
+                            }
+                        }
+                    }
+                    y[(m * g.OutH + oh) * g.OutW + ow] = acc;
+                }
+            }
+        }
+        return (y, executed, skipped);
+    }
+}
