@@ -24,7 +24,8 @@ internal static class OpRegistry
         new SqueezeImporter(),
         new ConcatImporter(),
         new CastImporter(),
-        new SliceImporter());
+        new SliceImporter(),
+        new ConstantOfShapeImporter());
 
     /// <summary>The supported op types, sorted.</summary>
     public static IReadOnlyList<string> SupportedOps { get; } = Importers.Keys.Order(StringComparer.Ordinal).ToArray();
