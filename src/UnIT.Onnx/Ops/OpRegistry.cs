@@ -25,7 +25,14 @@ internal static class OpRegistry
         new ConcatImporter(),
         new CastImporter(),
         new SliceImporter(),
-        new ConstantOfShapeImporter());
+        new ConstantOfShapeImporter(),
+        new LrnImporter(),
+        new TransposeImporter(),
+        new PReluImporter(),
+        new ReduceImporter(),
+        new PadImporter(),
+        new SplitImporter(),
+        new VariadicImporter());
 
     /// <summary>The supported op types, sorted.</summary>
     public static IReadOnlyList<string> SupportedOps { get; } = Importers.Keys.Order(StringComparer.Ordinal).ToArray();
