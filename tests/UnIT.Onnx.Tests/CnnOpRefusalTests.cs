@@ -1,5 +1,8 @@
+using UnIT.ML.Engine;
 using UnIT.ML.Graph;
 using UnIT.ML.Graph.Serialization;
+using UnIT.ML.Pruning;
+using UnIT.ML.Targets;
 using UnIT.Onnx.Tests.Helpers;
 using static UnIT.Onnx.Tests.Helpers.OnnxAttr;
 
@@ -85,5 +88,32 @@ public sealed class CnnOpRefusalTests
         Assert.AreEqual(graph.Summary(), copy.Summary());
         float[] input = TestData.Uniform(2 * 6 * 4 * 5, 3);
         CollectionAssert.AreEqual(Parity.RunEngine(graph, input, [2, 6, 4, 5]).Data, Parity.RunEngine(copy, input, [2, 6, 4, 5]).Data);
+    }
+
+    [TestMethod]
+    public void InFixedPointOpsThatOnlyMoveValuesKeepTheirInputsGridAndTheRestStayClose()
+    {
+        byte[] model = Model(13, -1, 4, 6, 6)
+            .Node("Transpose", "x", "t", Ints("perm", 0, 1, 3, 2))
+            .Int64Initializer("p", [8], [0, 0, 1, 1, 0, 0, 1, 1]).Node("Pad", ["t", "p"], ["pd"])
+            .Int64Initializer("st", [1], [1]).Int64Initializer("en", [1], [5]).Int64Initializer("ax", [1], [2])
+            .Node("Slice", ["pd", "st", "en", "ax"], ["sl"]).Node("GlobalMaxPool", "sl", "g")
+            .Node("LRN", "pd", "l", Int("size", 3)).Node("ReduceMean", "l", "rm", Ints("axes", 2, 3))
+            .Node("Sum", ["g", "rm"], ["s"]).Node("HardSwish", "s", "y").Output("y").ToBytes();
+        ModelGraph graph = OnnxImporter.Import(model);
+        var batch = new Tensor(new Shape(8, 4, 6, 6), TestData.Uniform(8 * 144, 17));
+        QuantizationPlan plan = Calibrator.CalibrateQuantization(graph, [batch]);
+        foreach (string moved in new[] { "t", "pd", "sl", "g" })
+        {
+            Node node = graph.Nodes.Single(n => n.Output == moved);
+            Assert.AreEqual(plan.ValueBits(node.Input), plan.ValueBits(moved), $"{node.OpName} '{moved}' should keep its input's Q format");
+        }
+        float[] dense = new InferenceEngine(graph).Run(batch).Data;
+        float[] fixedPoint = new InferenceEngine(graph, new PruningConfiguration { Numerics = NumericFormat.FixedPoint16, Quantization = plan }).Run(batch).Data;
+        float scale = dense.Max(MathF.Abs);
+        for (int i = 0; i < dense.Length; i++)
+        {
+            Assert.AreEqual(dense[i], fixedPoint[i], 0.01f * scale, $"element {i}");
+        }
     }
 }
