@@ -40,4 +40,28 @@ public sealed class LightModelTests
         TestContext.WriteLine($"{file}: {graph.Nodes.Count} nodes, {graph.TotalMacsPerSample} MACs, output scale {scale}, max |diff| {maxDiff} "
             + $"(import {import.TotalSeconds:F1} s, ORT {ort.TotalSeconds:F1} s, engine {engine.TotalSeconds:F1} s)");
     }
+
+    /// <summary>
+    /// The branchy light models with their ConstantOfShape weights replaced by seeded random ones, compared on
+    /// the logits (the heavy fully connected models are left out to bound the time).
+    /// </summary>
+    [TestMethod]
+    [DataRow("light_inception_v1.onnx")]
+    [DataRow("light_resnet50.onnx")]
+    [DataRow("light_shufflenet.onnx")]
+    [DataRow("light_squeezenet.onnx")]
+    public void LightModelWithSeededWeightsMatchesOnnxRuntime(string file)
+    {
+        var clock = Stopwatch.StartNew();
+        byte[] model = LightModels.WithSeededWeights(LightModels.ModelPath(file), file.Length);
+        ModelGraph graph = OnnxImporter.Import(model);
+        int[] shape = graph.Input.Shape.WithBatch(1).Dimensions;
+        float[] input = TestData.Uniform(shape.Aggregate(1, (a, b) => a * b), file.Length + 1, 0f, 1f);
+        (float[] expected, int[] expectedShape) = OrtRunner.Run(model, input, shape);
+        Tensor ours = Parity.RunEngine(graph, input, shape);
+        float scale = expected.Max(MathF.Abs);
+        float maxDiff = LightParity.AssertMatches(expected, expectedShape, ours, scale, graph.Summary());
+        int best = Parity.ArgMax(expected, 0, expected.Length);
+        TestContext.WriteLine($"{file} with seeded weights: logit scale {scale}, max |diff| {maxDiff}, argmax {best} ({clock.Elapsed.TotalSeconds:F1} s)");
+    }
 }

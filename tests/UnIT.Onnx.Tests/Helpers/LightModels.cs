@@ -1,3 +1,7 @@
+using Google.Protobuf;
+using UnIT.Onnx.Protos;
+using DataType = UnIT.Onnx.Protos.TensorProto.Types.DataType;
+
 namespace UnIT.Onnx.Tests.Helpers;
 
 /// <summary>
@@ -48,4 +52,84 @@ internal static class LightModels
         string path = Path.Combine(Folder(), file);
         return File.Exists(path) ? path : throw new AssertFailedException($"The light model '{path}' is missing.");
     }
+
+    /// <summary>
+    /// The model with every float ConstantOfShape (a weight holding one repeated value) replaced by an
+    /// initializer of the same shape with seeded random values suited to its first reader: fan-in scaled
+    /// weights, small biases and shifts, scales and variances around 1. A final Softmax is dropped, so the
+    /// logits are compared (random weights tend to saturate the softmax into 0 and 1).
+    /// </summary>
+    public static byte[] WithSeededWeights(string path, int seed)
+    {
+        ModelProto model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
+        GraphProto graph = model.Graph;
+        var shapes = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        foreach (TensorProto t in graph.Initializer.Where(t => t.DataType == (int)DataType.Int64))
+        {
+            shapes[t.Name] = Int64Values(t);
+        }
+        foreach (NodeProto c in graph.Node.Where(n => n.OpType == "Constant" && n.Attribute.Any(a => a.Name == "value")))
+        {
+            TensorProto t = c.Attribute.First(a => a.Name == "value").T;
+            if (t.DataType == (int)DataType.Int64)
+            {
+                shapes[c.Output[0]] = Int64Values(t);
+            }
+        }
+        var random = new Random(seed);
+        foreach (NodeProto node in graph.Node.Where(n => n.OpType == "ConstantOfShape").ToList())
+        {
+            TensorProto? fill = node.Attribute.FirstOrDefault(a => a.Name == "value")?.T;
+            if ((fill is not null && fill.DataType != (int)DataType.Float) || !shapes.TryGetValue(node.Input[0], out long[]? dims))
+            {
+                continue;
+            }
+            string name = node.Output[0];
+            NodeProto reader = graph.Node.First(n => n.Input.Contains(name));
+            (float lo, float hi) = Range(reader, reader.Input.IndexOf(name), dims);
+            long count = dims.Aggregate(1L, (a, b) => a * b);
+            var values = new float[count];
+            for (long i = 0; i < count; i++)
+            {
+                values[i] = lo + (float)random.NextDouble() * (hi - lo);
+            }
+            graph.Node.Remove(node);
+            graph.Initializer.Add(OnnxTensors.Float(name, dims, values));
+        }
+        NodeProto last = graph.Node[^1];
+        if (last.OpType == "Softmax" && graph.Output.Count == 1 && last.Output[0] == graph.Output[0].Name)
+        {
+            graph.Output[0].Name = last.Input[0];
+            graph.Node.Remove(last);
+        }
+        return model.ToByteArray();
+    }
+
+    private static (float Lo, float Hi) Range(NodeProto reader, int input, long[] dims)
+    {
+        long count = dims.Aggregate(1L, (a, b) => a * b);
+        bool transB = reader.Attribute.Any(a => a.Name == "transB" && a.I != 0);
+        long fanIn = (reader.OpType, input) switch
+        {
+            ("Conv", 1) => count / dims[0],
+            ("Gemm", 1) => transB ? dims[1] : dims[0],
+            ("MatMul", 1) => dims[0],
+            _ => 0,
+        };
+        if (fanIn > 0)
+        {
+            // Variance 1 / fan-in: activations shrink a little through each Relu layer rather than explode.
+            float a = MathF.Sqrt(3f / fanIn);
+            return (-a, a);
+        }
+        return (reader.OpType, input) switch
+        {
+            ("BatchNormalization", 1 or 4) or ("Mul", _) => (0.5f, 1.5f),
+            _ => (-0.1f, 0.1f),
+        };
+    }
+
+    private static long[] Int64Values(TensorProto t) => t.RawData.Length > 0
+        ? Enumerable.Range(0, t.RawData.Length / 8).Select(i => BitConverter.ToInt64(t.RawData.Span.Slice(i * 8, 8))).ToArray()
+        : t.Int64Data.ToArray();
 }
