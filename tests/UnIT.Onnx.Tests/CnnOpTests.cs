@@ -136,6 +136,19 @@ public sealed class CnnOpTests
             .Node("Mean", ["x", "r", "m"], ["y"]).Output("y").ToBytes(), batch);
         yield return new("Sum of one operand", Model(13, image).Node("Sum", ["x"], ["s"]).Node("Relu", "s", "y").Output("y").ToBytes(), batch);
 
+        // ConvTranspose.
+        yield return new("ConvTranspose stride 2, pads, output_padding, bias", Model(13, -1, 4, 3, 3)
+            .Initializer("w", [4, 3, 3, 3], TestData.Uniform(108, 11)).Initializer("b", [3], TestData.Uniform(3, 12))
+            .Node("ConvTranspose", ["x", "w", "b"], ["y"], Ints("strides", 2, 2), Ints("pads", 1, 0, 1, 1), Ints("output_padding", 1, 0))
+            .Output("y").ToBytes(), [2, 4, 3, 3], Verify: Has<ConvTransposeNode>());
+        yield return new("ConvTranspose grouped, dilated, opset 11", Model(11, -1, 4, 3, 4)
+            .Initializer("w", [4, 2, 2, 3], TestData.Uniform(48, 13))
+            .Node("ConvTranspose", ["x", "w"], ["y"], Int("group", 2), Ints("dilations", 2, 1), Ints("strides", 1, 2))
+            .Output("y").ToBytes(), [2, 4, 3, 4]);
+        yield return new("ConvTranspose 1-D", Model(13, -1, 3, 5)
+            .Initializer("w", [3, 2, 4], TestData.Uniform(24, 14)).Node("ConvTranspose", ["x", "w"], ["y"], Ints("strides", 3))
+            .Output("y").ToBytes(), [2, 3, 5]);
+
         // Old and new opsets.
         yield return new("Conv, BatchNormalization spatial 1, MaxPool, opset 7", Model(7, -1, 3, 6, 6)
             .Initializer("w", [4, 3, 3, 3], TestData.Uniform(108, 1)).Initializer("b", [4], TestData.Uniform(4, 2))

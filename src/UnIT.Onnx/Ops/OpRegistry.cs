@@ -32,7 +32,8 @@ internal static class OpRegistry
         new ReduceImporter(),
         new PadImporter(),
         new SplitImporter(),
-        new VariadicImporter());
+        new VariadicImporter(),
+        new ConvTransposeImporter());
 
     /// <summary>The supported op types, sorted.</summary>
     public static IReadOnlyList<string> SupportedOps { get; } = Importers.Keys.Order(StringComparer.Ordinal).ToArray();

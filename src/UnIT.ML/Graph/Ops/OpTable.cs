@@ -190,6 +190,22 @@ internal static class OpTable
             (h, r) => new SliceNode(h.Name, h.Input, h.Output, ReadInts(r), ReadInts(r), ReadInts(r)),
             (n, run) => SliceKernel.Run((SliceNode)n, run.InputShapes[0], run.Inputs[0], run.Output),
             Keeps),
+        new(typeof(ConvTransposeNode), 19,
+            (w, n) =>
+            {
+                var c = (ConvTransposeNode)n;
+                WriteTensor(w, c.Weight);
+                WriteOptionalFloats(w, c.Bias);
+                WriteInts(w, c.Strides);
+                WriteInts(w, c.PadsBegin);
+                WriteInts(w, c.PadsEnd);
+                WriteInts(w, c.Dilations);
+                WriteInts(w, c.OutputPadding);
+                w.Write(c.Groups);
+            },
+            (h, r) => new ConvTransposeNode(h.Name, h.Input, h.Output, ReadTensor(r), ReadOptionalFloats(r), ReadInts(r), ReadInts(r), ReadInts(r), ReadInts(r), ReadInts(r), r.ReadInt32()),
+            (n, run) => ConvTransposeKernel.Run((ConvTransposeNode)n, run.InputShapes[0], run.OutputShape, run.Inputs[0], run.Output, run.RoundExact),
+            Rounds),
     ];
 
     private static readonly Dictionary<Type, OpEntry> ByType = Entries.ToDictionary(e => e.NodeType);
