@@ -82,7 +82,8 @@ public sealed class CnnOpRefusalTests
             .Node("HardSigmoid", "pd", "h", Float("alpha", 0.3f)).Node("Selu", "h", "se", Float("gamma", 1.5f))
             .Int64Initializer("st", [1], [1]).Int64Initializer("en", [1], [4]).Int64Initializer("ax", [1], [1])
             .Node("Slice", ["se", "st", "en", "ax"], ["sl"]).Node("ReduceMax", "sl", "r", Ints("axes", 2), Int("keepdims", 0))
-            .Node("Max", ["r", "r"], ["m"]).Node("LogSoftmax", "m", "y", Int("axis", 1)).Output("y").ToBytes();
+            .Node("Max", ["r", "r"], ["m"]).Node("LogSoftmax", "m", "ls", Int("axis", 1))
+            .Initializer("cw", [3, 2, 2], TestData.Uniform(12, 8)).Node("ConvTranspose", ["ls", "cw"], ["y"], Ints("strides", 2)).Output("y").ToBytes();
         ModelGraph graph = Parity.Check(model, [2, 6, 4, 5]);
         ModelGraph copy = GraphSerializer.FromBytes(GraphSerializer.ToBytes(graph));
         Assert.AreEqual(graph.Summary(), copy.Summary());
