@@ -7,17 +7,17 @@ using UnIT.Onnx.Protos;
 namespace UnIT.Onnx;
 
 /// <summary>
-/// Reads ONNX models (opsets 9 to 21) into a <see cref="ModelGraph"/>. Weights may be stored in the
+/// Reads ONNX models (opsets 7 to 22) into a <see cref="ModelGraph"/>. Weights may be stored in the
 /// model or in external data files next to it. Shape computations that exporters write around
 /// Reshape are folded; BatchNormalization is folded into the preceding convolution where possible.
 /// </summary>
 public static class OnnxImporter
 {
     /// <summary>The lowest supported default-domain opset.</summary>
-    public const int MinOpset = 9;
+    public const int MinOpset = 7;
 
     /// <summary>The highest supported default-domain opset.</summary>
-    public const int MaxOpset = 21;
+    public const int MaxOpset = 22;
 
     /// <summary>The ONNX op types the importer understands, sorted.</summary>
     public static IReadOnlyList<string> SupportedOps => OpRegistry.SupportedOps;

@@ -17,4 +17,22 @@ public enum ActivationKind
 
     /// <summary>tanh(x).</summary>
     Tanh,
+
+    /// <summary>max(0, min(1, alpha * x + beta)).</summary>
+    HardSigmoid,
+
+    /// <summary>x * max(0, min(1, x / 6 + 1/2)).</summary>
+    HardSwish,
+
+    /// <summary>x when x &gt;= 0, else alpha * (exp(x) - 1).</summary>
+    Elu,
+
+    /// <summary>beta * x when x &gt; 0, else beta * alpha * (exp(x) - 1) (ONNX Selu's gamma is beta here).</summary>
+    Selu,
+
+    /// <summary>log(1 + exp(x)).</summary>
+    Softplus,
+
+    /// <summary>x / (1 + |x|).</summary>
+    Softsign,
 }

@@ -2,12 +2,15 @@ using System.Globalization;
 
 namespace UnIT.ML.Graph;
 
-/// <summary>An element-wise activation (Relu, LeakyRelu, Clip/Relu6, Sigmoid, Tanh).</summary>
+/// <summary>An element-wise activation (Relu, LeakyRelu, Clip/Relu6, Sigmoid, Tanh, HardSigmoid, HardSwish, Elu, Selu, Softplus, Softsign).</summary>
 public sealed class ActivationNode : Node
 {
-    /// <summary>Creates the node. <paramref name="alpha"/> is LeakyRelu's slope; <paramref name="min"/>/<paramref name="max"/> are Clip's bounds.</summary>
+    /// <summary>
+    /// Creates the node. <paramref name="alpha"/> is the slope or scale of LeakyRelu, HardSigmoid, Elu and Selu;
+    /// <paramref name="beta"/> is HardSigmoid's offset and Selu's gamma; <paramref name="min"/>/<paramref name="max"/> are Clip's bounds.
+    /// </summary>
     public ActivationNode(string name, string input, string output, ActivationKind kind,
-        float alpha = 0.01f, float min = float.NegativeInfinity, float max = float.PositiveInfinity)
+        float alpha = 0.01f, float min = float.NegativeInfinity, float max = float.PositiveInfinity, float beta = 0f)
         : base(name, input, output)
     {
         if (kind == ActivationKind.Clip && !(min <= max))
@@ -18,13 +21,20 @@ public sealed class ActivationNode : Node
         Alpha = alpha;
         Min = min;
         Max = max;
+        Beta = beta;
     }
 
     /// <summary>Which activation.</summary>
     public ActivationKind Kind { get; }
 
-    /// <summary>LeakyRelu's negative slope.</summary>
+    /// <summary>The slope or scale of LeakyRelu, HardSigmoid, Elu and Selu.</summary>
     public float Alpha { get; }
+
+    /// <summary>HardSigmoid's offset and Selu's gamma.</summary>
+    public float Beta { get; }
+
+    /// <summary>True for the kinds whose behaviour depends on <see cref="Beta"/> (it is serialized only for them).</summary>
+    public bool HasBeta => Kind is ActivationKind.HardSigmoid or ActivationKind.Selu;
 
     /// <summary>Clip's lower bound.</summary>
     public float Min { get; }
@@ -40,6 +50,8 @@ public sealed class ActivationNode : Node
     {
         ActivationKind.LeakyRelu => string.Create(CultureInfo.InvariantCulture, $"alpha={Alpha}"),
         ActivationKind.Clip => string.Create(CultureInfo.InvariantCulture, $"min={Min} max={Max}"),
+        ActivationKind.Elu => string.Create(CultureInfo.InvariantCulture, $"alpha={Alpha}"),
+        ActivationKind.HardSigmoid or ActivationKind.Selu => string.Create(CultureInfo.InvariantCulture, $"alpha={Alpha} {(Kind == ActivationKind.Selu ? "gamma" : "beta")}={Beta}"),
         _ => string.Empty,
     };
 
@@ -54,6 +66,13 @@ public sealed class ActivationNode : Node
         ActivationKind.Clip => x < Min ? Min : x > Max ? Max : x,
         ActivationKind.Sigmoid => 1f / (1f + MathF.Exp(-x)),
         ActivationKind.Tanh => MathF.Tanh(x),
+        ActivationKind.HardSigmoid => MathF.Max(0f, MathF.Min(1f, Alpha * x + Beta)),
+        ActivationKind.HardSwish => x * MathF.Max(0f, MathF.Min(1f, x / 6f + 0.5f)),
+        ActivationKind.Elu => x >= 0f ? x : Alpha * (MathF.Exp(x) - 1f),
+        ActivationKind.Selu => x > 0f ? Beta * x : Beta * (Alpha * MathF.Exp(x) - Alpha),
+        // log1p(exp(x)) in double; for large x, exp overflows float but x itself is the answer.
+        ActivationKind.Softplus => x > 30f ? x : (float)Math.Log(1.0 + Math.Exp(x)),
+        ActivationKind.Softsign => x / (1f + MathF.Abs(x)),
         _ => throw new InvalidOperationException($"Unknown activation {Kind}."),
     };
 }

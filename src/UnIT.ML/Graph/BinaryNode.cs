@@ -1,8 +1,8 @@
 namespace UnIT.ML.Graph;
 
 /// <summary>
-/// Add, Sub, Mul or Div of two run-time values with numpy broadcasting, as residual connections
-/// (ResNet, MobileNetV2), Swish/SiLU and squeeze-excitation need. Both operands have the same rank,
+/// Add, Sub, Mul, Div, Max or Min of two run-time values with numpy broadcasting, as residual connections
+/// (ResNet, MobileNetV2), Swish/SiLU, squeeze-excitation and variadic Sum/Max/Min/Mean need. Both operands have the same rank,
 /// so their batch axes line up; any other axis is equal or 1 in one of them.
 /// </summary>
 public sealed class BinaryNode : Node
@@ -11,6 +11,10 @@ public sealed class BinaryNode : Node
     public BinaryNode(string name, string left, string right, string output, ElementwiseOp op)
         : base(name, [left, right], output)
     {
+        if (op is not (ElementwiseOp.Add or ElementwiseOp.Sub or ElementwiseOp.Mul or ElementwiseOp.Div or ElementwiseOp.Max or ElementwiseOp.Min))
+        {
+            throw Error($"{op} of two run-time values is not supported.");
+        }
         Op = op;
     }
 
@@ -21,14 +25,13 @@ public sealed class BinaryNode : Node
     public override string OpName => Op.ToString();
 
     /// <inheritdoc/>
-    public override string Attributes => $"{Inputs[0]} {Symbol} {Inputs[1]}";
-
-    private string Symbol => Op switch
+    public override string Attributes => Op switch
     {
-        ElementwiseOp.Add => "+",
-        ElementwiseOp.Sub => "-",
-        ElementwiseOp.Mul => "*",
-        _ => "/",
+        ElementwiseOp.Add => $"{Inputs[0]} + {Inputs[1]}",
+        ElementwiseOp.Sub => $"{Inputs[0]} - {Inputs[1]}",
+        ElementwiseOp.Mul => $"{Inputs[0]} * {Inputs[1]}",
+        ElementwiseOp.Div => $"{Inputs[0]} / {Inputs[1]}",
+        _ => $"{Op.ToString().ToLowerInvariant()}({Inputs[0]}, {Inputs[1]})",
     };
 
     /// <inheritdoc/>
@@ -65,6 +68,8 @@ public sealed class BinaryNode : Node
         ElementwiseOp.Sub => a - b,
         ElementwiseOp.Mul => a * b,
         ElementwiseOp.Div => a / b,
+        ElementwiseOp.Max => MathF.Max(a, b),
+        ElementwiseOp.Min => MathF.Min(a, b),
         _ => throw new InvalidOperationException($"Unknown op {Op}."),
     };
 }

@@ -13,6 +13,10 @@ public sealed class ElementwiseNode : Node
         Op = op;
         Constant = constant;
         ConstantFirst = constantFirst;
+        if (op == ElementwiseOp.PRelu && constantFirst)
+        {
+            throw Error("PRelu's slope is its second operand; the constant cannot come first.");
+        }
     }
 
     /// <summary>The arithmetic.</summary>
@@ -67,6 +71,9 @@ public sealed class ElementwiseNode : Node
             ElementwiseOp.Sub => a - b,
             ElementwiseOp.Mul => a * b,
             ElementwiseOp.Div => a / b,
+            ElementwiseOp.Max => MathF.Max(a, b),
+            ElementwiseOp.Min => MathF.Min(a, b),
+            ElementwiseOp.PRelu => a >= 0f ? a : a * b,
             _ => throw new InvalidOperationException($"Unknown op {Op}."),
         };
     }

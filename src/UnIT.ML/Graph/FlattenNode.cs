@@ -1,6 +1,9 @@
 namespace UnIT.ML.Graph;
 
-/// <summary>ONNX Flatten: axes before <see cref="Axis"/> become the rows, the rest the columns.</summary>
+/// <summary>
+/// ONNX Flatten: axes before <see cref="Axis"/> become the rows, the rest the columns. The rows must be
+/// the samples, so every axis between the batch axis and <see cref="Axis"/> has size 1.
+/// </summary>
 public sealed class FlattenNode : Node
 {
     /// <summary>Creates the node.</summary>
@@ -26,9 +29,10 @@ public sealed class FlattenNode : Node
         {
             throw Error($"axis {Axis} is out of range for input {input}.");
         }
-        if (axis != 1)
+        // Axes 1..axis-1 join the batch axis in the rows; only when they all have size 1 do the rows stay the samples.
+        if (axis == 0 || Enumerable.Range(1, axis - 1).Any(i => input[i] != 1))
         {
-            throw Error($"only axis 1 (keep the batch axis) is supported; got axis {Axis}.");
+            throw Error($"axis {Axis} of input {input} folds {(axis == 0 ? "the batch axis into the columns" : "non-batch axes into the rows")}, which mixes samples; only axis 1, or an axis preceded by size-1 axes only, is supported.");
         }
         return new Shape(input[0], input.SampleSize);
     }

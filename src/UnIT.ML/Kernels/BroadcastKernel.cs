@@ -30,6 +30,8 @@ internal static class BroadcastKernel
                 ElementwiseOp.Add => l + r,
                 ElementwiseOp.Sub => l - r,
                 ElementwiseOp.Mul => l * r,
+                ElementwiseOp.Max => Math.Max(l, r),
+                ElementwiseOp.Min => Math.Min(l, r),
                 _ => l / r,
             });
             // Odometer over the output's axes, moving both operands' offsets.

@@ -45,7 +45,10 @@ internal static class ConstantMath
                     ElementwiseOp.Add => x + y,
                     ElementwiseOp.Sub => x - y,
                     ElementwiseOp.Mul => x * y,
-                    _ => y == 0 ? throw new DivideByZeroException("Integer division by zero in a constant.") : x / y,
+                    ElementwiseOp.Max => Math.Max(x, y),
+                    ElementwiseOp.Min => Math.Min(x, y),
+                    ElementwiseOp.Div => y == 0 ? throw new DivideByZeroException("Integer division by zero in a constant.") : x / y,
+                    _ => throw new ArgumentException($"{op} of integer constants is not supported."),
                 };
             }
             return ConstantTensor.FromInts(dims, r);
@@ -62,7 +65,10 @@ internal static class ConstantMath
                 ElementwiseOp.Add => x + y,
                 ElementwiseOp.Sub => x - y,
                 ElementwiseOp.Mul => x * y,
-                _ => x / y,
+                ElementwiseOp.Max => MathF.Max(x, y),
+                ElementwiseOp.Min => MathF.Min(x, y),
+                ElementwiseOp.Div => x / y,
+                _ => throw new ArgumentException($"{op} of constants is not supported."),
             };
         }
         return ConstantTensor.FromFloats(dims, f);
@@ -99,7 +105,7 @@ internal static class ConstantMath
 
     private static long RuntimeResult(long x, long y, ElementwiseOp op)
     {
-        bool neutralRight = x == ConstantTensor.Unknown && (op is ElementwiseOp.Add or ElementwiseOp.Sub ? y == 0 : y == 1);
+        bool neutralRight = x == ConstantTensor.Unknown && (op is ElementwiseOp.Add or ElementwiseOp.Sub ? y == 0 : op is ElementwiseOp.Mul or ElementwiseOp.Div && y == 1);
         bool neutralLeft = y == ConstantTensor.Unknown && (op == ElementwiseOp.Add ? x == 0 : op == ElementwiseOp.Mul && x == 1);
         return neutralRight || neutralLeft ? ConstantTensor.Unknown : ConstantTensor.BatchDependent;
     }

@@ -42,6 +42,12 @@ internal sealed class OnnxNode
         ? _proto.Input[index]
         : throw Error($"input {index} is required but missing.");
 
+    /// <summary>Number of listed outputs, including absent optional ones.</summary>
+    public int OutputCount => _proto.Output.Count;
+
+    /// <summary>True when output <paramref name="index"/> is listed with a non-empty name.</summary>
+    public bool HasOutput(int index) => index < _proto.Output.Count && _proto.Output[index].Length > 0;
+
     /// <summary>The name of output <paramref name="index"/>.</summary>
     public string Output(int index = 0) => index < _proto.Output.Count && _proto.Output[index].Length > 0
         ? _proto.Output[index]

@@ -21,6 +21,11 @@ internal sealed class BatchNormalizationImporter : IOpImporter
         {
             throw node.Error("training_mode 1 is not supported; only inference-mode batch normalization is.");
         }
+        // Opsets 7-8: spatial 0 means statistics per (channel, position), not per channel.
+        if (node.Opset < 9 && node.Int("spatial", 1) == 0)
+        {
+            throw node.Error("spatial 0 (statistics per element, opsets 7 and 8) is not supported; only per-channel statistics are.");
+        }
         // Running mean/var outputs exist only in training mode.
         node.RequireOnlyFirstOutput();
         float[] gamma = node.ConstantFloats(1, "scale");

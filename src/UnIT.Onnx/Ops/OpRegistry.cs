@@ -24,7 +24,16 @@ internal static class OpRegistry
         new SqueezeImporter(),
         new ConcatImporter(),
         new CastImporter(),
-        new SliceImporter());
+        new SliceImporter(),
+        new ConstantOfShapeImporter(),
+        new LrnImporter(),
+        new TransposeImporter(),
+        new PReluImporter(),
+        new ReduceImporter(),
+        new PadImporter(),
+        new SplitImporter(),
+        new VariadicImporter(),
+        new ConvTransposeImporter());
 
     /// <summary>The supported op types, sorted.</summary>
     public static IReadOnlyList<string> SupportedOps { get; } = Importers.Keys.Order(StringComparer.Ordinal).ToArray();

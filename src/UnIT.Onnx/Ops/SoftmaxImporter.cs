@@ -4,26 +4,42 @@ using UnIT.Onnx.Importing;
 namespace UnIT.Onnx.Ops;
 
 /// <summary>
-/// Softmax over the last axis to <see cref="SoftmaxNode"/>. The default axis is 1 before opset 13
-/// (where the input is coerced to 2-D at the axis) and -1 from opset 13; either way only the last
-/// axis gives the same result as a last-axis softmax.
+/// Softmax and LogSoftmax. Before opset 13 the input is coerced to 2-D at the axis (default 1), so the
+/// normalization runs over all axes from it to the last; from opset 13 over the one axis (default -1).
+/// A plain softmax over the last axis becomes a <see cref="SoftmaxNode"/>, any other an <see cref="AxisSoftmaxNode"/>.
+/// Axis 0 (the batch axis) is refused, except before opset 13 in a model exported for one sample, where
+/// it normalizes that sample's values together.
 /// </summary>
 internal sealed class SoftmaxImporter : IOpImporter
 {
     /// <inheritdoc/>
-    public IReadOnlyList<string> OpTypes { get; } = ["Softmax"];
+    public IReadOnlyList<string> OpTypes { get; } = ["Softmax", "LogSoftmax"];
 
     /// <inheritdoc/>
     public void Import(OnnxNode node)
     {
         string x = node.RuntimeInput(0);
         int rank = node.Context.ShapeOf(x).Rank;
-        long axis = node.Int("axis", node.Opset < 13 ? 1 : -1);
-        long resolved = axis < 0 ? axis + rank : axis;
-        if (resolved != rank - 1)
+        bool coerced = node.Opset < 13;
+        long axis = node.Int("axis", coerced ? 1 : -1);
+        int first = AxesInput.Resolve(axis, rank);
+        if (first < 0)
         {
-            throw node.Error($"axis {axis} is not supported for a rank-{rank} input; only the last axis is.");
+            throw node.Error($"axis {axis} is out of range for a rank-{rank} input.");
         }
-        node.Context.Add(new SoftmaxNode(node.Context.LayerName(node), x, node.Output()));
+        if (first == 0)
+        {
+            if (!coerced || node.Context.FixedBatch != 1 || rank < 2)
+            {
+                throw node.Error($"axis {axis} normalizes over the batch axis, which mixes samples; only a non-batch axis is supported.");
+            }
+            first = 1;
+        }
+        int last = coerced ? rank - 1 : first;
+        bool log = node.OpType == "LogSoftmax";
+        string name = node.Context.LayerName(node);
+        node.Context.Add(!log && first == rank - 1
+            ? new SoftmaxNode(name, x, node.Output())
+            : new AxisSoftmaxNode(name, x, node.Output(), first, last, log));
     }
 }

@@ -44,8 +44,19 @@ internal static class OpTable
                 w.Write(a.Alpha);
                 w.Write(a.Min);
                 w.Write(a.Max);
+                // Only the kinds added after format version 2 have a beta, so older files read unchanged.
+                if (a.HasBeta)
+                {
+                    w.Write(a.Beta);
+                }
             },
-            (h, r) => new ActivationNode(h.Name, h.Input, h.Output, ReadEnum<ActivationKind>(r), r.ReadSingle(), r.ReadSingle(), r.ReadSingle()),
+            (h, r) =>
+            {
+                var kind = ReadEnum<ActivationKind>(r);
+                float alpha = r.ReadSingle(), min = r.ReadSingle(), max = r.ReadSingle();
+                float beta = kind is ActivationKind.HardSigmoid or ActivationKind.Selu ? r.ReadSingle() : 0f;
+                return new ActivationNode(h.Name, h.Input, h.Output, kind, alpha, min, max, beta);
+            },
             (n, run) => ElementwiseKernel.Activation((ActivationNode)n, run.Inputs[0], run.Output, run.FatReluTau),
             n => ((ActivationNode)n).Kind == ActivationKind.Relu),
         new(typeof(BatchNormNode), 4,
@@ -115,6 +126,85 @@ internal static class OpTable
             (w, n) => w.Write(((ConcatNode)n).Axis),
             (h, r) => new ConcatNode(h.Name, h.Inputs, h.Output, r.ReadInt32()),
             (n, run) => ConcatKernel.Run(((ConcatNode)n).Axis, run),
+            Rounds),
+        new(typeof(LrnNode), 13,
+            (w, n) =>
+            {
+                var l = (LrnNode)n;
+                w.Write(l.Size);
+                w.Write(l.Alpha);
+                w.Write(l.Beta);
+                w.Write(l.Bias);
+            },
+            (h, r) => new LrnNode(h.Name, h.Input, h.Output, r.ReadInt32(), r.ReadSingle(), r.ReadSingle(), r.ReadSingle()),
+            (n, run) => LrnKernel.Run((LrnNode)n, run.InputShapes[0], run.Inputs[0], run.Output),
+            Rounds),
+        new(typeof(TransposeNode), 14,
+            (w, n) => WriteInts(w, ((TransposeNode)n).Perm),
+            (h, r) => new TransposeNode(h.Name, h.Input, h.Output, ReadInts(r)),
+            (n, run) => TransposeKernel.Run(((TransposeNode)n).Perm, run.InputShapes[0], run.OutputShape, run.Inputs[0], run.Output),
+            Keeps),
+        new(typeof(ReduceNode), 15,
+            (w, n) =>
+            {
+                var red = (ReduceNode)n;
+                w.Write((int)red.Kind);
+                WriteInts(w, red.Axes);
+                w.Write(red.KeepDims);
+            },
+            (h, r) => new ReduceNode(h.Name, h.Input, h.Output, ReadEnum<ReduceKind>(r), ReadInts(r), r.ReadBoolean()),
+            (n, run) => ReduceKernel.Run((ReduceNode)n, run.InputShapes[0], run.Inputs[0], run.Output, run.RoundExact),
+            n => ((ReduceNode)n).Kind is ReduceKind.Max or ReduceKind.Min),
+        new(typeof(AxisSoftmaxNode), 16,
+            (w, n) =>
+            {
+                var sm = (AxisSoftmaxNode)n;
+                w.Write(sm.FirstAxis);
+                w.Write(sm.LastAxis);
+                w.Write(sm.Log);
+            },
+            (h, r) => new AxisSoftmaxNode(h.Name, h.Input, h.Output, r.ReadInt32(), r.ReadInt32(), r.ReadBoolean()),
+            (n, run) => AxisSoftmaxKernel.Run((AxisSoftmaxNode)n, run.InputShapes[0], run.Inputs[0], run.Output),
+            Rounds),
+        new(typeof(PadNode), 17,
+            (w, n) =>
+            {
+                var p = (PadNode)n;
+                w.Write((int)p.Mode);
+                WriteInts(w, p.PadsBegin);
+                WriteInts(w, p.PadsEnd);
+                w.Write(p.Value);
+            },
+            (h, r) => new PadNode(h.Name, h.Input, h.Output, ReadEnum<PadMode>(r), ReadInts(r), ReadInts(r), r.ReadSingle()),
+            (n, run) => PadKernel.Run((PadNode)n, run.InputShapes[0], run.OutputShape, run.Inputs[0], run.Output),
+            // Reflect and edge only copy values, and so does a zero fill (0 is on every Q grid).
+            n => n is PadNode { Mode: not PadMode.Constant } or PadNode { Value: 0f }),
+        new(typeof(SliceNode), 18,
+            (w, n) =>
+            {
+                var sl = (SliceNode)n;
+                WriteInts(w, sl.Starts);
+                WriteInts(w, sl.Steps);
+                WriteInts(w, sl.Counts);
+            },
+            (h, r) => new SliceNode(h.Name, h.Input, h.Output, ReadInts(r), ReadInts(r), ReadInts(r)),
+            (n, run) => SliceKernel.Run((SliceNode)n, run.InputShapes[0], run.Inputs[0], run.Output),
+            Keeps),
+        new(typeof(ConvTransposeNode), 19,
+            (w, n) =>
+            {
+                var c = (ConvTransposeNode)n;
+                WriteTensor(w, c.Weight);
+                WriteOptionalFloats(w, c.Bias);
+                WriteInts(w, c.Strides);
+                WriteInts(w, c.PadsBegin);
+                WriteInts(w, c.PadsEnd);
+                WriteInts(w, c.Dilations);
+                WriteInts(w, c.OutputPadding);
+                w.Write(c.Groups);
+            },
+            (h, r) => new ConvTransposeNode(h.Name, h.Input, h.Output, ReadTensor(r), ReadOptionalFloats(r), ReadInts(r), ReadInts(r), ReadInts(r), ReadInts(r), ReadInts(r), r.ReadInt32()),
+            (n, run) => ConvTransposeKernel.Run((ConvTransposeNode)n, run.InputShapes[0], run.OutputShape, run.Inputs[0], run.Output, run.RoundExact),
             Rounds),
     ];
 
