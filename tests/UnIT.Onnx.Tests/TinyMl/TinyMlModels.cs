@@ -18,9 +18,10 @@ internal static class TinyMlModels
     public static IEnumerable<object[]> Names => All.Keys.Select(n => new object[] { n });
 
     /// <summary>ResNet-8: a 3x3 stem and three residual stacks of 16, 32 and 64 filters (1x1 stride-2 shortcuts), average pool, dense 10.</summary>
-    public static TinyMlModel ResNet8()
+    /// <param name="side">Image height and width: 32 for CIFAR-10; smaller for fast tests of the same topology.</param>
+    public static TinyMlModel ResNet8(int side = 32)
     {
-        var net = new TinyMlNet("resnet8", 3, 32, 32);
+        var net = new TinyMlNet(side == 32 ? "resnet8" : $"resnet8_{side}x{side}", 3, side, side);
         int[] same = [1, 1, 1, 1], down = [0, 0, 1, 1], none = [0, 0, 0, 0];
         string x = net.Conv("stem", "x", 16, 3, 3, 1, same);
         string y = net.Conv("s1_conv1", x, 16, 3, 3, 1, same);
