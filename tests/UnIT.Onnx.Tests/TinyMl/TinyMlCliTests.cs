@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using UnIT.Cli;
 using UnIT.Onnx.Tests.Helpers;
@@ -26,8 +24,10 @@ public sealed class TinyMlCliTests
         using var folder = new TempFolder();
         string onnx = Path.Combine(folder.Path, "resnet8.onnx");
         File.WriteAllBytes(onnx, model.Model);
-        string calibration = Csv(folder, "calibration.csv", 2, seed: 1);
-        string images = Csv(folder, "images.csv", 3, seed: 2), labels = Labels(folder, "labels.csv", 3, seed: 3);
+        int size = 3 * Side * Side;
+        string calibration = TinyMlData.Csv(Path.Combine(folder.Path, "calibration.csv"), 2, size, seed: 1);
+        string images = TinyMlData.Csv(Path.Combine(folder.Path, "images.csv"), 3, size, seed: 2);
+        string labels = TinyMlData.Labels(Path.Combine(folder.Path, "labels.csv"), 3, Classes, seed: 3);
 
         JsonElement evaluated = Run("evaluate", onnx, "--images", images, "--labels", labels, "--calibration-images", calibration,
             "--percentile", "50", "--profile", profile, "--json");
@@ -57,28 +57,5 @@ public sealed class TinyMlCliTests
         Assert.AreEqual(0, code, $"{args[0]} failed: {stderr}");
         string text = stdout.ToString();
         return text.TrimStart().StartsWith('{') ? JsonDocument.Parse(text).RootElement.Clone() : default;
-    }
-
-    /// <summary>Seeded samples in [0, 1), one 3xSidexSide image per row.</summary>
-    private static string Csv(TempFolder folder, string name, int rows, int seed)
-    {
-        int size = 3 * Side * Side;
-        float[] values = TestData.Uniform(rows * size, seed, 0f, 1f);
-        var text = new StringBuilder();
-        for (int r = 0; r < rows; r++)
-        {
-            text.AppendJoin(',', values[(r * size)..((r + 1) * size)].Select(v => v.ToString("R", CultureInfo.InvariantCulture))).Append('\n');
-        }
-        string path = Path.Combine(folder.Path, name);
-        File.WriteAllText(path, text.ToString());
-        return path;
-    }
-
-    private static string Labels(TempFolder folder, string name, int rows, int seed)
-    {
-        var random = new Random(seed);
-        string path = Path.Combine(folder.Path, name);
-        File.WriteAllLines(path, Enumerable.Range(0, rows).Select(_ => random.Next(Classes).ToString(CultureInfo.InvariantCulture)));
-        return path;
     }
 }
