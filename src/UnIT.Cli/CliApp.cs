@@ -26,6 +26,8 @@ public static class CliApp
             ScoreCommand.Create(),
             SweepCommand.Create(),
             SearchCommand.Create(),
+            ExportCCommand.Create(),
+            McuBenchCommand.Create(),
         };
         foreach (Command command in root.Subcommands)
         {

@@ -1,7 +1,7 @@
 namespace UnIT.Export;
 
 /// <summary>The model, its thresholds or its profile cannot be turned into C; the message names the node, op or setting.</summary>
-public sealed class CExportException : Exception
+public sealed class CExportException : InvalidOperationException
 {
     /// <summary>Creates the exception.</summary>
     public CExportException(string message)

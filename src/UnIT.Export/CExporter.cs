@@ -115,10 +115,12 @@ public static class CExporter
         sb.Append(CRuntime.Geometry).Append("#include \"unit_model_data.h\"\n\n");
         sb.Append(CRuntime.Common).Append(c.FixedPoint ? CRuntime.FixedPoint : CRuntime.Float);
         sb.Append(CultureInfo.InvariantCulture, $"/* The activation arena: {c.Buffers.Size} elements, offsets by buffer liveness. */\n");
-        sb.Append(CultureInfo.InvariantCulture, $"static unit_value_t unit_arena[{Math.Max(1, c.Buffers.Size)}];\n");
+        // A firmware may place the buffers (e.g. in FRAM on an MSP430FR part, whose SRAM is 8 KiB) by defining UNIT_BUFFER_ATTR.
+        sb.Append("#ifndef UNIT_BUFFER_ATTR\n#define UNIT_BUFFER_ATTR\n#endif\n");
+        sb.Append(CultureInfo.InvariantCulture, $"static unit_value_t unit_arena[{Math.Max(1, c.Buffers.Size)}] UNIT_BUFFER_ATTR;\n");
         if (c.FixedPoint)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"static int32_t unit_acc[{Math.Max(1, c.ScratchElements)}];\n");
+            sb.Append(CultureInfo.InvariantCulture, $"static int32_t unit_acc[{Math.Max(1, c.ScratchElements)}] UNIT_BUFFER_ATTR;\n");
         }
         sb.Append('\n').Append(c.Kernels);
         sb.Append("static void unit_run(void)\n{\n    unit_idx_t i;\n    (void)i;\n").Append(c.Body).Append("}\n\n");

@@ -87,6 +87,38 @@ public sealed record CostTable
     };
 
     /// <summary>
+    /// MSP430FR5994 calibrated against whole-model runs of `unit-prune export-c` code in mspdebug's simulator, software
+    /// multiply (tools/msp430 inline-assembly shift-and-add): the per-MAC, per-skip-test and per-read terms are the
+    /// measured marginal costs (see <see cref="Sources"/>). The paper's table stays <see cref="Msp430"/>.
+    /// </summary>
+    public static CostTable Msp430SoftwareMultiply { get; } = Msp430 with
+    {
+        Device = "MSP430FR5994, calibrated: software multiply",
+        Multiply = CalibratedSoftwareMultiply,
+        Add = CalibratedAdd,
+        CompareBranch = CalibratedCompareBranch,
+        MemoryRead = CalibratedMemoryRead,
+        Sources = CalibrationSources + Msp430.Sources,
+    };
+
+    /// <summary>As <see cref="Msp430SoftwareMultiply"/>, with the MSP430's hardware multiplier (MPY peripheral) for the MAC.</summary>
+    public static CostTable Msp430HardwareMultiply { get; } = Msp430SoftwareMultiply with
+    {
+        Device = "MSP430FR5994, calibrated: hardware multiplier",
+        Multiply = CalibratedHardwareMultiply,
+    };
+
+    private const double CalibratedSoftwareMultiply = 168;
+    private const double CalibratedHardwareMultiply = 22;
+    private const double CalibratedAdd = 18;
+    private const double CalibratedCompareBranch = 3;
+    private const double CalibratedMemoryRead = 20;
+
+    private const string CalibrationSources = """
+        Calibrated: measured with `unit-prune mcu-bench` (docs/deployment.md), clang 14.0.6 -O2, mspdebug 0.22 simulator MCLK.
+        """;
+
+    /// <summary>
     /// MAX78000's Arm Cortex-M4F core (single-precision FPU, barrel shifter).
     /// Multiply 1, add 1, compare-and-branch 3, division 14, shift 1, mask op 1, table lookup 2, memory read 2
     /// cycles; 100 MHz; about 22 µA/MHz at 1.1 V (approximate). See <see cref="Sources"/>.
