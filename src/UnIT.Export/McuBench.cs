@@ -84,6 +84,9 @@ public static class McuBench
                         ConstantBytes = long.Parse(r["rodata_bytes"], CultureInfo.InvariantCulture) - 2L * images.Data.Length,
                         RamBytes = long.Parse(r["bss_bytes"], CultureInfo.InvariantCulture) + export.RamBytes,
                         LogitsMatch = outputs.SequenceEqual(expected),
+                        ExecutedMacs = (isDense ? stats.Layers.Sum(l => l.Total) : stats.Layers.Sum(l => l.Executed)) / (double)count,
+                        SkipTestReads = isDense ? 0 : stats.Layers.Sum(l => l.WeightReads + l.ActivationReads) / (double)count,
+                        Comparisons = isDense ? 0 : stats.Layers.Sum(l => l.Comparisons) / (double)count,
                         EnergyMicrojoules = cycles * model.Profile.Costs.EnergyPerCycleNanojoules / 1000.0,
                     });
                 }

@@ -30,6 +30,15 @@ public sealed record McuBuild
     /// <summary>True when every int16 output of every image equals the C# engine's.</summary>
     public required bool LogitsMatch { get; init; }
 
+    /// <summary>MACs run per inference (C# engine counts of the same images; every MAC in the dense build).</summary>
+    public required double ExecutedMacs { get; init; }
+
+    /// <summary>Operand reads of the skip tests per inference (weight + activation reads); 0 in the dense build.</summary>
+    public required double SkipTestReads { get; init; }
+
+    /// <summary>Compare-and-branch steps per inference (zero tests and skip tests); 0 in the dense build.</summary>
+    public required double Comparisons { get; init; }
+
     /// <summary>Energy per inference in µJ: cycles x the profile table's energy per cycle.</summary>
     public required double EnergyMicrojoules { get; init; }
 }

@@ -37,6 +37,13 @@ public sealed record CostTable
     /// <summary>Cycles of one memory read of a weight or an activation.</summary>
     public required double MemoryRead { get; init; }
 
+    /// <summary>
+    /// Cycles of one MAC of a dense build, everything included (loads, loop, accumulate), when measured; null prices a
+    /// dense MAC as <c>Multiply + Add + 2 MemoryRead</c>. Calibrated tables set it because a dense loop (no tests,
+    /// zero operands multiplied too) costs per MAC what no combination of the pruned loop's terms gives.
+    /// </summary>
+    public double? DenseMac { get; init; }
+
     /// <summary>Clock frequency in Hz, used to turn cycles into time.</summary>
     public required double ClockHz { get; init; }
 
@@ -98,6 +105,7 @@ public sealed record CostTable
         Add = CalibratedAdd,
         CompareBranch = CalibratedCompareBranch,
         MemoryRead = CalibratedMemoryRead,
+        DenseMac = CalibratedSoftwareDenseMac,
         Sources = CalibrationSources + Msp430.Sources,
     };
 
@@ -106,16 +114,27 @@ public sealed record CostTable
     {
         Device = "MSP430FR5994, calibrated: hardware multiplier",
         Multiply = CalibratedHardwareMultiply,
+        MemoryRead = CalibratedHardwareMemoryRead,
+        DenseMac = CalibratedHardwareDenseMac,
     };
 
-    private const double CalibratedSoftwareMultiply = 168;
-    private const double CalibratedHardwareMultiply = 22;
+    // Fitted on mnist_cnn (2 test images, percentile-50 and percentile-0 thresholds, BitShift): per executed MAC
+    // Multiply + Add = 187.0 (software) / 42.0 (hardware) cycles, per skip test CompareBranch + MemoryRead = 53.1 / 45.6
+    // cycles (loop, pointer steps and operand reloads included); a dense MAC 189.1 / 80.0 cycles (same runs).
     private const double CalibratedAdd = 18;
+    private const double CalibratedSoftwareMultiply = 187.0 - CalibratedAdd;
+    private const double CalibratedHardwareMultiply = 42.0 - CalibratedAdd;
     private const double CalibratedCompareBranch = 3;
-    private const double CalibratedMemoryRead = 20;
+    private const double CalibratedMemoryRead = 53.1 - CalibratedCompareBranch;
+    private const double CalibratedHardwareMemoryRead = 45.6 - CalibratedCompareBranch;
+    private const double CalibratedSoftwareDenseMac = 189.1;
+    private const double CalibratedHardwareDenseMac = 80.0;
 
     private const string CalibrationSources = """
-        Calibrated: measured with `unit-prune mcu-bench` (docs/deployment.md), clang 14.0.6 -O2, mspdebug 0.22 simulator MCLK.
+        Calibrated: measured with `unit-prune mcu-bench` (docs/deployment.md) on mnist_cnn, clang 14.0.6 -O2, mspdebug 0.22 simulator
+        MCLK (FRAM wait states not modelled): Multiply + Add per executed MAC, CompareBranch + MemoryRead per skip test (each
+        test reads one operand and makes one comparison), DenseMac per MAC of the dense build, solved from a dense run and two
+        pruned runs per build. Requantization, pooling and loop set-up are folded into these terms.
         """;
 
     /// <summary>
@@ -176,6 +195,10 @@ public sealed record CostTable
         Check(MaskOp, nameof(MaskOp));
         Check(TableLookup, nameof(TableLookup));
         Check(MemoryRead, nameof(MemoryRead));
+        if (DenseMac is double denseMac)
+        {
+            Check(denseMac, nameof(DenseMac));
+        }
         Check(SupplyVolts, nameof(SupplyVolts));
         Check(CurrentMicroampsPerMHz, nameof(CurrentMicroampsPerMHz));
         if (!(ClockHz > 0) || !double.IsFinite(ClockHz))
