@@ -35,11 +35,13 @@ public static class McuBench
     }
 
     /// <summary>
-    /// Runs the four builds (dense and pruned, software and hardware multiply) on <paramref name="images"/> (batch-first,
+    /// Runs the builds (dense and pruned, software and hardware multiply; <paramref name="dense"/> false leaves the dense
+    /// ones out, <paramref name="variants"/> picks among <see cref="Variants"/>) on <paramref name="images"/> (batch-first,
     /// the model's input shape) and returns them in that order.
     /// </summary>
     /// <exception cref="CExportException">When the profile is not msp430, or a tool fails (its output is in the message).</exception>
-    public static IReadOnlyList<McuBuild> Run(PrunedModel model, Tensor images, string toolsDirectory, TextWriter? log = null)
+    public static IReadOnlyList<McuBuild> Run(PrunedModel model, Tensor images, string toolsDirectory, TextWriter? log = null,
+        bool dense = true, IReadOnlyList<(string Variant, string Multiply)>? variants = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(images);
@@ -55,8 +57,12 @@ public static class McuBench
             string bench = Path.Combine(work, "bench_input.h");
             File.WriteAllText(bench, BenchHeader(model, images));
             var builds = new List<McuBuild>();
-            PrunedModel dense = model.WithThresholds(ThresholdSet.Zero(model.Graph));
-            foreach ((string name, PrunedModel m, bool isDense) in new[] { ("dense", dense, true), ("pruned", model, false) })
+            var models = new List<(string, PrunedModel, bool)> { ("pruned", model, false) };
+            if (dense)
+            {
+                models.Insert(0, ("dense", model.WithThresholds(ThresholdSet.Zero(model.Graph)), true));
+            }
+            foreach ((string name, PrunedModel m, bool isDense) in models)
             {
                 CExportResult export = CExporter.Export(m, new CExportOptions { Dense = isDense });
                 string dir = Path.Combine(work, name);
@@ -64,7 +70,7 @@ public static class McuBench
                 var stats = new InferenceStatistics();
                 short[] expected = Native(m.Engine.Run(images, stats).Data, model.Configuration.Quantization.ValueBits(model.Graph.Outputs[0].Name));
                 CostEstimate estimate = CostModel.Estimate(model.Profile, stats);
-                foreach ((string variant, string multiply) in Variants)
+                foreach ((string variant, string multiply) in variants ?? Variants)
                 {
                     log?.WriteLine($"mcu-bench: {name} build, {multiply}: simulating {count} image(s)...");
                     Dictionary<string, string> r = Simulate(toolsDirectory, variant, dir, bench);
