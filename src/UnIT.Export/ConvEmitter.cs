@@ -13,6 +13,27 @@ internal sealed class ConvEmitter : INodeEmitter
 {
     /// <summary>cols: per kernel column, the first valid output column, their count, and the input column offset of the first.</summary>
     private const string FixedKernel = """
+        /* One row of one weight's skip tests: a small function of its own, so that the compiler keeps the loop's operands in
+         * registers (inlined into the convolution they are spilled to the stack and reloaded on every test). */
+        __attribute__((noinline)) static void unit_row_q(const int16_t *s, int32_t *d, unit_idx_t n, unit_idx_t s_w, int16_t wv,
+                                                        uint16_t t, uint16_t t2, unit_layer_counts *cnt)
+        {
+            (void)cnt;
+            for (; n != 0; n--, s += s_w, d++)
+            {
+                const int16_t x = *s;
+                if ((uint16_t)((uint16_t)x + t) > t2)
+                {
+                    *d = UNIT_SAT_ADD32(*d, UNIT_MUL16(x, wv));
+                    UNIT_CNT(cnt, executed, 1);
+                }
+                else if (x != 0)
+                {
+                    UNIT_CNT(cnt, skipped_threshold, 1);
+                }
+            }
+        }
+
         /* UnIT int16 convolution of one sample; thr: one threshold per weight (capped at 0x8000), or 0 for the dense build. */
         static void unit_conv_q(const unit_conv_geom *g, const int16_t *cols, const int16_t *in, const int16_t *w,
                                 const int32_t *bias, const uint16_t *thr, int16_t shift, int16_t *out, int32_t *acc,
@@ -20,6 +41,7 @@ internal sealed class ConvEmitter : INodeEmitter
         {
             const unit_idx_t out_plane = (unit_idx_t)(g->out_h * g->out_w), in_plane = (unit_idx_t)(g->in_h * g->in_w);
             const unit_idx_t row_step = (unit_idx_t)(g->s_h * g->in_w), kh_step = (unit_idx_t)(g->dil_h * g->in_w);
+            const unit_idx_t s_w = g->s_w;
             const int16_t *group_in = in;
             unit_idx_t m = 0, grp, mm, c, kh, kw, oh, n, i;
             (void)cnt;
@@ -43,19 +65,19 @@ internal sealed class ConvEmitter : INodeEmitter
                             {
                                 const int16_t wv = *w++;
                                 const unit_idx_t count = cols[3 * kw + 1];
-                                int16_t hi = 0, lo = 0;
+                                uint16_t t = 0, t2 = 0;
                                 unit_idx_t ih = ih0, row = (unit_idx_t)(row0 + cols[3 * kw + 2]);
                                 int32_t *dst = acc + cols[3 * kw];
                                 if (thr)
                                 {
-                                    const uint16_t t = *thr++;
+                                    t = *thr++;
                                     if (wv == 0)
                                     {
                                         continue;
                                     }
-                                    /* |x| > t as two signed compares: x > min(t, 32767) or x < -t */
-                                    hi = t > 32767u ? (int16_t)32767 : (int16_t)t;
-                                    lo = (int16_t)(0u - t);
+                                    /* |x| > t <=> (uint16_t)(x + t) > 2t for t <= 32767: one compare per test. t = 0x8000 skips
+                                     * every operand (no |int16| exceeds it): nothing to run, only counts to keep. */
+                                    t2 = (uint16_t)(t << 1);
                                 }
                                 for (oh = 0; oh < g->out_h; oh++, ih += g->s_h, row += row_step, dst += g->out_w)
                                 {
@@ -69,26 +91,24 @@ internal sealed class ConvEmitter : INodeEmitter
                                     if (!thr)
                                     {
                                         UNIT_CNT(cnt, executed, count);
-                                        for (n = count; n != 0; n--, s += g->s_w, d++)
+                                        for (n = count; n != 0; n--, s += s_w, d++)
                                         {
                                             *d = UNIT_SAT_ADD32(*d, UNIT_MUL16(*s, wv));
                                         }
                                         continue;
                                     }
                                     UNIT_CNT(cnt, tested, count);
-                                    for (n = count; n != 0; n--, s += g->s_w, d++)
+                                    if (t > 32767u)
                                     {
-                                        const int16_t x = *s;
-                                        if (x > hi || x < lo)
+        #ifdef UNIT_COUNT
+                                        for (n = count; n != 0; n--, s += s_w)
                                         {
-                                            *d = UNIT_SAT_ADD32(*d, UNIT_MUL16(x, wv));
-                                            UNIT_CNT(cnt, executed, 1);
+                                            UNIT_CNT(cnt, skipped_threshold, *s != 0);
                                         }
-                                        else if (x != 0)
-                                        {
-                                            UNIT_CNT(cnt, skipped_threshold, 1);
-                                        }
+        #endif
+                                        continue;
                                     }
+                                    unit_row_q(s, d, count, s_w, wv, t, t2, cnt);
                                 }
                             }
                         }

@@ -9,34 +9,40 @@ namespace UnIT.Export;
 internal sealed class MaxPoolEmitter : INodeEmitter
 {
     private const string Kernel = """
-        /* Max pool of one sample; p: channels, in_h, in_w, out_h, out_w, k_h, k_w, s_h, s_w, pad_t, pad_l, dil_h, dil_w. */
+        /* Max pool of one sample; p: channels, in_h, in_w, out_h, out_w, k_h, k_w, s_h, s_w, pad_t, pad_l, dil_h, dil_w.
+         * Row offsets are stepped, not multiplied: the MSP430 has no multiply instruction. */
         static void unit_maxpool(const unit_idx_t *p, const unit_value_t *in, unit_value_t *out, int16_t rescale)
         {
+            const unit_idx_t in_h = p[1], in_w = p[2], s_h = p[7], s_w = p[8], dil_h = p[11], dil_w = p[12];
+            const unit_idx_t row_step = (unit_idx_t)(s_h * in_w), kh_step = (unit_idx_t)(dil_h * in_w);
+            const unit_idx_t plane = (unit_idx_t)(in_h * in_w), top = (unit_idx_t)(p[9] * in_w);
             unit_idx_t c, oh, ow, kh, kw;
             (void)rescale;
-            for (c = 0; c < p[0]; c++, in += p[1] * p[2])
+            for (c = 0; c < p[0]; c++, in += plane)
             {
-                for (oh = 0; oh < p[3]; oh++)
+                unit_idx_t ih0 = (unit_idx_t)-p[9], row0 = (unit_idx_t)-top;
+                for (oh = 0; oh < p[3]; oh++, ih0 += s_h, row0 += row_step)
                 {
-                    for (ow = 0; ow < p[4]; ow++)
+                    unit_idx_t iw0 = (unit_idx_t)-p[10];
+                    for (ow = 0; ow < p[4]; ow++, iw0 += s_w)
                     {
                         unit_value_t acc = UNIT_VALUE_LOWEST;
-                        for (kh = 0; kh < p[5]; kh++)
+                        unit_idx_t ih = ih0, row = row0;
+                        for (kh = 0; kh < p[5]; kh++, ih += dil_h, row += kh_step)
                         {
-                            const unit_idx_t ih = (unit_idx_t)(oh * p[7] - p[9] + kh * p[11]);
-                            if ((unit_uidx_t)ih >= (unit_uidx_t)p[1])
+                            unit_idx_t iw = iw0;
+                            if ((unit_uidx_t)ih >= (unit_uidx_t)in_h)
                             {
                                 continue;
                             }
-                            for (kw = 0; kw < p[6]; kw++)
+                            for (kw = 0; kw < p[6]; kw++, iw += dil_w)
                             {
-                                const unit_idx_t iw = (unit_idx_t)(ow * p[8] - p[10] + kw * p[12]);
                                 unit_value_t v;
-                                if ((unit_uidx_t)iw >= (unit_uidx_t)p[2])
+                                if ((unit_uidx_t)iw >= (unit_uidx_t)in_w)
                                 {
                                     continue;
                                 }
-                                v = in[ih * p[2] + iw];
+                                v = in[row + iw];
                                 acc = acc > v ? acc : v;
                             }
                         }
