@@ -27,6 +27,8 @@ public static class CliApp
             SweepCommand.Create(),
             SearchCommand.Create(),
             BenchCommand.Create(),
+            ExportCCommand.Create(),
+            McuBenchCommand.Create(),
         };
         foreach (Command command in root.Subcommands)
         {

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Builds one UnIT layer case for the MSP430 with clang-14 + ld.lld-14 and runs it in mspdebug's simulator.
 #
-# usage: tools/msp430/run.sh [--variant c|asm|hw] [--count] [--keep] CASE.h [WORKDIR]
+# usage: tools/msp430/run.sh [--variant c|asm|hw] [--count] [--keep] [--main FILE.c --src FILE.c ...] CASE.h [WORKDIR]
 #   --variant c    portable C everywhere, software multiply (default)
 #   --variant asm  inline-assembly 32-bit primitives and software multiply loop (-DUNIT_ASM)
 #   --variant hw   as asm, but the MAC multiply uses the MPY peripheral (-DUNIT_ASM -DUNIT_HWMULT)
 #   --count        also count executed / skipped MACs on the device (-DUNIT_COUNT; costs cycles)
 #   --keep         keep WORKDIR (default: a temporary folder, removed at exit)
+#   --main FILE.c  the program's main instead of main.c (model_main.c runs a generated whole model)
+#   --src FILE.c   one more source to build and link (repeatable); its folder is on the include path, and
+#                  unit_model_glue.h is included first, so a generated unit_model.c uses this tool's primitives
 # Prints, one per line:
 #   variant: <v>
 #   out: <int16 values of unit_out, decimal, space separated>
@@ -14,6 +17,8 @@
 #   cycles: <MCLK cycles from unit_bench_begin to unit_bench_end>
 #   instructions: <instructions in the same span>
 #   text_bytes: <size of .text>
+#   rodata_bytes: <size of .rodata (constants)>
+#   bss_bytes: <size of .bss (static RAM)>
 # Exit status 0 on success; 2 when a tool is missing; 1 on any other failure.
 # Environment: CLANG (default clang-14), LLD (default ld.lld-14), MSPDEBUG (default mspdebug),
 #              UNIT_MSP430_OPT (default -O2), UNIT_MSP430_TIMEOUT seconds for the simulator (default 300),
@@ -32,6 +37,8 @@ SIM_TIMEOUT="${UNIT_MSP430_TIMEOUT:-300}"
 variant=c
 count=0
 keep=0
+main_c="$here/main.c"
+extra=()
 args=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -39,6 +46,8 @@ while [[ $# -gt 0 ]]; do
         --variant=*) variant="${1#*=}"; shift ;;
         --count) count=1; shift ;;
         --keep) keep=1; shift ;;
+        --main) main_c="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift 2 ;;
+        --src) extra+=("$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"); shift 2 ;;
         -h|--help) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;;
         *) args+=("$1"); shift ;;
     esac
@@ -92,9 +101,16 @@ compile() { # source object
 compile "$here/crt0.S" "$objdir/crt0.o"
 compile "$here/unit_kernels.c" "$objdir/unit_kernels.o"
 compile "$here/unit_arith.c" "$objdir/unit_arith.o"
-"$CLANG" "${cflags[@]}" -include "$case_h" -c "$here/main.c" -o "$work/main.o"
+incs=()
+for src in "${extra[@]}"; do incs+=(-I"$(dirname "$src")"); done
+"$CLANG" "${cflags[@]}" "${incs[@]}" -include "$case_h" -c "$main_c" -o "$work/main.o"
+objs=()
+for i in "${!extra[@]}"; do
+    "$CLANG" "${cflags[@]}" -ffunction-sections -fdata-sections "${incs[@]}" -include "$here/unit_model_glue.h" -c "${extra[$i]}" -o "$work/extra$i.o"
+    objs+=("$work/extra$i.o")
+done
 "$LLD" -m msp430elf -T "$here/msp430.ld" --gc-sections -e _start \
-    "$objdir/crt0.o" "$work/main.o" "$objdir/unit_kernels.o" "$objdir/unit_arith.o" -o "$work/unit.elf"
+    "$objdir/crt0.o" "$work/main.o" "${objs[@]}" "$objdir/unit_kernels.o" "$objdir/unit_arith.o" -o "$work/unit.elf"
 
 # Symbol addresses and sizes from one llvm-nm call (lines "addr size type name", or "addr type name").
 declare -A addr size
@@ -130,8 +146,9 @@ fi
 
 # One pass over the log: the three stops must be, in order, unit_bench_begin, unit_bench_end and unit_done;
 # hex dump lines "    0xxxx: b0 b1 ... |ascii|" of unit_out and unit_counts become little-endian words.
-text_bytes="$("$SIZE" -A "$work/unit.elf" | awk '$1 == ".text" { print $2 }')"
-awk -v variant="$variant" -v count="$count" -v text_bytes="$text_bytes" \
+read -r text_bytes rodata_bytes bss_bytes < <("$SIZE" -A "$work/unit.elf" | awk '
+    $1 == ".text" { t = $2 } $1 == ".rodata" { r = $2 } $1 == ".bss" { b = $2 } END { print t + 0, r + 0, b + 0 }')
+awk -v variant="$variant" -v count="$count" -v text_bytes="$text_bytes" -v rodata_bytes="$rodata_bytes" -v bss_bytes="$bss_bytes" \
     -v stops_expected="$(printf '%05x %05x %05x' "0x${addr[unit_bench_begin]}" "0x${addr[unit_bench_end]}" "0x${addr[unit_done]}")" \
     -v out_at="$((16#${addr[unit_out]}))" -v out_len="$out_size" \
     -v cnt_at="$((16#${addr[unit_counts]}))" -v cnt_len="$cnt_size" '
@@ -162,5 +179,5 @@ awk -v variant="$variant" -v count="$count" -v text_bytes="$text_bytes" \
             for (i = 0; i < cnt_len; i += 4) printf " %.0f", cb[i] + 256 * cb[i + 1] + 65536 * cb[i + 2] + 16777216 * cb[i + 3]
             printf "\n"
         }
-        printf "cycles: %s\ninstructions: %s\ntext_bytes: %s\n", cycles, insns, text_bytes
+        printf "cycles: %s\ninstructions: %s\ntext_bytes: %s\nrodata_bytes: %s\nbss_bytes: %s\n", cycles, insns, text_bytes, rodata_bytes, bss_bytes
     }' "$work/sim.log" || { echo "(log: $work/sim.log)" >&2; exit 1; }

@@ -151,12 +151,13 @@ uint16_t __mspabi_remu(uint16_t n, uint16_t d)
     return r;
 }
 
-/* 32-bit shifts by a variable count (count in r14, as MSPABI passes it). */
+/* 32-bit shifts by a variable count (count in r14, as MSPABI passes it). The arithmetic one uses the 1-bit primitive
+ * (RRA/RRC with UNIT_ASM): the generated models' requantization shifts accumulators by 10-20 bits per output. */
 int32_t __mspabi_sral(int32_t v, int16_t n)
 {
     while (n-- > 0)
     {
-        v >>= 1;
+        v = unit_sar1_32(v);
     }
     return v;
 }

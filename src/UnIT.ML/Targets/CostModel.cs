@@ -15,7 +15,8 @@ namespace UnIT.ML.Targets;
 /// + Division.MaskOps·c.MaskOp + Division.TableLookups·c.TableLookup
 /// + (WeightReads + ActivationReads)·c.MemoryRead</c>;</item>
 /// <item>dense = <c>Total·(c.Multiply + c.Add) + Total·2·c.MemoryRead</c> (every MAC reads both operands,
-/// nothing is compared), so the speed-up is a like-for-like ratio under one table.</item>
+/// nothing is compared), so the speed-up is a like-for-like ratio under one table; <c>Total·c.DenseMac</c> when the
+/// table has a measured dense MAC cost.</item>
 /// </list>
 /// Everything else of an inference (pooling, activations, bias, data transfer) is left out of both.
 /// </remarks>
@@ -62,7 +63,7 @@ public static class CostModel
             + layer.Division.Comparisons * costs.CompareBranch
             + layer.Division.MaskOps * costs.MaskOp
             + layer.Division.TableLookups * costs.TableLookup;
-        double dense = layer.Total * (macCost + 2 * costs.MemoryRead) / samples;
+        double dense = layer.Total * (costs.DenseMac ?? macCost + 2 * costs.MemoryRead) / samples;
         var estimate = new LayerCostEstimate
         {
             Layer = layer.Layer,

@@ -37,6 +37,13 @@ public sealed record CostTable
     /// <summary>Cycles of one memory read of a weight or an activation.</summary>
     public required double MemoryRead { get; init; }
 
+    /// <summary>
+    /// Cycles of one MAC of a dense build, everything included (loads, loop, accumulate), when measured; null prices a
+    /// dense MAC as <c>Multiply + Add + 2 MemoryRead</c>. Calibrated tables set it because a dense loop (no tests,
+    /// zero operands multiplied too) costs per MAC what no combination of the pruned loop's terms gives.
+    /// </summary>
+    public double? DenseMac { get; init; }
+
     /// <summary>Clock frequency in Hz, used to turn cycles into time.</summary>
     public required double ClockHz { get; init; }
 
@@ -85,6 +92,50 @@ public sealed record CostTable
             Energy: about 118 µA/MHz active-mode current (MSP430FR5994 datasheet, front-page typical figure) at 3.0 V, approximate: 0.354 nJ/cycle. Override CurrentMicroampsPerMHz / SupplyVolts with measured values (e.g. EnergyTrace).
             """,
     };
+
+    /// <summary>
+    /// MSP430FR5994 calibrated against whole-model runs of `unit-prune export-c` code in mspdebug's simulator, software
+    /// multiply (tools/msp430 inline-assembly shift-and-add): the per-MAC, per-skip-test and per-read terms are the
+    /// measured marginal costs (see <see cref="Sources"/>). The paper's table stays <see cref="Msp430"/>.
+    /// </summary>
+    public static CostTable Msp430SoftwareMultiply { get; } = Msp430 with
+    {
+        Device = "MSP430FR5994, calibrated: software multiply",
+        Multiply = CalibratedSoftwareMultiply,
+        Add = CalibratedAdd,
+        CompareBranch = CalibratedCompareBranch,
+        MemoryRead = CalibratedMemoryRead,
+        DenseMac = CalibratedSoftwareDenseMac,
+        Sources = CalibrationSources + Msp430.Sources,
+    };
+
+    /// <summary>As <see cref="Msp430SoftwareMultiply"/>, with the MSP430's hardware multiplier (MPY peripheral) for the MAC.</summary>
+    public static CostTable Msp430HardwareMultiply { get; } = Msp430SoftwareMultiply with
+    {
+        Device = "MSP430FR5994, calibrated: hardware multiplier",
+        Multiply = CalibratedHardwareMultiply,
+        MemoryRead = CalibratedHardwareMemoryRead,
+        DenseMac = CalibratedHardwareDenseMac,
+    };
+
+    // Fitted on mnist_cnn (2 test images, percentile-50 and percentile-0 thresholds, BitShift): per executed MAC
+    // Multiply + Add = 187.0 (software) / 42.0 (hardware) cycles, per skip test CompareBranch + MemoryRead = 53.1 / 45.6
+    // cycles (loop, pointer steps and operand reloads included); a dense MAC 189.1 / 80.0 cycles (same runs).
+    private const double CalibratedAdd = 18;
+    private const double CalibratedSoftwareMultiply = 187.0 - CalibratedAdd;
+    private const double CalibratedHardwareMultiply = 42.0 - CalibratedAdd;
+    private const double CalibratedCompareBranch = 3;
+    private const double CalibratedMemoryRead = 53.1 - CalibratedCompareBranch;
+    private const double CalibratedHardwareMemoryRead = 45.6 - CalibratedCompareBranch;
+    private const double CalibratedSoftwareDenseMac = 189.1;
+    private const double CalibratedHardwareDenseMac = 80.0;
+
+    private const string CalibrationSources = """
+        Calibrated: measured with `unit-prune mcu-bench` (docs/deployment.md) on mnist_cnn, clang 14.0.6 -O2, mspdebug 0.22 simulator
+        MCLK (FRAM wait states not modelled): Multiply + Add per executed MAC, CompareBranch + MemoryRead per skip test (each
+        test reads one operand and makes one comparison), DenseMac per MAC of the dense build, solved from a dense run and two
+        pruned runs per build. Requantization, pooling and loop set-up are folded into these terms.
+        """;
 
     /// <summary>
     /// MAX78000's Arm Cortex-M4F core (single-precision FPU, barrel shifter).
@@ -144,6 +195,10 @@ public sealed record CostTable
         Check(MaskOp, nameof(MaskOp));
         Check(TableLookup, nameof(TableLookup));
         Check(MemoryRead, nameof(MemoryRead));
+        if (DenseMac is double denseMac)
+        {
+            Check(denseMac, nameof(DenseMac));
+        }
         Check(SupplyVolts, nameof(SupplyVolts));
         Check(CurrentMicroampsPerMHz, nameof(CurrentMicroampsPerMHz));
         if (!(ClockHz > 0) || !double.IsFinite(ClockHz))

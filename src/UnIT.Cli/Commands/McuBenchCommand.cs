@@ -1,0 +1,95 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using UnIT.Cli.Options;
+using UnIT.Cli.Output;
+using UnIT.Export;
+using UnIT.ML.Data;
+using UnIT.ML.Graph;
+using UnIT.ML.Pruning;
+
+namespace UnIT.Cli.Commands;
+
+/// <summary>
+/// <c>unit-prune mcu-bench &lt;model.onnx&gt; --thresholds T.json --images I [--limit N] [--json]</c>: generates the dense
+/// and the UnIT msp430 builds, runs them in mspdebug's simulator (software multiply and hardware multiplier), and
+/// reports measured cycles per inference beside the cost model's estimates, memory, energy and whether the logits
+/// equal the C# engine's.
+/// </summary>
+internal sealed class McuBenchCommand
+{
+    private readonly Argument<string> _model = CommonOptions.Model();
+    private readonly DataOptions _data = new(role: "Benchmark", withLabels: false);
+    private readonly DataOptions _calibration = new("calibration", "Calibration", withLabels: false, required: false);
+    private readonly PruningOptionGroup _pruning = new();
+    private readonly Option<string?> _tools = new("--tools") { Description = "The tools/msp430 folder (default: found above the current folder or the tool's).", HelpName = "DIR" };
+    private readonly Option<bool> _json = CommonOptions.Json();
+
+    private McuBenchCommand()
+    {
+    }
+
+    /// <summary>Creates the command.</summary>
+    public static Command Create()
+    {
+        var c = new McuBenchCommand();
+        var command = new Command("mcu-bench", "Measure the generated msp430 code in mspdebug's simulator: cycles per inference, dense vs UnIT, software and hardware multiply.") { c._model };
+        c._data.AddTo(command);
+        c._calibration.AddTo(command);
+        c._pruning.AddTo(command);
+        command.Add(c._tools);
+        command.Add(c._json);
+        command.SetAction(c.Run);
+        return command;
+    }
+
+    private int Run(ParseResult result)
+    {
+        ModelGraph graph = ModelLoader.Load(result.GetRequiredValue(_model));
+        PruningOptions options = _pruning.Read(result);
+        if (options.Profile != "msp430" && result.GetResult(_pruning.Profile) is { Implicit: false })
+        {
+            throw new ArgumentException($"mcu-bench measures the msp430 profile; --profile {options.Profile} has no simulator here.");
+        }
+        PrunedModel model = ExportCCommand.Prepare(graph, options with { Profile = "msp430" }, _calibration.Load(result, graph));
+        SampleSet images = _data.Load(result, graph)!;
+        string tools = result.GetValue(_tools) ?? McuBench.FindTools(Environment.CurrentDirectory) ?? McuBench.FindTools(AppContext.BaseDirectory)
+            ?? throw new ArgumentException("Cannot find tools/msp430 (run.sh, model_main.c) above the current folder; give --tools DIR.");
+        bool json = result.GetValue(_json);
+        IReadOnlyList<McuBuild> builds = McuBench.Run(model, images.ToTensor(graph.Input.Shape), tools, json ? null : result.InvocationConfiguration.Error);
+        McuBuild Find(string m, string mul) => builds.First(b => b.Model == m && b.Multiply == mul);
+        TextWriter output = result.InvocationConfiguration.Output;
+        if (json)
+        {
+            JsonOutput.Write(output, new
+            {
+                Model = graph.Name,
+                Images = images.Count,
+                DenseCycles = Find("dense", "hwmul").Cycles,
+                PrunedCycles = Find("pruned", "hwmul").Cycles,
+                DenseCyclesSwmul = Find("dense", "swmul").Cycles,
+                PrunedCyclesSwmul = Find("pruned", "swmul").Cycles,
+                LogitsMatch = builds.All(b => b.LogitsMatch),
+                Builds = builds,
+            });
+            return builds.All(b => b.LogitsMatch) ? ExitCodes.Success : ExitCodes.Failure;
+        }
+        static string N(double v) => v.ToString("N0", CultureInfo.InvariantCulture);
+        IAnsiConsole console = Terminal.For(output);
+        console.WriteLine($"Model '{graph.Name}', {images.Count} image(s) from '{images.Source}'; msp430 (clang-14 -O2, mspdebug sim MCLK), division {model.Division.Name}.");
+        var table = new Table().AddColumns("build", "multiply", "cycles/inference", "estimate (paper table)", "estimate (calibrated)", "code B", "const B", "RAM B", "µJ/inference", "logits = C#");
+        foreach (McuBuild b in builds)
+        {
+            table.AddRow(b.Model, b.Multiply, N(b.Cycles), N(b.EstimatedCycles), N(b.CalibratedEstimatedCycles), N(b.CodeBytes), N(b.ConstantBytes), N(b.RamBytes),
+                b.EnergyMicrojoules.ToString("F1", CultureInfo.InvariantCulture), b.LogitsMatch ? "yes" : "[red]NO[/]");
+        }
+        console.Write(table);
+        foreach (string mul in new[] { "swmul", "hwmul" })
+        {
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{mul}: measured speed-up {Find("dense", mul).Cycles / Find("pruned", mul).Cycles:F2}x (dense / UnIT)."));
+        }
+        console.WriteLine("Energy: cycles x the msp430 table's 118 µA/MHz at 3.0 V (MSP430FR5994 datasheet, typical active current).");
+        return builds.All(b => b.LogitsMatch) ? ExitCodes.Success : ExitCodes.Failure;
+    }
+}

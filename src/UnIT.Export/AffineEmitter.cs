@@ -1,0 +1,70 @@
+using UnIT.ML.Graph;
+using UnIT.ML.Kernels;
+
+namespace UnIT.Export;
+
+/// <summary>
+/// Add/Sub/Mul/Div with a constant, and BatchNormalization (x * scale + shift per channel): float32 arithmetic in
+/// both profiles, as the C# engine runs them (fixed point: on the exact real value of q, requantized to the output's
+/// Q format). The constant is expanded to the sample's shape unless it is a single value.
+/// </summary>
+internal sealed class AffineEmitter : INodeEmitter
+{
+    public bool AliasesInput(Node node, EmitContext context) => false;
+
+    public void Emit(Node node, EmitContext context)
+    {
+        Shape shape = context.SampleShape(node.Output);
+        int size = shape.SampleSize;
+        string expr;
+        if (node is ElementwiseNode e)
+        {
+            string c = e.Constant.Data.Length == 1
+                ? EmitContext.FloatLiteral(e.Constant.Data[0])
+                : context.ConstFloat(e.Name + "_c", Broadcast(e, shape, size)) + "[i]";
+            (string a, string b) = e.ConstantFirst ? (c, "v") : ("v", c);
+            string op = e.Op switch
+            {
+                ElementwiseOp.Add => "+",
+                ElementwiseOp.Sub => "-",
+                ElementwiseOp.Mul => "*",
+                _ => "/",
+            };
+            expr = $"{a} {op} {b}";
+        }
+        else
+        {
+            var bn = (BatchNormNode)node;
+            int inner = size / bn.Scale.Length;
+            string scale = context.ConstFloat(bn.Name + "_scale", bn.Scale), shift = context.ConstFloat(bn.Name + "_shift", bn.Shift);
+            // Two roundings, as in C#: the product, then the sum (no fused multiply-add: build with -ffp-contract=off).
+            expr = $"v * {scale}[i / {inner}] + {shift}[i / {inner}]";
+        }
+        string x = context.Buffer(node.Input), y = context.Buffer(node.Output);
+        context.Line($"for (i = 0; i < {size}; i++)");
+        context.Line("{");
+        if (context.FixedPoint)
+        {
+            context.Line($"    const float v = unit_float_from_q({x}[i], {context.Q(node.Input)});");
+            context.Line($"    {y}[i] = unit_q_from_float({expr}, {context.Q(node.Output)});");
+        }
+        else
+        {
+            context.Line($"    const float v = {x}[i];");
+            context.Line($"    {y}[i] = {expr};");
+        }
+        context.Line("}");
+    }
+
+    /// <summary>The constant at every element of one sample (numpy broadcasting, as ElementwiseKernel.Binary walks it).</summary>
+    private static float[] Broadcast(ElementwiseNode node, Shape shape, int size)
+    {
+        var ones = new float[size];
+        Array.Fill(ones, 1f);
+        var expanded = new float[size];
+        // c * 1 is exactly c: the C# kernel's own broadcast walk lays the constant out.
+        var probe = new ElementwiseNode(node.Name, node.Input, node.Output, ElementwiseOp.Mul, node.Constant, constantFirst: false);
+        ElementwiseKernel.Binary(probe, shape, ones, expanded);
+        return expanded;
+    }
+}

@@ -1,0 +1,213 @@
+namespace UnIT.Export;
+
+/// <summary>The C helpers the generated source starts with: integer-only, no libc beyond stdint.h/string.h.</summary>
+internal static class CRuntime
+{
+    /// <summary>Types the constants use.</summary>
+    public const string Geometry = """
+        /* Loop bounds of one convolution, as stored in unit_model_data.h. */
+        typedef struct
+        {
+            unit_idx_t cin_g, in_h, in_w, cout_g, out_h, out_w, k_h, k_w, s_h, s_w, pad_t, dil_h, groups;
+        } unit_conv_geom;
+
+        """;
+
+    /// <summary>Helpers of both profiles: float bits, counters.</summary>
+    public const string Common = """
+        /* Float bits without float arithmetic (no soft-float library needed on an FPU-less core). */
+        typedef union { float f; uint32_t u; } unit_bits;
+
+        #ifdef UNIT_COUNT
+        unit_layer_counts unit_counts[UNIT_LAYER_COUNT];
+        #define UNIT_CNT(c, field, v) ((c)->field += (uint32_t)(v))
+        #define UNIT_CNT_ARG(i) (&unit_counts[i])
+        #else
+        #define UNIT_CNT(c, field, v) ((void)0)
+        #define UNIT_CNT_ARG(i) ((unit_layer_counts *)0)
+        #endif
+
+        """;
+
+    /// <summary>Helpers of the int16 fixed-point profile (msp430).</summary>
+    public const string FixedPoint = """
+        /* Hooks a firmware may replace with target primitives (tools/msp430 uses its inline-assembly ones). */
+        #ifndef UNIT_MUL16
+        #define UNIT_MUL16(a, b) ((int32_t)(a) * (int32_t)(b))
+        #endif
+        #ifndef UNIT_SAT_ADD32
+        static inline int32_t unit_sat_add32_c(int32_t a, int32_t b)
+        {
+            int32_t s = (int32_t)((uint32_t)a + (uint32_t)b);
+            if (((a ^ s) & (b ^ s)) < 0) /* a and b share a sign that s lacks */
+            {
+                s = a < 0 ? INT32_MIN : INT32_MAX;
+            }
+            return s;
+        }
+        #define UNIT_SAT_ADD32 unit_sat_add32_c
+        #endif
+
+        static inline int16_t unit_sat16(int32_t v)
+        {
+            return v > 32767 ? (int16_t)32767 : v < -32768 ? (int16_t)-32768 : (int16_t)v;
+        }
+
+        /* FixedPointMath.Requantize: (acc + 2^(s-1)) >> s without overflow as q = acc >> (s-1); q/2 + (q & 1);
+         * acc << -s for s < 0; saturated to int16. s <= 32 (the generator caps it; larger shifts give 0 too). */
+        static inline int16_t unit_requant(int32_t v, int16_t s)
+        {
+            if (s > 0)
+            {
+                v = v >> (s - 1);
+                v = (v >> 1) + (v & 1);
+            }
+            else if (s < 0)
+            {
+                int16_t i;
+                for (i = s; i < 0 && v <= 32767 && v >= -32768; i++)
+                {
+                    v = (int32_t)((uint32_t)v << 1);
+                }
+            }
+            return unit_sat16(v);
+        }
+
+        /* Quantize(Dequantize(q, fi), fo) = round half away from zero of q * 2^d, d = fo - fi, saturated. */
+        static inline int16_t unit_rescale(int16_t q, int16_t d)
+        {
+            if (d > 0)
+            {
+                if (q == 0)
+                {
+                    return 0;
+                }
+                if (d >= 16)
+                {
+                    return q < 0 ? (int16_t)-32768 : (int16_t)32767;
+                }
+                return unit_sat16((int32_t)((uint32_t)(int32_t)q << d));
+            }
+            if (d < 0)
+            {
+                uint32_t a = q < 0 ? (uint32_t)(-(int32_t)q) : (uint32_t)q;
+                int16_t k = (int16_t)-d;
+                if (k > 30)
+                {
+                    return 0;
+                }
+                a = (a + ((uint32_t)1 << (k - 1))) >> k;
+                return q < 0 ? (int16_t)-(int32_t)a : (int16_t)a;
+            }
+            return q;
+        }
+
+        /* FixedPointMath.Quantize(v, f): round half away from zero of v * 2^f, saturated to int16; from the bits. */
+        static inline int16_t unit_q_from_float(float v, int16_t f)
+        {
+            unit_bits b;
+            uint32_t m, r;
+            int16_t field, sh;
+            b.f = v;
+            field = (int16_t)((b.u >> 23) & 0xFF);
+            m = b.u & 0x7FFFFFu;
+            if (field == 0xFF)
+            {
+                return m != 0 ? (int16_t)0 : (b.u >> 31) ? (int16_t)-32768 : (int16_t)32767;
+            }
+            if (field == 0)
+            {
+                field = 1; /* subnormal: no hidden bit */
+            }
+            else
+            {
+                m |= 0x800000u;
+            }
+            if (m == 0)
+            {
+                return 0;
+            }
+            sh = (int16_t)(field - 150 + f); /* |v| * 2^f = m * 2^sh */
+            if (sh >= 0)
+            {
+                r = 0x10000u; /* only normals get here (f <= 24), and m >= 2^23: saturates */
+            }
+            else if (sh < -25)
+            {
+                r = 0;
+            }
+            else
+            {
+                r = (m + ((uint32_t)1 << (-sh - 1))) >> -sh;
+            }
+            if (b.u >> 31)
+            {
+                return r >= 32768u ? (int16_t)-32768 : (int16_t)-(int32_t)r;
+            }
+            return r >= 32767u ? (int16_t)32767 : (int16_t)r;
+        }
+
+        /* FixedPointMath.Dequantize(q, f) = q * 2^-f, exact, built from the bits. */
+        static inline float unit_float_from_q(int16_t q, int16_t f)
+        {
+            unit_bits b;
+            uint32_t a = q < 0 ? (uint32_t)(-(int32_t)q) : (uint32_t)q;
+            int16_t p = 0;
+            if (a == 0)
+            {
+                b.u = 0;
+                return b.f;
+            }
+            while ((a >> p) > 1u)
+            {
+                p++;
+            }
+            b.u = ((uint32_t)(q < 0) << 31) | ((uint32_t)(p - f + 127) << 23) | ((a << (23 - p)) & 0x7FFFFFu);
+            return b.f;
+        }
+
+        /* floor(log2 a) for 1 <= a <= 32768, by four compares. */
+        static inline uint16_t unit_log2_16(uint16_t a)
+        {
+            uint16_t e = 0;
+            if (a >= 256u) { a >>= 8; e = 8; }
+            if (a >= 16u) { a >>= 4; e += 4; }
+            if (a >= 4u) { a >>= 2; e += 2; }
+            if (a >= 2u) { e += 1; }
+            return e;
+        }
+
+        """;
+
+    /// <summary>Helpers of the float32 profile (max78000).</summary>
+    public const string Float = """
+        static inline float unit_fabs(float v)
+        {
+            unit_bits b;
+            b.f = v;
+            b.u &= 0x7FFFFFFFu;
+            return b.f;
+        }
+
+        /* floor(log2 |v|) + 149 for finite nonzero v, subnormals included: the index of the per-exponent tables. */
+        static inline uint16_t unit_exp_index(float v)
+        {
+            unit_bits b;
+            uint32_t field, m;
+            uint16_t e = 0;
+            b.f = v;
+            field = (b.u >> 23) & 0xFFu;
+            if (field != 0)
+            {
+                return (uint16_t)(field + 22u);
+            }
+            m = b.u & 0x7FFFFFu;
+            while ((m >> e) > 1u)
+            {
+                e++;
+            }
+            return e;
+        }
+
+        """;
+}

@@ -1,0 +1,261 @@
+using UnIT.ML.Division;
+using UnIT.ML.Graph;
+using UnIT.ML.Kernels;
+
+namespace UnIT.Export;
+
+/// <summary>
+/// Conv: the weight is the control term, so each weight's threshold t(T, |w|) is computed here by the model's own
+/// division approximator (as the C# executors precompute it) and stored beside the weight. The C loop order, and so
+/// the order of the (saturating) adds per output, is the C# kernels' order: channel, kernel row, kernel column, row, column.
+/// </summary>
+internal sealed class ConvEmitter : INodeEmitter
+{
+    /// <summary>cols: per kernel column, the first valid output column, their count, and the input column offset of the first.</summary>
+    private const string FixedKernel = """
+        /* One row of one weight's skip tests: a small function of its own, so that the compiler keeps the loop's operands in
+         * registers (inlined into the convolution they are spilled to the stack and reloaded on every test). */
+        __attribute__((noinline)) static void unit_row_q(const int16_t *s, int32_t *d, unit_idx_t n, unit_idx_t s_w, int16_t wv,
+                                                        uint16_t t, uint16_t t2, unit_layer_counts *cnt)
+        {
+            (void)cnt;
+            for (; n != 0; n--, s += s_w, d++)
+            {
+                const int16_t x = *s;
+                if ((uint16_t)((uint16_t)x + t) > t2)
+                {
+                    *d = UNIT_SAT_ADD32(*d, UNIT_MUL16(x, wv));
+                    UNIT_CNT(cnt, executed, 1);
+                }
+                else if (x != 0)
+                {
+                    UNIT_CNT(cnt, skipped_threshold, 1);
+                }
+            }
+        }
+
+        /* UnIT int16 convolution of one sample; thr: one threshold per weight (capped at 0x8000), or 0 for the dense build. */
+        static void unit_conv_q(const unit_conv_geom *g, const int16_t *cols, const int16_t *in, const int16_t *w,
+                                const int32_t *bias, const uint16_t *thr, int16_t shift, int16_t *out, int32_t *acc,
+                                unit_layer_counts *cnt)
+        {
+            const unit_idx_t out_plane = (unit_idx_t)(g->out_h * g->out_w), in_plane = (unit_idx_t)(g->in_h * g->in_w);
+            const unit_idx_t row_step = (unit_idx_t)(g->s_h * g->in_w), kh_step = (unit_idx_t)(g->dil_h * g->in_w);
+            const unit_idx_t s_w = g->s_w;
+            const int16_t *group_in = in;
+            unit_idx_t m = 0, grp, mm, c, kh, kw, oh, n, i;
+            (void)cnt;
+            for (grp = 0; grp < g->groups; grp++, group_in += g->cin_g * in_plane)
+            {
+                for (mm = 0; mm < g->cout_g; mm++, m++)
+                {
+                    const int32_t b = bias ? bias[m] : 0;
+                    const int16_t *plane = group_in;
+                    for (i = 0; i < out_plane; i++)
+                    {
+                        acc[i] = b;
+                    }
+                    for (c = 0; c < g->cin_g; c++, plane += in_plane)
+                    {
+                        unit_idx_t ih0 = (unit_idx_t)-g->pad_t;
+                        unit_idx_t row0 = (unit_idx_t)(ih0 * g->in_w);
+                        for (kh = 0; kh < g->k_h; kh++, ih0 += g->dil_h, row0 += kh_step)
+                        {
+                            for (kw = 0; kw < g->k_w; kw++)
+                            {
+                                const int16_t wv = *w++;
+                                const unit_idx_t count = cols[3 * kw + 1];
+                                uint16_t t = 0, t2 = 0;
+                                unit_idx_t ih = ih0, row = (unit_idx_t)(row0 + cols[3 * kw + 2]);
+                                int32_t *dst = acc + cols[3 * kw];
+                                if (thr)
+                                {
+                                    t = *thr++;
+                                    if (wv == 0)
+                                    {
+                                        continue;
+                                    }
+                                    /* |x| > t <=> (uint16_t)(x + t) > 2t for t <= 32767: one compare per test. t = 0x8000 skips
+                                     * every operand (no |int16| exceeds it): nothing to run, only counts to keep. */
+                                    t2 = (uint16_t)(t << 1);
+                                }
+                                for (oh = 0; oh < g->out_h; oh++, ih += g->s_h, row += row_step, dst += g->out_w)
+                                {
+                                    const int16_t *s;
+                                    int32_t *d = dst;
+                                    if ((unit_uidx_t)ih >= (unit_uidx_t)g->in_h)
+                                    {
+                                        continue;
+                                    }
+                                    s = plane + row;
+                                    if (!thr)
+                                    {
+                                        UNIT_CNT(cnt, executed, count);
+                                        for (n = count; n != 0; n--, s += s_w, d++)
+                                        {
+                                            *d = UNIT_SAT_ADD32(*d, UNIT_MUL16(*s, wv));
+                                        }
+                                        continue;
+                                    }
+                                    UNIT_CNT(cnt, tested, count);
+                                    if (t > 32767u)
+                                    {
+        #ifdef UNIT_COUNT
+                                        for (n = count; n != 0; n--, s += s_w)
+                                        {
+                                            UNIT_CNT(cnt, skipped_threshold, *s != 0);
+                                        }
+        #endif
+                                        continue;
+                                    }
+                                    unit_row_q(s, d, count, s_w, wv, t, t2, cnt);
+                                }
+                            }
+                        }
+                    }
+                    for (i = 0; i < out_plane; i++)
+                    {
+                        *out++ = unit_requant(acc[i], shift);
+                    }
+                }
+            }
+        }
+
+        """;
+
+    private const string FloatKernel = """
+        /* UnIT float32 convolution of one sample; thr: one threshold per weight, or 0 for the dense build. */
+        static void unit_conv_f(const unit_conv_geom *g, const int16_t *cols, const float *in, const float *w,
+                                const float *bias, const float *thr, float *out, unit_layer_counts *cnt)
+        {
+            const unit_idx_t out_plane = (unit_idx_t)(g->out_h * g->out_w), in_plane = (unit_idx_t)(g->in_h * g->in_w);
+            const unit_idx_t row_step = (unit_idx_t)(g->s_h * g->in_w), kh_step = (unit_idx_t)(g->dil_h * g->in_w);
+            const float *group_in = in;
+            unit_idx_t grp, mm, c, kh, kw, oh, n, i;
+            (void)cnt;
+            for (grp = 0; grp < g->groups; grp++, group_in += g->cin_g * in_plane)
+            {
+                for (mm = 0; mm < g->cout_g; mm++, out += out_plane)
+                {
+                    const float b = bias ? *bias++ : 0.0f;
+                    const float *plane = group_in;
+                    for (i = 0; i < out_plane; i++)
+                    {
+                        out[i] = b;
+                    }
+                    for (c = 0; c < g->cin_g; c++, plane += in_plane)
+                    {
+                        unit_idx_t ih0 = (unit_idx_t)-g->pad_t;
+                        unit_idx_t row0 = (unit_idx_t)(ih0 * g->in_w);
+                        for (kh = 0; kh < g->k_h; kh++, ih0 += g->dil_h, row0 += kh_step)
+                        {
+                            for (kw = 0; kw < g->k_w; kw++)
+                            {
+                                const float wv = *w++;
+                                const unit_idx_t count = cols[3 * kw + 1];
+                                float t = 0.0f;
+                                unit_idx_t ih = ih0, row = (unit_idx_t)(row0 + cols[3 * kw + 2]);
+                                float *dst = out + cols[3 * kw];
+                                if (thr)
+                                {
+                                    t = *thr++;
+                                    if (wv == 0.0f)
+                                    {
+                                        continue;
+                                    }
+                                }
+                                for (oh = 0; oh < g->out_h; oh++, ih += g->s_h, row += row_step, dst += g->out_w)
+                                {
+                                    const float *s;
+                                    float *d = dst;
+                                    if ((unit_uidx_t)ih >= (unit_uidx_t)g->in_h)
+                                    {
+                                        continue;
+                                    }
+                                    s = plane + row;
+                                    if (!thr)
+                                    {
+                                        UNIT_CNT(cnt, executed, count);
+                                        for (n = count; n != 0; n--, s += g->s_w, d++)
+                                        {
+                                            *d += *s * wv;
+                                        }
+                                        continue;
+                                    }
+                                    UNIT_CNT(cnt, tested, count);
+                                    for (n = count; n != 0; n--, s += g->s_w, d++)
+                                    {
+                                        const float x = *s;
+                                        if (unit_fabs(x) > t)
+                                        {
+                                            *d += x * wv;
+                                            UNIT_CNT(cnt, executed, 1);
+                                        }
+                                        else if (x != 0.0f)
+                                        {
+                                            UNIT_CNT(cnt, skipped_threshold, 1);
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        """;
+
+    public bool AliasesInput(Node node, EmitContext context) => false;
+
+    public void Emit(Node node, EmitContext context)
+    {
+        var conv = (ConvNode)node;
+        ConvGeometry g = conv.Geometry(context.SampleShape(conv.Input));
+        string name = conv.Name;
+        var cols = new List<int>();
+        for (int kw = 0; kw < g.KernelW; kw++)
+        {
+            (int start, int end) = ConvKernel.ValidColumns(g, kw);
+            cols.AddRange([start, end - start, start * g.StrideW - g.PadLeft + kw * g.DilationW]);
+        }
+        int[] fields = [g.InChannelsPerGroup, g.InH, g.InW, g.OutChannelsPerGroup, g.OutH, g.OutW, g.KernelH, g.KernelW, g.StrideH, g.StrideW, g.PadTop, g.DilationH, g.Groups];
+        context.CheckIndexRange(conv, Math.Max(g.InputSampleSize, g.OutputSampleSize));
+        string geom = context.ConstStruct("unit_conv_geom", name + "_geom", string.Join(", ", fields.Select(EmitContext.Int)), fields.Length * context.IndexBytes);
+        string colsName = context.ConstInt16(name + "_cols", cols);
+        string counters = $"UNIT_CNT_ARG({context.LayerIndex(conv)})";
+        string input = context.Buffer(conv.Input), output = context.Buffer(conv.Output);
+        if (context.FixedPoint)
+        {
+            LayerNumerics q = LayerNumerics.Of(conv, context);
+            string thr = "0";
+            if (!context.Dense)
+            {
+                int perChannel = q.Weight.Length / conv.OutputChannels;
+                var ops = default(DivisionOps);
+                thr = context.ConstUInt16(name + "_thr", q.Weight.Select((w, i) => w == 0
+                    ? 0
+                    : Math.Min(0x8000, context.Division.Threshold(q.Thresholds.Length == 1 ? q.Thresholds[0] : q.Thresholds[i / perChannel], Math.Abs((int)w), ref ops))).ToArray());
+            }
+            context.Kernel("conv_q", FixedKernel);
+            context.NeedScratch(g.OutH * g.OutW);
+            context.Line($"unit_conv_q(&{geom}, {colsName}, {input}, {q.WeightName}, {q.BiasName}, {thr}, {q.Shift}, {output}, unit_acc, {counters});");
+            return;
+        }
+        float[] weights = conv.Weight.Data;
+        string wName = context.ConstFloat(name + "_w", weights);
+        string bias = conv.Bias is null ? "0" : context.ConstFloat(name + "_b", conv.Bias);
+        string thresholds = "0";
+        if (!context.Dense)
+        {
+            float[] t = context.Configuration.Thresholds?.For(conv.Name) ?? [0f];
+            int perChannel = weights.Length / conv.OutputChannels;
+            var ops = default(DivisionOps);
+            thresholds = context.ConstThresholds(name + "_thr", weights.Select((w, i) => w == 0f
+                ? 0f
+                : context.Division.Threshold(t.Length == 1 ? t[0] : t[i / perChannel], MathF.Abs(w), ref ops)).ToArray());
+        }
+        context.Kernel("conv_f", FloatKernel);
+        context.Line($"unit_conv_f(&{geom}, {colsName}, {input}, {wName}, {bias}, {thresholds}, {output}, {counters});");
+    }
+}

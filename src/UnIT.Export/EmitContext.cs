@@ -1,0 +1,182 @@
+using System.Globalization;
+using System.Text;
+using UnIT.ML.Division;
+using UnIT.ML.Graph;
+using UnIT.ML.Pruning;
+
+namespace UnIT.Export;
+
+/// <summary>
+/// State of one C generation: the model's numerics, where each value lives in the arena, and the text being
+/// written (constants, kernels used, statements of the run function). Emitters only talk to this.
+/// </summary>
+internal sealed class EmitContext
+{
+    private readonly StringBuilder _data = new();
+    private readonly StringBuilder _kernels = new();
+    private readonly StringBuilder _body = new();
+    private readonly HashSet<string> _kernelNames = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _constNames = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _layerIndex = new(StringComparer.Ordinal);
+
+    public EmitContext(ModelGraph graph, PruningConfiguration configuration, bool dense)
+    {
+        Graph = graph;
+        Configuration = configuration;
+        Dense = dense;
+        FixedPoint = configuration.Quantization is not null;
+        for (int i = 0; i < graph.PrunableLayers.Count; i++)
+        {
+            _layerIndex[graph.PrunableLayers[i].Name] = i;
+        }
+    }
+
+    public ModelGraph Graph { get; }
+
+    public PruningConfiguration Configuration { get; }
+
+    /// <summary>The dense variant: every MAC runs.</summary>
+    public bool Dense { get; }
+
+    /// <summary>int16 fixed point (msp430) rather than float32.</summary>
+    public bool FixedPoint { get; }
+
+    public IDivisionApproximator Division => Configuration.Division;
+
+    /// <summary>The arena layout; set once the walk has planned it.</summary>
+    public BufferPlan Buffers { get; set; } = null!;
+
+    /// <summary>Bytes of the constants emitted so far.</summary>
+    public long ConstantBytes { get; private set; }
+
+    /// <summary>Elements of int32 accumulator scratch the emitted layers need.</summary>
+    public int ScratchElements { get; private set; }
+
+    public string Data => _data.ToString();
+
+    public string Kernels => _kernels.ToString();
+
+    public string Body => _body.ToString();
+
+    /// <summary>The C element type of activations.</summary>
+    public string ValueType => FixedPoint ? "int16_t" : "float";
+
+    public int ValueBytes => FixedPoint ? 2 : 4;
+
+    /// <summary>The shape of one sample of a value.</summary>
+    public Shape SampleShape(string value) => Graph.ShapeOf(value).WithBatch(1);
+
+    /// <summary>The C expression of a value's buffer.</summary>
+    public string Buffer(string value) => $"(unit_arena + {Buffers.OffsetOf(value).ToString(CultureInfo.InvariantCulture)})";
+
+    /// <summary>Fractional bits of a value (fixed point only).</summary>
+    public int Q(string value) => Configuration.Quantization!.ValueBits(value);
+
+    /// <summary>The index of a prunable layer in <c>unit_counts</c>.</summary>
+    public int LayerIndex(PrunableNode layer) => _layerIndex[layer.Name];
+
+    /// <summary>Makes the accumulator scratch at least <paramref name="elements"/> long.</summary>
+    public void NeedScratch(int elements) => ScratchElements = Math.Max(ScratchElements, elements);
+
+    /// <summary>Adds a statement line to the run function.</summary>
+    public void Line(string statement) => _body.Append("    ").Append(statement).Append('\n');
+
+    /// <summary>Adds a kernel's C text once, however many nodes use it.</summary>
+    public void Kernel(string name, string text)
+    {
+        if (_kernelNames.Add(name))
+        {
+            _kernels.Append(text).Append('\n');
+        }
+    }
+
+    /// <summary>Emits a <c>static const</c> array and returns its C name (made unique from <paramref name="name"/>).</summary>
+    public string Const<T>(string type, string name, IReadOnlyList<T> values, int elementBytes, Func<T, string> format)
+    {
+        string unique = UniqueName(name);
+        _data.Append(CultureInfo.InvariantCulture, $"static const {type} {unique}[{Math.Max(values.Count, 1)}] = {{");
+        for (int i = 0; i < values.Count; i++)
+        {
+            _data.Append(i % 12 == 0 ? "\n    " : " ").Append(format(values[i])).Append(',');
+        }
+        _data.Append(values.Count == 0 ? "0};\n\n" : "\n};\n\n");
+        ConstantBytes += (long)Math.Max(values.Count, 1) * elementBytes;
+        return unique;
+    }
+
+    /// <summary>Emits a <c>static const</c> struct with the given initializer and returns its C name.</summary>
+    public string ConstStruct(string type, string name, string initializer, int bytes)
+    {
+        string unique = UniqueName(name);
+        _data.Append(CultureInfo.InvariantCulture, $"static const {type} {unique} = {{{initializer}}};\n\n");
+        ConstantBytes += bytes;
+        return unique;
+    }
+
+    /// <summary>Bytes of the index type (int16 on the MSP430, int32 for float32 targets).</summary>
+    public int IndexBytes => FixedPoint ? 2 : 4;
+
+    /// <summary>Refuses a node whose buffers the 16-bit index type of the MSP430 build cannot address.</summary>
+    public void CheckIndexRange(Node node, long elements)
+    {
+        if (FixedPoint && elements > short.MaxValue)
+        {
+            throw Error(node, $"a buffer of {elements} elements exceeds the {short.MaxValue} a 16-bit MSP430 index reaches.");
+        }
+    }
+
+    public string ConstInt16(string name, IReadOnlyList<int> values) => Const("int16_t", name, values, 2, Int);
+
+    public string ConstUInt16(string name, IReadOnlyList<int> values) => Const("uint16_t", name, values, 2, v => Int(v) + "u");
+
+    public string ConstInt32(string name, IReadOnlyList<int> values) => Const("int32_t", name, values, 4, Int32Literal);
+
+    public string ConstFloat(string name, IReadOnlyList<float> values) => Const("float", name, values, 4, FloatLiteral);
+
+    /// <summary>
+    /// Float thresholds: +infinity (a threshold that skips every finite operand) is written as the largest float,
+    /// which skips the same operands and has a C99 literal.
+    /// </summary>
+    public string ConstThresholds(string name, IReadOnlyList<float> values) =>
+        Const("float", name, values, 4, v => FloatLiteral(float.IsPositiveInfinity(v) ? float.MaxValue : v));
+
+    public static string Int(int v) => v.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>An int32 literal that is int32 on a 16-bit-int target too (INT32_MIN has no literal of its own).</summary>
+    public static string Int32Literal(int v) => v == int.MinValue ? "INT32_MIN" : $"INT32_C({Int(v)})";
+
+    /// <summary>A C float literal that parses back to exactly <paramref name="v"/>; non-finite constants are refused.</summary>
+    public static string FloatLiteral(float v)
+    {
+        if (!float.IsFinite(v))
+        {
+            throw new CExportException($"Constant {v} is not finite; export-c writes finite float constants only.");
+        }
+        string s = v.ToString("R", CultureInfo.InvariantCulture);
+        return (s.Contains('.') || s.Contains('E') ? s : s + ".0") + "f";
+    }
+
+    /// <summary>Throws a <see cref="CExportException"/> naming the node.</summary>
+    public static CExportException Error(Node node, string message) => new($"Node '{node.Name}' ({node.OpName}): {message}");
+
+    private string UniqueName(string name)
+    {
+        string id = "unit_" + Sanitize(name);
+        string unique = id;
+        for (int i = 2; !_constNames.Add(unique); i++)
+        {
+            unique = $"{id}_{i}";
+        }
+        return unique;
+    }
+
+    private static string Sanitize(string name)
+    {
+        var sb = new StringBuilder();
+        foreach (char c in name)
+        {
+            sb.Append(char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '_');
+        }
+        return sb.ToString().Trim('_');
+    }
+}

@@ -1,0 +1,259 @@
+using UnIT.ML.Division;
+using UnIT.ML.Graph;
+
+namespace UnIT.Export;
+
+/// <summary>
+/// Gemm / MatMul: the activation is the control term, so its threshold is found at run time. Every approximator but
+/// exact division depends only on floor(log2 |x|); the generator checks that over every control magnitude and stores
+/// the thresholds per exponent (16 for int16, 277 for float32), so the device finds the exponent and looks the
+/// threshold up. Exact division divides at run time. Weights are stored transposed ([K, N]) as the C# executors keep them.
+/// </summary>
+internal sealed class FullyConnectedEmitter : INodeEmitter
+{
+    private const int FixedExponents = 16;
+    private const int FloatExponents = 277;
+
+    private const string FixedKernel = """
+        /* UnIT int16 fully connected layer of one row. thr: thresholds per exponent of |x| ([16] or [16][n] group-wise),
+         * or 0 with exact (t_exact: T per group, divided by |x| at run time), or both 0 for the dense build. */
+        static void unit_fc_q(unit_idx_t k, unit_idx_t n, const int16_t *in, const int16_t *wt, const int32_t *bias,
+                              const uint16_t *thr, const int32_t *t_exact, unit_idx_t groups, int16_t shift, int16_t *out,
+                              int32_t *acc, unit_layer_counts *cnt)
+        {
+            unit_idx_t kk, j;
+            const int16_t *row = wt;
+            (void)cnt;
+            for (j = 0; j < n; j++)
+            {
+                acc[j] = bias ? bias[j] : 0;
+            }
+            for (kk = 0; kk < k; kk++, row += n)
+            {
+                const int16_t x = in[kk];
+                uint16_t ax, e;
+                if (!thr && !t_exact)
+                {
+                    UNIT_CNT(cnt, executed, n);
+                    for (j = 0; j < n; j++)
+                    {
+                        acc[j] = UNIT_SAT_ADD32(acc[j], UNIT_MUL16(x, row[j]));
+                    }
+                    continue;
+                }
+                if (x == 0)
+                {
+                    continue;
+                }
+                ax = x < 0 ? (uint16_t)(0u - (uint16_t)x) : (uint16_t)x;
+                e = thr ? unit_log2_16(ax) : 0;
+                UNIT_CNT(cnt, tested, n);
+                for (j = 0; j < n; j++)
+                {
+                    const int16_t w = row[j];
+                    const unit_idx_t gi = groups == 1 ? 0 : j;
+                    int32_t te = t_exact ? t_exact[gi] / (int32_t)ax : 0;
+                    const uint16_t t = thr ? thr[e * groups + gi] : (te > 0x8000 ? (uint16_t)0x8000u : (uint16_t)te);
+                    if (w > (t > 32767u ? 32767 : (int16_t)t) || w < (int16_t)(0u - t))
+                    {
+                        acc[j] = UNIT_SAT_ADD32(acc[j], UNIT_MUL16(x, w));
+                        UNIT_CNT(cnt, executed, 1);
+                    }
+                    else if (w != 0)
+                    {
+                        UNIT_CNT(cnt, skipped_threshold, 1);
+                    }
+                }
+            }
+            for (j = 0; j < n; j++)
+            {
+                out[j] = unit_requant(acc[j], shift);
+            }
+        }
+
+        """;
+
+    private const string FloatKernel = """
+        /* UnIT float32 fully connected layer of one row. thr: thresholds per exponent index of |x| ([277] or [277][n]),
+         * or 0 with exact (t_exact: T per group, divided by |x|), or both 0 for the dense build. */
+        static void unit_fc_f(unit_idx_t k, unit_idx_t n, const float *in, const float *wt, const float *bias,
+                              const float *thr, const float *t_exact, unit_idx_t groups, float *out, unit_layer_counts *cnt)
+        {
+            unit_idx_t kk, j;
+            const float *row = wt;
+            (void)cnt;
+            for (j = 0; j < n; j++)
+            {
+                out[j] = bias ? bias[j] : 0.0f;
+            }
+            for (kk = 0; kk < k; kk++, row += n)
+            {
+                const float x = in[kk];
+                float ax;
+                uint16_t e;
+                if (!thr && !t_exact)
+                {
+                    UNIT_CNT(cnt, executed, n);
+                    for (j = 0; j < n; j++)
+                    {
+                        out[j] += x * row[j];
+                    }
+                    continue;
+                }
+                if (x == 0.0f)
+                {
+                    continue;
+                }
+                ax = unit_fabs(x);
+                e = thr ? unit_exp_index(ax) : 0;
+                UNIT_CNT(cnt, tested, n);
+                for (j = 0; j < n; j++)
+                {
+                    const float w = row[j];
+                    const unit_idx_t gi = groups == 1 ? 0 : j;
+                    const float t = thr ? thr[e * groups + gi] : t_exact[gi] / ax;
+                    if (unit_fabs(w) > t)
+                    {
+                        out[j] += x * w;
+                        UNIT_CNT(cnt, executed, 1);
+                    }
+                    else if (w != 0.0f)
+                    {
+                        UNIT_CNT(cnt, skipped_threshold, 1);
+                    }
+                }
+            }
+        }
+
+        """;
+
+    public bool AliasesInput(Node node, EmitContext context) => false;
+
+    public void Emit(Node node, EmitContext context)
+    {
+        var fc = (FullyConnectedNode)node;
+        int k = fc.InputFeatures, n = fc.OutputChannels;
+        int rows = context.SampleShape(fc.Input).SampleSize / k;
+        string name = fc.Name;
+        string counters = $"UNIT_CNT_ARG({context.LayerIndex(fc)})";
+        context.CheckIndexRange(fc, (long)k * n);
+        if (context.FixedPoint)
+        {
+            LayerNumerics q = LayerNumerics.Of(fc, context, w => Transpose(w, n, k));
+            (string thr, string exact) = ("0", "0");
+            if (!context.Dense)
+            {
+                int[][] table = q.Thresholds.Select(t => ByExponent(FixedExponents, e => 1 << e, IntegerMagnitudes, c =>
+                {
+                    var ops = default(DivisionOps);
+                    return context.Division.Threshold(t, c, ref ops);
+                })).ToArray();
+                if (table.Any(t => t.Length == 0))
+                {
+                    exact = context.ConstInt32(name + "_t", q.Thresholds);
+                }
+                else
+                {
+                    thr = context.ConstUInt16(name + "_thr", Interleave(table, FixedExponents).Select(t => Math.Min(t, 0x8000)).ToArray());
+                }
+            }
+            context.Kernel("fc_q", FixedKernel);
+            context.NeedScratch(n);
+            for (int r = 0; r < rows; r++)
+            {
+                context.Line($"unit_fc_q({k}, {n}, {context.Buffer(fc.Input)} + {r * k}, {q.WeightName}, {q.BiasName}, {thr}, {exact}, {q.Thresholds.Length}, {q.Shift}, {context.Buffer(fc.Output)} + {r * n}, unit_acc, {counters});");
+            }
+            return;
+        }
+        string wName = context.ConstFloat(name + "_w", Transpose(fc.Weight.Data, n, k));
+        string bias = fc.Bias is null ? "0" : context.ConstFloat(name + "_b", fc.Bias);
+        float[] thresholds = context.Configuration.Thresholds?.For(fc.Name) ?? [0f];
+        (string fthr, string fexact) = ("0", "0");
+        if (!context.Dense)
+        {
+            float[][] table = thresholds.Select(t => ByExponent(FloatExponents, e => MathF.ScaleB(1f, e - 149), FloatMagnitudes, c =>
+            {
+                var ops = default(DivisionOps);
+                return context.Division.Threshold(t, c, ref ops);
+            })).ToArray();
+            if (table.Any(t => t.Length == 0))
+            {
+                fexact = context.ConstThresholds(name + "_t", thresholds);
+            }
+            else
+            {
+                fthr = context.ConstThresholds(name + "_thr", Interleave(table, FloatExponents));
+            }
+        }
+        context.Kernel("fc_f", FloatKernel);
+        for (int r = 0; r < rows; r++)
+        {
+            context.Line($"unit_fc_f({k}, {n}, {context.Buffer(fc.Input)} + {r * k}, {wName}, {bias}, {fthr}, {fexact}, {thresholds.Length}, {context.Buffer(fc.Output)} + {r * n}, {counters});");
+        }
+    }
+
+    /// <summary>
+    /// The threshold per exponent, or an empty array when some magnitude with that exponent gets another threshold
+    /// (then the table cannot stand for the approximator, as for exact division).
+    /// </summary>
+    private static T[] ByExponent<T, TC>(int exponents, Func<int, TC> powerOfTwo, Func<int, IEnumerable<TC>> magnitudes, Func<TC, T> threshold)
+        where T : IEquatable<T>
+    {
+        var table = new T[exponents];
+        for (int e = 0; e < exponents; e++)
+        {
+            table[e] = threshold(powerOfTwo(e));
+            foreach (TC c in magnitudes(e))
+            {
+                if (!threshold(c).Equals(table[e]))
+                {
+                    return [];
+                }
+            }
+        }
+        return table;
+    }
+
+    /// <summary>Every int16 magnitude with floor(log2) = e (32768 included for e = 15).</summary>
+    private static IEnumerable<int> IntegerMagnitudes(int e) => Enumerable.Range(1 << e, e == 15 ? 1 : 1 << e);
+
+    /// <summary>Float magnitudes with exponent index e: the power of two, the midpoints and the largest below the next power.</summary>
+    private static IEnumerable<float> FloatMagnitudes(int e)
+    {
+        float p = MathF.ScaleB(1f, e - 149);
+        float next = MathF.ScaleB(1f, e - 148);
+        yield return MathF.BitDecrement(next);
+        if (e >= 23)
+        {
+            yield return p * 1.5f;
+            yield return p * 1.25f;
+        }
+    }
+
+    /// <summary>[group][exponent] to [exponent][group].</summary>
+    private static T[] Interleave<T>(T[][] table, int exponents)
+    {
+        var flat = new T[exponents * table.Length];
+        for (int e = 0; e < exponents; e++)
+        {
+            for (int g = 0; g < table.Length; g++)
+            {
+                flat[e * table.Length + g] = table[g][e];
+            }
+        }
+        return flat;
+    }
+
+    private static T[] Transpose<T>(T[] matrix, int rows, int cols)
+    {
+        var t = new T[matrix.Length];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < cols; c++)
+            {
+                t[c * rows + r] = matrix[r * cols + c];
+            }
+        }
+        return t;
+    }
+}

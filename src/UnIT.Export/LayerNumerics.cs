@@ -1,0 +1,53 @@
+using UnIT.ML.Graph;
+using UnIT.ML.Kernels;
+
+namespace UnIT.Export;
+
+/// <summary>
+/// The int16 form of one prunable layer, made as the C# fixed-point executors make it: weights and bias in their Q
+/// formats, thresholds from the set's integer thresholds (else quantized from the float ones), the output shift.
+/// The weight and bias constants are emitted on creation.
+/// </summary>
+internal sealed class LayerNumerics
+{
+    private LayerNumerics(short[] weight, int[] thresholds, int shift, string weightName, string biasName)
+    {
+        Weight = weight;
+        Thresholds = thresholds;
+        Shift = shift;
+        WeightName = weightName;
+        BiasName = biasName;
+    }
+
+    /// <summary>Quantized weights in the layer's order (conv: as stored; fully connected: the caller's transposed order).</summary>
+    public short[] Weight { get; }
+
+    /// <summary>Integer thresholds in the product's Q format: one, or one per output channel / neuron.</summary>
+    public int[] Thresholds { get; }
+
+    /// <summary>Input bits + weight bits - output bits, capped at 32 (larger shifts give the same 0).</summary>
+    public int Shift { get; }
+
+    public string WeightName { get; }
+
+    /// <summary>The bias array's C name, or "0" when the layer has no bias.</summary>
+    public string BiasName { get; }
+
+    /// <summary>Quantizes <paramref name="layer"/>; <paramref name="order"/> rearranges the weights before they are emitted (null: as stored).</summary>
+    public static LayerNumerics Of(PrunableNode layer, EmitContext context, Func<short[], short[]>? order = null)
+    {
+        var plan = context.Configuration.Quantization!;
+        int inBits = plan.ValueBits(layer.Input), outBits = plan.ValueBits(layer.Output);
+        int weightBits = plan.WeightBits(layer.Name);
+        int productBits = inBits + weightBits;
+        short[] weight = layer.Weight.Data.Select(w => FixedPointMath.Quantize(w, weightBits)).ToArray();
+        weight = order?.Invoke(weight) ?? weight;
+        int[] thresholds = context.Configuration.Thresholds?.QuantizedFor(layer.Name)
+            ?? (context.Configuration.Thresholds?.For(layer.Name) ?? [0f]).Select(t => FixedPointMath.QuantizeWide(t, productBits)).ToArray();
+        string weightName = context.ConstInt16(layer.Name + "_w", weight.Select(w => (int)w).ToArray());
+        string biasName = layer.Bias is null
+            ? "0"
+            : context.ConstInt32(layer.Name + "_b", layer.Bias.Select(b => FixedPointMath.QuantizeWide(b, productBits)).ToArray());
+        return new LayerNumerics(weight, thresholds, Math.Min(productBits - outBits, 32), weightName, biasName);
+    }
+}

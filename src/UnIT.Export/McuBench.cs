@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using UnIT.ML.Graph;
+using UnIT.ML.Kernels;
+using UnIT.ML.Pruning;
+using UnIT.ML.Targets;
+
+namespace UnIT.Export;
+
+/// <summary>
+/// Measures a generated model on the MSP430: exports the dense and the UnIT build, cross-compiles each with clang-14
+/// for the MSP430 (software multiply in inline assembly, and the hardware multiplier) through tools/msp430/run.sh,
+/// runs the images in mspdebug's simulator, reads the int16 logits back and compares them with the C# engine.
+/// </summary>
+public static class McuBench
+{
+    /// <summary>The run.sh variants measured: software multiply (inline assembly) and the MPY peripheral.</summary>
+    public static IReadOnlyList<(string Variant, string Multiply)> Variants { get; } = [("asm", "swmul"), ("hw", "hwmul")];
+
+    /// <summary>
+    /// Finds tools/msp430 (with run.sh and model_main.c) in <paramref name="start"/> or a folder above it, or null.
+    /// </summary>
+    public static string? FindTools(string start)
+    {
+        for (DirectoryInfo? d = new(start); d is not null; d = d.Parent)
+        {
+            string candidate = Path.Combine(d.FullName, "tools", "msp430");
+            if (File.Exists(Path.Combine(candidate, "run.sh")) && File.Exists(Path.Combine(candidate, "model_main.c")))
+            {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Runs the builds (dense and pruned, software and hardware multiply; <paramref name="dense"/> false leaves the dense
+    /// ones out, <paramref name="variants"/> picks among <see cref="Variants"/>) on <paramref name="images"/> (batch-first,
+    /// the model's input shape) and returns them in that order.
+    /// </summary>
+    /// <exception cref="CExportException">When the profile is not msp430, or a tool fails (its output is in the message).</exception>
+    public static IReadOnlyList<McuBuild> Run(PrunedModel model, Tensor images, string toolsDirectory, TextWriter? log = null,
+        bool dense = true, IReadOnlyList<(string Variant, string Multiply)>? variants = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(images);
+        if (model.Configuration.Quantization is null)
+        {
+            throw new CExportException($"mcu-bench runs the msp430 profile (int16 fixed point); the model is set up for '{model.Profile.Name}'.");
+        }
+        int count = images.Shape[0];
+        string work = Path.Combine(Path.GetTempPath(), $"unit-mcu-bench-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(work);
+        try
+        {
+            string bench = Path.Combine(work, "bench_input.h");
+            File.WriteAllText(bench, BenchHeader(model, images));
+            var builds = new List<McuBuild>();
+            var models = new List<(string, PrunedModel, bool)> { ("pruned", model, false) };
+            if (dense)
+            {
+                models.Insert(0, ("dense", model.WithThresholds(ThresholdSet.Zero(model.Graph)), true));
+            }
+            foreach ((string name, PrunedModel m, bool isDense) in models)
+            {
+                CExportResult export = CExporter.Export(m, new CExportOptions { Dense = isDense });
+                string dir = Path.Combine(work, name);
+                export.WriteTo(dir, force: true);
+                var stats = new InferenceStatistics();
+                short[] expected = Native(m.Engine.Run(images, stats).Data, model.Configuration.Quantization.ValueBits(model.Graph.Outputs[0].Name));
+                CostEstimate estimate = CostModel.Estimate(model.Profile, stats);
+                foreach ((string variant, string multiply) in variants ?? Variants)
+                {
+                    log?.WriteLine($"mcu-bench: {name} build, {multiply}: simulating {count} image(s)...");
+                    Dictionary<string, string> r = Simulate(toolsDirectory, variant, dir, bench);
+                    short[] outputs = r["out"].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(v => short.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+                    double cycles = double.Parse(r["cycles"], CultureInfo.InvariantCulture) / count;
+                    CostTable calibrated = multiply == "hwmul" ? CostTable.Msp430HardwareMultiply : CostTable.Msp430SoftwareMultiply;
+                    CostEstimate calibratedEstimate = CostModel.Estimate(model.Profile.WithCosts(calibrated), stats);
+                    builds.Add(new McuBuild
+                    {
+                        Model = name,
+                        Multiply = multiply,
+                        Cycles = cycles,
+                        EstimatedCycles = isDense ? estimate.DenseCycles : estimate.Cycles,
+                        CalibratedEstimatedCycles = isDense ? calibratedEstimate.DenseCycles : calibratedEstimate.Cycles,
+                        CodeBytes = long.Parse(r["text_bytes"], CultureInfo.InvariantCulture),
+                        // The bench images are constants of the test program, not of the model.
+                        ConstantBytes = long.Parse(r["rodata_bytes"], CultureInfo.InvariantCulture) - 2L * images.Data.Length,
+                        RamBytes = long.Parse(r["bss_bytes"], CultureInfo.InvariantCulture) + export.RamBytes,
+                        LogitsMatch = outputs.SequenceEqual(expected),
+                        ExecutedMacs = (isDense ? stats.Layers.Sum(l => l.Total) : stats.Layers.Sum(l => l.Executed)) / (double)count,
+                        SkipTestReads = isDense ? 0 : stats.Layers.Sum(l => l.WeightReads + l.ActivationReads) / (double)count,
+                        Comparisons = isDense ? 0 : stats.Layers.Sum(l => l.Comparisons) / (double)count,
+                        EnergyMicrojoules = cycles * model.Profile.Costs.EnergyPerCycleNanojoules / 1000.0,
+                    });
+                }
+            }
+            return builds;
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    /// <summary>The engine's float outputs back in the output's Q format (exact: they are int16 values scaled by a power of two).</summary>
+    private static short[] Native(float[] values, int bits) => values.Select(v => FixedPointMath.Quantize(v, bits)).ToArray();
+
+    private static string BenchHeader(PrunedModel model, Tensor images)
+    {
+        int bits = model.Configuration.Quantization!.ValueBits(model.Graph.Input.Name);
+        int size = model.Graph.InputSampleSize, count = images.Shape[0];
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"/* {count} image(s) in the input's Q{bits} format, for model_main.c. */\n#include <stdint.h>\n");
+        sb.Append(CultureInfo.InvariantCulture, $"#define UNIT_BENCH_IMAGES {count}\nstatic const int16_t unit_bench_input[{count}][{size}] = {{\n");
+        for (int i = 0; i < count; i++)
+        {
+            sb.Append("    {");
+            sb.AppendJoin(",", images.Data.Skip(i * size).Take(size).Select(v => FixedPointMath.Quantize(v, bits).ToString(CultureInfo.InvariantCulture)));
+            sb.Append("},\n");
+        }
+        return sb.Append("};\n").ToString();
+    }
+
+    private static Dictionary<string, string> Simulate(string tools, string variant, string dir, string bench)
+    {
+        var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in new[] { Path.Combine(tools, "run.sh"), "--variant", variant, "--main", Path.Combine(tools, "model_main.c"),
+            "--src", Path.Combine(dir, CExportResult.SourceFile), bench })
+        {
+            psi.ArgumentList.Add(a);
+        }
+        using Process p = Process.Start(psi) ?? throw new CExportException("Could not start bash for tools/msp430/run.sh.");
+        Task<string> err = p.StandardError.ReadToEndAsync();
+        string stdout = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0)
+        {
+            string why = p.ExitCode == 2 ? " (a tool is missing: install clang-14, lld-14, llvm-14 and mspdebug)" : "";
+            throw new CExportException($"tools/msp430/run.sh --variant {variant} failed with exit code {p.ExitCode}{why}:\n{err.Result.Trim()}");
+        }
+        return stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split(':', 2))
+            .Where(kv => kv.Length == 2)
+            .ToDictionary(kv => kv[0].Trim(), kv => kv[1].Trim(), StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,41 @@
+using UnIT.ML.Graph;
+
+namespace UnIT.Export;
+
+/// <summary>
+/// Relu (with the FATReLU tau when the configuration has one). Fixed point: the C# engine applies it to the exact
+/// real value of q and requantizes to the output's Q format; <c>q &gt; floor(tau * 2^f)</c> is the same test, and the
+/// rescale is exact. Other activations are refused.
+/// </summary>
+internal sealed class ReluEmitter : INodeEmitter
+{
+    public bool AliasesInput(Node node, EmitContext context) => false;
+
+    public void Emit(Node node, EmitContext context)
+    {
+        var a = (ActivationNode)node;
+        if (a.Kind != ActivationKind.Relu)
+        {
+            throw EmitContext.Error(node, "export-c supports Relu only among activations.");
+        }
+        float tau = context.Configuration.FatReluThresholds?.GetValueOrDefault(a.Name) ?? 0f;
+        int size = context.SampleShape(a.Output).SampleSize;
+        string x = context.Buffer(a.Input), y = context.Buffer(a.Output);
+        context.Line($"for (i = 0; i < {size}; i++)");
+        context.Line("{");
+        if (context.FixedPoint)
+        {
+            int fi = context.Q(a.Input), fo = context.Q(a.Output);
+            long qtau = Math.Min(short.MaxValue, (long)Math.Floor(Math.ScaleB((double)tau, fi)));
+            context.Line($"    const int16_t v = {x}[i];");
+            context.Line($"    {y}[i] = unit_rescale(v > {qtau} ? v : 0, {fo - fi});");
+        }
+        else
+        {
+            // NaN passes through, as in the C# kernel and ONNX Runtime.
+            context.Line($"    const float v = {x}[i];");
+            context.Line($"    {y}[i] = v > {EmitContext.FloatLiteral(tau)} || v != v ? v : 0.0f;");
+        }
+        context.Line("}");
+    }
+}

@@ -1,0 +1,38 @@
+using UnIT.ML.Data;
+using UnIT.ML.Graph;
+using UnIT.ML.Pruning;
+
+namespace UnIT.Export.Tests;
+
+/// <summary>
+/// The whole generated mnist_cnn model, cross-compiled for the MSP430 (clang-14, ld.lld-14) and run in mspdebug's
+/// simulator on a real test image: its int16 logits must equal the C# engine's. One image and one build, to keep CI
+/// short; `unit-prune mcu-bench` runs the rest. Without the toolchain this fails under CI=true, else is Inconclusive.
+/// </summary>
+[TestClass]
+public sealed class SimulatorTests
+{
+    [TestMethod]
+    public void Whole_pruned_model_gives_the_engines_logits_in_the_MSP430_simulator()
+    {
+        string tools = McuBench.FindTools(AppContext.BaseDirectory) ?? McuBench.FindTools(Environment.CurrentDirectory)
+            ?? throw new AssertFailedException("tools/msp430 not found above the test folder.");
+        (ModelGraph graph, SampleSet test, SampleSet calibration) = Assets.Load("mnist", 1);
+        PrunedModel model = PrunedModel.Create(graph, new PruningOptions { Profile = "msp430", Percentile = 50 }, calibration.Batches(graph.Input.Shape, 256));
+
+        IReadOnlyList<McuBuild> builds;
+        try
+        {
+            builds = McuBench.Run(model, test.ToTensor(graph.Input.Shape), tools, dense: false, variants: [("hw", "hwmul")]);
+        }
+        catch (CExportException e) when (e.Message.Contains("a tool is missing", StringComparison.Ordinal))
+        {
+            throw Assets.Missing(e.Message);
+        }
+
+        McuBuild pruned = builds.Single();
+        Assert.IsTrue(pruned.LogitsMatch, "the simulated MSP430 logits differ from the C# engine's");
+        Assert.IsGreaterThan(1_000_000d, pruned.Cycles, "a whole CNN inference takes millions of cycles");
+        Assert.IsGreaterThan(0L, pruned.CodeBytes);
+    }
+}
