@@ -42,7 +42,7 @@ public static class CExporter
         var context = new EmitContext(graph, configuration, options.Dense);
         INodeEmitter[] emitters = graph.Nodes.Select(NodeEmitters.For).ToArray();
         string output = graph.Outputs[0].Name;
-        var steps = graph.Nodes.Select((n, i) => new BufferPlan.Step(InputsOf(n), n.Output,
+        var steps = graph.Nodes.Select((n, i) => new BufferPlan.Step(n.Inputs, n.Output,
             context.SampleShape(n.Output).SampleSize, emitters[i].AliasesInput(n, context))).ToArray();
         context.Buffers = BufferPlan.Create(graph.Input.Name, graph.InputSampleSize, steps, [output]);
         context.CheckIndexRange(graph.Nodes.Count > 0 ? graph.Nodes[0] : throw new CExportException($"Model '{graph.Name}' has no nodes."), context.Buffers.Size);
@@ -66,9 +66,6 @@ public static class CExporter
             (long)context.Buffers.Size * context.ValueBytes, context.FixedPoint ? context.ScratchElements * 4L : 0,
             graph.PrunableLayers.Select(l => l.Name).ToArray());
     }
-
-    /// <summary>The values a node reads. Every node has one run-time input today; a graph with several will list them all here.</summary>
-    private static IReadOnlyList<string> InputsOf(Node node) => [node.Input];
 
     private static string Header(string banner, ModelGraph graph, EmitContext c, int inSize, int outSize)
     {
