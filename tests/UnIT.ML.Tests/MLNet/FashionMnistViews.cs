@@ -47,6 +47,22 @@ internal static class FashionMnistViews
         return rows.ToArray();
     }
 
+    /// <summary>The keys of a key column as ML.NET stores them: k + 1 for the k-th value, 0 for missing.</summary>
+    public static uint[] RawKeys(IDataView view, string column)
+    {
+        DataViewSchema.Column c = view.Schema[column];
+        using DataViewRowCursor cursor = view.GetRowCursor([c]);
+        ValueGetter<uint> getter = cursor.GetGetter<uint>(c);
+        var keys = new List<uint>();
+        uint key = 0;
+        while (cursor.MoveNext())
+        {
+            getter(ref key);
+            keys.Add(key);
+        }
+        return keys.ToArray();
+    }
+
     public static float MaxAbsDifference(float[][] a, float[][] b)
     {
         Assert.HasCount(a.Length, b);
