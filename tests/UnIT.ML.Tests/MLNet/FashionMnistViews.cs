@@ -93,7 +93,8 @@ internal static class FashionMnistViews
         return ml.Data.LoadFromEnumerable(rows);
     }
 
-    private static string Asset(params string[] parts) => Path.Combine([AppContext.BaseDirectory, "assets", .. parts]);
+    /// <summary>A file the test project copies from the repository (models/, data/).</summary>
+    public static string Asset(params string[] parts) => Path.Combine([AppContext.BaseDirectory, "assets", .. parts]);
 
     public sealed class ScoreRow
     {
