@@ -24,6 +24,9 @@ public sealed partial class NotebookOutputTests
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
     private static Notebook? s_notebook;
 
+    // The library's side, computed once for all tests: data, model, dense logits and the p = 50 evaluation.
+    private static readonly Lazy<Reference> s_reference = new(Reference.Compute);
+
     /// <summary>The executed notebook: $UNIT_EXECUTED_NOTEBOOK, else artifacts/notebook/fashion_mnist.executed.ipynb in the repository.</summary>
     private static Notebook Executed
     {
@@ -58,10 +61,9 @@ public sealed partial class NotebookOutputTests
     {
         // Arrange
         List<string[]> rows = Executed.Table("evaluation");
-        (ModelGraph graph, SampleSet calibration, SampleSet test) = Load();
 
         // Act: the library's own evaluation of the same model, data and percentile.
-        EvaluationResult result = Evaluate(graph, calibration, test, 50, denseLogits: null);
+        EvaluationResult result = s_reference.Value.AtPercentile50;
 
         // Assert: ApplyOnnxModel (ONNX Runtime) classifies as the dense engine; the ML.NET pipeline as Evaluate.
         Assert.HasCount(2, rows);
@@ -78,9 +80,8 @@ public sealed partial class NotebookOutputTests
     public void PerLayerTableMatchesTheLibrarysStatisticsAtPercentile50()
     {
         List<string[]> rows = Executed.Table("layers");
-        (ModelGraph graph, SampleSet calibration, SampleSet test) = Load();
 
-        EvaluationResult result = Evaluate(graph, calibration, test, 50, denseLogits: null);
+        EvaluationResult result = s_reference.Value.AtPercentile50;
 
         Assert.HasCount(result.Statistics.Layers.Count, rows);
         foreach (string[] row in rows)
@@ -97,15 +98,14 @@ public sealed partial class NotebookOutputTests
     {
         // Arrange
         List<string[]> rows = Executed.Table("sweep");
-        (ModelGraph graph, SampleSet calibration, SampleSet test) = Load();
-        float[] dense = Evaluator.DenseLogits(graph, test.ToTensor(graph.Input.Shape));
+        Reference reference = s_reference.Value;
 
         Assert.IsGreaterThanOrEqualTo(5, rows.Count);
         foreach (string[] row in rows)
         {
             // Act
             double percentile = double.Parse(row[1], Invariant);
-            EvaluationResult result = Evaluate(graph, calibration, test, percentile, dense);
+            EvaluationResult result = percentile == 50 ? reference.AtPercentile50 : reference.Evaluate(percentile);
             double skippedPerImage = (double)(result.Statistics.SkippedZero + result.Statistics.SkippedThreshold) / TestImages;
 
             // Assert
@@ -141,21 +141,6 @@ public sealed partial class NotebookOutputTests
 
     private static int Correct(ClassificationMetrics metrics) => (int)Math.Round(metrics.Accuracy * metrics.Samples);
 
-    private static EvaluationResult Evaluate(ModelGraph graph, SampleSet calibration, SampleSet test, double percentile, float[]? denseLogits)
-    {
-        PrunedModel model = PrunedModel.Create(graph, new PruningOptions { Percentile = percentile }, calibration.Batches(graph.Input.Shape, 64));
-        return Evaluator.Evaluate(model, test.ToTensor(graph.Input.Shape), test.Labels!, denseLogits);
-    }
-
-    private static (ModelGraph Graph, SampleSet Calibration, SampleSet Test) Load()
-    {
-        string data = Asset("data", "fashion-mnist");
-        SampleSet calibration = DatasetLoader.Load(Path.Combine(data, "train-55000-55999-images-idx3-ubyte.gz"), Path.Combine(data, "train-55000-55999-labels-idx1-ubyte.gz"));
-        SampleSet test = DatasetLoader.Load(Path.Combine(data, "test-500-images-idx3-ubyte.gz"), Path.Combine(data, "test-500-labels-idx1-ubyte.gz"));
-        Assert.AreEqual(TestImages, test.Count);
-        return (Model(), calibration, test);
-    }
-
     private static string RepositoryRoot([CallerFilePath] string source = "") =>
         Path.GetFullPath(Path.Combine(Path.GetDirectoryName(source)!, "..", "..", ".."));
 
@@ -164,6 +149,42 @@ public sealed partial class NotebookOutputTests
 
     [GeneratedRegex("<td>(.*?)</td>", RegexOptions.Singleline)]
     private static partial Regex CellPattern();
+
+    /// <summary>The shipped model and data, evaluated by the library itself.</summary>
+    private sealed class Reference
+    {
+        private readonly ModelGraph _graph;
+        private readonly SampleSet _calibration;
+        private readonly SampleSet _test;
+        private readonly float[] _dense;
+
+        private Reference(ModelGraph graph, SampleSet calibration, SampleSet test)
+        {
+            _graph = graph;
+            _calibration = calibration;
+            _test = test;
+            _dense = Evaluator.DenseLogits(graph, test.ToTensor(graph.Input.Shape));
+            AtPercentile50 = Evaluate(50);
+        }
+
+        public EvaluationResult AtPercentile50 { get; }
+
+        public static Reference Compute()
+        {
+            string data = Asset("data", "fashion-mnist");
+            SampleSet calibration = DatasetLoader.Load(Path.Combine(data, "train-55000-55999-images-idx3-ubyte.gz"), Path.Combine(data, "train-55000-55999-labels-idx1-ubyte.gz"));
+            SampleSet test = DatasetLoader.Load(Path.Combine(data, "test-500-images-idx3-ubyte.gz"), Path.Combine(data, "test-500-labels-idx1-ubyte.gz"));
+            Assert.AreEqual(TestImages, test.Count);
+            return new Reference(Model(), calibration, test);
+        }
+
+        /// <summary>Calibrates at <paramref name="percentile"/> on the 1,000 calibration images (batches of 64, as the notebook) and evaluates on the 500 test images.</summary>
+        public EvaluationResult Evaluate(double percentile)
+        {
+            PrunedModel model = PrunedModel.Create(_graph, new PruningOptions { Percentile = percentile }, _calibration.Batches(_graph.Input.Shape, 64));
+            return Evaluator.Evaluate(model, _test.ToTensor(_graph.Input.Shape), _test.Labels!, _dense);
+        }
+    }
 
     /// <summary>The outputs of an executed .ipynb: its HTML tables (by id), inline PNGs and errors.</summary>
     private sealed class Notebook
