@@ -23,15 +23,14 @@ var ml = new MLContext(seed: 1);
 (IDataView calibration, IDataView test, string source) = full ? FullDataset(ml) : ShippedSlices(ml, assets);
 Console.WriteLine($"Data: {source}");
 
-// 1. The UnIT pipeline: calibrate thresholds in Fit, prune at inference, then argmax for the evaluator.
-var unitOptions = new UnitPruningOptions { InputColumnName = "Features", OutputColumnName = "Score", Percentile = percentile };
-var unitPipeline = ml.Transforms.ApplyUnitPruning(unitOptions, modelPath)
-    .Append(ml.Transforms.CustomMapping<ArgMaxMapping.Input, ArgMaxMapping.Output>(ArgMaxMapping.Map, ArgMaxMapping.ContractName));
+// 1. The UnIT pipeline: calibrate thresholds in Fit, prune at inference. It adds Score and PredictedLabel (a key,
+//    as ML.NET trainers make it), so the evaluator needs no extra step.
+var unitPipeline = ml.Transforms.ApplyUnitPruning("Score", "Features", modelPath, percentile);
 var clock = Stopwatch.StartNew();
 ITransformer unitModel = unitPipeline.Fit(calibration);
 Console.WriteLine($"UnIT fit (calibration, p = {percentile}): {clock.Elapsed.TotalSeconds:F1} s");
 
-// 2. The same model through ML.NET's own ONNX scorer.
+// 2. The same model through ML.NET's own ONNX scorer, which gives no PredictedLabel: the example's argmax mapping adds it.
 ModelGraph graph = OnnxImporter.Import(modelPath);
 var onnxPipeline = ml.Transforms.CopyColumns(graph.Input.Name, "Features")
     .Append(ml.Transforms.ApplyOnnxModel([graph.Outputs[0].Name], [graph.Input.Name], modelPath))

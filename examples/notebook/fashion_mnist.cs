@@ -4,7 +4,8 @@
 // ML.NET generates code at run time; file-based apps default to native AOT, which forbids it.
 #:property PublishAot=false
 
-// Fashion-MNIST with UnIT pruning in an ML.NET pipeline, as a notebook-style script:
+// Fashion-MNIST with UnIT pruning in an ML.NET pipeline, as a notebook-style script (the notebook itself is
+// fashion_mnist.ipynb, next to this file):
 //   dotnet run examples/notebook/fashion_mnist.cs
 // Each "cell" below prints what it did. Package versions come from the repo's Directory.Packages.props.
 using System.Runtime.CompilerServices;
@@ -28,9 +29,9 @@ IDataView test = View(ml, DatasetLoader.Load(Path.Combine(data, "test-500-images
 ModelGraph graph = OnnxImporter.Import(modelPath);
 Console.WriteLine(graph.Summary());
 
-// %% Cell 2: the UnIT pipeline. Fit calibrates the thresholds (50th percentile of |x*w| per layer).
-var unitPipeline = ml.Transforms.ApplyUnitPruning(new UnitPruningOptions { Percentile = 50 }, modelPath)
-    .Append(ml.Transforms.CustomMapping<ScoreRow, PredictionRow>(ArgMax.Map, ArgMax.ContractName));
+// %% Cell 2: the UnIT pipeline. Fit calibrates the thresholds (50th percentile of |x*w| per layer); the
+// transformer adds Score and PredictedLabel, so the evaluator needs nothing more.
+var unitPipeline = ml.Transforms.ApplyUnitPruning("Score", "Features", modelPath, percentile: 50);
 ITransformer unitModel = unitPipeline.Fit(calibration);
 UnitPruningTransformer unit = UnitPruningTransformer.FromLoadedModel(unitModel);
 Console.WriteLine($"Thresholds: {string.Join(", ", unit.Thresholds.Layers.Select(kv => $"{kv.Key}={kv.Value[0]:G4}"))}");

@@ -126,7 +126,6 @@ public sealed class OptionValueTests
     [DataRow("sweep", "--group-wise", "maybe", "maybe")]
     [DataRow("sweep", "--divisions", "exact,,bitshift", "exact,,bitshift")]
     [DataRow("sweep", "--profiles", "msp430,avr", "avr")]
-    [DataRow("search", "--save-thresholds", "../t.json", "../t.json")]
     public void Bad_names_are_usage_errors_naming_the_option(string command, string option, string value, string named)
     {
         Command c = CliApp.BuildRootCommand().Subcommands.Single(s => s.Name == command);

@@ -128,4 +128,29 @@ public sealed class SweepSearchCommandTests
             "--limit", "50", "--thresholds", thresholds, "--json");
         Assert.AreEqual(0, evaluate.Code, evaluate.Err);
     }
+
+    [TestMethod]
+    public void Search_save_thresholds_takes_a_path_like_evaluate_and_refuses_its_own_files()
+    {
+        // Arrange: the thresholds go next to --out, not into it.
+        string outDir = NewFolder();
+        string elsewhere = Cli.TempFile("search-thresholds.json", "");
+        File.Delete(elsewhere);
+        string[] search = ["search", Cli.FashionModel, "--calibration-images", Calibration, "--calibration-limit", "100",
+            "--validation-images", Cli.FashionImages, "--validation-labels", Cli.FashionLabels, "--validation-limit", "60",
+            "--max-accuracy-drop", "0.05", "--budget", "4", "--out", outDir, "--json"];
+
+        // Act
+        var run = Cli.Run([.. search, "--save-thresholds", elsewhere]);
+        var clash = Cli.Run([.. search, "--save-thresholds", Path.Combine(outDir, "search.json"), "--force"]);
+
+        // Assert
+        Assert.AreEqual(0, run.Code, run.Err);
+        Assert.AreEqual("search", ThresholdSet.Load(elsewhere).Method);
+        Assert.IsFalse(File.Exists(Path.Combine(outDir, "thresholds.json")), "No second copy lands in --out.");
+        Assert.IsTrue(File.Exists(Path.Combine(outDir, "search.json")));
+        string line = Cli.SingleErrorLine(clash);
+        Assert.Contains("--save-thresholds", line);
+        Assert.Contains("search.json", line);
+    }
 }

@@ -23,7 +23,7 @@ internal sealed class EvaluateCommand
     private readonly PruningOptionGroup _pruning = new();
     private readonly Option<int> _batchSize = CommonOptions.BatchSize();
     private readonly Option<string?> _saveThresholds = new("--save-thresholds") { Description = "Write the thresholds used to this JSON file.", HelpName = "FILE" };
-    private readonly Option<string?> _logitsOut = new("--logits-out") { Description = "Write the pruned run's logits to this JSON file.", HelpName = "FILE" };
+    private readonly Option<string?> _logitsOut = new("--save-logits", "--logits-out") { Description = "Write the pruned run's logits to this JSON file (--logits-out is the older name).", HelpName = "FILE" };
     private readonly Option<bool> _force = CommonOptions.Force();
     private readonly Option<bool> _json = CommonOptions.Json();
 

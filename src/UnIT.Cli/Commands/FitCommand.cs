@@ -12,7 +12,7 @@ using UnIT.Onnx.MLNet;
 namespace UnIT.Cli.Commands;
 
 /// <summary>
-/// <c>unit-prune fit &lt;model.onnx&gt; --calibration-images C [...] --save model.zip</c>: fits the ML.NET
+/// <c>unit-prune fit &lt;model.onnx&gt; --calibration-images C [...] --save-model model.zip</c>: fits the ML.NET
 /// UnIT pipeline (calibration happens in <c>Fit</c>) and saves it with <c>mlContext.Model.Save</c>.
 /// </summary>
 internal sealed class FitCommand
@@ -20,7 +20,7 @@ internal sealed class FitCommand
     private readonly Argument<string> _model = CommonOptions.Model();
     private readonly DataOptions _calibration = new("calibration", "Calibration", withLabels: false);
     private readonly PruningOptionGroup _pruning = new();
-    private readonly Option<string> _save = new("--save") { Description = "Where to write the fitted ML.NET model (.zip).", HelpName = "model.zip", Required = true };
+    private readonly Option<string> _save = new("--save-model", "--save") { Description = "Write the fitted ML.NET model (.zip) to this file (--save is the shorter name).", HelpName = "model.zip", Required = true };
     private readonly Option<bool> _force = CommonOptions.Force();
 
     private FitCommand()

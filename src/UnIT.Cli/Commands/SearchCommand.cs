@@ -21,7 +21,7 @@ namespace UnIT.Cli.Commands;
 /// </summary>
 internal sealed class SearchCommand
 {
-    /// <summary>The thresholds file written into the output folder unless <c>--save-thresholds</c> names another.</summary>
+    /// <summary>The thresholds file written into the output folder unless <c>--save-thresholds</c> names a file.</summary>
     public const string DefaultThresholdsFile = "thresholds.json";
 
     /// <summary>The other files a search writes into its output folder.</summary>
@@ -75,9 +75,8 @@ internal sealed class SearchCommand
     private readonly Option<bool> _groupWise = new("--group-wise") { Description = "Calibrate per output channel / neuron at each level." };
     private readonly Option<string?> _saveThresholds = new("--save-thresholds")
     {
-        Description = $"File name, in --out, for the thresholds JSON (default {DefaultThresholdsFile}).",
+        Description = $"Write the thresholds JSON to this file, as evaluate does (default: {DefaultThresholdsFile} in --out).",
         HelpName = "FILE",
-        CustomParser = PlainFileName,
     };
     private readonly Option<string> _out = new("--out") { Description = "Folder for the thresholds, trace, JSON and PNG files.", HelpName = "DIR", Required = true };
     private readonly Option<bool> _force = CommonOptions.Force();
@@ -124,13 +123,17 @@ internal sealed class SearchCommand
     private int Run(ParseResult result)
     {
         string modelPath = result.GetRequiredValue(_model);
-        string thresholdsFile = result.GetValue(_saveThresholds) ?? DefaultThresholdsFile;
+        string outDirectory = result.GetRequiredValue(_out);
+        string? thresholdsPath = result.GetValue(_saveThresholds);
+        bool force = result.GetValue(_force);
         ModelGraph graph = ModelLoader.Load(modelPath);
         SampleSet calibration = _calibration.Load(result, graph)!;
         SampleSet validation = _validation.Load(result, graph)!;
         SampleSet? test = _test.Load(result, graph);
-        // Refuse before the long run, not after it.
-        using OutputFolder folder = OutputFolder.Prepare(result.GetRequiredValue(_out), result.GetValue(_force), [thresholdsFile, .. OutputFiles]);
+        // Refuse before the long run, not after it. A thresholds path inside --out is one of that folder's files.
+        string? thresholdsInFolder = thresholdsPath is null ? DefaultThresholdsFile : FileIn(outDirectory, thresholdsPath);
+        using OutputFolder folder = OutputFolder.Prepare(outDirectory, force, thresholdsInFolder is null ? OutputFiles : [thresholdsInFolder, .. OutputFiles]);
+        using Output.OutputFiles? elsewhere = thresholdsInFolder is null ? Output.OutputFiles.Claim(force, thresholdsPath) : null;
         var options = new SearchOptions
         {
             MaxAccuracyDrop = result.GetValue(_maxDrop),
@@ -150,7 +153,14 @@ internal sealed class SearchCommand
         SearchResult search = json
             ? ThresholdSearch.Run(graph, batches, images, validation.Labels!, options)
             : ProgressDisplay.Run(console, "search", progress => ThresholdSearch.Run(graph, batches, images, validation.Labels!, options, progress));
-        folder.WriteText(thresholdsFile, w => w.Write(search.Thresholds.ToJson()));
+        if (elsewhere is null)
+        {
+            folder.WriteText(thresholdsInFolder!, w => w.Write(search.Thresholds.ToJson()));
+        }
+        else
+        {
+            elsewhere.WriteText(thresholdsPath!, w => w.Write(search.Thresholds.ToJson()));
+        }
 
         // The test set is touched only now, after the search has chosen.
         SweepPoint? testPoint = null, uniformTest = null;
@@ -174,18 +184,26 @@ internal sealed class SearchCommand
         }
         console.Write(SearchTable.Layers(report));
         console.Write(SearchTable.Summary(report));
-        console.WriteLine($"Wrote {thresholdsFile}, {string.Join(", ", OutputFiles)} to '{folder.Directory}'.");
+        console.WriteLine(elsewhere is null
+            ? $"Wrote {thresholdsInFolder}, {string.Join(", ", OutputFiles)} to '{folder.Directory}'."
+            : $"Wrote {string.Join(", ", OutputFiles)} to '{folder.Directory}' and the thresholds to '{Path.GetFullPath(thresholdsPath!)}'.");
         return ExitCodes.Success;
     }
 
-    /// <summary>Parses <c>--save-thresholds</c>: a plain file name, since the file is written into <c>--out</c>.</summary>
-    private static string PlainFileName(ArgumentResult result)
+    /// <summary>
+    /// The file name of <paramref name="path"/> when it lies directly in <paramref name="directory"/> (null otherwise).
+    /// </summary>
+    /// <exception cref="ArgumentException">The path is one of the files the search itself writes there.</exception>
+    private static string? FileIn(string directory, string path)
     {
-        string file = result.Tokens.Single().Value;
-        if (string.IsNullOrWhiteSpace(file) || Path.GetFileName(file) != file || file is "." or "..")
+        string full = Path.GetFullPath(path);
+        if (!string.Equals(Path.GetDirectoryName(full), Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal))
         {
-            result.AddError($"Invalid --save-thresholds '{file}': expected a file name, not a path; the file is written into --out.");
+            return null;
         }
-        return file;
+        string name = Path.GetFileName(full);
+        return OutputFiles.Contains(name, StringComparer.Ordinal)
+            ? throw new ArgumentException($"--save-thresholds '{path}' is the search's own {name} in --out; give another file.")
+            : name;
     }
 }

@@ -3,7 +3,7 @@ using UnIT.Reports;
 namespace UnIT.Cli.Output;
 
 /// <summary>
-/// Output files named by path (<c>--save-thresholds</c>, <c>--logits-out</c>, <c>--save</c>): each file's folder is
+/// Output files named by path (<c>--save-thresholds</c>, <c>--save-logits</c>, <c>--save-model</c>): each file's folder is
 /// prepared as an <see cref="OutputFolder"/>, so it is locked for the command, an existing file is refused before
 /// the run unless <c>--force</c>, and files are written whole by a rename that never replaces a file that appeared
 /// meanwhile without <c>--force</c>. Dispose to release the folders.

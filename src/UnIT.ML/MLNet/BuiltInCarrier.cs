@@ -1,6 +1,8 @@
+using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
+using UnIT.ML.Evaluation;
 
 namespace UnIT.ML.MLNet;
 
@@ -25,6 +27,10 @@ namespace UnIT.ML.MLNet;
 /// <item>SelectFeaturesBasedOnCount, fitted on a template row: CustomMapping output types are fixed at
 /// compile time, so scores leave step 5 as a sparse vector of <see cref="MaxOutputSize"/> slots; this
 /// step keeps the first n so the output is a known-size vector, as ML.NET's evaluators need.</item>
+/// <item>When a PredictedLabel column is asked for: CustomMapping <see cref="ArgMaxContract"/> (the class
+/// index of the first largest score), then MapValue from class index to class name (or index) with
+/// treatValuesAsKeyType, which makes the key column with key values that ML.NET's trainers make.
+/// (State version 1 and 2 chains lack these steps.)</item>
 /// <item>CopyColumns of the statistics columns (when asked), then DropColumns of the helper columns.</item>
 /// </list>
 /// The contract names and column names below are stored in saved models: never change them.
@@ -36,6 +42,7 @@ internal static class BuiltInCarrier
 
     public const string StateKeyContract = "UnIT.ML.StateKey.v1";
     public const string PruneContract = "UnIT.ML.Prune.v1";
+    public const string ArgMaxContract = "UnIT.ML.ArgMax.v1";
 
     private const string Prefix = "__UnIT.";
     private const string StateKeyColumn = Prefix + "StateKey";
@@ -45,7 +52,11 @@ internal static class BuiltInCarrier
     private const string RawColumn = Prefix + "Raw";
     private const string ExecutedColumn = Prefix + "MacsExecuted";
     private const string SkippedColumn = Prefix + "MacsSkipped";
+    private const string ClassColumn = Prefix + "Class";
     private const int StateKey = 1;
+
+    /// <summary>The class index of a row that predicts no class (a NaN score): not mapped, so its key is missing (0).</summary>
+    private const uint NoClass = uint.MaxValue;
 
     // Set only while FindScorer runs a loaded prune mapping on its probe row, on that thread: the mapping
     // then hands over its scorer instead of scoring. User rows never run with the flag set.
@@ -56,9 +67,9 @@ internal static class BuiltInCarrier
     private static UnitScorer? t_probed;
 
     /// <summary>The unfitted chain, for schema propagation before Fit (the state is a placeholder).</summary>
-    public static IEstimator<ITransformer> Estimator(TransformsCatalog catalog, UnitPruningOptions options)
+    public static IEstimator<ITransformer> Estimator(TransformsCatalog catalog, UnitPruningOptions options, int outputSize)
     {
-        Steps steps = MakeSteps(catalog, options, state: [0], new PruneFactory());
+        Steps steps = MakeSteps(catalog, options, outputSize, state: [0], new PruneFactory());
         return steps.Prefix.Append(steps.Check).Append(steps.Body).Append(steps.Select).Append(steps.Tail);
     }
 
@@ -70,7 +81,7 @@ internal static class BuiltInCarrier
             throw new NotSupportedException(
                 $"Output '{scorer.Output.Name}' of model '{scorer.Model.Graph.Name}' has {scorer.OutputSize} values per sample; the ML.NET transformer passes on at most {MaxOutputSize}.");
         }
-        Steps steps = MakeSteps(catalog, scorer.Options, state, new PruneFactory(scorer));
+        Steps steps = MakeSteps(catalog, scorer.Options, scorer.OutputSize, state, new PruneFactory(scorer));
         var ml = new MLContext(seed: 1);
         ITransformer prefixFit = steps.Prefix.Fit(input);
         ITransformer checkFit = steps.Check.Fit(InputTemplate(ml, scorer.Options.InputColumnName, scorer.InputSize));
@@ -153,7 +164,17 @@ internal static class BuiltInCarrier
         }
     }
 
-    private static Steps MakeSteps(TransformsCatalog catalog, UnitPruningOptions options, byte[] state, PruneFactory factory)
+    /// <summary>
+    /// Class index to key: class k is key k + 1, with the class names (or the indices as text) as key values.
+    /// MapValue numbers string values 1..n in the order given; ML.NET stores key values as text in any case.
+    /// </summary>
+    private static IEstimator<ITransformer> PredictedLabel(TransformsCatalog catalog, UnitPruningOptions options, string column, int classes)
+    {
+        IEnumerable<string> names = options.ClassNames ?? Enumerable.Range(0, classes).Select(i => i.ToString(CultureInfo.InvariantCulture));
+        return catalog.Conversion.MapValue(column, names.Select((name, i) => new KeyValuePair<uint, string>((uint)i, name)), ClassColumn, treatValuesAsKeyType: true);
+    }
+
+    private static Steps MakeSteps(TransformsCatalog catalog, UnitPruningOptions options, int outputSize, byte[] state, PruneFactory factory)
     {
         IEstimator<ITransformer> prefix = catalog.CustomMapping(new StateKeyFactory().GetMapping(), StateKeyContract)
             .Append(catalog.Conversion.MapValue(StateColumn, [new KeyValuePair<int, byte[]>(StateKey, state)], StateKeyColumn));
@@ -161,12 +182,17 @@ internal static class BuiltInCarrier
         IEstimator<ITransformer> body = catalog.CopyColumns(InputColumn, options.InputColumnName)
             .Append(catalog.CustomMapping(factory.GetMapping(), PruneContract));
         IEstimator<ITransformer> select = catalog.FeatureSelection.SelectFeaturesBasedOnCount(options.OutputColumnName, RawColumn, count: 1);
-        IEstimator<ITransformer> drop = catalog.DropColumns(StateKeyColumn, StateColumn, CheckColumn, InputColumn, RawColumn, ExecutedColumn, SkippedColumn);
-        IEstimator<ITransformer> tail = options.EmitStatistics
-            ? catalog.CopyColumns(options.MacsExecutedColumnName, ExecutedColumn)
-                .Append(catalog.CopyColumns(options.MacsSkippedColumnName, SkippedColumn)).Append(drop)
-            : drop;
-        return new Steps(prefix, check, body, select, tail);
+        string[] helpers = [StateKeyColumn, StateColumn, CheckColumn, InputColumn, RawColumn, ExecutedColumn, SkippedColumn];
+        IEstimator<ITransformer> drop = catalog.DropColumns(options.PredictedLabelColumnName is null ? helpers : [.. helpers, ClassColumn]);
+        IEstimator<ITransformer> tail = options.PredictedLabelColumnName is { } label
+            ? catalog.CustomMapping(new ArgMaxFactory().GetMapping(), ArgMaxContract).Append(PredictedLabel(catalog, options, label, outputSize))
+            : new EstimatorChain<ITransformer>();
+        if (options.EmitStatistics)
+        {
+            tail = tail.Append(catalog.CopyColumns(options.MacsExecutedColumnName, ExecutedColumn))
+                .Append(catalog.CopyColumns(options.MacsSkippedColumnName, SkippedColumn));
+        }
+        return new Steps(prefix, check, body, select, tail.Append(drop));
     }
 
     /// <summary>One zero row with a known-size vector column of the model's input size, to fit the input check on.</summary>
@@ -248,6 +274,31 @@ internal static class BuiltInCarrier
 
         [ColumnName(SkippedColumn)]
         public long MacsSkipped { get; set; }
+    }
+
+    internal sealed class ArgMaxInput
+    {
+        [ColumnName(RawColumn)]
+        [VectorType(MaxOutputSize)]
+        public VBuffer<float> Raw { get; set; }
+    }
+
+    internal sealed class ArgMaxOutput
+    {
+        [ColumnName(ClassColumn)]
+        public uint Class { get; set; }
+    }
+
+    /// <summary>The class of a row: the index of its first largest score, or <see cref="NoClass"/> when a score is NaN (as the library's evaluation).</summary>
+    [CustomMappingFactoryAttribute(ArgMaxContract)]
+    internal sealed class ArgMaxFactory : CustomMappingFactory<ArgMaxInput, ArgMaxOutput>
+    {
+        public override Action<ArgMaxInput, ArgMaxOutput> GetMapping() => static (input, output) =>
+        {
+            ReadOnlySpan<float> scores = input.Raw.GetValues();
+            int best = scores.IsEmpty ? ClassificationMetrics.NoClass : ClassificationMetrics.ArgMax(scores, scores.Length)[0];
+            output.Class = best == ClassificationMetrics.NoClass ? NoClass : (uint)best;
+        };
     }
 
     /// <summary>

@@ -11,16 +11,18 @@ namespace UnIT.ML.MLNet;
 /// model: the options, the threshold set as JSON and the original graph (<see cref="GraphSerializer"/>).
 /// The pruned model is rebuilt from these on load; magnitude pruning is deterministic and the thresholds
 /// carry their fixed-point Q formats, so no calibration data is needed.
-/// <para>Version 2 (written): tag "UNITSTAT", int32 version, SHA-256 of everything but itself, then the
+/// <para>Version 3 (written): tag "UNITSTAT", int32 version, SHA-256 of everything but itself, then the
 /// payload (options, thresholds, graph) up to the last byte. ML.NET does not check the zip's CRCs, so the
 /// hash is what turns a damaged file into an error instead of other scores.</para>
+/// <para>Version 2 (read only): as version 3 without the PredictedLabel and class-name options (those
+/// models have no PredictedLabel column).</para>
 /// <para>Version 1 (read only, saved by earlier builds): tag, version, a 16-byte model id, then the
 /// payload without the two BitShift/BinaryTree options; it carries no hash.</para>
 /// </summary>
 internal static class UnitModelState
 {
     /// <summary>The state format version this build writes.</summary>
-    public const int CurrentFormatVersion = 2;
+    public const int CurrentFormatVersion = 3;
 
     /// <summary>The oldest state format version this build reads.</summary>
     public const int OldestFormatVersion = 1;
@@ -55,6 +57,15 @@ internal static class UnitModelState
             w.Write(o.BitShiftStartingShift.HasValue);
             w.Write(o.BitShiftStartingShift ?? 0);
             w.Write(o.CalibrateBinaryTree);
+            if (formatVersion >= 3)
+            {
+                w.Write(o.PredictedLabelColumnName ?? string.Empty);
+                w.Write(o.ClassNames?.Count ?? -1);
+                foreach (string name in o.ClassNames ?? [])
+                {
+                    w.Write(name);
+                }
+            }
             w.Write(scorer.Model.Thresholds.ToJson());
         }
         GraphSerializer.Write(scorer.Model.OriginalGraph, ms);
@@ -63,7 +74,7 @@ internal static class UnitModelState
         return state;
     }
 
-    /// <summary>Checks and rebuilds a scorer (with fresh statistics) from its state: version 2, or version 1 as saved by earlier builds.</summary>
+    /// <summary>Checks and rebuilds a scorer (with fresh statistics) from its state: version 3, or versions 2 and 1 as saved by earlier builds.</summary>
     /// <exception cref="FormatException">
     /// When the bytes are no UnIT state, have an unsupported format version (the message names it and the
     /// versions read), fail the integrity check, are truncated, or hold invalid settings; the message says
@@ -78,14 +89,14 @@ internal static class UnitModelState
         int version = BitConverter.ToInt32(state, VersionOffset);
         switch (version)
         {
-            case CurrentFormatVersion:
+            case CurrentFormatVersion or 2:
                 if (state.Length < HeaderSize || !Hash(state).SequenceEqual(state.AsSpan(HashOffset, HashSize)))
                 {
                     throw Damaged("its SHA-256 integrity check failed (the file was changed or corrupted after it was saved)");
                 }
-                return Rebuild(state, HeaderSize, hasDivisionSettings: true);
+                return Rebuild(state, HeaderSize, version);
             case OldestFormatVersion:
-                return Rebuild(state, Version1HeaderSize, hasDivisionSettings: false);
+                return Rebuild(state, Version1HeaderSize, version);
             default:
                 throw new FormatException(
                     $"The saved model holds UnIT state format version {version}; this build of UnIT.ML reads versions {OldestFormatVersion} to {CurrentFormatVersion}. " +
@@ -102,7 +113,7 @@ internal static class UnitModelState
         return sha.GetHashAndReset();
     }
 
-    private static UnitScorer Rebuild(byte[] state, int payloadOffset, bool hasDivisionSettings)
+    private static UnitScorer Rebuild(byte[] state, int payloadOffset, int version)
     {
         try
         {
@@ -122,13 +133,16 @@ internal static class UnitModelState
                 FatReluTau = r.ReadSingle(),
                 EmitStatistics = r.ReadBoolean(),
             };
-            if (hasDivisionSettings)
+            if (version >= 2)
             {
                 bool hasShift = r.ReadBoolean();
                 int shift = r.ReadInt32();
                 options.BitShiftStartingShift = hasShift ? shift : null;
                 options.CalibrateBinaryTree = r.ReadBoolean();
             }
+            options.PredictedLabelColumnName = version >= 3 && r.ReadString() is { Length: > 0 } label ? label : null;
+            int classes = version >= 3 ? r.ReadInt32() : -1;
+            options.ClassNames = classes < 0 ? null : Enumerable.Range(0, classes).Select(_ => r.ReadString()).ToArray();
             options.Validate();
             options.Thresholds = ThresholdSet.FromJson(r.ReadString(), "The UnIT threshold set");
             ModelGraph graph = GraphSerializer.Read(ms);

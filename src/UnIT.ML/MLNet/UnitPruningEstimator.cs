@@ -7,7 +7,7 @@ namespace UnIT.ML.MLNet;
 
 /// <summary>
 /// Calibrates UnIT on the data given to <see cref="Fit"/> and returns a <see cref="UnitPruningTransformer"/>.
-/// Made by <see cref="UnitPruningCatalog.ApplyUnitPruning"/>. Holds the graph and a copy of the options;
+/// Made by <see cref="UnitPruningCatalog"/>. Holds the graph and a copy of the options;
 /// nothing to dispose.
 /// </summary>
 public sealed class UnitPruningEstimator : IEstimator<UnitPruningTransformer>
@@ -20,7 +20,7 @@ public sealed class UnitPruningEstimator : IEstimator<UnitPruningTransformer>
     {
         _catalog = catalog;
         _options = options.Clone();
-        _options.Validate();
+        _options.Validate(graph.Outputs[0].Shape.SampleSize, graph.Name);
         Graph = graph;
     }
 
@@ -36,7 +36,7 @@ public sealed class UnitPruningEstimator : IEstimator<UnitPruningTransformer>
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         InputColumnCheck.Check(inputSchema, _options.InputColumnName, Graph);
-        return BuiltInCarrier.Estimator(_catalog, _options).GetOutputSchema(inputSchema);
+        return BuiltInCarrier.Estimator(_catalog, _options, Graph.Outputs[0].Shape.SampleSize).GetOutputSchema(inputSchema);
     }
 
     /// <summary>

@@ -5,7 +5,7 @@ using UnIT.ML.Targets;
 namespace UnIT.ML.MLNet;
 
 /// <summary>
-/// Settings of <see cref="UnitPruningCatalog.ApplyUnitPruning"/>: which columns to read and write and how
+/// Settings of <see cref="UnitPruningCatalog"/>: which columns to read and write and how
 /// UnIT prunes. The estimator copies the options when it is made, so changing them later has no effect on it.
 /// </summary>
 public sealed class UnitPruningOptions
@@ -53,6 +53,21 @@ public sealed class UnitPruningOptions
     /// <summary>Baseline: FATReLU tau for every Relu node (outputs &lt;= tau become 0); 0 is plain Relu.</summary>
     public float FatReluTau { get; set; }
 
+    /// <summary>
+    /// The predicted-label column: a key over the model's classes, built as ML.NET's multiclass trainers build
+    /// PredictedLabel (class k of the first output is key k + 1; a row with a NaN score is the missing key 0),
+    /// so <c>MulticlassClassification.Evaluate</c> and <c>MapKeyToValue</c> need no user code. The class is the
+    /// first largest score. Null adds no such column.
+    /// </summary>
+    public string? PredictedLabelColumnName { get; set; } = "PredictedLabel";
+
+    /// <summary>
+    /// Names of the model's classes in output order, one per value of the first output: the key values of
+    /// <see cref="PredictedLabelColumnName"/> (what <c>MapKeyToValue</c> returns). Null keeps the class
+    /// indices "0".."n-1" as key values (ML.NET keeps key values as text).
+    /// </summary>
+    public IReadOnlyList<string>? ClassNames { get; set; }
+
     /// <summary>Add the Int64 columns "&lt;Output&gt;.MacsExecuted" and "&lt;Output&gt;.MacsSkipped" with each row's MAC counts.</summary>
     public bool EmitStatistics { get; set; }
 
@@ -63,7 +78,12 @@ public sealed class UnitPruningOptions
     public string MacsSkippedColumnName => OutputColumnName + ".MacsSkipped";
 
     /// <summary>A copy, so the estimator and transformer hold settings nobody else can change.</summary>
-    internal UnitPruningOptions Clone() => (UnitPruningOptions)MemberwiseClone();
+    internal UnitPruningOptions Clone()
+    {
+        var copy = (UnitPruningOptions)MemberwiseClone();
+        copy.ClassNames = ClassNames?.ToArray();
+        return copy;
+    }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting by its property name.</summary>
     internal void Validate()
@@ -71,6 +91,26 @@ public sealed class UnitPruningOptions
         ArgumentException.ThrowIfNullOrWhiteSpace(InputColumnName, nameof(InputColumnName));
         ArgumentException.ThrowIfNullOrWhiteSpace(OutputColumnName, nameof(OutputColumnName));
         ArgumentException.ThrowIfNullOrWhiteSpace(Profile, nameof(Profile));
+        if (PredictedLabelColumnName is not null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(PredictedLabelColumnName, nameof(PredictedLabelColumnName));
+            if (PredictedLabelColumnName == OutputColumnName || PredictedLabelColumnName == InputColumnName)
+            {
+                throw new ArgumentException($"PredictedLabelColumnName '{PredictedLabelColumnName}' must differ from InputColumnName and OutputColumnName.", nameof(PredictedLabelColumnName));
+            }
+        }
+        if (ClassNames is not null)
+        {
+            if (ClassNames.Any(string.IsNullOrWhiteSpace))
+            {
+                throw new ArgumentException("ClassNames must not hold an empty name.", nameof(ClassNames));
+            }
+            if (ClassNames.Distinct(StringComparer.Ordinal).Count() != ClassNames.Count)
+            {
+                string duplicate = ClassNames.GroupBy(n => n, StringComparer.Ordinal).First(g => g.Count() > 1).Key;
+                throw new ArgumentException($"ClassNames holds '{duplicate}' more than once; each class needs its own name.", nameof(ClassNames));
+            }
+        }
         if (!(Percentile >= 0 && Percentile <= 100))
         {
             throw new ArgumentOutOfRangeException(nameof(Percentile), Percentile, "Percentile must be between 0 and 100.");
@@ -103,6 +143,17 @@ public sealed class UnitPruningOptions
         if (CalibrateBinaryTree && division != "binarytree")
         {
             throw new ArgumentException($"CalibrateBinaryTree needs the binarytree division; the division in use is '{division}'.", nameof(CalibrateBinaryTree));
+        }
+    }
+
+    /// <summary>Checks the settings against the model: <see cref="ClassNames"/> needs one name per value of its first output.</summary>
+    internal void Validate(int outputSize, string modelName)
+    {
+        Validate();
+        if (ClassNames is not null && ClassNames.Count != outputSize)
+        {
+            throw new ArgumentException(
+                $"ClassNames has {ClassNames.Count} names; model '{modelName}' has {outputSize} values in its first output, one class each.", nameof(ClassNames));
         }
     }
 

@@ -47,6 +47,22 @@ internal static class FashionMnistViews
         return rows.ToArray();
     }
 
+    /// <summary>The keys of a key column as ML.NET stores them: k + 1 for the k-th value, 0 for missing.</summary>
+    public static uint[] RawKeys(IDataView view, string column)
+    {
+        DataViewSchema.Column c = view.Schema[column];
+        using DataViewRowCursor cursor = view.GetRowCursor([c]);
+        ValueGetter<uint> getter = cursor.GetGetter<uint>(c);
+        var keys = new List<uint>();
+        uint key = 0;
+        while (cursor.MoveNext())
+        {
+            getter(ref key);
+            keys.Add(key);
+        }
+        return keys.ToArray();
+    }
+
     public static float MaxAbsDifference(float[][] a, float[][] b)
     {
         Assert.HasCount(a.Length, b);
@@ -77,7 +93,8 @@ internal static class FashionMnistViews
         return ml.Data.LoadFromEnumerable(rows);
     }
 
-    private static string Asset(params string[] parts) => Path.Combine([AppContext.BaseDirectory, "assets", .. parts]);
+    /// <summary>A file the test project copies from the repository (models/, data/).</summary>
+    public static string Asset(params string[] parts) => Path.Combine([AppContext.BaseDirectory, "assets", .. parts]);
 
     public sealed class ScoreRow
     {

@@ -31,19 +31,4 @@ public sealed class PredictedLabelTests
         CollectionAssert.Contains(argMax, 9, "The test rows include the last class.");
         CollectionAssert.Contains(argMax, 0, "The test rows include the first class.");
     }
-
-    private static uint[] RawKeys(IDataView view, string column)
-    {
-        DataViewSchema.Column c = view.Schema[column];
-        using DataViewRowCursor cursor = view.GetRowCursor([c]);
-        ValueGetter<uint> getter = cursor.GetGetter<uint>(c);
-        var keys = new List<uint>();
-        uint key = 0;
-        while (cursor.MoveNext())
-        {
-            getter(ref key);
-            keys.Add(key);
-        }
-        return keys.ToArray();
-    }
 }
