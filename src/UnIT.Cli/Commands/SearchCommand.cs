@@ -73,6 +73,13 @@ internal sealed class SearchCommand
         CustomParser = OptionParsers.Number("--confidence-z", new NumberRange(0, 10)),
     };
     private readonly Option<bool> _groupWise = new("--group-wise") { Description = "Calibrate per output channel / neuron at each level." };
+    private readonly Option<string> _groupAllocation = new("--group-allocation")
+    {
+        Description = "With --group-wise: 'percentile' puts every output channel / neuron at the level's percentile; 'error' skips the level's share of each layer's MACs so that every channel / neuron loses the same share of its product mass.",
+        HelpName = "percentile|error",
+        DefaultValueFactory = _ => "percentile",
+        CustomParser = OptionParsers.Name("--group-allocation", ["percentile", "error"]),
+    };
     private readonly Option<string?> _saveThresholds = new("--save-thresholds")
     {
         Description = $"File name, in --out, for the thresholds JSON (default {DefaultThresholdsFile}).",
@@ -104,6 +111,7 @@ internal sealed class SearchCommand
         command.Add(c._budget);
         command.Add(c._confidenceZ);
         command.Add(c._groupWise);
+        command.Add(c._groupAllocation);
         command.Add(c._saveThresholds);
         command.Add(c._out);
         command.Add(c._force);
@@ -139,6 +147,7 @@ internal sealed class SearchCommand
             Division = result.GetValue(_division),
             Budget = result.GetValue(_budget),
             GroupWise = result.GetValue(_groupWise),
+            GroupAllocation = result.GetRequiredValue(_groupAllocation) == "error" ? GroupAllocation.SameRelativeError : GroupAllocation.SamePercentile,
             ConfidenceZ = result.GetValue(_confidenceZ),
         };
         IEnumerable<Tensor> batches = calibration.Batches(graph.Input.Shape, result.GetValue(_batchSize));

@@ -124,6 +124,52 @@ public sealed class ProductHistogram
     }
 
     /// <summary>
+    /// Per-group percentiles that skip, in every layer, <paramref name="percentile"/> % of its nonzero calibration MACs
+    /// in total (as one layer-wise percentile would), spread so that each output channel / neuron loses the same
+    /// share of its own product mass (sum of |x*w|): groups made of many small products skip more, groups that rest
+    /// on few large ones less (the paper's group-specific sensitivity). Group-wise counts only. The shares come from
+    /// the bucket counts (each product taken at its bucket's middle, within 2^-8 of its value); pass the result to
+    /// <see cref="ThresholdsForGroups(IReadOnlyDictionary{string, double[]})"/> for exact thresholds.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">When the counts are per layer.</exception>
+    public IReadOnlyDictionary<string, double[]> EqualErrorPercentiles(double percentile)
+    {
+        new CalibrationOptions { Percentile = percentile }.Validate();
+        if (!GroupWise)
+        {
+            throw new InvalidOperationException("Equal-error group percentiles need group-wise counts; calibrate with GroupWise.");
+        }
+        var result = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        foreach ((string layer, Group[] groups) in _groups)
+        {
+            MassCurve[] curves = groups.Select(g => g.Curve(FixedPoint)).ToArray();
+            double target = percentile / 100 * curves.Sum(c => c.Count);
+            // Bisection on the common share of mass: the skipped count only grows with it.
+            double lo = 0, hi = 1;
+            for (int i = 0; i < 60 && percentile < 100; i++)
+            {
+                double mid = (lo + hi) / 2;
+                (curves.Sum(c => c.SkippedAt(mid)) >= target ? ref hi : ref lo) = mid;
+            }
+            result[layer] = curves.Select(c => percentile == 100 ? 100 : c.Count == 0 ? 0 : Math.Min(100, 100.0 * c.SkippedAt(hi) / c.Count)).ToArray();
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// <see cref="ThresholdsForGroups(IReadOnlyDictionary{string, double[]})"/> for each of <paramref name="settings"/>,
+    /// with at most one scan for all of them.
+    /// </summary>
+    public IReadOnlyList<ThresholdSet> ThresholdsForGroups(IEnumerable<IReadOnlyDictionary<string, double[]>> settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        IReadOnlyDictionary<string, double[]>[] all = settings.ToArray();
+        Resolve(all.SelectMany(s => _groups.SelectMany(kv => kv.Value.Select((g, i) =>
+            (g, s.TryGetValue(kv.Key, out double[]? p) && p is not null && p.Length > 0 ? p[Math.Min(i, p.Length - 1)] : 0)))));
+        return all.Select(ThresholdsForGroups).ToArray();
+    }
+
+    /// <summary>
     /// Makes the counts for one model as <see cref="PrunedModel.Create"/> would calibrate it: after the magnitude
     /// and FATReLU baselines of <paramref name="options"/>, group-wise as they say, and for a fixed-point profile
     /// on the integer products in Q formats chosen from <paramref name="calibration"/> first. Percentiles and
@@ -301,7 +347,25 @@ public sealed class ProductHistogram
 
         public Dictionary<int, long[]> Low { get; } = new();
 
-        private long Total => _total ??= Top.Sum();
+        private MassCurve? _curve;
+
+        public long Total => _total ??= Top.Sum();
+
+        /// <summary>Cumulative counts and product mass over the nonempty buckets, each product at its bucket's middle.</summary>
+        public MassCurve Curve(bool integerKeys)
+        {
+            if (_curve is not null)
+            {
+                return _curve;
+            }
+            int[] nonempty = Enumerable.Range(0, Buckets).Where(b => Top[b] > 0).ToArray();
+            double[] values = nonempty.Select(b =>
+            {
+                uint middle = ((uint)b << LowBits) | (1u << (LowBits - 1));
+                return integerKeys ? (double)middle : BitConverter.UInt32BitsToSingle(middle);
+            }).ToArray();
+            return _curve = new MassCurve(nonempty.Select(b => Top[b]).ToArray(), values);
+        }
 
         /// <summary>The bucket of the nearest-rank product at <paramref name="p"/>, or null when there is nothing to skip (p = 0, no products).</summary>
         public int? BucketOf(double p) => Locate(p) is { } at ? at.Bucket : null;
@@ -343,6 +407,43 @@ public sealed class ProductHistogram
                 r -= Top[b++];
             }
             return (b, r);
+        }
+    }
+
+    /// <summary>One group's products by bucket, in ascending order: how many are skipped when a given share of the mass may go.</summary>
+    private sealed class MassCurve
+    {
+        private readonly long[] _counts;
+        private readonly double[] _values;
+        private readonly double[] _cumulativeMass;
+        private readonly long[] _cumulativeCount;
+
+        public MassCurve(long[] counts, double[] values)
+        {
+            _counts = counts;
+            _values = values;
+            _cumulativeMass = new double[counts.Length + 1];
+            _cumulativeCount = new long[counts.Length + 1];
+            for (int i = 0; i < counts.Length; i++)
+            {
+                _cumulativeMass[i + 1] = _cumulativeMass[i] + counts[i] * values[i];
+                _cumulativeCount[i + 1] = _cumulativeCount[i] + counts[i];
+            }
+        }
+
+        public long Count => _cumulativeCount[^1];
+
+        /// <summary>How many of the smallest products fit within <paramref name="share"/> of the total mass.</summary>
+        public double SkippedAt(double share)
+        {
+            double mass = share * _cumulativeMass[^1];
+            int i = Array.BinarySearch(_cumulativeMass, mass);
+            i = i >= 0 ? i : ~i - 1;
+            if (i >= _counts.Length)
+            {
+                return Count;
+            }
+            return _cumulativeCount[i] + Math.Min(_counts[i], Math.Floor((mass - _cumulativeMass[i]) / _values[i]));
         }
     }
 }

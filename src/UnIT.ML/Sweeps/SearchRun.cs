@@ -78,7 +78,9 @@ internal sealed class SearchRun
         _cancellationToken.ThrowIfCancellationRequested();
         _reporter.Add(1);
         _reporter.Start(string.Create(CultureInfo.InvariantCulture, $"thresholds for p={string.Join(",", missing.Select(p => p.ToString("0.###", CultureInfo.InvariantCulture)))}"));
-        IReadOnlyList<ThresholdSet> sets = Histogram.ThresholdsFor(missing);
+        IReadOnlyList<ThresholdSet> sets = EqualError
+            ? Histogram.ThresholdsForGroups(missing.Select(Histogram.EqualErrorPercentiles))
+            : Histogram.ThresholdsFor(missing);
         _reporter.Finish();
         for (int i = 0; i < missing.Length; i++)
         {
@@ -86,6 +88,9 @@ internal sealed class SearchRun
         }
         return missing.Length;
     }
+
+    /// <summary>Whether a level is spread over groups by equal relative error (then no state is a plain single percentile).</summary>
+    private bool EqualError => _options.GroupWise && _options.GroupAllocation == GroupAllocation.SameRelativeError;
 
     /// <summary>The calibration counts every level comes from (one dense pass, on first use).</summary>
     public ProductHistogram Histogram => _evaluator.Histogram(_options.GroupWise, fixedPoint: _fixedPoint);
@@ -103,7 +108,7 @@ internal sealed class SearchRun
             return null;
         }
         _cancellationToken.ThrowIfCancellationRequested();
-        bool uniform = state.Length > 0 && state.All(p => p == state[0]) && state[0] != Off;
+        bool uniform = !EqualError && state.Length > 0 && state.All(p => p == state[0]) && state[0] != Off;
         var coordinates = new SweepCoordinates
         {
             Kind = uniform ? SweepPointKind.Unit : SweepPointKind.Search,
