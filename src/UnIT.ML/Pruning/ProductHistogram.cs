@@ -105,6 +105,14 @@ public sealed class ProductHistogram
     /// <exception cref="ArgumentException">When a layer is missing or unknown, a count does not fit, or a percentile is outside 0..100.</exception>
     public ThresholdSet ThresholdsForGroups(IReadOnlyDictionary<string, double[]> percentiles)
     {
+        CheckGroups(percentiles);
+        return Build(layer => percentiles[layer].Length == 1 ? Enumerable.Repeat(percentiles[layer][0], _groups[layer].Length).ToArray() : percentiles[layer],
+            "search", null);
+    }
+
+    /// <summary>Throws naming the layer when a per-group setting is missing, unknown, of the wrong count or outside 0..100.</summary>
+    private void CheckGroups(IReadOnlyDictionary<string, double[]> percentiles)
+    {
         ArgumentNullException.ThrowIfNull(percentiles);
         CheckLayers(percentiles.Keys);
         foreach ((string layer, Group[] groups) in _groups)
@@ -119,8 +127,6 @@ public sealed class ProductHistogram
                 new CalibrationOptions { Percentile = v, LayerPercentiles = new Dictionary<string, double> { [layer] = v } }.Validate();
             }
         }
-        return Build(layer => percentiles[layer].Length == 1 ? Enumerable.Repeat(percentiles[layer][0], _groups[layer].Length).ToArray() : percentiles[layer],
-            "search", null);
     }
 
     /// <summary>
@@ -164,8 +170,11 @@ public sealed class ProductHistogram
     {
         ArgumentNullException.ThrowIfNull(settings);
         IReadOnlyDictionary<string, double[]>[] all = settings.ToArray();
-        Resolve(all.SelectMany(s => _groups.SelectMany(kv => kv.Value.Select((g, i) =>
-            (g, s.TryGetValue(kv.Key, out double[]? p) && p is not null && p.Length > 0 ? p[Math.Min(i, p.Length - 1)] : 0)))));
+        foreach (IReadOnlyDictionary<string, double[]> s in all)
+        {
+            CheckGroups(s);
+        }
+        Resolve(all.SelectMany(s => _groups.SelectMany(kv => kv.Value.Select((g, i) => (g, s[kv.Key][Math.Min(i, s[kv.Key].Length - 1)])))));
         return all.Select(ThresholdsForGroups).ToArray();
     }
 
