@@ -124,6 +124,10 @@ internal sealed class SearchCommand
             {
                 r.AddError("--images needs --labels: the test set is there to measure accuracy.");
             }
+            if (r.GetResult(c._groupAllocation) is { Implicit: false } && r.GetResult(c._groupWise) is null)
+            {
+                r.AddError("--group-allocation needs --group-wise: it spreads a layer's level over its output channels / neurons.");
+            }
         });
         command.SetAction(c.Run);
         return command;
