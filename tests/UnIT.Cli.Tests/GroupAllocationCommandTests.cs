@@ -29,10 +29,10 @@ public sealed class GroupAllocationCommandTests
     {
         string outDir = Path.Combine(Path.GetDirectoryName(Cli.TempFile("x", ""))!, "out");
 
-        string line = Cli.SingleErrorLine(Cli.Run(Search(outDir, "--group-wise", "--group-allocation", "mass")));
+        string line = Cli.SingleErrorLine(Cli.Run(Search(outDir, "--group-wise", "--group-allocation", "mass")), ExitCodes.Usage);
 
         Assert.Contains("--group-allocation", line);
         Assert.IsFalse(Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any());
-        StringAssert.Contains(Cli.SingleErrorLine(Cli.Run(Search(outDir, "--group-allocation", "error"))), "needs --group-wise");
+        StringAssert.Contains(Cli.SingleErrorLine(Cli.Run(Search(outDir, "--group-allocation", "error")), ExitCodes.Usage), "needs --group-wise");
     }
 }
