@@ -124,7 +124,9 @@ internal sealed class SearchCommand
             {
                 r.AddError("--images needs --labels: the test set is there to measure accuracy.");
             }
-            if (r.GetResult(c._groupAllocation) is { Implicit: false } && r.GetResult(c._groupWise) is null)
+            // Only a valid "error" is refused here; a bad value gets its own parse error.
+            if (r.GetResult(c._groupAllocation) is { Implicit: false, Tokens: [{ } token] } && token.Value.Trim().Equals("error", StringComparison.OrdinalIgnoreCase)
+                && r.GetResult(c._groupWise) is null)
             {
                 r.AddError("--group-allocation needs --group-wise: it spreads a layer's level over its output channels / neurons.");
             }
