@@ -73,6 +73,13 @@ internal sealed class SearchCommand
         CustomParser = OptionParsers.Number("--confidence-z", new NumberRange(0, 10)),
     };
     private readonly Option<bool> _groupWise = new("--group-wise") { Description = "Calibrate per output channel / neuron at each level." };
+    private readonly Option<string> _groupAllocation = new("--group-allocation")
+    {
+        Description = "With --group-wise: 'percentile' puts every output channel / neuron at the level's percentile; 'error' skips the level's share of each layer's MACs so that every channel / neuron loses the same share of its product mass.",
+        HelpName = "percentile|error",
+        DefaultValueFactory = _ => "percentile",
+        CustomParser = OptionParsers.Name("--group-allocation", ["percentile", "error"]),
+    };
     private readonly Option<string?> _saveThresholds = new("--save-thresholds")
     {
         Description = $"Write the thresholds JSON to this file, as evaluate does (default: {DefaultThresholdsFile} in --out).",
@@ -103,6 +110,7 @@ internal sealed class SearchCommand
         command.Add(c._budget);
         command.Add(c._confidenceZ);
         command.Add(c._groupWise);
+        command.Add(c._groupAllocation);
         command.Add(c._saveThresholds);
         command.Add(c._out);
         command.Add(c._force);
@@ -114,6 +122,12 @@ internal sealed class SearchCommand
             if (r.GetResult(c._test.Images) is not null && r.GetResult(c._test.Labels!) is null)
             {
                 r.AddError("--images needs --labels: the test set is there to measure accuracy.");
+            }
+            // Only a valid "error" is refused here; a bad value gets its own parse error.
+            if (r.GetResult(c._groupAllocation) is { Implicit: false, Tokens: [{ } token] } && token.Value.Trim().Equals("error", StringComparison.OrdinalIgnoreCase)
+                && r.GetResult(c._groupWise) is null)
+            {
+                r.AddError("--group-allocation needs --group-wise: it spreads a layer's level over its output channels / neurons.");
             }
         });
         command.SetAction(c.Run);
@@ -142,6 +156,7 @@ internal sealed class SearchCommand
             Division = result.GetValue(_division),
             Budget = result.GetValue(_budget),
             GroupWise = result.GetValue(_groupWise),
+            GroupAllocation = result.GetRequiredValue(_groupAllocation) == "error" ? GroupAllocation.SameRelativeError : GroupAllocation.SamePercentile,
             ConfidenceZ = result.GetValue(_confidenceZ),
         };
         IEnumerable<Tensor> batches = calibration.Batches(graph.Input.Shape, result.GetValue(_batchSize));

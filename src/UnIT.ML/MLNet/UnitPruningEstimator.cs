@@ -56,6 +56,34 @@ public sealed class UnitPruningEstimator : IEstimator<UnitPruningTransformer>
         return new UnitPruningTransformer(scorer, chain);
     }
 
+    /// <summary>
+    /// One transformer per percentile from one calibration pass: the rows are read once, the dense pass runs once,
+    /// and each percentile's thresholds equal those <see cref="Fit"/> calibrates with <see cref="UnitPruningOptions.Percentile"/>
+    /// set to it (<see cref="ProductHistogram"/>). The other options apply to every transformer.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">When the options give explicit thresholds (there is nothing to calibrate).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">When a percentile is outside 0..100, or the input column does not fit the model.</exception>
+    public IReadOnlyList<UnitPruningTransformer> FitPercentiles(IDataView input, IEnumerable<double> percentiles)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(percentiles);
+        if (_options.Thresholds is not null)
+        {
+            throw new InvalidOperationException("FitPercentiles calibrates thresholds, but the options give explicit Thresholds; use Fit.");
+        }
+        DataViewSchema.Column column = InputColumnCheck.Check(input.Schema, _options.InputColumnName, Graph);
+        Tensor[] calibration = CalibrationBatches(input, column).ToArray();
+        IReadOnlyList<ThresholdSet> sets = ProductHistogram.ForModel(Graph, _options.ToPruningOptions(), calibration).ThresholdsFor(percentiles);
+        return sets.Select(set =>
+        {
+            UnitPruningOptions options = _options.Clone();
+            options.Percentile = set.Percentile ?? 0;
+            options.Thresholds = set;
+            var scorer = new UnitScorer(PrunedModel.Create(Graph, options.ToPruningOptions(), calibration), options);
+            return new UnitPruningTransformer(scorer, BuiltInCarrier.Build(_catalog, scorer, input, UnitModelState.Write(scorer)));
+        }).ToArray();
+    }
+
     /// <summary>Re-enumerable: each enumeration opens a new cursor, as the two calibration passes need.</summary>
     private IEnumerable<Tensor> CalibrationBatches(IDataView input, DataViewSchema.Column column)
     {

@@ -47,9 +47,7 @@ public static class Calibrator
         CheckFiniteWeights(graph);
         QuantizationPlan? plan = options.FixedPoint;
         // The engine checks a fixed-point plan against the graph when it is built.
-        var engine = new InferenceEngine(graph, plan is null
-            ? new PruningConfiguration { FatReluThresholds = options.FatReluThresholds }
-            : new PruningConfiguration { FatReluThresholds = options.FatReluThresholds, Numerics = NumericFormat.FixedPoint16, Quantization = plan });
+        InferenceEngine engine = DenseEngine(graph, options);
         int[] digits = DigitsFor(graph, options.GroupWise);
         var selection = new Dictionary<string, RankSelection[]>(StringComparer.Ordinal);
         foreach (PrunableNode layer in graph.PrunableLayers)
@@ -113,6 +111,36 @@ public static class Calibrator
         };
     }
 
+    /// <summary>
+    /// One dense pass that keeps what calibration learns (product counts and each prunable layer's input), so that
+    /// thresholds for any percentile, per layer or per group, come from <see cref="ProductHistogram"/> without
+    /// another dense pass, equal to what <see cref="Calibrate"/> gives. <see cref="CalibrationOptions.Percentile"/>
+    /// and <see cref="CalibrationOptions.LayerPercentiles"/> are not used; the batches are enumerated once.
+    /// </summary>
+    /// <exception cref="ArgumentException">When the data is empty, holds NaN or infinity, or a product overflows float32.</exception>
+    public static ProductHistogram CalibrateHistogram(ModelGraph graph, IEnumerable<Tensor> batches, CalibrationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(batches);
+        ArgumentNullException.ThrowIfNull(options);
+        CheckFiniteWeights(graph);
+        QuantizationPlan? plan = options.FixedPoint;
+        InferenceEngine engine = DenseEngine(graph, options);
+        var capture = new InputCapture(graph, plan is null ? new RangeObserver(graph) : null, plan);
+        int samples = 0;
+        foreach (Tensor batch in batches)
+        {
+            engine.RunObserved(batch, capture);
+            samples += batch.Shape[0];
+        }
+        if (samples == 0)
+        {
+            throw new ArgumentException("Calibration needs at least one sample; the calibration data is empty.", nameof(batches));
+        }
+        return new ProductHistogram(graph, options.GroupWise, samples, plan, plan ?? capture.Ranges!.Quantization(graph),
+            LayerWeights(graph, plan), capture.Inputs(samples));
+    }
+
     /// <summary>Only the fixed-point Q formats (one dense pass), e.g. for explicitly given thresholds.</summary>
     /// <exception cref="ArgumentException">When the data is empty or holds NaN or infinity.</exception>
     public static QuantizationPlan CalibrateQuantization(ModelGraph graph, IEnumerable<Tensor> batches)
@@ -151,6 +179,20 @@ public static class Calibrator
         // Adjacent floats have no float between them; then T stays on the rank value (ties are skipped).
         return t > rankValue && (next is null || t < next) ? t : rankValue;
     }
+
+    /// <summary>The dense engine calibration observes: FATReLU applied, in int16 fixed point when a plan is given (the engine checks the plan).</summary>
+    private static InferenceEngine DenseEngine(ModelGraph graph, CalibrationOptions options) =>
+        new(graph, options.FixedPoint is not { } plan
+            ? new PruningConfiguration { FatReluThresholds = options.FatReluThresholds }
+            : new PruningConfiguration { FatReluThresholds = options.FatReluThresholds, Numerics = NumericFormat.FixedPoint16, Quantization = plan });
+
+    /// <summary>Each prunable layer's weights as the products use them: as they are, or as int16 values in the plan's Q formats.</summary>
+    private static Dictionary<string, float[]> LayerWeights(ModelGraph graph, QuantizationPlan? plan) =>
+        graph.PrunableLayers.ToDictionary(l => l.Name,
+            l => plan is null ? l.Weight.Data : QuantizedValues(l.Weight.Data, plan.WeightBits(l.Name)), StringComparer.Ordinal);
+
+    /// <summary>The int16 values of <paramref name="values"/> in Q(<paramref name="bits"/>), held as integer-valued floats.</summary>
+    private static float[] QuantizedValues(float[] values, int bits) => Array.ConvertAll(values, v => (float)FixedPointMath.Quantize(v, bits));
 
     private static int[] DigitsFor(ModelGraph graph, bool groupWise)
     {
@@ -238,7 +280,7 @@ public static class Calibrator
         private readonly bool _groupWise;
         private readonly RangeObserver? _ranges;
         private readonly QuantizationPlan? _plan;
-        private readonly Dictionary<string, float[]> _weights = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, float[]> _weights;
 
         public SelectionPass(ModelGraph graph, Dictionary<string, RankSelection[]> selection, bool groupWise, RangeObserver? ranges, QuantizationPlan? plan)
         {
@@ -246,11 +288,7 @@ public static class Calibrator
             _groupWise = groupWise;
             _ranges = ranges;
             _plan = plan;
-            foreach (PrunableNode layer in graph.PrunableLayers)
-            {
-                _weights[layer.Name] = plan is null ? layer.Weight.Data
-                    : QuantizedValues(layer.Weight.Data, plan.WeightBits(layer.Name));
-            }
+            _weights = LayerWeights(graph, plan);
         }
 
         public void OnLayerInput(PrunableNode layer, float[] input, Shape shape)
@@ -273,9 +311,35 @@ public static class Calibrator
         }
 
         public void OnValue(string name, float[] data) => _ranges?.OnValue(name, data);
+    }
 
-        /// <summary>The int16 values of <paramref name="values"/> in Q(<paramref name="bits"/>), held as integer-valued floats.</summary>
-        private static float[] QuantizedValues(float[] values, int bits) => Array.ConvertAll(values, v => (float)FixedPointMath.Quantize(v, bits));
+    /// <summary>
+    /// Keeps every prunable layer's input of the dense pass (as int16 values in the plan's Q format for fixed
+    /// point, as the products use them), sample after sample, plus the value ranges when no plan is given.
+    /// </summary>
+    private sealed class InputCapture(ModelGraph graph, RangeObserver? ranges, QuantizationPlan? plan) : IEngineObserver
+    {
+        private readonly Dictionary<string, (List<float> Data, Shape Shape)> _inputs = new(StringComparer.Ordinal);
+
+        public RangeObserver? Ranges => ranges;
+
+        public void OnLayerInput(PrunableNode layer, float[] input, Shape shape)
+        {
+            if (!_inputs.TryGetValue(layer.Name, out var kept))
+            {
+                _inputs[layer.Name] = kept = (new List<float>(), shape);
+            }
+            kept.Data.AddRange(plan is null ? input : QuantizedValues(input, plan.ValueBits(layer.Input)));
+        }
+
+        public void OnValue(string name, float[] data) => ranges?.OnValue(name, data);
+
+        /// <summary>Each layer's inputs as one batch of <paramref name="samples"/>.</summary>
+        public Dictionary<string, Tensor> Inputs(int samples) => graph.PrunableLayers.ToDictionary(l => l.Name, l =>
+        {
+            (List<float> data, Shape shape) = _inputs[l.Name];
+            return new Tensor(shape.WithBatch(samples), data.ToArray());
+        }, StringComparer.Ordinal);
     }
 
     private readonly struct SelectionVisitor(RankSelection[] groups, bool groupWise, PrunableNode layer) : IMacVisitor

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using UnIT.ML.Evaluation;
 using UnIT.ML.Graph;
 using UnIT.ML.Pruning;
@@ -16,6 +17,7 @@ internal sealed class PointEvaluator
     private readonly IReadOnlyList<int> _labels;
     private readonly float[] _denseLogits;
     private readonly int[] _densePredictions;
+    private readonly ConcurrentDictionary<(bool, double, float, bool), Lazy<ProductHistogram>> _histograms = new();
 
     public PointEvaluator(ModelGraph graph, IEnumerable<Tensor> calibration, Tensor images, IReadOnlyList<int> labels)
     {
@@ -27,7 +29,7 @@ internal sealed class PointEvaluator
         {
             throw new ArgumentException($"There are {images.Shape[0]} validation images but {labels.Count} labels.", nameof(labels));
         }
-        // Calibration reads the batches twice per percentile; materialize them once.
+        // Calibration and fixed-point Q formats each read the batches; materialize them once.
         _calibration = calibration.ToList();
         if (_calibration.Sum(b => b.Shape[0]) == 0)
         {
@@ -46,28 +48,14 @@ internal sealed class PointEvaluator
     public ThresholdSet ZeroThresholds() => ThresholdSet.Zero(Graph);
 
     /// <summary>
-    /// Thresholds at percentile <paramref name="percentile"/> for the model as it will run, i.e. after the
-    /// magnitude-pruning and FATReLU baselines, with the fixed-point Q formats. Independent of the division;
-    /// with <paramref name="fixedPoint"/> calibrated on the int16 products, as <see cref="PrunedModel.Create"/> does for such profiles.
+    /// The calibration counts for the model as it will run, i.e. after the magnitude-pruning and FATReLU baselines,
+    /// with the fixed-point Q formats: made by one dense pass on first use and shared by every percentile, division
+    /// and profile with the same numerics. With <paramref name="fixedPoint"/> the counts are of the int16 products,
+    /// as <see cref="PrunedModel.Create"/> calibrates such profiles.
     /// </summary>
-    public ThresholdSet Calibrate(double percentile, bool groupWise, double magnitudeSparsity = 0, float fatReluTau = 0, bool fixedPoint = false)
-    {
-        // A model with explicit zero thresholds on a float profile is built without calibrating; it yields the
-        // baselines exactly as PrunedModel applies them.
-        PrunedModel baselines = PrunedModel.Create(Graph, new PruningOptions
-        {
-            Thresholds = ZeroThresholds(),
-            MagnitudeSparsity = magnitudeSparsity,
-            FatReluTau = fatReluTau,
-        }, null);
-        return Calibrator.Calibrate(baselines.Graph, _calibration, new CalibrationOptions
-        {
-            Percentile = percentile,
-            GroupWise = groupWise,
-            FatReluThresholds = baselines.FatReluThresholds,
-            FixedPoint = fixedPoint ? Calibrator.CalibrateQuantization(baselines.Graph, _calibration) : null,
-        });
-    }
+    public ProductHistogram Histogram(bool groupWise, double magnitudeSparsity = 0, float fatReluTau = 0, bool fixedPoint = false) =>
+        _histograms.GetOrAdd((groupWise, magnitudeSparsity, fatReluTau, fixedPoint), _ => new Lazy<ProductHistogram>(() => ProductHistogram.ForModel(Graph,
+            new PruningOptions { GroupWise = groupWise, MagnitudeSparsity = magnitudeSparsity, FatReluTau = fatReluTau }, _calibration, fixedPoint))).Value;
 
     /// <summary>Runs the setting <paramref name="coordinates"/> with <paramref name="thresholds"/> on the labelled set.</summary>
     public SweepPoint Evaluate(SweepCoordinates coordinates, ThresholdSet thresholds)

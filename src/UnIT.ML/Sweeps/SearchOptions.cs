@@ -40,6 +40,9 @@ public sealed record SearchOptions
     /// <summary>Calibrate one threshold per output channel / neuron at each level (the level is still chosen per layer).</summary>
     public bool GroupWise { get; init; }
 
+    /// <summary>With <see cref="GroupWise"/>: how a layer's level becomes one percentile per output channel / neuron.</summary>
+    public GroupAllocation GroupAllocation { get; init; } = GroupAllocation.SamePercentile;
+
     /// <summary>The percentile levels (0..100) a layer may take besides T = 0; each is calibrated once for all layers.</summary>
     public IReadOnlyList<double> Levels { get; init; } = DefaultLevels;
 
@@ -53,6 +56,10 @@ public sealed record SearchOptions
         if (!Enum.IsDefined(Objective))
         {
             throw new ArgumentOutOfRangeException(nameof(Objective), Objective, "Unknown search objective.");
+        }
+        if (!Enum.IsDefined(GroupAllocation))
+        {
+            throw new ArgumentOutOfRangeException(nameof(GroupAllocation), GroupAllocation, "Unknown group allocation.");
         }
         if (!(ConfidenceZ >= 0) || double.IsInfinity(ConfidenceZ))
         {

@@ -67,24 +67,33 @@ internal sealed class SearchRun
         return null;
     }
 
-    /// <summary>Calibrates every level of <paramref name="levels"/> not calibrated yet, in parallel (calibration runs one sample at a time); returns how many were new.</summary>
+    /// <summary>Thresholds for every level of <paramref name="levels"/> not calibrated yet, from the one calibration pass; returns how many were new.</summary>
     public int Calibrate(IEnumerable<double> levels)
     {
         double[] missing = levels.Where(p => !_calibrated.ContainsKey(p)).Distinct().ToArray();
-        _reporter.Add(missing.Length);
-        var sets = new ThresholdSet[missing.Length];
-        Parallel.For(0, missing.Length, new ParallelOptions { CancellationToken = _cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        if (missing.Length == 0)
         {
-            _reporter.Start(string.Create(CultureInfo.InvariantCulture, $"calibrating p={missing[i]:0.###}"));
-            sets[i] = _evaluator.Calibrate(missing[i], _options.GroupWise, fixedPoint: _fixedPoint);
-            _reporter.Finish();
-        });
+            return 0;
+        }
+        _cancellationToken.ThrowIfCancellationRequested();
+        _reporter.Add(1);
+        _reporter.Start(string.Create(CultureInfo.InvariantCulture, $"thresholds for p={string.Join(",", missing.Select(p => p.ToString("0.###", CultureInfo.InvariantCulture)))}"));
+        IReadOnlyList<ThresholdSet> sets = EqualError
+            ? Histogram.ThresholdsForGroups(missing.Select(Histogram.EqualErrorPercentiles))
+            : Histogram.ThresholdsFor(missing);
+        _reporter.Finish();
         for (int i = 0; i < missing.Length; i++)
         {
             _calibrated[missing[i]] = sets[i];
         }
         return missing.Length;
     }
+
+    /// <summary>Whether a level is spread over groups by equal relative error (then no state is a plain single percentile).</summary>
+    private bool EqualError => _options.GroupWise && _options.GroupAllocation == GroupAllocation.SameRelativeError;
+
+    /// <summary>The calibration counts every level comes from (one dense pass, on first use).</summary>
+    public ProductHistogram Histogram => _evaluator.Histogram(_options.GroupWise, fixedPoint: _fixedPoint);
 
     /// <summary>The step of <paramref name="state"/>: from the memo, or evaluated now. Null when the budget is spent.</summary>
     public SearchStep? Evaluate(double[] state, SearchPhase phase)
@@ -99,7 +108,7 @@ internal sealed class SearchRun
             return null;
         }
         _cancellationToken.ThrowIfCancellationRequested();
-        bool uniform = state.Length > 0 && state.All(p => p == state[0]) && state[0] != Off;
+        bool uniform = !EqualError && state.Length > 0 && state.All(p => p == state[0]) && state[0] != Off;
         var coordinates = new SweepCoordinates
         {
             Kind = uniform ? SweepPointKind.Unit : SweepPointKind.Search,

@@ -11,8 +11,8 @@ namespace UnIT.ML.Sweeps;
 /// </summary>
 /// <remarks>
 /// Work is shared where the method allows: thresholds depend only on (percentile, group-wise, magnitude
-/// sparsity, FATReLU tau), so each such combination is calibrated once (in parallel) and reused for every
-/// division and profile; the dense logits of the validation set are computed once. Each evaluation runs the
+/// sparsity, FATReLU tau, numerics); one calibration pass per (group-wise, sparsity, tau, numerics) keeps its
+/// product counts (<see cref="ProductHistogram"/>) and serves every percentile, division and profile; the dense logits of the validation set are computed once. Each evaluation runs the
 /// whole validation set as one batch, which the engine splits across all cores.
 /// </remarks>
 public static class Sweep
@@ -32,16 +32,25 @@ public static class Sweep
         ArgumentNullException.ThrowIfNull(grid);
         IReadOnlyList<SweepCoordinates> points = grid.Points();
         CalibrationKey[] keys = points.Where(p => p.Kind == SweepPointKind.Unit).Select(CalibrationKey.Of).Distinct().ToArray();
-        var reporter = new StepReporter(progress, keys.Length + points.Count);
+        // One calibration pass per model variant (group-wise, baselines, numerics) serves all its percentiles.
+        var variants = keys.GroupBy(k => k with { Percentile = 0 }).ToArray();
+        var reporter = new StepReporter(progress, variants.Length + points.Count);
         reporter.Start("dense reference logits");
         var evaluator = new PointEvaluator(graph, calibration, images, labels);
 
         var thresholds = new ConcurrentDictionary<CalibrationKey, ThresholdSet>();
-        // Calibration runs one sample at a time, so calibrations go in parallel with each other.
-        Parallel.ForEach(keys, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, key =>
+        // The dense pass of a calibration runs one sample at a time, so variants go in parallel with each other.
+        Parallel.ForEach(variants, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, variant =>
         {
-            reporter.Start($"calibrating {key}");
-            thresholds[key] = evaluator.Calibrate(key.Percentile, key.GroupWise, key.MagnitudeSparsity, key.FatReluTau, key.FixedPoint);
+            CalibrationKey v = variant.Key;
+            reporter.Start($"calibrating {v.Describe(variant.Select(k => k.Percentile))}");
+            CalibrationKey[] members = variant.ToArray();
+            IReadOnlyList<ThresholdSet> sets = evaluator.Histogram(v.GroupWise, v.MagnitudeSparsity, v.FatReluTau, v.FixedPoint)
+                .ThresholdsFor(members.Select(k => k.Percentile));
+            for (int i = 0; i < members.Length; i++)
+            {
+                thresholds[members[i]] = sets[i];
+            }
             reporter.Finish();
         });
 
@@ -82,7 +91,8 @@ public static class Sweep
         public static CalibrationKey Of(SweepCoordinates c) => new(c.Percentile ?? 0, c.GroupWise, c.MagnitudeSparsity, c.FatReluTau,
             TargetProfile.FromName(c.Profile).Numerics == NumericFormat.FixedPoint16);
 
-        public override string ToString() => System.FormattableString.Invariant(
-            $"p={Percentile:0.###}{(FixedPoint ? " int16" : "")}{(GroupWise ? " group-wise" : "")}{(MagnitudeSparsity > 0 ? $" s={MagnitudeSparsity:0.###}" : "")}{(FatReluTau > 0 ? $" tau={FatReluTau:0.####}" : "")}");
+        /// <summary>The variant and the percentiles calibrated for it, for progress messages.</summary>
+        public string Describe(IEnumerable<double> percentiles) => System.FormattableString.Invariant(
+            $"p={string.Join(",", percentiles.Select(p => p.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)))}{(FixedPoint ? " int16" : "")}{(GroupWise ? " group-wise" : "")}{(MagnitudeSparsity > 0 ? $" s={MagnitudeSparsity:0.###}" : "")}{(FatReluTau > 0 ? $" tau={FatReluTau:0.####}" : "")}");
     }
 }

@@ -10,8 +10,8 @@ namespace UnIT.ML.Sweeps;
 /// </summary>
 /// <remarks>
 /// <para>Each layer takes a percentile <em>level</em> (default 10, 20, ..., 90, 95, 98, 99, 99.5) or T = 0
-/// ("off"). A level is calibrated once for all layers (levels in parallel), so a state costs one validation run
-/// and no calibration. A state is <em>feasible</em> when its validation drop plus z standard errors is at most D
+/// ("off"). Every level comes from one calibration pass (<see cref="Pruning.ProductHistogram"/>), so a state costs
+/// one validation run and no calibration. A state is <em>feasible</em> when its validation drop plus z standard errors is at most D
 /// (<see cref="SearchOptions.ConfidenceZ"/>). Assuming accuracy only falls as thresholds rise, any state at or
 /// above an infeasible one in every layer is skipped unevaluated. All phases share one memo of states:</para>
 /// <list type="number">
@@ -27,8 +27,9 @@ namespace UnIT.ML.Sweeps;
 /// <item><b>Refinement</b> (<see cref="SearchOptions.Refinements"/> times): halve the spacing above the best
 /// state by calibrating each layer's midpoint to its next level, and ascend again from the best state.</item>
 /// </list>
-/// <para>Group-wise, each level's thresholds are per output channel / neuron percentiles; the level is still
-/// chosen per layer, which keeps the search space small.</para>
+/// <para>Group-wise, each level's thresholds are per output channel / neuron percentiles, spread as
+/// <see cref="SearchOptions.GroupAllocation"/> says; the level is still chosen per layer, which keeps the search
+/// space (and the number of evaluations) independent of the number of groups.</para>
 /// </remarks>
 public static class ThresholdSearch
 {
