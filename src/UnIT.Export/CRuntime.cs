@@ -181,6 +181,10 @@ internal static class CRuntime
 
     /// <summary>Helpers of the float32 profile (max78000).</summary>
     public const string Float = """
+        /* The engine adds each convolution product with one fused multiply-add (a single rounding), in the order of
+         * the weights (input channel, kernel row, kernel column), as a Cortex-M4F's VFMA does. */
+        #define UNIT_FMA(x, w, acc) __builtin_fmaf((x), (w), (acc))
+
         static inline float unit_fabs(float v)
         {
             unit_bits b;

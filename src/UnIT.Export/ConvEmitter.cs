@@ -178,7 +178,7 @@ internal sealed class ConvEmitter : INodeEmitter
                                         UNIT_CNT(cnt, executed, count);
                                         for (n = count; n != 0; n--, s += g->s_w, d++)
                                         {
-                                            *d += *s * wv;
+                                            *d = UNIT_FMA(*s, wv, *d);
                                         }
                                         continue;
                                     }
@@ -188,7 +188,7 @@ internal sealed class ConvEmitter : INodeEmitter
                                         const float x = *s;
                                         if (unit_fabs(x) > t)
                                         {
-                                            *d += x * wv;
+                                            *d = UNIT_FMA(x, wv, *d);
                                             UNIT_CNT(cnt, executed, 1);
                                         }
                                         else if (x != 0.0f)

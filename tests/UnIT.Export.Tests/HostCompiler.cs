@@ -49,9 +49,10 @@ internal static class HostCompiler
         export.WriteTo(dir, force: true);
         File.WriteAllText(Path.Combine(dir, "harness.c"), Harness);
         string exe = Path.Combine(dir, "harness");
-        // -ffp-contract=off: no fused multiply-add, so every float product and sum rounds as the C# engine's do.
+        // -ffp-contract=off: no fused multiply-add but the explicit ones (conv MACs), so every float product and sum rounds
+        // as the C# engine's do; -lm for fmaf where the CPU has no FMA instruction.
         int rc = Run(compiler, ["-std=c99", "-O2", "-ffp-contract=off", "-Wall", "-Wextra", "-Werror", "-DUNIT_COUNT", "-I", dir,
-            Path.Combine(dir, CExportResult.SourceFile), Path.Combine(dir, "harness.c"), "-o", exe], out string log);
+            Path.Combine(dir, CExportResult.SourceFile), Path.Combine(dir, "harness.c"), "-o", exe, "-lm"], out string log);
         if (rc != 0)
         {
             throw new AssertFailedException($"{compiler} failed on the generated C:\n{log}");

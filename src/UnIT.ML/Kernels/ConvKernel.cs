@@ -41,7 +41,7 @@ public static class ConvKernel
                     float w = weight[m * rows + r];
                     if (w != 0f)
                     {
-                        TensorPrimitives.MultiplyAdd(columns.Slice(r * positions, positions), w, o, o);
+                        TensorPrimitives.FusedMultiplyAdd(columns.Slice(r * positions, positions), w, o, o);
                     }
                 }
             }

@@ -105,7 +105,7 @@ public static class PrunedConvKernel
         return count;
     }
 
-    /// <summary>y[i] += x[i] * w where |x[i]| &gt; t; returns how many were added.</summary>
+    /// <summary>y[i] = fma(x[i], w, y[i]) where |x[i]| &gt; t (one rounding, as the tile kernel adds); returns how many were added.</summary>
     internal static int AccumulateAbove(ReadOnlySpan<float> x, float w, float t, Span<float> y)
     {
         int i = 0, executed = 0;
@@ -118,7 +118,7 @@ public static class PrunedConvKernel
             {
                 var vx = new Vector<float>(x[i..]);
                 Vector<int> mask = Vector.GreaterThan(Vector.Abs(vx), vt);
-                var vy = new Vector<float>(y[i..]) + Vector.ConditionalSelect(mask, vx * vw, Vector<float>.Zero);
+                var vy = Vector.FusedMultiplyAdd(Vector.ConditionalSelect(mask, vx, Vector<float>.Zero), vw, new Vector<float>(y[i..]));
                 vy.CopyTo(y[i..]);
                 count -= mask; // true lanes are -1
             }
@@ -128,7 +128,7 @@ public static class PrunedConvKernel
         {
             if (MathF.Abs(x[i]) > t)
             {
-                y[i] += x[i] * w;
+                y[i] = MathF.FusedMultiplyAdd(x[i], w, y[i]);
                 executed++;
             }
         }
