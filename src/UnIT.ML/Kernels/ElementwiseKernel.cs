@@ -95,7 +95,12 @@ public static class ElementwiseKernel
                 TensorPrimitives.Divide(input, c, output);
                 break;
             default:
-                throw new InvalidOperationException($"Unknown op {node.Op}.");
+                // Max, Min, PRelu: no vector shortcut; the node's own arithmetic per element.
+                for (int i = 0; i < input.Length; i++)
+                {
+                    output[i] = node.Apply(input[i], c);
+                }
+                break;
         }
     }
 
