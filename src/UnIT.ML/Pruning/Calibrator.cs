@@ -266,6 +266,7 @@ public static class Calibrator
             {
                 plan.Weights[layer.Name] = FixedPointMath.FractionBitsFor(layer.Weight.Data.Max(Math.Abs));
             }
+            AccumulatorHeadroom.Reserve(g, plan, _maxAbs);
             return plan;
         }
     }
