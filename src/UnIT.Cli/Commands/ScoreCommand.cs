@@ -39,17 +39,8 @@ internal sealed class ScoreCommand
     private int Run(ParseResult result)
     {
         string path = result.GetRequiredValue(_model);
-        SavedModelArchive.Check(path);
         var ml = new MLContext(seed: 0);
-        ITransformer loaded;
-        try
-        {
-            loaded = ml.Model.Load(path, out _);
-        }
-        catch (Exception e)
-        {
-            throw new InvalidDataException($"'{path}' is not an ML.NET model zip (save one with 'unit-prune fit'): {e.Message}", e);
-        }
+        ITransformer loaded = SavedModelArchive.Load(ml, path, out _);
         // A version mismatch of the saved UnIT state surfaces here as a FormatException naming both versions.
         UnitPruningTransformer unit;
         try

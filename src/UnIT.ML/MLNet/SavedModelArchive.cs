@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Microsoft.ML;
 
 namespace UnIT.ML.MLNet;
 
@@ -6,7 +7,8 @@ namespace UnIT.ML.MLNet;
 /// Checks a saved ML.NET model zip before <c>mlContext.Model.Load</c> unpacks it: ML.NET extracts every
 /// entry to the temp folder first, so a crafted zip (a huge or highly compressed entry) would fill the
 /// disk before any error. The sizes come from the zip's central directory; .NET's zip reader stops an
-/// entry at its declared size, so they bound what extraction writes.
+/// entry at its declared size, so they bound what extraction writes. <see cref="Load"/> checks and loads in one
+/// call; use it instead of <c>mlContext.Model.Load</c> for model files from elsewhere.
 /// </summary>
 public static class SavedModelArchive
 {
@@ -15,6 +17,29 @@ public static class SavedModelArchive
 
     /// <summary>Largest compression ratio accepted for entries over 1 MiB; model weights compress far less than this.</summary>
     public const long MaxCompressionRatio = 100;
+
+    /// <summary>
+    /// <see cref="Check"/>, then <c>mlContext.Model.Load</c>: a damaged or crafted file is refused with a message naming
+    /// it (UnIT's own state carries a hash, checked when ML.NET rebuilds the transformer).
+    /// </summary>
+    /// <param name="mlContext">The ML.NET context to load into.</param>
+    /// <param name="path">The model zip.</param>
+    /// <param name="inputSchema">The schema the model was saved with.</param>
+    /// <exception cref="FileNotFoundException">When the file does not exist.</exception>
+    /// <exception cref="InvalidDataException">When it is not a loadable ML.NET model zip, or its entries are refused by <see cref="Check"/>.</exception>
+    public static ITransformer Load(MLContext mlContext, string path, out DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        Check(path);
+        try
+        {
+            return mlContext.Model.Load(path, out inputSchema);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new InvalidDataException($"'{path}' is not a loadable ML.NET model zip: {e.Message}", e);
+        }
+    }
 
     /// <summary>Refuses a model zip whose entries, as declared, are too large or compressed like a zip bomb.</summary>
     /// <exception cref="FileNotFoundException">When the file does not exist.</exception>

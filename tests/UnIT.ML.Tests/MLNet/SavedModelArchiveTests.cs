@@ -73,4 +73,32 @@ public sealed class SavedModelArchiveTests
             File.Delete(saved);
         }
     }
+
+    [TestMethod]
+    public void Load_refuses_a_zip_bomb_and_a_non_zip_and_loads_a_real_model()
+    {
+        var ml = new MLContext(seed: 0);
+        IDataView data = Test(ml);
+        string bomb = TempZip(zip => Entry(zip, "TransformerChain/Model.key", 256L << 20, _ => 0));
+        string notZip = Path.GetTempFileName();
+        File.WriteAllText(notZip, "not a zip");
+        string saved = Path.Combine(Path.GetTempPath(), $"unit-saved-{Guid.NewGuid():N}.zip");
+        ml.Model.Save(ml.Transforms.ApplyUnitPruning(new UnitPruningOptions { Thresholds = ThresholdSet.Zero(Model()) }, ModelPath).Fit(data), data.Schema, saved);
+        try
+        {
+            StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => SavedModelArchive.Load(ml, bomb, out _)).Message, "TransformerChain/Model.key");
+            StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => SavedModelArchive.Load(ml, notZip, out _)).Message, notZip);
+            Assert.ThrowsExactly<FileNotFoundException>(() => SavedModelArchive.Load(ml, saved + ".missing", out _));
+
+            ITransformer loaded = SavedModelArchive.Load(ml, saved, out DataViewSchema schema);
+            Assert.IsNotNull(schema.GetColumnOrNull("Features"));
+            Assert.IsNotNull(loaded.Transform(data).Schema.GetColumnOrNull("Score"));
+        }
+        finally
+        {
+            File.Delete(bomb);
+            File.Delete(notZip);
+            File.Delete(saved);
+        }
+    }
 }
