@@ -13,18 +13,13 @@ internal static class BroadcastKernel
     /// </summary>
     public static void Run(BinaryNode node, NodeRun run)
     {
-        Shape outShape = run.OutputShape;
-        int rank = outShape.Rank;
-        int[] aStride = Strides(run.InputShapes[0], outShape);
-        int[] bStride = Strides(run.InputShapes[1], outShape);
         float[] a = run.Inputs[0], b = run.Inputs[1], y = run.Output;
         Func<double, float> round = run.RoundExact ?? (v => (float)v);
         ElementwiseOp op = node.Op;
-        var index = new int[rank];
-        int ai = 0, bi = 0;
-        for (int i = 0; i < y.Length; i++)
+        var at = new BroadcastOdometer(run.OutputShape, run.InputShapes[0], run.InputShapes[1]);
+        for (int i = 0; i < y.Length; i++, at.Next())
         {
-            double l = a[ai], r = b[bi];
+            double l = a[at.A], r = b[at.B];
             y[i] = round(op switch
             {
                 ElementwiseOp.Add => l + r,
@@ -34,33 +29,6 @@ internal static class BroadcastKernel
                 ElementwiseOp.Min => Math.Min(l, r),
                 _ => l / r,
             });
-            // Odometer over the output's axes, moving both operands' offsets.
-            for (int ax = rank - 1; ax >= 0; ax--)
-            {
-                index[ax]++;
-                ai += aStride[ax];
-                bi += bStride[ax];
-                if (index[ax] < outShape[ax])
-                {
-                    break;
-                }
-                ai -= aStride[ax] * index[ax];
-                bi -= bStride[ax] * index[ax];
-                index[ax] = 0;
-            }
         }
-    }
-
-    /// <summary>The stride of each output axis within an operand of shape <paramref name="shape"/> (same rank): 0 where it broadcasts.</summary>
-    private static int[] Strides(Shape shape, Shape outShape)
-    {
-        var strides = new int[outShape.Rank];
-        int stride = 1;
-        for (int ax = shape.Rank - 1; ax >= 0; ax--)
-        {
-            strides[ax] = shape[ax] == 1 && outShape[ax] != 1 ? 0 : stride;
-            stride *= shape[ax];
-        }
-        return strides;
     }
 }

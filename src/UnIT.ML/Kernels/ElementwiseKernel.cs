@@ -39,35 +39,11 @@ public static class ElementwiseKernel
             WithScalar(node, input, node.Constant.Data[0], output);
             return;
         }
-        int rank = shape.Rank;
-        Shape cs = node.Constant.Shape;
-        // Stride of each input axis within the constant (0 where the constant broadcasts).
-        var cStride = new int[rank];
-        int stride = 1;
-        for (int i = 1; i <= cs.Rank; i++)
-        {
-            int d = cs[cs.Rank - i];
-            cStride[rank - i] = d == 1 ? 0 : stride;
-            stride *= d;
-        }
         float[] c = node.Constant.Data;
-        var index = new int[rank];
-        int ci = 0;
-        for (int i = 0; i < input.Length; i++)
+        var at = new BroadcastOdometer(shape, shape, node.Constant.Shape);
+        for (int i = 0; i < input.Length; i++, at.Next())
         {
-            output[i] = node.Apply(input[i], c[ci]);
-            // Odometer increment over the input's axes, tracking the constant's offset.
-            for (int ax = rank - 1; ax >= 0; ax--)
-            {
-                index[ax]++;
-                ci += cStride[ax];
-                if (index[ax] < shape[ax])
-                {
-                    break;
-                }
-                ci -= cStride[ax] * index[ax];
-                index[ax] = 0;
-            }
+            output[i] = node.Apply(input[i], c[at.B]);
         }
     }
 
