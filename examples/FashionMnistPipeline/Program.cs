@@ -66,7 +66,7 @@ Console.WriteLine($"PredictedLabel differs from the argmax of Score on {disagree
 // 5. Save with ML.NET, reload in a fresh context, and check the scores are identical.
 string zip = Path.Combine(Path.GetTempPath(), "fashion-mnist-unit.zip");
 ml.Model.Save(unitModel, test.Schema, zip);
-ITransformer reloaded = new MLContext(seed: 2).Model.Load(zip, out _);
+ITransformer reloaded = SavedModelArchive.Load(new MLContext(seed: 2), zip, out _);
 float[][] after = Scores(reloaded.Transform(test));
 float maxDiff = before.Zip(after, (a, b) => a.Zip(b, (x, y) => Math.Abs(x - y)).Max()).Max();
 Console.WriteLine($"Saved to {zip} ({new FileInfo(zip).Length:N0} bytes), reloaded: {after.Length} rows, max |score difference| = {maxDiff}");

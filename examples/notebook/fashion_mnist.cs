@@ -54,7 +54,7 @@ Console.WriteLine($"UnIT p=50:      accuracy {unitAccuracy:P2}, MACs skipped {st
 // %% Cell 5: save with ML.NET, load it back, score again.
 string zip = Path.Combine(Path.GetTempPath(), "fashion-mnist-unit-notebook.zip");
 ml.Model.Save(unitModel, test.Schema, zip);
-ITransformer reloaded = new MLContext().Model.Load(zip, out _);
+ITransformer reloaded = SavedModelArchive.Load(new MLContext(), zip, out _);
 float[][] before = Scores(unitModel.Transform(test)), after = Scores(reloaded.Transform(test));
 float maxDiff = before.Zip(after, (a, b) => a.Zip(b, (x, y) => Math.Abs(x - y)).Max()).Max();
 Console.WriteLine($"Reloaded {zip}: max |score difference| over {after.Length} rows = {maxDiff}");
