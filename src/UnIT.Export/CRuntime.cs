@@ -27,6 +27,11 @@ internal static class CRuntime
         #define UNIT_CNT_ARG(i) ((unit_layer_counts *)0)
         #endif
 
+        /* Called before each node and at the end of the graph: a firmware may time the layers with it (tools/msp430 does). */
+        #ifndef UNIT_LAYER_MARK
+        #define UNIT_LAYER_MARK() ((void)0)
+        #endif
+
         """;
 
     /// <summary>Helpers of the int16 fixed-point profile (msp430).</summary>
