@@ -204,7 +204,8 @@ float __mspabi_mpyf(float fa, float fb)
 float __mspabi_divf(float fa, float fb)
 {
     uint32_t a = unit_sf_u(fa), b = unit_sf_u(fb), sign = (a ^ b) & UNIT_SF_SIGN;
-    uint32_t sa, sb, q = 0, bit;
+    uint32_t sa, sb, q;
+    uint16_t rh, rl, dh, dl, qh = 0, ql = 0, i;
     int16_t e;
     int ainf = (a & 0x7FFFFFFFu) == UNIT_SF_INF, binf = (b & 0x7FFFFFFFu) == UNIT_SF_INF;
     int azero = (a & 0x7FFFFFFFu) == 0, bzero = (b & 0x7FFFFFFFu) == 0;
@@ -228,15 +229,25 @@ float __mspabi_divf(float fa, float fb)
         sa <<= 1;
         e--;
     }
-    /* Restoring division: 31 quotient bits of sa / sb in [1, 2), the remainder as the sticky bit. */
-    for (bit = UNIT_SF_HIDDEN; bit != 0; bit >>= 1)
+    /* Restoring division in 16-bit halves (clang-14 makes slow code of 32-bit compares and shifts on the MSP430): 31
+     * quotient bits of sa / sb in [1, 2) into qh:ql, the remainder rh:rl giving the sticky bit. */
+    rh = (uint16_t)(sa >> 16);
+    rl = (uint16_t)sa;
+    dh = (uint16_t)(sb >> 16);
+    dl = (uint16_t)sb;
+    for (i = 0; i < 31; i++)
     {
-        if (sa >= sb)
+        qh = (uint16_t)((qh << 1) | ((ql & 0x8000u) != 0));
+        ql = (uint16_t)(ql << 1);
+        if (rh > dh || (rh == dh && rl >= dl))
         {
-            sa -= sb;
-            q |= bit;
+            rh = (uint16_t)(rh - dh - (rl < dl));
+            rl = (uint16_t)(rl - dl);
+            ql |= 1u;
         }
-        sa <<= 1;
+        rh = (uint16_t)((rh << 1) | ((rl & 0x8000u) != 0));
+        rl = (uint16_t)(rl << 1);
     }
-    return unit_sf_float(unit_sf_pack(sign, e, q | (sa != 0)));
+    q = ((uint32_t)qh << 16) | ql;
+    return unit_sf_float(unit_sf_pack(sign, e, q | ((rh | rl) != 0)));
 }
