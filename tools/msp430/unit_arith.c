@@ -162,6 +162,15 @@ int32_t __mspabi_sral(int32_t v, int16_t n)
         v = (int32_t)hi; /* the high word, sign-extended: v >> 16 */
         n -= 16;
     }
+    if (n >= 8)
+    {
+        /* A byte at once: constant 8-bit shifts of the words (SWPB, SXT) rather than eight 1-bit steps. */
+        uint16_t lo = (uint16_t)v, hi = (uint16_t)((uint32_t)v >> 16);
+        lo = (uint16_t)((lo >> 8) | (uint16_t)(hi << 8));
+        hi = (uint16_t)((int16_t)hi >> 8);
+        v = (int32_t)(((uint32_t)hi << 16) | lo);
+        n -= 8;
+    }
     while (n-- > 0)
     {
         v = unit_sar1_32(v);
