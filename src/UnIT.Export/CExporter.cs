@@ -48,8 +48,10 @@ public static class CExporter
         context.CheckIndexRange(graph.Nodes.Count > 0 ? graph.Nodes[0] : throw new CExportException($"Model '{graph.Name}' has no nodes."), context.Buffers.Size);
         for (int i = 0; i < emitters.Length; i++)
         {
+            context.Line("UNIT_LAYER_MARK();");
             emitters[i].Emit(graph.Nodes[i], context);
         }
+        context.Line("UNIT_LAYER_MARK();");
 
         int inSize = graph.InputSampleSize, outSize = graph.Outputs[0].Shape.WithBatch(1).SampleSize;
         string variant = options.Dense ? "dense (every MAC runs)" : "UnIT-pruned";

@@ -27,6 +27,11 @@ internal static class CRuntime
         #define UNIT_CNT_ARG(i) ((unit_layer_counts *)0)
         #endif
 
+        /* Called before each node and at the end of the graph: a firmware may time the layers with it (tools/msp430 does). */
+        #ifndef UNIT_LAYER_MARK
+        #define UNIT_LAYER_MARK() ((void)0)
+        #endif
+
         """;
 
     /// <summary>Helpers of the int16 fixed-point profile (msp430).</summary>
@@ -138,7 +143,7 @@ internal static class CRuntime
             }
             else
             {
-                r = (m + ((uint32_t)1 << (-sh - 1))) >> -sh;
+                r = ((m >> (-sh - 1)) + 1u) >> 1; /* = (m + 2^(k-1)) >> k, k = -sh: one variable shift */
             }
             if (b.u >> 31)
             {
@@ -147,22 +152,23 @@ internal static class CRuntime
             return r >= 32767u ? (int16_t)32767 : (int16_t)r;
         }
 
-        /* FixedPointMath.Dequantize(q, f) = q * 2^-f, exact, built from the bits. */
+        /* FixedPointMath.Dequantize(q, f) = q * 2^-f, exact, built from the bits (16-bit shifts only: no 32-bit shift helper). */
         static inline float unit_float_from_q(int16_t q, int16_t f)
         {
             unit_bits b;
-            uint32_t a = q < 0 ? (uint32_t)(-(int32_t)q) : (uint32_t)q;
-            int16_t p = 0;
-            if (a == 0)
+            uint16_t m = q < 0 ? (uint16_t)(0u - (uint16_t)q) : (uint16_t)q;
+            int16_t p = 15;
+            if (m == 0)
             {
                 b.u = 0;
                 return b.f;
             }
-            while ((a >> p) > 1u)
+            while (!(m & 0x8000u)) /* |q| = m * 2^(p - 15) with the top bit of m set */
             {
-                p++;
+                m = (uint16_t)(m << 1);
+                p--;
             }
-            b.u = ((uint32_t)(q < 0) << 31) | ((uint32_t)(p - f + 127) << 23) | ((a << (23 - p)) & 0x7FFFFFu);
+            b.u = ((uint32_t)(q < 0) << 31) | ((uint32_t)(uint16_t)(p - f + 127) << 23) | ((uint32_t)(m & 0x7FFFu) << 8);
             return b.f;
         }
 

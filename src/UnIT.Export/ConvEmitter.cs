@@ -13,23 +13,88 @@ internal sealed class ConvEmitter : INodeEmitter
 {
     /// <summary>cols: per kernel column, the first valid output column, their count, and the input column offset of the first.</summary>
     private const string FixedKernel = """
-        /* One row of one weight's skip tests: a small function of its own, so that the compiler keeps the loop's operands in
-         * registers (inlined into the convolution they are spilled to the stack and reloaded on every test). */
-        __attribute__((noinline)) static void unit_row_q(const int16_t *s, int32_t *d, unit_idx_t n, unit_idx_t s_w, int16_t wv,
-                                                        uint16_t t, uint16_t t2, unit_layer_counts *cnt)
+        #ifndef UNIT_SKIP_SCAN
+        /* The first operand in [p, end) whose skip test passes, or end; counts the nonzero operands it skips. |x| > t <=>
+         * (uint16_t)(x + t) > t2 = 2t for t <= 32767: one add and one unsigned compare per test. A firmware may replace it
+         * (tools/msp430/unit_model_glue.h: a 9-cycle-per-test assembly loop). */
+        static inline const int16_t *unit_skip_scan(const int16_t *p, const int16_t *end, uint16_t t, uint16_t t2,
+                                                    unit_layer_counts *cnt)
         {
             (void)cnt;
-            for (; n != 0; n--, s += s_w, d++)
+            for (; p != end && (uint16_t)((uint16_t)*p + t) <= t2; p++)
             {
-                const int16_t x = *s;
-                if ((uint16_t)((uint16_t)x + t) > t2)
+                UNIT_CNT(cnt, skipped_threshold, *p != 0);
+            }
+            return p;
+        }
+        #define UNIT_SKIP_SCAN unit_skip_scan
+        #endif
+
+        /* The skip tests of one weight over all its valid output rows, in a function of its own (inlined, its operands are
+         * spilled and reloaded on every test), called once per weight rather than once per row. */
+        __attribute__((noinline)) static void unit_rows_q(const int16_t *s, int32_t *d, unit_idx_t rows, unit_idx_t count,
+                                                         unit_idx_t in_step, unit_idx_t out_step, unit_idx_t s_w, int16_t wv,
+                                                         uint16_t t, uint16_t t2, unit_layer_counts *cnt)
+        {
+            (void)cnt;
+            for (; rows != 0; rows--, s += in_step, d += out_step)
+            {
+                const int16_t *p = s;
+                int32_t *q = d;
+                unit_idx_t n;
+                UNIT_CNT(cnt, tested, count);
+                if (s_w == 1)
                 {
-                    *d = UNIT_SAT_ADD32(*d, UNIT_MUL16(x, wv));
-                    UNIT_CNT(cnt, executed, 1);
+                    /* Scan to the next operand that passes, run its MAC, go on past it. */
+                    const int16_t *const end = s + count;
+                    while ((p = UNIT_SKIP_SCAN(p, end, t, t2, cnt)) != end)
+                    {
+                        q = d + (p - s);
+                        *q = UNIT_SAT_ADD32(*q, UNIT_MUL16(*p, wv));
+                        UNIT_CNT(cnt, executed, 1);
+                        p++;
+                    }
+                    continue;
                 }
-                else if (x != 0)
+                for (n = count; n != 0; n--, p += s_w, q++)
                 {
-                    UNIT_CNT(cnt, skipped_threshold, 1);
+                    const int16_t x = *p;
+                    if ((uint16_t)((uint16_t)x + t) > t2)
+                    {
+                        *q = UNIT_SAT_ADD32(*q, UNIT_MUL16(x, wv));
+                        UNIT_CNT(cnt, executed, 1);
+                    }
+                    else if (x != 0)
+                    {
+                        UNIT_CNT(cnt, skipped_threshold, 1);
+                    }
+                }
+            }
+        }
+
+        /* The dense build's MACs of one weight over all its valid output rows (a function of its own for the same reason). */
+        __attribute__((noinline)) static void unit_rows_dense_q(const int16_t *s, int32_t *d, unit_idx_t rows, unit_idx_t count,
+                                                               unit_idx_t in_step, unit_idx_t out_step, unit_idx_t s_w, int16_t wv,
+                                                               unit_layer_counts *cnt)
+        {
+            (void)cnt;
+            for (; rows != 0; rows--, s += in_step, d += out_step)
+            {
+                const int16_t *p = s;
+                int32_t *q = d;
+                unit_idx_t n;
+                UNIT_CNT(cnt, executed, count);
+                if (s_w == 1)
+                {
+                    for (n = count; n != 0; n--, q++)
+                    {
+                        *q = UNIT_SAT_ADD32(*q, UNIT_MUL16(*p++, wv));
+                    }
+                    continue;
+                }
+                for (n = count; n != 0; n--, p += s_w, q++)
+                {
+                    *q = UNIT_SAT_ADD32(*q, UNIT_MUL16(*p, wv));
                 }
             }
         }
@@ -41,9 +106,9 @@ internal sealed class ConvEmitter : INodeEmitter
         {
             const unit_idx_t out_plane = (unit_idx_t)(g->out_h * g->out_w), in_plane = (unit_idx_t)(g->in_h * g->in_w);
             const unit_idx_t row_step = (unit_idx_t)(g->s_h * g->in_w), kh_step = (unit_idx_t)(g->dil_h * g->in_w);
-            const unit_idx_t s_w = g->s_w;
+            const unit_idx_t s_w = g->s_w, out_w = g->out_w;
             const int16_t *group_in = in;
-            unit_idx_t m = 0, grp, mm, c, kh, kw, oh, n, i;
+            unit_idx_t m = 0, grp, mm, c, kh, kw, oh, i;
             (void)cnt;
             for (grp = 0; grp < g->groups; grp++, group_in += g->cin_g * in_plane)
             {
@@ -61,55 +126,52 @@ internal sealed class ConvEmitter : INodeEmitter
                         unit_idx_t row0 = (unit_idx_t)(ih0 * g->in_w);
                         for (kh = 0; kh < g->k_h; kh++, ih0 += g->dil_h, row0 += kh_step)
                         {
-                            for (kw = 0; kw < g->k_w; kw++)
+                            /* The output rows whose input row exists for this kernel row: a contiguous run, found once per kernel row. */
+                            unit_idx_t rows = 0, first_row = 0, first_out = 0, ih = ih0, row = row0, o = 0;
+                            for (oh = 0; oh < g->out_h; oh++, ih += g->s_h, row += row_step, o += out_w)
+                            {
+                                if ((unit_uidx_t)ih < (unit_uidx_t)g->in_h && rows++ == 0)
+                                {
+                                    first_row = row;
+                                    first_out = o;
+                                }
+                            }
+                            const int16_t *col = cols;
+                            for (kw = 0; kw < g->k_w; kw++, col += 3)
                             {
                                 const int16_t wv = *w++;
-                                const unit_idx_t count = cols[3 * kw + 1];
-                                uint16_t t = 0, t2 = 0;
-                                unit_idx_t ih = ih0, row = (unit_idx_t)(row0 + cols[3 * kw + 2]);
-                                int32_t *dst = acc + cols[3 * kw];
-                                if (thr)
+                                const unit_idx_t count = col[1];
+                                uint16_t t;
+                                const int16_t *s = plane + first_row + col[2];
+                                int32_t *d = acc + first_out + col[0];
+                                if (!thr)
                                 {
-                                    t = *thr++;
-                                    if (wv == 0)
-                                    {
-                                        continue;
-                                    }
-                                    /* |x| > t <=> (uint16_t)(x + t) > 2t for t <= 32767: one compare per test. t = 0x8000 skips
-                                     * every operand (no |int16| exceeds it): nothing to run, only counts to keep. */
-                                    t2 = (uint16_t)(t << 1);
+                                    unit_rows_dense_q(s, d, rows, count, row_step, out_w, s_w, wv, cnt);
+                                    continue;
                                 }
-                                for (oh = 0; oh < g->out_h; oh++, ih += g->s_h, row += row_step, dst += g->out_w)
+                                t = *thr++;
+                                if (wv == 0 || rows == 0)
                                 {
-                                    const int16_t *s;
-                                    int32_t *d = dst;
-                                    if ((unit_uidx_t)ih >= (unit_uidx_t)g->in_h)
-                                    {
-                                        continue;
-                                    }
-                                    s = plane + row;
-                                    if (!thr)
-                                    {
-                                        UNIT_CNT(cnt, executed, count);
-                                        for (n = count; n != 0; n--, s += s_w, d++)
-                                        {
-                                            *d = UNIT_SAT_ADD32(*d, UNIT_MUL16(*s, wv));
-                                        }
-                                        continue;
-                                    }
-                                    UNIT_CNT(cnt, tested, count);
-                                    if (t > 32767u)
-                                    {
+                                    continue;
+                                }
+                                if (t > 32767u)
+                                {
+                                    /* t = 0x8000 skips every operand (no |int16| exceeds it): nothing to run, only counts to keep. */
         #ifdef UNIT_COUNT
-                                        for (n = count; n != 0; n--, s += s_w)
+                                    unit_idx_t r, n;
+                                    for (r = rows; r != 0; r--, s += row_step)
+                                    {
+                                        const int16_t *p = s;
+                                        UNIT_CNT(cnt, tested, count);
+                                        for (n = count; n != 0; n--, p += s_w)
                                         {
-                                            UNIT_CNT(cnt, skipped_threshold, *s != 0);
+                                            UNIT_CNT(cnt, skipped_threshold, *p != 0);
                                         }
-        #endif
-                                        continue;
                                     }
-                                    unit_row_q(s, d, count, s_w, wv, t, t2, cnt);
+        #endif
+                                    continue;
                                 }
+                                unit_rows_q(s, d, rows, count, row_step, out_w, s_w, wv, t, (uint16_t)(t << 1), cnt);
                             }
                         }
                     }

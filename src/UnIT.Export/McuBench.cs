@@ -73,11 +73,13 @@ public static class McuBench
                 foreach ((string variant, string multiply) in variants ?? Variants)
                 {
                     log?.WriteLine($"mcu-bench: {name} build, {multiply}: simulating {count} image(s)...");
-                    Dictionary<string, string> r = Simulate(toolsDirectory, variant, dir, bench);
+                    int nodes = m.Graph.Nodes.Count;
+                    Dictionary<string, string> r = Simulate(toolsDirectory, variant, dir, bench, count * (nodes + 1));
                     short[] outputs = r["out"].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(v => short.Parse(v, CultureInfo.InvariantCulture)).ToArray();
                     double cycles = double.Parse(r["cycles"], CultureInfo.InvariantCulture) / count;
                     CostTable calibrated = multiply == "hwmul" ? CostTable.Msp430HardwareMultiply : CostTable.Msp430SoftwareMultiply;
                     CostEstimate calibratedEstimate = CostModel.Estimate(model.Profile.WithCosts(calibrated), stats);
+                    double[] spans = r["span_cycles"].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
                     builds.Add(new McuBuild
                     {
                         Model = name,
@@ -94,6 +96,7 @@ public static class McuBench
                         SkipTestReads = isDense ? 0 : stats.Layers.Sum(l => l.WeightReads + l.ActivationReads) / (double)count,
                         Comparisons = isDense ? 0 : stats.Layers.Sum(l => l.Comparisons) / (double)count,
                         EnergyMicrojoules = cycles * model.Profile.Costs.EnergyPerCycleNanojoules / 1000.0,
+                        Layers = Layers(m.Graph, spans, count, calibratedEstimate, isDense),
                     });
                 }
             }
@@ -103,6 +106,39 @@ public static class McuBench
         {
             Directory.Delete(work, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// Cycles per node from the simulator's spans: the generated code marks the start of every node and the end of the graph, so
+    /// span 0 runs up to the first image's first node and, per image, node j is span 1 + i (n + 1) + j and span 1 + i (n + 1) + n
+    /// (output and next input copies, the image loop) goes to "(other)" with span 0.
+    /// </summary>
+    private static McuLayer[] Layers(ModelGraph graph, double[] spans, int images, CostEstimate estimate, bool dense)
+    {
+        int n = graph.Nodes.Count;
+        if (spans.Length != 1 + images * (n + 1))
+        {
+            throw new CExportException($"tools/msp430/run.sh reported {spans.Length} spans for {images} image(s) of {n} nodes; expected {1 + images * (n + 1)}.");
+        }
+        var layers = new McuLayer[n + 1];
+        double other = spans[0];
+        for (int i = 0; i < images; i++)
+        {
+            other += spans[1 + i * (n + 1) + n];
+        }
+        for (int j = 0; j < n; j++)
+        {
+            Node node = graph.Nodes[j];
+            double sum = 0;
+            for (int i = 0; i < images; i++)
+            {
+                sum += spans[1 + i * (n + 1) + j];
+            }
+            LayerCostEstimate? e = estimate.Layers.FirstOrDefault(l => l.Layer == node.Name);
+            layers[j] = new McuLayer { Name = node.Name, Op = node.OpName, Cycles = sum / images, Estimate = e is null ? null : dense ? e.DenseCycles : e.Cycles };
+        }
+        layers[n] = new McuLayer { Name = "(other)", Op = "", Cycles = other / images, Estimate = null };
+        return layers;
     }
 
     /// <summary>The engine's float outputs back in the output's Q format (exact: they are int16 values scaled by a power of two).</summary>
@@ -124,10 +160,10 @@ public static class McuBench
         return sb.Append("};\n").ToString();
     }
 
-    private static Dictionary<string, string> Simulate(string tools, string variant, string dir, string bench)
+    private static Dictionary<string, string> Simulate(string tools, string variant, string dir, string bench, int marks)
     {
         var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in new[] { Path.Combine(tools, "run.sh"), "--variant", variant, "--main", Path.Combine(tools, "model_main.c"),
+        foreach (string a in new[] { Path.Combine(tools, "run.sh"), "--variant", variant, "--marks", marks.ToString(CultureInfo.InvariantCulture), "--main", Path.Combine(tools, "model_main.c"),
             "--src", Path.Combine(dir, CExportResult.SourceFile), bench })
         {
             psi.ArgumentList.Add(a);

@@ -41,4 +41,7 @@ public sealed record McuBuild
 
     /// <summary>Energy per inference in µJ: cycles x the profile table's energy per cycle.</summary>
     public required double EnergyMicrojoules { get; init; }
+
+    /// <summary>Cycles per inference of each node in graph order, then "(other)"; they add up to <see cref="Cycles"/>.</summary>
+    public required IReadOnlyList<McuLayer> Layers { get; init; }
 }

@@ -67,7 +67,8 @@ internal static class HostCompiler
             System.Runtime.InteropServices.MemoryMarshal.Cast<byte, uint>(bytes.AsSpan(outBytes)).ToArray());
     }
 
-    private static int Run(string file, string[] args, out string log)
+    /// <summary>Runs a program and returns its exit code (-1 when it cannot start), with stdout and stderr in <paramref name="log"/>.</summary>
+    public static int Run(string file, string[] args, out string log)
     {
         var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string a in args)

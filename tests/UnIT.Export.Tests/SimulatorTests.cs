@@ -5,19 +5,23 @@ using UnIT.ML.Pruning;
 namespace UnIT.Export.Tests;
 
 /// <summary>
-/// The whole generated mnist_cnn model, cross-compiled for the MSP430 (clang-14, ld.lld-14) and run in mspdebug's
-/// simulator on a real test image: its int16 logits must equal the C# engine's. One image and one build, to keep CI
-/// short; `unit-prune mcu-bench` runs the rest. Without the toolchain this fails under CI=true, else is Inconclusive.
+/// The whole generated model, cross-compiled for the MSP430 (clang-14, ld.lld-14) and run in mspdebug's simulator on a real
+/// test image: its int16 logits must equal the C# engine's (fashion_mnist_cnn also runs its float input normalization
+/// on tools/msp430's soft-float runtime), and the per-node cycles must add up to the whole. One image and one build per
+/// model, to keep CI short; `unit-prune mcu-bench` runs the rest. Without the toolchain this fails under CI=true, else
+/// is Inconclusive.
 /// </summary>
 [TestClass]
 public sealed class SimulatorTests
 {
     [TestMethod]
-    public void Whole_pruned_model_gives_the_engines_logits_in_the_MSP430_simulator()
+    [DataRow("mnist")]
+    [DataRow("fashion")]
+    public void Whole_pruned_model_gives_the_engines_logits_in_the_MSP430_simulator(string dataset)
     {
         string tools = McuBench.FindTools(AppContext.BaseDirectory) ?? McuBench.FindTools(Environment.CurrentDirectory)
             ?? throw new AssertFailedException("tools/msp430 not found above the test folder.");
-        (ModelGraph graph, SampleSet test, SampleSet calibration) = Assets.Load("mnist", 1);
+        (ModelGraph graph, SampleSet test, SampleSet calibration) = Assets.Load(dataset, 1);
         PrunedModel model = PrunedModel.Create(graph, new PruningOptions { Profile = "msp430", Percentile = 50 }, calibration.Batches(graph.Input.Shape, 256));
 
         IReadOnlyList<McuBuild> builds;
@@ -34,5 +38,13 @@ public sealed class SimulatorTests
         Assert.IsTrue(pruned.LogitsMatch, "the simulated MSP430 logits differ from the C# engine's");
         Assert.IsGreaterThan(1_000_000d, pruned.Cycles, "a whole CNN inference takes millions of cycles");
         Assert.IsGreaterThan(0L, pruned.CodeBytes);
+        CollectionAssert.AreEqual(graph.Nodes.Select(n => n.Name).Append("(other)").ToArray(), pruned.Layers.Select(l => l.Name).ToArray());
+        Assert.AreEqual(pruned.Cycles, pruned.Layers.Sum(l => l.Cycles), 1.0, "the per-node spans add up to the whole");
+        foreach (McuLayer layer in pruned.Layers)
+        {
+            bool prunable = graph.PrunableLayers.Any(l => l.Name == layer.Name);
+            Assert.AreEqual(prunable, layer.Estimate is not null, $"{layer.Name}: the cost model estimates the prunable layers only");
+        }
+        Assert.IsGreaterThan(pruned.Cycles / 10, pruned.Layers.Where(l => l.Estimate is not null).Sum(l => l.Cycles), "the convolutions dominate");
     }
 }

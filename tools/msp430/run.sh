@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Builds one UnIT layer case for the MSP430 with clang-14 + ld.lld-14 and runs it in mspdebug's simulator.
 #
-# usage: tools/msp430/run.sh [--variant c|asm|hw] [--count] [--keep] [--main FILE.c --src FILE.c ...] CASE.h [WORKDIR]
+# usage: tools/msp430/run.sh [--variant c|asm|hw] [--count] [--keep] [--marks K] [--main FILE.c --src FILE.c ...] CASE.h [WORKDIR]
 #   --variant c    portable C everywhere, software multiply (default)
 #   --variant asm  inline-assembly 32-bit primitives and software multiply loop (-DUNIT_ASM)
 #   --variant hw   as asm, but the MAC multiply uses the MPY peripheral (-DUNIT_ASM -DUNIT_HWMULT)
 #   --count        also count executed / skipped MACs on the device (-DUNIT_COUNT; costs cycles)
 #   --keep         keep WORKDIR (default: a temporary folder, removed at exit)
+#   --marks K      the program calls unit_layer_mark() K times between unit_bench_begin and unit_bench_end (a generated
+#                  model built by model_main.c marks each node's start and the end of each inference): also print the
+#                  cycles of the K + 1 spans between them (the simulator stops there; breakpoints cost no cycles)
 #   --main FILE.c  the program's main instead of main.c (model_main.c runs a generated whole model)
 #   --src FILE.c   one more source to build and link (repeatable); its folder is on the include path, and
 #                  unit_model_glue.h is included first, so a generated unit_model.c uses this tool's primitives
@@ -15,6 +18,7 @@
 #   out: <int16 values of unit_out, decimal, space separated>
 #   counters: <executed> <skipped_threshold> <tested> <threshold_steps>   (with --count)
 #   cycles: <MCLK cycles from unit_bench_begin to unit_bench_end>
+#   span_cycles: <with --marks: MCLK of each span between unit_bench_begin, the K marks and unit_bench_end>
 #   instructions: <instructions in the same span>
 #   text_bytes: <size of .text>
 #   rodata_bytes: <size of .rodata (constants)>
@@ -37,6 +41,7 @@ SIM_TIMEOUT="${UNIT_MSP430_TIMEOUT:-300}"
 variant=c
 count=0
 keep=0
+marks=0
 main_c="$here/main.c"
 extra=()
 args=()
@@ -46,6 +51,7 @@ while [[ $# -gt 0 ]]; do
         --variant=*) variant="${1#*=}"; shift ;;
         --count) count=1; shift ;;
         --keep) keep=1; shift ;;
+        --marks) marks="$2"; shift 2 ;;
         --main) main_c="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift 2 ;;
         --src) extra+=("$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"); shift 2 ;;
         -h|--help) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;;
@@ -101,6 +107,7 @@ compile() { # source object
 compile "$here/crt0.S" "$objdir/crt0.o"
 compile "$here/unit_kernels.c" "$objdir/unit_kernels.o"
 compile "$here/unit_arith.c" "$objdir/unit_arith.o"
+compile "$here/unit_softfloat.c" "$objdir/unit_softfloat.o"
 incs=()
 for src in "${extra[@]}"; do incs+=(-I"$(dirname "$src")"); done
 "$CLANG" "${cflags[@]}" "${incs[@]}" -include "$case_h" -c "$main_c" -o "$work/main.o"
@@ -110,14 +117,17 @@ for i in "${!extra[@]}"; do
     objs+=("$work/extra$i.o")
 done
 "$LLD" -m msp430elf -T "$here/msp430.ld" --gc-sections -e _start \
-    "$objdir/crt0.o" "$work/main.o" "${objs[@]}" "$objdir/unit_kernels.o" "$objdir/unit_arith.o" -o "$work/unit.elf"
+    "$objdir/crt0.o" "$work/main.o" "${objs[@]}" "$objdir/unit_kernels.o" "$objdir/unit_arith.o" "$objdir/unit_softfloat.o" -o "$work/unit.elf"
 
 # Symbol addresses and sizes from one llvm-nm call (lines "addr size type name", or "addr type name").
 declare -A addr size
 while read -r f1 f2 f3 f4; do
     if [[ -n "$f4" ]]; then addr[$f4]=$f1; size[$f4]=$((16#$f2)); else addr[$f3]=$f1; fi
 done < <("$NM" -S "$work/unit.elf")
-for s in unit_out unit_counts unit_bench_begin unit_bench_end unit_done; do
+[[ "$marks" =~ ^[0-9]+$ ]] || { echo "--marks takes a count, not '$marks'" >&2; exit 1; }
+need=(unit_out unit_counts unit_bench_begin unit_bench_end unit_done)
+[[ $marks -gt 0 ]] && need+=(unit_layer_mark)
+for s in "${need[@]}"; do
     [[ -n "${addr[$s]:-}" ]] || { echo "symbol $s not found in the ELF" >&2; exit 1; }
 done
 out_size="${size[unit_out]}"
@@ -132,6 +142,18 @@ sim_cmds+=(
     "setbreak unit_done"
     "run"
     "simio config trace clear"
+)
+stops_expected="$(printf '%05x' "0x${addr[unit_bench_begin]}")"
+if [[ $marks -gt 0 ]]; then
+    sim_cmds+=("setbreak unit_layer_mark")
+    mark_stop="$(printf '%05x' "0x${addr[unit_layer_mark]}")"
+    for ((k = 0; k < marks; k++)); do
+        sim_cmds+=("run" "simio info trace" "simio config trace clear")
+        stops_expected+=" $mark_stop"
+    done
+fi
+stops_expected+="$(printf ' %05x %05x' "0x${addr[unit_bench_end]}" "0x${addr[unit_done]}")"
+sim_cmds+=(
     "run"
     "simio info trace"
     "run"
@@ -149,13 +171,13 @@ fi
 read -r text_bytes rodata_bytes bss_bytes < <("$SIZE" -A "$work/unit.elf" | awk '
     $1 == ".text" { t = $2 } $1 == ".rodata" { r = $2 } $1 == ".bss" { b = $2 } END { print t + 0, r + 0, b + 0 }')
 awk -v variant="$variant" -v count="$count" -v text_bytes="$text_bytes" -v rodata_bytes="$rodata_bytes" -v bss_bytes="$bss_bytes" \
-    -v stops_expected="$(printf '%05x %05x %05x' "0x${addr[unit_bench_begin]}" "0x${addr[unit_bench_end]}" "0x${addr[unit_done]}")" \
+    -v stops_expected="$stops_expected" -v marks="$marks" \
     -v out_at="$((16#${addr[unit_out]}))" -v out_len="$out_size" \
     -v cnt_at="$((16#${addr[unit_counts]}))" -v cnt_len="$cnt_size" '
     function hex(s,    v, i) { v = 0; for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1; return v }
     /\( PC: [0-9a-f]+\)/ { pc = $0; sub(/^.*\( PC: /, "", pc); sub(/\).*$/, "", pc); stops = stops (stops == "" ? "" : " ") pc }
-    /^MCLK:/ { cycles = $2 }
-    /^Instruction count:/ { insns = $3 }
+    /^MCLK:/ { cycles += $2; spans = spans (spans == "" ? "" : " ") $2; nspans++ }
+    /^Instruction count:/ { insns += $3 }
     /^ +[0-9a-f]+: / {
         a = hex(substr($1, 1, length($1) - 1))
         line = $0; sub(/^ +[0-9a-f]+: /, "", line); sub(/\|.*$/, "", line)
@@ -167,7 +189,7 @@ awk -v variant="$variant" -v count="$count" -v text_bytes="$text_bytes" -v rodat
     }
     END {
         if (stops != stops_expected) { print "unexpected simulator stops: \047" stops "\047 (expected \047" stops_expected "\047)" > "/dev/stderr"; exit 1 }
-        if (cycles == "" || insns == "") { print "no tracer figures in the log" > "/dev/stderr"; exit 1 }
+        if (nspans != marks + 1 || insns == "") { print "expected " marks + 1 " tracer figures in the log, found " nspans > "/dev/stderr"; exit 1 }
         printf "variant: %s\nout:", variant
         for (i = 0; i < out_len; i += 2) {
             if (!((i in ob) && ((i + 1) in ob))) { print "\nunit_out not fully dumped" > "/dev/stderr"; exit 1 }
@@ -179,5 +201,6 @@ awk -v variant="$variant" -v count="$count" -v text_bytes="$text_bytes" -v rodat
             for (i = 0; i < cnt_len; i += 4) printf " %.0f", cb[i] + 256 * cb[i + 1] + 65536 * cb[i + 2] + 16777216 * cb[i + 3]
             printf "\n"
         }
-        printf "cycles: %s\ninstructions: %s\ntext_bytes: %s\nrodata_bytes: %s\nbss_bytes: %s\n", cycles, insns, text_bytes, rodata_bytes, bss_bytes
+        if (marks > 0) printf "span_cycles: %s\n", spans
+        printf "cycles: %.0f\ninstructions: %.0f\ntext_bytes: %s\nrodata_bytes: %s\nbss_bytes: %s\n", cycles, insns, text_bytes, rodata_bytes, bss_bytes
     }' "$work/sim.log" || { echo "(log: $work/sim.log)" >&2; exit 1; }

@@ -151,10 +151,26 @@ uint16_t __mspabi_remu(uint16_t n, uint16_t d)
     return r;
 }
 
-/* 32-bit shifts by a variable count (count in r14, as MSPABI passes it). The arithmetic one uses the 1-bit primitive
- * (RRA/RRC with UNIT_ASM): the generated models' requantization shifts accumulators by 10-20 bits per output. */
+/* 32-bit shifts by a variable count (count in r14, as MSPABI passes it): 16 bits at once by moving words, the rest one bit
+ * per step (the arithmetic one with unit_sar1_32: RRA/RRC with UNIT_ASM). The generated models' requantization shifts
+ * accumulators by 10-20 bits per output, and the soft-float helpers align significands. */
 int32_t __mspabi_sral(int32_t v, int16_t n)
 {
+    if (n >= 16)
+    {
+        int16_t hi = (int16_t)((uint32_t)v >> 16);
+        v = (int32_t)hi; /* the high word, sign-extended: v >> 16 */
+        n -= 16;
+    }
+    if (n >= 8)
+    {
+        /* A byte at once: constant 8-bit shifts of the words (SWPB, SXT) rather than eight 1-bit steps. */
+        uint16_t lo = (uint16_t)v, hi = (uint16_t)((uint32_t)v >> 16);
+        lo = (uint16_t)((lo >> 8) | (uint16_t)(hi << 8));
+        hi = (uint16_t)((int16_t)hi >> 8);
+        v = (int32_t)(((uint32_t)hi << 16) | lo);
+        n -= 8;
+    }
     while (n-- > 0)
     {
         v = unit_sar1_32(v);
@@ -164,6 +180,11 @@ int32_t __mspabi_sral(int32_t v, int16_t n)
 
 uint32_t __mspabi_srll(uint32_t v, int16_t n)
 {
+    if (n >= 16)
+    {
+        v = (uint16_t)(v >> 16);
+        n -= 16;
+    }
     while (n-- > 0)
     {
         v >>= 1;
@@ -173,6 +194,11 @@ uint32_t __mspabi_srll(uint32_t v, int16_t n)
 
 uint32_t __mspabi_slll(uint32_t v, int16_t n)
 {
+    if (n >= 16)
+    {
+        v = (uint32_t)(uint16_t)v << 16;
+        n -= 16;
+    }
     while (n-- > 0)
     {
         v <<= 1;

@@ -10,6 +10,32 @@
 int32_t unit_mul16(int16_t a, int16_t b);
 #define UNIT_MUL16(a, b) unit_mul16((a), (b))
 #define UNIT_SAT_ADD32(a, b) unit_sat_add32((a), (b))
+#if defined(UNIT_ASM) && !defined(UNIT_COUNT)
+/* The convolution's skip scan (see the generated unit_skip_scan): the first operand in [p, end) with
+ * (uint16_t)(x + t) > t2, or end. Per skipped operand: end test (cmp, jeq), load with auto-increment, add, compare,
+ * branch: 9 cycles. The counting build keeps the C scan, which also counts the skipped nonzero operands. */
+static inline const int16_t *unit_skip_scan_asm(const int16_t *p, const int16_t *end, uint16_t t, uint16_t t2)
+{
+    uint16_t u;
+    __asm__("1:\n\t"
+            "cmp   %[end], %[p]\n\t"
+            "jeq   2f\n\t"
+            "mov   @%[p]+, %[u]\n\t"
+            "add   %[t], %[u]\n\t"
+            "cmp   %[u], %[t2]\n\t"
+            "jhs   1b\n\t"
+            "decd  %[p]\n"
+            "2:"
+            : [p] "+r"(p), [u] "=&r"(u)
+            : [end] "r"(end), [t] "r"(t), [t2] "r"(t2)
+            : "cc");
+    return p;
+}
+#define UNIT_SKIP_SCAN(p, end, t, t2, cnt) unit_skip_scan_asm((p), (end), (t), (t2))
+#endif
+/* Per-node cycles: model_main.c's breakpoint target, before each node and at the end of an inference. */
+void unit_layer_mark(void);
+#define UNIT_LAYER_MARK() unit_layer_mark()
 /* The MSP430FR5994 has 8 KiB of SRAM: the activation arena and accumulators of a CNN live in FRAM (not zeroed at
  * start-up; every element is written before it is read). The simulator charges FRAM like RAM (no wait states). */
 #define UNIT_BUFFER_ATTR __attribute__((section(".fram_noinit")))

@@ -84,6 +84,23 @@ internal sealed class McuBenchCommand
                 b.EnergyMicrojoules.ToString("F1", CultureInfo.InvariantCulture), b.LogitsMatch ? "yes" : "[red]NO[/]");
         }
         console.Write(table);
+        var layers = new Table().AddColumns("node", "op");
+        foreach (McuBuild b in builds)
+        {
+            layers.AddColumns($"{b.Model} {b.Multiply}", "estimate");
+        }
+        for (int i = 0; i < builds[0].Layers.Count; i++)
+        {
+            var row = new List<string> { Markup.Escape(builds[0].Layers[i].Name), builds[0].Layers[i].Op };
+            foreach (McuBuild b in builds)
+            {
+                row.Add(N(b.Layers[i].Cycles));
+                row.Add(b.Layers[i].Estimate is double e ? N(e) : "-");
+            }
+            layers.AddRow(row.ToArray());
+        }
+        console.WriteLine("Cycles per inference by node (estimate: the build's calibrated table; it prices MACs and skip tests only, and folds requantization, activations and pooling into them):");
+        console.Write(layers);
         foreach (string mul in new[] { "swmul", "hwmul" })
         {
             console.WriteLine(string.Create(CultureInfo.InvariantCulture,
