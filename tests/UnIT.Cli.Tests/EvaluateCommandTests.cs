@@ -70,6 +70,27 @@ public sealed class EvaluateCommandTests
     }
 
     [TestMethod]
+    public void Msp430_thresholds_with_their_Q_formats_need_no_calibration_data()
+    {
+        string dir = Path.GetDirectoryName(Cli.TempFile("x", ""))!;
+        string thresholds = Path.Combine(dir, "t.json"), first = Path.Combine(dir, "a.json"), second = Path.Combine(dir, "b.json");
+        Evaluate("--percentile", "60", "--profile", "msp430", "--save-thresholds", thresholds, "--logits-out", first);
+
+        var run = Cli.Run("evaluate", Cli.FashionModel, "--images", Cli.FashionImages, "--labels", Cli.FashionLabels, "--limit", "200",
+            "--profile", "msp430", "--thresholds", thresholds, "--logits-out", second, "--json");
+        Assert.AreEqual(0, run.Code, run.Err);
+        Assert.AreEqual(File.ReadAllText(first), File.ReadAllText(second));
+
+        // A float thresholds file has no Q formats: the msp430 profile then needs calibration data, and says so.
+        string floatThresholds = Path.Combine(dir, "f.json");
+        Evaluate("--percentile", "60", "--save-thresholds", floatThresholds);
+        var refused = Cli.Run("evaluate", Cli.FashionModel, "--images", Cli.FashionImages, "--labels", Cli.FashionLabels, "--limit", "200",
+            "--profile", "msp430", "--thresholds", floatThresholds);
+        Assert.AreNotEqual(0, refused.Code);
+        StringAssert.Contains(refused.Err, "no Q formats");
+    }
+
+    [TestMethod]
     public void Existing_output_is_not_overwritten_without_force()
     {
         string existing = Cli.TempFile("keep.json", "mine");

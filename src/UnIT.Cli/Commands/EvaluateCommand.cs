@@ -61,9 +61,12 @@ internal sealed class EvaluateCommand
         SampleSet data = _data.Load(result, graph)!;
         IReadOnlyList<int> labels = data.Labels ?? throw new ArgumentException("evaluate needs --labels for the evaluation images.");
         SampleSet? calibration = _calibration.Load(result, graph);
-        if (calibration is null && (options.Thresholds is null || options.Profile == "msp430"))
+        // A thresholds file saved for msp430 carries its Q formats, so it needs no calibration data either.
+        if (calibration is null && (options.Thresholds is null || (options.Profile == "msp430" && options.Thresholds.Quantization is null)))
         {
-            throw new ArgumentException("Give --calibration-images (or --thresholds FILE for a float profile): thresholds and Q formats are calibrated on held-out samples.");
+            throw new ArgumentException(options.Thresholds is null
+                ? "Give --calibration-images or --thresholds FILE: thresholds are calibrated on held-out samples."
+                : "Give --calibration-images: the thresholds file has no Q formats (it was not saved for the msp430 profile), and the msp430 profile calibrates them on held-out samples.");
         }
         int batch = result.GetValue(_batchSize);
         PrunedModel model = PrunedModel.Create(graph, options, calibration?.Batches(graph.Input.Shape, batch));
