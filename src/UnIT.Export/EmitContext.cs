@@ -44,7 +44,7 @@ internal sealed class EmitContext
     public IDivisionApproximator Division => Configuration.Division;
 
     /// <summary>The arena layout; set once the walk has planned it.</summary>
-    public BufferPlan Buffers { get; set; } = null!;
+    public ActivationPlan Buffers { get; set; } = null!;
 
     /// <summary>Bytes of the constants emitted so far.</summary>
     public long ConstantBytes { get; private set; }
@@ -67,7 +67,7 @@ internal sealed class EmitContext
     public Shape SampleShape(string value) => Graph.ShapeOf(value).WithBatch(1);
 
     /// <summary>The C expression of a value's buffer.</summary>
-    public string Buffer(string value) => $"(unit_arena + {Buffers.OffsetOf(value).ToString(CultureInfo.InvariantCulture)})";
+    public string Buffer(string value) => $"(unit_arena + {Buffers.Offset(value).ToString(CultureInfo.InvariantCulture)})";
 
     /// <summary>Fractional bits of a value (fixed point only).</summary>
     public int Q(string value) => Configuration.Quantization!.ValueBits(value);
