@@ -21,59 +21,40 @@ internal static class CMath
     /// <summary>FixedPointMath.Quantize of a double (the exact result of two Q operands).</summary>
     public const string QFromDouble = "unit_q_from_double";
 
-    private const string MaxMinFloat = """
-        /* MathF.Max / MathF.Min (IEEE 754-2019 maximum / minimum): a NaN operand wins; of two zeros, max is +0, min is -0. */
-        static inline float unit_fmaxf(float a, float b)
+    /// <summary>
+    /// MathF.Max/Min (float) or Math.Max/Min (double), IEEE 754-2019 maximum and minimum: a NaN operand wins; of two
+    /// zeros, max is +0 and min is -0. {T}: the type, {S}: its suffix, {B}: the union with its bits, {H}: the sign bit.
+    /// </summary>
+    private const string MaxMinTemplate = """
+        static inline {T} unit_fmax{S}({T} a, {T} b)
         {
-            unit_bits s;
+            {B} s;
             if (a != a || b != b)
             {
                 return a != a ? a : b;
             }
-            s.f = a;
-            return a == b ? ((s.u >> 31) ? b : a) : a > b ? a : b;
+            s.v = a;
+            return a == b ? ((s.u >> {H}) ? b : a) : a > b ? a : b;
         }
 
-        static inline float unit_fminf(float a, float b)
+        static inline {T} unit_fmin{S}({T} a, {T} b)
         {
-            unit_bits s;
+            {B} s;
             if (a != a || b != b)
             {
                 return a != a ? a : b;
             }
-            s.f = a;
-            return a == b ? ((s.u >> 31) ? a : b) : a < b ? a : b;
-        }
-
-        """;
-
-    private const string MaxMinDouble = """
-        /* Math.Max / Math.Min on doubles, with the same NaN and signed-zero rules. */
-        typedef union { double d; uint64_t u; } unit_dbits;
-
-        static inline double unit_fmaxd(double a, double b)
-        {
-            unit_dbits s;
-            if (a != a || b != b)
-            {
-                return a != a ? a : b;
-            }
-            s.d = a;
-            return a == b ? ((s.u >> 63) ? b : a) : a > b ? a : b;
-        }
-
-        static inline double unit_fmind(double a, double b)
-        {
-            unit_dbits s;
-            if (a != a || b != b)
-            {
-                return a != a ? a : b;
-            }
-            s.d = a;
-            return a == b ? ((s.u >> 63) ? a : b) : a < b ? a : b;
+            s.v = a;
+            return a == b ? ((s.u >> {H}) ? a : b) : a < b ? a : b;
         }
 
         """;
+
+    private static readonly string MaxMinFloat = "typedef union { float v; uint32_t u; } unit_fbits;\n" +
+        MaxMinTemplate.Replace("{T}", "float").Replace("{S}", "f").Replace("{B}", "unit_fbits").Replace("{H}", "31");
+
+    private static readonly string MaxMinDouble = "typedef union { double v; uint64_t u; } unit_dbits;\n" +
+        MaxMinTemplate.Replace("{T}", "double").Replace("{S}", "d").Replace("{B}", "unit_dbits").Replace("{H}", "63");
 
     private const string QuantizeDouble = """
         /* The exact results of two Q operands need a 64-bit double (int16 values 2^-24..2^8 apart fit its 53 bits). */
