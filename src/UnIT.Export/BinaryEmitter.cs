@@ -43,8 +43,8 @@ internal sealed class BinaryEmitter : INodeEmitter
         {
             return Combine(node, a, b, CMath.MaxF, CMath.MinF, context);
         }
-        string l = $"(double){a} * {DoubleLiteral(Math.ScaleB(1.0, -context.Q(node.Inputs[0])))}";
-        string r = $"(double){b} * {DoubleLiteral(Math.ScaleB(1.0, -context.Q(node.Inputs[1])))}";
+        string l = $"((double){a} * {DoubleLiteral(Math.ScaleB(1.0, -context.Q(node.Inputs[0])))})";
+        string r = $"((double){b} * {DoubleLiteral(Math.ScaleB(1.0, -context.Q(node.Inputs[1])))})";
         context.Helper(CMath.QFromDouble);
         return $"{CMath.QFromDouble}({Combine(node, l, r, CMath.MaxD, CMath.MinD, context)}, {DoubleLiteral(Math.ScaleB(1.0, context.Q(node.Output)))})";
     }

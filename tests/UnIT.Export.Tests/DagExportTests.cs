@@ -46,6 +46,30 @@ public sealed class DagExportTests
     }
 
     [TestMethod]
+    [DataRow("msp430")]
+    [DataRow("max78000")]
+    public void Broadcast_on_either_side_division_constant_max_prelu_and_transpose_equal_the_engine(string profile)
+    {
+        var graph = new ModelGraph(new ValueInfo("x", new Shape(Shape.Dynamic, 3, 4, 5)),
+        [
+            new GlobalAveragePoolNode("gap", "x", "g"),
+            new BinaryNode("sub", "g", "x", "s", ElementwiseOp.Sub),
+            new ActivationNode("clip", "x", "c", ActivationKind.Clip, min: 0f, max: 1f),
+            new ElementwiseNode("plus2", "c", "d", ElementwiseOp.Add, new Tensor(new Shape(1), [2f]), constantFirst: false),
+            new BinaryNode("div", "s", "d", "q", ElementwiseOp.Div),
+            new BinaryNode("min", "q", "g", "m", ElementwiseOp.Min),
+            new ElementwiseNode("floor", "m", "m2", ElementwiseOp.Max, new Tensor(new Shape(1), [-0.5f]), constantFirst: false),
+            new ElementwiseNode("prelu", "m2", "m3", ElementwiseOp.PRelu, new Tensor(new Shape(3, 1, 1), [0.1f, 0.2f, 0.3f]), constantFirst: false),
+            new TransposeNode("swap", "m3", "t", [0, 1, 3, 2]),
+            new FlattenNode("flat", "t", "f", 1),
+            Dense("fc", "f", "y", 60, 4, 11),
+        ], ["y"], "broadcasting");
+        PrunedModel model = PrunedModel.Create(graph, new PruningOptions { Profile = profile, Percentile = 50 }, [Random(graph, 64, seed: 12)]);
+
+        EngineComparison.Check(model, Random(graph, 40, seed: 13), 40, dense: false, TestContext);
+    }
+
+    [TestMethod]
     [DataRow(ActivationKind.Sigmoid)]
     [DataRow(ActivationKind.Tanh)]
     [DataRow(ActivationKind.Elu)]
