@@ -29,6 +29,7 @@ public static class CliApp
             BenchCommand.Create(),
             ExportCCommand.Create(),
             McuBenchCommand.Create(),
+            M4BenchCommand.Create(),
         };
         foreach (Command command in root.Subcommands)
         {

@@ -4,7 +4,7 @@ using UnIT.ML.Kernels;
 namespace UnIT.Export;
 
 /// <summary>
-/// Add/Sub/Mul/Div with a constant, and BatchNormalization (x * scale + shift per channel): float32 arithmetic in
+/// Add/Sub/Mul/Div/Max/Min/PRelu with a constant (as ElementwiseNode.Apply), and BatchNormalization (x * scale + shift per channel): float32 arithmetic in
 /// both profiles, as the C# engine runs them (fixed point: on the exact real value of q, requantized to the output's
 /// Q format). The constant is expanded to the sample's shape unless it is a single value.
 /// </summary>
@@ -23,14 +23,21 @@ internal sealed class AffineEmitter : INodeEmitter
                 ? EmitContext.FloatLiteral(e.Constant.Data[0])
                 : context.ConstFloat(e.Name + "_c", Broadcast(e, shape, size)) + "[i]";
             (string a, string b) = e.ConstantFirst ? (c, "v") : ("v", c);
-            string op = e.Op switch
+            expr = e.Op switch
             {
-                ElementwiseOp.Add => "+",
-                ElementwiseOp.Sub => "-",
-                ElementwiseOp.Mul => "*",
-                _ => "/",
+                ElementwiseOp.Add => $"{a} + {b}",
+                ElementwiseOp.Sub => $"{a} - {b}",
+                ElementwiseOp.Mul => $"{a} * {b}",
+                ElementwiseOp.Div => $"{a} / {b}",
+                ElementwiseOp.Max => $"{CMath.MaxF}({a}, {b})",
+                ElementwiseOp.Min => $"{CMath.MinF}({a}, {b})",
+                ElementwiseOp.PRelu => $"{a} >= 0.0f ? {a} : {a} * {b}",
+                _ => throw EmitContext.Error(node, $"op {e.Op} has no C emitter."),
             };
-            expr = $"{a} {op} {b}";
+            if (e.Op is ElementwiseOp.Max or ElementwiseOp.Min)
+            {
+                context.Helper(CMath.MaxF);
+            }
         }
         else
         {

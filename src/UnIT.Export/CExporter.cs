@@ -42,10 +42,8 @@ public static class CExporter
         var context = new EmitContext(graph, configuration, options.Dense);
         INodeEmitter[] emitters = graph.Nodes.Select(NodeEmitters.For).ToArray();
         string output = graph.Outputs[0].Name;
-        var steps = graph.Nodes.Select((n, i) => new BufferPlan.Step(n.Inputs, n.Output,
-            context.SampleShape(n.Output).SampleSize, emitters[i].AliasesInput(n, context))).ToArray();
-        context.Buffers = BufferPlan.Create(graph.Input.Name, graph.InputSampleSize, steps, [output]);
-        context.CheckIndexRange(graph.Nodes.Count > 0 ? graph.Nodes[0] : throw new CExportException($"Model '{graph.Name}' has no nodes."), context.Buffers.Size);
+        context.Buffers = new ActivationPlan(graph, n => NodeEmitters.For(n).AliasesInput(n, context));
+        context.CheckIndexRange(graph.Nodes.Count > 0 ? graph.Nodes[0] : throw new CExportException($"Model '{graph.Name}' has no nodes."), context.Buffers.ArenaElements);
         for (int i = 0; i < emitters.Length; i++)
         {
             context.Line("UNIT_LAYER_MARK();");
@@ -65,7 +63,7 @@ public static class CExporter
             [CExportResult.SourceFile] = Source(banner, graph, context, inSize, outSize, output),
         };
         return new CExportResult(graph.Name, profile.Name, options.Dense, files, context.ConstantBytes,
-            (long)context.Buffers.Size * context.ValueBytes, context.FixedPoint ? context.ScratchElements * 4L : 0,
+            context.Buffers.ArenaElements * context.ValueBytes, context.FixedPoint ? context.ScratchElements * 4L : 0,
             graph.PrunableLayers.Select(l => l.Name).ToArray());
     }
 
@@ -113,10 +111,10 @@ public static class CExporter
         }
         sb.Append(CRuntime.Geometry).Append("#include \"unit_model_data.h\"\n\n");
         sb.Append(CRuntime.Common).Append(c.FixedPoint ? CRuntime.FixedPoint : CRuntime.Float);
-        sb.Append(CultureInfo.InvariantCulture, $"/* The activation arena: {c.Buffers.Size} elements, offsets by buffer liveness. */\n");
+        sb.Append(CultureInfo.InvariantCulture, $"/* The activation arena: {c.Buffers.ArenaElements} elements, offsets by buffer liveness (ActivationPlan). */\n");
         // A firmware may place the buffers (e.g. in FRAM on an MSP430FR part, whose SRAM is 8 KiB) by defining UNIT_BUFFER_ATTR.
         sb.Append("#ifndef UNIT_BUFFER_ATTR\n#define UNIT_BUFFER_ATTR\n#endif\n");
-        sb.Append(CultureInfo.InvariantCulture, $"static unit_value_t unit_arena[{Math.Max(1, c.Buffers.Size)}] UNIT_BUFFER_ATTR;\n");
+        sb.Append(CultureInfo.InvariantCulture, $"static unit_value_t unit_arena[{Math.Max(1, c.Buffers.ArenaElements)}] UNIT_BUFFER_ATTR;\n");
         if (c.FixedPoint)
         {
             sb.Append(CultureInfo.InvariantCulture, $"static int32_t unit_acc[{Math.Max(1, c.ScratchElements)}] UNIT_BUFFER_ATTR;\n");

@@ -44,7 +44,7 @@ internal sealed class EmitContext
     public IDivisionApproximator Division => Configuration.Division;
 
     /// <summary>The arena layout; set once the walk has planned it.</summary>
-    public BufferPlan Buffers { get; set; } = null!;
+    public ActivationPlan Buffers { get; set; } = null!;
 
     /// <summary>Bytes of the constants emitted so far.</summary>
     public long ConstantBytes { get; private set; }
@@ -67,10 +67,28 @@ internal sealed class EmitContext
     public Shape SampleShape(string value) => Graph.ShapeOf(value).WithBatch(1);
 
     /// <summary>The C expression of a value's buffer.</summary>
-    public string Buffer(string value) => $"(unit_arena + {Buffers.OffsetOf(value).ToString(CultureInfo.InvariantCulture)})";
+    public string Buffer(string value) => $"(unit_arena + {Buffers.Offset(value).ToString(CultureInfo.InvariantCulture)})";
 
     /// <summary>Fractional bits of a value (fixed point only).</summary>
     public int Q(string value) => Configuration.Quantization!.ValueBits(value);
+
+    /// <summary>
+    /// The exact real value of the element <paramref name="element"/> of <paramref name="value"/> as a C float: the element
+    /// itself in float32, its Q value converted exactly in fixed point (where non-MAC ops compute in float, as the engine does).
+    /// </summary>
+    public string ToFloat(string value, string element) =>
+        FixedPoint ? $"unit_float_from_q({element}, {Q(value)})" : element;
+
+    /// <summary>A float result stored into <paramref name="value"/>: as is in float32, rounded onto the value's Q format in fixed point.</summary>
+    public string FromFloat(string value, string result) =>
+        FixedPoint ? $"unit_q_from_float({result}, {Q(value)})" : result;
+
+    /// <summary>Adds the C helper <paramref name="name"/> of <see cref="CMath"/> (once).</summary>
+    public void Helper(string name)
+    {
+        (string key, string text) = CMath.Of(name);
+        Kernel(key, text);
+    }
 
     /// <summary>The index of a prunable layer in <c>unit_counts</c>.</summary>
     public int LayerIndex(PrunableNode layer) => _layerIndex[layer.Name];

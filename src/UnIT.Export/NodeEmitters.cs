@@ -9,8 +9,14 @@ internal static class NodeEmitters
     {
         [typeof(ConvNode)] = new ConvEmitter(),
         [typeof(FullyConnectedNode)] = new FullyConnectedEmitter(),
-        [typeof(ActivationNode)] = new ReluEmitter(),
-        [typeof(PoolNode)] = new MaxPoolEmitter(),
+        [typeof(ActivationNode)] = new ActivationEmitter(),
+        [typeof(PoolNode)] = new PoolEmitter(),
+        [typeof(GlobalAveragePoolNode)] = new GlobalAveragePoolEmitter(),
+        [typeof(BinaryNode)] = new BinaryEmitter(),
+        [typeof(ConcatNode)] = new ConcatEmitter(),
+        [typeof(PadNode)] = new GatherEmitter(),
+        [typeof(SliceNode)] = new GatherEmitter(),
+        [typeof(TransposeNode)] = new GatherEmitter(),
         [typeof(FlattenNode)] = new ReshapeEmitter(),
         [typeof(ReshapeNode)] = new ReshapeEmitter(),
         [typeof(ElementwiseNode)] = new AffineEmitter(),
@@ -21,6 +27,7 @@ internal static class NodeEmitters
     public static INodeEmitter For(Node node) => Table.TryGetValue(node.GetType(), out INodeEmitter? e)
         ? e
         : throw new CExportException(
-            $"Node '{node.Name}' ({node.OpName}) has no C emitter; export-c supports Conv, Gemm/MatMul, Relu, MaxPool, Flatten, Reshape, " +
-            "Add/Sub/Mul/Div with a constant and BatchNormalization.");
+            $"Node '{node.Name}' ({node.OpName}) has no C emitter; export-c supports Conv, Gemm/MatMul, BatchNormalization, Relu, LeakyRelu, " +
+            "Clip, HardSigmoid, HardSwish, Softsign, MaxPool, AveragePool, GlobalAveragePool, Flatten, Reshape, Pad, Slice, Transpose, Concat, " +
+            "and Add/Sub/Mul/Div/Max/Min with a constant or between two values.");
 }

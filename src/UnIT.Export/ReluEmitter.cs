@@ -5,7 +5,7 @@ namespace UnIT.Export;
 /// <summary>
 /// Relu (with the FATReLU tau when the configuration has one). Fixed point: the C# engine applies it to the exact
 /// real value of q and requantizes to the output's Q format; <c>q &gt; floor(tau * 2^f)</c> is the same test, and the
-/// rescale is exact. Other activations are refused.
+/// rescale is exact. <see cref="ActivationEmitter"/> hands it the Relu nodes.
 /// </summary>
 internal sealed class ReluEmitter : INodeEmitter
 {
@@ -14,10 +14,6 @@ internal sealed class ReluEmitter : INodeEmitter
     public void Emit(Node node, EmitContext context)
     {
         var a = (ActivationNode)node;
-        if (a.Kind != ActivationKind.Relu)
-        {
-            throw EmitContext.Error(node, "export-c supports Relu only among activations.");
-        }
         float tau = context.Configuration.FatReluThresholds?.GetValueOrDefault(a.Name) ?? 0f;
         int size = context.SampleShape(a.Output).SampleSize;
         string x = context.Buffer(a.Input), y = context.Buffer(a.Output);

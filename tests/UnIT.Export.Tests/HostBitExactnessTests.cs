@@ -44,47 +44,6 @@ public sealed class HostBitExactnessTests
 
     private static int Images => int.TryParse(Environment.GetEnvironmentVariable("UNIT_EXPORT_HOST_IMAGES"), CultureInfo.InvariantCulture, out int n) ? n : 200;
 
-    private void CheckAgainstEngine(PrunedModel model, SampleSet test, bool dense)
-    {
-        string compiler = HostCompiler.Find() ?? throw Assets.Missing("No C compiler (cc, gcc or clang) found; install gcc.");
-        CExportResult export = CExporter.Export(model, new CExportOptions { Dense = dense });
-        Tensor input = test.ToTensor(model.Graph.Input.Shape);
-        var stats = new InferenceStatistics();
-        float[] expected = model.Engine.Run(input, stats).Data;
-        string dir = Path.Combine(Path.GetTempPath(), $"unit-export-{Guid.NewGuid():N}");
-        try
-        {
-            (float[] outputs, uint[] counts) = HostCompiler.BuildAndRun(compiler, export, dir, input.Data, test.Count);
-
-            Assert.HasCount(expected.Length, outputs);
-            int bad = Enumerable.Range(0, expected.Length).FirstOrDefault(i => BitConverter.SingleToInt32Bits(expected[i]) != BitConverter.SingleToInt32Bits(outputs[i]), -1);
-            Assert.AreEqual(-1, bad, bad < 0 ? "" : $"output {bad} (image {bad / 10}): C gives {outputs[bad]:R}, the engine {expected[bad]:R}");
-            for (int l = 0; l < export.Layers.Count; l++)
-            {
-                LayerStatistics s = stats.For(export.Layers[l]);
-                long executed = counts[3 * l], skipped = counts[3 * l + 1], tested = counts[3 * l + 2];
-                bool conv = model.Graph.Layer(export.Layers[l]) is ConvNode;
-                if (dense)
-                {
-                    Assert.AreEqual(s.Total, executed, $"{export.Layers[l]}: the dense build runs every MAC");
-                    continue;
-                }
-                Assert.AreEqual(s.Executed, executed, $"{export.Layers[l]}: executed MACs");
-                Assert.AreEqual(s.SkippedThreshold, skipped, $"{export.Layers[l]}: MACs skipped by threshold");
-                Assert.AreEqual(conv ? s.ActivationReads : s.WeightReads, tested, $"{export.Layers[l]}: skip tests");
-            }
-            if (!dense)
-            {
-                Assert.IsTrue(stats.Layers.Sum(l => l.SkippedThreshold) > 0, "the thresholds should skip MACs");
-            }
-            TestContext.WriteLine($"{model.Graph.Name} {model.Profile.Name}{(dense ? " dense" : "")}: {test.Count} images bit-identical; constants {export.ConstantBytes} B, RAM {export.RamBytes} B");
-        }
-        finally
-        {
-            if (Directory.Exists(dir))
-            {
-                Directory.Delete(dir, recursive: true);
-            }
-        }
-    }
+    private void CheckAgainstEngine(PrunedModel model, SampleSet test, bool dense) =>
+        EngineComparison.Check(model, test.ToTensor(model.Graph.Input.Shape), test.Count, dense, TestContext);
 }

@@ -3,16 +3,28 @@ namespace UnIT.ML.Graph;
 /// <summary>
 /// The activation memory one sample needs, planned from the values' lifetimes: a value lives from the
 /// step that writes it (the graph input before step 0) to the last step that reads it (graph outputs to
-/// the end), and values whose lifetimes do not overlap may share memory. Buffers are placed in one arena
-/// greedily, largest first, each at the lowest offset free for its whole lifetime. On a
-/// microcontroller the arena is the static RAM the activations take.
+/// the end), and values whose lifetimes do not overlap may share memory. A node that moves no data (a
+/// reshape on a device) may share its input's buffer: the two are then one buffer, live as long as either.
+/// Buffers are placed in one arena, each at the lowest offset free for its whole lifetime, in two orders
+/// (largest first, and execution order); the smaller arena is kept. On a microcontroller the arena is the
+/// static RAM the activations take; the engine and <c>inspect</c> use the plan without sharing, export-c with it.
 /// </summary>
 public sealed class ActivationPlan
 {
     private readonly Dictionary<string, (int First, int Last, int Size, int Offset)> _values = new(StringComparer.Ordinal);
 
-    /// <summary>Plans the buffers of <paramref name="graph"/>'s values, per sample.</summary>
+    /// <summary>Plans the buffers of <paramref name="graph"/>'s values, per sample, every value in its own buffer.</summary>
     public ActivationPlan(ModelGraph graph)
+        : this(graph, null)
+    {
+    }
+
+    /// <summary>
+    /// Plans the buffers of <paramref name="graph"/>'s values, per sample; a node for which
+    /// <paramref name="sharesInputBuffer"/> is true writes its output into its first input's buffer (null: none does).
+    /// </summary>
+    /// <exception cref="GraphException">When a shared buffer would be too small for the node's output, or the arena too large.</exception>
+    public ActivationPlan(ModelGraph graph, Func<Node, bool>? sharesInputBuffer)
     {
         ArgumentNullException.ThrowIfNull(graph);
         IReadOnlyList<Node> nodes = graph.Nodes;
@@ -29,34 +41,56 @@ public sealed class ActivationPlan
         {
             last[output.Name] = nodes.Count;
         }
-        var order = new List<(string Name, int First, int Last, int Size)> { (graph.Input.Name, -1, last[graph.Input.Name], graph.Input.Shape.SampleSize) };
+
+        // A buffer is keyed by the value that allocates it; a sharing node's output joins its input's buffer.
+        var owner = new Dictionary<string, string>(StringComparer.Ordinal) { [graph.Input.Name] = graph.Input.Name };
+        var buffers = new Dictionary<string, Buffer>(StringComparer.Ordinal)
+        {
+            [graph.Input.Name] = new Buffer(graph.Input.Name, -1, last[graph.Input.Name], graph.Input.Shape.SampleSize),
+        };
+        var values = new List<(string Name, int First, int Size)> { (graph.Input.Name, -1, graph.Input.Shape.SampleSize) };
         for (int i = 0; i < nodes.Count; i++)
         {
-            order.Add((nodes[i].Output, i, last[nodes[i].Output], graph.ShapeOf(nodes[i].Output).SampleSize));
+            Node node = nodes[i];
+            int size = graph.ShapeOf(node.Output).SampleSize;
+            values.Add((node.Output, i, size));
+            if (sharesInputBuffer?.Invoke(node) == true)
+            {
+                Buffer shared = buffers[owner[node.Input]];
+                if (size > shared.Size)
+                {
+                    throw new GraphException($"Node '{node.Name}' ({node.OpName}) writes {size} values into its input's buffer of {shared.Size}.");
+                }
+                owner[node.Output] = shared.Key;
+                shared.Last = Math.Max(shared.Last, last[node.Output]);
+            }
+            else
+            {
+                owner[node.Output] = node.Output;
+                buffers[node.Output] = new Buffer(node.Output, i, last[node.Output], size);
+            }
         }
+
         for (int step = -1; step <= nodes.Count; step++)
         {
-            long live = order.Where(v => v.First <= step && step <= v.Last).Sum(v => (long)v.Size);
+            long live = buffers.Values.Where(b => b.First <= step && step <= b.Last).Sum(b => (long)b.Size);
             PeakLiveElements = Math.Max(PeakLiveElements, live);
         }
-        // Largest first; ties in execution order, so the plan is deterministic.
-        foreach ((string name, int first, int lastStep, int size) in order.OrderByDescending(v => v.Size).ThenBy(v => v.First))
+        // Ties in execution order, so the plan is deterministic; largest first wins ties between the two orders.
+        (Dictionary<string, long> offsets, long arena) = Place(buffers.Values.OrderByDescending(b => b.Size).ThenBy(b => b.First));
+        (Dictionary<string, long> inOrder, long inOrderArena) = Place(buffers.Values.OrderBy(b => b.First));
+        if (inOrderArena < arena)
         {
-            long offset = 0;
-            foreach (var placed in _values.Values.Where(p => p.First <= lastStep && first <= p.Last).OrderBy(p => p.Offset))
-            {
-                if (offset + size <= placed.Offset)
-                {
-                    break;
-                }
-                offset = Math.Max(offset, (long)placed.Offset + placed.Size);
-            }
-            if (offset + size > int.MaxValue)
-            {
-                throw new GraphException($"The activations of model '{graph.Name}' need more than {int.MaxValue} values per sample.");
-            }
-            _values[name] = (first, lastStep, size, (int)offset);
-            ArenaElements = Math.Max(ArenaElements, offset + size);
+            (offsets, arena) = (inOrder, inOrderArena);
+        }
+        if (arena > int.MaxValue)
+        {
+            throw new GraphException($"The activations of model '{graph.Name}' need more than {int.MaxValue} values per sample.");
+        }
+        ArenaElements = arena;
+        foreach ((string name, int first, int size) in values)
+        {
+            _values[name] = (first, last[name], size, (int)offsets[owner[name]]);
         }
     }
 
@@ -77,4 +111,38 @@ public sealed class ActivationPlan
 
     private (int First, int Last, int Size, int Offset) Get(string value) =>
         _values.TryGetValue(value, out var v) ? v : throw new GraphException($"The graph has no value named '{value}'.");
+
+    /// <summary>Places each buffer, in the given order, at the lowest offset free for its whole lifetime.</summary>
+    private static (Dictionary<string, long> Offsets, long Arena) Place(IEnumerable<Buffer> order)
+    {
+        var placed = new List<(Buffer Buffer, long Offset)>();
+        long arena = 0;
+        foreach (Buffer b in order)
+        {
+            long offset = 0;
+            foreach ((Buffer other, long at) in placed.Where(p => p.Buffer.First <= b.Last && b.First <= p.Buffer.Last).OrderBy(p => p.Offset))
+            {
+                if (offset + b.Size <= at)
+                {
+                    break;
+                }
+                offset = Math.Max(offset, at + other.Size);
+            }
+            placed.Add((b, offset));
+            arena = Math.Max(arena, offset + b.Size);
+        }
+        return (placed.ToDictionary(p => p.Buffer.Key, p => p.Offset, StringComparer.Ordinal), arena);
+    }
+
+    /// <summary>One buffer: the value that allocates it, its lifetime over the steps (widened by the values that share it) and size.</summary>
+    private sealed class Buffer(string key, int first, int last, int size)
+    {
+        public string Key { get; } = key;
+
+        public int First { get; } = first;
+
+        public int Last { get; set; } = last;
+
+        public int Size { get; } = size;
+    }
 }

@@ -1,0 +1,107 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using UnIT.Cli.Options;
+using UnIT.Cli.Output;
+using UnIT.Export;
+using UnIT.ML.Data;
+using UnIT.ML.Graph;
+using UnIT.ML.Pruning;
+
+namespace UnIT.Cli.Commands;
+
+/// <summary>
+/// <c>unit-prune m4-bench &lt;model.onnx&gt; --thresholds T.json --images I [--limit N] [--json]</c>: builds the dense and the
+/// UnIT max78000 C for a Cortex-M4F (arm-none-eabi-gcc), runs each image in qemu-system-arm (mps2-an386), checks the
+/// UnIT build's outputs against the C# float32 engine bit for bit and reports instructions executed (QEMU counts
+/// instructions, not cycles).
+/// </summary>
+internal sealed class M4BenchCommand
+{
+    private readonly Argument<string> _model = CommonOptions.Model();
+    private readonly DataOptions _data = new(role: "Benchmark", withLabels: false);
+    private readonly DataOptions _calibration = new("calibration", "Calibration", withLabels: false, required: false);
+    private readonly PruningOptionGroup _pruning = new();
+    private readonly Option<string?> _tools = new("--tools") { Description = "The tools/cortex-m4 folder (default: found above the current folder or the tool's).", HelpName = "DIR" };
+    private readonly Option<bool> _json = CommonOptions.Json();
+
+    private M4BenchCommand()
+    {
+    }
+
+    /// <summary>Creates the command.</summary>
+    public static Command Create()
+    {
+        var c = new M4BenchCommand();
+        var command = new Command("m4-bench", "Run the generated max78000 C on a Cortex-M4F in QEMU: outputs against the C# engine, instructions executed, dense vs UnIT.") { c._model };
+        c._data.AddTo(command);
+        c._calibration.AddTo(command);
+        c._pruning.AddTo(command);
+        command.Add(c._tools);
+        command.Add(c._json);
+        command.SetAction(c.Run);
+        return command;
+    }
+
+    private int Run(ParseResult result)
+    {
+        ModelGraph graph = ModelLoader.Load(result.GetRequiredValue(_model));
+        PruningOptions options = _pruning.Read(result);
+        if (options.Profile != "max78000" && result.GetResult(_pruning.Profile) is { Implicit: false })
+        {
+            throw new ArgumentException($"m4-bench runs the float32 max78000 C; --profile {options.Profile} is not built for the Cortex-M4F here.");
+        }
+        PrunedModel model = ExportCCommand.Prepare(graph, options with { Profile = "max78000" }, _calibration.Load(result, graph));
+        PrunedModel dense = model.WithThresholds(ThresholdSet.Zero(graph));
+        SampleSet images = _data.Load(result, graph)!;
+        string tools = result.GetValue(_tools) ?? CortexM4Run.FindTools(Environment.CurrentDirectory) ?? CortexM4Run.FindTools(AppContext.BaseDirectory)
+            ?? throw new ArgumentException("Cannot find tools/cortex-m4 (build.sh) above the current folder; give --tools DIR.");
+        CExportResult prunedC = CExporter.Export(model), denseC = CExporter.Export(dense, new CExportOptions { Dense = true });
+        Tensor input = images.ToTensor(graph.Input.Shape);
+        float[] expected = model.Engine.Run(input).Data;
+        int inSize = graph.InputSampleSize, outSize = expected.Length / images.Count;
+        long denseInstructions = 0, prunedInstructions = 0;
+        bool match = true;
+        string dir = Path.Combine(Path.GetTempPath(), $"unit-m4-{Guid.NewGuid():N}");
+        try
+        {
+            for (int s = 0; s < images.Count; s++)
+            {
+                float[] sample = input.Data.AsSpan(s * inSize, inSize).ToArray();
+                CortexM4Result pruned = CortexM4Run.Run(prunedC, sample, tools, dir);
+                denseInstructions += CortexM4Run.Run(denseC, sample, tools, dir).Instructions;
+                prunedInstructions += pruned.Instructions;
+                match &= pruned.Outputs.Select(BitConverter.SingleToInt32Bits)
+                    .SequenceEqual(expected.AsSpan(s * outSize, outSize).ToArray().Select(BitConverter.SingleToInt32Bits));
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+        double denseMean = (double)denseInstructions / images.Count, prunedMean = (double)prunedInstructions / images.Count;
+        TextWriter output = result.InvocationConfiguration.Output;
+        if (result.GetValue(_json))
+        {
+            JsonOutput.Write(output, new
+            {
+                Model = graph.Name,
+                Images = images.Count,
+                DenseInstructions = denseMean,
+                PrunedInstructions = prunedMean,
+                LogitsMatch = match,
+            });
+            return match ? ExitCodes.Success : ExitCodes.Failure;
+        }
+        IAnsiConsole console = Terminal.For(output);
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Model '{graph.Name}', {images.Count} image(s); max78000 C on a Cortex-M4F (arm-none-eabi-gcc -O2, QEMU mps2-an386 -icount), division {model.Division.Name}."));
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Instructions per inference: dense {denseMean:N0}, UnIT {prunedMean:N0} ({denseMean / prunedMean:F2}x). QEMU counts instructions, not cycles."));
+        console.WriteLine(match ? "UnIT build's outputs equal the C# float32 engine's bit for bit." : "UnIT build's outputs DIFFER from the C# float32 engine's.");
+        return match ? ExitCodes.Success : ExitCodes.Failure;
+    }
+}

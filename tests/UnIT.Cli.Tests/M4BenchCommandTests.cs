@@ -1,0 +1,42 @@
+using System.Text.Json;
+
+namespace UnIT.Cli.Tests;
+
+/// <summary><c>m4-bench</c>: the max78000 C on a Cortex-M4F in QEMU, and its refusal of other profiles.</summary>
+[TestClass]
+public sealed class M4BenchCommandTests
+{
+    [TestMethod]
+    public void A_fixed_point_profile_is_refused_in_one_line()
+    {
+        string error = Cli.SingleErrorLine(Cli.Run("m4-bench", Cli.FashionModel, "--profile", "msp430",
+            "--calibration-images", Cli.FashionImages, "--calibration-limit", "10", "--images", Cli.FashionImages, "--limit", "1"));
+
+        StringAssert.Contains(error, "--profile msp430");
+        StringAssert.Contains(error, "max78000");
+    }
+
+    [TestMethod]
+    public void Json_reports_instructions_of_both_builds_and_bit_identical_logits()
+    {
+        string[] path = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator);
+        if (!new[] { "arm-none-eabi-gcc", "qemu-system-arm" }.All(t => path.Any(d => File.Exists(Path.Combine(d, t)))))
+        {
+            string why = "arm-none-eabi-gcc or qemu-system-arm is not installed (Debian: gcc-arm-none-eabi qemu-system-arm).";
+            if (Environment.GetEnvironmentVariable("CI")?.Trim().ToLowerInvariant() is "true" or "1")
+            {
+                Assert.Fail(why + " CI installs them (.ci/run).");
+            }
+            Assert.Inconclusive(why);
+        }
+        var run = Cli.Run("m4-bench", Cli.FashionModel, "--calibration-images", Cli.FashionImages, "--calibration-limit", "20",
+            "--percentile", "50", "--images", Cli.FashionImages, "--limit", "1", "--json");
+
+        Assert.AreEqual(0, run.Code, run.Err);
+        JsonElement json = JsonDocument.Parse(run.Out).RootElement;
+        Assert.IsTrue(json.GetProperty("logits_match").GetBoolean());
+        Assert.AreEqual(1, json.GetProperty("images").GetInt32());
+        Assert.IsGreaterThan(100_000.0, json.GetProperty("dense_instructions").GetDouble());
+        Assert.IsGreaterThan(100_000.0, json.GetProperty("pruned_instructions").GetDouble());
+    }
+}

@@ -1,0 +1,71 @@
+using System.Globalization;
+using UnIT.ML.Data;
+using UnIT.ML.Graph;
+using UnIT.ML.Pruning;
+
+namespace UnIT.Export.Tests;
+
+/// <summary>
+/// The max78000 C built for a Cortex-M4F (arm-none-eabi-gcc) and run in qemu-system-arm: outputs identical to the C#
+/// float32 emulation bit for bit (the dense build to rounding: see below), and the instructions each build executes (QEMU -icount; QEMU models no cycles). UNIT_M4_IMAGES sets how many
+/// test images (default 1). Without the tools: a failure under CI=true, else Inconclusive.
+/// </summary>
+[TestClass]
+public sealed class CortexM4Tests
+{
+    public TestContext TestContext { get; set; } = null!;
+
+    [TestMethod]
+    public void Cortex_M4_logits_equal_the_engine_and_instructions_are_counted()
+    {
+        string tools = CortexM4Run.FindTools(AppContext.BaseDirectory) ?? throw new AssertFailedException("tools/cortex-m4 was not copied next to the tests.");
+        if (!OnPath("arm-none-eabi-gcc") || !OnPath("qemu-system-arm"))
+        {
+            throw Assets.Missing("arm-none-eabi-gcc or qemu-system-arm is not installed (Debian: gcc-arm-none-eabi qemu-system-arm).");
+        }
+        int images = int.TryParse(Environment.GetEnvironmentVariable("UNIT_M4_IMAGES"), CultureInfo.InvariantCulture, out int n) ? n : 1;
+        (ModelGraph graph, SampleSet test, SampleSet calibration) = Assets.Load("mnist", images);
+        PrunedModel model = PrunedModel.Create(graph, new PruningOptions { Profile = "max78000", Percentile = 50 }, calibration.Batches(graph.Input.Shape, 100));
+        Tensor input = test.ToTensor(graph.Input.Shape);
+        float[] expected = model.Engine.Run(input).Data;
+        PrunedModel dense = model.WithThresholds(ThresholdSet.Zero(graph));
+        float[] expectedDense = dense.Engine.Run(input).Data;
+        int inSize = graph.InputSampleSize, outSize = expected.Length / test.Count;
+        string dir = Path.Combine(Path.GetTempPath(), $"unit-m4-{Guid.NewGuid():N}");
+        try
+        {
+            for (int s = 0; s < test.Count; s++)
+            {
+                float[] sample = input.Data.AsSpan(s * inSize, inSize).ToArray();
+                CortexM4Result pruned = CortexM4Run.Run(CExporter.Export(model), sample, tools, dir);
+                CortexM4Result full = CortexM4Run.Run(CExporter.Export(dense, new CExportOptions { Dense = true }), sample, tools, dir);
+
+                CollectionAssert.AreEqual(expected.AsSpan(s * outSize, outSize).ToArray().Select(BitConverter.SingleToInt32Bits).ToArray(),
+                    pruned.Outputs.Select(BitConverter.SingleToInt32Bits).ToArray(), $"image {s}: UnIT build's logits");
+                // The dense C runs every MAC in the pruned kernels' order; the engine's float dense path sums in its own
+                // order, so the dense build agrees to rounding only (the UnIT build above is the bit-exact claim).
+                for (int o = 0; o < outSize; o++)
+                {
+                    float e = expectedDense[s * outSize + o];
+                    Assert.AreEqual(e, full.Outputs[o], 1e-5f * Math.Max(1f, Math.Abs(e)), $"image {s}: dense build's output {o}");
+                }
+                // Every MAC is at least one instruction (VFMA.F32); the counts are reported, not ranked: on an FPU core a
+                // skip test can cost more instructions than the multiply-add it saves.
+                Assert.IsTrue(full.Instructions >= graph.TotalMacsPerSample, $"image {s}: dense {full.Instructions:N0} instructions for {graph.TotalMacsPerSample:N0} MACs");
+                Assert.IsTrue(pruned.Instructions > 0, $"image {s}: UnIT build {pruned.Instructions:N0} instructions");
+                TestContext.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"mnist_cnn image {s}: Cortex-M4F (QEMU mps2-an386) instructions dense {full.Instructions:N0}, UnIT p50 {pruned.Instructions:N0} ({(double)full.Instructions / pruned.Instructions:F2}x); logits bit-identical"));
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+    }
+
+    private static bool OnPath(string tool) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Any(d => File.Exists(Path.Combine(d, tool)));
+}
