@@ -25,6 +25,10 @@ public sealed class InferenceEngine
     private readonly Dictionary<string, float> _fatRelu;
     private readonly QuantizationPlan? _quantization;
 
+    // Per step, made once here rather than per sample: the FATReLU threshold and, in fixed point, the output's Q rounding.
+    private readonly float[] _stepTau;
+    private readonly Func<double, float>?[] _stepRound;
+
     /// <summary>Prepares the engine; throws <see cref="GraphException"/> when the configuration does not fit the graph.</summary>
     public InferenceEngine(ModelGraph graph, PruningConfiguration? configuration = null)
     {
@@ -60,6 +64,10 @@ public sealed class InferenceEngine
                 throw new GraphException($"FATReLU threshold given for '{name}', which is not a Relu node of the graph.");
             }
         }
+        _stepTau = _steps.Select(step => _fatRelu.GetValueOrDefault(step.Node.Name)).ToArray();
+        _stepRound = _steps.Select(step => _quantization?.ValueBits(step.Node.Output) is int bits
+            ? new Func<double, float>(v => FixedPointMath.Dequantize(FixedPointMath.Quantize(v, bits), bits))
+            : null).ToArray();
     }
 
     /// <summary>The graph this engine runs.</summary>
@@ -178,6 +186,7 @@ public sealed class InferenceEngine
             Node node = graph.Nodes[i];
             int[] release = node.Inputs.Append(node.Output).Select(v => slots[v]).Distinct().Where(slot => lastUse[slot] == i).ToArray();
             steps[i] = new Step(
+                i,
                 node,
                 node.Inputs.Select(v => slots[v]).ToArray(),
                 node.Inputs.Select(v => graph.ShapeOf(v).WithBatch(1)).ToArray(),
@@ -299,13 +308,7 @@ public sealed class InferenceEngine
         {
             inputs[i] = values[step.InputSlots[i]]!;
         }
-        Func<double, float>? roundExact = null;
-        if (_quantization is not null)
-        {
-            int bits = _quantization.ValueBits(node.Output);
-            roundExact = v => FixedPointMath.Dequantize(FixedPointMath.Quantize(v, bits), bits);
-        }
-        step.Kernel!(node, new NodeRun(inputs, step.InputShapes, y, step.OutputShape, _fatRelu.GetValueOrDefault(node.Name), roundExact));
+        step.Kernel!(node, new NodeRun(inputs, step.InputShapes, y, step.OutputShape, _stepTau[step.Index], _stepRound[step.Index]));
         if (_quantization is not null)
         {
             // Non-MAC ops run in float on exact Q values; their results go back onto the output's Q grid.
@@ -315,6 +318,7 @@ public sealed class InferenceEngine
 
     /// <summary>One node of a sample's run: where its operands live and what runs it.</summary>
     private sealed record Step(
+        int Index,
         Node Node,
         int[] InputSlots,
         Shape[] InputShapes,
