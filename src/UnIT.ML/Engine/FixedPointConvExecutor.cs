@@ -15,11 +15,13 @@ internal sealed class FixedPointConvExecutor : LayerExecutor
     private readonly int[] _weightThresholds;
     private readonly DivisionOps _thresholdOps;
     private readonly ConvGeometry _geometry;
+    private readonly int[] _inBounds;
 
     public FixedPointConvExecutor(ConvNode conv, Shape sampleShape, ThresholdSet? thresholds, IDivisionApproximator division, QuantizationPlan plan) : base(conv)
     {
         _conv = conv;
         _geometry = conv.Geometry(sampleShape);
+        _inBounds = Im2Col.InBoundsPerKernelPosition(_geometry);
         _inBits = plan.ValueBits(conv.Input);
         _outBits = plan.ValueBits(conv.Output);
         int weightBits = plan.WeightBits(conv.Name);
@@ -45,11 +47,12 @@ internal sealed class FixedPointConvExecutor : LayerExecutor
         short[] x = workspace.Rent<short>(this, 0, g.InputSampleSize);
         short[] y = workspace.Rent<short>(this, 1, g.OutputSampleSize);
         int[] acc = workspace.Rent<int>(this, 2, g.OutH * g.OutW);
+        short[] columns = workspace.Rent<short>(this, 3, g.ColumnsLength);
         for (int i = 0; i < x.Length; i++)
         {
             x[i] = FixedPointMath.Quantize(input[i], _inBits);
         }
-        FixedPointConvKernel.Run(g, x, _weight, _bias, _weightThresholds, _shift, y, acc, stats);
+        FixedPointConvKernel.Run(g, x, _weight, _bias, _weightThresholds, _shift, y, acc, columns, _inBounds, stats);
         stats?.Division.Add(_thresholdOps);
         for (int i = 0; i < y.Length; i++)
         {

@@ -15,11 +15,19 @@ namespace UnIT.ML.Engine;
 public sealed class InferenceEngine
 {
     private const int MinSamplesPerThread = 16;
+
+    [ThreadStatic]
+    private static BufferPool? t_pool;
+
     private readonly Dictionary<PrunableNode, LayerExecutor> _layers = new();
     private readonly Step[] _steps;
     private readonly int[] _outputSlots;
     private readonly Dictionary<string, float> _fatRelu;
     private readonly QuantizationPlan? _quantization;
+
+    // Per step, made once here rather than per sample: the FATReLU threshold and, in fixed point, the output's Q rounding.
+    private readonly float[] _stepTau;
+    private readonly Func<double, float>?[] _stepRound;
 
     /// <summary>Prepares the engine; throws <see cref="GraphException"/> when the configuration does not fit the graph.</summary>
     public InferenceEngine(ModelGraph graph, PruningConfiguration? configuration = null)
@@ -56,6 +64,10 @@ public sealed class InferenceEngine
                 throw new GraphException($"FATReLU threshold given for '{name}', which is not a Relu node of the graph.");
             }
         }
+        _stepTau = _steps.Select(step => _fatRelu.GetValueOrDefault(step.Node.Name)).ToArray();
+        _stepRound = _steps.Select(step => _quantization?.ValueBits(step.Node.Output) is int bits
+            ? new Func<double, float>(v => FixedPointMath.Dequantize(FixedPointMath.Quantize(v, bits), bits))
+            : null).ToArray();
     }
 
     /// <summary>The graph this engine runs.</summary>
@@ -70,14 +82,30 @@ public sealed class InferenceEngine
     public Tensor Run(Tensor input, InferenceStatistics? statistics = null) => RunAll(input, statistics)[0];
 
     /// <summary>Runs a batch and returns all graph outputs in order.</summary>
-    public IReadOnlyList<Tensor> RunAll(Tensor input, InferenceStatistics? statistics = null)
+    public IReadOnlyList<Tensor> RunAll(Tensor input, InferenceStatistics? statistics = null) => RunSplit(input, statistics, null);
+
+    /// <summary>
+    /// Runs a batch and returns the first graph output, adding sample i's counts to <paramref name="perSample"/>[i]
+    /// (one fresh statistics object per sample): each sample's counts equal those of running it alone.
+    /// </summary>
+    internal Tensor RunPerSample(Tensor input, InferenceStatistics[] perSample)
+    {
+        if (perSample.Length != input.Shape[0])
+        {
+            throw new ArgumentException($"{perSample.Length} statistics objects for a batch of {input.Shape[0]}.", nameof(perSample));
+        }
+        return RunSplit(input, null, perSample)[0];
+    }
+
+    /// <summary>Runs the batch in contiguous chunks of samples, one per thread; counts go to <paramref name="statistics"/> or per sample.</summary>
+    private Tensor[] RunSplit(Tensor input, InferenceStatistics? statistics, InferenceStatistics[]? perSample)
     {
         int batch = CheckInput(input);
         Tensor[] outputs = Graph.Outputs.Select(o => new Tensor(o.Shape.WithBatch(batch))).ToArray();
         int threads = Math.Min(Environment.ProcessorCount, batch / MinSamplesPerThread);
         if (threads <= 1)
         {
-            Execute(input.Data, 0, batch, outputs, statistics, null);
+            Execute(input.Data, 0, batch, outputs, statistics, perSample, null);
             return outputs;
         }
         // Samples are independent: each thread runs a contiguous chunk straight into the outputs.
@@ -87,7 +115,7 @@ public sealed class InferenceEngine
         {
             int start = t * chunk, count = Math.Min(chunk, batch - start);
             stats[t] = statistics is null ? null : new InferenceStatistics();
-            Execute(input.Data, start, count, outputs, stats[t], null);
+            Execute(input.Data, start, count, outputs, stats[t], perSample, null);
         });
         foreach (InferenceStatistics? s in stats)
         {
@@ -103,7 +131,7 @@ public sealed class InferenceEngine
     internal void RunObserved(Tensor input, IEngineObserver observer)
     {
         int batch = CheckInput(input);
-        Execute(input.Data, 0, batch, Graph.Outputs.Select(o => new Tensor(o.Shape.WithBatch(batch))).ToArray(), null, observer);
+        Execute(input.Data, 0, batch, Graph.Outputs.Select(o => new Tensor(o.Shape.WithBatch(batch))).ToArray(), null, null, observer);
     }
 
     private int CheckInput(Tensor input)
@@ -125,7 +153,8 @@ public sealed class InferenceEngine
     /// <summary>
     /// The steps of a sample's run in topological order. Value slot 0 is the graph input, slot i + 1 the
     /// output of node i; each step lists the slots whose last reader it is, so their buffers go back to
-    /// the pool right after it (graph outputs are kept to the end of the sample).
+    /// the pool right after it (graph outputs are kept to the end of the sample). The last readers come
+    /// from one pass over the nodes, not from the graph's buffer placement, which costs far more to build.
     /// </summary>
     private static (Step[] Steps, int[] OutputSlots) Plan(ModelGraph graph)
     {
@@ -134,14 +163,30 @@ public sealed class InferenceEngine
         {
             slots[graph.Nodes[i].Output] = i + 1;
         }
-        ActivationPlan memory = graph.Memory;
+        // Per slot, the index of the last node that reads it (or, for an unread node output, writes it);
+        // graph outputs are never released by a step, and an unread graph input never is either.
+        var lastUse = new int[graph.Nodes.Count + 1];
+        lastUse[0] = -1;
+        for (int i = 0; i < graph.Nodes.Count; i++)
+        {
+            lastUse[i + 1] = i;
+            foreach (string v in graph.Nodes[i].Inputs)
+            {
+                lastUse[slots[v]] = i;
+            }
+        }
+        foreach (ValueInfo output in graph.Outputs)
+        {
+            lastUse[slots[output.Name]] = graph.Nodes.Count;
+        }
         var steps = new Step[graph.Nodes.Count];
         int layerIndex = 0;
         for (int i = 0; i < steps.Length; i++)
         {
             Node node = graph.Nodes[i];
-            int[] release = node.Inputs.Append(node.Output).Distinct().Where(v => memory.LastUse(v) == i).Select(v => slots[v]).ToArray();
+            int[] release = node.Inputs.Append(node.Output).Select(v => slots[v]).Distinct().Where(slot => lastUse[slot] == i).ToArray();
             steps[i] = new Step(
+                i,
                 node,
                 node.Inputs.Select(v => slots[v]).ToArray(),
                 node.Inputs.Select(v => graph.ShapeOf(v).WithBatch(1)).ToArray(),
@@ -154,16 +199,28 @@ public sealed class InferenceEngine
         return (steps, graph.Outputs.Select(o => slots[o.Name]).ToArray());
     }
 
-    /// <summary>Runs samples [start, start + count) one at a time through the whole graph, reusing buffers from one pool.</summary>
-    private void Execute(float[] inputData, int start, int count, Tensor[] outputs, InferenceStatistics? statistics, IEngineObserver? observer)
+    /// <summary>
+    /// Runs samples [start, start + count) one at a time through the whole graph, reusing buffers from the
+    /// thread's pool; counts go to <paramref name="statistics"/>, or to <paramref name="perSample"/>[s] when given.
+    /// </summary>
+    private void Execute(float[] inputData, int start, int count, Tensor[] outputs, InferenceStatistics? statistics,
+        InferenceStatistics[]? perSample, IEngineObserver? observer)
     {
         var workspace = new Workspace();
-        var pool = new BufferPool();
+        // The thread's pool is taken for the run (a nested run on this thread, if any, makes its own), so a
+        // batch of 1 (an ML.NET row, a latency run) reuses the value buffers of the previous run.
+        BufferPool pool = t_pool ?? new BufferPool();
+        t_pool = null;
         var values = new float[]?[_steps.Length + 1];
         int inSize = Graph.InputSampleSize;
-        LayerStatistics?[] layerStats = Graph.PrunableLayers.Select(l => statistics?.For(l.Name)).ToArray();
+        var layerStats = new LayerStatistics?[_layers.Count];
+        ForLayers(statistics, layerStats);
         for (int s = start; s < start + count; s++)
         {
+            if (perSample is not null)
+            {
+                ForLayers(perSample[s], layerStats);
+            }
             float[] first = pool.Rent(inSize);
             Array.Copy(inputData, s * inSize, first, 0, inSize);
             if (_quantization is not null)
@@ -210,6 +267,17 @@ public sealed class InferenceEngine
                 values[slot] = null;
             }
         }
+        t_pool = pool;
+    }
+
+    /// <summary>Each prunable layer's entry of <paramref name="statistics"/> (all null without statistics), in layer order.</summary>
+    private void ForLayers(InferenceStatistics? statistics, LayerStatistics?[] into)
+    {
+        IReadOnlyList<PrunableNode> layers = Graph.PrunableLayers;
+        for (int i = 0; i < into.Length; i++)
+        {
+            into[i] = statistics?.For(layers[i].Name);
+        }
     }
 
     /// <summary>Fixed point has no NaN or infinity: such an input is refused rather than saturated into a plausible number.</summary>
@@ -240,13 +308,7 @@ public sealed class InferenceEngine
         {
             inputs[i] = values[step.InputSlots[i]]!;
         }
-        Func<double, float>? roundExact = null;
-        if (_quantization is not null)
-        {
-            int bits = _quantization.ValueBits(node.Output);
-            roundExact = v => FixedPointMath.Dequantize(FixedPointMath.Quantize(v, bits), bits);
-        }
-        step.Kernel!(node, new NodeRun(inputs, step.InputShapes, y, step.OutputShape, _fatRelu.GetValueOrDefault(node.Name), roundExact));
+        step.Kernel!(node, new NodeRun(inputs, step.InputShapes, y, step.OutputShape, _stepTau[step.Index], _stepRound[step.Index]));
         if (_quantization is not null)
         {
             // Non-MAC ops run in float on exact Q values; their results go back onto the output's Q grid.
@@ -256,6 +318,7 @@ public sealed class InferenceEngine
 
     /// <summary>One node of a sample's run: where its operands live and what runs it.</summary>
     private sealed record Step(
+        int Index,
         Node Node,
         int[] InputSlots,
         Shape[] InputShapes,

@@ -14,7 +14,15 @@ public static class Evaluator
     /// <paramref name="denseLogits"/> may carry the dense float32 logits of the same images from an
     /// earlier call (sweeps reuse them); when null they are computed here.
     /// </summary>
-    public static EvaluationResult Evaluate(PrunedModel model, Tensor images, IReadOnlyList<int> labels, float[]? denseLogits = null)
+    public static EvaluationResult Evaluate(PrunedModel model, Tensor images, IReadOnlyList<int> labels, float[]? denseLogits = null) =>
+        Evaluate(model, images, labels, denseLogits, null);
+
+    /// <summary>
+    /// As the public overload; <paramref name="quantizedDense"/>, when given, supplies the dense fixed-point metrics of a
+    /// Q-format plan on these images (sweeps share them between the points of one plan instead of rerunning them).
+    /// </summary>
+    internal static EvaluationResult Evaluate(PrunedModel model, Tensor images, IReadOnlyList<int> labels, float[]? denseLogits,
+        Func<QuantizationPlan, ClassificationMetrics>? quantizedDense)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(images);
@@ -33,18 +41,17 @@ public static class Evaluator
         prunedTime.Stop();
         int classes = logits.Shape[^1];
 
-        ClassificationMetrics? quantizedDense = null;
+        ClassificationMetrics? quantized = null;
         if (model.Profile.Numerics == NumericFormat.FixedPoint16)
         {
-            var config = new PruningConfiguration { Numerics = model.Profile.Numerics, Quantization = model.Thresholds.Quantization };
-            Tensor q = new InferenceEngine(model.OriginalGraph, config).Run(images);
-            quantizedDense = ClassificationMetrics.Compute(ClassificationMetrics.ArgMax(q.Data, classes), labels);
+            QuantizationPlan plan = model.Thresholds.Quantization!;
+            quantized = quantizedDense is null ? QuantizedDenseMetrics(model.OriginalGraph, plan, images, labels) : quantizedDense(plan);
         }
         return new EvaluationResult
         {
             Pruned = ClassificationMetrics.Compute(ClassificationMetrics.ArgMax(logits.Data, classes), labels),
             Dense = ClassificationMetrics.Compute(ClassificationMetrics.ArgMax(denseLogits, classes), labels),
-            QuantizedDense = quantizedDense,
+            QuantizedDense = quantized,
             Statistics = stats,
             Cost = CostModel.Estimate(model.Profile, stats),
             Thresholds = model.Thresholds,
@@ -54,6 +61,14 @@ public static class Evaluator
             DenseWallTime = denseTime.Elapsed,
             Logits = Enumerable.Range(0, images.Shape[0]).Select(i => logits.Data.AsSpan(i * classes, classes).ToArray()).ToArray(),
         };
+    }
+
+    /// <summary>The metrics of the unpruned model run in int16 fixed point with <paramref name="plan"/>'s Q formats.</summary>
+    internal static ClassificationMetrics QuantizedDenseMetrics(ModelGraph graph, QuantizationPlan plan, Tensor images, IReadOnlyList<int> labels)
+    {
+        var config = new PruningConfiguration { Numerics = NumericFormat.FixedPoint16, Quantization = plan };
+        Tensor q = new InferenceEngine(graph, config).Run(images);
+        return ClassificationMetrics.Compute(ClassificationMetrics.ArgMax(q.Data, q.Shape[^1]), labels);
     }
 
     /// <summary>Dense float32 logits of a graph, flattened [N * classes].</summary>

@@ -10,73 +10,56 @@ namespace UnIT.ML.Kernels;
 /// activations and weights, int32 saturating accumulators, bias in the product's Q format, the
 /// per-weight integer thresholds precomputed by the division approximator, output requantized to int16.
 /// Only integer operations. Each accumulator adds its products in the reference order (channel, kh, kw), one
-/// saturating add at a time, so saturation happens exactly where the device's would; with 256-bit SIMD a contiguous
-/// run of 8 output positions is done at once (products, compare masks and overflow tests per lane).
+/// saturating add at a time, so saturation happens exactly where the device's would.
+/// <para>
+/// Algorithm: im2col (int16) puts the activations each weight meets in one contiguous row (padding as zeros,
+/// which no threshold passes and which count as zero skips); per output channel, each nonzero weight then
+/// updates the whole output plane from its row in one long run, with 256-bit SIMD 8 positions at a time
+/// (products, compare masks and overflow tests per lane). Rows are taken in (channel, kh, kw) order, so every
+/// accumulator sees its products in the reference order.
+/// </para>
 /// </summary>
 public static class FixedPointConvKernel
 {
     /// <summary>
-    /// Runs one sample. <paramref name="accumulators"/> is scratch of one output plane;
+    /// Runs one sample. <paramref name="accumulators"/> is scratch of one output plane; <paramref name="columns"/>
+    /// is scratch of <see cref="ConvGeometry.ColumnsLength"/> elements; <paramref name="inBounds"/> is
+    /// <see cref="Im2Col.InBoundsPerKernelPosition"/> of the geometry;
     /// <paramref name="outputShift"/> = input bits + weight bits - output bits.
     /// </summary>
     public static void Run(in ConvGeometry g, ReadOnlySpan<short> input, ReadOnlySpan<short> weight, ReadOnlySpan<int> bias,
-        ReadOnlySpan<int> weightThresholds, int outputShift, Span<short> output, Span<int> accumulators, LayerStatistics? stats)
+        ReadOnlySpan<int> weightThresholds, int outputShift, Span<short> output, Span<int> accumulators, Span<short> columns,
+        ReadOnlySpan<int> inBounds, LayerStatistics? stats)
     {
-        // ConvGeometry computes its output sizes on each read: read them once.
-        int outH = g.OutH, outW = g.OutW;
-        int outPlane = outH * outW;
-        int inPlane = g.InH * g.InW;
+        int outPlane = g.OutH * g.OutW;
+        int rows = g.ColumnRows;
         int kernelSize = g.KernelH * g.KernelW;
         long executed = 0, skippedThreshold = 0, tested = 0;
         Span<int> acc = accumulators[..outPlane];
-        for (int m = 0; m < g.OutChannels; m++)
+        for (int group = 0; group < g.Groups; group++)
         {
-            acc.Fill(bias.IsEmpty ? 0 : bias[m]);
-            int group = m / g.OutChannelsPerGroup;
-            for (int c = 0; c < g.InChannelsPerGroup; c++)
+            Im2Col.Fill(g, input, group, columns);
+            for (int m = group * g.OutChannelsPerGroup; m < (group + 1) * g.OutChannelsPerGroup; m++)
             {
-                ReadOnlySpan<short> plane = input.Slice((group * g.InChannelsPerGroup + c) * inPlane, inPlane);
-                int wBase = (m * g.InChannelsPerGroup + c) * kernelSize;
-                for (int kh = 0; kh < g.KernelH; kh++)
+                acc.Fill(bias.IsEmpty ? 0 : bias[m]);
+                for (int r = 0; r < rows; r++)
                 {
-                    for (int kw = 0; kw < g.KernelW; kw++)
+                    int wi = m * rows + r;
+                    int w = weight[wi];
+                    if (w == 0)
                     {
-                        int wi = wBase + kh * g.KernelW + kw;
-                        int w = weight[wi];
-                        if (w == 0)
-                        {
-                            continue;
-                        }
-                        int t = weightThresholds[wi];
-                        (int owStart, int owEnd) = ConvKernel.ValidColumns(g, kw, outW);
-                        for (int oh = 0; oh < outH; oh++)
-                        {
-                            int ih = oh * g.StrideH - g.PadTop + kh * g.DilationH;
-                            if ((uint)ih >= (uint)g.InH)
-                            {
-                                continue;
-                            }
-                            int src = ih * g.InW + owStart * g.StrideW - g.PadLeft + kw * g.DilationW;
-                            int dst = oh * outW;
-                            int width = owEnd - owStart;
-                            if (width <= 0)
-                            {
-                                continue;
-                            }
-                            tested += width;
-                            (int runExecuted, int runSkipped) = g.StrideW == 1
-                                ? AccumulateRun(plane.Slice(src, width), w, t, acc.Slice(dst + owStart, width))
-                                : AccumulateStrided(plane[src..], g.StrideW, w, t, acc.Slice(dst + owStart, width));
-                            executed += runExecuted;
-                            skippedThreshold += runSkipped;
-                        }
+                        continue;
                     }
+                    tested += inBounds[r % kernelSize];
+                    (int runExecuted, int runSkipped) = AccumulateRun(columns.Slice(r * outPlane, outPlane), w, weightThresholds[wi], acc);
+                    executed += runExecuted;
+                    skippedThreshold += runSkipped;
                 }
-            }
-            Span<short> o = output.Slice(m * outPlane, outPlane);
-            for (int i = 0; i < outPlane; i++)
-            {
-                o[i] = FixedPointMath.Requantize(acc[i], outputShift);
+                Span<short> o = output.Slice(m * outPlane, outPlane);
+                for (int i = 0; i < outPlane; i++)
+                {
+                    o[i] = FixedPointMath.Requantize(acc[i], outputShift);
+                }
             }
         }
         if (stats is not null)
@@ -120,17 +103,9 @@ public static class FixedPointConvKernel
             executed = Vector256.Sum(kept);
             skipped = i - executed - Vector256.Sum(zeros);
         }
-        (int tailExecuted, int tailSkipped) = AccumulateStrided(x[i..], 1, w, t, acc[i..]);
-        return (executed + tailExecuted, skipped + tailSkipped);
-    }
-
-    /// <summary>As <see cref="AccumulateRun"/> for inputs <paramref name="stride"/> apart.</summary>
-    private static (int Executed, int Skipped) AccumulateStrided(ReadOnlySpan<short> x, int stride, int w, int t, Span<int> acc)
-    {
-        int executed = 0, skipped = 0;
-        for (int i = 0; i < acc.Length; i++)
+        for (; i < x.Length; i++)
         {
-            int v = x[i * stride];
+            int v = x[i];
             if (Math.Abs(v) > t)
             {
                 acc[i] = FixedPointMath.SaturatingAdd(acc[i], v * w);

@@ -14,9 +14,11 @@ public static class Im2Col
 {
     /// <summary>
     /// Fills <paramref name="columns"/> (<see cref="ConvGeometry.ColumnsLength"/> elements) for group
-    /// <paramref name="group"/> of <paramref name="input"/> (one sample).
+    /// <paramref name="group"/> of <paramref name="input"/> (one sample): float32 activations, or the
+    /// int16 ones of the fixed-point path.
     /// </summary>
-    public static void Fill(in ConvGeometry g, ReadOnlySpan<float> input, int group, Span<float> columns)
+    public static void Fill<T>(in ConvGeometry g, ReadOnlySpan<T> input, int group, Span<T> columns)
+        where T : unmanaged
     {
         // ConvGeometry computes its output sizes on each read: read them once.
         int outH = g.OutH, outW = g.OutW, inH = g.InH, inW = g.InW, strideH = g.StrideH, strideW = g.StrideW;
@@ -25,18 +27,18 @@ public static class Im2Col
         int row = 0;
         for (int c = 0; c < g.InChannelsPerGroup; c++)
         {
-            ReadOnlySpan<float> plane = input.Slice((group * g.InChannelsPerGroup + c) * inPlane, inPlane);
+            ReadOnlySpan<T> plane = input.Slice((group * g.InChannelsPerGroup + c) * inPlane, inPlane);
             for (int kh = 0; kh < g.KernelH; kh++)
             {
                 for (int kw = 0; kw < g.KernelW; kw++, row++)
                 {
-                    Span<float> dst = columns.Slice(row * positions, positions);
+                    Span<T> dst = columns.Slice(row * positions, positions);
                     (int owStart, int owEnd) = ConvKernel.ValidColumns(g, kw, outW);
                     int width = owEnd - owStart;
                     int rowOffset = owStart * strideW - g.PadLeft + kw * g.DilationW;
                     for (int oh = 0; oh < outH; oh++)
                     {
-                        Span<float> line = dst.Slice(oh * outW, outW);
+                        Span<T> line = dst.Slice(oh * outW, outW);
                         int ih = oh * strideH - g.PadTop + kh * g.DilationH;
                         if ((uint)ih >= (uint)inH || width == 0)
                         {
@@ -49,14 +51,14 @@ public static class Im2Col
                             line[owEnd..].Clear();
                         }
                         int src = ih * inW + rowOffset;
-                        Span<float> inside = line.Slice(owStart, width);
+                        Span<T> inside = line.Slice(owStart, width);
                         if (strideW == 1)
                         {
                             // The common case: one short run per output row, too short for a memmove call to pay off.
                             Copy(plane.Slice(src, width), inside);
                             continue;
                         }
-                        ReadOnlySpan<float> from = plane.Slice(src, (width - 1) * strideW + 1);
+                        ReadOnlySpan<T> from = plane.Slice(src, (width - 1) * strideW + 1);
                         for (int i = 0; i < inside.Length; i++)
                         {
                             inside[i] = from[i * strideW];
@@ -67,14 +69,15 @@ public static class Im2Col
         }
     }
 
-    private static void Copy(ReadOnlySpan<float> from, Span<float> to)
+    private static void Copy<T>(ReadOnlySpan<T> from, Span<T> to)
+        where T : unmanaged
     {
-        ref float src = ref MemoryMarshal.GetReference(from);
-        ref float dst = ref MemoryMarshal.GetReference(to);
+        ref T src = ref MemoryMarshal.GetReference(from);
+        ref T dst = ref MemoryMarshal.GetReference(to);
         int i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
         {
-            for (; i + 8 <= to.Length; i += 8)
+            for (; i + Vector256<T>.Count <= to.Length; i += Vector256<T>.Count)
             {
                 Vector256.LoadUnsafe(ref src, (nuint)i).StoreUnsafe(ref dst, (nuint)i);
             }

@@ -95,6 +95,28 @@ internal static class BuiltInCarrier
     }
 
     /// <summary>
+    /// What <paramref name="chain"/> (the carrier chain of <paramref name="scorer"/>) makes of <paramref name="input"/>,
+    /// with the prune mapping's rows scored in blocks by a <see cref="BatchScoringView"/> instead of one at a time:
+    /// same schema, values and statistics. Null when the chain is not a flat carrier chain.
+    /// </summary>
+    public static IDataView? TransformInBlocks(ITransformer chain, UnitScorer scorer, IDataView input)
+    {
+        if (chain is not IEnumerable<ITransformer> parts)
+        {
+            return null;
+        }
+        List<ITransformer> list = parts.ToList();
+        int prune = list.FindIndex(p => p is CustomMappingTransformer<PruneInput, PruneOutput>);
+        if (prune < 0)
+        {
+            return null;
+        }
+        IDataView before = new TransformerChain<ITransformer>([.. list.Take(prune)]).Transform(input);
+        var scored = new BatchScoringView(before, scorer, InputColumn, RawColumn, ExecutedColumn, SkippedColumn);
+        return new TransformerChain<ITransformer>([.. list.Skip(prune + 1)]).Transform(scored);
+    }
+
+    /// <summary>
     /// Finds the first UnIT segment in a (possibly loaded) model: the sub-chain that does the pruning and
     /// the scorer that sub-chain scores with (for a loaded model: the one its mapping built from the state,
     /// so the two share statistics). Null when the model has none.

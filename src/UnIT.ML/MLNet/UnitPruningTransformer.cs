@@ -6,8 +6,8 @@ namespace UnIT.ML.MLNet;
 
 /// <summary>
 /// A fitted UnIT transformer: adds the pruned model's first output as a known-size vector of Single
-/// (and, when asked, per-row MAC counts) to every row. Lazy and row-to-row: nothing is computed until
-/// a cursor or a prediction engine reads a row. Thread-safe: the pruned model is immutable and the
+/// (and, when asked, per-row MAC counts) to every row. Lazy: nothing is computed until a cursor or a
+/// prediction engine reads a row; <see cref="Transform"/>'s cursors score blocks of rows at once. Thread-safe: the pruned model is immutable and the
 /// statistics are added under a lock, so parallel cursors and one prediction engine per thread are fine.
 /// Saves and loads with <c>mlContext.Model.Save/Load</c>; the loaded model is a chain of ML.NET's own
 /// transformers, from which <see cref="FromLoadedModel"/> recovers this typed view.
@@ -57,13 +57,16 @@ public sealed class UnitPruningTransformer : ITransformer, ICanSaveModel
         return _chain.GetOutputSchema(inputSchema);
     }
 
-    /// <summary>Adds the output columns lazily; the returned view scores rows as cursors read them.</summary>
+    /// <summary>
+    /// Adds the output columns lazily; the returned view scores rows as cursors read them, in blocks of rows
+    /// (each block one batch across all cores), with each row's values and counts those of scoring it alone.
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">As for <see cref="GetOutputSchema"/>.</exception>
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
         InputColumnCheck.Check(input.Schema, Scorer.Options.InputColumnName, Model.OriginalGraph);
-        return _chain.Transform(input);
+        return BuiltInCarrier.TransformInBlocks(_chain, Scorer, input) ?? _chain.Transform(input);
     }
 
     /// <summary>The row-to-row mapper that prediction engines use.</summary>

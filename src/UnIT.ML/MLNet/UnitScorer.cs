@@ -47,8 +47,7 @@ internal sealed class UnitScorer
     {
         if (input.Length != InputSize)
         {
-            throw new InvalidOperationException(
-                $"A row of column '{Options.InputColumnName}' has {input.Length} values; model '{Model.Graph.Name}' expects {InputSize} per sample (input {Model.Graph.Input.Shape}).");
+            throw new InvalidOperationException(WrongRowSize(input.Length));
         }
         float[] buffer = t_input?.Length == input.Length ? t_input : t_input = new float[input.Length];
         input.CopyTo(buffer);
@@ -63,6 +62,39 @@ internal sealed class UnitScorer
         }
         return output;
     }
+
+    /// <summary>
+    /// Scores <paramref name="rows"/> samples laid out one after another in <paramref name="inputs"/> as one batch
+    /// (the engine splits it across cores): their outputs, one row after another, and each row's MAC counts, which
+    /// equal <see cref="Score"/>'s for that row. The counts are added to the cumulative statistics once per batch.
+    /// </summary>
+    public float[] ScoreBatch(float[] inputs, int rows, Span<long> executed, Span<long> skipped)
+    {
+        var tensor = new Tensor(Model.Graph.Input.Shape.WithBatch(rows), inputs.Length == rows * InputSize ? inputs : inputs[..(rows * InputSize)]);
+        var perRow = new InferenceStatistics[rows];
+        for (int i = 0; i < rows; i++)
+        {
+            perRow[i] = new InferenceStatistics();
+        }
+        float[] output = Model.Engine.RunPerSample(tensor, perRow).Data;
+        var batch = new InferenceStatistics();
+        for (int i = 0; i < rows; i++)
+        {
+            InferenceStatistics s = perRow[i];
+            executed[i] = s.Executed;
+            skipped[i] = s.SkippedZero + s.SkippedThreshold;
+            batch.Add(s);
+        }
+        lock (_gate)
+        {
+            _totals.Add(batch);
+        }
+        return output;
+    }
+
+    /// <summary>The message for a row whose input has <paramref name="length"/> values instead of <see cref="InputSize"/>.</summary>
+    public string WrongRowSize(int length) =>
+        $"A row of column '{Options.InputColumnName}' has {length} values; model '{Model.Graph.Name}' expects {InputSize} per sample (input {Model.Graph.Input.Shape}).";
 
     /// <summary>A copy of the cumulative statistics.</summary>
     public InferenceStatistics Statistics()

@@ -1,14 +1,18 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using UnIT.ML.Evaluation;
 using UnIT.ML.Graph;
 using UnIT.ML.Pruning;
+using UnIT.ML.Targets;
 
 namespace UnIT.ML.Sweeps;
 
 /// <summary>
 /// What sweeps and searches share: one model, its calibration batches and one labelled set, with the dense
 /// logits of that set computed once. Calibrates thresholds and evaluates settings into <see cref="SweepPoint"/>s.
-/// Thread-safe after construction.
+/// Shared between points: the dense fixed-point metrics of each Q-format plan are computed once, and a point that
+/// differs from the one evaluated just before only in its profile (same numerics, so the same engine: float32 and
+/// max78000) reuses that run and only recosts it. Thread-safe after construction.
 /// </summary>
 internal sealed class PointEvaluator
 {
@@ -18,6 +22,8 @@ internal sealed class PointEvaluator
     private readonly float[] _denseLogits;
     private readonly int[] _densePredictions;
     private readonly ConcurrentDictionary<(bool, double, float, bool), Lazy<ProductHistogram>> _histograms = new();
+    private readonly ConcurrentDictionary<QuantizationPlan, Lazy<ClassificationMetrics>> _quantizedDense = new(ReferenceEqualityComparer.Instance);
+    private LastRun? _last;
 
     public PointEvaluator(ModelGraph graph, IEnumerable<Tensor> calibration, Tensor images, IReadOnlyList<int> labels)
     {
@@ -69,7 +75,11 @@ internal sealed class PointEvaluator
             MagnitudeSparsity = coordinates.MagnitudeSparsity,
             FatReluTau = coordinates.FatReluTau,
         }, _calibration);
-        EvaluationResult result = Evaluator.Evaluate(model, _images, _labels, _denseLogits);
+        var key = new RunKey(coordinates with { Profile = "" }, thresholds, model.Profile.Numerics);
+        EvaluationResult result = Volatile.Read(ref _last) is { } last && last.Key == key
+            ? Recosted(last.Result, model)
+            : Evaluator.Evaluate(model, _images, _labels, _denseLogits, QuantizedDense);
+        Volatile.Write(ref _last, new LastRun(key, result));
         // Paired counts against the dense model give the drop's standard error (SweepPoint.AccuracyDropStandardError).
         int lost = 0, gained = 0;
         for (int i = 0; i < _labels.Count; i++)
@@ -82,4 +92,34 @@ internal sealed class PointEvaluator
         }
         return SweepPoint.FromEvaluation(coordinates, result) with { SamplesLost = lost, SamplesGained = gained };
     }
+
+    private ClassificationMetrics QuantizedDense(QuantizationPlan plan) =>
+        _quantizedDense.GetOrAdd(plan, p => new Lazy<ClassificationMetrics>(() => Evaluator.QuantizedDenseMetrics(Graph, p, _images, _labels))).Value;
+
+    /// <summary>The same run as <paramref name="run"/> (same engine, counts and outputs) costed for <paramref name="model"/>'s profile.</summary>
+    private static EvaluationResult Recosted(EvaluationResult run, PrunedModel model) => new()
+    {
+        Pruned = run.Pruned,
+        Dense = run.Dense,
+        QuantizedDense = run.QuantizedDense,
+        Statistics = run.Statistics,
+        Cost = CostModel.Estimate(model.Profile, run.Statistics),
+        Thresholds = model.Thresholds,
+        Division = model.Division.Name,
+        Profile = model.Profile.Name,
+        PrunedWallTime = run.PrunedWallTime,
+        DenseWallTime = run.DenseWallTime,
+        Logits = run.Logits,
+    };
+
+    /// <summary>What decides the engine of a point: its coordinates but the profile, the thresholds (by identity) and the numerics.</summary>
+    private readonly record struct RunKey(SweepCoordinates Coordinates, ThresholdSet Thresholds, NumericFormat Numerics)
+    {
+        public bool Equals(RunKey other) =>
+            Coordinates == other.Coordinates && ReferenceEquals(Thresholds, other.Thresholds) && Numerics == other.Numerics;
+
+        public override int GetHashCode() => HashCode.Combine(Coordinates, RuntimeHelpers.GetHashCode(Thresholds), Numerics);
+    }
+
+    private sealed record LastRun(RunKey Key, EvaluationResult Result);
 }

@@ -55,12 +55,18 @@ public static class Sweep
         });
 
         ThresholdSet zero = evaluator.ZeroThresholds();
-        var results = new List<SweepPoint>(points.Count);
-        foreach (SweepCoordinates point in points)
+        var results = new SweepPoint[points.Count];
+        // Points that differ only in a profile of the same numerics run the same engine: evaluated one after another,
+        // the evaluator runs it once and recosts it for the others.
+        IEnumerable<int> order = Enumerable.Range(0, points.Count)
+            .GroupBy(i => (points[i] with { Profile = "" }, CalibrationKey.Of(points[i]).FixedPoint))
+            .SelectMany(g => g);
+        foreach (int i in order)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            SweepCoordinates point = points[i];
             reporter.Start(point.ToString());
-            results.Add(evaluator.Evaluate(point, point.Kind == SweepPointKind.Unit ? thresholds[CalibrationKey.Of(point)] : zero));
+            results[i] = evaluator.Evaluate(point, point.Kind == SweepPointKind.Unit ? thresholds[CalibrationKey.Of(point)] : zero);
             reporter.Finish();
         }
         reporter.Done();

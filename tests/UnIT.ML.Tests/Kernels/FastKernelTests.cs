@@ -108,12 +108,12 @@ public sealed class FastKernelTests
         short[] w = Enumerable.Range(0, g.OutChannels * g.ColumnRows).Select(_ => rng.Next(7) == 0 ? (short)0 : (short)rng.Next(-32768, 32768)).ToArray();
         int[] bias = Enumerable.Range(0, g.OutChannels).Select(_ => rng.Next(int.MinValue, int.MaxValue)).ToArray();
         int[] t = w.Select(_ => rng.Next(0, 20000)).ToArray();
-        (int[] expected, long executed, long skipped) = SequentialSaturating(g, x, w, bias, t);
+        (int[] expected, long executed, long skipped, long tested) = SequentialSaturating(g, x, w, bias, t);
         const int shift = 16;
         var actual = new short[g.OutputSampleSize];
         var stats = new LayerStatistics("conv");
 
-        FixedPointConvKernel.Run(g, x, w, bias, t, shift, actual, new int[g.OutH * g.OutW], stats);
+        FixedPointConvKernel.Run(g, x, w, bias, t, shift, actual, new int[g.OutH * g.OutW], new short[g.ColumnsLength], Im2Col.InBoundsPerKernelPosition(g), stats);
 
         for (int i = 0; i < expected.Length; i++)
         {
@@ -121,6 +121,7 @@ public sealed class FastKernelTests
         }
         Assert.AreEqual(executed, stats.Executed, $"{name} executed");
         Assert.AreEqual(skipped, stats.SkippedThreshold, $"{name} skipped (threshold)");
+        Assert.AreEqual(w.Length + tested, stats.Comparisons, $"{name} comparisons");
     }
 
     [TestMethod]
@@ -131,15 +132,15 @@ public sealed class FastKernelTests
         var rng = new Random(7);
         short[] x = Enumerable.Range(0, g.InputSampleSize).Select(_ => (short)rng.Next(20000, 32768)).ToArray();
         short[] w = Enumerable.Range(0, g.OutChannels * g.ColumnRows).Select(_ => (short)rng.Next(20000, 32768)).ToArray();
-        (int[] acc, _, _) = SequentialSaturating(g, x, w, new int[g.OutChannels].Select(_ => int.MaxValue - 5).ToArray(), new int[w.Length]);
+        (int[] acc, _, _, _) = SequentialSaturating(g, x, w, new int[g.OutChannels].Select(_ => int.MaxValue - 5).ToArray(), new int[w.Length]);
         Assert.Contains(int.MaxValue, acc);
     }
 
     /// <summary>The device's semantics: per output, the products in (channel, kh, kw) order, each added with int32 saturation.</summary>
-    private static (int[] Acc, long Executed, long Skipped) SequentialSaturating(ConvGeometry g, short[] x, short[] w, int[] bias, int[] t)
+    private static (int[] Acc, long Executed, long Skipped, long Tested) SequentialSaturating(ConvGeometry g, short[] x, short[] w, int[] bias, int[] t)
     {
         var y = new int[g.OutputSampleSize];
-        long executed = 0, skipped = 0;
+        long executed = 0, skipped = 0, tested = 0;
         for (int m = 0; m < g.OutChannels; m++)
         {
             int group = m / g.OutChannelsPerGroup;
@@ -157,7 +158,9 @@ public sealed class FastKernelTests
                                 int ih = oh * g.StrideH - g.PadTop + kh * g.DilationH;
                                 int iw = ow * g.StrideW - g.PadLeft + kw * g.DilationW;
                                 int wi = ((m * g.InChannelsPerGroup + c) * g.KernelH + kh) * g.KernelW + kw;
-                                int xv = ih >= 0 && ih < g.InH && iw >= 0 && iw < g.InW ? x[((group * g.InChannelsPerGroup + c) * g.InH + ih) * g.InW + iw] : 0;
+                                bool inside = ih >= 0 && ih < g.InH && iw >= 0 && iw < g.InW;
+                                int xv = inside ? x[((group * g.InChannelsPerGroup + c) * g.InH + ih) * g.InW + iw] : 0;
+                                tested += inside && w[wi] != 0 ? 1 : 0;
                                 if (xv == 0 || w[wi] == 0)
                                 {
                                     continue;
@@ -178,6 +181,6 @@ public sealed class FastKernelTests
                 }
             }
         }
-        return (y, executed, skipped);
+        return (y, executed, skipped, tested);
     }
 }

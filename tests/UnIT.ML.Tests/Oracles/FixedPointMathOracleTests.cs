@@ -190,6 +190,30 @@ public sealed class FixedPointMathOracleTests
         }
     }
 
+    [TestMethod]
+    public void Scaling_by_a_power_of_two_matches_ScaleB_on_normal_subnormal_and_extreme_values()
+    {
+        // Quantize and Dequantize multiply by 2^f instead of calling ScaleB: both round once, so they must agree everywhere.
+        var rng = new Random(11);
+        int[] fs = [-1100, -1022, -200, -126, -40, -8, -1, 0, 1, 15, 24, 40, 126, 127, 1023, 1100];
+        for (int i = 0; i < 20000; i++)
+        {
+            double v = BitConverter.Int64BitsToDouble(rng.NextInt64());
+            v = double.IsNaN(v) ? 0 : v;
+            float fv = BitConverter.Int32BitsToSingle(rng.Next(int.MinValue, int.MaxValue));
+            fv = float.IsNaN(fv) ? 0 : fv;
+            int f = i % 3 == 0 ? fs[rng.Next(fs.Length)] : rng.Next(-30, 31);
+            foreach (double x in new[] { v, fv, fv * 1e-40, (double)rng.Next(-70000, 70000) / 7 })
+            {
+                double scaled = Math.Round(Math.ScaleB(x, f), MidpointRounding.AwayFromZero);
+                Assert.AreEqual((short)Math.Clamp(scaled, short.MinValue, short.MaxValue), FixedPointMath.Quantize(x, f), $"Quantize({x:R}, {f})");
+                Assert.AreEqual((int)Math.Clamp(scaled, int.MinValue, int.MaxValue), FixedPointMath.QuantizeWide(x, f), $"QuantizeWide({x:R}, {f})");
+            }
+            int q = i % 2 == 0 ? rng.Next(short.MinValue, short.MaxValue + 1) : rng.Next(int.MinValue, int.MaxValue);
+            Assert.AreEqual(MathF.ScaleB(q, -f), FixedPointMath.Dequantize(q, f), $"Dequantize({q}, {f})");
+        }
+    }
+
     /// <summary>The largest f in [-8, 24] with maxAbs * 2^f &lt;= 32767, compared exactly; -8 when none fits.</summary>
     private static int LargestFittingQ(float maxAbs)
     {

@@ -60,6 +60,29 @@ public sealed class SweepTests
     }
 
     [TestMethod]
+    public void Run_PointsSharingAnEngineAcrossProfilesEachMatchEvaluatingThemDirectly_InGridOrder()
+    {
+        // float32 and max78000 points run the same engine (the sweep runs it once and recosts it); msp430 points share Q formats.
+        var grid = new SweepGrid { Percentiles = [60], Divisions = ["bitmask"], Profiles = ["float32", "max78000", "msp430"], IncludeBaselines = false };
+
+        IReadOnlyList<SweepPoint> points = Sweep.Run(SweepData.Model, SweepData.Calibration, SweepData.Images, SweepData.Labels, grid);
+
+        CollectionAssert.AreEqual(grid.Points().ToArray(), points.Select(p => p.Coordinates).ToArray());
+        foreach (SweepPoint point in points)
+        {
+            SweepCoordinates c = point.Coordinates;
+            PrunedModel model = PrunedModel.Create(SweepData.Model, new PruningOptions { Percentile = 60, Division = c.Division, Profile = c.Profile }, SweepData.Calibration);
+            EvaluationResult direct = Evaluator.Evaluate(model, SweepData.Images, SweepData.Labels);
+            Assert.AreEqual(direct.Pruned.Accuracy, point.Accuracy, c.ToString());
+            Assert.AreEqual(direct.QuantizedDense?.Accuracy, point.QuantizedDenseAccuracy, c.ToString());
+            Assert.AreEqual(direct.Statistics.Executed / (double)direct.Statistics.Samples, point.MacsExecuted, 1e-9, c.ToString());
+            Assert.AreEqual(direct.Cost.Cycles, point.Cycles, 1e-6, c.ToString());
+            Assert.AreEqual(c.Profile, point.Thresholds.Profile, c.ToString());
+        }
+        Assert.AreEqual(points[0].MacsExecuted, points[1].MacsExecuted, "float32 and max78000 run the same engine");
+    }
+
+    [TestMethod]
     public void Run_FixedPointProfile_CarriesQuantizedDenseAccuracy()
     {
         var grid = new SweepGrid { Percentiles = [50], Profiles = ["msp430"], IncludeBaselines = false };
