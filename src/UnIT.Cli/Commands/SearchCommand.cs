@@ -58,6 +58,13 @@ internal sealed class SearchCommand
         HelpName = "NAME",
         CustomParser = OptionParsers.Name("--division", DivisionApproximators.Names),
     };
+    private readonly Option<string> _costTable = new("--cost-table")
+    {
+        Description = "Cycle costs for --objective cycles and the reported cycles: 'profile' (the profile's own table), or with --profile msp430 the tables measured by mcu-bench, 'calibrated-swmul' (software multiply) or 'calibrated-hwmul' (hardware multiplier).",
+        HelpName = "profile|calibrated-swmul|calibrated-hwmul",
+        DefaultValueFactory = _ => "profile",
+        CustomParser = OptionParsers.Name("--cost-table", ["profile", "calibrated-swmul", "calibrated-hwmul"]),
+    };
     private readonly Option<int> _budget = new("--budget")
     {
         Description = "Most evaluations of the validation set.",
@@ -79,6 +86,27 @@ internal sealed class SearchCommand
         HelpName = "percentile|error",
         DefaultValueFactory = _ => "percentile",
         CustomParser = OptionParsers.Name("--group-allocation", ["percentile", "error"]),
+    };
+    private readonly Option<double[]> _sparsities = new("--magnitude-sparsity")
+    {
+        Description = "Comma-separated magnitude-pruning sparsities (0..1) the search may put under UnIT (see --baseline-share). The saved thresholds then need the same --magnitude-sparsity in evaluate.",
+        HelpName = "S,S,...",
+        DefaultValueFactory = _ => [],
+        CustomParser = OptionParsers.NumberList("--magnitude-sparsity", new NumberRange(0, 1, MaxExclusive: true)),
+    };
+    private readonly Option<double[]> _taus = new("--fatrelu")
+    {
+        Description = "Comma-separated FATReLU taus (>= 0) the search may put under UnIT (see --baseline-share). The saved thresholds then need the same --fatrelu in evaluate.",
+        HelpName = "TAU,...",
+        DefaultValueFactory = _ => [],
+        CustomParser = OptionParsers.NumberList("--fatrelu", NumberRange.AtLeast(0)),
+    };
+    private readonly Option<double> _baselineShare = new("--baseline-share")
+    {
+        Description = "Share of D a FATReLU / magnitude baseline alone may spend to have UnIT searched on it.",
+        HelpName = "X",
+        DefaultValueFactory = _ => new SearchOptions().BaselineShare,
+        CustomParser = OptionParsers.Number("--baseline-share", new NumberRange(0, 1)),
     };
     private readonly Option<string?> _saveThresholds = new("--save-thresholds")
     {
@@ -107,10 +135,14 @@ internal sealed class SearchCommand
         command.Add(c._objective);
         command.Add(c._profile);
         command.Add(c._division);
+        command.Add(c._costTable);
         command.Add(c._budget);
         command.Add(c._confidenceZ);
         command.Add(c._groupWise);
         command.Add(c._groupAllocation);
+        command.Add(c._sparsities);
+        command.Add(c._taus);
+        command.Add(c._baselineShare);
         command.Add(c._saveThresholds);
         command.Add(c._out);
         command.Add(c._force);
@@ -128,6 +160,11 @@ internal sealed class SearchCommand
                 && r.GetResult(c._groupWise) is null)
             {
                 r.AddError("--group-allocation needs --group-wise: it spreads a layer's level over its output channels / neurons.");
+            }
+            if (r.GetResult(c._costTable) is { Implicit: false, Tokens: [{ } table] } && table.Value.Trim().StartsWith("calibrated", StringComparison.OrdinalIgnoreCase)
+                && !(r.GetResult(c._profile) is { Tokens: [{ } profile] } && profile.Value.Trim().Equals("msp430", StringComparison.OrdinalIgnoreCase)))
+            {
+                r.AddError($"--cost-table {table.Value.Trim()} needs --profile msp430: it was measured on the MSP430FR5994.");
             }
         });
         command.SetAction(c.Run);
@@ -158,6 +195,15 @@ internal sealed class SearchCommand
             GroupWise = result.GetValue(_groupWise),
             GroupAllocation = result.GetRequiredValue(_groupAllocation) == "error" ? GroupAllocation.SameRelativeError : GroupAllocation.SamePercentile,
             ConfidenceZ = result.GetValue(_confidenceZ),
+            MagnitudeSparsities = [0, .. result.GetRequiredValue(_sparsities)],
+            FatReluTaus = [0, .. result.GetRequiredValue(_taus).Select(t => (float)t)],
+            BaselineShare = result.GetValue(_baselineShare),
+            Costs = result.GetRequiredValue(_costTable) switch
+            {
+                "calibrated-swmul" => CostTable.Msp430SoftwareMultiply,
+                "calibrated-hwmul" => CostTable.Msp430HardwareMultiply,
+                _ => null,
+            },
         };
         IEnumerable<Tensor> batches = calibration.Batches(graph.Input.Shape, result.GetValue(_batchSize));
         Tensor images = validation.ToTensor(graph.Input.Shape);
@@ -182,7 +228,7 @@ internal sealed class SearchCommand
         if (test is not null)
         {
             SweepPoint[] settings = search.BestUniform is null ? [search.Validation] : [search.Validation, search.BestUniform];
-            IReadOnlyList<SweepPoint> measured = Sweep.Evaluate(graph, batches, test.ToTensor(graph.Input.Shape), test.Labels!, settings);
+            IReadOnlyList<SweepPoint> measured = Sweep.Evaluate(graph, batches, test.ToTensor(graph.Input.Shape), test.Labels!, settings, options.Costs);
             testPoint = measured[0];
             uniformTest = measured.Count > 1 ? measured[1] : null;
         }
