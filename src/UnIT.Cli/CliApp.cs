@@ -26,6 +26,7 @@ public static class CliApp
             ScoreCommand.Create(),
             SweepCommand.Create(),
             SearchCommand.Create(),
+            CompareCommand.Create(),
             BenchCommand.Create(),
             ExportCCommand.Create(),
             McuBenchCommand.Create(),

@@ -58,13 +58,7 @@ internal sealed class SearchCommand
         HelpName = "NAME",
         CustomParser = OptionParsers.Name("--division", DivisionApproximators.Names),
     };
-    private readonly Option<string> _costTable = new("--cost-table")
-    {
-        Description = "Cycle costs for --objective cycles and the reported cycles: 'profile' (the profile's own table), or with --profile msp430 the tables measured by mcu-bench, 'calibrated-swmul' (software multiply) or 'calibrated-hwmul' (hardware multiplier).",
-        HelpName = "profile|calibrated-swmul|calibrated-hwmul",
-        DefaultValueFactory = _ => "profile",
-        CustomParser = OptionParsers.Name("--cost-table", ["profile", "calibrated-swmul", "calibrated-hwmul"]),
-    };
+    private readonly Option<string> _costTable = CostTableOption();
     private readonly Option<int> _budget = new("--budget")
     {
         Description = "Most evaluations of the validation set.",
@@ -161,11 +155,7 @@ internal sealed class SearchCommand
             {
                 r.AddError("--group-allocation needs --group-wise: it spreads a layer's level over its output channels / neurons.");
             }
-            if (r.GetResult(c._costTable) is { Implicit: false, Tokens: [{ } table] } && table.Value.Trim().StartsWith("calibrated", StringComparison.OrdinalIgnoreCase)
-                && !(r.GetResult(c._profile) is { Tokens: [{ } profile] } && profile.Value.Trim().Equals("msp430", StringComparison.OrdinalIgnoreCase)))
-            {
-                r.AddError($"--cost-table {table.Value.Trim()} needs --profile msp430: it was measured on the MSP430FR5994.");
-            }
+            CheckCostTable(r, c._costTable, c._profile);
         });
         command.SetAction(c.Run);
         return command;
@@ -198,12 +188,7 @@ internal sealed class SearchCommand
             MagnitudeSparsities = [0, .. result.GetRequiredValue(_sparsities)],
             FatReluTaus = [0, .. result.GetRequiredValue(_taus).Select(t => (float)t)],
             BaselineShare = result.GetValue(_baselineShare),
-            Costs = result.GetRequiredValue(_costTable) switch
-            {
-                "calibrated-swmul" => CostTable.Msp430SoftwareMultiply,
-                "calibrated-hwmul" => CostTable.Msp430HardwareMultiply,
-                _ => null,
-            },
+            Costs = CostsOf(result.GetRequiredValue(_costTable)),
         };
         IEnumerable<Tensor> batches = calibration.Batches(graph.Input.Shape, result.GetValue(_batchSize));
         Tensor images = validation.ToTensor(graph.Input.Shape);
@@ -250,6 +235,33 @@ internal sealed class SearchCommand
             : $"Wrote {string.Join(", ", OutputFiles)} to '{folder.Directory}' and the thresholds to '{Path.GetFullPath(thresholdsPath!)}'.");
         return ExitCodes.Success;
     }
+
+    /// <summary>The <c>--cost-table</c> option: the profile's own table or one of the MSP430 tables measured by mcu-bench.</summary>
+    internal static Option<string> CostTableOption() => new("--cost-table")
+    {
+        Description = "Cycle costs for --objective cycles and the reported cycles: 'profile' (the profile's own table), or with --profile msp430 the tables measured by mcu-bench, 'calibrated-swmul' (software multiply) or 'calibrated-hwmul' (hardware multiplier).",
+        HelpName = "profile|calibrated-swmul|calibrated-hwmul",
+        DefaultValueFactory = _ => "profile",
+        CustomParser = OptionParsers.Name("--cost-table", ["profile", "calibrated-swmul", "calibrated-hwmul"]),
+    };
+
+    /// <summary>Refuses a calibrated MSP430 table on another profile.</summary>
+    internal static void CheckCostTable(CommandResult r, Option<string> costTable, Option<string> profileOption)
+    {
+        if (r.GetResult(costTable) is { Implicit: false, Tokens: [{ } table] } && table.Value.Trim().StartsWith("calibrated", StringComparison.OrdinalIgnoreCase)
+            && !(r.GetResult(profileOption) is { Tokens: [{ } profile] } && profile.Value.Trim().Equals("msp430", StringComparison.OrdinalIgnoreCase)))
+        {
+            r.AddError($"--cost-table {table.Value.Trim()} needs --profile msp430: it was measured on the MSP430FR5994.");
+        }
+    }
+
+    /// <summary>The table a <c>--cost-table</c> name stands for; null for the profile's own.</summary>
+    internal static CostTable? CostsOf(string name) => name switch
+    {
+        "calibrated-swmul" => CostTable.Msp430SoftwareMultiply,
+        "calibrated-hwmul" => CostTable.Msp430HardwareMultiply,
+        _ => null,
+    };
 
     /// <summary>
     /// The file name of <paramref name="path"/> when it lies directly in <paramref name="directory"/> (null otherwise).
