@@ -27,6 +27,7 @@ public static class CliApp
             SweepCommand.Create(),
             SearchCommand.Create(),
             CompareCommand.Create(),
+            ShiftCommand.Create(),
             BenchCommand.Create(),
             ExportCCommand.Create(),
             McuBenchCommand.Create(),
