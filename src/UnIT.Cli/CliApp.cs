@@ -26,6 +26,8 @@ public static class CliApp
             ScoreCommand.Create(),
             SweepCommand.Create(),
             SearchCommand.Create(),
+            CompareCommand.Create(),
+            ShiftCommand.Create(),
             BenchCommand.Create(),
             ExportCCommand.Create(),
             McuBenchCommand.Create(),

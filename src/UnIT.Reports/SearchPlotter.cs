@@ -42,9 +42,11 @@ public static class SearchPlotter
             "Per-layer threshold search\n" + report.Title,
             cycles ? $"Estimated cycles per inference ({result.Validation.Coordinates.Profile})" : "MACs skipped (% of all MACs)",
             "Accuracy change vs dense (points)");
-        IReadOnlyList<SearchStep> trace = result.Trace;
+        IReadOnlyList<SearchStep> all = result.Trace;
+        // The curves are plain UnIT's; searches on FATReLU / magnitude baselines show among the evaluated states.
+        SearchStep[] trace = all.Where(s => s.Point.Coordinates is { MagnitudeSparsity: 0, FatReluTau: 0 }).ToArray();
 
-        Add(plot, "evaluated states (validation)", trace.Select(s => s.Point), x, Colors.Gray.WithAlpha(0.6), MarkerShape.FilledCircle, 6, line: false);
+        Add(plot, "evaluated states (validation)", all.Select(s => s.Point), x, Colors.Gray.WithAlpha(0.6), MarkerShape.FilledCircle, 6, line: false);
         string[] layers = trace[0].LayerPercentiles.Keys.ToArray();
         for (int l = 0; l < layers.Length; l++)
         {
@@ -61,7 +63,7 @@ public static class SearchPlotter
         {
             PlotStyle.Annotate(plot, string.Create(CultureInfo.InvariantCulture, $"p{p.Coordinates.Percentile:0.#}"), x(p), Change(p), uniformColor);
         }
-        Add(plot, "greedy moves taken (validation)", trace.Where(s => s.Accepted).Select(s => s.Point), x, PlotStyle.SeriesColor(1), MarkerShape.FilledSquare, 9, line: false);
+        Add(plot, "greedy moves taken (validation)", all.Where(s => s.Accepted).Select(s => s.Point), x, PlotStyle.SeriesColor(1), MarkerShape.FilledSquare, 9, line: false);
         Add(plot, "search result (validation)", [result.Validation], x, Colors.Red, MarkerShape.FilledDiamond, 20, line: false);
         if (report.Test is { } test)
         {

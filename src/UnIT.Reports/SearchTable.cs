@@ -35,9 +35,11 @@ public static class SearchTable
                 $"{r.Evaluations} validation evaluations; limit: drop + {ReportFormat.Setting(r.Options.ConfidenceZ)} SE <= {ReportFormat.Fixed(100 * r.Options.MaxAccuracyDrop, 2)} pts"))
             .AddColumns("thresholds", "split")
             .AddColumns(new[] { "accuracy %", "drop pts (± SE)", "skipped %", "cycles", "speed-up" }.Select(n => new TableColumn(n).RightAligned()).ToArray());
-        Add(table, "search", "validation", r.Validation);
+        // A search that put UnIT on a FATReLU / magnitude baseline names it: evaluate needs the same options.
+        string search = "search" + BaselineOf(r.Validation.Coordinates);
+        Add(table, search, "validation", r.Validation);
         Add(table, "best single percentile" + (r.BestUniform is { } u ? $" (p={ReportFormat.Setting(u.Coordinates.Percentile ?? 0)})" : ""), "validation", r.BestUniform);
-        Add(table, "search", "test", report.Test);
+        Add(table, search, "test", report.Test);
         Add(table, "best single percentile", "test", report.UniformTest);
         if (!r.Feasible)
         {
@@ -45,6 +47,11 @@ public static class SearchTable
         }
         return table;
     }
+
+    /// <summary>" on magnitude S", " on FATReLU T" or both; empty for plain UnIT.</summary>
+    private static string BaselineOf(SweepCoordinates c) =>
+        (c.MagnitudeSparsity > 0 ? " on magnitude " + ReportFormat.Setting(c.MagnitudeSparsity) : "")
+        + (c.FatReluTau > 0 ? " on FATReLU " + ReportFormat.Setting(c.FatReluTau) : "");
 
     private static void Add(Table table, string name, string split, SweepPoint? p)
     {

@@ -58,6 +58,7 @@ internal sealed class SearchCommand
         HelpName = "NAME",
         CustomParser = OptionParsers.Name("--division", DivisionApproximators.Names),
     };
+    private readonly Option<string> _costTable = CostTableOption();
     private readonly Option<int> _budget = new("--budget")
     {
         Description = "Most evaluations of the validation set.",
@@ -79,6 +80,27 @@ internal sealed class SearchCommand
         HelpName = "percentile|error",
         DefaultValueFactory = _ => "percentile",
         CustomParser = OptionParsers.Name("--group-allocation", ["percentile", "error"]),
+    };
+    private readonly Option<double[]> _sparsities = new("--magnitude-sparsity")
+    {
+        Description = "Comma-separated magnitude-pruning sparsities (0..1) the search may put under UnIT (see --baseline-share). The saved thresholds then need the same --magnitude-sparsity in evaluate.",
+        HelpName = "S,S,...",
+        DefaultValueFactory = _ => [],
+        CustomParser = OptionParsers.NumberList("--magnitude-sparsity", new NumberRange(0, 1, MaxExclusive: true)),
+    };
+    private readonly Option<double[]> _taus = new("--fatrelu")
+    {
+        Description = "Comma-separated FATReLU taus (>= 0) the search may put under UnIT (see --baseline-share). The saved thresholds then need the same --fatrelu in evaluate.",
+        HelpName = "TAU,...",
+        DefaultValueFactory = _ => [],
+        CustomParser = OptionParsers.NumberList("--fatrelu", NumberRange.AtLeast(0)),
+    };
+    private readonly Option<double> _baselineShare = new("--baseline-share")
+    {
+        Description = "Share of D a FATReLU / magnitude baseline alone may spend to have UnIT searched on it.",
+        HelpName = "X",
+        DefaultValueFactory = _ => new SearchOptions().BaselineShare,
+        CustomParser = OptionParsers.Number("--baseline-share", new NumberRange(0, 1)),
     };
     private readonly Option<string?> _saveThresholds = new("--save-thresholds")
     {
@@ -107,10 +129,14 @@ internal sealed class SearchCommand
         command.Add(c._objective);
         command.Add(c._profile);
         command.Add(c._division);
+        command.Add(c._costTable);
         command.Add(c._budget);
         command.Add(c._confidenceZ);
         command.Add(c._groupWise);
         command.Add(c._groupAllocation);
+        command.Add(c._sparsities);
+        command.Add(c._taus);
+        command.Add(c._baselineShare);
         command.Add(c._saveThresholds);
         command.Add(c._out);
         command.Add(c._force);
@@ -129,6 +155,7 @@ internal sealed class SearchCommand
             {
                 r.AddError("--group-allocation needs --group-wise: it spreads a layer's level over its output channels / neurons.");
             }
+            CheckCostTable(r, c._costTable, c._profile);
         });
         command.SetAction(c.Run);
         return command;
@@ -158,6 +185,10 @@ internal sealed class SearchCommand
             GroupWise = result.GetValue(_groupWise),
             GroupAllocation = result.GetRequiredValue(_groupAllocation) == "error" ? GroupAllocation.SameRelativeError : GroupAllocation.SamePercentile,
             ConfidenceZ = result.GetValue(_confidenceZ),
+            MagnitudeSparsities = [0, .. result.GetRequiredValue(_sparsities)],
+            FatReluTaus = [0, .. result.GetRequiredValue(_taus).Select(t => (float)t)],
+            BaselineShare = result.GetValue(_baselineShare),
+            Costs = CostsOf(result.GetRequiredValue(_costTable)),
         };
         IEnumerable<Tensor> batches = calibration.Batches(graph.Input.Shape, result.GetValue(_batchSize));
         Tensor images = validation.ToTensor(graph.Input.Shape);
@@ -182,7 +213,7 @@ internal sealed class SearchCommand
         if (test is not null)
         {
             SweepPoint[] settings = search.BestUniform is null ? [search.Validation] : [search.Validation, search.BestUniform];
-            IReadOnlyList<SweepPoint> measured = Sweep.Evaluate(graph, batches, test.ToTensor(graph.Input.Shape), test.Labels!, settings);
+            IReadOnlyList<SweepPoint> measured = Sweep.Evaluate(graph, batches, test.ToTensor(graph.Input.Shape), test.Labels!, settings, options.Costs);
             testPoint = measured[0];
             uniformTest = measured.Count > 1 ? measured[1] : null;
         }
@@ -204,6 +235,33 @@ internal sealed class SearchCommand
             : $"Wrote {string.Join(", ", OutputFiles)} to '{folder.Directory}' and the thresholds to '{Path.GetFullPath(thresholdsPath!)}'.");
         return ExitCodes.Success;
     }
+
+    /// <summary>The <c>--cost-table</c> option: the profile's own table or one of the MSP430 tables measured by mcu-bench.</summary>
+    internal static Option<string> CostTableOption() => new("--cost-table")
+    {
+        Description = "Cycle costs for --objective cycles and the reported cycles: 'profile' (the profile's own table), or with --profile msp430 the tables measured by mcu-bench, 'calibrated-swmul' (software multiply) or 'calibrated-hwmul' (hardware multiplier).",
+        HelpName = "profile|calibrated-swmul|calibrated-hwmul",
+        DefaultValueFactory = _ => "profile",
+        CustomParser = OptionParsers.Name("--cost-table", ["profile", "calibrated-swmul", "calibrated-hwmul"]),
+    };
+
+    /// <summary>Refuses a calibrated MSP430 table on another profile.</summary>
+    internal static void CheckCostTable(CommandResult r, Option<string> costTable, Option<string> profileOption)
+    {
+        if (r.GetResult(costTable) is { Implicit: false, Tokens: [{ } table] } && table.Value.Trim().StartsWith("calibrated", StringComparison.OrdinalIgnoreCase)
+            && !(r.GetResult(profileOption) is { Tokens: [{ } profile] } && profile.Value.Trim().Equals("msp430", StringComparison.OrdinalIgnoreCase)))
+        {
+            r.AddError($"--cost-table {table.Value.Trim()} needs --profile msp430: it was measured on the MSP430FR5994.");
+        }
+    }
+
+    /// <summary>The table a <c>--cost-table</c> name stands for; null for the profile's own.</summary>
+    internal static CostTable? CostsOf(string name) => name switch
+    {
+        "calibrated-swmul" => CostTable.Msp430SoftwareMultiply,
+        "calibrated-hwmul" => CostTable.Msp430HardwareMultiply,
+        _ => null,
+    };
 
     /// <summary>
     /// The file name of <paramref name="path"/> when it lies directly in <paramref name="directory"/> (null otherwise).

@@ -63,8 +63,8 @@ internal sealed class PointEvaluator
         _histograms.GetOrAdd((groupWise, magnitudeSparsity, fatReluTau, fixedPoint), _ => new Lazy<ProductHistogram>(() => ProductHistogram.ForModel(Graph,
             new PruningOptions { GroupWise = groupWise, MagnitudeSparsity = magnitudeSparsity, FatReluTau = fatReluTau }, _calibration, fixedPoint))).Value;
 
-    /// <summary>Runs the setting <paramref name="coordinates"/> with <paramref name="thresholds"/> on the labelled set.</summary>
-    public SweepPoint Evaluate(SweepCoordinates coordinates, ThresholdSet thresholds)
+    /// <summary>Runs the setting <paramref name="coordinates"/> with <paramref name="thresholds"/> on the labelled set; <paramref name="costs"/> prices it instead of the profile's own table.</summary>
+    public SweepPoint Evaluate(SweepCoordinates coordinates, ThresholdSet thresholds, CostTable? costs = null)
     {
         PrunedModel model = PrunedModel.Create(Graph, new PruningOptions
         {
@@ -90,7 +90,8 @@ internal sealed class PointEvaluator
             lost += dense && !pruned ? 1 : 0;
             gained += !dense && pruned ? 1 : 0;
         }
-        return SweepPoint.FromEvaluation(coordinates, result) with { SamplesLost = lost, SamplesGained = gained };
+        CostEstimate? cost = costs is null ? null : CostModel.Estimate(model.Profile.WithCosts(costs), result.Statistics);
+        return SweepPoint.FromEvaluation(coordinates, result, cost) with { SamplesLost = lost, SamplesGained = gained };
     }
 
     private ClassificationMetrics QuantizedDense(QuantizationPlan plan) =>

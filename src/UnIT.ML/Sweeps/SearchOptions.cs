@@ -28,6 +28,12 @@ public sealed record SearchOptions
     /// <summary>Target profile the thresholds run on (float32, max78000, msp430).</summary>
     public string Profile { get; init; } = "float32";
 
+    /// <summary>
+    /// The cycle costs that price a state for <see cref="SearchObjective.Cycles"/> and the reported cycles, e.g. the
+    /// measured <see cref="CostTable.Msp430SoftwareMultiply"/>; null takes <see cref="Profile"/>'s own table.
+    /// </summary>
+    public CostTable? Costs { get; init; }
+
     /// <summary>Division approximator (exact, bitshift, binarytree, bitmask); null takes the profile's default.</summary>
     public string? Division { get; init; }
 
@@ -42,6 +48,22 @@ public sealed record SearchOptions
 
     /// <summary>With <see cref="GroupWise"/>: how a layer's level becomes one percentile per output channel / neuron.</summary>
     public GroupAllocation GroupAllocation { get; init; } = GroupAllocation.SamePercentile;
+
+    /// <summary>
+    /// Magnitude-pruning sparsities (0..1) the search may put under UnIT; default [0] (none). With
+    /// <see cref="FatReluTaus"/>, every combination other than (0, 0) is a candidate baseline: see <see cref="BaselineShare"/>.
+    /// </summary>
+    public IReadOnlyList<double> MagnitudeSparsities { get; init; } = [0];
+
+    /// <summary>FATReLU taus (&gt;= 0) the search may put under UnIT; default [0] (plain Relu).</summary>
+    public IReadOnlyList<float> FatReluTaus { get; init; } = [0];
+
+    /// <summary>
+    /// The share of <see cref="MaxAccuracyDrop"/> a baseline alone may spend (with the same z margin) to be searched
+    /// on: of the feasible ones, the strongest FATReLU alone, magnitude alone and both together each get a UnIT
+    /// search, beside plain UnIT, and the budget left after trying the baselines is split between these searches.
+    /// </summary>
+    public double BaselineShare { get; init; } = 0.5;
 
     /// <summary>The percentile levels (0..100) a layer may take besides T = 0; each is calibrated once for all layers.</summary>
     public IReadOnlyList<double> Levels { get; init; } = DefaultLevels;
@@ -74,9 +96,22 @@ public sealed record SearchOptions
             throw new ArgumentOutOfRangeException(nameof(Budget), Budget, "The evaluation budget must be at least 1.");
         }
         TargetProfile.FromName(Profile);
+        Costs?.Validate();
         if (Division is not null)
         {
             DivisionApproximators.Create(Division);
+        }
+        if (MagnitudeSparsities is null || MagnitudeSparsities.Count == 0 || MagnitudeSparsities.Any(v => !(v >= 0 && v < 1)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MagnitudeSparsities), "Magnitude sparsities must be in [0, 1), at least one (0 is none).");
+        }
+        if (FatReluTaus is null || FatReluTaus.Count == 0 || FatReluTaus.Any(v => !(v >= 0) || float.IsInfinity(v)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(FatReluTaus), "FATReLU taus must be finite and >= 0, at least one (0 is plain Relu).");
+        }
+        if (!(BaselineShare > 0 && BaselineShare <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(BaselineShare), BaselineShare, "The baseline share of the accuracy limit must be in (0, 1].");
         }
         if (Levels is null || Levels.Count == 0)
         {

@@ -14,4 +14,7 @@ public enum SearchPhase
 
     /// <summary>A greedy coordinate-ascent move: one layer raised one level from the current state.</summary>
     Greedy,
+
+    /// <summary>A FATReLU and/or magnitude-pruning baseline alone (every layer at T = 0), a candidate to put UnIT on.</summary>
+    Baseline,
 }

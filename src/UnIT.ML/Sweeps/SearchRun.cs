@@ -6,9 +6,10 @@ using UnIT.ML.Targets;
 namespace UnIT.ML.Sweeps;
 
 /// <summary>
-/// The state of one <see cref="ThresholdSearch"/>: the percentile levels and their calibrations, the memo of
-/// evaluated states, the trace and the budget. A state gives each layer a percentile level, or <see cref="Off"/>
-/// for T = 0.
+/// The state of one <see cref="ThresholdSearch"/> over UnIT thresholds on one baseline (magnitude sparsity and
+/// FATReLU tau, both 0 for plain UnIT): the percentile levels and their calibrations, the memo of evaluated states,
+/// its own trace and budget. Runs on other baselines share the evaluator and the whole search's trace. A state gives
+/// each layer a percentile level, or <see cref="Off"/> for T = 0.
 /// </summary>
 internal sealed class SearchRun
 {
@@ -22,12 +23,24 @@ internal sealed class SearchRun
     private readonly SortedDictionary<double, ThresholdSet> _calibrated = new();
     private readonly Dictionary<string, int> _memo = new(StringComparer.Ordinal);
     private readonly List<SearchStep> _trace = new();
+    private readonly List<SearchStep> _all;
     private readonly string _division;
     private readonly string _profile;
     private readonly bool _fixedPoint;
 
-    public SearchRun(PointEvaluator evaluator, SearchOptions options, StepReporter reporter, CancellationToken cancellationToken)
+    /// <param name="evaluator">The model, calibration data and validation set.</param>
+    /// <param name="options">The search's options; <see cref="SearchOptions.Budget"/> caps <paramref name="all"/>.</param>
+    /// <param name="reporter">Progress.</param>
+    /// <param name="all">The whole search's trace, shared by the runs on every baseline; evaluation numbers index it.</param>
+    /// <param name="magnitudeSparsity">The magnitude-pruning sparsity under UnIT (0: none).</param>
+    /// <param name="fatReluTau">The FATReLU tau under UnIT (0: plain Relu).</param>
+    /// <param name="cancellationToken">Stops the run between steps.</param>
+    public SearchRun(PointEvaluator evaluator, SearchOptions options, StepReporter reporter, List<SearchStep> all,
+        double magnitudeSparsity, float fatReluTau, CancellationToken cancellationToken)
     {
+        _all = all;
+        MagnitudeSparsity = magnitudeSparsity;
+        FatReluTau = fatReluTau;
         _evaluator = evaluator;
         _options = options;
         _reporter = reporter;
@@ -42,11 +55,26 @@ internal sealed class SearchRun
     /// <summary>The prunable layers, in graph order; a state has one level per layer.</summary>
     public string[] Layers { get; }
 
-    /// <summary>Every evaluation so far, in order.</summary>
+    /// <summary>The options of the whole search.</summary>
+    public SearchOptions Options => _options;
+
+    /// <summary>The magnitude-pruning sparsity this run puts under UnIT.</summary>
+    public double MagnitudeSparsity { get; }
+
+    /// <summary>The FATReLU tau this run puts under UnIT.</summary>
+    public float FatReluTau { get; }
+
+    /// <summary>Whether this run is plain UnIT (no baseline under it).</summary>
+    public bool Plain => MagnitudeSparsity == 0 && FatReluTau == 0;
+
+    /// <summary>This run's evaluations so far, in order.</summary>
     public IReadOnlyList<SearchStep> Trace => _trace;
 
+    /// <summary>The most evaluations of this run (the whole search is capped by <see cref="SearchOptions.Budget"/> as well).</summary>
+    public int Budget { get; set; } = int.MaxValue;
+
     /// <summary>Whether another state may be evaluated.</summary>
-    public bool BudgetLeft => _trace.Count < _options.Budget;
+    public bool BudgetLeft => _trace.Count < Budget && _all.Count < _options.Budget;
 
     /// <summary>The smallest accuracy change the validation set can show: one sample.</summary>
     public double Resolution { get; private set; } = 1e-4;
@@ -93,7 +121,7 @@ internal sealed class SearchRun
     private bool EqualError => _options.GroupWise && _options.GroupAllocation == GroupAllocation.SameRelativeError;
 
     /// <summary>The calibration counts every level comes from (one dense pass, on first use).</summary>
-    public ProductHistogram Histogram => _evaluator.Histogram(_options.GroupWise, fixedPoint: _fixedPoint);
+    public ProductHistogram Histogram => _evaluator.Histogram(_options.GroupWise, MagnitudeSparsity, FatReluTau, _fixedPoint);
 
     /// <summary>The step of <paramref name="state"/>: from the memo, or evaluated now. Null when the budget is spent.</summary>
     public SearchStep? Evaluate(double[] state, SearchPhase phase)
@@ -116,16 +144,18 @@ internal sealed class SearchRun
             Division = _division,
             Profile = _profile,
             GroupWise = _options.GroupWise,
+            MagnitudeSparsity = MagnitudeSparsity,
+            FatReluTau = FatReluTau,
         };
-        _reporter.Start($"{phase}: {Describe(state)}");
+        _reporter.Start($"{phase}: {Describe(state)}{Modifiers}");
         // A uniform state is exactly a single-percentile calibration; keep its record as such.
-        SweepPoint point = _evaluator.Evaluate(coordinates, uniform ? _calibrated[state[0]] : Compose(state));
+        SweepPoint point = _evaluator.Evaluate(coordinates, uniform ? _calibrated[state[0]] : Compose(state), _options.Costs);
         _reporter.Finish();
         Resolution = 1.0 / point.Samples;
         double margin = _options.ConfidenceZ * (point.AccuracyDropStandardError ?? 0);
         var step = new SearchStep
         {
-            Evaluation = _trace.Count + 1,
+            Evaluation = _all.Count + 1,
             Phase = phase,
             LayerPercentiles = Layers.Select((l, i) => (l, state[i] == Off ? (double?)null : state[i])).ToDictionary(x => x.l, x => x.Item2, StringComparer.Ordinal),
             Point = point,
@@ -135,6 +165,7 @@ internal sealed class SearchRun
         };
         _memo[key] = _trace.Count;
         _trace.Add(step);
+        _all.Add(step);
         return step;
     }
 
@@ -152,9 +183,14 @@ internal sealed class SearchRun
     public SearchStep Accept(SearchStep step)
     {
         SearchStep accepted = step with { Accepted = true };
-        _trace[step.Evaluation - 1] = accepted;
+        _trace[_trace.FindIndex(s => s.Evaluation == step.Evaluation)] = accepted;
+        _all[step.Evaluation - 1] = accepted;
         return accepted;
     }
+
+    private string Modifiers =>
+        (MagnitudeSparsity > 0 ? string.Create(CultureInfo.InvariantCulture, $" + magnitude {MagnitudeSparsity:0.###}") : "")
+        + (FatReluTau > 0 ? string.Create(CultureInfo.InvariantCulture, $" + FATReLU {FatReluTau:0.####}") : "");
 
     private string Describe(double[] state) => string.Join(", ", Layers.Select((l, i) =>
         state[i] == Off ? $"{l} off" : string.Create(CultureInfo.InvariantCulture, $"{l} p={state[i]:0.###}")));
@@ -162,7 +198,8 @@ internal sealed class SearchRun
     /// <summary>The thresholds of a mixed state: each layer's thresholds from its level's calibration.</summary>
     private ThresholdSet Compose(double[] state)
     {
-        ThresholdSet any = _calibrated.First().Value;
+        // A baseline alone (every layer off) may come before any calibration of its run.
+        ThresholdSet any = _calibrated.Count > 0 ? _calibrated.First().Value : _evaluator.ZeroThresholds();
         return new ThresholdSet
         {
             Method = "search",

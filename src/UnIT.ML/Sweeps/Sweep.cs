@@ -82,13 +82,14 @@ public static class Sweep
     /// <param name="images">The images, one batch [N, ...].</param>
     /// <param name="labels">One class label per image.</param>
     /// <param name="points">The settings to measure.</param>
+    /// <param name="costs">The cycle costs to price them with (as the search that made them did); null takes each profile's own table.</param>
     /// <returns>One new point per setting, in order.</returns>
     public static IReadOnlyList<SweepPoint> Evaluate(ModelGraph graph, IEnumerable<Tensor> calibration, Tensor images, IReadOnlyList<int> labels,
-        IEnumerable<SweepPoint> points)
+        IEnumerable<SweepPoint> points, CostTable? costs = null)
     {
         ArgumentNullException.ThrowIfNull(points);
         var evaluator = new PointEvaluator(graph, calibration, images, labels);
-        return points.Select(p => evaluator.Evaluate(p.Coordinates, p.Thresholds)).ToArray();
+        return points.Select(p => evaluator.Evaluate(p.Coordinates, p.Thresholds, costs)).ToArray();
     }
 
     /// <summary>What calibrated thresholds depend on (fixed-point profiles calibrate on integer products).</summary>

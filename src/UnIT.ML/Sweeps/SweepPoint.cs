@@ -87,16 +87,20 @@ public sealed record SweepPoint
     public required IReadOnlyList<SweepLayerMetrics> Layers { get; init; }
 
     /// <summary>Condenses an <see cref="EvaluationResult"/> into a point at <paramref name="coordinates"/>.</summary>
-    public static SweepPoint FromEvaluation(SweepCoordinates coordinates, EvaluationResult result)
+    /// <param name="coordinates">Where the point sits.</param>
+    /// <param name="result">The evaluation.</param>
+    /// <param name="cost">The cost estimate to report instead of <see cref="EvaluationResult.Cost"/> (e.g. under another cost table); null keeps the result's.</param>
+    public static SweepPoint FromEvaluation(SweepCoordinates coordinates, EvaluationResult result, CostEstimate? cost = null)
     {
         ArgumentNullException.ThrowIfNull(coordinates);
         ArgumentNullException.ThrowIfNull(result);
+        cost ??= result.Cost;
         InferenceStatistics stats = result.Statistics;
         double samples = Math.Max(1, stats.Samples);
         var layers = new List<SweepLayerMetrics>(stats.Layers.Count);
         foreach (LayerStatistics l in stats.Layers)
         {
-            LayerCostEstimate cost = result.Cost.Layers.First(c => c.Layer == l.Layer);
+            LayerCostEstimate layerCost = cost.Layers.First(c => c.Layer == l.Layer);
             layers.Add(new SweepLayerMetrics
             {
                 Layer = l.Layer,
@@ -104,8 +108,8 @@ public sealed record SweepPoint
                 MacsSkippedZero = l.SkippedZero / (double)l.Samples,
                 MacsSkippedThreshold = l.SkippedThreshold / (double)l.Samples,
                 MacsExecuted = l.Executed / (double)l.Samples,
-                Cycles = cost.Cycles,
-                DenseCycles = cost.DenseCycles,
+                Cycles = layerCost.Cycles,
+                DenseCycles = layerCost.DenseCycles,
                 Thresholds = result.Thresholds.For(l.Layer) ?? [0f],
             });
         }
@@ -121,11 +125,11 @@ public sealed record SweepPoint
             MacsSkippedZero = stats.SkippedZero / samples,
             MacsSkippedThreshold = stats.SkippedThreshold / samples,
             MacsExecuted = stats.Executed / samples,
-            Cycles = result.Cost.Cycles,
-            DenseCycles = result.Cost.DenseCycles,
-            EnergyMicrojoules = result.Cost.EnergyMicrojoules,
-            DenseEnergyMicrojoules = result.Cost.DenseEnergyMicrojoules,
-            Speedup = result.Cost.Speedup,
+            Cycles = cost.Cycles,
+            DenseCycles = cost.DenseCycles,
+            EnergyMicrojoules = cost.EnergyMicrojoules,
+            DenseEnergyMicrojoules = cost.DenseEnergyMicrojoules,
+            Speedup = cost.Speedup,
             WallSeconds = result.PrunedWallTime.TotalSeconds,
             Thresholds = result.Thresholds,
             Layers = layers,

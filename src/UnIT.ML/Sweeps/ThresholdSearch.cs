@@ -56,37 +56,94 @@ public static class ThresholdSearch
         double[] levels = options.Levels.Distinct().Order().ToArray();
         var reporter = new StepReporter(progress, options.Budget);
         reporter.Start("dense reference logits");
-        var run = new SearchRun(new PointEvaluator(graph, calibration, validationImages, validationLabels), options, reporter, cancellationToken);
-        run.Calibrate(levels);
+        var evaluator = new PointEvaluator(graph, calibration, validationImages, validationLabels);
+        var trace = new List<SearchStep>();
+        var plain = new SearchRun(evaluator, options, reporter, trace, 0, 0, cancellationToken);
+        plain.Calibrate(levels);
 
-        SearchStep start = run.Evaluate(run.Uniform(SearchRun.Off), SearchPhase.Start)!;
+        SearchStep start = plain.Evaluate(plain.Uniform(SearchRun.Off), SearchPhase.Start)!;
         if (start.Feasible)
         {
-            UniformCurve(run, levels);
-            SensitivityCurves(run, levels);
-            Ascend(run, run.Uniform(SearchRun.Off));
-            if (BestFeasible(run.Trace.Where(s => s.Phase == SearchPhase.Uniform)) is { } uniform)
+            List<SearchRun> runs = [plain, .. Baselines(evaluator, options, reporter, trace, cancellationToken)];
+            for (int i = 0; i < runs.Count && trace.Count < options.Budget; i++)
             {
-                Ascend(run, run.StateOf(uniform));
-            }
-            for (int r = 0; r < options.Refinements && run.BudgetLeft && Refine(run); r++)
-            {
-                Ascend(run, run.StateOf(BestFeasible(run.Trace)!));
+                // The budget left is split evenly between the runs still to go; what a run leaves passes on.
+                runs[i].Budget = runs[i].Trace.Count + (options.Budget - trace.Count) / (runs.Count - i);
+                SearchOn(runs[i], levels);
             }
         }
         reporter.Done();
 
-        SearchStep best = BestFeasible(run.Trace) ?? start;
+        SearchStep best = BestFeasible(trace) ?? start;
         return new SearchResult
         {
             Thresholds = best.Point.Thresholds with { Method = "search", Percentile = null },
             LayerPercentiles = best.LayerPercentiles,
             Validation = best.Point,
-            BestUniform = BestFeasible(run.Trace.Where(s => s.Phase == SearchPhase.Uniform))?.Point,
+            BestUniform = BestFeasible(plain.Trace.Where(s => s.Phase == SearchPhase.Uniform))?.Point,
             Feasible = best.Feasible,
-            Trace = run.Trace.ToArray(),
+            Trace = trace.ToArray(),
             Options = options,
         };
+    }
+
+    /// <summary>The phases of docs/search.md on one run (plain UnIT or UnIT on a baseline), from every layer off.</summary>
+    private static void SearchOn(SearchRun run, double[] levels)
+    {
+        run.Calibrate(levels);
+        SearchStep? start = run.Evaluate(run.Uniform(SearchRun.Off), SearchPhase.Start);
+        if (start is null || !start.Feasible)
+        {
+            return;
+        }
+        UniformCurve(run, levels);
+        SensitivityCurves(run, levels);
+        Ascend(run, run.Uniform(SearchRun.Off));
+        if (BestFeasible(run.Trace.Where(s => s.Phase == SearchPhase.Uniform)) is { } uniform)
+        {
+            Ascend(run, run.StateOf(uniform));
+        }
+        for (int r = 0; r < run.Options.Refinements && run.BudgetLeft && Refine(run); r++)
+        {
+            Ascend(run, run.StateOf(BestFeasible(run.Trace)!));
+        }
+    }
+
+    /// <summary>
+    /// Evaluates every FATReLU / magnitude combination alone (every layer at T = 0) and returns a run for the strongest
+    /// of each family (FATReLU only, magnitude only, both) whose drop plus z standard errors fits in
+    /// <see cref="SearchOptions.BaselineShare"/> of the limit: the bases UnIT is then searched on.
+    /// </summary>
+    private static IEnumerable<SearchRun> Baselines(PointEvaluator evaluator, SearchOptions options, StepReporter reporter, List<SearchStep> trace,
+        CancellationToken cancellationToken)
+    {
+        var candidates = new List<(SearchRun Run, SearchStep Step)>();
+        foreach (double sparsity in options.MagnitudeSparsities.Distinct().Order())
+        {
+            foreach (float tau in options.FatReluTaus.Distinct().Order())
+            {
+                var run = new SearchRun(evaluator, options, reporter, trace, sparsity, tau, cancellationToken);
+                if (run.Plain)
+                {
+                    continue;
+                }
+                if (run.Evaluate(run.Uniform(SearchRun.Off), SearchPhase.Baseline) is not { } step)
+                {
+                    return [];
+                }
+                double margin = options.ConfidenceZ * (step.Point.AccuracyDropStandardError ?? 0);
+                if (step.Point.AccuracyDrop + margin <= options.BaselineShare * options.MaxAccuracyDrop + 1e-12)
+                {
+                    candidates.Add((run, step));
+                }
+            }
+        }
+        return candidates
+            .GroupBy(c => (c.Run.MagnitudeSparsity > 0, c.Run.FatReluTau > 0))
+            .Select(family => family.OrderByDescending(c => c.Step.Objective).ThenBy(c => c.Step.Point.AccuracyDrop).First())
+            .OrderByDescending(c => c.Step.Objective)
+            .Select(c => c.Run)
+            .ToArray();
     }
 
     private static void UniformCurve(SearchRun run, double[] levels)

@@ -1,6 +1,7 @@
 using UnIT.ML.Evaluation;
 using UnIT.ML.Pruning;
 using UnIT.ML.Sweeps;
+using UnIT.ML.Targets;
 
 namespace UnIT.ML.Tests.Sweeps;
 
@@ -107,6 +108,32 @@ public sealed class ThresholdSearchTests
         Assert.AreEqual("max78000", result.Validation.Coordinates.Profile);
         // UnIT's comparisons cost cycles on this table; the search must end no slower than where it started.
         Assert.IsGreaterThanOrEqualTo(result.Trace[0].Point.Speedup, result.Validation.Speedup);
+    }
+
+    [TestMethod]
+    public void Run_CyclesObjective_WhenOnlySkipTestsCost_ChoosesMagnitudePruningOverTheMostMacsSkipped()
+    {
+        // A table that prices only the skip tests: a threshold skip saves its MAC but not its test, a magnitude-pruned
+        // weight saves its tests. The MAC objective wants thresholds; the cycles objective gains nothing from them.
+        CostTable testsOnly = CostTable.Float32Host with { Multiply = 0, Add = 0, MemoryRead = 0, Division = 0, CompareBranch = 1, DenseMac = 1 };
+        var macs = new SearchOptions
+        {
+            MaxAccuracyDrop = 0.05, Levels = [30, 60, 90], Budget = 24, Refinements = 0, Costs = testsOnly,
+            MagnitudeSparsities = [0, 0.3], BaselineShare = 1,
+        };
+        var cycles = macs with { Objective = SearchObjective.Cycles };
+
+        SearchResult byMacs = ThresholdSearch.Run(SweepData.Model, SweepData.Calibration, SweepData.Images, SweepData.Labels, macs);
+        SearchResult byCycles = ThresholdSearch.Run(SweepData.Model, SweepData.Calibration, SweepData.Images, SweepData.Labels, cycles);
+
+        // Both price every state with the given table (a dense MAC at 1 cycle), not the profile's own.
+        Assert.IsTrue(byCycles.Trace.All(s => s.Objective == s.Point.Speedup));
+        Assert.IsTrue(byMacs.Trace.Concat(byCycles.Trace).All(s => Math.Abs(s.Point.DenseCycles - s.Point.MacsTotal) < 1e-6 * s.Point.MacsTotal));
+        Assert.AreEqual(0.3, byCycles.Validation.Coordinates.MagnitudeSparsity);
+        Assert.IsTrue(byMacs.Validation.Coordinates.MagnitudeSparsity != byCycles.Validation.Coordinates.MagnitudeSparsity
+            || !byMacs.LayerPercentiles.OrderBy(kv => kv.Key).SequenceEqual(byCycles.LayerPercentiles.OrderBy(kv => kv.Key)));
+        Assert.IsGreaterThan(byCycles.Validation.SkippedFraction, byMacs.Validation.SkippedFraction);
+        Assert.IsGreaterThanOrEqualTo(byMacs.Validation.Speedup, byCycles.Validation.Speedup);
     }
 
     [TestMethod]

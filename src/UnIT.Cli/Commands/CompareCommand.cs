@@ -1,0 +1,187 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using UnIT.Cli.Options;
+using UnIT.Cli.Output;
+using UnIT.ML.Data;
+using UnIT.ML.Graph;
+using UnIT.ML.Sweeps;
+using UnIT.ML.Targets;
+using UnIT.Reports;
+
+namespace UnIT.Cli.Commands;
+
+/// <summary>
+/// <c>unit-prune compare &lt;model.onnx&gt; --calibration-images C --validation-images V --validation-labels VL
+/// --images T --labels TL --out DIR [...]</c>: UnIT (single percentile, per-layer and group-wise search), FATReLU,
+/// magnitude pruning and their combinations at equal accuracy limits, each setting chosen on validation and then
+/// measured on the test set; writes compare.csv, compare.json and compare.png into DIR.
+/// </summary>
+internal sealed class CompareCommand
+{
+    /// <summary>The files a comparison writes into its output folder.</summary>
+    public static readonly string[] OutputFiles = ["compare.json", "compare.csv", "compare.png"];
+
+    private static readonly Dictionary<string, ComparisonMethod> MethodNames = new(StringComparer.Ordinal)
+    {
+        ["percentile"] = ComparisonMethod.SinglePercentile,
+        ["fatrelu"] = ComparisonMethod.FatRelu,
+        ["magnitude"] = ComparisonMethod.Magnitude,
+        ["layer-search"] = ComparisonMethod.LayerSearch,
+        ["group-search"] = ComparisonMethod.GroupSearch,
+        ["combined"] = ComparisonMethod.Combined,
+    };
+
+    private readonly Argument<string> _model = CommonOptions.Model();
+    private readonly DataOptions _calibration = new("calibration", "Calibration", withLabels: false);
+    private readonly DataOptions _validation = new("validation", "Validation");
+    private readonly DataOptions _test = new(role: "Test");
+    private readonly Option<double[]> _drops = new("--max-accuracy-drops")
+    {
+        Description = "Comma-separated accuracy limits D on the validation set, as fractions (0.01 is one point).",
+        HelpName = "D,D,...",
+        DefaultValueFactory = _ => [.. new ComparisonOptions().MaxAccuracyDrops],
+        CustomParser = OptionParsers.NumberList("--max-accuracy-drops", new NumberRange(0, 1)),
+    };
+    private readonly Option<string[]> _methods = new("--methods")
+    {
+        Description = $"Comma-separated methods ({string.Join(", ", MethodNames.Keys)}). Default: all.",
+        HelpName = "NAME,...",
+        DefaultValueFactory = _ => [.. MethodNames.Keys],
+        CustomParser = OptionParsers.NameList("--methods", [.. MethodNames.Keys]),
+    };
+    private readonly Option<double[]> _percentiles = new("--percentiles")
+    {
+        Description = "Comma-separated single percentiles for the 'percentile' method.",
+        HelpName = "P,P,...",
+        DefaultValueFactory = _ => [.. new ComparisonOptions().Percentiles],
+        CustomParser = OptionParsers.NumberList("--percentiles", new NumberRange(0, 100)),
+    };
+    private readonly Option<double[]> _taus = new("--fatrelu")
+    {
+        Description = "Comma-separated FATReLU taus for 'fatrelu', also offered to 'combined'.",
+        HelpName = "TAU,...",
+        DefaultValueFactory = _ => [.. new ComparisonOptions().FatReluTaus.Select(t => (double)t)],
+        CustomParser = OptionParsers.NumberList("--fatrelu", NumberRange.AtLeast(0)),
+    };
+    private readonly Option<double[]> _sparsities = new("--magnitude-sparsity")
+    {
+        Description = "Comma-separated magnitude-pruning sparsities for 'magnitude', also offered to 'combined'.",
+        HelpName = "S,S,...",
+        DefaultValueFactory = _ => [.. new ComparisonOptions().MagnitudeSparsities],
+        CustomParser = OptionParsers.NumberList("--magnitude-sparsity", new NumberRange(0, 1, MaxExclusive: true)),
+    };
+    private readonly Option<string> _objective = new("--objective")
+    {
+        Description = "What every method maximizes under D: MACs skipped (macs) or estimated speed-up on the profile (cycles).",
+        HelpName = "macs|cycles",
+        DefaultValueFactory = _ => "macs",
+        CustomParser = OptionParsers.Name("--objective", ["macs", "cycles"]),
+    };
+    private readonly Option<string> _profile = new("--profile")
+    {
+        Description = $"Target profile ({string.Join(", ", TargetProfile.Names)}).",
+        HelpName = "NAME",
+        DefaultValueFactory = _ => "float32",
+        CustomParser = OptionParsers.Name("--profile", TargetProfile.Names),
+    };
+    private readonly Option<string> _costTable = SearchCommand.CostTableOption();
+    private readonly Option<int> _budget = new("--budget")
+    {
+        Description = "Most validation evaluations of each search (the combined search gets twice as many, plus one per FATReLU / magnitude combination it tries alone).",
+        HelpName = "N",
+        DefaultValueFactory = _ => new ComparisonOptions().Search.Budget,
+        CustomParser = OptionParsers.Count("--budget"),
+    };
+    private readonly Option<double> _confidenceZ = new("--confidence-z")
+    {
+        Description = "Standard errors of the measured drop that must also fit under D, for every method.",
+        HelpName = "Z",
+        DefaultValueFactory = _ => new SearchOptions().ConfidenceZ,
+        CustomParser = OptionParsers.Number("--confidence-z", new NumberRange(0, 10)),
+    };
+    private readonly Option<string> _groupAllocation = new("--group-allocation")
+    {
+        Description = "How 'group-search' spreads a layer's level over its output channels / neurons (percentile or error; see search).",
+        HelpName = "percentile|error",
+        DefaultValueFactory = _ => "percentile",
+        CustomParser = OptionParsers.Name("--group-allocation", ["percentile", "error"]),
+    };
+    private readonly Option<string> _out = new("--out") { Description = "Folder for compare.json, compare.csv and compare.png.", HelpName = "DIR", Required = true };
+    private readonly Option<bool> _force = CommonOptions.Force();
+    private readonly Option<int> _batchSize = CommonOptions.BatchSize();
+    private readonly Option<bool> _json = CommonOptions.Json();
+
+    private CompareCommand()
+    {
+        _validation.Labels!.Required = true;
+        _test.Labels!.Required = true;
+    }
+
+    /// <summary>Creates the command.</summary>
+    public static Command Create()
+    {
+        var c = new CompareCommand();
+        var command = new Command("compare", "Compare UnIT (single percentile, per-layer and group-wise search), FATReLU, magnitude pruning and combinations at equal accuracy limits: chosen on validation, measured on test.") { c._model };
+        c._calibration.AddTo(command);
+        c._validation.AddTo(command);
+        c._test.AddTo(command);
+        foreach (Option option in new Option[] { c._drops, c._methods, c._percentiles, c._taus, c._sparsities, c._objective, c._profile, c._costTable,
+            c._budget, c._confidenceZ, c._groupAllocation, c._out, c._force, c._batchSize, c._json })
+        {
+            command.Add(option);
+        }
+        command.Validators.Add(r => SearchCommand.CheckCostTable(r, c._costTable, c._profile));
+        command.SetAction(c.Run);
+        return command;
+    }
+
+    private int Run(ParseResult result)
+    {
+        string modelPath = result.GetRequiredValue(_model);
+        ModelGraph graph = ModelLoader.Load(modelPath);
+        SampleSet calibration = _calibration.Load(result, graph)!;
+        SampleSet validation = _validation.Load(result, graph)!;
+        SampleSet test = _test.Load(result, graph)!;
+        using OutputFolder folder = OutputFolder.Prepare(result.GetRequiredValue(_out), result.GetValue(_force), OutputFiles);
+        var options = new ComparisonOptions
+        {
+            MaxAccuracyDrops = result.GetRequiredValue(_drops),
+            Methods = result.GetRequiredValue(_methods).Select(n => MethodNames[n]).ToArray(),
+            Percentiles = result.GetRequiredValue(_percentiles),
+            FatReluTaus = result.GetRequiredValue(_taus).Select(t => (float)t).ToArray(),
+            MagnitudeSparsities = result.GetRequiredValue(_sparsities),
+            Search = new SearchOptions
+            {
+                Objective = result.GetRequiredValue(_objective) == "cycles" ? SearchObjective.Cycles : SearchObjective.Macs,
+                Profile = result.GetRequiredValue(_profile),
+                Costs = SearchCommand.CostsOf(result.GetRequiredValue(_costTable)),
+                Budget = result.GetValue(_budget),
+                ConfidenceZ = result.GetValue(_confidenceZ),
+                GroupAllocation = result.GetRequiredValue(_groupAllocation) == "error" ? GroupAllocation.SameRelativeError : GroupAllocation.SamePercentile,
+            },
+        };
+        IEnumerable<Tensor> batches = calibration.Batches(graph.Input.Shape, result.GetValue(_batchSize));
+        Tensor validationImages = validation.ToTensor(graph.Input.Shape);
+        Tensor testImages = test.ToTensor(graph.Input.Shape);
+        bool json = result.GetValue(_json);
+        TextWriter output = result.InvocationConfiguration.Output;
+        IAnsiConsole console = Terminal.For(output);
+        ComparisonResult comparison = json
+            ? Comparison.Run(graph, batches, validationImages, validation.Labels!, testImages, test.Labels!, options)
+            : ProgressDisplay.Run(console, "compare", progress => Comparison.Run(graph, batches, validationImages, validation.Labels!, testImages, test.Labels!, options, progress));
+        string title = string.Create(CultureInfo.InvariantCulture,
+            $"{Path.GetFileNameWithoutExtension(modelPath)}, {validation.Count:N0} validation / {test.Count:N0} test samples");
+        folder.WriteText(OutputFiles[0], w => ComparisonJsonWriter.Write(comparison, title, w));
+        folder.WriteText(OutputFiles[1], w => ComparisonCsvWriter.Write(comparison, w));
+        folder.Write(OutputFiles[2], s => ComparisonPlotter.WritePng(comparison, title, s));
+        if (json)
+        {
+            ComparisonJsonWriter.Write(comparison, title, output);
+            return ExitCodes.Success;
+        }
+        console.Write(ComparisonTable.Build(comparison, title));
+        console.WriteLine($"Wrote {string.Join(", ", OutputFiles)} to '{folder.Directory}'.");
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,117 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using UnIT.Cli.Options;
+using UnIT.Cli.Output;
+using UnIT.ML.Data;
+using UnIT.ML.Graph;
+using UnIT.ML.Shift;
+using UnIT.ML.Targets;
+using UnIT.Reports;
+
+namespace UnIT.Cli.Commands;
+
+/// <summary>
+/// <c>unit-prune shift &lt;model.onnx&gt; --calibration-images C --images T --labels TL --out DIR [...]</c>: UnIT calibrated on
+/// clean data against magnitude pruning at the same MACs skipped, on reproducibly shifted copies of the test set;
+/// writes shift.csv and shift.json into DIR.
+/// </summary>
+internal sealed class ShiftCommand
+{
+    /// <summary>The files written into the output folder.</summary>
+    public static readonly string[] OutputFiles = ["shift.csv", "shift.json"];
+
+    private static readonly Dictionary<string, ShiftKind> KindNames = new(StringComparer.Ordinal)
+    {
+        ["rotation"] = ShiftKind.Rotation,
+        ["noise"] = ShiftKind.GaussianNoise,
+        ["brightness"] = ShiftKind.Brightness,
+        ["contrast"] = ShiftKind.Contrast,
+        ["occlusion"] = ShiftKind.Occlusion,
+    };
+
+    private readonly Argument<string> _model = CommonOptions.Model();
+    private readonly DataOptions _calibration = new("calibration", "Calibration", withLabels: false);
+    private readonly DataOptions _test = new(role: "Test");
+    private readonly Option<double> _percentile = new("--percentile")
+    {
+        Description = "UnIT calibration percentile for every layer, calibrated on the clean calibration data.",
+        HelpName = "P",
+        DefaultValueFactory = _ => new ShiftOptions().Percentile,
+        CustomParser = OptionParsers.Number("--percentile", new NumberRange(0, 100)),
+    };
+    private readonly Option<string[]> _shifts = new("--shifts")
+    {
+        Description = $"Comma-separated shifts ({string.Join(", ", KindNames.Keys)}), each at three strengths: rotation 10/20/30 degrees, noise sigma 0.1/0.2/0.3, brightness +0.1/0.2/0.3, contrast -30/50/70%, occlusion square 20/30/40% of the height. Default: all.",
+        HelpName = "NAME,...",
+        DefaultValueFactory = _ => [.. KindNames.Keys],
+        CustomParser = OptionParsers.NameList("--shifts", [.. KindNames.Keys]),
+    };
+    private readonly Option<int> _seed = new("--seed") { Description = "Seed of the shifts' random draws.", HelpName = "N", DefaultValueFactory = _ => new ShiftOptions().Seed };
+    private readonly Option<string> _profile = new("--profile")
+    {
+        Description = $"Target profile ({string.Join(", ", TargetProfile.Names)}).",
+        HelpName = "NAME",
+        DefaultValueFactory = _ => "float32",
+        CustomParser = OptionParsers.Name("--profile", TargetProfile.Names),
+    };
+    private readonly Option<string> _out = new("--out") { Description = "Folder for shift.csv and shift.json.", HelpName = "DIR", Required = true };
+    private readonly Option<bool> _force = CommonOptions.Force();
+    private readonly Option<int> _batchSize = CommonOptions.BatchSize();
+    private readonly Option<bool> _json = CommonOptions.Json();
+
+    private ShiftCommand()
+    {
+        _test.Labels!.Required = true;
+    }
+
+    /// <summary>Creates the command.</summary>
+    public static Command Create()
+    {
+        var c = new ShiftCommand();
+        var command = new Command("shift", "UnIT calibrated on clean data against magnitude pruning at the same MACs skipped, on rotated, noisy, brightened, low-contrast and occluded copies of the test set.") { c._model };
+        c._calibration.AddTo(command);
+        c._test.AddTo(command);
+        foreach (Option option in new Option[] { c._percentile, c._shifts, c._seed, c._profile, c._out, c._force, c._batchSize, c._json })
+        {
+            command.Add(option);
+        }
+        command.SetAction(c.Run);
+        return command;
+    }
+
+    private int Run(ParseResult result)
+    {
+        string modelPath = result.GetRequiredValue(_model);
+        ModelGraph graph = ModelLoader.Load(modelPath);
+        SampleSet calibration = _calibration.Load(result, graph)!;
+        SampleSet test = _test.Load(result, graph)!;
+        using OutputFolder folder = OutputFolder.Prepare(result.GetRequiredValue(_out), result.GetValue(_force), OutputFiles);
+        var options = new ShiftOptions
+        {
+            Percentile = result.GetValue(_percentile),
+            Kinds = result.GetRequiredValue(_shifts).Select(n => KindNames[n]).ToArray(),
+            Seed = result.GetValue(_seed),
+            Profile = result.GetRequiredValue(_profile),
+        };
+        IEnumerable<Tensor> batches = calibration.Batches(graph.Input.Shape, result.GetValue(_batchSize));
+        Tensor images = test.ToTensor(graph.Input.Shape);
+        bool json = result.GetValue(_json);
+        TextWriter output = result.InvocationConfiguration.Output;
+        IAnsiConsole console = Terminal.For(output);
+        ShiftResult shift = json
+            ? ShiftComparison.Run(graph, batches, images, test.Labels!, options)
+            : ProgressDisplay.Run(console, "shift", progress => ShiftComparison.Run(graph, batches, images, test.Labels!, options, progress));
+        string title = string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileNameWithoutExtension(modelPath)} under domain shift, {test.Count:N0} test samples");
+        folder.WriteText(OutputFiles[0], w => ShiftCsvWriter.Write(shift, w));
+        folder.WriteText(OutputFiles[1], w => ShiftJsonWriter.Write(shift, title, w));
+        if (json)
+        {
+            ShiftJsonWriter.Write(shift, title, output);
+            return ExitCodes.Success;
+        }
+        console.Write(ShiftTable.Build(shift, title));
+        console.WriteLine($"Wrote {string.Join(", ", OutputFiles)} to '{folder.Directory}'.");
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,118 @@
+using UnIT.ML.Graph;
+
+namespace UnIT.ML.Shift;
+
+/// <summary>
+/// Reproducible distribution shifts of image batches [N, C, H, W] with pixels in [0, 1], for evaluating models
+/// calibrated on clean data (the paper's domain-shift section). The same kind, strength, seed and images always give
+/// the same result: every random draw comes from one <see cref="Random"/> seeded with <c>seed</c>, in image order.
+/// </summary>
+public static class ImageShift
+{
+    /// <summary>The strengths of the three severities of each kind (light, medium, heavy), in that kind's unit.</summary>
+    public static IReadOnlyList<double> DefaultStrengths(ShiftKind kind) => kind switch
+    {
+        ShiftKind.Rotation => [10, 20, 30],
+        ShiftKind.GaussianNoise => [0.1, 0.2, 0.3],
+        ShiftKind.Brightness => [0.1, 0.2, 0.3],
+        ShiftKind.Contrast => [0.3, 0.5, 0.7],
+        _ => [0.2, 0.3, 0.4],
+    };
+
+    /// <summary>Returns a shifted copy of <paramref name="images"/>.</summary>
+    /// <param name="images">A batch [N, C, H, W].</param>
+    /// <param name="kind">The shift.</param>
+    /// <param name="strength">Degrees for rotation, the noise sigma, the brightness offset, the contrast reduction (0..1) or the occluder's side as a fraction of the height (0..1).</param>
+    /// <param name="seed">Seeds every random draw.</param>
+    /// <exception cref="ArgumentException">The batch is not 4-D, or the strength is not finite or outside its kind's range.</exception>
+    public static Tensor Apply(Tensor images, ShiftKind kind, double strength, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        if (images.Shape.Rank != 4)
+        {
+            throw new ArgumentException($"Image shifts need a batch [N, C, H, W]; got {images.Shape}.", nameof(images));
+        }
+        bool fraction = kind is ShiftKind.Contrast or ShiftKind.Occlusion;
+        if (!double.IsFinite(strength) || strength < 0 || (fraction && strength > 1) || !Enum.IsDefined(kind))
+        {
+            throw new ArgumentOutOfRangeException(nameof(strength), strength, $"Strength of {kind} must be finite, >= 0{(fraction ? " and <= 1" : "")}.");
+        }
+        int n = images.Shape[0], c = images.Shape[1], h = images.Shape[2], w = images.Shape[3];
+        float[] data = (float[])images.Data.Clone();
+        var random = new Random(seed);
+        int size = c * h * w;
+        for (int i = 0; i < n; i++)
+        {
+            Span<float> image = data.AsSpan(i * size, size);
+            switch (kind)
+            {
+                case ShiftKind.Rotation:
+                    Rotate(image, c, h, w, (random.Next(2) == 0 ? -1 : 1) * strength * Math.PI / 180);
+                    break;
+                case ShiftKind.GaussianNoise:
+                    for (int k = 0; k < image.Length; k++)
+                    {
+                        // Box-Muller: one standard normal from two uniforms in (0, 1].
+                        double z = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+                        image[k] = Math.Clamp(image[k] + (float)(strength * z), 0f, 1f);
+                    }
+                    break;
+                case ShiftKind.Brightness:
+                    for (int k = 0; k < image.Length; k++)
+                    {
+                        image[k] = Math.Clamp(image[k] + (float)strength, 0f, 1f);
+                    }
+                    break;
+                case ShiftKind.Contrast:
+                    float mean = 0;
+                    foreach (float v in image)
+                    {
+                        mean += v;
+                    }
+                    mean /= image.Length;
+                    for (int k = 0; k < image.Length; k++)
+                    {
+                        image[k] = mean + (float)(1 - strength) * (image[k] - mean);
+                    }
+                    break;
+                default:
+                    int side = (int)Math.Round(strength * h);
+                    int top = random.Next(h - Math.Min(side, h) + 1), left = random.Next(w - Math.Min(side, w) + 1);
+                    for (int ch = 0; ch < c; ch++)
+                    {
+                        for (int y = top; y < Math.Min(h, top + side); y++)
+                        {
+                            image.Slice(ch * h * w + y * w + left, Math.Min(side, w - left)).Clear();
+                        }
+                    }
+                    break;
+            }
+        }
+        return new Tensor(images.Shape, data);
+    }
+
+    /// <summary>Rotates every channel by <paramref name="radians"/> about the centre, sampling bilinearly; pixels from outside are 0.</summary>
+    private static void Rotate(Span<float> image, int c, int h, int w, double radians)
+    {
+        float[] source = image.ToArray();
+        double cos = Math.Cos(radians), sin = Math.Sin(radians), cy = (h - 1) / 2.0, cx = (w - 1) / 2.0;
+        for (int ch = 0; ch < c; ch++)
+        {
+            int plane = ch * h * w;
+            for (int y = 0; y < h; y++)
+            {
+                for (int x = 0; x < w; x++)
+                {
+                    // The inverse map: where this output pixel comes from.
+                    double sx = cos * (x - cx) + sin * (y - cy) + cx, sy = -sin * (x - cx) + cos * (y - cy) + cy;
+                    int x0 = (int)Math.Floor(sx), y0 = (int)Math.Floor(sy);
+                    double fx = sx - x0, fy = sy - y0;
+                    image[plane + y * w + x] = (float)(
+                        (1 - fy) * ((1 - fx) * At(x0, y0) + fx * At(x0 + 1, y0)) + fy * ((1 - fx) * At(x0, y0 + 1) + fx * At(x0 + 1, y0 + 1)));
+                }
+            }
+
+            double At(int x, int y) => x < 0 || y < 0 || x >= w || y >= h ? 0 : source[plane + y * w + x];
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using UnIT.ML.Graph;
+using UnIT.ML.Pruning;
+using UnIT.ML.Sweeps;
+using UnIT.ML.Targets;
+
+namespace UnIT.ML.Shift;
+
+/// <summary>
+/// UnIT under domain shift against magnitude pruning at the same MAC budget (the paper's domain-shift section):
+/// UnIT's thresholds are calibrated on clean data and magnitude pruning's sparsity is matched to UnIT's MACs skipped
+/// on the clean test set; both are then evaluated, unchanged, on reproducibly shifted copies of that set.
+/// </summary>
+public static class ShiftComparison
+{
+    /// <summary>Runs the comparison.</summary>
+    /// <param name="graph">The model.</param>
+    /// <param name="calibration">Clean calibration batches.</param>
+    /// <param name="images">The clean test images as one batch [N, C, H, W], pixels in [0, 1].</param>
+    /// <param name="labels">One label per image.</param>
+    /// <param name="options">Percentile, shifts, seed and profile.</param>
+    /// <param name="progress">Told before each step and at the end.</param>
+    /// <exception cref="ArgumentException">Invalid options, empty calibration data, a batch that is not 4-D, or labels and images differ in count.</exception>
+    public static ShiftResult Run(ModelGraph graph, IEnumerable<Tensor> calibration, Tensor images, IReadOnlyList<int> labels, ShiftOptions options,
+        IProgress<SweepProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        IReadOnlyList<Tensor> batches = calibration.ToList();
+        var shifts = options.Kinds.Distinct().SelectMany(k => ImageShift.DefaultStrengths(k).Select(s => (Kind: k, Strength: s))).ToArray();
+        var reporter = new StepReporter(progress, 2 + options.MatchSteps + shifts.Length);
+        reporter.Start("clean data");
+        var clean = new PointEvaluator(graph, batches, images, labels);
+        TargetProfile profile = TargetProfile.FromName(options.Profile);
+        var unitAt = new SweepCoordinates
+        {
+            Kind = SweepPointKind.Unit, Percentile = options.Percentile, Profile = profile.Name, Division = profile.DefaultDivision.Name,
+        };
+        ThresholdSet thresholds = clean.Histogram(false, fixedPoint: profile.Numerics == NumericFormat.FixedPoint16).ThresholdsFor(options.Percentile);
+        SweepPoint unit = clean.Evaluate(unitAt, thresholds);
+        reporter.Finish();
+
+        // Magnitude pruning removes MACs monotonically in its sparsity: bisect for UnIT's skipped fraction on clean data.
+        SweepCoordinates MagnitudeAt(double s) => unitAt with { Kind = SweepPointKind.MagnitudePruning, Percentile = null, MagnitudeSparsity = s };
+        double low = 0, high = 0.999;
+        SweepPoint? best = null;
+        for (int step = 0; step < options.MatchSteps; step++)
+        {
+            double mid = (low + high) / 2;
+            reporter.Start($"matching magnitude sparsity: {mid:0.####}");
+            SweepPoint point = clean.Evaluate(MagnitudeAt(mid), clean.ZeroThresholds());
+            reporter.Finish();
+            if (best is null || Math.Abs(point.SkippedFraction - unit.SkippedFraction) < Math.Abs(best.SkippedFraction - unit.SkippedFraction))
+            {
+                best = point;
+            }
+            (low, high) = point.SkippedFraction < unit.SkippedFraction ? (mid, high) : (low, mid);
+        }
+        double sparsity = best!.Coordinates.MagnitudeSparsity;
+
+        var rows = new List<ShiftRow> { new() { Unit = unit, Magnitude = best } };
+        foreach ((ShiftKind kind, double strength) in shifts)
+        {
+            reporter.Start($"{kind} {strength:0.###}");
+            var shifted = new PointEvaluator(graph, batches, ImageShift.Apply(images, kind, strength, options.Seed), labels);
+            rows.Add(new ShiftRow
+            {
+                Kind = kind,
+                Strength = strength,
+                Unit = shifted.Evaluate(unitAt, thresholds),
+                Magnitude = shifted.Evaluate(MagnitudeAt(sparsity), shifted.ZeroThresholds()),
+            });
+            reporter.Finish();
+        }
+        reporter.Done();
+        return new ShiftResult { Rows = rows, MagnitudeSparsity = sparsity, Options = options };
+    }
+}

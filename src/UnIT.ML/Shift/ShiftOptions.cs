@@ -1,0 +1,40 @@
+using UnIT.ML.Targets;
+
+namespace UnIT.ML.Shift;
+
+/// <summary>What <see cref="ShiftComparison"/> runs. Immutable; change with <c>with</c>.</summary>
+public sealed record ShiftOptions
+{
+    /// <summary>The UnIT calibration percentile (one for every layer), calibrated on the clean data.</summary>
+    public double Percentile { get; init; } = 50;
+
+    /// <summary>The shifts, each at its <see cref="ImageShift.DefaultStrengths"/>; default all.</summary>
+    public IReadOnlyList<ShiftKind> Kinds { get; init; } = Enum.GetValues<ShiftKind>();
+
+    /// <summary>Seeds every random draw of the shifts.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Target profile (float32, max78000, msp430).</summary>
+    public string Profile { get; init; } = "float32";
+
+    /// <summary>Bisection steps that match the magnitude-pruning sparsity to UnIT's MACs skipped on the clean data.</summary>
+    public int MatchSteps { get; init; } = 10;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the bad value.</summary>
+    public void Validate()
+    {
+        if (!(Percentile >= 0 && Percentile <= 100))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Percentile), Percentile, "The percentile must be between 0 and 100.");
+        }
+        if (Kinds is null || Kinds.Count == 0 || Kinds.Any(k => !Enum.IsDefined(k)))
+        {
+            throw new ArgumentException("Give at least one known shift kind.", nameof(Kinds));
+        }
+        if (MatchSteps < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MatchSteps), MatchSteps, "At least one bisection step is needed.");
+        }
+        TargetProfile.FromName(Profile);
+    }
+}

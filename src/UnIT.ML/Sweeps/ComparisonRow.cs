@@ -1,0 +1,26 @@
+namespace UnIT.ML.Sweeps;
+
+/// <summary>
+/// One method under one accuracy limit in a <see cref="Comparison"/>: the setting chosen on the validation set and what
+/// it does on the test set. Immutable.
+/// </summary>
+public sealed record ComparisonRow
+{
+    /// <summary>The method.</summary>
+    public required ComparisonMethod Method { get; init; }
+
+    /// <summary>The accuracy limit D the setting was chosen under on validation (0.01 is one point).</summary>
+    public required double MaxAccuracyDrop { get; init; }
+
+    /// <summary>The chosen setting in words (e.g. "p=40", "tau=0.2", "conv1 p=35, conv2 p=60, fc p=40"); "none" when nothing met D.</summary>
+    public required string Setting { get; init; }
+
+    /// <summary>The chosen setting on the validation set; null when no setting of the method met D (not even the dense one).</summary>
+    public SweepPoint? Validation { get; init; }
+
+    /// <summary>The chosen setting on the test set; null when <see cref="Validation"/> is.</summary>
+    public SweepPoint? Test { get; init; }
+
+    /// <summary>Validation runs spent on this row (a curve's points are shared by its rows and counted in each).</summary>
+    public required int Evaluations { get; init; }
+}

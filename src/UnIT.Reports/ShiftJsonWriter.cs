@@ -1,0 +1,22 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using UnIT.ML.Shift;
+
+namespace UnIT.Reports;
+
+/// <summary>Writes a <see cref="ShiftResult"/> as JSON (snake_case keys): the title, the matched sparsity, the options and every row's UnIT and magnitude points.</summary>
+public static class ShiftJsonWriter
+{
+    /// <summary>Writes the JSON document to <paramref name="writer"/>, which is not closed.</summary>
+    public static void Write(ShiftResult result, string title, TextWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(writer);
+        var document = new JsonObject { ["title"] = title };
+        foreach ((string key, JsonNode? value) in JsonSerializer.SerializeToNode(result, ReportFormat.Json)!.AsObject().ToArray())
+        {
+            document[key] = value?.DeepClone();
+        }
+        writer.WriteLine(document.ToJsonString(ReportFormat.Json));
+    }
+}

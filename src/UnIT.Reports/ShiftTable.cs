@@ -1,0 +1,32 @@
+using Spectre.Console;
+using UnIT.ML.Shift;
+
+namespace UnIT.Reports;
+
+/// <summary>The console table of a <see cref="ShiftResult"/> (Spectre.Console).</summary>
+public static class ShiftTable
+{
+    /// <summary>The shift's name in reports ("clean" for none), e.g. "gaussian_noise".</summary>
+    public static string Name(ShiftKind? kind) => kind switch
+    {
+        null => "clean",
+        ShiftKind.GaussianNoise => "gaussian_noise",
+        _ => kind.Value.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>One row per shift and strength: dense accuracy, and UnIT's and magnitude pruning's accuracy and MACs skipped.</summary>
+    public static Table Build(ShiftResult result, string title)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var table = new Table().Title(Markup.Escape(title)).AddColumns("shift", "strength")
+            .AddColumns(new[] { "dense %", "UnIT %", "UnIT skipped %", "magnitude %", "magnitude skipped %" }.Select(n => new TableColumn(n).RightAligned()).ToArray());
+        foreach (ShiftRow r in result.Rows)
+        {
+            table.AddRow(Name(r.Kind), ReportFormat.Setting(r.Strength), ReportFormat.Fixed(100 * r.Unit.DenseAccuracy, 2),
+                ReportFormat.Fixed(100 * r.Unit.Accuracy, 2), ReportFormat.Fixed(100 * r.Unit.SkippedFraction, 1),
+                ReportFormat.Fixed(100 * r.Magnitude.Accuracy, 2), ReportFormat.Fixed(100 * r.Magnitude.SkippedFraction, 1));
+        }
+        table.Caption(Markup.Escape($"UnIT p={ReportFormat.Setting(result.Options.Percentile)} calibrated on clean data; magnitude sparsity {ReportFormat.Setting(result.MagnitudeSparsity)} matched to its MACs skipped on the clean set; seed {result.Options.Seed}."));
+        return table;
+    }
+}

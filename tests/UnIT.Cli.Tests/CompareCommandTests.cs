@@ -1,0 +1,48 @@
+using System.Text.Json;
+
+namespace UnIT.Cli.Tests;
+
+[TestClass]
+public sealed class CompareCommandTests
+{
+    private static readonly string Calibration = Cli.Asset("data/fashion-mnist/train-55000-55999-images-idx3-ubyte.gz");
+
+    private static string NewFolder() => Path.Combine(Path.GetDirectoryName(Cli.TempFile("x", ""))!, "out");
+
+    private static string[] Compare(string outDir, params string[] extra) =>
+        ["compare", Cli.FashionModel, "--calibration-images", Calibration, "--calibration-limit", "100",
+            "--validation-images", Cli.FashionImages, "--validation-labels", Cli.FashionLabels, "--validation-range", "0:100",
+            "--images", Cli.FashionImages, "--labels", Cli.FashionLabels, "--range", "100:200",
+            "--methods", "percentile,magnitude,layer-search", "--percentiles", "30,60", "--magnitude-sparsity", "0.2",
+            "--max-accuracy-drops", "0.03", "--budget", "4", "--out", outDir, .. extra];
+
+    [TestMethod]
+    public void Compare_writes_json_csv_and_plot_with_one_row_per_method_and_limit()
+    {
+        string outDir = NewFolder();
+
+        var run = Cli.Run(Compare(outDir, "--json"));
+
+        Assert.AreEqual(0, run.Code, run.Err);
+        CollectionAssert.AreEquivalent(new[] { "compare.json", "compare.csv", "compare.png" }, Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName).ToArray());
+        using JsonDocument json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "compare.json")));
+        JsonElement[] rows = json.RootElement.GetProperty("rows").EnumerateArray().ToArray();
+        CollectionAssert.AreEqual(new[] { "single_percentile", "magnitude", "layer_search" }, rows.Select(r => r.GetProperty("method").GetString()).ToArray());
+        Assert.IsTrue(rows.All(r => r.GetProperty("test").GetProperty("samples").GetInt32() == 100));
+        Assert.AreEqual(100, json.RootElement.GetProperty("validation_samples").GetInt32());
+        string[] csv = File.ReadAllLines(Path.Combine(outDir, "compare.csv"));
+        Assert.HasCount(4, csv);
+        StringAssert.StartsWith(csv[1], "0.03,UnIT single percentile,");
+        // stdout carries the same document.
+        using JsonDocument printed = JsonDocument.Parse(run.Out);
+        Assert.AreEqual(3, printed.RootElement.GetProperty("rows").GetArrayLength());
+    }
+
+    [TestMethod]
+    public void Compare_refuses_a_calibrated_msp430_cost_table_on_another_profile()
+    {
+        var run = Cli.Run(Compare(NewFolder(), "--cost-table", "calibrated-hwmul"));
+
+        StringAssert.Contains(Cli.SingleErrorLine(run, ExitCodes.Usage), "--cost-table calibrated-hwmul needs --profile msp430");
+    }
+}

@@ -1,0 +1,37 @@
+using System.Text.Json;
+
+namespace UnIT.Cli.Tests;
+
+[TestClass]
+public sealed class ShiftCommandTests
+{
+    private static readonly string Calibration = Cli.Asset("data/fashion-mnist/train-55000-55999-images-idx3-ubyte.gz");
+
+    [TestMethod]
+    public void Shift_writes_csv_and_json_with_a_clean_row_and_three_strengths_per_shift()
+    {
+        string outDir = Path.Combine(Path.GetDirectoryName(Cli.TempFile("x", ""))!, "out");
+
+        var run = Cli.Run("shift", Cli.FashionModel, "--calibration-images", Calibration, "--calibration-limit", "100",
+            "--images", Cli.FashionImages, "--labels", Cli.FashionLabels, "--limit", "100", "--shifts", "noise,rotation", "--seed", "3",
+            "--out", outDir, "--json");
+
+        Assert.AreEqual(0, run.Code, run.Err);
+        CollectionAssert.AreEquivalent(new[] { "shift.csv", "shift.json" }, Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName).ToArray());
+        string[] csv = File.ReadAllLines(Path.Combine(outDir, "shift.csv"));
+        CollectionAssert.AreEqual(new[] { "clean", "gaussian_noise", "gaussian_noise", "gaussian_noise", "rotation", "rotation", "rotation" },
+            csv.Skip(1).Select(l => l.Split(',')[0]).ToArray());
+        using JsonDocument json = JsonDocument.Parse(run.Out);
+        Assert.AreEqual(3, json.RootElement.GetProperty("options").GetProperty("seed").GetInt32());
+        Assert.AreEqual(7, json.RootElement.GetProperty("rows").GetArrayLength());
+    }
+
+    [TestMethod]
+    public void Shift_refuses_an_unknown_shift_in_one_line()
+    {
+        var run = Cli.Run("shift", Cli.FashionModel, "--calibration-images", Calibration, "--images", Cli.FashionImages, "--labels", Cli.FashionLabels,
+            "--shifts", "blur", "--out", Path.Combine(Path.GetTempPath(), "never-written"));
+
+        StringAssert.Contains(Cli.SingleErrorLine(run, ExitCodes.Usage), "--shifts value 'blur'");
+    }
+}

@@ -1,0 +1,63 @@
+using UnIT.ML.Graph;
+using UnIT.ML.Sweeps;
+
+namespace UnIT.ML.Tests.Sweeps;
+
+[TestClass]
+public sealed class ComparisonTests
+{
+    [TestMethod]
+    public void Run_ChoosesEachMethodsBestFeasibleSettingOnValidation_AndMeasuresItOnTest()
+    {
+        // Validation: the first 150 shipped test images; test: the other 150 of the 300.
+        Tensor all = SweepData.Images;
+        int n = all.Shape[0] / 2, size = all.Data.Length / all.Shape[0];
+        int[] dims = all.Shape.Dimensions;
+        dims[0] = n;
+        var validation = new Tensor(new Shape(dims), all.Data[..(n * size)]);
+        var test = new Tensor(new Shape(dims), all.Data[(n * size)..(2 * n * size)]);
+        int[] validationLabels = SweepData.Labels.Take(n).ToArray(), testLabels = SweepData.Labels.Skip(n).Take(n).ToArray();
+        var options = new ComparisonOptions
+        {
+            MaxAccuracyDrops = [0.02, 0.05],
+            Methods = [ComparisonMethod.SinglePercentile, ComparisonMethod.FatRelu, ComparisonMethod.LayerSearch],
+            Percentiles = [20, 40, 60, 80],
+            FatReluTaus = [0.1f, 0.5f, 2f],
+            Search = new SearchOptions { Levels = [30, 60], Budget = 6, Refinements = 0, ConfidenceZ = 1 },
+        };
+
+        ComparisonResult result = Comparison.Run(SweepData.Model, SweepData.Calibration, validation, validationLabels, test, testLabels, options);
+
+        Assert.HasCount(6, result.Rows);
+        CollectionAssert.AreEqual(new[] { 0.02, 0.02, 0.02, 0.05, 0.05, 0.05 }, result.Rows.Select(r => r.MaxAccuracyDrop).ToArray());
+        foreach (ComparisonRow r in result.Rows)
+        {
+            // T = 0 is on every curve and in every search, so every method has a feasible choice here.
+            Assert.IsNotNull(r.Validation, $"{r.Method} at {r.MaxAccuracyDrop}");
+            Assert.IsTrue(Comparison.Feasible(r.Validation, r.MaxAccuracyDrop, 1), $"{r.Method} at {r.MaxAccuracyDrop}");
+            Assert.AreEqual(n, r.Validation.Samples);
+            Assert.AreEqual(n, r.Test!.Samples);
+            Assert.AreEqual(result.DenseTestAccuracy, r.Test.DenseAccuracy);
+            // The test point is the validation setting run again on the test images.
+            SweepPoint again = Sweep.Evaluate(SweepData.Model, SweepData.Calibration, test, testLabels, [r.Validation])[0];
+            Assert.AreEqual(again.Accuracy, r.Test.Accuracy);
+            Assert.AreEqual(again.SkippedFraction, r.Test.SkippedFraction, 1e-12);
+        }
+        // A looser limit never makes a method skip less on validation.
+        foreach (ComparisonMethod m in options.Methods)
+        {
+            ComparisonRow[] rows = result.Rows.Where(r => r.Method == m).ToArray();
+            Assert.IsGreaterThanOrEqualTo(rows[0].Validation!.SkippedFraction - 1e-12, rows[1].Validation!.SkippedFraction, m.ToString());
+        }
+        Assert.IsTrue(result.Rows.Where(r => r.Method == ComparisonMethod.FatRelu).All(r => r.Setting == "T=0" || r.Setting.StartsWith("tau=", StringComparison.Ordinal)));
+    }
+
+    [TestMethod]
+    public void Options_Validate_RejectsBadValues()
+    {
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new ComparisonOptions { MaxAccuracyDrops = [1.5] }.Validate());
+        Assert.ThrowsExactly<ArgumentException>(() => new ComparisonOptions { Methods = [] }.Validate());
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new ComparisonOptions { FatReluTaus = [-1f] }.Validate());
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new ComparisonOptions { Search = new SearchOptions { Budget = 0 } }.Validate());
+    }
+}
