@@ -111,18 +111,35 @@ public sealed class SweepSearchCommandTests
     }
 
     [TestMethod]
+    public void Division_settings_without_their_division_are_a_usage_error_naming_the_option()
+    {
+        var sweep = Cli.Run("sweep", Cli.FashionModel, "--calibration-images", Calibration, "--calibration-limit", "50",
+            "--validation-images", Cli.FashionImages, "--validation-labels", Cli.FashionLabels, "--validation-limit", "50",
+            "--percentiles", "30", "--divisions", "exact", "--bitshift-start", "2", "--out", NewFolder());
+        Assert.AreNotEqual(0, sweep.Code);
+        StringAssert.Contains(sweep.Err, "--bitshift-start");
+
+        var search = Cli.Run("search", Cli.FashionModel, "--calibration-images", Calibration, "--calibration-limit", "50",
+            "--validation-images", Cli.FashionImages, "--validation-labels", Cli.FashionLabels, "--validation-limit", "50",
+            "--max-accuracy-drop", "0.02", "--calibrate-binarytree", "--out", NewFolder());
+        Assert.AreNotEqual(0, search.Code);
+        StringAssert.Contains(search.Err, "--calibrate-binarytree");
+    }
+
+    [TestMethod]
     public void Search_writes_thresholds_that_evaluate_can_load()
     {
         string outDir = NewFolder();
 
         var run = Cli.Run("search", Cli.FashionModel, "--calibration-images", Calibration, "--calibration-limit", "200",
             "--validation-images", Cli.FashionImages, "--validation-labels", Cli.FashionLabels, "--validation-limit", "150",
-            "--max-accuracy-drop", "0.02", "--budget", "12", "--out", outDir);
+            "--max-accuracy-drop", "0.02", "--budget", "12", "--division", "bitshift", "--bitshift-start", "-2", "--out", outDir);
 
         Assert.AreEqual(0, run.Code, run.Err);
         string thresholds = Path.Combine(outDir, "thresholds.json");
         ThresholdSet set = ThresholdSet.Load(thresholds);
         Assert.AreEqual("search", set.Method);
+        Assert.AreEqual(-2, set.DivisionSettings?.StartingShift, "the division setting is searched with and saved");
         Assert.AreEqual(3, set.Layers.Count);
         var evaluate = Cli.Run("evaluate", Cli.FashionModel, "--images", Cli.FashionImages, "--labels", Cli.FashionLabels,
             "--limit", "50", "--thresholds", thresholds, "--json");

@@ -58,6 +58,7 @@ internal sealed class SearchCommand
         HelpName = "NAME",
         CustomParser = OptionParsers.Name("--division", DivisionApproximators.Names),
     };
+    private readonly DivisionSettingOptions _divisionSettings = new();
     private readonly Option<string> _costTable = CostTableOption();
     private readonly Option<int> _budget = new("--budget")
     {
@@ -129,6 +130,7 @@ internal sealed class SearchCommand
         command.Add(c._objective);
         command.Add(c._profile);
         command.Add(c._division);
+        c._divisionSettings.AddTo(command);
         command.Add(c._costTable);
         command.Add(c._budget);
         command.Add(c._confidenceZ);
@@ -175,12 +177,18 @@ internal sealed class SearchCommand
         string? thresholdsInFolder = thresholdsPath is null ? DefaultThresholdsFile : FileIn(outDirectory, thresholdsPath);
         using OutputFolder folder = OutputFolder.Prepare(outDirectory, force, thresholdsInFolder is null ? OutputFiles : [thresholdsInFolder, .. OutputFiles]);
         using Output.OutputFiles? elsewhere = thresholdsInFolder is null ? Output.OutputFiles.Claim(force, thresholdsPath) : null;
+        string profile = result.GetRequiredValue(_profile);
+        string? division = result.GetValue(_division);
+        (int? start, bool tree) = _divisionSettings.Read(result,
+            [division is null ? TargetProfile.FromName(profile).DefaultDivision.Name : DivisionApproximators.Create(division).Name]);
         var options = new SearchOptions
         {
             MaxAccuracyDrop = result.GetValue(_maxDrop),
             Objective = result.GetRequiredValue(_objective) == "cycles" ? SearchObjective.Cycles : SearchObjective.Macs,
-            Profile = result.GetRequiredValue(_profile),
-            Division = result.GetValue(_division),
+            Profile = profile,
+            Division = division,
+            BitShiftStartingShift = start,
+            CalibrateBinaryTree = tree,
             Budget = result.GetValue(_budget),
             GroupWise = result.GetValue(_groupWise),
             GroupAllocation = result.GetRequiredValue(_groupAllocation) == "error" ? GroupAllocation.SameRelativeError : GroupAllocation.SamePercentile,

@@ -39,6 +39,7 @@ internal sealed class SweepCommand
         HelpName = "NAME,...",
         CustomParser = OptionParsers.NameList("--divisions", DivisionApproximators.Names),
     };
+    private readonly DivisionSettingOptions _divisionSettings = new();
     private readonly Option<string[]> _profiles = new("--profiles")
     {
         Description = $"Comma-separated target profiles ({string.Join(", ", TargetProfile.Names)}).",
@@ -86,6 +87,7 @@ internal sealed class SweepCommand
         c._validation.AddTo(command);
         command.Add(c._percentiles);
         command.Add(c._divisions);
+        c._divisionSettings.AddTo(command);
         command.Add(c._profiles);
         command.Add(c._groupWise);
         command.Add(c._sparsities);
@@ -107,11 +109,17 @@ internal sealed class SweepCommand
         // Refuse before the long run, not after it.
         using OutputFolder folder = OutputFolder.Prepare(result.GetRequiredValue(_out), result.GetValue(_force), OutputFiles);
         string groupWise = result.GetRequiredValue(_groupWise);
+        string[] profiles = result.GetRequiredValue(_profiles);
+        string[]? divisions = result.GetValue(_divisions) is { Length: > 0 } given ? given : null;
+        (int? start, bool tree) = _divisionSettings.Read(result,
+            (divisions?.Select(d => DivisionApproximators.Create(d).Name) ?? profiles.Select(p => TargetProfile.FromName(p).DefaultDivision.Name)).ToArray());
         var grid = new SweepGrid
         {
             Percentiles = result.GetRequiredValue(_percentiles),
-            Divisions = result.GetValue(_divisions) is { Length: > 0 } divisions ? divisions : null,
-            Profiles = result.GetRequiredValue(_profiles),
+            Divisions = divisions,
+            Profiles = profiles,
+            BitShiftStartingShift = start,
+            CalibrateBinaryTree = tree,
             GroupWise = groupWise switch { "both" => [false, true], "on" => [true], _ => [false] },
             // Plain UnIT (0) is always swept; the values given add baselines and combinations.
             MagnitudeSparsities = [0, .. result.GetRequiredValue(_sparsities)],

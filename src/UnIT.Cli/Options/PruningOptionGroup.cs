@@ -62,20 +62,8 @@ internal sealed class PruningOptionGroup
         CustomParser = OptionParsers.Float("--fatrelu", NumberRange.AtLeast(0)),
     };
 
-    /// <summary><c>--bitshift-start</c>.</summary>
-    public Option<int?> BitShiftStart { get; } = new("--bitshift-start")
-    {
-        Description = "BitShift only: start the shift count at S, so n = max(S, e(C)) (coarser thresholds for small control terms).",
-        HelpName = "S",
-        // The exponent range of finite floats, as BitShiftDivision accepts it.
-        CustomParser = OptionParsers.OptionalInteger("--bitshift-start", -149, 127),
-    };
-
-    /// <summary><c>--calibrate-binarytree</c>.</summary>
-    public Option<bool> CalibrateBinaryTree { get; } = new("--calibrate-binarytree")
-    {
-        Description = "BinaryTree only: weight the pivot tree by the control-term exponents of the calibration data (saved with the thresholds).",
-    };
+    /// <summary><c>--bitshift-start</c> and <c>--calibrate-binarytree</c>.</summary>
+    public DivisionSettingOptions DivisionSettings { get; } = new();
 
     /// <summary>Adds the options to <paramref name="command"/>, with a check that --percentile and --thresholds are not both given.</summary>
     public void AddTo(Command command)
@@ -87,8 +75,7 @@ internal sealed class PruningOptionGroup
         command.Add(Profile);
         command.Add(MagnitudeSparsity);
         command.Add(FatRelu);
-        command.Add(BitShiftStart);
-        command.Add(CalibrateBinaryTree);
+        DivisionSettings.AddTo(command);
         command.Validators.Add(r =>
         {
             // Presence only: reading values here would throw on a value that failed to parse.
@@ -105,18 +92,9 @@ internal sealed class PruningOptionGroup
         string profile = result.GetValue(Profile)!;
         string? division = result.GetValue(Division);
         string? file = result.GetValue(Thresholds);
-        int? start = result.GetValue(BitShiftStart);
-        bool tree = result.GetValue(CalibrateBinaryTree);
         // Checked here to name the command-line options; the library checks again with the saved thresholds' division.
         string? effective = division ?? (file is null ? TargetProfile.FromName(profile).DefaultDivision.Name : null);
-        if (start is not null && effective is not null && effective != "bitshift")
-        {
-            throw new ArgumentException($"--bitshift-start applies to the bitshift division, but the division is '{effective}'; add --division bitshift.");
-        }
-        if (tree && effective is not null && effective != "binarytree")
-        {
-            throw new ArgumentException($"--calibrate-binarytree applies to the binarytree division, but the division is '{effective}'; add --division binarytree.");
-        }
+        (int? start, bool tree) = DivisionSettings.Read(result, effective is null ? null : [effective]);
         return new PruningOptions
         {
             Percentile = result.GetValue(Percentile) ?? 50,

@@ -26,4 +26,30 @@ public static class DivisionApproximators
                 $"Unknown division approximator '{name}'. Valid names: {string.Join(", ", Names)}.", nameof(name)),
         };
     }
+
+    /// <summary>
+    /// Checks the two non-default division settings against the divisions they would apply to: a starting shift
+    /// needs bitshift among <paramref name="divisions"/> and must be a float exponent; a calibrated tree needs binarytree.
+    /// </summary>
+    /// <exception cref="ArgumentException">When a setting has no division to apply to, or the shift is out of range; names the setting.</exception>
+    public static void CheckSettings(int? bitShiftStartingShift, bool calibrateBinaryTree, IEnumerable<string> divisions)
+    {
+        string[] names = divisions.ToArray();
+        if (bitShiftStartingShift is int shift)
+        {
+            if (shift < FloatExponent.MinExponent || shift > FloatExponent.MaxExponent)
+            {
+                throw new ArgumentOutOfRangeException(nameof(bitShiftStartingShift), shift,
+                    $"BitShiftStartingShift must be in [{FloatExponent.MinExponent}, {FloatExponent.MaxExponent}].");
+            }
+            if (!names.Contains("bitshift"))
+            {
+                throw new ArgumentException($"BitShiftStartingShift applies to the bitshift division, which is not among the divisions used ({string.Join(", ", names.Distinct())}).", nameof(bitShiftStartingShift));
+            }
+        }
+        if (calibrateBinaryTree && !names.Contains("binarytree"))
+        {
+            throw new ArgumentException($"CalibrateBinaryTree applies to the binarytree division, which is not among the divisions used ({string.Join(", ", names.Distinct())}).", nameof(calibrateBinaryTree));
+        }
+    }
 }

@@ -74,6 +74,8 @@ internal sealed class PointEvaluator
             Profile = coordinates.Profile,
             MagnitudeSparsity = coordinates.MagnitudeSparsity,
             FatReluTau = coordinates.FatReluTau,
+            BitShiftStartingShift = coordinates.BitShiftStartingShift,
+            CalibrateBinaryTree = coordinates.CalibrateBinaryTree,
         }, _calibration);
         var key = new RunKey(coordinates with { Profile = "" }, thresholds, model.Profile.Numerics);
         EvaluationResult result = Volatile.Read(ref _last) is { } last && last.Key == key

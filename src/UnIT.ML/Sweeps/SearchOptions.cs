@@ -37,6 +37,12 @@ public sealed record SearchOptions
     /// <summary>Division approximator (exact, bitshift, binarytree, bitmask); null takes the profile's default.</summary>
     public string? Division { get; init; }
 
+    /// <summary>BitShift only: the starting shift count s (n = max(s, e(C))); null is plain BitShift.</summary>
+    public int? BitShiftStartingShift { get; init; }
+
+    /// <summary>BinaryTree only: weight the pivot tree by the calibration data's control-term exponents (same thresholds, fewer comparisons).</summary>
+    public bool CalibrateBinaryTree { get; init; }
+
     /// <summary>The most evaluations on the validation set (each runs the whole set once); calibrations are not counted.</summary>
     public int Budget { get; init; } = 100;
 
@@ -97,10 +103,8 @@ public sealed record SearchOptions
         }
         TargetProfile.FromName(Profile);
         Costs?.Validate();
-        if (Division is not null)
-        {
-            DivisionApproximators.Create(Division);
-        }
+        string division = Division is null ? TargetProfile.FromName(Profile).DefaultDivision.Name : DivisionApproximators.Create(Division).Name;
+        DivisionApproximators.CheckSettings(BitShiftStartingShift, CalibrateBinaryTree, [division]);
         if (MagnitudeSparsities is null || MagnitudeSparsities.Count == 0 || MagnitudeSparsities.Any(v => !(v >= 0 && v < 1)))
         {
             throw new ArgumentOutOfRangeException(nameof(MagnitudeSparsities), "Magnitude sparsities must be in [0, 1), at least one (0 is none).");

@@ -146,6 +146,8 @@ internal sealed class SearchRun
             GroupWise = _options.GroupWise,
             MagnitudeSparsity = MagnitudeSparsity,
             FatReluTau = FatReluTau,
+            BitShiftStartingShift = _options.BitShiftStartingShift,
+            CalibrateBinaryTree = _options.CalibrateBinaryTree,
         };
         _reporter.Start($"{phase}: {Describe(state)}{Modifiers}");
         // A uniform state is exactly a single-percentile calibration; keep its record as such.

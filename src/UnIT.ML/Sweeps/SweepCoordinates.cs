@@ -29,6 +29,12 @@ public sealed record SweepCoordinates
     /// <summary>FATReLU tau of every Relu node; 0 is plain Relu.</summary>
     public float FatReluTau { get; init; }
 
+    /// <summary>BitShift only: the starting shift count s (n = max(s, e(C))); null is plain BitShift.</summary>
+    public int? BitShiftStartingShift { get; init; }
+
+    /// <summary>BinaryTree only: the pivot tree is weighted by the calibration data's control-term exponents.</summary>
+    public bool CalibrateBinaryTree { get; init; }
+
     /// <summary>
     /// The curve this point belongs to, for legends and grouping: the points of one series differ only in
     /// the swept value (percentile for UnIT, sparsity or tau for the baselines), e.g. "UnIT exact (float32)".
@@ -54,7 +60,9 @@ public sealed record SweepCoordinates
     private string Modifiers =>
         (GroupWise ? " group-wise" : "")
         + (MagnitudeSparsity > 0 ? Invariant($" + magnitude {MagnitudeSparsity:0.###}") : "")
-        + (FatReluTau > 0 ? Invariant($" + FATReLU {FatReluTau:0.####}") : "");
+        + (FatReluTau > 0 ? Invariant($" + FATReLU {FatReluTau:0.####}") : "")
+        + (BitShiftStartingShift is int s ? Invariant($" start {s}") : "")
+        + (CalibrateBinaryTree ? " calibrated tree" : "");
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -32,6 +32,12 @@ public sealed record SweepGrid
     /// <summary>FATReLU taus (&gt;= 0) under UnIT; 0 is plain Relu. Default [0].</summary>
     public IReadOnlyList<float> FatReluTaus { get; init; } = [0];
 
+    /// <summary>BitShift points only: the starting shift count s (n = max(s, e(C))); null is plain BitShift.</summary>
+    public int? BitShiftStartingShift { get; init; }
+
+    /// <summary>BinaryTree points only: weight the pivot tree by the calibration data's control-term exponents.</summary>
+    public bool CalibrateBinaryTree { get; init; }
+
     /// <summary>Whether to add the dense, magnitude-pruning and FATReLU baseline points.</summary>
     public bool IncludeBaselines { get; init; } = true;
 
@@ -55,6 +61,8 @@ public sealed record SweepGrid
         {
             TargetProfile.FromName(p);
         }
+        DivisionApproximators.CheckSettings(BitShiftStartingShift, CalibrateBinaryTree,
+            Divisions?.Select(d => DivisionApproximators.Create(d).Name) ?? Profiles.Select(p => TargetProfile.FromName(p).DefaultDivision.Name));
         foreach (double p in Percentiles.Where(p => !(p >= 0 && p <= 100)))
         {
             throw new ArgumentOutOfRangeException(nameof(Percentiles), p, $"Percentile {p} is outside 0..100.");
@@ -109,6 +117,8 @@ public sealed record SweepGrid
                             {
                                 Kind = SweepPointKind.Unit, Percentile = p, Division = division, Profile = profile,
                                 GroupWise = groupWise, MagnitudeSparsity = sparsity, FatReluTau = tau,
+                                BitShiftStartingShift = division == "bitshift" ? BitShiftStartingShift : null,
+                                CalibrateBinaryTree = division == "binarytree" && CalibrateBinaryTree,
                             }));
                         }
                     }

@@ -60,6 +60,53 @@ public sealed class SweepTests
     }
 
     [TestMethod]
+    [DataRow("float32")]
+    [DataRow("msp430")]
+    public void Run_DivisionSettingsReachTheirOwnDivisionsPointsAndMatchEvaluatingDirectly(string profile)
+    {
+        var grid = new SweepGrid
+        {
+            Percentiles = [60], Divisions = ["bitshift", "binarytree", "exact"], Profiles = [profile], IncludeBaselines = false,
+            BitShiftStartingShift = -3, CalibrateBinaryTree = true,
+        };
+
+        IReadOnlyList<SweepPoint> points = Sweep.Run(SweepData.Model, SweepData.Calibration, SweepData.Images, SweepData.Labels, grid);
+
+        foreach (SweepPoint point in points)
+        {
+            SweepCoordinates c = point.Coordinates;
+            Assert.AreEqual(c.Division == "bitshift" ? -3 : null, c.BitShiftStartingShift, c.ToString());
+            Assert.AreEqual(c.Division == "binarytree", c.CalibrateBinaryTree, c.ToString());
+            Assert.AreEqual(c.BitShiftStartingShift, point.Thresholds.DivisionSettings?.StartingShift, c.ToString());
+            Assert.AreEqual(c.CalibrateBinaryTree, point.Thresholds.DivisionSettings?.PivotWeights is not null, c.ToString());
+            PrunedModel model = PrunedModel.Create(SweepData.Model, new PruningOptions
+            {
+                Percentile = 60, Division = c.Division, Profile = profile, BitShiftStartingShift = c.BitShiftStartingShift, CalibrateBinaryTree = c.CalibrateBinaryTree,
+            }, SweepData.Calibration);
+            EvaluationResult direct = Evaluator.Evaluate(model, SweepData.Images, SweepData.Labels);
+            Assert.AreEqual(direct.Pruned.Accuracy, point.Accuracy, c.ToString());
+            Assert.AreEqual(direct.Statistics.Executed / (double)direct.Statistics.Samples, point.MacsExecuted, 1e-9, c.ToString());
+            Assert.AreEqual(direct.Cost.Cycles, point.Cycles, 1e-6, c.ToString());
+        }
+        SweepPoint plain = Sweep.Run(SweepData.Model, SweepData.Calibration, SweepData.Images, SweepData.Labels, grid with { BitShiftStartingShift = null, CalibrateBinaryTree = false })
+            .Single(p => p.Coordinates.Division == "binarytree");
+        SweepPoint calibrated = points.Single(p => p.Coordinates.Division == "binarytree");
+        Assert.AreEqual(plain.MacsExecuted, calibrated.MacsExecuted, 1e-9, "a calibrated tree finds the same thresholds");
+        Assert.AreNotEqual(plain.Cycles, calibrated.Cycles, "a calibrated tree makes other comparisons, so its cost differs");
+    }
+
+    [TestMethod]
+    public void DivisionSettingsWithoutTheirDivisionAreRefused()
+    {
+        Assert.ThrowsExactly<ArgumentException>(() => new SweepGrid { Percentiles = [60], Divisions = ["exact"], BitShiftStartingShift = 2 }.Validate());
+        Assert.ThrowsExactly<ArgumentException>(() => new SweepGrid { Percentiles = [60], Profiles = ["max78000"], CalibrateBinaryTree = true }.Validate());
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new SweepGrid { Percentiles = [60], Divisions = ["bitshift"], BitShiftStartingShift = 500 }.Validate());
+        Assert.ThrowsExactly<ArgumentException>(() => new SearchOptions { Profile = "float32", BitShiftStartingShift = 1 }.Validate());
+        new SearchOptions { Profile = "msp430", BitShiftStartingShift = 1 }.Validate();
+        new SearchOptions { Division = "binarytree", CalibrateBinaryTree = true }.Validate();
+    }
+
+    [TestMethod]
     public void Run_PointsSharingAnEngineAcrossProfilesEachMatchEvaluatingThemDirectly_InGridOrder()
     {
         // float32 and max78000 points run the same engine (the sweep runs it once and recosts it); msp430 points share Q formats.
