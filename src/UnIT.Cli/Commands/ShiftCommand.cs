@@ -47,7 +47,13 @@ internal sealed class ShiftCommand
         DefaultValueFactory = _ => [.. KindNames.Keys],
         CustomParser = OptionParsers.NameList("--shifts", [.. KindNames.Keys]),
     };
-    private readonly Option<int> _seed = new("--seed") { Description = "Seed of the shifts' random draws.", HelpName = "N", DefaultValueFactory = _ => new ShiftOptions().Seed };
+    private readonly Option<int> _seed = new("--seed")
+    {
+        Description = "Seed of the shifts' random draws (a whole number >= 0).",
+        HelpName = "N",
+        DefaultValueFactory = _ => new ShiftOptions().Seed,
+        CustomParser = OptionParsers.Count("--seed", minimum: 0),
+    };
     private readonly Option<string> _profile = new("--profile")
     {
         Description = $"Target profile ({string.Join(", ", TargetProfile.Names)}).",
