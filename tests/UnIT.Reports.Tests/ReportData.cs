@@ -54,7 +54,7 @@ internal static class ReportData
     ], "test model, 500 validation samples");
 
     /// <summary>A small search: start, two uniform levels, one sensitivity step, one greedy move taken.</summary>
-    public static SearchReport Search(bool withTest = true)
+    public static SearchReport Search(bool withTest = true, bool uniformIsOnePercentile = true)
     {
         SearchStep Step(int n, SearchPhase phase, double? p1, double? p2, SweepPoint point, bool feasible, bool accepted = false) => new()
         {
@@ -62,7 +62,8 @@ internal static class ReportData
             Point = point, Objective = point.SkippedFraction, Feasible = feasible, Accepted = accepted,
         };
         SweepPoint chosen = Point(SweepPointKind.Search, null, 0.895, 0.55, 5500);
-        SweepPoint uniform = Point(SweepPointKind.Unit, 30, 0.90, 0.40, 7000);
+        // With equal-error group allocation the uniform levels are no single percentile.
+        SweepPoint uniform = uniformIsOnePercentile ? Point(SweepPointKind.Unit, 30, 0.90, 0.40, 7000) : Point(SweepPointKind.Search, null, 0.90, 0.40, 7000);
         SearchStep[] trace =
         [
             Step(1, SearchPhase.Start, null, null, Point(SweepPointKind.Search, null, 0.90, 0.20, 9000), true),

@@ -25,4 +25,13 @@ public sealed class SearchTableTests
         Assert.AreEqual(2, rows.Count(r => r.Contains("test")));
         Assert.Contains("55.0", text, "skipped % of the result");
     }
+
+    [TestMethod]
+    public void Summary_NamesNoPercentileForAnEqualErrorLevel()
+    {
+        string text = SweepTableTests.Render(SearchTable.Summary(ReportData.Search(uniformIsOnePercentile: false)));
+
+        Assert.DoesNotContain("p=0", text);
+        Assert.Contains("best single percentile (one level, equal error)", text);
+    }
 }
