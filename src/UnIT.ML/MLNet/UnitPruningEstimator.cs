@@ -49,6 +49,7 @@ public sealed class UnitPruningEstimator : IEstimator<UnitPruningTransformer>
     {
         ArgumentNullException.ThrowIfNull(input);
         DataViewSchema.Column column = InputColumnCheck.Check(input.Schema, _options.InputColumnName, Graph);
+        _options.CheckClassNamesAgainst(input.Schema);
         IEnumerable<Tensor> calibration = CalibrationBatches(input, column);
         PrunedModel model = PrunedModel.Create(Graph, _options.ToPruningOptions(), calibration);
         var scorer = new UnitScorer(model, _options);
@@ -72,6 +73,7 @@ public sealed class UnitPruningEstimator : IEstimator<UnitPruningTransformer>
             throw new InvalidOperationException("FitPercentiles calibrates thresholds, but the options give explicit Thresholds; use Fit.");
         }
         DataViewSchema.Column column = InputColumnCheck.Check(input.Schema, _options.InputColumnName, Graph);
+        _options.CheckClassNamesAgainst(input.Schema);
         Tensor[] calibration = CalibrationBatches(input, column).ToArray();
         IReadOnlyList<ThresholdSet> sets = ProductHistogram.ForModel(Graph, _options.ToPruningOptions(), calibration).ThresholdsFor(percentiles);
         return sets.Select(set =>
