@@ -44,7 +44,7 @@ public sealed class UnitPruningEstimator : IEstimator<UnitPruningTransformer>
     /// on up to <see cref="UnitPruningOptions.CalibrationRowLimit"/> rows of <paramref name="input"/>,
     /// streamed with cursors in batches (two passes, nothing kept in memory), and returns the transformer.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">When the input column does not fit the model (as <see cref="GetOutputSchema"/>, vector size included).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">When the input column does not fit the model (as <see cref="GetOutputSchema"/>, vector size included), or another input column is named like one of <see cref="UnitPruningOptions.ClassNames"/>.</exception>
     public UnitPruningTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -63,7 +63,7 @@ public sealed class UnitPruningEstimator : IEstimator<UnitPruningTransformer>
     /// set to it (<see cref="ProductHistogram"/>). The other options apply to every transformer.
     /// </summary>
     /// <exception cref="InvalidOperationException">When the options give explicit thresholds (there is nothing to calibrate).</exception>
-    /// <exception cref="ArgumentOutOfRangeException">When a percentile is outside 0..100, or the input column does not fit the model.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">When a percentile is outside 0..100, the input column does not fit the model, or another input column is named like a class.</exception>
     public IReadOnlyList<UnitPruningTransformer> FitPercentiles(IDataView input, IEnumerable<double> percentiles)
     {
         ArgumentNullException.ThrowIfNull(input);

@@ -176,14 +176,14 @@ public sealed class UnitPruningOptions
         }
     }
 
-    /// <summary>Throws when a class is named like a visible column of the input, which the Score slot names would replace.</summary>
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> (as ML.NET's schema errors) when a class is named like a visible column of the input, which the Score slot names would replace.</summary>
     internal void CheckClassNamesAgainst(DataViewSchema input)
     {
         string? clash = ClassNames?.FirstOrDefault(name => input.GetColumnOrNull(name) is { IsHidden: false });
         if (clash is not null)
         {
-            throw new ArgumentException(
-                $"Class name '{clash}' is also the name of input column '{clash}'; the Score slot names are made from columns named like the classes, which would replace it. Rename the class or the column.", "inputSchema");
+            throw new ArgumentOutOfRangeException("inputSchema",
+                $"Class name '{clash}' is also the name of input column '{clash}'; the Score slot names are made from columns named like the classes, which would replace it. Rename the class or the column.");
         }
     }
 

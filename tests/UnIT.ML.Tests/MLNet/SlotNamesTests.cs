@@ -10,8 +10,6 @@ namespace UnIT.ML.Tests.MLNet;
 [TestClass]
 public sealed class SlotNamesTests
 {
-    private static readonly string[] Names = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
-
     [TestMethod]
     public void ScoreSlotNamesAreTheClassNamesBeforeAndAfterSaveAndLoadWithScoresUnchanged()
     {
@@ -19,7 +17,7 @@ public sealed class SlotNamesTests
         var ml = new MLContext(seed: 1);
         IDataView calibration = Calibration(ml, limit: 100);
         IDataView test = Test(ml, limit: 50);
-        var named = new UnitPruningOptions { Percentile = 50, ClassNames = Names, EmitStatistics = true };
+        var named = new UnitPruningOptions { Percentile = 50, ClassNames = FashionClasses, EmitStatistics = true };
         ITransformer model = ml.Transforms.ApplyUnitPruning(named, ModelPath).Fit(calibration);
         float[][] plain = Column(ml.Transforms.ApplyUnitPruning(new UnitPruningOptions { Percentile = 50 }, ModelPath).Fit(calibration).Transform(test), "Score");
         string path = Path.Combine(Path.GetTempPath(), $"unit-slots-{Guid.NewGuid():N}.zip");
@@ -35,11 +33,11 @@ public sealed class SlotNamesTests
             score.GetSlotNames(ref slotNames);
 
             // Assert
-            CollectionAssert.AreEqual(Names, slotNames.DenseValues().Select(n => n.ToString()).ToArray());
+            CollectionAssert.AreEqual(FashionClasses, slotNames.DenseValues().Select(n => n.ToString()).ToArray());
             Assert.AreEqual(new VectorDataViewType(NumberDataViewType.Single, Classes), score.Type);
             Assert.AreEqual(0f, MaxAbsDifference(plain, Column(scored, "Score")), "Naming the slots changes no score.");
             Assert.AreEqual(1, scored.Schema.Count(c => c.Name == "Score"), "No hidden copy of Score is left.");
-            Assert.IsFalse(scored.Schema.Any(c => Names.Contains(c.Name) || c.Name.StartsWith("__UnIT.", StringComparison.Ordinal)), "No class or helper column is left.");
+            Assert.IsFalse(scored.Schema.Any(c => FashionClasses.Contains(c.Name) || c.Name.StartsWith("__UnIT.", StringComparison.Ordinal)), "No class or helper column is left.");
             CollectionAssert.AreEqual(test.Schema.Select(c => c.Name).ToArray(), scored.Schema.Take(test.Schema.Count).Select(c => c.Name).ToArray());
             Assert.IsNotNull(scored.Schema.GetColumnOrNull("Score.MacsSkipped"));
         }
@@ -61,13 +59,26 @@ public sealed class SlotNamesTests
     {
         var ml = new MLContext(seed: 1);
         IDataView test = Test(ml, limit: 10);
-        string[] names = [.. Names[..9], "Label"];
+        string[] names = [.. FashionClasses[..9], "Label"];
         var estimator = ml.Transforms.ApplyUnitPruning(new UnitPruningOptions { Percentile = 0, ClassNames = names }, ModelPath);
 
-        var e = Assert.Throws<ArgumentException>(() => estimator.Fit(test));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => estimator.Fit(test));
 
         StringAssert.Contains(e.Message, "Class name 'Label' is also the name of input column 'Label'");
         Assert.AreEqual("inputSchema", e.ParamName);
+    }
+
+    [TestMethod]
+    public void FittedTransformerRefusesDataWithAColumnNamedLikeAClass()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView test = Test(ml, limit: 10);
+        UnitPruningTransformer fitted = ml.Transforms.ApplyUnitPruning(new UnitPruningOptions { Percentile = 0, ClassNames = FashionClasses }, ModelPath).Fit(test);
+        IDataView clashing = ml.Transforms.CopyColumns("Trouser", "Label").Fit(test).Transform(test);
+
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => fitted.Transform(clashing));
+
+        StringAssert.Contains(e.Message, "input column 'Trouser'");
     }
 
     [TestMethod]
@@ -79,7 +90,7 @@ public sealed class SlotNamesTests
     public void ClassNamedLikeAColumnOfTheTransformerIsRefusedWhenTheEstimatorIsBuilt(string name)
     {
         var ml = new MLContext(seed: 1);
-        string[] names = [name, .. Names[1..]];
+        string[] names = [name, .. FashionClasses[1..]];
 
         var e = Assert.Throws<ArgumentException>(() => ml.Transforms.ApplyUnitPruning(new UnitPruningOptions { ClassNames = names, EmitStatistics = true }, ModelPath));
 
