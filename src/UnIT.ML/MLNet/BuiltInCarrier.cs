@@ -31,6 +31,12 @@ namespace UnIT.ML.MLNet;
 /// index of the first largest score), then MapValue from class index to class name (or index) with
 /// treatValuesAsKeyType, which makes the key column with key values that ML.NET's trainers make.
 /// (State version 1 and 2 chains lack these steps.)</item>
+/// <item>When class names are given, before step 7: Score slot names. ML.NET's Concatenate names the slots it
+/// takes from scalar columns after those columns, so for each class i: MapValue of the state key to the
+/// constant i, CustomMapping <see cref="PickSlotContract"/> (score i as a scalar), CopyColumns of it into a
+/// column named like the class; then Concatenate of those columns into the output column (step 6 then
+/// writes a helper column instead). Concatenate saves
+/// its input names, so the slot names survive save and load. (Chains saved before this step lack it.)</item>
 /// <item>CopyColumns of the statistics columns (when asked), then DropColumns of the helper columns.</item>
 /// </list>
 /// The contract names and column names below are stored in saved models: never change them.
@@ -43,8 +49,10 @@ internal static class BuiltInCarrier
     public const string StateKeyContract = "UnIT.ML.StateKey.v1";
     public const string PruneContract = "UnIT.ML.Prune.v1";
     public const string ArgMaxContract = "UnIT.ML.ArgMax.v1";
+    public const string PickSlotContract = "UnIT.ML.PickSlot.v1";
 
-    private const string Prefix = "__UnIT.";
+    /// <summary>The name prefix of the chain's helper columns.</summary>
+    public const string Prefix = "__UnIT.";
     private const string StateKeyColumn = Prefix + "StateKey";
     private const string StateColumn = Prefix + "State";
     private const string CheckColumn = Prefix + "InputCheck";
@@ -53,6 +61,9 @@ internal static class BuiltInCarrier
     private const string ExecutedColumn = Prefix + "MacsExecuted";
     private const string SkippedColumn = Prefix + "MacsSkipped";
     private const string ClassColumn = Prefix + "Class";
+    private const string SlotIndexColumn = Prefix + "SlotIndex";
+    private const string SlotColumn = Prefix + "Slot";
+    private const string SelectedColumn = Prefix + "Selected";
     private const int StateKey = 1;
 
     /// <summary>The class index of a row that predicts no class (a NaN score): not mapped, so its key is missing (0).</summary>
@@ -196,6 +207,19 @@ internal static class BuiltInCarrier
         return catalog.Conversion.MapValue(column, names.Select((name, i) => new KeyValuePair<uint, string>((uint)i, name)), ClassColumn, treatValuesAsKeyType: true);
     }
 
+    /// <summary>The output column again, as a concatenation of one scalar column per class named like the class, so its slots carry the class names.</summary>
+    private static IEstimator<ITransformer> SlotNames(TransformsCatalog catalog, string output, IReadOnlyList<string> classes)
+    {
+        IEstimator<ITransformer> steps = new EstimatorChain<ITransformer>();
+        for (int i = 0; i < classes.Count; i++)
+        {
+            steps = steps.Append(catalog.Conversion.MapValue(SlotIndexColumn, [new KeyValuePair<int, int>(StateKey, i)], StateKeyColumn))
+                .Append(catalog.CustomMapping(new PickSlotFactory().GetMapping(), PickSlotContract))
+                .Append(catalog.CopyColumns(classes[i], SlotColumn));
+        }
+        return steps.Append(catalog.Concatenate(output, [.. classes]));
+    }
+
     private static Steps MakeSteps(TransformsCatalog catalog, UnitPruningOptions options, int outputSize, byte[] state, PruneFactory factory)
     {
         IEstimator<ITransformer> prefix = catalog.CustomMapping(new StateKeyFactory().GetMapping(), StateKeyContract)
@@ -203,18 +227,32 @@ internal static class BuiltInCarrier
         IEstimator<ITransformer> check = catalog.ApproximatedKernelMap(CheckColumn, options.InputColumnName, rank: 1);
         IEstimator<ITransformer> body = catalog.CopyColumns(InputColumn, options.InputColumnName)
             .Append(catalog.CustomMapping(factory.GetMapping(), PruneContract));
-        IEstimator<ITransformer> select = catalog.FeatureSelection.SelectFeaturesBasedOnCount(options.OutputColumnName, RawColumn, count: 1);
+        // With class names the output column is made by the slot-name steps: the selected scores go to a helper
+        // column nobody reads (so no hidden output column is left behind).
+        string selected = options.ClassNames is null ? options.OutputColumnName : SelectedColumn;
+        IEstimator<ITransformer> select = catalog.FeatureSelection.SelectFeaturesBasedOnCount(selected, RawColumn, count: 1);
         string[] helpers = [StateKeyColumn, StateColumn, CheckColumn, InputColumn, RawColumn, ExecutedColumn, SkippedColumn];
-        IEstimator<ITransformer> drop = catalog.DropColumns(options.PredictedLabelColumnName is null ? helpers : [.. helpers, ClassColumn]);
-        IEstimator<ITransformer> tail = options.PredictedLabelColumnName is { } label
-            ? catalog.CustomMapping(new ArgMaxFactory().GetMapping(), ArgMaxContract).Append(PredictedLabel(catalog, options, label, outputSize))
-            : new EstimatorChain<ITransformer>();
+        if (options.PredictedLabelColumnName is not null)
+        {
+            helpers = [.. helpers, ClassColumn];
+        }
+        IEstimator<ITransformer> tail = new EstimatorChain<ITransformer>();
+        if (options.ClassNames is { } classes)
+        {
+            tail = SlotNames(catalog, options.OutputColumnName, classes);
+            helpers = [.. helpers, SelectedColumn, SlotIndexColumn, SlotColumn, .. classes];
+        }
+        if (options.PredictedLabelColumnName is { } label)
+        {
+            tail = tail.Append(catalog.CustomMapping(new ArgMaxFactory().GetMapping(), ArgMaxContract))
+                .Append(PredictedLabel(catalog, options, label, outputSize));
+        }
         if (options.EmitStatistics)
         {
             tail = tail.Append(catalog.CopyColumns(options.MacsExecutedColumnName, ExecutedColumn))
                 .Append(catalog.CopyColumns(options.MacsSkippedColumnName, SkippedColumn));
         }
-        return new Steps(prefix, check, body, select, tail.Append(drop));
+        return new Steps(prefix, check, body, select, tail.Append(catalog.DropColumns(helpers)));
     }
 
     /// <summary>One zero row with a known-size vector column of the model's input size, to fit the input check on.</summary>
@@ -321,6 +359,30 @@ internal static class BuiltInCarrier
             int best = scores.IsEmpty ? ClassificationMetrics.NoClass : ClassificationMetrics.ArgMax(scores, scores.Length)[0];
             output.Class = best == ClassificationMetrics.NoClass ? NoClass : (uint)best;
         };
+    }
+
+    internal sealed class PickSlotInput
+    {
+        [ColumnName(RawColumn)]
+        [VectorType(MaxOutputSize)]
+        public VBuffer<float> Raw { get; set; }
+
+        [ColumnName(SlotIndexColumn)]
+        public int Index { get; set; }
+    }
+
+    internal sealed class PickSlotOutput
+    {
+        [ColumnName(SlotColumn)]
+        public float Value { get; set; }
+    }
+
+    /// <summary>One score as a scalar: the slot given by the index column.</summary>
+    [CustomMappingFactoryAttribute(PickSlotContract)]
+    internal sealed class PickSlotFactory : CustomMappingFactory<PickSlotInput, PickSlotOutput>
+    {
+        public override Action<PickSlotInput, PickSlotOutput> GetMapping() => static (input, output) =>
+            output.Value = input.Raw.GetItemOrDefault(input.Index);
     }
 
     /// <summary>

@@ -44,11 +44,12 @@ public sealed class UnitPruningEstimator : IEstimator<UnitPruningTransformer>
     /// on up to <see cref="UnitPruningOptions.CalibrationRowLimit"/> rows of <paramref name="input"/>,
     /// streamed with cursors in batches (two passes, nothing kept in memory), and returns the transformer.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">When the input column does not fit the model (as <see cref="GetOutputSchema"/>, vector size included).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">When the input column does not fit the model (as <see cref="GetOutputSchema"/>, vector size included), or another input column is named like one of <see cref="UnitPruningOptions.ClassNames"/>.</exception>
     public UnitPruningTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
         DataViewSchema.Column column = InputColumnCheck.Check(input.Schema, _options.InputColumnName, Graph);
+        _options.CheckClassNamesAgainst(input.Schema);
         IEnumerable<Tensor> calibration = CalibrationBatches(input, column);
         PrunedModel model = PrunedModel.Create(Graph, _options.ToPruningOptions(), calibration);
         var scorer = new UnitScorer(model, _options);
@@ -62,7 +63,7 @@ public sealed class UnitPruningEstimator : IEstimator<UnitPruningTransformer>
     /// set to it (<see cref="ProductHistogram"/>). The other options apply to every transformer.
     /// </summary>
     /// <exception cref="InvalidOperationException">When the options give explicit thresholds (there is nothing to calibrate).</exception>
-    /// <exception cref="ArgumentOutOfRangeException">When a percentile is outside 0..100, or the input column does not fit the model.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">When a percentile is outside 0..100, the input column does not fit the model, or another input column is named like a class.</exception>
     public IReadOnlyList<UnitPruningTransformer> FitPercentiles(IDataView input, IEnumerable<double> percentiles)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -72,6 +73,7 @@ public sealed class UnitPruningEstimator : IEstimator<UnitPruningTransformer>
             throw new InvalidOperationException("FitPercentiles calibrates thresholds, but the options give explicit Thresholds; use Fit.");
         }
         DataViewSchema.Column column = InputColumnCheck.Check(input.Schema, _options.InputColumnName, Graph);
+        _options.CheckClassNamesAgainst(input.Schema);
         Tensor[] calibration = CalibrationBatches(input, column).ToArray();
         IReadOnlyList<ThresholdSet> sets = ProductHistogram.ForModel(Graph, _options.ToPruningOptions(), calibration).ThresholdsFor(percentiles);
         return sets.Select(set =>

@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using UnIT.ML.Division;
 using UnIT.ML.Pruning;
 using UnIT.ML.Targets;
@@ -146,14 +147,43 @@ public sealed class UnitPruningOptions
         }
     }
 
-    /// <summary>Checks the settings against the model: <see cref="ClassNames"/> needs one name per value of its first output.</summary>
+    /// <summary>
+    /// Checks the settings against the model: <see cref="ClassNames"/> needs one name per value of its first output,
+    /// and no class may be named like a column the transformer reads or writes (the Score slot names are made
+    /// from columns named like the classes, see <see cref="BuiltInCarrier"/>).
+    /// </summary>
     internal void Validate(int outputSize, string modelName)
     {
         Validate();
-        if (ClassNames is not null && ClassNames.Count != outputSize)
+        if (ClassNames is null)
+        {
+            return;
+        }
+        if (ClassNames.Count != outputSize)
         {
             throw new ArgumentException(
                 $"ClassNames has {ClassNames.Count} names; model '{modelName}' has {outputSize} values in its first output, one class each.", nameof(ClassNames));
+        }
+        string[] columns = [InputColumnName, OutputColumnName, .. PredictedLabelColumnName is null ? [] : new[] { PredictedLabelColumnName },
+            .. EmitStatistics ? new[] { MacsExecutedColumnName, MacsSkippedColumnName } : []];
+        foreach (string name in ClassNames)
+        {
+            if (columns.Contains(name, StringComparer.Ordinal) || name.StartsWith(BuiltInCarrier.Prefix, StringComparison.Ordinal))
+            {
+                throw new ArgumentException(
+                    $"Class name '{name}' is also the name of a column the transformer reads or writes; rename the class or the column (class names must differ from {string.Join(", ", columns)} and not start with '{BuiltInCarrier.Prefix}').", nameof(ClassNames));
+            }
+        }
+    }
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> (as ML.NET's schema errors) when a class is named like a visible column of the input, which the Score slot names would replace.</summary>
+    internal void CheckClassNamesAgainst(DataViewSchema input)
+    {
+        string? clash = ClassNames?.FirstOrDefault(name => input.GetColumnOrNull(name) is { IsHidden: false });
+        if (clash is not null)
+        {
+            throw new ArgumentOutOfRangeException("inputSchema",
+                $"Class name '{clash}' is also the name of input column '{clash}'; the Score slot names are made from columns named like the classes, which would replace it. Rename the class or the column.");
         }
     }
 

@@ -49,11 +49,12 @@ public sealed class UnitPruningTransformer : ITransformer, ICanSaveModel
     public void ResetStatistics() => Scorer.ResetStatistics();
 
     /// <summary>The output schema: the input's columns plus the output (and statistics) columns.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">When the input column is missing or is not a known-size vector of Single of the model's input size.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">When the input column is missing or is not a known-size vector of Single of the model's input size, or another column is named like one of <see cref="UnitPruningOptions.ClassNames"/>.</exception>
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         InputColumnCheck.Check(inputSchema, Scorer.Options.InputColumnName, Model.OriginalGraph);
+        Scorer.Options.CheckClassNamesAgainst(inputSchema);
         return _chain.GetOutputSchema(inputSchema);
     }
 
@@ -66,6 +67,7 @@ public sealed class UnitPruningTransformer : ITransformer, ICanSaveModel
     {
         ArgumentNullException.ThrowIfNull(input);
         InputColumnCheck.Check(input.Schema, Scorer.Options.InputColumnName, Model.OriginalGraph);
+        Scorer.Options.CheckClassNamesAgainst(input.Schema);
         return BuiltInCarrier.TransformInBlocks(_chain, Scorer, input) ?? _chain.Transform(input);
     }
 
@@ -75,6 +77,7 @@ public sealed class UnitPruningTransformer : ITransformer, ICanSaveModel
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         InputColumnCheck.Check(inputSchema, Scorer.Options.InputColumnName, Model.OriginalGraph);
+        Scorer.Options.CheckClassNamesAgainst(inputSchema);
         return _chain.GetRowToRowMapper(inputSchema);
     }
 

@@ -16,6 +16,9 @@ internal static class FashionMnistViews
     public const int Classes = 10;
     public const int Pixels = 28 * 28;
 
+    /// <summary>The Fashion-MNIST class names in output order.</summary>
+    public static readonly string[] FashionClasses = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+
     public static string ModelPath => Asset("models", "fashion_mnist_cnn.onnx");
 
     /// <summary>The 1,000 calibration images (train 55000-55999).</summary>

@@ -11,8 +11,6 @@ namespace UnIT.ML.Tests.MLNet;
 [TestClass]
 public sealed class MLNetConventionsTests
 {
-    private static readonly string[] Names = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
-
     [TestMethod]
     public void ShortOverloadPlusEvaluateNeedsNoMappingAndGivesTheAccuracyOfScoresArgMax()
     {
@@ -44,7 +42,7 @@ public sealed class MLNetConventionsTests
         // Arrange
         var ml = new MLContext(seed: 1);
         IDataView test = Test(ml, limit: 50);
-        var options = new UnitPruningOptions { Percentile = 50, ClassNames = Names };
+        var options = new UnitPruningOptions { Percentile = 50, ClassNames = FashionClasses };
         ITransformer model = ml.Transforms.ApplyUnitPruning(options, ModelPath)
             .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedName", "PredictedLabel"))
             .Fit(Calibration(ml, limit: 100));
@@ -62,10 +60,10 @@ public sealed class MLNetConventionsTests
             int[] argMax = Column(scored, "Score").Select(s => Array.IndexOf(s, s.Max())).ToArray();
 
             // Assert
-            CollectionAssert.AreEqual(Names, keyValues.DenseValues().Select(v => v.ToString()).ToArray());
-            CollectionAssert.AreEqual(argMax.Select(c => Names[c]).ToArray(), predicted);
+            CollectionAssert.AreEqual(FashionClasses, keyValues.DenseValues().Select(v => v.ToString()).ToArray());
+            CollectionAssert.AreEqual(argMax.Select(c => FashionClasses[c]).ToArray(), predicted);
         }
-        CollectionAssert.AreEqual(Names, UnitPruningTransformer.FromLoadedModel(loaded).Options.ClassNames!.ToArray());
+        CollectionAssert.AreEqual(FashionClasses, UnitPruningTransformer.FromLoadedModel(loaded).Options.ClassNames!.ToArray());
     }
 
     [TestMethod]
