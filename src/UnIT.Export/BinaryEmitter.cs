@@ -7,8 +7,8 @@ namespace UnIT.Export;
 /// <summary>
 /// Add/Sub/Mul/Div/Max/Min of two run-time values (residual joins), broadcast by numpy rules, as BroadcastKernel
 /// computes them. float32: the float operation (the same as the kernel's double result rounded to float, since double
-/// has more than twice float's precision). Fixed point: the operands' exact real values in double (the two Q formats
-/// may differ), the result rounded once onto the output's Q format. Broadcasting walks a loop nest whose offsets step
+/// has more than twice float's precision). Fixed point: the exact result in integers (the two Q formats may differ),
+/// rounded once onto the output's Q format; Div alone goes through double. Broadcasting walks a loop nest whose offsets step
 /// by 0 along a broadcast axis.
 /// </summary>
 internal sealed class BinaryEmitter : INodeEmitter
@@ -29,25 +29,84 @@ internal sealed class BinaryEmitter : INodeEmitter
         {
             context.Line($"for (i = 0; i < {outShape.SampleSize}; i++)");
             context.Line("{");
-            context.Line($"    {y}[i] = {Expression(b, context, $"{x}[i]", $"{w}[i]")};");
+            context.Line($"    {Statement(b, context, $"{y}[i]", $"{x}[i]", $"{w}[i]")}");
             context.Line("}");
             return;
         }
         LoopNest(context, outShape, Strides(left, outShape), Strides(right, outShape),
-            $"{y}[iy++] = {Expression(b, context, $"{x}[ia]", $"{w}[ib]")};");
+            Statement(b, context, $"{y}[iy++]", $"{x}[ia]", $"{w}[ib]"));
     }
 
-    private static string Expression(BinaryNode node, EmitContext context, string a, string b)
+    /// <summary>The C statement that stores the result of <paramref name="a"/> op <paramref name="b"/> into <paramref name="y"/>.</summary>
+    private static string Statement(BinaryNode node, EmitContext context, string y, string a, string b)
     {
         if (!context.FixedPoint)
         {
-            return Combine(node, a, b, CMath.MaxF, CMath.MinF, context);
+            return $"{y} = {Combine(node, a, b, CMath.MaxF, CMath.MinF, context)};";
         }
-        string l = $"((double){a} * {DoubleLiteral(Math.ScaleB(1.0, -context.Q(node.Inputs[0])))})";
-        string r = $"((double){b} * {DoubleLiteral(Math.ScaleB(1.0, -context.Q(node.Inputs[1])))})";
-        context.Helper(CMath.QFromDouble);
-        return $"{CMath.QFromDouble}({Combine(node, l, r, CMath.MaxD, CMath.MinD, context)}, {DoubleLiteral(Math.ScaleB(1.0, context.Q(node.Output)))})";
+        if (node.Op == ElementwiseOp.Div)
+        {
+            // A quotient of two Q values is not an integer: it stays in double (a target needs soft double for it).
+            string l = $"((double){a} * {DoubleLiteral(Math.ScaleB(1.0, -context.Q(node.Inputs[0])))})";
+            string r = $"((double){b} * {DoubleLiteral(Math.ScaleB(1.0, -context.Q(node.Inputs[1])))})";
+            context.Helper(CMath.QFromDouble);
+            return $"{y} = {CMath.QFromDouble}({Combine(node, l, r, CMath.MaxD, CMath.MinD, context)}, {DoubleLiteral(Math.ScaleB(1.0, context.Q(node.Output)))});";
+        }
+        return IntegerStatement(node, context, y, a, b);
     }
+
+    /// <summary>
+    /// Add/Sub/Max/Min/Mul of two Q values in exact integer arithmetic: the sum, difference or extreme of both aligned to
+    /// the finer format, or the full product (Q of the sum of both), rounded once half away from zero onto the output's
+    /// Q format and saturated to int16, which is what the engine's exact double rounded by FixedPointMath.Quantize gives.
+    /// 32-bit where the value (and an upward shift) fits, else 64-bit.
+    /// </summary>
+    private static string IntegerStatement(BinaryNode node, EmitContext context, string y, string a, string b)
+    {
+        int qa = context.Q(node.Inputs[0]), qb = context.Q(node.Inputs[1]), qo = context.Q(node.Output);
+        // format: the exact result's Q; magnitude: log2 of the largest |exact value| (int16 operands reach 2^15).
+        int format = node.Op == ElementwiseOp.Mul ? qa + qb : Math.Max(qa, qb);
+        int magnitude = node.Op switch
+        {
+            ElementwiseOp.Mul => 30,
+            ElementwiseOp.Add or ElementwiseOp.Sub => 16 + format - Math.Min(qa, qb),
+            _ => 15 + format - Math.Min(qa, qb),
+        };
+        int shift = format - qo;
+        string type = Fits(magnitude, shift, 31) ? "int32_t" : Fits(magnitude, shift, 63) ? "int64_t"
+            : throw EmitContext.Error(node, $"the exact result in Q{format} rescaled to the output's Q{qo} does not fit a 64-bit integer.");
+        string suffix = type == "int32_t" ? "L" : "LL";
+        bool mul = node.Op == ElementwiseOp.Mul;
+        string la = Aligned(a, mul ? 0 : format - qa, type, suffix), rb = Aligned(b, mul ? 0 : format - qb, type, suffix);
+        string exact = node.Op switch
+        {
+            ElementwiseOp.Mul => $"{la} * {rb}",
+            ElementwiseOp.Add => $"{la} + {rb}",
+            ElementwiseOp.Sub => $"{la} - {rb}",
+            ElementwiseOp.Max => $"{la} > {rb} ? {la} : {rb}",
+            ElementwiseOp.Min => $"{la} < {rb} ? {la} : {rb}",
+            _ => throw EmitContext.Error(node, $"op {node.Op} has no C emitter."),
+        };
+        string rounded = shift switch
+        {
+            > 0 => $"t = t >= 0 ? (t + {1L << (shift - 1)}{suffix}) >> {shift} : -((-t + {1L << (shift - 1)}{suffix}) >> {shift});",
+            < 0 => $"t *= {1L << -shift}{suffix};",
+            _ => "",
+        };
+        return $"{{ {type} t = {exact}; {rounded} {y} = t > 32767{suffix} ? 32767 : t < -32768{suffix} ? -32768 : (int16_t)t; }}";
+    }
+
+    /// <summary>
+    /// Whether a value of magnitude up to 2^<paramref name="magnitude"/>, plus the rounding half of a downward
+    /// <paramref name="shift"/> or times 2^-shift for an upward one, stays below 2^<paramref name="bits"/>.
+    /// </summary>
+    private static bool Fits(int magnitude, int shift, int bits) => shift >= 0
+        ? magnitude < bits && shift <= bits && !(magnitude == bits - 1 && shift == bits)
+        : magnitude - shift < bits;
+
+    /// <summary>Q value <paramref name="v"/> widened to <paramref name="type"/> and scaled up by 2^<paramref name="shift"/> (a product: no shift of a negative value).</summary>
+    private static string Aligned(string v, int shift, string type, string suffix) =>
+        shift == 0 ? $"({type}){v}" : $"(({type}){v} * {1L << shift}{suffix})";
 
     private static string Combine(BinaryNode node, string a, string b, string max, string min, EmitContext context)
     {

@@ -101,7 +101,7 @@ public sealed class DagExportTests
     /// global mean of A (a [C,1,1] operand broadcast), Max with B; Concat with the first relu; Slice; Pad with a fill;
     /// Clip, HardSigmoid, Softsign, Sub of two values; AveragePool counting padding; GlobalAveragePool, Flatten, FC.
     /// </summary>
-    private static ModelGraph Branching(int seed)
+    internal static ModelGraph Branching(int seed)
     {
         var rng = new Random(seed);
         Tensor Weights(params int[] dims)
@@ -146,7 +146,7 @@ public sealed class DagExportTests
         return new FullyConnectedNode(name, input, output, new Tensor(new Shape(outputs, inputs), w), new float[outputs]);
     }
 
-    private static Tensor Random(ModelGraph graph, int count, int seed)
+    internal static Tensor Random(ModelGraph graph, int count, int seed)
     {
         var rng = new Random(seed);
         int size = graph.InputSampleSize;

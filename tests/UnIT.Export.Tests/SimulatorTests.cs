@@ -47,4 +47,27 @@ public sealed class SimulatorTests
         }
         Assert.IsGreaterThan(pruned.Cycles / 10, pruned.Layers.Where(l => l.Estimate is not null).Sum(l => l.Cycles), "the convolutions dominate");
     }
+
+    [TestMethod]
+    public void Branching_graph_with_residual_joins_of_two_Q_formats_gives_the_engines_outputs_in_the_MSP430_simulator()
+    {
+        // Add/Mul/Max/Sub of two run-time values in different Q formats, in integers on a 16-bit-int target.
+        string tools = McuBench.FindTools(AppContext.BaseDirectory) ?? McuBench.FindTools(Environment.CurrentDirectory)
+            ?? throw new AssertFailedException("tools/msp430 not found above the test folder.");
+        ModelGraph graph = DagExportTests.Branching(seed: 7);
+        PrunedModel model = PrunedModel.Create(graph, new PruningOptions { Profile = "msp430", Percentile = 50 }, [DagExportTests.Random(graph, 64, seed: 1)]);
+        IReadOnlyList<McuBuild> builds;
+        try
+        {
+            builds = McuBench.Run(model, DagExportTests.Random(graph, 3, seed: 2), tools, dense: false, variants: [("c", "swmul")]);
+        }
+        catch (CExportException e) when (e.Message.Contains("a tool is missing", StringComparison.Ordinal))
+        {
+            throw Assets.Missing(e.Message);
+        }
+
+        McuBuild pruned = builds.Single();
+        Assert.IsTrue(pruned.LogitsMatch, "the simulated MSP430 outputs differ from the C# engine's");
+        Assert.IsGreaterThan(0d, pruned.Layers.Single(l => l.Name == "add").Cycles, "the residual join ran");
+    }
 }

@@ -13,6 +13,9 @@ float __mspabi_addf(float a, float b);
 float __mspabi_subf(float a, float b);
 float __mspabi_mpyf(float a, float b);
 float __mspabi_divf(float a, float b);
+float __mspabi_fltlif(int32_t v);
+int16_t __mspabi_cmpf(float a, float b);
+int16_t __unordsf2(float a, float b);
 
 static uint32_t bits(float f)
 {
@@ -87,6 +90,14 @@ static int check(uint32_t ua, uint32_t ub)
     else if (!same(got = __mspabi_divf(a, b), want = a / b))
     {
         op = "/";
+    }
+    else if (!same(got = __mspabi_fltlif((int32_t)ua), want = (float)(int32_t)ua))
+    {
+        op = "(float)int32";
+    }
+    else if (__mspabi_cmpf(a, b) != (a < b ? -1 : a == b ? 0 : 1) || (__unordsf2(a, b) != 0) != (a != a || b != b))
+    {
+        op = "compare";
     }
     if (op)
     {

@@ -89,7 +89,7 @@ static uint32_t unit_sf_pack(uint32_t sign, int16_t e, uint32_t sig)
     sig = (sig + 0x40u) >> 7;
     if (round == 0x40u)
     {
-        sig &= ~1u;
+        sig &= ~(uint32_t)1; /* not ~1u: a 16-bit unsigned on the MSP430, which would clear the high half */
     }
     /* The hidden bit (bit 23 now) adds 1 to the field, hence e - 1; a carry out of the significand adds one more
      * (and reaches the infinity pattern from e = 254). A subnormal lacks the hidden bit, so its field stays 0. */
@@ -250,4 +250,53 @@ float __mspabi_divf(float fa, float fb)
     }
     q = ((uint32_t)qh << 16) | ql;
     return unit_sf_float(unit_sf_pack(sign, e, q | ((rh | rl) != 0)));
+}
+
+/* int32 to float, rounded to nearest even (a (float) cast of an int32). */
+float __mspabi_fltlif(int32_t v)
+{
+    uint32_t sign = v < 0 ? UNIT_SF_SIGN : 0u;
+    uint32_t m = v < 0 ? 0u - (uint32_t)v : (uint32_t)v;
+    int16_t e = 127 + 30;
+    if (m == 0)
+    {
+        return unit_sf_float(0u);
+    }
+    if (m & UNIT_SF_SIGN)
+    {
+        m = unit_sf_jam(m, 1); /* only -2^31, exact */
+        e++;
+    }
+    while (m < UNIT_SF_HIDDEN)
+    {
+        m <<= 1;
+        e--;
+    }
+    return unit_sf_float(unit_sf_pack(sign, e, m));
+}
+
+/* Nonzero when a or b is a NaN (clang's unordered test). */
+int16_t __unordsf2(float a, float b)
+{
+    return (int16_t)(unit_sf_is_nan(unit_sf_u(a)) || unit_sf_is_nan(unit_sf_u(b)));
+}
+
+/* -1, 0 or 1 as a < b, a == b (+0 equals -0) or a > b; 1 when unordered, as libgcc's __cmpsf2. */
+int16_t __mspabi_cmpf(float fa, float fb)
+{
+    uint32_t a = unit_sf_u(fa), b = unit_sf_u(fb);
+    if (unit_sf_is_nan(a) || unit_sf_is_nan(b))
+    {
+        return 1;
+    }
+    if (a == b || ((a | b) & ~UNIT_SF_SIGN) == 0)
+    {
+        return 0;
+    }
+    if ((a ^ b) & UNIT_SF_SIGN)
+    {
+        return (a & UNIT_SF_SIGN) ? -1 : 1;
+    }
+    /* Same sign: the bit patterns order the magnitudes; negative values reverse the order. */
+    return ((a < b) != ((a & UNIT_SF_SIGN) != 0)) ? -1 : 1;
 }
