@@ -15,6 +15,9 @@ namespace UnIT.Export;
 /// </summary>
 public static class McuBench
 {
+    /// <summary>The FRAM region of tools/msp430/msp430.ld (0x4000..0xFF80): code, constants and buffers must all fit below 64 KiB.</summary>
+    private const int SimulatedFramBytes = 0xBF80;
+
     /// <summary>The run.sh variants measured: software multiply (inline assembly) and the MPY peripheral.</summary>
     public static IReadOnlyList<(string Variant, string Multiply)> Variants { get; } = [("asm", "swmul"), ("hw", "hwmul")];
 
@@ -65,6 +68,12 @@ public static class McuBench
             foreach ((string name, PrunedModel m, bool isDense) in models)
             {
                 CExportResult export = CExporter.Export(m, new CExportOptions { Dense = isDense });
+                if (export.ConstantBytes + export.RamBytes > SimulatedFramBytes)
+                {
+                    throw new CExportException(
+                        $"The {name} build of '{model.Graph.Name}' needs {export.ConstantBytes:N0} bytes of constants and {export.RamBytes:N0} bytes of buffers; " +
+                        $"the simulated MSP430 has {SimulatedFramBytes:N0} bytes of FRAM below 64 KiB for code, constants and buffers (tools/msp430/msp430.ld; the 20-bit large memory model is not supported).");
+                }
                 string dir = Path.Combine(work, name);
                 export.WriteTo(dir, force: true);
                 var stats = new InferenceStatistics();

@@ -1,6 +1,7 @@
 using UnIT.ML.Data;
 using UnIT.ML.Graph;
 using UnIT.ML.Pruning;
+using UnIT.Onnx;
 
 namespace UnIT.Export.Tests;
 
@@ -46,6 +47,21 @@ public sealed class SimulatorTests
             Assert.AreEqual(prunable, layer.Estimate is not null, $"{layer.Name}: the cost model estimates the prunable layers only");
         }
         Assert.IsGreaterThan(pruned.Cycles / 10, pruned.Layers.Where(l => l.Estimate is not null).Sum(l => l.Cycles), "the convolutions dominate");
+    }
+
+    [TestMethod]
+    public void A_model_larger_than_the_simulated_FRAM_is_refused_before_building_naming_its_sizes()
+    {
+        // The residual network's constants and buffers (about 150 KB) exceed the 64 KiB address space the simulator models.
+        string tools = McuBench.FindTools(AppContext.BaseDirectory) ?? McuBench.FindTools(Environment.CurrentDirectory)
+            ?? throw new AssertFailedException("tools/msp430 not found above the test folder.");
+        ModelGraph graph = OnnxImporter.Import(Path.Combine(AppContext.BaseDirectory, "assets", "models", "fashion_mnist_resnet.onnx"));
+        PrunedModel model = PrunedModel.Create(graph, new PruningOptions { Profile = "msp430", Percentile = 50 }, [DagExportTests.Random(graph, 8, seed: 2)]);
+
+        var e = Assert.ThrowsExactly<CExportException>(() => McuBench.Run(model, DagExportTests.Random(graph, 1, seed: 3), tools, dense: false));
+
+        StringAssert.Contains(e.Message, "bytes of constants");
+        StringAssert.Contains(e.Message, "FRAM");
     }
 
     [TestMethod]
