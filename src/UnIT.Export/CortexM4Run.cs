@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using UnIT.ML.Graph;
+using UnIT.ML.Pruning;
 
 namespace UnIT.Export;
 
@@ -23,6 +25,41 @@ public static class CortexM4Run
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// Generates the UnIT and the dense (<see cref="CExportOptions.Dense"/>) max78000 C of <paramref name="model"/> once and
+    /// runs each sample of <paramref name="images"/> through both, in a temporary folder removed afterwards.
+    /// </summary>
+    /// <returns>Per sample, in order: the dense build's run and the UnIT build's run.</returns>
+    /// <exception cref="CExportException">As <see cref="Run"/>.</exception>
+    public static (IReadOnlyList<CortexM4Result> Dense, IReadOnlyList<CortexM4Result> Pruned) RunBuilds(PrunedModel model, Tensor images, string toolsDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(images);
+        CExportResult prunedC = CExporter.Export(model);
+        CExportResult denseC = CExporter.Export(model.WithThresholds(ThresholdSet.Zero(model.Graph)), new CExportOptions { Dense = true });
+        int size = model.Graph.InputSampleSize;
+        var dense = new List<CortexM4Result>();
+        var pruned = new List<CortexM4Result>();
+        string dir = Path.Combine(Path.GetTempPath(), $"unit-m4-{Guid.NewGuid():N}");
+        try
+        {
+            for (int s = 0; s < images.Shape[0]; s++)
+            {
+                ReadOnlySpan<float> sample = images.Data.AsSpan(s * size, size);
+                dense.Add(Run(denseC, sample, toolsDirectory, dir));
+                pruned.Add(Run(prunedC, sample, toolsDirectory, dir));
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+        return (dense, pruned);
     }
 
     /// <summary>

@@ -28,41 +28,28 @@ public sealed class CortexM4Tests
         PrunedModel model = PrunedModel.Create(graph, new PruningOptions { Profile = "max78000", Percentile = 50 }, calibration.Batches(graph.Input.Shape, 100));
         Tensor input = test.ToTensor(graph.Input.Shape);
         float[] expected = model.Engine.Run(input).Data;
-        PrunedModel dense = model.WithThresholds(ThresholdSet.Zero(graph));
-        float[] expectedDense = dense.Engine.Run(input).Data;
-        int inSize = graph.InputSampleSize, outSize = expected.Length / test.Count;
-        string dir = Path.Combine(Path.GetTempPath(), $"unit-m4-{Guid.NewGuid():N}");
-        try
-        {
-            for (int s = 0; s < test.Count; s++)
-            {
-                float[] sample = input.Data.AsSpan(s * inSize, inSize).ToArray();
-                CortexM4Result pruned = CortexM4Run.Run(CExporter.Export(model), sample, tools, dir);
-                CortexM4Result full = CortexM4Run.Run(CExporter.Export(dense, new CExportOptions { Dense = true }), sample, tools, dir);
+        float[] expectedDense = model.WithThresholds(ThresholdSet.Zero(graph)).Engine.Run(input).Data;
+        int outSize = expected.Length / test.Count;
+        (IReadOnlyList<CortexM4Result> dense, IReadOnlyList<CortexM4Result> pruned) = CortexM4Run.RunBuilds(model, input, tools);
 
-                CollectionAssert.AreEqual(expected.AsSpan(s * outSize, outSize).ToArray().Select(BitConverter.SingleToInt32Bits).ToArray(),
-                    pruned.Outputs.Select(BitConverter.SingleToInt32Bits).ToArray(), $"image {s}: UnIT build's logits");
-                // The dense C runs every MAC in the pruned kernels' order; the engine's float dense path sums in its own
-                // order, so the dense build agrees to rounding only (the UnIT build above is the bit-exact claim).
-                for (int o = 0; o < outSize; o++)
-                {
-                    float e = expectedDense[s * outSize + o];
-                    Assert.AreEqual(e, full.Outputs[o], 1e-5f * Math.Max(1f, Math.Abs(e)), $"image {s}: dense build's output {o}");
-                }
-                // Every MAC is at least one instruction (VFMA.F32); the counts are reported, not ranked: on an FPU core a
-                // skip test can cost more instructions than the multiply-add it saves.
-                Assert.IsTrue(full.Instructions >= graph.TotalMacsPerSample, $"image {s}: dense {full.Instructions:N0} instructions for {graph.TotalMacsPerSample:N0} MACs");
-                Assert.IsTrue(pruned.Instructions > 0, $"image {s}: UnIT build {pruned.Instructions:N0} instructions");
-                TestContext.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"mnist_cnn image {s}: Cortex-M4F (QEMU mps2-an386) instructions dense {full.Instructions:N0}, UnIT p50 {pruned.Instructions:N0} ({(double)full.Instructions / pruned.Instructions:F2}x); logits bit-identical"));
-            }
-        }
-        finally
+        for (int s = 0; s < test.Count; s++)
         {
-            if (Directory.Exists(dir))
+            CortexM4Result full = dense[s];
+            CollectionAssert.AreEqual(expected.AsSpan(s * outSize, outSize).ToArray().Select(BitConverter.SingleToInt32Bits).ToArray(),
+                pruned[s].Outputs.Select(BitConverter.SingleToInt32Bits).ToArray(), $"image {s}: UnIT build's logits");
+            // The dense C runs every MAC in the pruned kernels' order; the engine's float dense path sums in its own
+            // order, so the dense build agrees to rounding only (the UnIT build above is the bit-exact claim).
+            for (int o = 0; o < outSize; o++)
             {
-                Directory.Delete(dir, recursive: true);
+                float e = expectedDense[s * outSize + o];
+                Assert.AreEqual(e, full.Outputs[o], 1e-5f * Math.Max(1f, Math.Abs(e)), $"image {s}: dense build's output {o}");
             }
+            // Every MAC is at least one instruction (VFMA.F32); the counts are reported, not ranked: on an FPU core a
+            // skip test can cost more instructions than the multiply-add it saves.
+            Assert.IsTrue(full.Instructions >= graph.TotalMacsPerSample, $"image {s}: dense {full.Instructions:N0} instructions for {graph.TotalMacsPerSample:N0} MACs");
+            Assert.IsTrue(pruned[s].Instructions > 0, $"image {s}: UnIT build {pruned[s].Instructions:N0} instructions");
+            TestContext.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"mnist_cnn image {s}: Cortex-M4F (QEMU mps2-an386) instructions dense {full.Instructions:N0}, UnIT p50 {pruned[s].Instructions:N0} ({(double)full.Instructions / pruned[s].Instructions:F2}x); logits bit-identical"));
         }
     }
 

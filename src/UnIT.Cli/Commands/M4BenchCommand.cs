@@ -52,36 +52,16 @@ internal sealed class M4BenchCommand
             throw new ArgumentException($"m4-bench runs the float32 max78000 C; --profile {options.Profile} is not built for the Cortex-M4F here.");
         }
         PrunedModel model = ExportCCommand.Prepare(graph, options with { Profile = "max78000" }, _calibration.Load(result, graph));
-        PrunedModel dense = model.WithThresholds(ThresholdSet.Zero(graph));
         SampleSet images = _data.Load(result, graph)!;
         string tools = result.GetValue(_tools) ?? CortexM4Run.FindTools(Environment.CurrentDirectory) ?? CortexM4Run.FindTools(AppContext.BaseDirectory)
             ?? throw new ArgumentException("Cannot find tools/cortex-m4 (build.sh) above the current folder; give --tools DIR.");
-        CExportResult prunedC = CExporter.Export(model), denseC = CExporter.Export(dense, new CExportOptions { Dense = true });
         Tensor input = images.ToTensor(graph.Input.Shape);
         float[] expected = model.Engine.Run(input).Data;
-        int inSize = graph.InputSampleSize, outSize = expected.Length / images.Count;
-        long denseInstructions = 0, prunedInstructions = 0;
-        bool match = true;
-        string dir = Path.Combine(Path.GetTempPath(), $"unit-m4-{Guid.NewGuid():N}");
-        try
-        {
-            for (int s = 0; s < images.Count; s++)
-            {
-                float[] sample = input.Data.AsSpan(s * inSize, inSize).ToArray();
-                CortexM4Result pruned = CortexM4Run.Run(prunedC, sample, tools, dir);
-                denseInstructions += CortexM4Run.Run(denseC, sample, tools, dir).Instructions;
-                prunedInstructions += pruned.Instructions;
-                match &= pruned.Outputs.Select(BitConverter.SingleToInt32Bits)
-                    .SequenceEqual(expected.AsSpan(s * outSize, outSize).ToArray().Select(BitConverter.SingleToInt32Bits));
-            }
-        }
-        finally
-        {
-            if (Directory.Exists(dir))
-            {
-                Directory.Delete(dir, recursive: true);
-            }
-        }
+        (IReadOnlyList<CortexM4Result> dense, IReadOnlyList<CortexM4Result> pruned) = CortexM4Run.RunBuilds(model, input, tools);
+        int outSize = expected.Length / images.Count;
+        bool match = pruned.Select((run, s) => run.Outputs.Select(BitConverter.SingleToInt32Bits)
+            .SequenceEqual(expected.AsSpan(s * outSize, outSize).ToArray().Select(BitConverter.SingleToInt32Bits))).All(m => m);
+        long denseInstructions = dense.Sum(r => r.Instructions), prunedInstructions = pruned.Sum(r => r.Instructions);
         double denseMean = (double)denseInstructions / images.Count, prunedMean = (double)prunedInstructions / images.Count;
         TextWriter output = result.InvocationConfiguration.Output;
         if (result.GetValue(_json))
