@@ -1,4 +1,5 @@
 using System.CommandLine;
+using UnIT.ML.Division;
 
 namespace UnIT.Cli.Options;
 
@@ -36,14 +37,9 @@ internal sealed class DivisionSettingOptions
     {
         int? start = result.GetValue(BitShiftStart);
         bool tree = result.GetValue(CalibrateBinaryTree);
-        string used = divisions is null ? "" : string.Join(", ", divisions.Distinct());
-        if (start is not null && divisions is not null && !divisions.Contains("bitshift"))
+        if (divisions is not null)
         {
-            throw new ArgumentException($"--bitshift-start applies to the bitshift division, but the division is '{used}'; add bitshift with --division(s).");
-        }
-        if (tree && divisions is not null && !divisions.Contains("binarytree"))
-        {
-            throw new ArgumentException($"--calibrate-binarytree applies to the binarytree division, but the division is '{used}'; add binarytree with --division(s).");
+            DivisionApproximators.CheckSettings(start, tree, divisions, BitShiftStart.Name, CalibrateBinaryTree.Name);
         }
         return (start, tree);
     }

@@ -128,23 +128,7 @@ public sealed class UnitPruningOptions
         {
             throw new ArgumentOutOfRangeException(nameof(FatReluTau), FatReluTau, "FatReluTau must be a finite number of at least 0 (0 is plain Relu).");
         }
-        string division = EffectiveDivision();
-        if (BitShiftStartingShift is int shift)
-        {
-            if (shift < FloatExponent.MinExponent || shift > FloatExponent.MaxExponent)
-            {
-                throw new ArgumentOutOfRangeException(nameof(BitShiftStartingShift), shift,
-                    $"BitShiftStartingShift must be in [{FloatExponent.MinExponent}, {FloatExponent.MaxExponent}], or null for none.");
-            }
-            if (division != "bitshift")
-            {
-                throw new ArgumentException($"BitShiftStartingShift needs the bitshift division; the division in use is '{division}'.", nameof(BitShiftStartingShift));
-            }
-        }
-        if (CalibrateBinaryTree && division != "binarytree")
-        {
-            throw new ArgumentException($"CalibrateBinaryTree needs the binarytree division; the division in use is '{division}'.", nameof(CalibrateBinaryTree));
-        }
+        DivisionApproximators.CheckSettings(BitShiftStartingShift, CalibrateBinaryTree, [EffectiveDivision()]);
     }
 
     /// <summary>
