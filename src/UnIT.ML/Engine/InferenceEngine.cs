@@ -163,28 +163,15 @@ public sealed class InferenceEngine
         {
             slots[graph.Nodes[i].Output] = i + 1;
         }
-        // Per slot, the index of the last node that reads it (or, for an unread node output, writes it);
-        // graph outputs are never released by a step, and an unread graph input never is either.
-        var lastUse = new int[graph.Nodes.Count + 1];
-        lastUse[0] = -1;
-        for (int i = 0; i < graph.Nodes.Count; i++)
-        {
-            lastUse[i + 1] = i;
-            foreach (string v in graph.Nodes[i].Inputs)
-            {
-                lastUse[slots[v]] = i;
-            }
-        }
-        foreach (ValueInfo output in graph.Outputs)
-        {
-            lastUse[slots[output.Name]] = graph.Nodes.Count;
-        }
+        // Graph outputs are never released by a step (their last use is past the last node), and an unread graph
+        // input never is either (-1).
+        Dictionary<string, int> lastUse = graph.LastUses();
         var steps = new Step[graph.Nodes.Count];
         int layerIndex = 0;
         for (int i = 0; i < steps.Length; i++)
         {
             Node node = graph.Nodes[i];
-            int[] release = node.Inputs.Append(node.Output).Select(v => slots[v]).Distinct().Where(slot => lastUse[slot] == i).ToArray();
+            int[] release = node.Inputs.Append(node.Output).Distinct().Where(v => lastUse[v] == i).Select(v => slots[v]).ToArray();
             steps[i] = new Step(
                 i,
                 node,

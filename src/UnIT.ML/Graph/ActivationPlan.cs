@@ -28,19 +28,7 @@ public sealed class ActivationPlan
     {
         ArgumentNullException.ThrowIfNull(graph);
         IReadOnlyList<Node> nodes = graph.Nodes;
-        var last = new Dictionary<string, int>(StringComparer.Ordinal) { [graph.Input.Name] = -1 };
-        for (int i = 0; i < nodes.Count; i++)
-        {
-            last[nodes[i].Output] = i;
-            foreach (string input in nodes[i].Inputs)
-            {
-                last[input] = i;
-            }
-        }
-        foreach (ValueInfo output in graph.Outputs)
-        {
-            last[output.Name] = nodes.Count;
-        }
+        Dictionary<string, int> last = graph.LastUses();
 
         // A buffer is keyed by the value that allocates it; a sharing node's output joins its input's buffer.
         var owner = new Dictionary<string, string>(StringComparer.Ordinal) { [graph.Input.Name] = graph.Input.Name };

@@ -81,6 +81,29 @@ public sealed class ModelGraph
     /// <summary>How much activation memory one sample needs: value lifetimes and a buffer plan.</summary>
     public ActivationPlan Memory => _memory ??= new ActivationPlan(this);
 
+    /// <summary>
+    /// Each value's last use, as an index into <see cref="Nodes"/>: the last node that reads it, or for a node output
+    /// nobody reads the node that writes it; the graph input unread by any node has -1, and graph outputs have
+    /// <c>Nodes.Count</c> (they live to the end). One pass over the nodes.
+    /// </summary>
+    internal Dictionary<string, int> LastUses()
+    {
+        var last = new Dictionary<string, int>(StringComparer.Ordinal) { [Input.Name] = -1 };
+        for (int i = 0; i < Nodes.Count; i++)
+        {
+            last[Nodes[i].Output] = i;
+            foreach (string input in Nodes[i].Inputs)
+            {
+                last[input] = i;
+            }
+        }
+        foreach (ValueInfo output in Outputs)
+        {
+            last[output.Name] = Nodes.Count;
+        }
+        return last;
+    }
+
     /// <summary>The model's name (the file name or producer's graph name).</summary>
     public string Name { get; }
 
