@@ -1,5 +1,4 @@
 using UnIT.ML.Graph;
-using UnIT.ML.Graph.Ops;
 using UnIT.ML.Kernels;
 
 namespace UnIT.ML.Pruning;
@@ -28,7 +27,7 @@ internal static class AccumulatorHeadroom
     /// <exception cref="ArgumentException">When a layer cannot get the headroom within the Q format limits; names the layer.</exception>
     public static void Reserve(ModelGraph graph, QuantizationPlan plan, IReadOnlyDictionary<string, float> maxAbs)
     {
-        Dictionary<string, List<string>> grids = SharedGrids(graph);
+        Dictionary<string, List<string>> grids = QuantizationPlan.SharedGrids(graph);
         foreach (PrunableNode layer in graph.PrunableLayers)
         {
             float outMax = maxAbs.GetValueOrDefault(layer.Output);
@@ -64,25 +63,5 @@ internal static class AccumulatorHeadroom
                 plan.Values[value] = inputBits;
             }
         }
-    }
-
-    /// <summary>Each value with every value that shares its Q format because an op between them only moves or selects values.</summary>
-    private static Dictionary<string, List<string>> SharedGrids(ModelGraph graph)
-    {
-        var grids = new Dictionary<string, List<string>>(StringComparer.Ordinal) { [graph.Input.Name] = [graph.Input.Name] };
-        foreach (Node node in graph.Nodes)
-        {
-            if (OpTable.KeepsInputGrid(node))
-            {
-                List<string> grid = grids[node.Input];
-                grid.Add(node.Output);
-                grids[node.Output] = grid;
-            }
-            else
-            {
-                grids[node.Output] = [node.Output];
-            }
-        }
-        return grids;
     }
 }

@@ -1,6 +1,5 @@
 using UnIT.ML.Engine;
 using UnIT.ML.Graph;
-using UnIT.ML.Graph.Ops;
 using UnIT.ML.Kernels;
 using UnIT.ML.Targets;
 
@@ -254,12 +253,11 @@ public static class Calibrator
             {
                 plan.Values[name] = FixedPointMath.FractionBitsFor(max);
             }
-            // Ops that only move or select values keep their input's grid, so no precision is lost there.
-            foreach (Node node in g.Nodes)
+            foreach (List<string> grid in QuantizationPlan.SharedGrids(g).Values.Distinct())
             {
-                if (OpTable.KeepsInputGrid(node))
+                foreach (string value in grid.Skip(1))
                 {
-                    plan.Values[node.Output] = plan.Values[node.Input];
+                    plan.Values[value] = plan.Values[grid[0]];
                 }
             }
             foreach (PrunableNode layer in g.PrunableLayers)

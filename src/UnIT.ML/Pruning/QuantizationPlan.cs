@@ -1,4 +1,5 @@
 using UnIT.ML.Graph;
+using UnIT.ML.Graph.Ops;
 using UnIT.ML.Kernels;
 
 namespace UnIT.ML.Pruning;
@@ -77,5 +78,28 @@ public sealed class QuantizationPlan
                     $"(it must stay within int16 and keep at least 4 significant bits or the most the range allows; calibration chooses {FixedPointMath.FractionBitsFor(max)}).");
             }
         }
+    }
+
+    /// <summary>
+    /// Each value with every value that shares its Q format because an op between them only moves or selects values
+    /// (so no precision is lost there); the first value of each list is the one the others take their format from.
+    /// </summary>
+    internal static Dictionary<string, List<string>> SharedGrids(ModelGraph graph)
+    {
+        var grids = new Dictionary<string, List<string>>(StringComparer.Ordinal) { [graph.Input.Name] = [graph.Input.Name] };
+        foreach (Node node in graph.Nodes)
+        {
+            if (OpTable.KeepsInputGrid(node))
+            {
+                List<string> grid = grids[node.Input];
+                grid.Add(node.Output);
+                grids[node.Output] = grid;
+            }
+            else
+            {
+                grids[node.Output] = [node.Output];
+            }
+        }
+        return grids;
     }
 }
