@@ -11,6 +11,13 @@ internal static class CRuntime
             unit_idx_t cin_g, in_h, in_w, cout_g, out_h, out_w, k_h, k_w, s_h, s_w, pad_t, dil_h, groups;
         } unit_conv_geom;
 
+        /* The padded accumulator plane of a stride-1 UnIT convolution: its width, the place of output (0, 0), the place input
+         * (0, 0) meets at kernel offset (0, 0), and the column dilation. */
+        typedef struct
+        {
+            unit_idx_t acc_w, out_first, in_first, dil_w;
+        } unit_conv_sorted;
+
         """;
 
     /// <summary>Helpers of both profiles: float bits, counters.</summary>

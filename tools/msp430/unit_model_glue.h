@@ -10,6 +10,8 @@
 int32_t unit_mul16(int16_t a, int16_t b);
 #define UNIT_MUL16(a, b) unit_mul16((a), (b))
 #define UNIT_SAT_ADD32(a, b) unit_sat_add32((a), (b))
+/* |x| for the sorted-list convolution's sort key (the assembly form avoids clang-14's nine-instruction sign mask). */
+#define UNIT_ABS16(v) unit_abs16(v)
 #if defined(UNIT_ASM) && !defined(UNIT_COUNT)
 /* The convolution's skip scan (see the generated unit_skip_scan): the first operand in [p, end) with
  * (uint16_t)(x + t) > t2, or end. Per skipped operand: end test (cmp, jeq), load with auto-increment, add, compare,
