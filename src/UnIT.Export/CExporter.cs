@@ -121,6 +121,9 @@ public static class CExporter
             if (c.ListElements > 0)
             {
                 sb.Append(CultureInfo.InvariantCulture, $"static int16_t unit_list[{c.ListElements}] UNIT_BUFFER_ATTR;\n");
+            }
+            if (c.StartsElements > 0)
+            {
                 sb.Append(CultureInfo.InvariantCulture, $"static unit_uidx_t unit_starts[{c.StartsElements}] UNIT_BUFFER_ATTR;\n");
             }
         }

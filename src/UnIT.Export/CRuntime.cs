@@ -60,6 +60,11 @@ internal static class CRuntime
         #define UNIT_SAT_ADD32 unit_sat_add32_c
         #endif
 
+        /* |v| of an int16 as uint16 (the sorted-list kernels' key); a firmware may give a faster one. */
+        #ifndef UNIT_ABS16
+        #define UNIT_ABS16(v) ((uint16_t)((v) < 0 ? 0u - (uint16_t)(v) : (uint16_t)(v)))
+        #endif
+
         static inline int16_t unit_sat16(int32_t v)
         {
             return v > 32767 ? (int16_t)32767 : v < -32768 ? (int16_t)-32768 : (int16_t)v;

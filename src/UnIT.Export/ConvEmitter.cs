@@ -194,10 +194,6 @@ internal sealed class ConvEmitter : INodeEmitter
     /// place is its list entry minus the weight's offset; <c>map</c> marks the places that are real outputs.
     /// </summary>
     private const string SortedKernel = """
-        #ifndef UNIT_ABS16
-        #define UNIT_ABS16(v) ((uint16_t)((v) < 0 ? 0u - (uint16_t)(v) : (uint16_t)(v)))
-        #endif
-
         /* Sorts n list entries (x, place) by |x| descending: Shell sort with Ciura's gaps, in place. */
         static void unit_sort_list(int16_t *e, unit_uidx_t n)
         {
@@ -482,9 +478,9 @@ internal sealed class ConvEmitter : INodeEmitter
                 string map = context.ConstUInt8(name + "_map", layout.Map(g));
                 context.Kernel("conv_sorted_q", SortedKernel);
                 context.NeedScratch(layout.AccW * layout.AccH);
-                context.NeedList(layout.ListElements);
+                string list = context.NodeScratch(conv, layout.ListElements);
                 context.NeedStarts(g.InChannelsPerGroup + 1);
-                context.Line($"unit_conv_sorted_q(&{geom}, &{sorted}, {map}, {colsName}, {input}, {q.WeightName}, {q.BiasName}, {thr}, {q.Shift}, {output}, unit_acc, unit_list, unit_starts, {counters});");
+                context.Line($"unit_conv_sorted_q(&{geom}, &{sorted}, {map}, {colsName}, {input}, {q.WeightName}, {q.BiasName}, {thr}, {q.Shift}, {output}, unit_acc, {list}, unit_starts, {counters});");
                 return;
             }
             context.Kernel("conv_q", FixedKernel);

@@ -105,6 +105,44 @@ internal sealed class EmitContext
     /// <summary>Makes the sorted-list scratch at least <paramref name="elements"/> int16 long.</summary>
     public void NeedList(int elements) => ListElements = Math.Max(ListElements, elements);
 
+    /// <summary>
+    /// A C expression for <paramref name="elements"/> values of scratch that <paramref name="node"/> alone uses while it runs:
+    /// the lowest stretch of the arena that no value live during the node occupies (its inputs and output are live), or else
+    /// the separate <c>unit_list</c> buffer.
+    /// </summary>
+    public string NodeScratch(Node node, int elements)
+    {
+        int step = -1;
+        for (int i = 0; i < Graph.Nodes.Count; i++)
+        {
+            if (ReferenceEquals(Graph.Nodes[i], node))
+            {
+                step = i;
+            }
+        }
+        var first = new Dictionary<string, int>(StringComparer.Ordinal) { [Graph.Input.Name] = -1 };
+        for (int i = 0; i < Graph.Nodes.Count; i++)
+        {
+            first[Graph.Nodes[i].Output] = i;
+        }
+        long offset = 0;
+        foreach ((int at, int size) in first.Where(v => v.Value <= step && step <= Buffers.LastUse(v.Key))
+            .Select(v => (Buffers.Offset(v.Key), Buffers.Size(v.Key))).OrderBy(v => v.Item1))
+        {
+            if (offset + elements <= at)
+            {
+                break;
+            }
+            offset = Math.Max(offset, at + (long)size);
+        }
+        if (offset + elements <= Buffers.ArenaElements)
+        {
+            return $"(unit_arena + {offset.ToString(CultureInfo.InvariantCulture)})";
+        }
+        NeedList(elements);
+        return "unit_list";
+    }
+
     /// <summary>Makes the list start scratch at least <paramref name="elements"/> long.</summary>
     public void NeedStarts(int elements) => StartsElements = Math.Max(StartsElements, elements);
 

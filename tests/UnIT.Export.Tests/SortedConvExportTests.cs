@@ -6,7 +6,8 @@ namespace UnIT.Export.Tests;
 /// <summary>
 /// The msp430 UnIT convolution that searches sorted lists (stride 1) against the engine on the geometries it must get
 /// right: asymmetric padding, padding wider than the kernel's reach, dilation, groups, a 1x1 kernel, negative
-/// activations (no Relu before a conv), and a stride-2 conv that keeps the present loop; logits and counters bit for bit.
+/// activations (no Relu before a conv), and a stride-2 conv that keeps the present loop; then a fully connected layer
+/// with sorted columns (threshold from the exponent table, or exact division at run time); logits and counters bit for bit.
 /// </summary>
 [TestClass]
 public sealed class SortedConvExportTests
@@ -14,17 +15,18 @@ public sealed class SortedConvExportTests
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
-    [DataRow(50.0)]
-    [DataRow(90.0)]
-    public void Stride_one_convolutions_of_every_geometry_equal_the_engine(double percentile)
+    [DataRow(50.0, null)]
+    [DataRow(90.0, "exact")]
+    public void Stride_one_convolutions_of_every_geometry_and_sorted_fc_columns_equal_the_engine(double percentile, string? division)
     {
         ModelGraph graph = Geometries(seed: 3);
         Tensor calibration = DagExportTests.Random(graph, 48, seed: 4);
-        PrunedModel model = PrunedModel.Create(graph, new PruningOptions { Profile = "msp430", Percentile = percentile }, [calibration]);
+        PrunedModel model = PrunedModel.Create(graph, new PruningOptions { Profile = "msp430", Percentile = percentile, Division = division }, [calibration]);
         CExportResult export = CExporter.Export(model, new CExportOptions());
         string source = export.Files[CExportResult.SourceFile];
         Assert.AreEqual(4, Count(source, "unit_conv_sorted_q(&"), "the four stride-1 convolutions take the sorted-list loop");
         Assert.AreEqual(1, Count(source, "unit_conv_q(&"), "the stride-2 convolution keeps the present loop");
+        Assert.AreEqual(1, Count(source, "unit_fc_sorted_q(30, 5, "), "the fully connected layer (one threshold) takes sorted columns");
 
         EngineComparison.Check(model, DagExportTests.Random(graph, 24, seed: 5), 24, dense: false, TestContext);
     }
