@@ -26,7 +26,7 @@ public sealed class SortedConvExportTests
         string source = export.Files[CExportResult.SourceFile];
         Assert.AreEqual(4, Count(source, "unit_conv_sorted_q(&"), "the four stride-1 convolutions take the sorted-list loop");
         Assert.AreEqual(1, Count(source, "unit_conv_q(&"), "the stride-2 convolution keeps the present loop");
-        Assert.AreEqual(1, Count(source, "unit_fc_sorted_q(30, 5, "), "the fully connected layer (one threshold) takes sorted columns");
+        Assert.AreEqual(1, Count(source, "unit_fc_sorted_q(30, 20, "), "the fully connected layer (one threshold) takes sorted columns");
 
         EngineComparison.Check(model, DagExportTests.Random(graph, 24, seed: 5), 24, dense: false, TestContext);
     }
@@ -35,7 +35,7 @@ public sealed class SortedConvExportTests
 
     /// <summary>
     /// dilated 3x3 with asymmetric padding (no Relu after, so the next conv sees negative values); grouped 3x3 with
-    /// padding 3 (beyond the kernel's reach); 1x1; stride-2 3x3 (fallback); valid 2x3; then an FC.
+    /// padding 3 (beyond the kernel's reach); 1x1; stride-2 3x3 (fallback); valid 2x3; then an FC of 20 neurons (sorted columns).
     /// </summary>
     private static ModelGraph Geometries(int seed)
     {
@@ -55,7 +55,7 @@ public sealed class SortedConvExportTests
             new ConvNode("strided", "d", "e", Weights(3, 3, 3, 3), Bias(3), [2, 2], [1, 1], [1, 1], [1, 1], 1),
             new ConvNode("valid", "e", "f", Weights(2, 3, 2, 3), Bias(2), [1, 1], [0, 0], [0, 0], [1, 1], 1),
             new FlattenNode("flat", "f", "g", 1),
-            new FullyConnectedNode("fc", "g", "y", Weights(5, 2 * 5 * 3), new float[5]),
+            new FullyConnectedNode("fc", "g", "y", Weights(20, 2 * 5 * 3), new float[20]),
         ];
         return new ModelGraph(new ValueInfo("x", new Shape(Shape.Dynamic, 2, 9, 8)), nodes, ["y"], "geometries");
     }
