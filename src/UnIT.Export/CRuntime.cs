@@ -211,6 +211,16 @@ internal static class CRuntime
             return b.f;
         }
 
+        /* The bits of |v|: for t >= 0 (or -0) and not NaN, |x| > t <=> unit_abs_bits(x) > unit_abs_bits(t) as unsigned integers
+         * (non-negative floats order as their bits), an integer compare instead of the FPU's compare and status move. A NaN x
+         * passes every such test (its MAC then gives NaN, as the engine's reference kernel does); a float compare would skip it. */
+        static inline uint32_t unit_abs_bits(float v)
+        {
+            unit_bits b;
+            b.f = v;
+            return b.u & 0x7FFFFFFFu;
+        }
+
         /* floor(log2 |v|) + 149 for finite nonzero v, subnormals included: the index of the per-exponent tables. */
         static inline uint16_t unit_exp_index(float v)
         {

@@ -387,12 +387,12 @@ internal sealed class ConvEmitter : INodeEmitter
                             {
                                 const float wv = *w++;
                                 const unit_idx_t count = cols[3 * kw + 1];
-                                float t = 0.0f;
+                                uint32_t t = 0;
                                 unit_idx_t ih = ih0, row = (unit_idx_t)(row0 + cols[3 * kw + 2]);
                                 float *dst = out + cols[3 * kw];
                                 if (thr)
                                 {
-                                    t = *thr++;
+                                    t = unit_abs_bits(*thr++);
                                     if (wv == 0.0f)
                                     {
                                         continue;
@@ -420,7 +420,7 @@ internal sealed class ConvEmitter : INodeEmitter
                                     for (n = count; n != 0; n--, s += g->s_w, d++)
                                     {
                                         const float x = *s;
-                                        if (unit_fabs(x) > t)
+                                        if (unit_abs_bits(x) > t)
                                         {
                                             *d = UNIT_FMA(x, wv, *d);
                                             UNIT_CNT(cnt, executed, 1);

@@ -192,8 +192,8 @@ internal sealed class FullyConnectedEmitter : INodeEmitter
                 {
                     const float w = row[j];
                     const unit_idx_t gi = groups == 1 ? 0 : j;
-                    const float t = thr ? thr[e * groups + gi] : t_exact[gi] / ax;
-                    if (unit_fabs(w) > t)
+                    const uint32_t t = unit_abs_bits(thr ? thr[e * groups + gi] : t_exact[gi] / ax);
+                    if (unit_abs_bits(w) > t)
                     {
                         out[j] += x * w;
                         UNIT_CNT(cnt, executed, 1);
