@@ -47,7 +47,7 @@ public sealed class CExportResult
     /// <summary>Bytes of the static activation arena, sized by buffer liveness.</summary>
     public long ArenaBytes { get; }
 
-    /// <summary>Bytes of the static accumulator scratch (int32 accumulators of the largest layer plane; 0 for float).</summary>
+    /// <summary>Bytes of the static scratch (msp430: int32 accumulators of the largest, padded layer plane, the sorted lists' starts and any list that found no room in the arena; 0 for float).</summary>
     public long ScratchBytes { get; }
 
     /// <summary>Static RAM of the model: arena plus scratch (the counters of a UNIT_COUNT build and the stack come on top).</summary>

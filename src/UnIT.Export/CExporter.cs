@@ -63,7 +63,7 @@ public static class CExporter
             [CExportResult.SourceFile] = Source(banner, graph, context, inSize, outSize, output),
         };
         return new CExportResult(graph.Name, profile.Name, options.Dense, files, context.ConstantBytes,
-            context.Buffers.ArenaElements * context.ValueBytes, context.FixedPoint ? context.ScratchElements * 4L : 0,
+            context.Buffers.ArenaElements * context.ValueBytes, context.ScratchBytes,
             graph.PrunableLayers.Select(l => l.Name).ToArray());
     }
 
@@ -118,6 +118,14 @@ public static class CExporter
         if (c.FixedPoint)
         {
             sb.Append(CultureInfo.InvariantCulture, $"static int32_t unit_acc[{Math.Max(1, c.ScratchElements)}] UNIT_BUFFER_ATTR;\n");
+            if (c.ListElements > 0)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"static int16_t unit_list[{c.ListElements}] UNIT_BUFFER_ATTR;\n");
+            }
+            if (c.StartsElements > 0)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"static unit_uidx_t unit_starts[{c.StartsElements}] UNIT_BUFFER_ATTR;\n");
+            }
         }
         sb.Append('\n').Append(c.Kernels);
         sb.Append("static void unit_run(void)\n{\n    unit_idx_t i;\n    (void)i;\n").Append(c.Body).Append("}\n\n");

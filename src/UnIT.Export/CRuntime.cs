@@ -11,6 +11,13 @@ internal static class CRuntime
             unit_idx_t cin_g, in_h, in_w, cout_g, out_h, out_w, k_h, k_w, s_h, s_w, pad_t, dil_h, groups;
         } unit_conv_geom;
 
+        /* The padded accumulator plane of a stride-1 UnIT convolution: its width, the place of output (0, 0), the place input
+         * (0, 0) meets at kernel offset (0, 0), and the column dilation. */
+        typedef struct
+        {
+            unit_idx_t acc_w, out_first, in_first, dil_w;
+        } unit_conv_sorted;
+
         """;
 
     /// <summary>Helpers of both profiles: float bits, counters.</summary>
@@ -51,6 +58,11 @@ internal static class CRuntime
             return s;
         }
         #define UNIT_SAT_ADD32 unit_sat_add32_c
+        #endif
+
+        /* |v| of an int16 as uint16 (the sorted-list kernels' key); a firmware may give a faster one. */
+        #ifndef UNIT_ABS16
+        #define UNIT_ABS16(v) ((uint16_t)((v) < 0 ? 0u - (uint16_t)(v) : (uint16_t)(v)))
         #endif
 
         static inline int16_t unit_sat16(int32_t v)
@@ -197,6 +209,16 @@ internal static class CRuntime
             b.f = v;
             b.u &= 0x7FFFFFFFu;
             return b.f;
+        }
+
+        /* The bits of |v|: for t >= 0 (or -0) and not NaN, |x| > t <=> unit_abs_bits(x) > unit_abs_bits(t) as unsigned integers
+         * (non-negative floats order as their bits), an integer compare instead of the FPU's compare and status move. A NaN x
+         * passes every such test (its MAC then gives NaN, as the engine's reference kernel does); a float compare would skip it. */
+        static inline uint32_t unit_abs_bits(float v)
+        {
+            unit_bits b;
+            b.f = v;
+            return b.u & 0x7FFFFFFFu;
         }
 
         /* floor(log2 |v|) + 149 for finite nonzero v, subnormals included: the index of the per-exponent tables. */

@@ -185,6 +185,178 @@ internal sealed class ConvEmitter : INodeEmitter
 
         """;
 
+    /// <summary>
+    /// The UnIT build of a stride-1 convolution. Its MACs only depend on each output receiving its products in weight
+    /// order, not on the order in which one weight's products reach the outputs, so the search for the kept MACs is
+    /// free: each input channel's nonzero activations are listed once per inference, sorted by |x| descending, and
+    /// each weight runs the prefix with |x| &gt; t found by a binary search (zeros and skipped operands are never visited).
+    /// The accumulators of one output plane sit in a plane padded by the kernel's reach (acc_w wide), so an operand's
+    /// place is its list entry minus the weight's offset; <c>map</c> marks the places that are real outputs.
+    /// </summary>
+    private const string SortedKernel = """
+        /* Sorts n list entries (x, place) by |x| descending: Shell sort with Ciura's gaps, in place. */
+        static void unit_sort_list(int16_t *e, unit_uidx_t n)
+        {
+            static const unit_uidx_t gaps[] = {8858u, 3937u, 1750u, 701u, 301u, 132u, 57u, 23u, 10u, 4u, 1u};
+            unit_uidx_t k, i, j;
+            for (k = 0; k < sizeof gaps / sizeof gaps[0]; k++)
+            {
+                const unit_uidx_t gap = gaps[k], step = (unit_uidx_t)(2u * gap);
+                for (i = gap; i < n; i++)
+                {
+                    int16_t *q = e + 2u * i;
+                    const int16_t x = q[0], at = q[1];
+                    const uint16_t ax = UNIT_ABS16(x);
+                    for (j = i; j >= gap && UNIT_ABS16(*(q - step)) < ax; j -= gap, q -= step)
+                    {
+                        q[0] = *(q - step);
+                        q[1] = *(q - step + 1);
+                    }
+                    q[0] = x;
+                    q[1] = at;
+                }
+            }
+        }
+
+        /* The MACs of one weight over list entries [p, end): those whose place (entry minus the weight's offset) is an
+         * output. A function of its own so that its operands stay in registers. */
+        __attribute__((noinline)) static void unit_sorted_macs(const int16_t *p, const int16_t *end, int32_t *acc,
+                                                              const uint8_t *map, uint16_t koff, int16_t wv, unit_layer_counts *cnt)
+        {
+            (void)cnt;
+            for (; p != end; p += 2)
+            {
+                const uint16_t o = (uint16_t)((uint16_t)p[1] - koff);
+                if (map[o])
+                {
+                    acc[o] = UNIT_SAT_ADD32(acc[o], UNIT_MUL16(p[0], wv));
+                    UNIT_CNT(cnt, executed, 1);
+                }
+            }
+        }
+
+        /* UnIT int16 stride-1 convolution of one sample, sorted-list search (see the generator's note). list: 2 int16 per
+         * input element of a group (x, place in the padded plane for kernel offset 0); starts: cin_g + 1 entries. */
+        static void unit_conv_sorted_q(const unit_conv_geom *g, const unit_conv_sorted *sg, const uint8_t *map, const int16_t *cols,
+                                       const int16_t *in, const int16_t *w, const int32_t *bias, const uint16_t *thr,
+                                       int16_t shift, int16_t *out, int32_t *acc, int16_t *list, unit_uidx_t *starts,
+                                       unit_layer_counts *cnt)
+        {
+            const unit_idx_t in_plane = (unit_idx_t)(g->in_h * g->in_w), acc_w = sg->acc_w;
+            /* From the last kernel column of one kernel row to the first of the next. */
+            const uint16_t kh_next = (uint16_t)(g->dil_h * acc_w - g->k_w * sg->dil_w);
+            const int16_t *group_in = in;
+            unit_idx_t grp, mm, c, kh, kw, i, j;
+            (void)cnt;
+            (void)cols;
+            for (grp = 0; grp < g->groups; grp++, group_in += g->cin_g * in_plane)
+            {
+                const int16_t *x = group_in;
+                int16_t *e = list;
+                for (c = 0; c < g->cin_g; c++)
+                {
+                    uint16_t at = (uint16_t)sg->in_first;
+                    int16_t *const first = e;
+                    for (i = 0; i < g->in_h; i++, at += (uint16_t)(acc_w - g->in_w))
+                    {
+                        for (j = 0; j < g->in_w; j++, x++, at++)
+                        {
+                            if (*x != 0)
+                            {
+                                e[0] = *x;
+                                e[1] = (int16_t)at;
+                                e += 2;
+                            }
+                        }
+                    }
+                    starts[c] = (unit_uidx_t)((first - list) >> 1);
+                    unit_sort_list(first, (unit_uidx_t)((e - first) >> 1));
+                }
+                starts[g->cin_g] = (unit_uidx_t)((e - list) >> 1);
+                for (mm = 0; mm < g->cout_g; mm++)
+                {
+                    const int32_t b = bias ? *bias++ : 0;
+                    int32_t *a = acc + sg->out_first;
+                    for (i = 0; i < g->out_h; i++, a += acc_w)
+                    {
+                        for (j = 0; j < g->out_w; j++)
+                        {
+                            a[j] = b;
+                        }
+                    }
+                    for (c = 0; c < g->cin_g; c++)
+                    {
+                        const int16_t *const first = list + 2u * starts[c];
+                        const unit_uidx_t n = (unit_uidx_t)(starts[c + 1] - starts[c]);
+                        uint16_t koff = 0;
+        #ifdef UNIT_COUNT
+                        unit_idx_t ih0 = (unit_idx_t)-g->pad_t;
+        #endif
+                        for (kh = 0; kh < g->k_h; kh++, koff = (uint16_t)(koff + kh_next))
+                        {
+        #ifdef UNIT_COUNT
+                            /* The valid output rows of this kernel row, for the tested count (every operand in the window). */
+                            unit_idx_t rows = 0, oh, ih = ih0;
+                            for (oh = 0; oh < g->out_h; oh++, ih += g->s_h)
+                            {
+                                rows += (unit_uidx_t)ih < (unit_uidx_t)g->in_h;
+                            }
+                            ih0 += g->dil_h;
+        #endif
+                            for (kw = 0; kw < g->k_w; kw++, koff = (uint16_t)(koff + sg->dil_w))
+                            {
+                                const int16_t wv = *w++;
+                                const uint16_t t = *thr++;
+        #ifdef UNIT_COUNT
+                                const int16_t *p, *end;
+        #endif
+                                unit_uidx_t lo = 0;
+                                if (wv == 0)
+                                {
+                                    continue;
+                                }
+                                UNIT_CNT(cnt, tested, (uint32_t)rows * (uint16_t)cols[3 * kw + 1]);
+                                if (t <= 32767u)
+                                {
+                                    /* The first entry whose test fails: |x| > t <=> (uint16_t)(x + t) > 2t. */
+                                    const uint16_t t2 = (uint16_t)(t << 1);
+                                    unit_uidx_t hi = n;
+                                    while (lo < hi)
+                                    {
+                                        const unit_uidx_t mid = (unit_uidx_t)((lo + hi) >> 1);
+                                        if ((uint16_t)((uint16_t)first[2u * mid] + t) > t2)
+                                        {
+                                            lo = (unit_uidx_t)(mid + 1u);
+                                        }
+                                        else
+                                        {
+                                            hi = mid;
+                                        }
+                                    }
+                                }
+                                unit_sorted_macs(first, first + 2u * lo, acc, map, koff, wv, cnt);
+        #ifdef UNIT_COUNT
+                                for (p = first + 2u * lo, end = first + 2u * n; p != end; p += 2)
+                                {
+                                    UNIT_CNT(cnt, skipped_threshold, map[(uint16_t)((uint16_t)p[1] - koff)] != 0);
+                                }
+        #endif
+                            }
+                        }
+                    }
+                    for (a = acc + sg->out_first, i = 0; i < g->out_h; i++, a += acc_w)
+                    {
+                        for (j = 0; j < g->out_w; j++)
+                        {
+                            *out++ = unit_requant(a[j], shift);
+                        }
+                    }
+                }
+            }
+        }
+
+        """;
+
     private const string FloatKernel = """
         /* UnIT float32 convolution of one sample; thr: one threshold per weight, or 0 for the dense build. */
         static void unit_conv_f(const unit_conv_geom *g, const int16_t *cols, const float *in, const float *w,
@@ -215,12 +387,12 @@ internal sealed class ConvEmitter : INodeEmitter
                             {
                                 const float wv = *w++;
                                 const unit_idx_t count = cols[3 * kw + 1];
-                                float t = 0.0f;
+                                uint32_t t = 0;
                                 unit_idx_t ih = ih0, row = (unit_idx_t)(row0 + cols[3 * kw + 2]);
                                 float *dst = out + cols[3 * kw];
                                 if (thr)
                                 {
-                                    t = *thr++;
+                                    t = unit_abs_bits(*thr++);
                                     if (wv == 0.0f)
                                     {
                                         continue;
@@ -248,7 +420,7 @@ internal sealed class ConvEmitter : INodeEmitter
                                     for (n = count; n != 0; n--, s += g->s_w, d++)
                                     {
                                         const float x = *s;
-                                        if (unit_fabs(x) > t)
+                                        if (unit_abs_bits(x) > t)
                                         {
                                             *d = UNIT_FMA(x, wv, *d);
                                             UNIT_CNT(cnt, executed, 1);
@@ -298,6 +470,18 @@ internal sealed class ConvEmitter : INodeEmitter
                 thr = context.ConstUInt16(name + "_thr", q.Weight.Select((w, i) => w == 0
                     ? 0
                     : Math.Min(0x8000, context.Division.Threshold(q.Thresholds.Length == 1 ? q.Thresholds[0] : q.Thresholds[i / perChannel], Math.Abs((int)w), ref ops))).ToArray());
+            }
+            if (!context.Dense && SortedLayout.Of(g) is SortedLayout layout)
+            {
+                string sorted = context.ConstStruct("unit_conv_sorted", name + "_sorted",
+                    string.Join(", ", new[] { layout.AccW, layout.OutFirst, layout.InFirst, g.DilationW }.Select(EmitContext.Int)), 4 * context.IndexBytes);
+                string map = context.ConstUInt8(name + "_map", layout.Map(g));
+                context.Kernel("conv_sorted_q", SortedKernel);
+                context.NeedScratch(layout.AccW * layout.AccH);
+                string list = context.NodeScratch(conv, layout.ListElements);
+                context.NeedStarts(g.InChannelsPerGroup + 1);
+                context.Line($"unit_conv_sorted_q(&{geom}, &{sorted}, {map}, {colsName}, {input}, {q.WeightName}, {q.BiasName}, {thr}, {q.Shift}, {output}, unit_acc, {list}, unit_starts, {counters});");
+                return;
             }
             context.Kernel("conv_q", FixedKernel);
             context.NeedScratch(g.OutH * g.OutW);

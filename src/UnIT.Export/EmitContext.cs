@@ -96,6 +96,59 @@ internal sealed class EmitContext
     /// <summary>Makes the accumulator scratch at least <paramref name="elements"/> long.</summary>
     public void NeedScratch(int elements) => ScratchElements = Math.Max(ScratchElements, elements);
 
+    /// <summary>int16 elements of the sorted-list scratch (<c>unit_list</c>) the emitted layers need.</summary>
+    public int ListElements { get; private set; }
+
+    /// <summary>Elements of the list start scratch (<c>unit_starts</c>) the emitted layers need.</summary>
+    public int StartsElements { get; private set; }
+
+    /// <summary>Makes the sorted-list scratch at least <paramref name="elements"/> int16 long.</summary>
+    public void NeedList(int elements) => ListElements = Math.Max(ListElements, elements);
+
+    /// <summary>
+    /// A C expression for <paramref name="elements"/> values of scratch that <paramref name="node"/> alone uses while it runs:
+    /// the lowest stretch of the arena that no value live during the node occupies (its inputs and output are live), or else
+    /// the separate <c>unit_list</c> buffer.
+    /// </summary>
+    public string NodeScratch(Node node, int elements)
+    {
+        int step = -1;
+        for (int i = 0; i < Graph.Nodes.Count; i++)
+        {
+            if (ReferenceEquals(Graph.Nodes[i], node))
+            {
+                step = i;
+            }
+        }
+        var first = new Dictionary<string, int>(StringComparer.Ordinal) { [Graph.Input.Name] = -1 };
+        for (int i = 0; i < Graph.Nodes.Count; i++)
+        {
+            first[Graph.Nodes[i].Output] = i;
+        }
+        long offset = 0;
+        foreach ((int at, int size) in first.Where(v => v.Value <= step && step <= Buffers.LastUse(v.Key))
+            .Select(v => (Buffers.Offset(v.Key), Buffers.Size(v.Key))).OrderBy(v => v.Item1))
+        {
+            if (offset + elements <= at)
+            {
+                break;
+            }
+            offset = Math.Max(offset, at + (long)size);
+        }
+        if (offset + elements <= Buffers.ArenaElements)
+        {
+            return $"(unit_arena + {offset.ToString(CultureInfo.InvariantCulture)})";
+        }
+        NeedList(elements);
+        return "unit_list";
+    }
+
+    /// <summary>Makes the list start scratch at least <paramref name="elements"/> long.</summary>
+    public void NeedStarts(int elements) => StartsElements = Math.Max(StartsElements, elements);
+
+    /// <summary>Bytes of every scratch buffer: accumulators (int32 in fixed point), sorted lists and their starts.</summary>
+    public long ScratchBytes => FixedPoint ? ScratchElements * 4L + ListElements * 2L + StartsElements * (long)IndexBytes : 0;
+
     /// <summary>Adds a statement line to the run function.</summary>
     public void Line(string statement) => _body.Append("    ").Append(statement).Append('\n');
 
@@ -144,6 +197,8 @@ internal sealed class EmitContext
     }
 
     public string ConstInt16(string name, IReadOnlyList<int> values) => Const("int16_t", name, values, 2, Int);
+
+    public string ConstUInt8(string name, IReadOnlyList<int> values) => Const("uint8_t", name, values, 1, v => Int(v) + "u");
 
     public string ConstUInt16(string name, IReadOnlyList<int> values) => Const("uint16_t", name, values, 2, v => Int(v) + "u");
 

@@ -58,7 +58,6 @@ public static class McuBench
         try
         {
             string bench = Path.Combine(work, "bench_input.h");
-            File.WriteAllText(bench, BenchHeader(model, images));
             var builds = new List<McuBuild>();
             var models = new List<(string, PrunedModel, bool)> { ("pruned", model, false) };
             if (dense)
@@ -83,12 +82,31 @@ public static class McuBench
                 {
                     log?.WriteLine($"mcu-bench: {name} build, {multiply}: simulating {count} image(s)...");
                     int nodes = m.Graph.Nodes.Count;
-                    Dictionary<string, string> r = Simulate(toolsDirectory, variant, dir, bench, count * (nodes + 1));
-                    short[] outputs = r["out"].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(v => short.Parse(v, CultureInfo.InvariantCulture)).ToArray();
-                    double cycles = double.Parse(r["cycles"], CultureInfo.InvariantCulture) / count;
+                    // One program per image: the images are constants of the test program, and one at a time leaves the FRAM
+                    // to the model (the sorted-list builds need more RAM than the present loop's).
+                    var outputs = new List<short>();
+                    double total = 0;
+                    var spans = new double[nodes + 2];
+                    Dictionary<string, string> r = [];
+                    for (int i = 0; i < count; i++)
+                    {
+                        File.WriteAllText(bench, BenchHeader(model, images, i));
+                        r = Simulate(toolsDirectory, variant, dir, bench, nodes + 1);
+                        outputs.AddRange(r["out"].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(v => short.Parse(v, CultureInfo.InvariantCulture)));
+                        total += double.Parse(r["cycles"], CultureInfo.InvariantCulture);
+                        double[] s = r["span_cycles"].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+                        if (s.Length != spans.Length)
+                        {
+                            throw new CExportException($"tools/msp430/run.sh reported {s.Length} spans for one image of {nodes} nodes; expected {spans.Length}.");
+                        }
+                        for (int k = 0; k < spans.Length; k++)
+                        {
+                            spans[k] += s[k];
+                        }
+                    }
+                    double cycles = total / count;
                     CostTable calibrated = multiply == "hwmul" ? CostTable.Msp430HardwareMultiply : CostTable.Msp430SoftwareMultiply;
                     CostEstimate calibratedEstimate = CostModel.Estimate(model.Profile.WithCosts(calibrated), stats);
-                    double[] spans = r["span_cycles"].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
                     builds.Add(new McuBuild
                     {
                         Model = name,
@@ -97,8 +115,8 @@ public static class McuBench
                         EstimatedCycles = isDense ? estimate.DenseCycles : estimate.Cycles,
                         CalibratedEstimatedCycles = isDense ? calibratedEstimate.DenseCycles : calibratedEstimate.Cycles,
                         CodeBytes = long.Parse(r["text_bytes"], CultureInfo.InvariantCulture),
-                        // The bench images are constants of the test program, not of the model.
-                        ConstantBytes = long.Parse(r["rodata_bytes"], CultureInfo.InvariantCulture) - 2L * images.Data.Length,
+                        // The bench image is a constant of the test program, not of the model.
+                        ConstantBytes = long.Parse(r["rodata_bytes"], CultureInfo.InvariantCulture) - 2L * m.Graph.InputSampleSize,
                         RamBytes = long.Parse(r["bss_bytes"], CultureInfo.InvariantCulture) + export.RamBytes,
                         LogitsMatch = outputs.SequenceEqual(expected),
                         ExecutedMacs = (isDense ? stats.Layers.Sum(l => l.Total) : stats.Layers.Sum(l => l.Executed)) / (double)count,
@@ -118,55 +136,36 @@ public static class McuBench
     }
 
     /// <summary>
-    /// Cycles per node from the simulator's spans: the generated code marks the start of every node and the end of the graph, so
-    /// span 0 runs up to the first image's first node and, per image, node j is span 1 + i (n + 1) + j and span 1 + i (n + 1) + n
-    /// (output and next input copies, the image loop) goes to "(other)" with span 0.
+    /// Cycles per node from the simulator's spans, summed over the images' runs: the generated code marks the start of every
+    /// node and the end of the graph, so span 0 runs up to the first node, span 1 + j is node j, and span 1 + n (the output
+    /// copy) goes to "(other)" with span 0.
     /// </summary>
     private static McuLayer[] Layers(ModelGraph graph, double[] spans, int images, CostEstimate estimate, bool dense)
     {
         int n = graph.Nodes.Count;
-        if (spans.Length != 1 + images * (n + 1))
-        {
-            throw new CExportException($"tools/msp430/run.sh reported {spans.Length} spans for {images} image(s) of {n} nodes; expected {1 + images * (n + 1)}.");
-        }
         var layers = new McuLayer[n + 1];
-        double other = spans[0];
-        for (int i = 0; i < images; i++)
-        {
-            other += spans[1 + i * (n + 1) + n];
-        }
         for (int j = 0; j < n; j++)
         {
             Node node = graph.Nodes[j];
-            double sum = 0;
-            for (int i = 0; i < images; i++)
-            {
-                sum += spans[1 + i * (n + 1) + j];
-            }
             LayerCostEstimate? e = estimate.Layers.FirstOrDefault(l => l.Layer == node.Name);
-            layers[j] = new McuLayer { Name = node.Name, Op = node.OpName, Cycles = sum / images, Estimate = e is null ? null : dense ? e.DenseCycles : e.Cycles };
+            layers[j] = new McuLayer { Name = node.Name, Op = node.OpName, Cycles = spans[1 + j] / images, Estimate = e is null ? null : dense ? e.DenseCycles : e.Cycles };
         }
-        layers[n] = new McuLayer { Name = "(other)", Op = "", Cycles = other / images, Estimate = null };
+        layers[n] = new McuLayer { Name = "(other)", Op = "", Cycles = (spans[0] + spans[n + 1]) / images, Estimate = null };
         return layers;
     }
 
     /// <summary>The engine's float outputs back in the output's Q format (exact: they are int16 values scaled by a power of two).</summary>
     private static short[] Native(float[] values, int bits) => values.Select(v => FixedPointMath.Quantize(v, bits)).ToArray();
 
-    private static string BenchHeader(PrunedModel model, Tensor images)
+    private static string BenchHeader(PrunedModel model, Tensor images, int image)
     {
         int bits = model.Configuration.Quantization!.ValueBits(model.Graph.Input.Name);
-        int size = model.Graph.InputSampleSize, count = images.Shape[0];
+        int size = model.Graph.InputSampleSize;
         var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"/* {count} image(s) in the input's Q{bits} format, for model_main.c. */\n#include <stdint.h>\n");
-        sb.Append(CultureInfo.InvariantCulture, $"#define UNIT_BENCH_IMAGES {count}\nstatic const int16_t unit_bench_input[{count}][{size}] = {{\n");
-        for (int i = 0; i < count; i++)
-        {
-            sb.Append("    {");
-            sb.AppendJoin(",", images.Data.Skip(i * size).Take(size).Select(v => FixedPointMath.Quantize(v, bits).ToString(CultureInfo.InvariantCulture)));
-            sb.Append("},\n");
-        }
-        return sb.Append("};\n").ToString();
+        sb.Append(CultureInfo.InvariantCulture, $"/* Image {image} in the input's Q{bits} format, for model_main.c. */\n#include <stdint.h>\n");
+        sb.Append(CultureInfo.InvariantCulture, $"#define UNIT_BENCH_IMAGES 1\nstatic const int16_t unit_bench_input[1][{size}] = {{\n    {{");
+        sb.AppendJoin(",", images.Data.Skip(image * size).Take(size).Select(v => FixedPointMath.Quantize(v, bits).ToString(CultureInfo.InvariantCulture)));
+        return sb.Append("},\n};\n").ToString();
     }
 
     private static Dictionary<string, string> Simulate(string tools, string variant, string dir, string bench, int marks)

@@ -7,9 +7,23 @@
 #define UNIT_MODEL_GLUE_H
 #include "unit_prims.h"
 
+#if defined(UNIT_HWMULT)
+/* The MPY peripheral inline (unit_arith.c's unit_mul16 does the same in a function): no call, and the caller keeps its
+ * registers across the MAC. Write MPYS then OP2, read RESLO/RESHI. */
+static inline int32_t unit_mul16_hw(int16_t a, int16_t b)
+{
+    *(volatile int16_t *)0x0132 = a;
+    *(volatile int16_t *)0x0138 = b;
+    return (int32_t)(((uint32_t)*(volatile uint16_t *)0x013C << 16) | *(volatile uint16_t *)0x013A);
+}
+#define UNIT_MUL16(a, b) unit_mul16_hw((a), (b))
+#else
 int32_t unit_mul16(int16_t a, int16_t b);
 #define UNIT_MUL16(a, b) unit_mul16((a), (b))
+#endif
 #define UNIT_SAT_ADD32(a, b) unit_sat_add32((a), (b))
+/* |x| for the sorted-list convolution's sort key (the assembly form avoids clang-14's nine-instruction sign mask). */
+#define UNIT_ABS16(v) unit_abs16(v)
 #if defined(UNIT_ASM) && !defined(UNIT_COUNT)
 /* The convolution's skip scan (see the generated unit_skip_scan): the first operand in [p, end) with
  * (uint16_t)(x + t) > t2, or end. Per skipped operand: end test (cmp, jeq), load with auto-increment, add, compare,

@@ -95,8 +95,8 @@ public sealed record CostTable
 
     /// <summary>
     /// MSP430FR5994 calibrated against whole-model runs of `unit-prune export-c` code in mspdebug's simulator, software
-    /// multiply (tools/msp430 inline-assembly shift-and-add): the per-MAC, per-skip-test and per-read terms are the
-    /// measured marginal costs (see <see cref="Sources"/>). The paper's table stays <see cref="Msp430"/>.
+    /// multiply (tools/msp430 inline-assembly shift-and-add): the per-executed-MAC and per-dense-MAC terms are fitted to the
+    /// measured cycles, a skip test reads nothing (see <see cref="Sources"/>). The paper's table stays <see cref="Msp430"/>.
     /// </summary>
     public static CostTable Msp430SoftwareMultiply { get; } = Msp430 with
     {
@@ -114,29 +114,30 @@ public sealed record CostTable
     {
         Device = "MSP430FR5994, calibrated: hardware multiplier",
         Multiply = CalibratedHardwareMultiply,
-        MemoryRead = CalibratedHardwareMemoryRead,
         DenseMac = CalibratedHardwareDenseMac,
     };
 
-    // Fitted on mcu-bench runs of 2026-11-30 (5 test images each; mnist_cnn at the 1-point and 0.5-point search thresholds and
-    // percentile 50, fashion_mnist_cnn at its 1-point search thresholds), minimizing the largest relative error: per executed
-    // MAC Multiply + Add = 263.0 (software) / 94.0 (hardware) cycles, per skip test CompareBranch + MemoryRead = 13.8 / 11.3
-    // (largest error 1.7 % / 3.9 %); a dense MAC 192.1 / 69.8 cycles (largest error 10.0 % / 7.7 %: software multiply time
+    // Fitted on mcu-bench runs of 2026-12-01 (5 test images each; mnist_cnn at the 0.5-, 0.75- and 1-point search thresholds and
+    // percentile 50, fashion_mnist_cnn at its 1-point search thresholds) of the sorted-list UnIT loops, minimizing the largest
+    // relative error: per executed MAC Multiply + Add = 257.0 (software) / 93.8 (hardware) cycles; a skip test reads nothing
+    // more (the lists visit kept operands only, so MemoryRead is 0) and its CompareBranch (3) now stands for the per-layer fixed
+    // costs (largest error 5.4 % / 10.2 %); a dense MAC 175.8 / 57.3 cycles (largest error 11.6 % / 9.5 %: software multiply time
     // depends on the operands, and fashion_mnist_cnn's float input normalization is folded in).
     private const double CalibratedAdd = 18;
-    private const double CalibratedSoftwareMultiply = 263.0 - CalibratedAdd;
-    private const double CalibratedHardwareMultiply = 94.0 - CalibratedAdd;
+    private const double CalibratedSoftwareMultiply = 257.0 - CalibratedAdd;
+    private const double CalibratedHardwareMultiply = 93.8 - CalibratedAdd;
     private const double CalibratedCompareBranch = 3;
-    private const double CalibratedMemoryRead = 13.8 - CalibratedCompareBranch;
-    private const double CalibratedHardwareMemoryRead = 11.3 - CalibratedCompareBranch;
-    private const double CalibratedSoftwareDenseMac = 192.1;
-    private const double CalibratedHardwareDenseMac = 69.8;
+    private const double CalibratedMemoryRead = 0;
+    private const double CalibratedSoftwareDenseMac = 175.8;
+    private const double CalibratedHardwareDenseMac = 57.3;
 
     private const string CalibrationSources = """
         Calibrated: measured with `unit-prune mcu-bench` (docs/deployment.md) on mnist_cnn and fashion_mnist_cnn, clang 14.0.6 -O2, mspdebug 0.22 simulator
-        MCLK (FRAM wait states not modelled): Multiply + Add per executed MAC, CompareBranch + MemoryRead per skip test (each
-        test reads one operand and makes one comparison), DenseMac per MAC of the dense build, fitted per build (largest relative
-        error) on the dense runs and four pruned runs. Requantization, pooling, loop set-up and float nodes are folded into these terms.
+        MCLK (FRAM wait states not modelled): Multiply + Add per executed MAC, DenseMac per MAC of the dense build, fitted per build
+        (largest relative error) on the dense runs and five pruned runs. The UnIT loops search per-channel lists of nonzero
+        activations sorted by |x| (conv) and per-input weight columns (FC of 16+ neurons), so a skipped operand costs no read
+        (MemoryRead 0) and the CompareBranch charged per skip test stands for the lists' and layers' fixed costs.
+        Requantization, pooling, list building and float nodes are folded into these terms.
         """;
 
     /// <summary>

@@ -1,0 +1,62 @@
+using UnIT.ML.Graph;
+using UnIT.ML.Pruning;
+
+namespace UnIT.Export.Tests;
+
+/// <summary>
+/// The msp430 UnIT convolution that searches sorted lists (stride 1) against the engine on the geometries it must get
+/// right: asymmetric padding, padding wider than the kernel's reach, dilation, groups, a 1x1 kernel, negative
+/// activations (no Relu before a conv), and a stride-2 conv that keeps the present loop; then a fully connected layer
+/// with sorted columns (threshold from the exponent table, or exact division at run time); logits and counters bit for bit.
+/// </summary>
+[TestClass]
+public sealed class SortedConvExportTests
+{
+    public TestContext TestContext { get; set; } = null!;
+
+    [TestMethod]
+    [DataRow(50.0, null)]
+    [DataRow(90.0, "exact")]
+    public void Stride_one_convolutions_of_every_geometry_and_sorted_fc_columns_equal_the_engine(double percentile, string? division)
+    {
+        ModelGraph graph = Geometries(seed: 3);
+        Tensor calibration = DagExportTests.Random(graph, 48, seed: 4);
+        PrunedModel model = PrunedModel.Create(graph, new PruningOptions { Profile = "msp430", Percentile = percentile, Division = division }, [calibration]);
+        CExportResult export = CExporter.Export(model, new CExportOptions());
+        string source = export.Files[CExportResult.SourceFile];
+        Assert.AreEqual(4, Count(source, "unit_conv_sorted_q(&"), "the four stride-1 convolutions take the sorted-list loop");
+        Assert.AreEqual(1, Count(source, "unit_conv_q(&"), "the stride-2 convolution keeps the present loop");
+        Assert.AreEqual(1, Count(source, "unit_fc_sorted_q(30, 20, "), "the fully connected layer (one threshold) takes sorted columns");
+
+        EngineComparison.Check(model, DagExportTests.Random(graph, 24, seed: 5), 24, dense: false, TestContext);
+    }
+
+    private static int Count(string text, string what) => text.Split(what).Length - 1;
+
+    /// <summary>
+    /// dilated 3x3 with asymmetric padding (no Relu after, so the next conv sees negative values); grouped 3x3 with
+    /// padding 3 (beyond the kernel's reach); 1x1; stride-2 3x3 (fallback); valid 2x3; then an FC of 20 neurons (sorted columns).
+    /// </summary>
+    private static ModelGraph Geometries(int seed)
+    {
+        var rng = new Random(seed);
+        Tensor Weights(params int[] dims)
+        {
+            var shape = new Shape(dims);
+            return new Tensor(shape, Enumerable.Range(0, (int)shape.ElementCount).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray());
+        }
+        float[] Bias(int n) => Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() - 0.5) * 0.2f).ToArray();
+        Node[] nodes =
+        [
+            new ConvNode("dilated", "x", "a", Weights(4, 2, 3, 3), Bias(4), [1, 1], [2, 1], [1, 0], [2, 2], 1),
+            new ConvNode("grouped", "a", "b", Weights(4, 2, 3, 3), Bias(4), [1, 1], [3, 3], [3, 3], [1, 1], 2),
+            new ActivationNode("relu", "b", "c", ActivationKind.Relu),
+            new ConvNode("pointwise", "c", "d", Weights(3, 4, 1, 1), null, [1, 1], [0, 0], [0, 0], [1, 1], 1),
+            new ConvNode("strided", "d", "e", Weights(3, 3, 3, 3), Bias(3), [2, 2], [1, 1], [1, 1], [1, 1], 1),
+            new ConvNode("valid", "e", "f", Weights(2, 3, 2, 3), Bias(2), [1, 1], [0, 0], [0, 0], [1, 1], 1),
+            new FlattenNode("flat", "f", "g", 1),
+            new FullyConnectedNode("fc", "g", "y", Weights(20, 2 * 5 * 3), new float[20]),
+        ];
+        return new ModelGraph(new ValueInfo("x", new Shape(Shape.Dynamic, 2, 9, 8)), nodes, ["y"], "geometries");
+    }
+}
