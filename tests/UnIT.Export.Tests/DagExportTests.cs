@@ -103,20 +103,14 @@ public sealed class DagExportTests
     /// </summary>
     internal static ModelGraph Branching(int seed)
     {
-        var rng = new Random(seed);
-        Tensor Weights(params int[] dims)
-        {
-            var shape = new Shape(dims);
-            return new Tensor(shape, Enumerable.Range(0, (int)shape.ElementCount).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray());
-        }
-        float[] Bias(int n) => Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() - 0.5) * 0.2f).ToArray();
+        var p = new SeededParameters(seed);
         PoolNode Avg(string name, string input, string output, bool includePad) =>
             new(name, input, output, PoolKind.Average, [3, 3], [1, 1], [1, 1], [1, 1], [1, 1], ceilMode: false, countIncludePad: includePad);
         Node[] nodes =
         [
-            new ConvNode("c1", "x", "a1", Weights(4, 2, 3, 3), Bias(4), [1, 1], [1, 1], [1, 1], [1, 1], 1),
+            new ConvNode("c1", "x", "a1", p.Weights(4, 2, 3, 3), p.Bias(4), [1, 1], [1, 1], [1, 1], [1, 1], 1),
             new ActivationNode("r1", "a1", "h1", ActivationKind.Relu),
-            new ConvNode("c2", "h1", "a2", Weights(4, 4, 3, 3), Bias(4), [1, 1], [1, 1], [1, 1], [1, 1], 1),
+            new ConvNode("c2", "h1", "a2", p.Weights(4, 4, 3, 3), p.Bias(4), [1, 1], [1, 1], [1, 1], [1, 1], 1),
             new ActivationNode("leaky", "a2", "ha", ActivationKind.LeakyRelu, alpha: 0.1f),
             Avg("avg", "h1", "pb", includePad: false),
             new ActivationNode("hswish", "pb", "hb", ActivationKind.HardSwish),
@@ -134,17 +128,13 @@ public sealed class DagExportTests
             Avg("avg_pad", "d", "ap", includePad: true),
             new GlobalAveragePoolNode("gap", "ap", "g"),
             new FlattenNode("flat", "g", "f", 1),
-            Dense("fc", "f", "y", 6, 5, rng.Next()),
+            Dense("fc", "f", "y", 6, 5, p.Rng.Next()),
         ];
         return new ModelGraph(new ValueInfo("x", new Shape(Shape.Dynamic, 2, 8, 8)), nodes, ["y"], "branching");
     }
 
-    private static FullyConnectedNode Dense(string name, string input, string output, int inputs, int outputs, int seed)
-    {
-        var rng = new Random(seed);
-        float[] w = Enumerable.Range(0, inputs * outputs).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
-        return new FullyConnectedNode(name, input, output, new Tensor(new Shape(outputs, inputs), w), new float[outputs]);
-    }
+    private static FullyConnectedNode Dense(string name, string input, string output, int inputs, int outputs, int seed) =>
+        new(name, input, output, new SeededParameters(seed).Weights(outputs, inputs), new float[outputs]);
 
     internal static Tensor Random(ModelGraph graph, int count, int seed)
     {

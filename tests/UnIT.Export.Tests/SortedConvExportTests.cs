@@ -39,23 +39,17 @@ public sealed class SortedConvExportTests
     /// </summary>
     private static ModelGraph Geometries(int seed)
     {
-        var rng = new Random(seed);
-        Tensor Weights(params int[] dims)
-        {
-            var shape = new Shape(dims);
-            return new Tensor(shape, Enumerable.Range(0, (int)shape.ElementCount).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray());
-        }
-        float[] Bias(int n) => Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() - 0.5) * 0.2f).ToArray();
+        var p = new SeededParameters(seed);
         Node[] nodes =
         [
-            new ConvNode("dilated", "x", "a", Weights(4, 2, 3, 3), Bias(4), [1, 1], [2, 1], [1, 0], [2, 2], 1),
-            new ConvNode("grouped", "a", "b", Weights(4, 2, 3, 3), Bias(4), [1, 1], [3, 3], [3, 3], [1, 1], 2),
+            new ConvNode("dilated", "x", "a", p.Weights(4, 2, 3, 3), p.Bias(4), [1, 1], [2, 1], [1, 0], [2, 2], 1),
+            new ConvNode("grouped", "a", "b", p.Weights(4, 2, 3, 3), p.Bias(4), [1, 1], [3, 3], [3, 3], [1, 1], 2),
             new ActivationNode("relu", "b", "c", ActivationKind.Relu),
-            new ConvNode("pointwise", "c", "d", Weights(3, 4, 1, 1), null, [1, 1], [0, 0], [0, 0], [1, 1], 1),
-            new ConvNode("strided", "d", "e", Weights(3, 3, 3, 3), Bias(3), [2, 2], [1, 1], [1, 1], [1, 1], 1),
-            new ConvNode("valid", "e", "f", Weights(2, 3, 2, 3), Bias(2), [1, 1], [0, 0], [0, 0], [1, 1], 1),
+            new ConvNode("pointwise", "c", "d", p.Weights(3, 4, 1, 1), null, [1, 1], [0, 0], [0, 0], [1, 1], 1),
+            new ConvNode("strided", "d", "e", p.Weights(3, 3, 3, 3), p.Bias(3), [2, 2], [1, 1], [1, 1], [1, 1], 1),
+            new ConvNode("valid", "e", "f", p.Weights(2, 3, 2, 3), p.Bias(2), [1, 1], [0, 0], [0, 0], [1, 1], 1),
             new FlattenNode("flat", "f", "g", 1),
-            new FullyConnectedNode("fc", "g", "y", Weights(20, 2 * 5 * 3), new float[20]),
+            new FullyConnectedNode("fc", "g", "y", p.Weights(20, 2 * 5 * 3), new float[20]),
         ];
         return new ModelGraph(new ValueInfo("x", new Shape(Shape.Dynamic, 2, 9, 8)), nodes, ["y"], "geometries");
     }
