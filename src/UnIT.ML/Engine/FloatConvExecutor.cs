@@ -51,13 +51,13 @@ internal sealed class FloatConvExecutor : LayerExecutor
             stats?.AddUnpruned((long)_geometry.OutputSampleSize * _geometry.ColumnRows);
             return;
         }
-        float[] columns = workspace.Rent<float>(this, 0, _geometry.ColumnsLength);
+        float[] scratch = workspace.Rent<float>(this, 0, ConvKernel.ScratchLength(_geometry));
         if (_dense && stats is null)
         {
-            ConvKernel.Dense(_geometry, input, _conv.Weight.Data, _conv.Bias, output, columns);
+            ConvKernel.Dense(_geometry, input, _conv.Weight.Data, _conv.Bias, output, scratch);
             return;
         }
-        PrunedConvKernel.Run(_geometry, input, _conv.Weight.Data, _conv.Bias, _weightThresholds, output, columns, _inBounds, stats);
+        PrunedConvKernel.Run(_geometry, input, _conv.Weight.Data, _conv.Bias, _weightThresholds, output, scratch, _inBounds, stats);
         // Charged per inference, as a device without room to store them recomputes them each time.
         stats?.Division.Add(_thresholdOps);
     }

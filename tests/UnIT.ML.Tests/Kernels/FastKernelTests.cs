@@ -54,7 +54,7 @@ public sealed class FastKernelTests
         ConvKernel.Reference(g, x.Select(MathF.Abs).ToArray(), w.Select(MathF.Abs).ToArray(), bias.Select(MathF.Abs).ToArray(), scale);
         float[] actual = Enumerable.Repeat(float.NaN, g.OutputSampleSize).ToArray();
 
-        ConvKernel.Dense(g, x, w, bias, actual, new float[g.ColumnsLength]);
+        ConvKernel.Dense(g, x, w, bias, actual, new float[ConvKernel.ScratchLength(g)]);
 
         for (int i = 0; i < expected.Length; i++)
         {
@@ -83,8 +83,8 @@ public sealed class FastKernelTests
             var stats = new LayerStatistics("conv");
             int[] inBounds = Im2Col.InBoundsPerKernelPosition(g);
 
-            PrunedConvKernel.Run(g, x, w, bias, t, counted, new float[g.ColumnsLength], inBounds, stats);
-            PrunedConvKernel.Run(g, x, w, bias, t, uncounted, new float[g.ColumnsLength], inBounds, null);
+            PrunedConvKernel.Run(g, x, w, bias, t, counted, new float[ConvKernel.ScratchLength(g)], inBounds, stats);
+            PrunedConvKernel.Run(g, x, w, bias, t, uncounted, new float[ConvKernel.ScratchLength(g)], inBounds, null);
 
             CollectionAssert.AreEqual(counted, uncounted, $"{name} {division}: counting must not change results");
             for (int i = 0; i < counted.Length; i++)
@@ -97,6 +97,44 @@ public sealed class FastKernelTests
             Assert.AreEqual((long)g.OutputSampleSize * g.ColumnRows, stats.Total, $"{name} {division} total");
         }
     }
+
+    [TestMethod]
+    [DynamicData(nameof(Geometries))]
+    public void Direct_tiles_are_bit_identical_to_im2col_tiles(string name, ConvGeometry g)
+    {
+        // The direct layout needs stride 1 in width; every other feature (padding, odd widths, dilation, groups) stays.
+        g = g with { StrideW = 1 };
+        var rng = new Random(name.Length * 7 + 11);
+        float[] x = TestGraphs.Random(rng, g.InputSampleSize, 0.25);
+        float[] w = TestGraphs.Random(rng, g.OutChannels * g.ColumnRows, 0.15, 0.5f);
+        float[] bias = TestGraphs.Random(rng, g.OutChannels, 0);
+        float[] t = w.Select(v => v == 0f ? float.PositiveInfinity : MathF.Abs(v) * 0.3f).ToArray();
+        int[] inBounds = Im2Col.InBoundsPerKernelPosition(g);
+        var scratch = new float[Math.Max(g.ColumnsLength, ConvKernel.ScratchLength(g))];
+        var dense = new float[2][];
+        var pruned = new float[2][];
+        var stats = new LayerStatistics[2];
+        foreach (bool direct in new[] { true, false })
+        {
+            int i = direct ? 0 : 1;
+            dense[i] = new float[g.OutputSampleSize];
+            pruned[i] = new float[g.OutputSampleSize];
+            stats[i] = new LayerStatistics("conv");
+            ConvKernel.RunTiles<TileKernel.Dense>(g, x, w, default, bias, dense[i], scratch, direct);
+            PrunedConvKernel.Run(g, x, w, bias, t, pruned[i], scratch, inBounds, stats[i], direct);
+        }
+
+        CollectionAssert.AreEqual(Bits(dense[1]), Bits(dense[0]), $"{name}: dense");
+        CollectionAssert.AreEqual(Bits(pruned[1]), Bits(pruned[0]), $"{name}: pruned");
+        Assert.AreEqual(stats[1].Executed, stats[0].Executed, $"{name}: executed");
+        Assert.AreEqual(stats[1].SkippedZero, stats[0].SkippedZero, $"{name}: skipped (zero)");
+        Assert.AreEqual(stats[1].SkippedThreshold, stats[0].SkippedThreshold, $"{name}: skipped (threshold)");
+        Assert.AreEqual(stats[1].Comparisons, stats[0].Comparisons, $"{name}: comparisons");
+        Assert.IsGreaterThan(0L, stats[0].Executed, $"{name}: some MACs must run");
+        Assert.IsGreaterThan(0L, stats[0].SkippedThreshold, $"{name}: some MACs must be skipped");
+    }
+
+    private static int[] Bits(float[] values) => values.Select(BitConverter.SingleToInt32Bits).ToArray();
 
     [TestMethod]
     [DynamicData(nameof(Geometries))]
