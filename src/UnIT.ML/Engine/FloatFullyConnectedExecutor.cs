@@ -16,6 +16,7 @@ internal sealed class FloatFullyConnectedExecutor : LayerExecutor
     private readonly float[] _thresholds;
     private readonly bool _dense;
     private readonly float[] _weightTransposed;
+    private readonly Lazy<MagnitudeSortedWeights>? _sorted;
     private readonly IDivisionApproximator _division;
 
     private readonly int _rows;
@@ -28,6 +29,9 @@ internal sealed class FloatFullyConnectedExecutor : LayerExecutor
         _thresholds = ThresholdsOf(fc, thresholds);
         _dense = _thresholds.All(v => v == 0f);
         _weightTransposed = Transpose<float>(fc.Weight.Data, fc.OutputChannels, fc.InputFeatures);
+        // One layer threshold: the kept weights of each input are a prefix of its magnitude-sorted row (sorted on
+        // first use: a dense engine without statistics never needs them).
+        _sorted = _thresholds.Length == 1 ? new(() => new MagnitudeSortedWeights(_weightTransposed, fc.InputFeatures, fc.OutputChannels)) : null;
         _division = division;
         _finiteParameters = AllFinite(fc.Weight.Data) && AllFinite(fc.Bias);
     }
@@ -48,6 +52,10 @@ internal sealed class FloatFullyConnectedExecutor : LayerExecutor
             else if (_dense && stats is null)
             {
                 FullyConnectedKernel.Dense(x, _fc.Weight.Data, bias, y);
+            }
+            else if (_sorted is not null)
+            {
+                PrunedFullyConnectedKernel.RunSorted(x, _sorted.Value, bias, _thresholds[0], _division, y, stats);
             }
             else
             {

@@ -134,6 +134,42 @@ public sealed class FastKernelTests
         Assert.IsGreaterThan(0L, stats[0].SkippedThreshold, $"{name}: some MACs must be skipped");
     }
 
+    [TestMethod]
+    [DataRow("exact", 0.3f)]
+    [DataRow("exact", 0f)]
+    [DataRow("exact", -0.2f)]
+    [DataRow("bitshift", 0.3f)]
+    [DataRow("binarytree", 0.5f)]
+    [DataRow("bitmask", 0.1f)]
+    public void Sorted_fully_connected_gives_the_compare_loop_results_and_counts(string division, float threshold)
+    {
+        var rng = new Random(division.Length * 100 + (int)(threshold * 10));
+        IDivisionApproximator d = DivisionApproximators.Create(division);
+        foreach ((int k, int n) in new[] { (1, 1), (37, 10), (256, 10), (100, 33) })
+        {
+            float[] x = TestGraphs.Random(rng, k, 0.3);
+            // Few distinct magnitudes, so the sort meets ties; some zero weights.
+            float[] wt = TestGraphs.Random(rng, k * n, 0.2).Select(v => MathF.Round(v * 8) / 8).ToArray();
+            float[] bias = TestGraphs.Random(rng, n, 0.2);
+            var expected = new float[n];
+            var actual = new float[n];
+            var expectedStats = new LayerStatistics("fc");
+            var actualStats = new LayerStatistics("fc");
+
+            PrunedFullyConnectedKernel.Run(x, wt, bias, [threshold], d, expected, expectedStats);
+            PrunedFullyConnectedKernel.RunSorted(x, new MagnitudeSortedWeights(wt, k, n), bias, threshold, d, actual, actualStats);
+
+            string at = $"{division} T={threshold} {k}x{n}";
+            CollectionAssert.AreEqual(Bits(expected), Bits(actual), at);
+            Assert.AreEqual(expectedStats.Executed, actualStats.Executed, $"{at} executed");
+            Assert.AreEqual(expectedStats.SkippedThreshold, actualStats.SkippedThreshold, $"{at} skipped (threshold)");
+            Assert.AreEqual(expectedStats.SkippedZero, actualStats.SkippedZero, $"{at} skipped (zero)");
+            Assert.AreEqual(expectedStats.Comparisons, actualStats.Comparisons, $"{at} comparisons");
+            Assert.AreEqual(expectedStats.WeightReads, actualStats.WeightReads, $"{at} weight reads");
+            Assert.AreEqual(expectedStats.Division, actualStats.Division, $"{at} division operations");
+        }
+    }
+
     private static int[] Bits(float[] values) => values.Select(BitConverter.SingleToInt32Bits).ToArray();
 
     [TestMethod]
