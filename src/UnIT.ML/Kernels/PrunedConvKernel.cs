@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using UnIT.ML.Graph;
 using UnIT.ML.Pruning;
@@ -15,8 +16,8 @@ namespace UnIT.ML.Kernels;
 /// chooses, masking each product by its compare (elsewhere: one masked im2col row update per weight). Only the
 /// executed count needs the masks; the other counts follow from totals: a nonzero weight at kernel position r
 /// meets the nonzero activations of its window (each either executed or skipped by threshold) and its in-bounds
-/// positions (each one threshold test). The nonzero activations of each window come from per-row prefix counts
-/// of the input (one pass over the rows), the nonzero weights per kernel position from one pass over the weights,
+/// positions (each one threshold test). The nonzero activations of each window come from a summed-area table of
+/// each input plane's nonzeros (one pass over the input), the nonzero weights per kernel position from one pass over the weights,
 /// so statistics cost little beyond the masked count; without statistics none of this runs.
 /// </para>
 /// </summary>
@@ -27,16 +28,16 @@ public static class PrunedConvKernel
     /// <summary>
     /// Runs one sample. <paramref name="weightThresholds"/> has one entry per weight and must be +infinity where
     /// the weight is 0; <paramref name="scratch"/> has at least <see cref="ConvKernel.ScratchLength"/> elements;
-    /// <paramref name="inBounds"/> is <see cref="Im2Col.InBoundsPerKernelPosition"/> of the geometry.
+    /// <paramref name="counts"/> are the layer's <see cref="ConvWeightCounts"/> (read only with statistics).
     /// Counts are added to <paramref name="stats"/> when it is not null.
     /// </summary>
     public static void Run(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
-        ReadOnlySpan<float> weightThresholds, Span<float> output, Span<float> scratch, ReadOnlySpan<int> inBounds, LayerStatistics? stats) =>
-        Run(g, input, weight, bias, weightThresholds, output, scratch, inBounds, stats, ConvKernel.UsesDirect(g));
+        ReadOnlySpan<float> weightThresholds, Span<float> output, Span<float> scratch, ConvWeightCounts counts, LayerStatistics? stats) =>
+        Run(g, input, weight, bias, weightThresholds, output, scratch, counts, stats, ConvKernel.UsesDirect(g));
 
     /// <summary>As the public overload, with the layout given (tests run both): direct only for stride 1 in width with SIMD.</summary>
     internal static void Run(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
-        ReadOnlySpan<float> weightThresholds, Span<float> output, Span<float> scratch, ReadOnlySpan<int> inBounds, LayerStatistics? stats, bool direct)
+        ReadOnlySpan<float> weightThresholds, Span<float> output, Span<float> scratch, ConvWeightCounts counts, LayerStatistics? stats, bool direct)
     {
         int positions = g.OutH * g.OutW;
         int rows = g.ColumnRows;
@@ -45,9 +46,15 @@ public static class PrunedConvKernel
         long executed = 0;
         if (TileKernel.IsSupported)
         {
-            executed = stats is null
-                ? ConvKernel.RunTiles<TileKernel.Pruned>(g, input, weight, weightThresholds, bias, output, scratch, direct)
-                : ConvKernel.RunTiles<TileKernel.PrunedCounting>(g, input, weight, weightThresholds, bias, output, scratch, direct);
+            // The blend form equals the AND form bit for bit unless an accumulator starts at -0 (see TileKernel).
+            bool negativeZeroBias = HasNegativeZero(bias);
+            executed = (stats is null, negativeZeroBias) switch
+            {
+                (true, false) => ConvKernel.RunTiles<TileKernel.Pruned>(g, input, weight, weightThresholds, bias, output, scratch, direct),
+                (false, false) => ConvKernel.RunTiles<TileKernel.PrunedCounting>(g, input, weight, weightThresholds, bias, output, scratch, direct),
+                (true, true) => ConvKernel.RunTiles<TileKernel.PrunedAnd>(g, input, weight, weightThresholds, bias, output, scratch, direct),
+                (false, true) => ConvKernel.RunTiles<TileKernel.PrunedAndCounting>(g, input, weight, weightThresholds, bias, output, scratch, direct),
+            };
         }
         else
         {
@@ -61,7 +68,8 @@ public static class PrunedConvKernel
         }
         if (stats is not null)
         {
-            (long nonzeroMet, long tested) = Met(g, input, weight, inBounds);
+            long nonzeroMet = NonzeroMet(g, input, counts.NonzeroPerPosition);
+            long tested = counts.Tested;
             long total = (long)g.OutChannels * positions * g.InChannelsPerGroup * kernelSize;
             stats.Total += total;
             stats.Executed += executed;
@@ -76,79 +84,109 @@ public static class PrunedConvKernel
     }
 
     /// <summary>
-    /// Over all nonzero weights, how many nonzero activations and how many in-bounds activations they meet: per group and
-    /// kernel position r (channel, kh, kw), the nonzero weights at r times the nonzero inputs of r's window (im2col row r).
-    /// A window row is a run of an input row (stride 1 in width), counted from the row's prefix counts, or every
-    /// stride-th element of it.
+    /// Over all nonzero weights, how many nonzero activations they meet: per group and kernel position r (channel, kh, kw),
+    /// the nonzero weights at r times the nonzero inputs of r's window (im2col row r). With stride 1 in width a window
+    /// is a rectangle of its input plane (rows every stride apart), counted from the plane's summed-area table of
+    /// nonzeros in O(1) per window (per window row for a row stride over 1); otherwise element by element.
     /// </summary>
-    private static (long NonzeroMet, long Tested) Met(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<int> inBounds)
+    private static long NonzeroMet(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<int> nonzeroWeights)
     {
-        int rows = g.ColumnRows, kernelSize = g.KernelH * g.KernelW, perGroup = g.OutChannelsPerGroup;
+        int rows = g.ColumnRows;
         int outH = g.OutH, outW = g.OutW, inH = g.InH, inW = g.InW;
-        Span<int> weights = rows <= StackLimit ? stackalloc int[rows] : new int[rows];
-        Span<int> prefix = inW < StackLimit ? stackalloc int[inW + 1] : new int[inW + 1];
-        Span<(int Start, int End)> valid = g.KernelW <= StackLimit ? stackalloc (int, int)[g.KernelW] : new (int, int)[g.KernelW];
-        for (int kw = 0; kw < g.KernelW; kw++)
-        {
-            valid[kw] = ConvKernel.ValidColumns(g, kw, outW);
-        }
-        long nonzeroMet = 0, tested = 0;
+        int satLength = g.StrideW == 1 ? (inH + 1) * (inW + 1) : 0;
+        int[]? rented = satLength > StackLimit * 4 ? ArrayPool<int>.Shared.Rent(satLength) : null;
+        Span<int> sat = rented is null ? stackalloc int[satLength] : rented.AsSpan(0, satLength);
+        long nonzeroMet = 0;
         for (int group = 0; group < g.Groups; group++)
         {
-            weights.Clear();
-            ReadOnlySpan<float> w = weight.Slice(group * perGroup * rows, perGroup * rows);
-            for (int i = 0; i < w.Length; i++)
-            {
-                weights[i % rows] += w[i] != 0f ? 1 : 0;
-            }
-            for (int r = 0; r < rows; r++)
-            {
-                tested += (long)weights[r] * inBounds[r % kernelSize];
-            }
+            ReadOnlySpan<int> weights = nonzeroWeights.Slice(group * rows, rows);
             for (int c = 0; c < g.InChannelsPerGroup; c++)
             {
                 ReadOnlySpan<float> plane = input.Slice((group * g.InChannelsPerGroup + c) * inH * inW, inH * inW);
+                if (g.StrideW == 1)
+                {
+                    NonzeroTable(plane, inH, inW, sat);
+                }
                 for (int kh = 0; kh < g.KernelH; kh++)
                 {
-                    for (int oh = 0; oh < outH; oh++)
+                    for (int kw = 0; kw < g.KernelW; kw++)
                     {
-                        int ih = oh * g.StrideH - g.PadTop + kh * g.DilationH;
-                        if ((uint)ih >= (uint)inH)
+                        int weightsHere = weights[(c * g.KernelH + kh) * g.KernelW + kw];
+                        (int start, int end) = ConvKernel.ValidColumns(g, kw, outW);
+                        if (weightsHere == 0 || end <= start)
                         {
                             continue;
                         }
-                        ReadOnlySpan<float> line = plane.Slice(ih * inW, inW);
-                        if (g.StrideW == 1)
+                        int offset = kw * g.DilationW - g.PadLeft;
+                        long nonzero = 0;
+                        for (int oh = 0; oh < outH; oh++)
                         {
-                            prefix[0] = 0;
-                            for (int iw = 0; iw < inW; iw++)
+                            int ih = oh * g.StrideH - g.PadTop + kh * g.DilationH;
+                            if ((uint)ih >= (uint)inH)
                             {
-                                prefix[iw + 1] = prefix[iw] + (line[iw] != 0f ? 1 : 0);
+                                continue;
                             }
-                        }
-                        for (int kw = 0; kw < g.KernelW; kw++)
-                        {
-                            (int start, int end) = valid[kw];
-                            int offset = kw * g.DilationW - g.PadLeft;
-                            int nonzero = 0;
-                            if (g.StrideW == 1 && end > start)
-                            {
-                                nonzero = prefix[end + offset] - prefix[start + offset];
-                            }
-                            else
+                            if (g.StrideW != 1)
                             {
                                 for (int ow = start; ow < end; ow++)
                                 {
-                                    nonzero += line[ow * g.StrideW + offset] != 0f ? 1 : 0;
+                                    nonzero += plane[ih * inW + ow * g.StrideW + offset] != 0f ? 1 : 0;
                                 }
+                                continue;
                             }
-                            nonzeroMet += (long)weights[(c * g.KernelH + kh) * g.KernelW + kw] * nonzero;
+                            // Stride 1 in height: the window's rows are one run [ih, last], one rectangle.
+                            int last = ih;
+                            while (g.StrideH == 1 && oh + 1 < outH && last + 1 < inH)
+                            {
+                                oh++;
+                                last++;
+                            }
+                            nonzero += Rectangle(sat, inW, ih, last + 1, start + offset, end + offset);
                         }
+                        nonzeroMet += weightsHere * nonzero;
                     }
                 }
             }
         }
-        return (nonzeroMet, tested);
+        if (rented is not null)
+        {
+            ArrayPool<int>.Shared.Return(rented);
+        }
+        return nonzeroMet;
+    }
+
+    /// <summary>The summed-area table of the plane's nonzeros: entry (i, j) counts them in rows [0, i) and columns [0, j).</summary>
+    private static void NonzeroTable(ReadOnlySpan<float> plane, int h, int w, Span<int> sat)
+    {
+        sat[..(w + 1)].Clear();
+        for (int i = 0; i < h; i++)
+        {
+            ReadOnlySpan<float> line = plane.Slice(i * w, w);
+            Span<int> above = sat.Slice(i * (w + 1), w + 1), here = sat.Slice((i + 1) * (w + 1), w + 1);
+            int run = 0;
+            here[0] = 0;
+            for (int j = 0; j < w; j++)
+            {
+                run += line[j] != 0f ? 1 : 0;
+                here[j + 1] = above[j + 1] + run;
+            }
+        }
+    }
+
+    /// <summary>Nonzeros in rows [top, bottom) and columns [left, right) from the summed-area table.</summary>
+    private static int Rectangle(ReadOnlySpan<int> sat, int w, int top, int bottom, int left, int right) =>
+        sat[bottom * (w + 1) + right] - sat[top * (w + 1) + right] - sat[bottom * (w + 1) + left] + sat[top * (w + 1) + left];
+
+    private static bool HasNegativeZero(ReadOnlySpan<float> values)
+    {
+        foreach (float v in values)
+        {
+            if (v == 0f && float.IsNegative(v))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>The portable path: per weight, one masked update of its output row; returns the MACs executed.</summary>

@@ -25,9 +25,13 @@ namespace UnIT.ML.Kernels;
 /// </para>
 /// <para>
 /// UnIT modes: the threshold of weight (m, r) is fixed (the weight is the control term), so a MAC runs where
-/// <c>|x| &gt; t[m, r]</c>; the kernel ANDs x with that compare mask before the FMA, which adds exactly +0 for a
-/// skipped MAC. A zero weight must come with t = +infinity, so its MACs are never counted as executed. With
-/// counting on, the true mask lanes (-1 each) are subtracted into a lane counter: one integer op per 8 MACs.
+/// <c>|x| &gt; t[m, r]</c>; the kernel keeps the FMA's result only in the lanes of that compare mask (a blend off the
+/// accumulator's critical path, which also frees registers). The older form ANDs x with the mask before the FMA,
+/// adding <c>(+0) * w</c> for a skipped MAC; the two differ only where the accumulator is -0, which happens only while
+/// it still holds a bias of -0, so a layer with a -0 bias runs the AND form (<see cref="IMode.Blends"/> false) and
+/// every result stays bit-identical to it. A zero weight must come with t = +infinity, so its MACs are never counted
+/// as executed. With counting on, the true mask lanes (-1 each) are subtracted into a lane counter: one integer op
+/// per 8 MACs.
 /// </para>
 /// </summary>
 internal static class TileKernel
@@ -129,8 +133,16 @@ internal static class TileKernel
         where TMode : struct, IMode
     {
         Vector256<float> keep0 = Vector256.GreaterThan(ax0, t), keep1 = Vector256.GreaterThan(ax1, t);
-        acc0 = Vector256.FusedMultiplyAdd(x0 & keep0, w, acc0);
-        acc1 = Vector256.FusedMultiplyAdd(x1 & keep1, w, acc1);
+        if (TMode.Blends)
+        {
+            acc0 = Vector256.ConditionalSelect(keep0, Vector256.FusedMultiplyAdd(x0, w, acc0), acc0);
+            acc1 = Vector256.ConditionalSelect(keep1, Vector256.FusedMultiplyAdd(x1, w, acc1), acc1);
+        }
+        else
+        {
+            acc0 = Vector256.FusedMultiplyAdd(x0 & keep0, w, acc0);
+            acc1 = Vector256.FusedMultiplyAdd(x1 & keep1, w, acc1);
+        }
         if (TMode.Counts)
         {
             count0 += keep0.AsInt32();
@@ -224,6 +236,9 @@ internal static class TileKernel
 
         /// <summary>Whether executed MACs are counted.</summary>
         static abstract bool Counts { get; }
+
+        /// <summary>Whether masked MACs blend the FMA result into the accumulator (else x is ANDed with the mask).</summary>
+        static abstract bool Blends { get; }
     }
 
     /// <summary>Every MAC runs.</summary>
@@ -232,6 +247,8 @@ internal static class TileKernel
         public static bool Masks => false;
 
         public static bool Counts => false;
+
+        public static bool Blends => false;
     }
 
     /// <summary>UnIT skip rule, no counting.</summary>
@@ -240,6 +257,8 @@ internal static class TileKernel
         public static bool Masks => true;
 
         public static bool Counts => false;
+
+        public static bool Blends => true;
     }
 
     /// <summary>UnIT skip rule with executed MACs counted.</summary>
@@ -248,6 +267,28 @@ internal static class TileKernel
         public static bool Masks => true;
 
         public static bool Counts => true;
+
+        public static bool Blends => true;
+    }
+
+    /// <summary>UnIT skip rule in the AND form (for a -0 bias), no counting.</summary>
+    internal struct PrunedAnd : IMode
+    {
+        public static bool Masks => true;
+
+        public static bool Counts => false;
+
+        public static bool Blends => false;
+    }
+
+    /// <summary>UnIT skip rule in the AND form (for a -0 bias) with executed MACs counted.</summary>
+    internal struct PrunedAndCounting : IMode
+    {
+        public static bool Masks => true;
+
+        public static bool Counts => true;
+
+        public static bool Blends => false;
     }
 
     /// <summary>The first element of each of the 4 rows of a tile; rows past the valid ones repeat the last (or point at <c>fill</c>).</summary>

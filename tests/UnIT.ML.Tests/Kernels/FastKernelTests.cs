@@ -81,10 +81,10 @@ public sealed class FastKernelTests
             var counted = new float[g.OutputSampleSize];
             var uncounted = new float[g.OutputSampleSize];
             var stats = new LayerStatistics("conv");
-            int[] inBounds = Im2Col.InBoundsPerKernelPosition(g);
+            var counts = new ConvWeightCounts(g, w);
 
-            PrunedConvKernel.Run(g, x, w, bias, t, counted, new float[ConvKernel.ScratchLength(g)], inBounds, stats);
-            PrunedConvKernel.Run(g, x, w, bias, t, uncounted, new float[ConvKernel.ScratchLength(g)], inBounds, null);
+            PrunedConvKernel.Run(g, x, w, bias, t, counted, new float[ConvKernel.ScratchLength(g)], counts, stats);
+            PrunedConvKernel.Run(g, x, w, bias, t, uncounted, new float[ConvKernel.ScratchLength(g)], counts, null);
 
             CollectionAssert.AreEqual(counted, uncounted, $"{name} {division}: counting must not change results");
             for (int i = 0; i < counted.Length; i++)
@@ -109,7 +109,7 @@ public sealed class FastKernelTests
         float[] w = TestGraphs.Random(rng, g.OutChannels * g.ColumnRows, 0.15, 0.5f);
         float[] bias = TestGraphs.Random(rng, g.OutChannels, 0);
         float[] t = w.Select(v => v == 0f ? float.PositiveInfinity : MathF.Abs(v) * 0.3f).ToArray();
-        int[] inBounds = Im2Col.InBoundsPerKernelPosition(g);
+        var counts = new ConvWeightCounts(g, w);
         var scratch = new float[Math.Max(g.ColumnsLength, ConvKernel.ScratchLength(g))];
         var dense = new float[2][];
         var pruned = new float[2][];
@@ -121,7 +121,7 @@ public sealed class FastKernelTests
             pruned[i] = new float[g.OutputSampleSize];
             stats[i] = new LayerStatistics("conv");
             ConvKernel.RunTiles<TileKernel.Dense>(g, x, w, default, bias, dense[i], scratch, direct);
-            PrunedConvKernel.Run(g, x, w, bias, t, pruned[i], scratch, inBounds, stats[i], direct);
+            PrunedConvKernel.Run(g, x, w, bias, t, pruned[i], scratch, counts, stats[i], direct);
         }
 
         CollectionAssert.AreEqual(Bits(dense[1]), Bits(dense[0]), $"{name}: dense");
@@ -167,6 +167,34 @@ public sealed class FastKernelTests
             Assert.AreEqual(expectedStats.Comparisons, actualStats.Comparisons, $"{at} comparisons");
             Assert.AreEqual(expectedStats.WeightReads, actualStats.WeightReads, $"{at} weight reads");
             Assert.AreEqual(expectedStats.Division, actualStats.Division, $"{at} division operations");
+        }
+    }
+
+    [TestMethod]
+    public void Blend_and_AND_forms_agree_bit_for_bit_and_a_negative_zero_bias_keeps_the_AND_form()
+    {
+        var g = new ConvGeometry(2, 5, 1, 9, 13, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2);
+        var rng = new Random(99);
+        float[] x = TestGraphs.Random(rng, g.InputSampleSize, 0.3);
+        float[] w = TestGraphs.Random(rng, g.OutChannels * g.ColumnRows, 0.1, 0.5f);
+        float[] t = w.Select(v => v == 0f ? float.PositiveInfinity : MathF.Abs(v) * 0.5f).ToArray();
+        var scratch = new float[ConvKernel.ScratchLength(g)];
+        // Channel 0 keeps nothing (every threshold +infinity): with a -0 bias the AND form adds (+0) * w and the blend form would not.
+        Array.Fill(t, float.PositiveInfinity, 0, g.ColumnRows);
+        foreach (float[] bias in new[] { TestGraphs.Random(rng, g.OutChannels, 0), [-0f, -0f, 0.25f, -0f, 1f] })
+        {
+            var blend = new float[g.OutputSampleSize];
+            var and = new float[g.OutputSampleSize];
+            var viaKernel = new float[g.OutputSampleSize];
+            long blendExecuted = ConvKernel.RunTiles<TileKernel.PrunedCounting>(g, x, w, t, bias, blend, scratch, true);
+            long andExecuted = ConvKernel.RunTiles<TileKernel.PrunedAndCounting>(g, x, w, t, bias, and, scratch, true);
+            PrunedConvKernel.Run(g, x, w, bias, t, viaKernel, scratch, new ConvWeightCounts(g, w), null);
+
+            Assert.AreEqual(andExecuted, blendExecuted);
+            CollectionAssert.AreEqual(Bits(and), Bits(viaKernel), "the kernel must give the AND form's bits");
+            bool negativeZero = bias.Any(b => b == 0f && float.IsNegative(b));
+            int differing = Bits(and).Zip(Bits(blend)).Count(p => p.First != p.Second);
+            Assert.AreEqual(negativeZero, differing > 0, "the forms differ exactly when a bias is -0");
         }
     }
 
