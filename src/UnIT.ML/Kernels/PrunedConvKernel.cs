@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 using UnIT.ML.Graph;
 using UnIT.ML.Pruning;
@@ -16,15 +15,13 @@ namespace UnIT.ML.Kernels;
 /// chooses, masking each product by its compare (elsewhere: one masked im2col row update per weight). Only the
 /// executed count needs the masks; the other counts follow from totals: a nonzero weight at kernel position r
 /// meets the nonzero activations of its window (each either executed or skipped by threshold) and its in-bounds
-/// positions (each one threshold test). The nonzero activations of each window come from a summed-area table of
-/// each input plane's nonzeros (one pass over the input), the nonzero weights per kernel position from one pass over the weights,
-/// so statistics cost little beyond the masked count; without statistics none of this runs.
+/// positions (each one threshold test). Both totals come from <see cref="ConvWeightCounts"/>, made once per layer:
+/// one vectorized pass over the sample's input, so statistics cost little beyond the masked count; without
+/// statistics none of this runs.
 /// </para>
 /// </summary>
 public static class PrunedConvKernel
 {
-    private const int StackLimit = 1024;
-
     /// <summary>
     /// Runs one sample. <paramref name="weightThresholds"/> has one entry per weight and must be +infinity where
     /// the weight is 0; <paramref name="scratch"/> has at least <see cref="ConvKernel.ScratchLength"/> elements;
@@ -68,7 +65,7 @@ public static class PrunedConvKernel
         }
         if (stats is not null)
         {
-            long nonzeroMet = NonzeroMet(g, input, counts.NonzeroPerPosition);
+            long nonzeroMet = counts.NonzeroMet(input);
             long tested = counts.Tested;
             long total = (long)g.OutChannels * positions * g.InChannelsPerGroup * kernelSize;
             stats.Total += total;
@@ -82,100 +79,6 @@ public static class PrunedConvKernel
             stats.ActivationReads += tested;
         }
     }
-
-    /// <summary>
-    /// Over all nonzero weights, how many nonzero activations they meet: per group and kernel position r (channel, kh, kw),
-    /// the nonzero weights at r times the nonzero inputs of r's window (im2col row r). With stride 1 in width a window
-    /// is a rectangle of its input plane (rows every stride apart), counted from the plane's summed-area table of
-    /// nonzeros in O(1) per window (per window row for a row stride over 1); otherwise element by element.
-    /// </summary>
-    private static long NonzeroMet(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<int> nonzeroWeights)
-    {
-        int rows = g.ColumnRows;
-        int outH = g.OutH, outW = g.OutW, inH = g.InH, inW = g.InW;
-        int satLength = g.StrideW == 1 ? (inH + 1) * (inW + 1) : 0;
-        int[]? rented = satLength > StackLimit * 4 ? ArrayPool<int>.Shared.Rent(satLength) : null;
-        Span<int> sat = rented is null ? stackalloc int[satLength] : rented.AsSpan(0, satLength);
-        long nonzeroMet = 0;
-        for (int group = 0; group < g.Groups; group++)
-        {
-            ReadOnlySpan<int> weights = nonzeroWeights.Slice(group * rows, rows);
-            for (int c = 0; c < g.InChannelsPerGroup; c++)
-            {
-                ReadOnlySpan<float> plane = input.Slice((group * g.InChannelsPerGroup + c) * inH * inW, inH * inW);
-                if (g.StrideW == 1)
-                {
-                    NonzeroTable(plane, inH, inW, sat);
-                }
-                for (int kh = 0; kh < g.KernelH; kh++)
-                {
-                    for (int kw = 0; kw < g.KernelW; kw++)
-                    {
-                        int weightsHere = weights[(c * g.KernelH + kh) * g.KernelW + kw];
-                        (int start, int end) = ConvKernel.ValidColumns(g, kw, outW);
-                        if (weightsHere == 0 || end <= start)
-                        {
-                            continue;
-                        }
-                        int offset = kw * g.DilationW - g.PadLeft;
-                        long nonzero = 0;
-                        for (int oh = 0; oh < outH; oh++)
-                        {
-                            int ih = oh * g.StrideH - g.PadTop + kh * g.DilationH;
-                            if ((uint)ih >= (uint)inH)
-                            {
-                                continue;
-                            }
-                            if (g.StrideW != 1)
-                            {
-                                for (int ow = start; ow < end; ow++)
-                                {
-                                    nonzero += plane[ih * inW + ow * g.StrideW + offset] != 0f ? 1 : 0;
-                                }
-                                continue;
-                            }
-                            // Stride 1 in height: the window's rows are one run [ih, last], one rectangle.
-                            int last = ih;
-                            while (g.StrideH == 1 && oh + 1 < outH && last + 1 < inH)
-                            {
-                                oh++;
-                                last++;
-                            }
-                            nonzero += Rectangle(sat, inW, ih, last + 1, start + offset, end + offset);
-                        }
-                        nonzeroMet += weightsHere * nonzero;
-                    }
-                }
-            }
-        }
-        if (rented is not null)
-        {
-            ArrayPool<int>.Shared.Return(rented);
-        }
-        return nonzeroMet;
-    }
-
-    /// <summary>The summed-area table of the plane's nonzeros: entry (i, j) counts them in rows [0, i) and columns [0, j).</summary>
-    private static void NonzeroTable(ReadOnlySpan<float> plane, int h, int w, Span<int> sat)
-    {
-        sat[..(w + 1)].Clear();
-        for (int i = 0; i < h; i++)
-        {
-            ReadOnlySpan<float> line = plane.Slice(i * w, w);
-            Span<int> above = sat.Slice(i * (w + 1), w + 1), here = sat.Slice((i + 1) * (w + 1), w + 1);
-            int run = 0;
-            here[0] = 0;
-            for (int j = 0; j < w; j++)
-            {
-                run += line[j] != 0f ? 1 : 0;
-                here[j + 1] = above[j + 1] + run;
-            }
-        }
-    }
-
-    /// <summary>Nonzeros in rows [top, bottom) and columns [left, right) from the summed-area table.</summary>
-    private static int Rectangle(ReadOnlySpan<int> sat, int w, int top, int bottom, int left, int right) =>
-        sat[bottom * (w + 1) + right] - sat[top * (w + 1) + right] - sat[bottom * (w + 1) + left] + sat[top * (w + 1) + left];
 
     private static bool HasNegativeZero(ReadOnlySpan<float> values)
     {
