@@ -141,14 +141,14 @@ public sealed class FastKernelTests
     [DataRow("bitshift", 0.3f)]
     [DataRow("binarytree", 0.5f)]
     [DataRow("bitmask", 0.1f)]
-    public void Sorted_fully_connected_gives_the_compare_loop_results_and_counts(string division, float threshold)
+    public void Vectorized_fully_connected_gives_the_compare_loop_results_and_counts(string division, float threshold)
     {
         var rng = new Random(division.Length * 100 + (int)(threshold * 10));
         IDivisionApproximator d = DivisionApproximators.Create(division);
-        foreach ((int k, int n) in new[] { (1, 1), (37, 10), (256, 10), (100, 33) })
+        foreach ((int k, int n) in new[] { (1, 1), (37, 10), (256, 10), (100, 33), (5, 16) })
         {
             float[] x = TestGraphs.Random(rng, k, 0.3);
-            // Few distinct magnitudes, so the sort meets ties; some zero weights.
+            // Few distinct magnitudes, so weights meet their threshold exactly; some zero weights.
             float[] wt = TestGraphs.Random(rng, k * n, 0.2).Select(v => MathF.Round(v * 8) / 8).ToArray();
             float[] bias = TestGraphs.Random(rng, n, 0.2);
             var expected = new float[n];
@@ -157,7 +157,13 @@ public sealed class FastKernelTests
             var actualStats = new LayerStatistics("fc");
 
             PrunedFullyConnectedKernel.Run(x, wt, bias, [threshold], d, expected, expectedStats);
-            PrunedFullyConnectedKernel.RunSorted(x, new MagnitudeSortedWeights(wt, k, n), bias, threshold, d, actual, actualStats);
+            int width = PrunedFullyConnectedKernel.PaddedWidth(n);
+            var padded = new float[k * width];
+            for (int r = 0; r < k; r++)
+            {
+                wt.AsSpan(r * n, n).CopyTo(padded.AsSpan(r * width));
+            }
+            PrunedFullyConnectedKernel.RunMasked(x, padded, bias, threshold, d, actual, actualStats);
 
             string at = $"{division} T={threshold} {k}x{n}";
             CollectionAssert.AreEqual(Bits(expected), Bits(actual), at);
