@@ -87,7 +87,12 @@ public static class PoolKernel
             for (int oh = 0; oh < outH; oh++)
             {
                 int top = (c * inH + oh * sH) * inW;
-                for (int ow = 0; ow < outW; ow++)
+                int ow = 0;
+                if (Avx2.IsSupported && kH == 2 && kW == 2 && sH == 2 && sW == 2)
+                {
+                    ow = Max2x2(ref Unsafe.Add(ref x, top), inW, o.Slice(oh * outW, outW));
+                }
+                for (; ow < outW; ow++)
                 {
                     float acc = float.MinValue;
                     ref float corner = ref Unsafe.Add(ref x, top + ow * sW);
@@ -103,6 +108,30 @@ public static class PoolKernel
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The 2x2, stride-2 max pool of one output row, 8 outputs at a time; returns how many outputs it wrote (the rest
+    /// run one at a time). Each output takes the same <see cref="Max"/> steps in the same (kh, kw) order as the scalar
+    /// loop: VMAXPS computes <c>a &gt; b ? a : b</c> per lane. The even and odd input columns are split with in-lane
+    /// shuffles, which leave the outputs in the 64-bit order 0, 2, 1, 3; one permute restores it.
+    /// </summary>
+    private static int Max2x2(ref float top, int inW, Span<float> output)
+    {
+        Vector256<float> lowest = Vector256.Create(float.MinValue);
+        ref float below = ref Unsafe.Add(ref top, inW);
+        int ow = 0;
+        for (; ow + 8 <= output.Length; ow += 8)
+        {
+            Vector256<float> t0 = Vector256.LoadUnsafe(ref top, (nuint)(2 * ow)), t1 = Vector256.LoadUnsafe(ref top, (nuint)(2 * ow + 8));
+            Vector256<float> b0 = Vector256.LoadUnsafe(ref below, (nuint)(2 * ow)), b1 = Vector256.LoadUnsafe(ref below, (nuint)(2 * ow + 8));
+            Vector256<float> acc = Avx.Max(lowest, Avx.Shuffle(t0, t1, 0b10_00_10_00));
+            acc = Avx.Max(acc, Avx.Shuffle(t0, t1, 0b11_01_11_01));
+            acc = Avx.Max(acc, Avx.Shuffle(b0, b1, 0b10_00_10_00));
+            acc = Avx.Max(acc, Avx.Shuffle(b0, b1, 0b11_01_11_01));
+            Avx2.Permute4x64(acc.AsDouble(), 0b11_01_10_00).AsSingle().CopyTo(output.Slice(ow, 8));
+        }
+        return ow;
     }
 
     /// <summary>

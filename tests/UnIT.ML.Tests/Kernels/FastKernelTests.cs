@@ -204,6 +204,46 @@ public sealed class FastKernelTests
         }
     }
 
+    [TestMethod]
+    [DataRow(24, 10)]
+    [DataRow(34, 3)]
+    [DataRow(16, 16)]
+    [DataRow(7, 5)]
+    public void Two_by_two_max_pool_takes_the_scalar_steps_with_NaN_and_signed_zeros(int inW, int inH)
+    {
+        var rng = new Random(inW * 31 + inH);
+        const int channels = 3;
+        float[] x = Enumerable.Range(0, channels * inH * inW).Select(_ => rng.Next(6) switch
+        {
+            0 => float.NaN,
+            1 => 0f,
+            2 => -0f,
+            _ => (float)(rng.NextDouble() * 2 - 1),
+        }).ToArray();
+        var node = new PoolNode("pool", "x", "y", PoolKind.Max, [2, 2], [2, 2], [0, 0], [0, 0], [1, 1], false, false);
+        int outH = inH / 2, outW = inW / 2;
+        var expected = new float[channels * outH * outW];
+        for (int c = 0; c < channels; c++)
+        {
+            for (int i = 0; i < outH * outW; i++)
+            {
+                int oh = i / outW, ow = i % outW;
+                float acc = float.MinValue;
+                foreach ((int kh, int kw) in new[] { (0, 0), (0, 1), (1, 0), (1, 1) })
+                {
+                    float v = x[(c * inH + 2 * oh + kh) * inW + 2 * ow + kw];
+                    acc = acc > v ? acc : v;
+                }
+                expected[c * outH * outW + i] = acc;
+            }
+        }
+        var actual = new float[expected.Length];
+
+        PoolKernel.Run(node, new Shape(1, channels, inH, inW), new Shape(1, channels, outH, outW), x, actual);
+
+        CollectionAssert.AreEqual(Bits(expected), Bits(actual));
+    }
+
     private static int[] Bits(float[] values) => values.Select(BitConverter.SingleToInt32Bits).ToArray();
 
     [TestMethod]
