@@ -16,7 +16,7 @@ namespace UnIT.ML.Kernels;
 /// and one line per output row, so the copy im2col makes (and reads back) is not needed.
 /// </para>
 /// <para>
-/// Blocking: a tile of 4 output channels x 2 vectors of 8 output positions (each vector 8 consecutive positions of
+/// Blocking: a tile of up to 4 output channels x 2 vectors of 8 output positions (each vector 8 consecutive positions of
 /// one line; the two may lie on different lines) lives in 8 AVX registers for the whole K loop; each step loads the
 /// 2 activation vectors and broadcasts 4 weights, so 8 FMAs run per 2 loads. The weights (and thresholds) of a
 /// layer are small and stay in L1 across tiles. Positions past a line's last full vector run one at a time. Every
@@ -54,26 +54,24 @@ internal static class TileKernel
         in Operand b, ReadOnlySpan<float> bias, int biasOffset, Span<float> c)
         where TMode : struct, IMode
     {
-        // Rows past M in the last tile repeat row M - 1 (not stored); in UnIT modes they read +infinity
-        // thresholds, so they neither accumulate nor count.
-        Span<float> never = TMode.Masks && m % Rows != 0 ? (k <= 2048 ? stackalloc float[k] : new float[k]) : default;
-        never.Fill(float.PositiveInfinity);
         int n = b.Lines * b.LineLength;
         int perLine = b.LineLength / Lanes;
-        int vectors = b.Lines * perLine;
         long executed = 0;
         for (int i = 0; i < m; i += Rows)
         {
             int valid = Math.Min(Rows, m - i);
             var rowA = new RowRefs(weight, k, i, valid);
-            RowRefs rowT = TMode.Masks ? new RowRefs(thresholds, k, i, valid, never) : rowA;
+            RowRefs rowT = TMode.Masks ? new RowRefs(thresholds, k, i, valid) : rowA;
             var tile = new Tile(k, n, i, valid, bias.IsEmpty ? default : bias.Slice(biasOffset + i, valid));
-            for (int v = 0; v < vectors; v += 2)
+            // The last tile of M rows not a multiple of 4 computes only its real rows (conv1 of a 6-channel layer would
+            // otherwise waste a quarter of its work).
+            executed += valid switch
             {
-                // An odd last vector pairs with itself; its second copy is neither stored twice nor counted twice.
-                int second = Math.Min(v + 1, vectors - 1);
-                executed += Tile16<TMode>(tile, rowA, rowT, b, b.At(v, perLine), b.At(second, perLine), second == v, c);
-            }
+                4 => Vectors<TMode, Four>(tile, rowA, rowT, b, c),
+                3 => Vectors<TMode, Three>(tile, rowA, rowT, b, c),
+                2 => Vectors<TMode, Two>(tile, rowA, rowT, b, c),
+                _ => Vectors<TMode, One>(tile, rowA, rowT, b, c),
+            };
             for (int line = 0; perLine * Lanes < b.LineLength && line < b.Lines; line++)
             {
                 for (int column = perLine * Lanes; column < b.LineLength; column++)
@@ -85,9 +83,27 @@ internal static class TileKernel
         return executed;
     }
 
-    private static long Tile16<TMode>(in Tile tile, in RowRefs a, in RowRefs t, in Operand b,
+    /// <summary>Every full vector of the operand, two at a time, for one tile of <typeparamref name="TRows"/> rows.</summary>
+    private static long Vectors<TMode, TRows>(in Tile tile, in RowRefs a, in RowRefs t, in Operand b, Span<float> c)
+        where TMode : struct, IMode
+        where TRows : struct, IRows
+    {
+        int perLine = b.LineLength / Lanes;
+        int vectors = b.Lines * perLine;
+        long executed = 0;
+        for (int v = 0; v < vectors; v += 2)
+        {
+            // An odd last vector pairs with itself; its second copy is neither stored twice nor counted twice.
+            int second = Math.Min(v + 1, vectors - 1);
+            executed += Tile16<TMode, TRows>(tile, a, t, b, b.At(v, perLine), b.At(second, perLine), second == v, c);
+        }
+        return executed;
+    }
+
+    private static long Tile16<TMode, TRows>(in Tile tile, in RowRefs a, in RowRefs t, in Operand b,
         (int In, int Out) first, (int In, int Out) second, bool single, Span<float> c)
         where TMode : struct, IMode
+        where TRows : struct, IRows
     {
         Vector256<float> c00 = tile.Bias(0), c10 = tile.Bias(1), c20 = tile.Bias(2), c30 = tile.Bias(3);
         Vector256<float> c01 = c00, c11 = c10, c21 = c20, c31 = c30;
@@ -99,25 +115,46 @@ internal static class TileKernel
         {
             nint at = Unsafe.Add(ref offsets, r);
             Vector256<float> x0 = Vector256.LoadUnsafe(ref Unsafe.Add(ref b0, at)), x1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref b1, at));
-            Vector256<float> w0 = Vector256.Create(Unsafe.Add(ref a.R0, r)), w1 = Vector256.Create(Unsafe.Add(ref a.R1, r));
-            Vector256<float> w2 = Vector256.Create(Unsafe.Add(ref a.R2, r)), w3 = Vector256.Create(Unsafe.Add(ref a.R3, r));
+            // Rows past TRows are dropped at JIT time (TRows.Count is a constant of each instantiation).
+            Vector256<float> w0 = Vector256.Create(Unsafe.Add(ref a.R0, r));
+            Vector256<float> w1 = TRows.Count > 1 ? Vector256.Create(Unsafe.Add(ref a.R1, r)) : default;
+            Vector256<float> w2 = TRows.Count > 2 ? Vector256.Create(Unsafe.Add(ref a.R2, r)) : default;
+            Vector256<float> w3 = TRows.Count > 3 ? Vector256.Create(Unsafe.Add(ref a.R3, r)) : default;
             if (!TMode.Masks)
             {
                 c00 = Vector256.FusedMultiplyAdd(x0, w0, c00);
                 c01 = Vector256.FusedMultiplyAdd(x1, w0, c01);
-                c10 = Vector256.FusedMultiplyAdd(x0, w1, c10);
-                c11 = Vector256.FusedMultiplyAdd(x1, w1, c11);
-                c20 = Vector256.FusedMultiplyAdd(x0, w2, c20);
-                c21 = Vector256.FusedMultiplyAdd(x1, w2, c21);
-                c30 = Vector256.FusedMultiplyAdd(x0, w3, c30);
-                c31 = Vector256.FusedMultiplyAdd(x1, w3, c31);
+                if (TRows.Count > 1)
+                {
+                    c10 = Vector256.FusedMultiplyAdd(x0, w1, c10);
+                    c11 = Vector256.FusedMultiplyAdd(x1, w1, c11);
+                }
+                if (TRows.Count > 2)
+                {
+                    c20 = Vector256.FusedMultiplyAdd(x0, w2, c20);
+                    c21 = Vector256.FusedMultiplyAdd(x1, w2, c21);
+                }
+                if (TRows.Count > 3)
+                {
+                    c30 = Vector256.FusedMultiplyAdd(x0, w3, c30);
+                    c31 = Vector256.FusedMultiplyAdd(x1, w3, c31);
+                }
                 continue;
             }
             Vector256<float> ax0 = Vector256.Abs(x0), ax1 = Vector256.Abs(x1);
             Step<TMode>(x0, x1, ax0, ax1, w0, Vector256.Create(Unsafe.Add(ref t.R0, r)), ref c00, ref c01, ref count0, ref count1);
-            Step<TMode>(x0, x1, ax0, ax1, w1, Vector256.Create(Unsafe.Add(ref t.R1, r)), ref c10, ref c11, ref count0, ref count1);
-            Step<TMode>(x0, x1, ax0, ax1, w2, Vector256.Create(Unsafe.Add(ref t.R2, r)), ref c20, ref c21, ref count0, ref count1);
-            Step<TMode>(x0, x1, ax0, ax1, w3, Vector256.Create(Unsafe.Add(ref t.R3, r)), ref c30, ref c31, ref count0, ref count1);
+            if (TRows.Count > 1)
+            {
+                Step<TMode>(x0, x1, ax0, ax1, w1, Vector256.Create(Unsafe.Add(ref t.R1, r)), ref c10, ref c11, ref count0, ref count1);
+            }
+            if (TRows.Count > 2)
+            {
+                Step<TMode>(x0, x1, ax0, ax1, w2, Vector256.Create(Unsafe.Add(ref t.R2, r)), ref c20, ref c21, ref count0, ref count1);
+            }
+            if (TRows.Count > 3)
+            {
+                Step<TMode>(x0, x1, ax0, ax1, w3, Vector256.Create(Unsafe.Add(ref t.R3, r)), ref c30, ref c31, ref count0, ref count1);
+            }
         }
         tile.Store(c, 0, first.Out, second.Out, c00, c01);
         tile.Store(c, 1, first.Out, second.Out, c10, c11);
@@ -291,7 +328,34 @@ internal static class TileKernel
         public static bool Blends => false;
     }
 
-    /// <summary>The first element of each of the 4 rows of a tile; rows past the valid ones repeat the last (or point at <c>fill</c>).</summary>
+    /// <summary>How many rows a tile computes; implemented by empty structs so each count compiles to its own code.</summary>
+    internal interface IRows
+    {
+        /// <summary>Rows, 1 to 4.</summary>
+        static abstract int Count { get; }
+    }
+
+    private struct One : IRows
+    {
+        public static int Count => 1;
+    }
+
+    private struct Two : IRows
+    {
+        public static int Count => 2;
+    }
+
+    private struct Three : IRows
+    {
+        public static int Count => 3;
+    }
+
+    private struct Four : IRows
+    {
+        public static int Count => 4;
+    }
+
+    /// <summary>The first element of each of the 4 rows of a tile; rows past the valid ones repeat the last (and are not computed).</summary>
     private readonly ref struct RowRefs
     {
         public readonly ref float R0;
@@ -299,21 +363,15 @@ internal static class TileKernel
         public readonly ref float R2;
         public readonly ref float R3;
 
-        public RowRefs(ReadOnlySpan<float> matrix, int k, int first, int valid, Span<float> fill = default)
+        public RowRefs(ReadOnlySpan<float> matrix, int k, int first, int valid)
         {
-            R0 = ref Row(matrix, k, first, 0, valid, fill);
-            R1 = ref Row(matrix, k, first, 1, valid, fill);
-            R2 = ref Row(matrix, k, first, 2, valid, fill);
-            R3 = ref Row(matrix, k, first, 3, valid, fill);
+            R0 = ref Row(matrix, k, first, 0, valid);
+            R1 = ref Row(matrix, k, first, 1, valid);
+            R2 = ref Row(matrix, k, first, 2, valid);
+            R3 = ref Row(matrix, k, first, 3, valid);
         }
 
-        private static ref float Row(ReadOnlySpan<float> matrix, int k, int first, int row, int valid, Span<float> fill)
-        {
-            if (row >= valid && !fill.IsEmpty)
-            {
-                return ref MemoryMarshal.GetReference(fill);
-            }
-            return ref MemoryMarshal.GetReference(matrix.Slice((first + Math.Min(row, valid - 1)) * k, k));
-        }
+        private static ref float Row(ReadOnlySpan<float> matrix, int k, int first, int row, int valid) =>
+            ref MemoryMarshal.GetReference(matrix.Slice((first + Math.Min(row, valid - 1)) * k, k));
     }
 }
