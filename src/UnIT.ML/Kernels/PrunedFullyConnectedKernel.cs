@@ -130,9 +130,9 @@ public static class PrunedFullyConnectedKernel
                 Vector256.ConditionalSelect(keep, acc + vx * w, acc).StoreUnsafe(ref yRef, (nuint)j);
                 if (stats is not null)
                 {
-                    Vector256<int> real = Vector256.LessThan(Vector256.Create(j) + Vector256<int>.Indices, Vector256.Create(n));
-                    executed -= keep.AsInt32() & real;
-                    skipped -= ~keep.AsInt32() & ~Vector256.Equals(w, Vector256<float>.Zero).AsInt32() & real;
+                    // Padding lanes hold zero weights: never skipped by threshold, kept only by a negative threshold.
+                    executed -= j + Lanes <= n ? keep.AsInt32() : keep.AsInt32() & Vector256.LessThan(Vector256.Create(j) + Vector256<int>.Indices, Vector256.Create(n));
+                    skipped -= Vector256.AndNot(~Vector256.Equals(w, Vector256<float>.Zero).AsInt32(), keep.AsInt32());
                 }
             }
         }

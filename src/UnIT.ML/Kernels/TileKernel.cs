@@ -107,7 +107,7 @@ internal static class TileKernel
     {
         Vector256<float> c00 = tile.Bias(0), c10 = tile.Bias(1), c20 = tile.Bias(2), c30 = tile.Bias(3);
         Vector256<float> c01 = c00, c11 = c10, c21 = c20, c31 = c30;
-        Vector256<int> count0 = Vector256<int>.Zero, count1 = Vector256<int>.Zero;
+        Vector256<int> count = Vector256<int>.Zero;
         ref float data = ref MemoryMarshal.GetReference(b.Data);
         ref float b0 = ref Unsafe.Add(ref data, first.In), b1 = ref Unsafe.Add(ref data, second.In);
         ref int offsets = ref MemoryMarshal.GetReference(b.RowOffsets);
@@ -142,31 +142,32 @@ internal static class TileKernel
                 continue;
             }
             Vector256<float> ax0 = Vector256.Abs(x0), ax1 = Vector256.Abs(x1);
-            Step<TMode>(x0, x1, ax0, ax1, w0, Vector256.Create(Unsafe.Add(ref t.R0, r)), ref c00, ref c01, ref count0, ref count1);
+            Step<TMode>(x0, x1, ax0, ax1, w0, Vector256.Create(Unsafe.Add(ref t.R0, r)), ref c00, ref c01, ref count);
             if (TRows.Count > 1)
             {
-                Step<TMode>(x0, x1, ax0, ax1, w1, Vector256.Create(Unsafe.Add(ref t.R1, r)), ref c10, ref c11, ref count0, ref count1);
+                Step<TMode>(x0, x1, ax0, ax1, w1, Vector256.Create(Unsafe.Add(ref t.R1, r)), ref c10, ref c11, ref count);
             }
             if (TRows.Count > 2)
             {
-                Step<TMode>(x0, x1, ax0, ax1, w2, Vector256.Create(Unsafe.Add(ref t.R2, r)), ref c20, ref c21, ref count0, ref count1);
+                Step<TMode>(x0, x1, ax0, ax1, w2, Vector256.Create(Unsafe.Add(ref t.R2, r)), ref c20, ref c21, ref count);
             }
             if (TRows.Count > 3)
             {
-                Step<TMode>(x0, x1, ax0, ax1, w3, Vector256.Create(Unsafe.Add(ref t.R3, r)), ref c30, ref c31, ref count0, ref count1);
+                Step<TMode>(x0, x1, ax0, ax1, w3, Vector256.Create(Unsafe.Add(ref t.R3, r)), ref c30, ref c31, ref count);
             }
         }
         tile.Store(c, 0, first.Out, second.Out, c00, c01);
         tile.Store(c, 1, first.Out, second.Out, c10, c11);
         tile.Store(c, 2, first.Out, second.Out, c20, c21);
         tile.Store(c, 3, first.Out, second.Out, c30, c31);
-        return TMode.Counts ? -Vector256.Sum(single ? count0 : count0 + count1) : 0;
+        // A vector paired with itself has equal masks in both halves: it was counted exactly twice.
+        return TMode.Counts ? -Vector256.Sum(count) >> (single ? 1 : 0) : 0;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Step<TMode>(Vector256<float> x0, Vector256<float> x1, Vector256<float> ax0, Vector256<float> ax1,
         Vector256<float> w, Vector256<float> t, ref Vector256<float> acc0, ref Vector256<float> acc1,
-        ref Vector256<int> count0, ref Vector256<int> count1)
+        ref Vector256<int> count)
         where TMode : struct, IMode
     {
         Vector256<float> keep0 = Vector256.GreaterThan(ax0, t), keep1 = Vector256.GreaterThan(ax1, t);
@@ -182,8 +183,7 @@ internal static class TileKernel
         }
         if (TMode.Counts)
         {
-            count0 += keep0.AsInt32();
-            count1 += keep1.AsInt32();
+            count += keep0.AsInt32() + keep1.AsInt32();
         }
     }
 
