@@ -19,14 +19,14 @@ internal sealed class FloatConvExecutor : LayerExecutor
     private readonly float[] _weightThresholds;
     private readonly DivisionOps _thresholdOps;
     private readonly ConvGeometry _geometry;
-    private readonly int[] _inBounds;
+    private readonly ConvWeightCounts _counts;
     private readonly bool _finiteParameters;
 
     public FloatConvExecutor(ConvNode conv, Shape sampleShape, ThresholdSet? thresholds, IDivisionApproximator division) : base(conv)
     {
         _conv = conv;
         _geometry = conv.Geometry(sampleShape);
-        _inBounds = Im2Col.InBoundsPerKernelPosition(_geometry);
+        _counts = new ConvWeightCounts(_geometry, conv.Weight.Data);
         _finiteParameters = AllFinite(conv.Weight.Data) && AllFinite(conv.Bias);
         float[] t = ThresholdsOf(conv, thresholds);
         _dense = t.All(v => v == 0f);
@@ -51,13 +51,13 @@ internal sealed class FloatConvExecutor : LayerExecutor
             stats?.AddUnpruned((long)_geometry.OutputSampleSize * _geometry.ColumnRows);
             return;
         }
-        float[] columns = workspace.Rent<float>(this, 0, _geometry.ColumnsLength);
+        float[] scratch = workspace.Rent<float>(this, 0, ConvKernel.ScratchLength(_geometry));
         if (_dense && stats is null)
         {
-            ConvKernel.Dense(_geometry, input, _conv.Weight.Data, _conv.Bias, output, columns);
+            ConvKernel.Dense(_geometry, input, _conv.Weight.Data, _conv.Bias, output, scratch);
             return;
         }
-        PrunedConvKernel.Run(_geometry, input, _conv.Weight.Data, _conv.Bias, _weightThresholds, output, columns, _inBounds, stats);
+        PrunedConvKernel.Run(_geometry, input, _conv.Weight.Data, _conv.Bias, _weightThresholds, output, scratch, _counts, stats);
         // Charged per inference, as a device without room to store them recomputes them each time.
         stats?.Division.Add(_thresholdOps);
     }

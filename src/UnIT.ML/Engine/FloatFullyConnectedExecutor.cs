@@ -16,6 +16,7 @@ internal sealed class FloatFullyConnectedExecutor : LayerExecutor
     private readonly float[] _thresholds;
     private readonly bool _dense;
     private readonly float[] _weightTransposed;
+    private readonly float[]? _weightPadded;
     private readonly IDivisionApproximator _division;
 
     private readonly int _rows;
@@ -28,6 +29,8 @@ internal sealed class FloatFullyConnectedExecutor : LayerExecutor
         _thresholds = ThresholdsOf(fc, thresholds);
         _dense = _thresholds.All(v => v == 0f);
         _weightTransposed = Transpose<float>(fc.Weight.Data, fc.OutputChannels, fc.InputFeatures);
+        // One layer threshold: the vectorized kernel, over rows padded to whole vectors.
+        _weightPadded = _thresholds.Length == 1 ? Pad(_weightTransposed, fc.InputFeatures, fc.OutputChannels) : null;
         _division = division;
         _finiteParameters = AllFinite(fc.Weight.Data) && AllFinite(fc.Bias);
     }
@@ -49,10 +52,26 @@ internal sealed class FloatFullyConnectedExecutor : LayerExecutor
             {
                 FullyConnectedKernel.Dense(x, _fc.Weight.Data, bias, y);
             }
+            else if (_weightPadded is not null)
+            {
+                PrunedFullyConnectedKernel.RunMasked(x, _weightPadded, bias, _thresholds[0], _division, y, stats);
+            }
             else
             {
                 PrunedFullyConnectedKernel.Run(x, _weightTransposed, bias, _thresholds, _division, y, stats);
             }
         }
+    }
+
+    /// <summary>Each of the <paramref name="rows"/> rows of <paramref name="matrix"/>, zero-padded to <see cref="PrunedFullyConnectedKernel.PaddedWidth"/>.</summary>
+    private static float[] Pad(float[] matrix, int rows, int cols)
+    {
+        int width = PrunedFullyConnectedKernel.PaddedWidth(cols);
+        var padded = new float[rows * width];
+        for (int r = 0; r < rows; r++)
+        {
+            matrix.AsSpan(r * cols, cols).CopyTo(padded.AsSpan(r * width));
+        }
+        return padded;
     }
 }

@@ -5,34 +5,50 @@ using UnIT.ML.Graph;
 namespace UnIT.ML.Kernels;
 
 /// <summary>
-/// Dense float32 convolution of one sample (1-D runs as 2-D with height 1). The fast path is im2col
-/// followed by a register-blocked matrix product (<see cref="TileKernel"/>), summing each output in the
-/// same weight order as the pruned kernel; the reference path is the textbook output-stationary loop.
+/// Dense float32 convolution of one sample (1-D runs as 2-D with height 1). The fast path runs the register-blocked
+/// <see cref="TileKernel"/>, summing each output in the same weight order as the pruned kernel: straight over the
+/// (zero-padded) input planes when the stride in width is 1 (a direct convolution: each weight position meets a
+/// contiguous run of every input row), else over an im2col matrix. The reference path is the textbook
+/// output-stationary loop.
 /// </summary>
 public static class ConvKernel
 {
+    private const int StackLimit = 1024;
+
     /// <summary>
-    /// Fast path. <paramref name="output"/> is fully overwritten; <paramref name="columns"/> is scratch of
-    /// <see cref="ConvGeometry.ColumnsLength"/> elements. With 256-bit SIMD it runs the register-blocked
-    /// <see cref="TileKernel"/> over the im2col matrix; elsewhere it adds each weight times its im2col row.
+    /// Elements of float scratch the fast paths (<see cref="Dense"/> and the pruned kernel) need for
+    /// <paramref name="g"/>: a zero-padded copy of the input for a direct convolution with padding, none without
+    /// padding, an im2col matrix (<see cref="ConvGeometry.ColumnsLength"/>) otherwise.
     /// </summary>
-    public static void Dense(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output, Span<float> columns)
+    public static int ScratchLength(in ConvGeometry g)
+    {
+        if (!UsesDirect(g))
+        {
+            return g.ColumnsLength;
+        }
+        return HasPadding(g) ? checked(g.InChannels * (g.InH + g.PadTop + g.PadBottom) * (g.InW + g.PadLeft + g.PadRight)) : 0;
+    }
+
+    /// <summary>
+    /// Fast path. <paramref name="output"/> is fully overwritten; <paramref name="scratch"/> has at least
+    /// <see cref="ScratchLength"/> elements. With 256-bit SIMD it runs the register-blocked <see cref="TileKernel"/>;
+    /// elsewhere it adds each weight times its im2col row.
+    /// </summary>
+    public static void Dense(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output, Span<float> scratch)
     {
         Debug.Assert(input.Length == g.InputSampleSize && output.Length == g.OutputSampleSize);
+        if (TileKernel.IsSupported)
+        {
+            RunTiles<TileKernel.Dense>(g, input, weight, default, bias, output, scratch, UsesDirect(g));
+            return;
+        }
         int positions = g.OutH * g.OutW;
         int rows = g.ColumnRows;
         int perGroup = g.OutChannelsPerGroup;
         for (int group = 0; group < g.Groups; group++)
         {
-            Im2Col.Fill(g, input, group, columns);
-            int first = group * perGroup;
-            if (TileKernel.IsSupported)
-            {
-                TileKernel.Run<TileKernel.Dense>(perGroup, positions, rows, weight.Slice(first * rows, perGroup * rows), default,
-                    columns, bias, first, output.Slice(first * positions, perGroup * positions));
-                continue;
-            }
-            for (int m = first; m < first + perGroup; m++)
+            Im2Col.Fill(g, input, group, scratch);
+            for (int m = group * perGroup; m < (group + 1) * perGroup; m++)
             {
                 Span<float> o = output.Slice(m * positions, positions);
                 o.Fill(bias.IsEmpty ? 0f : bias[m]);
@@ -41,11 +57,72 @@ public static class ConvKernel
                     float w = weight[m * rows + r];
                     if (w != 0f)
                     {
-                        TensorPrimitives.FusedMultiplyAdd(columns.Slice(r * positions, positions), w, o, o);
+                        TensorPrimitives.FusedMultiplyAdd(scratch.Slice(r * positions, positions), w, o, o);
                     }
                 }
             }
         }
+    }
+
+    /// <summary>Whether the fast paths convolve directly (256-bit SIMD and stride 1 in width) rather than through im2col.</summary>
+    internal static bool UsesDirect(in ConvGeometry g) => TileKernel.IsSupported && g.StrideW == 1;
+
+    /// <summary>
+    /// Runs <see cref="TileKernel"/> over every group of one sample, directly over the input planes when
+    /// <paramref name="direct"/> (stride 1 in width only) or over each group's im2col matrix; returns the MACs
+    /// executed when <typeparamref name="TMode"/> counts. Both layouts give bit-identical results.
+    /// </summary>
+    internal static long RunTiles<TMode>(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> thresholds,
+        ReadOnlySpan<float> bias, Span<float> output, Span<float> scratch, bool direct)
+        where TMode : struct, TileKernel.IMode
+    {
+        Debug.Assert(!direct || g.StrideW == 1);
+        int outH = g.OutH, outW = g.OutW;
+        int positions = outH * outW;
+        int rows = g.ColumnRows;
+        int perGroup = g.OutChannelsPerGroup;
+        int hp = g.InH + g.PadTop + g.PadBottom, wp = g.InW + g.PadLeft + g.PadRight;
+        int groupSize = g.InChannelsPerGroup * (direct ? hp * wp : 0);
+        Span<int> offsets = rows <= StackLimit ? stackalloc int[rows] : new int[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            // Direct: channel c, kernel position (kh, kw) of the group starts at (c, kh * dilation, kw * dilation) of the padded planes.
+            int c = r / (g.KernelH * g.KernelW), kh = r / g.KernelW % g.KernelH, kw = r % g.KernelW;
+            offsets[r] = direct ? (c * hp + kh * g.DilationH) * wp + kw * g.DilationW : r * positions;
+        }
+        ReadOnlySpan<float> planes = direct && HasPadding(g) ? Pad(g, input, scratch, hp, wp) : input;
+        long executed = 0;
+        for (int group = 0; group < g.Groups; group++)
+        {
+            if (!direct)
+            {
+                Im2Col.Fill(g, input, group, scratch);
+            }
+            var b = direct
+                ? new TileKernel.Operand(planes.Slice(group * groupSize, groupSize), offsets, outH, outW, g.StrideH * wp)
+                : new TileKernel.Operand(scratch[..(rows * positions)], offsets, 1, positions, 0);
+            int first = group * perGroup;
+            executed += TileKernel.Run<TMode>(perGroup, rows, weight.Slice(first * rows, perGroup * rows),
+                TMode.Masks ? thresholds.Slice(first * rows, perGroup * rows) : default, b, bias, first, output.Slice(first * positions, perGroup * positions));
+        }
+        return executed;
+    }
+
+    private static bool HasPadding(in ConvGeometry g) => g.PadTop != 0 || g.PadLeft != 0 || g.PadBottom != 0 || g.PadRight != 0;
+
+    /// <summary>Copies every input plane into the middle of a zeroed <paramref name="hp"/> x <paramref name="wp"/> plane of <paramref name="scratch"/>.</summary>
+    private static ReadOnlySpan<float> Pad(in ConvGeometry g, ReadOnlySpan<float> input, Span<float> scratch, int hp, int wp)
+    {
+        Span<float> padded = scratch[..(g.InChannels * hp * wp)];
+        padded.Clear();
+        for (int c = 0; c < g.InChannels; c++)
+        {
+            for (int ih = 0; ih < g.InH; ih++)
+            {
+                input.Slice((c * g.InH + ih) * g.InW, g.InW).CopyTo(padded.Slice((c * hp + g.PadTop + ih) * wp + g.PadLeft, g.InW));
+            }
+        }
+        return padded;
     }
 
     /// <summary>Reference path: one output element at a time, every MAC spelled out.</summary>

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using UnIT.ML.Graph;
 
 namespace UnIT.ML.Kernels;
@@ -57,7 +59,7 @@ public static class PoolKernel
                             float v = plane[ih * inW + iw];
                             if (max)
                             {
-                                acc = acc > v ? acc : v;
+                                acc = Max(acc, v);
                             }
                             else
                             {
@@ -85,7 +87,12 @@ public static class PoolKernel
             for (int oh = 0; oh < outH; oh++)
             {
                 int top = (c * inH + oh * sH) * inW;
-                for (int ow = 0; ow < outW; ow++)
+                int ow = 0;
+                if (Avx2.IsSupported && kH == 2 && kW == 2 && sH == 2 && sW == 2)
+                {
+                    ow = Max2x2(ref Unsafe.Add(ref x, top), inW, o.Slice(oh * outW, outW));
+                }
+                for (; ow < outW; ow++)
                 {
                     float acc = float.MinValue;
                     ref float corner = ref Unsafe.Add(ref x, top + ow * sW);
@@ -94,8 +101,7 @@ public static class PoolKernel
                         ref float line = ref Unsafe.Add(ref corner, kh * inW);
                         for (int kw = 0; kw < kW; kw++)
                         {
-                            float v = Unsafe.Add(ref line, kw);
-                            acc = acc > v ? acc : v;
+                            acc = Max(acc, Unsafe.Add(ref line, kw));
                         }
                     }
                     o[oh * outW + ow] = acc;
@@ -103,6 +109,39 @@ public static class PoolKernel
             }
         }
     }
+
+    /// <summary>
+    /// The 2x2, stride-2 max pool of one output row, 8 outputs at a time; returns how many outputs it wrote (the rest
+    /// run one at a time). Each output takes the same <see cref="Max"/> steps in the same (kh, kw) order as the scalar
+    /// loop: VMAXPS computes <c>a &gt; b ? a : b</c> per lane. The even and odd input columns are split with in-lane
+    /// shuffles, which leave the outputs in the 64-bit order 0, 2, 1, 3; one permute restores it.
+    /// </summary>
+    private static int Max2x2(ref float top, int inW, Span<float> output)
+    {
+        Vector256<float> lowest = Vector256.Create(float.MinValue);
+        ref float below = ref Unsafe.Add(ref top, inW);
+        int ow = 0;
+        for (; ow + 8 <= output.Length; ow += 8)
+        {
+            Vector256<float> t0 = Vector256.LoadUnsafe(ref top, (nuint)(2 * ow)), t1 = Vector256.LoadUnsafe(ref top, (nuint)(2 * ow + 8));
+            Vector256<float> b0 = Vector256.LoadUnsafe(ref below, (nuint)(2 * ow)), b1 = Vector256.LoadUnsafe(ref below, (nuint)(2 * ow + 8));
+            Vector256<float> acc = Avx.Max(lowest, Avx.Shuffle(t0, t1, 0b10_00_10_00));
+            acc = Avx.Max(acc, Avx.Shuffle(t0, t1, 0b11_01_11_01));
+            acc = Avx.Max(acc, Avx.Shuffle(b0, b1, 0b10_00_10_00));
+            acc = Avx.Max(acc, Avx.Shuffle(b0, b1, 0b11_01_11_01));
+            Avx2.Permute4x64(acc.AsDouble(), 0b11_01_10_00).AsSingle().CopyTo(output.Slice(ow, 8));
+        }
+        return ow;
+    }
+
+    /// <summary>
+    /// <c>acc &gt; v ? acc : v</c> (so a NaN v replaces acc, and of two equal zeros v wins) without a branch: pooled
+    /// activations compare at random, and mispredicted branches cost several times the compares themselves.
+    /// x86 MAXSS computes exactly this expression.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Max(float acc, float v) =>
+        Sse.IsSupported ? Sse.MaxScalar(Vector128.CreateScalarUnsafe(acc), Vector128.CreateScalarUnsafe(v)).ToScalar() : acc > v ? acc : v;
 
     /// <summary>GlobalAveragePool of one sample: the mean of each channel's plane.</summary>
     public static void GlobalAverage(int channels, ReadOnlySpan<float> input, Span<float> output)

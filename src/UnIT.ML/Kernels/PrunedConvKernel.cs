@@ -10,56 +10,63 @@ namespace UnIT.ML.Kernels;
 /// output position; a MAC runs only when <c>|x| &gt; t</c>. MACs with a zero weight, a zero
 /// activation or a padded input are skipped and counted as zero skips.
 /// <para>
-/// Algorithm: im2col puts the activations each weight meets in one contiguous row; with 256-bit SIMD the
-/// register-blocked <see cref="TileKernel"/> then runs 4 output channels x 16 positions at a time, masking each
-/// product by its compare (elsewhere: one masked row update per weight). Only the executed count needs the
-/// masks; the other counts follow from per-row totals: a nonzero weight at im2col row r meets the row's nonzero
-/// activations (each either executed or skipped by threshold) and its in-bounds positions (each one threshold
-/// test), so zero skips, threshold skips and comparisons cost one pass over the im2col rows and one over the
-/// weights per sample. Without statistics none of this runs.
+/// Algorithm: with 256-bit SIMD the register-blocked <see cref="TileKernel"/> runs 4 output channels x 16 positions
+/// at a time, directly over the input planes (stride 1 in width) or over im2col rows, as <see cref="ConvKernel"/>
+/// chooses, masking each product by its compare (elsewhere: one masked im2col row update per weight). Only the
+/// executed count needs the masks; the other counts follow from totals: a nonzero weight at kernel position r
+/// meets the nonzero activations of its window (each either executed or skipped by threshold) and its in-bounds
+/// positions (each one threshold test). Both totals come from <see cref="ConvWeightCounts"/>, made once per layer:
+/// one vectorized pass over the sample's input, so statistics cost little beyond the masked count; without
+/// statistics none of this runs.
 /// </para>
 /// </summary>
 public static class PrunedConvKernel
 {
     /// <summary>
     /// Runs one sample. <paramref name="weightThresholds"/> has one entry per weight and must be +infinity where
-    /// the weight is 0; <paramref name="columns"/> is scratch of <see cref="ConvGeometry.ColumnsLength"/> elements;
-    /// <paramref name="inBounds"/> is <see cref="Im2Col.InBoundsPerKernelPosition"/> of the geometry.
+    /// the weight is 0; <paramref name="scratch"/> has at least <see cref="ConvKernel.ScratchLength"/> elements;
+    /// <paramref name="counts"/> are the layer's <see cref="ConvWeightCounts"/> (read only with statistics).
     /// Counts are added to <paramref name="stats"/> when it is not null.
     /// </summary>
     public static void Run(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
-        ReadOnlySpan<float> weightThresholds, Span<float> output, Span<float> columns, ReadOnlySpan<int> inBounds, LayerStatistics? stats)
+        ReadOnlySpan<float> weightThresholds, Span<float> output, Span<float> scratch, ConvWeightCounts counts, LayerStatistics? stats) =>
+        Run(g, input, weight, bias, weightThresholds, output, scratch, counts, stats, ConvKernel.UsesDirect(g));
+
+    /// <summary>As the public overload, with the layout given (tests run both): direct only for stride 1 in width with SIMD.</summary>
+    internal static void Run(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> weightThresholds, Span<float> output, Span<float> scratch, ConvWeightCounts counts, LayerStatistics? stats, bool direct)
     {
         int positions = g.OutH * g.OutW;
         int rows = g.ColumnRows;
         int kernelSize = g.KernelH * g.KernelW;
         int perGroup = g.OutChannelsPerGroup;
-        long executed = 0, nonzeroMet = 0, tested = 0;
-        for (int group = 0; group < g.Groups; group++)
+        long executed = 0;
+        if (TileKernel.IsSupported)
         {
-            Im2Col.Fill(g, input, group, columns);
-            int first = group * perGroup;
-            ReadOnlySpan<float> w = weight.Slice(first * rows, perGroup * rows);
-            ReadOnlySpan<float> t = weightThresholds.Slice(first * rows, perGroup * rows);
-            Span<float> o = output.Slice(first * positions, perGroup * positions);
-            if (stats is not null)
+            // The blend form equals the AND form bit for bit unless an accumulator starts at -0 (see TileKernel).
+            bool negativeZeroBias = HasNegativeZero(bias);
+            executed = (stats is null, negativeZeroBias) switch
             {
-                for (int r = 0; r < rows; r++)
-                {
-                    int weights = NonzeroWeights(w, rows, r);
-                    nonzeroMet += (long)weights * (positions - CountZeros(columns.Slice(r * positions, positions)));
-                    tested += (long)weights * inBounds[r % kernelSize];
-                }
-            }
-            executed += (TileKernel.IsSupported, stats is null) switch
-            {
-                (true, true) => TileKernel.Run<TileKernel.Pruned>(perGroup, positions, rows, w, t, columns, bias, first, o),
-                (true, false) => TileKernel.Run<TileKernel.PrunedCounting>(perGroup, positions, rows, w, t, columns, bias, first, o),
-                _ => RowUpdates(perGroup, positions, rows, w, t, columns, bias, first, o),
+                (true, false) => ConvKernel.RunTiles<TileKernel.Pruned>(g, input, weight, weightThresholds, bias, output, scratch, direct),
+                (false, false) => ConvKernel.RunTiles<TileKernel.PrunedCounting>(g, input, weight, weightThresholds, bias, output, scratch, direct),
+                (true, true) => ConvKernel.RunTiles<TileKernel.PrunedAnd>(g, input, weight, weightThresholds, bias, output, scratch, direct),
+                (false, true) => ConvKernel.RunTiles<TileKernel.PrunedAndCounting>(g, input, weight, weightThresholds, bias, output, scratch, direct),
             };
+        }
+        else
+        {
+            for (int group = 0; group < g.Groups; group++)
+            {
+                Im2Col.Fill(g, input, group, scratch);
+                int first = group * perGroup;
+                executed += RowUpdates(perGroup, positions, rows, weight.Slice(first * rows, perGroup * rows), weightThresholds.Slice(first * rows, perGroup * rows),
+                    scratch, bias, first, output.Slice(first * positions, perGroup * positions));
+            }
         }
         if (stats is not null)
         {
+            long nonzeroMet = counts.NonzeroMet(input);
+            long tested = counts.Tested;
             long total = (long)g.OutChannels * positions * g.InChannelsPerGroup * kernelSize;
             stats.Total += total;
             stats.Executed += executed;
@@ -71,6 +78,18 @@ public static class PrunedConvKernel
             stats.WeightReads += weight.Length;
             stats.ActivationReads += tested;
         }
+    }
+
+    private static bool HasNegativeZero(ReadOnlySpan<float> values)
+    {
+        foreach (float v in values)
+        {
+            if (v == 0f && float.IsNegative(v))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>The portable path: per weight, one masked update of its output row; returns the MACs executed.</summary>
@@ -92,17 +111,6 @@ public static class PrunedConvKernel
             }
         }
         return executed;
-    }
-
-    /// <summary>How many weights in column <paramref name="r"/> of the <paramref name="rows"/>-wide weight matrix are nonzero.</summary>
-    private static int NonzeroWeights(ReadOnlySpan<float> weight, int rows, int r)
-    {
-        int count = 0;
-        for (int i = r; i < weight.Length; i += rows)
-        {
-            count += weight[i] != 0f ? 1 : 0;
-        }
-        return count;
     }
 
     /// <summary>y[i] = fma(x[i], w, y[i]) where |x[i]| &gt; t (one rounding, as the tile kernel adds); returns how many were added.</summary>
@@ -133,24 +141,5 @@ public static class PrunedConvKernel
             }
         }
         return executed;
-    }
-
-    private static int CountZeros(ReadOnlySpan<float> x)
-    {
-        int i = 0, zeros = 0;
-        if (Vector.IsHardwareAccelerated && x.Length >= Vector<float>.Count)
-        {
-            Vector<int> count = Vector<int>.Zero;
-            for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
-            {
-                count -= Vector.Equals(new Vector<float>(x[i..]), Vector<float>.Zero);
-            }
-            zeros = Vector.Sum(count);
-        }
-        for (; i < x.Length; i++)
-        {
-            zeros += x[i] == 0f ? 1 : 0;
-        }
-        return zeros;
     }
 }

@@ -74,12 +74,10 @@ internal sealed class BatchScoringView : IDataView
         private readonly DataViewRowCursor _follower;
         private readonly DataViewRowCursor? _leader;
         private readonly ValueGetter<VBuffer<float>>? _read;
-        private readonly float[] _inputs;
-        private readonly long[] _executed = new long[BlockRows];
-        private readonly long[] _skipped = new long[BlockRows];
-        private float[] _scores = [];
+        private readonly Block[] _blocks;
+        private Block _current;
+        private Task<Block>? _pending;
         private VBuffer<float> _row;
-        private int _rows;
         private int _next;
 
         public Cursor(BatchScoringView view, bool[] active, DataViewRowCursor follower, DataViewRowCursor? leader)
@@ -89,7 +87,9 @@ internal sealed class BatchScoringView : IDataView
             _follower = follower;
             _leader = leader;
             _read = leader?.GetGetter<VBuffer<float>>(view._inputColumn);
-            _inputs = leader is null ? [] : new float[BlockRows * view._scorer.InputSize];
+            // Two blocks: one served while the next is read and scored.
+            _blocks = leader is null ? [] : [new Block(BlockRows * view._scorer.InputSize), new Block(BlockRows * view._scorer.InputSize)];
+            _current = new Block(0);
         }
 
         public override DataViewSchema Schema => _view.Schema;
@@ -104,9 +104,9 @@ internal sealed class BatchScoringView : IDataView
             {
                 return false;
             }
-            if (_leader is not null && ++_next >= _rows)
+            if (_leader is not null && ++_next >= _current.Rows)
             {
-                ReadBlock();
+                NextBlock();
             }
             return true;
         }
@@ -127,8 +127,8 @@ internal sealed class BatchScoringView : IDataView
             Delegate getter = (column.Index - first) switch
             {
                 0 => (ValueGetter<VBuffer<float>>)GetScores,
-                1 => (ValueGetter<long>)((ref long value) => value = _executed[_next]),
-                _ => (ValueGetter<long>)((ref long value) => value = _skipped[_next]),
+                1 => (ValueGetter<long>)((ref long value) => value = _current.Executed[_next]),
+                _ => (ValueGetter<long>)((ref long value) => value = _current.Skipped[_next]),
             };
             return getter as ValueGetter<TValue>
                 ?? throw new InvalidOperationException($"Column '{column.Name}' holds {column.Type}, not {typeof(TValue).Name}.");
@@ -140,6 +140,14 @@ internal sealed class BatchScoringView : IDataView
         {
             if (disposing)
             {
+                // The leader may be reading the next block: let it finish (its errors no longer matter) before disposing it.
+                try
+                {
+                    _pending?.Wait();
+                }
+                catch (AggregateException)
+                {
+                }
                 _follower.Dispose();
                 _leader?.Dispose();
             }
@@ -151,7 +159,7 @@ internal sealed class BatchScoringView : IDataView
         {
             int size = _view._scorer.OutputSize;
             VBufferEditor<float> editor = VBufferEditor.Create(ref value, BuiltInCarrier.MaxOutputSize, size, keepOldOnResize: false, requireIndicesOnDense: true);
-            _scores.AsSpan(_next * size, size).CopyTo(editor.Values);
+            _current.Scores.AsSpan(_next * size, size).CopyTo(editor.Values);
             for (int i = 0; i < size; i++)
             {
                 editor.Indices[i] = i;
@@ -159,8 +167,30 @@ internal sealed class BatchScoringView : IDataView
             value = editor.Commit();
         }
 
-        /// <summary>Reads up to <see cref="BlockRows"/> rows ahead (at least the one the follower is on) and scores them.</summary>
-        private void ReadBlock()
+        /// <summary>
+        /// Moves to the next block (the one the follower's row is in): waits for it, then starts reading and scoring the
+        /// block after it on the thread pool, so that scoring overlaps with serving this block's rows. The leader is only
+        /// ever used by one task at a time.
+        /// </summary>
+        private void NextBlock()
+        {
+            Block next = (_pending ?? Task.FromResult(Fetch(_blocks[0]))).GetAwaiter().GetResult();
+            _pending = null;
+            if (next.Rows == 0)
+            {
+                throw new InvalidOperationException("The UnIT scoring cursor's two readers of the input saw different rows; the input view must give the same rows to every cursor.");
+            }
+            _current = next;
+            _next = 0;
+            if (next.Rows == BlockRows)
+            {
+                Block spare = ReferenceEquals(next, _blocks[0]) ? _blocks[1] : _blocks[0];
+                _pending = Task.Run(() => Fetch(spare));
+            }
+        }
+
+        /// <summary>Reads up to <see cref="BlockRows"/> rows of the input column into <paramref name="block"/> and scores them.</summary>
+        private Block Fetch(Block block)
         {
             UnitScorer scorer = _view._scorer;
             int size = scorer.InputSize, rows = 0;
@@ -171,16 +201,26 @@ internal sealed class BatchScoringView : IDataView
                 {
                     throw new InvalidOperationException(scorer.WrongRowSize(_row.Length));
                 }
-                _row.CopyTo(_inputs.AsSpan(rows * size, size));
+                _row.CopyTo(block.Inputs.AsSpan(rows * size, size));
                 rows++;
             }
-            if (rows == 0)
-            {
-                throw new InvalidOperationException("The UnIT scoring cursor's two readers of the input saw different rows; the input view must give the same rows to every cursor.");
-            }
-            _scores = scorer.ScoreBatch(_inputs, rows, _executed, _skipped);
-            _rows = rows;
-            _next = 0;
+            block.Rows = rows;
+            block.Scores = rows == 0 ? [] : scorer.ScoreBatch(block.Inputs, rows, block.Executed, block.Skipped);
+            return block;
         }
+    }
+
+    /// <summary>One block of rows: their inputs, and once scored their scores and counts.</summary>
+    private sealed class Block(int inputs)
+    {
+        public float[] Inputs { get; } = new float[inputs];
+
+        public long[] Executed { get; } = new long[BlockRows];
+
+        public long[] Skipped { get; } = new long[BlockRows];
+
+        public float[] Scores { get; set; } = [];
+
+        public int Rows { get; set; }
     }
 }

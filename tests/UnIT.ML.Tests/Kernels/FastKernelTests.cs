@@ -54,7 +54,7 @@ public sealed class FastKernelTests
         ConvKernel.Reference(g, x.Select(MathF.Abs).ToArray(), w.Select(MathF.Abs).ToArray(), bias.Select(MathF.Abs).ToArray(), scale);
         float[] actual = Enumerable.Repeat(float.NaN, g.OutputSampleSize).ToArray();
 
-        ConvKernel.Dense(g, x, w, bias, actual, new float[g.ColumnsLength]);
+        ConvKernel.Dense(g, x, w, bias, actual, new float[ConvKernel.ScratchLength(g)]);
 
         for (int i = 0; i < expected.Length; i++)
         {
@@ -81,10 +81,10 @@ public sealed class FastKernelTests
             var counted = new float[g.OutputSampleSize];
             var uncounted = new float[g.OutputSampleSize];
             var stats = new LayerStatistics("conv");
-            int[] inBounds = Im2Col.InBoundsPerKernelPosition(g);
+            var counts = new ConvWeightCounts(g, w);
 
-            PrunedConvKernel.Run(g, x, w, bias, t, counted, new float[g.ColumnsLength], inBounds, stats);
-            PrunedConvKernel.Run(g, x, w, bias, t, uncounted, new float[g.ColumnsLength], inBounds, null);
+            PrunedConvKernel.Run(g, x, w, bias, t, counted, new float[ConvKernel.ScratchLength(g)], counts, stats);
+            PrunedConvKernel.Run(g, x, w, bias, t, uncounted, new float[ConvKernel.ScratchLength(g)], counts, null);
 
             CollectionAssert.AreEqual(counted, uncounted, $"{name} {division}: counting must not change results");
             for (int i = 0; i < counted.Length; i++)
@@ -97,6 +97,154 @@ public sealed class FastKernelTests
             Assert.AreEqual((long)g.OutputSampleSize * g.ColumnRows, stats.Total, $"{name} {division} total");
         }
     }
+
+    [TestMethod]
+    [DynamicData(nameof(Geometries))]
+    public void Direct_tiles_are_bit_identical_to_im2col_tiles(string name, ConvGeometry g)
+    {
+        // The direct layout needs stride 1 in width; every other feature (padding, odd widths, dilation, groups) stays.
+        g = g with { StrideW = 1 };
+        var rng = new Random(name.Length * 7 + 11);
+        float[] x = TestGraphs.Random(rng, g.InputSampleSize, 0.25);
+        float[] w = TestGraphs.Random(rng, g.OutChannels * g.ColumnRows, 0.15, 0.5f);
+        float[] bias = TestGraphs.Random(rng, g.OutChannels, 0);
+        float[] t = w.Select(v => v == 0f ? float.PositiveInfinity : MathF.Abs(v) * 0.3f).ToArray();
+        var counts = new ConvWeightCounts(g, w);
+        var scratch = new float[Math.Max(g.ColumnsLength, ConvKernel.ScratchLength(g))];
+        var dense = new float[2][];
+        var pruned = new float[2][];
+        var stats = new LayerStatistics[2];
+        foreach (bool direct in new[] { true, false })
+        {
+            int i = direct ? 0 : 1;
+            dense[i] = new float[g.OutputSampleSize];
+            pruned[i] = new float[g.OutputSampleSize];
+            stats[i] = new LayerStatistics("conv");
+            ConvKernel.RunTiles<TileKernel.Dense>(g, x, w, default, bias, dense[i], scratch, direct);
+            PrunedConvKernel.Run(g, x, w, bias, t, pruned[i], scratch, counts, stats[i], direct);
+        }
+
+        CollectionAssert.AreEqual(Bits(dense[1]), Bits(dense[0]), $"{name}: dense");
+        CollectionAssert.AreEqual(Bits(pruned[1]), Bits(pruned[0]), $"{name}: pruned");
+        Assert.AreEqual(stats[1].Executed, stats[0].Executed, $"{name}: executed");
+        Assert.AreEqual(stats[1].SkippedZero, stats[0].SkippedZero, $"{name}: skipped (zero)");
+        Assert.AreEqual(stats[1].SkippedThreshold, stats[0].SkippedThreshold, $"{name}: skipped (threshold)");
+        Assert.AreEqual(stats[1].Comparisons, stats[0].Comparisons, $"{name}: comparisons");
+        Assert.IsGreaterThan(0L, stats[0].Executed, $"{name}: some MACs must run");
+        Assert.IsGreaterThan(0L, stats[0].SkippedThreshold, $"{name}: some MACs must be skipped");
+    }
+
+    [TestMethod]
+    [DataRow("exact", 0.3f)]
+    [DataRow("exact", 0f)]
+    [DataRow("exact", -0.2f)]
+    [DataRow("bitshift", 0.3f)]
+    [DataRow("binarytree", 0.5f)]
+    [DataRow("bitmask", 0.1f)]
+    public void Vectorized_fully_connected_gives_the_compare_loop_results_and_counts(string division, float threshold)
+    {
+        var rng = new Random(division.Length * 100 + (int)(threshold * 10));
+        IDivisionApproximator d = DivisionApproximators.Create(division);
+        foreach ((int k, int n) in new[] { (1, 1), (37, 10), (256, 10), (100, 33), (5, 16) })
+        {
+            float[] x = TestGraphs.Random(rng, k, 0.3);
+            // Few distinct magnitudes, so weights meet their threshold exactly; some zero weights.
+            float[] wt = TestGraphs.Random(rng, k * n, 0.2).Select(v => MathF.Round(v * 8) / 8).ToArray();
+            float[] bias = TestGraphs.Random(rng, n, 0.2);
+            var expected = new float[n];
+            var actual = new float[n];
+            var expectedStats = new LayerStatistics("fc");
+            var actualStats = new LayerStatistics("fc");
+
+            PrunedFullyConnectedKernel.Run(x, wt, bias, [threshold], d, expected, expectedStats);
+            int width = PrunedFullyConnectedKernel.PaddedWidth(n);
+            var padded = new float[k * width];
+            for (int r = 0; r < k; r++)
+            {
+                wt.AsSpan(r * n, n).CopyTo(padded.AsSpan(r * width));
+            }
+            PrunedFullyConnectedKernel.RunMasked(x, padded, bias, threshold, d, actual, actualStats);
+
+            string at = $"{division} T={threshold} {k}x{n}";
+            CollectionAssert.AreEqual(Bits(expected), Bits(actual), at);
+            Assert.AreEqual(expectedStats.Executed, actualStats.Executed, $"{at} executed");
+            Assert.AreEqual(expectedStats.SkippedThreshold, actualStats.SkippedThreshold, $"{at} skipped (threshold)");
+            Assert.AreEqual(expectedStats.SkippedZero, actualStats.SkippedZero, $"{at} skipped (zero)");
+            Assert.AreEqual(expectedStats.Comparisons, actualStats.Comparisons, $"{at} comparisons");
+            Assert.AreEqual(expectedStats.WeightReads, actualStats.WeightReads, $"{at} weight reads");
+            Assert.AreEqual(expectedStats.Division, actualStats.Division, $"{at} division operations");
+        }
+    }
+
+    [TestMethod]
+    public void Blend_and_AND_forms_agree_bit_for_bit_and_a_negative_zero_bias_keeps_the_AND_form()
+    {
+        var g = new ConvGeometry(2, 5, 1, 9, 13, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2);
+        var rng = new Random(99);
+        float[] x = TestGraphs.Random(rng, g.InputSampleSize, 0.3);
+        float[] w = TestGraphs.Random(rng, g.OutChannels * g.ColumnRows, 0.1, 0.5f);
+        float[] t = w.Select(v => v == 0f ? float.PositiveInfinity : MathF.Abs(v) * 0.5f).ToArray();
+        var scratch = new float[ConvKernel.ScratchLength(g)];
+        // Channel 0 keeps nothing (every threshold +infinity): with a -0 bias the AND form adds (+0) * w and the blend form would not.
+        Array.Fill(t, float.PositiveInfinity, 0, g.ColumnRows);
+        foreach (float[] bias in new[] { TestGraphs.Random(rng, g.OutChannels, 0), [-0f, -0f, 0.25f, -0f, 1f] })
+        {
+            var blend = new float[g.OutputSampleSize];
+            var and = new float[g.OutputSampleSize];
+            var viaKernel = new float[g.OutputSampleSize];
+            long blendExecuted = ConvKernel.RunTiles<TileKernel.PrunedCounting>(g, x, w, t, bias, blend, scratch, true);
+            long andExecuted = ConvKernel.RunTiles<TileKernel.PrunedAndCounting>(g, x, w, t, bias, and, scratch, true);
+            PrunedConvKernel.Run(g, x, w, bias, t, viaKernel, scratch, new ConvWeightCounts(g, w), null);
+
+            Assert.AreEqual(andExecuted, blendExecuted);
+            CollectionAssert.AreEqual(Bits(and), Bits(viaKernel), "the kernel must give the AND form's bits");
+            bool negativeZero = bias.Any(b => b == 0f && float.IsNegative(b));
+            int differing = Bits(and).Zip(Bits(blend)).Count(p => p.First != p.Second);
+            Assert.AreEqual(negativeZero, differing > 0, "the forms differ exactly when a bias is -0");
+        }
+    }
+
+    [TestMethod]
+    [DataRow(24, 10)]
+    [DataRow(34, 3)]
+    [DataRow(16, 16)]
+    [DataRow(7, 5)]
+    public void Two_by_two_max_pool_takes_the_scalar_steps_with_NaN_and_signed_zeros(int inW, int inH)
+    {
+        var rng = new Random(inW * 31 + inH);
+        const int channels = 3;
+        float[] x = Enumerable.Range(0, channels * inH * inW).Select(_ => rng.Next(6) switch
+        {
+            0 => float.NaN,
+            1 => 0f,
+            2 => -0f,
+            _ => (float)(rng.NextDouble() * 2 - 1),
+        }).ToArray();
+        var node = new PoolNode("pool", "x", "y", PoolKind.Max, [2, 2], [2, 2], [0, 0], [0, 0], [1, 1], false, false);
+        int outH = inH / 2, outW = inW / 2;
+        var expected = new float[channels * outH * outW];
+        for (int c = 0; c < channels; c++)
+        {
+            for (int i = 0; i < outH * outW; i++)
+            {
+                int oh = i / outW, ow = i % outW;
+                float acc = float.MinValue;
+                foreach ((int kh, int kw) in new[] { (0, 0), (0, 1), (1, 0), (1, 1) })
+                {
+                    float v = x[(c * inH + 2 * oh + kh) * inW + 2 * ow + kw];
+                    acc = acc > v ? acc : v;
+                }
+                expected[c * outH * outW + i] = acc;
+            }
+        }
+        var actual = new float[expected.Length];
+
+        PoolKernel.Run(node, new Shape(1, channels, inH, inW), new Shape(1, channels, outH, outW), x, actual);
+
+        CollectionAssert.AreEqual(Bits(expected), Bits(actual));
+    }
+
+    private static int[] Bits(float[] values) => values.Select(BitConverter.SingleToInt32Bits).ToArray();
 
     [TestMethod]
     [DynamicData(nameof(Geometries))]

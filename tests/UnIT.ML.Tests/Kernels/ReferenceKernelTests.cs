@@ -52,7 +52,7 @@ public sealed class ReferenceKernelTests
             float[] scale = ReferenceConv(g, Abs(x), Abs(w), Abs(bias));
             float[] actual = Filled(g.OutputSampleSize, float.NaN);
 
-            ConvKernel.Dense(g, x, w, bias, actual, new float[g.ColumnsLength]);
+            ConvKernel.Dense(g, x, w, bias, actual, new float[ConvKernel.ScratchLength(g)]);
 
             AssertClose(expected, actual, scale, $"{name}, {data}");
         }
