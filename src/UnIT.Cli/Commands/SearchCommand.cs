@@ -74,6 +74,28 @@ internal sealed class SearchCommand
         DefaultValueFactory = _ => new SearchOptions().ConfidenceZ,
         CustomParser = OptionParsers.Number("--confidence-z", new NumberRange(0, 10)),
     };
+    private readonly Option<string> _rankBy = new("--rank-by")
+    {
+        Description = "What the greedy passes rank a move's cost by: the accuracy drop (accuracy), the share of top-1 changes against the dense model (changes), or the drop of the true class's probability (probability). Feasibility is always the accuracy drop.",
+        HelpName = "accuracy|changes|probability",
+        DefaultValueFactory = _ => "accuracy",
+        CustomParser = OptionParsers.Name("--rank-by", ["accuracy", "changes", "probability"]),
+    };
+    private readonly Option<bool> _selectionMargin = new("--selection-margin")
+    {
+        Description = "Widen the margin with the states compared: the k-th evaluation needs drop + sqrt(z^2 + 2 ln k) SE <= D, and the answer that at the last evaluation's k.",
+    };
+    private readonly Option<bool> _crossValidate = new("--cross-validate")
+    {
+        Description = "Decide on the even validation samples only; answer with the best state that is also within D (same z) on the odd ones.",
+    };
+    private readonly Option<int> _refinements = new("--refinements")
+    {
+        Description = "How many times the search halves the level spacing around its best state.",
+        HelpName = "N",
+        DefaultValueFactory = _ => new SearchOptions().Refinements,
+        CustomParser = OptionParsers.Count("--refinements", minimum: 0),
+    };
     private readonly Option<bool> _groupWise = new("--group-wise") { Description = "Calibrate per output channel / neuron at each level." };
     private readonly Option<string> _groupAllocation = new("--group-allocation")
     {
@@ -134,6 +156,10 @@ internal sealed class SearchCommand
         command.Add(c._costTable);
         command.Add(c._budget);
         command.Add(c._confidenceZ);
+        command.Add(c._rankBy);
+        command.Add(c._selectionMargin);
+        command.Add(c._crossValidate);
+        command.Add(c._refinements);
         command.Add(c._groupWise);
         command.Add(c._groupAllocation);
         command.Add(c._sparsities);
@@ -193,6 +219,15 @@ internal sealed class SearchCommand
             GroupWise = result.GetValue(_groupWise),
             GroupAllocation = result.GetRequiredValue(_groupAllocation) == "error" ? GroupAllocation.SameRelativeError : GroupAllocation.SamePercentile,
             ConfidenceZ = result.GetValue(_confidenceZ),
+            RankBy = result.GetRequiredValue(_rankBy) switch
+            {
+                "changes" => SearchDamage.TopChanges,
+                "probability" => SearchDamage.ProbabilityDrop,
+                _ => SearchDamage.AccuracyDrop,
+            },
+            SelectionAdjustedMargin = result.GetValue(_selectionMargin),
+            CrossValidate = result.GetValue(_crossValidate),
+            Refinements = result.GetValue(_refinements),
             MagnitudeSparsities = [0, .. result.GetRequiredValue(_sparsities)],
             FatReluTaus = [0, .. result.GetRequiredValue(_taus).Select(t => (float)t)],
             BaselineShare = result.GetValue(_baselineShare),

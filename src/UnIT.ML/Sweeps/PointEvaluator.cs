@@ -93,7 +93,12 @@ internal sealed class PointEvaluator
             gained += !dense && pruned ? 1 : 0;
         }
         CostEstimate? cost = costs is null ? null : CostModel.Estimate(model.Profile.WithCosts(costs), result.Statistics);
-        return SweepPoint.FromEvaluation(coordinates, result, cost) with { SamplesLost = lost, SamplesGained = gained };
+        return SweepPoint.FromEvaluation(coordinates, result, cost) with
+        {
+            SamplesLost = lost,
+            SamplesGained = gained,
+            Outcomes = SampleOutcomes.Measure(_denseLogits, _labels, result.Logits),
+        };
     }
 
     private ClassificationMetrics QuantizedDense(QuantizationPlan plan) =>

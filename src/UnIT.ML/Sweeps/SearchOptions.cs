@@ -22,6 +22,24 @@ public sealed record SearchOptions
     /// </summary>
     public double ConfidenceZ { get; init; } = 2;
 
+    /// <summary>
+    /// Widen the margin with the number of states compared: the k-th evaluation is judged with
+    /// z_k = sqrt(z^2 + 2 ln k) standard errors (the Gaussian bound on the luckiest of k noise terms), and the answer
+    /// must be feasible at the z of the last evaluation. Guards against the winner's curse of choosing among many
+    /// states on one validation set, at the price of a stricter limit.
+    /// </summary>
+    public bool SelectionAdjustedMargin { get; init; }
+
+    /// <summary>
+    /// Two-fold check: every decision of the search (feasibility, ranking, pruning of the space) uses only the even
+    /// validation samples; the answer is the best state that is also feasible (same z) on the odd samples, whose noise
+    /// the search never saw.
+    /// </summary>
+    public bool CrossValidate { get; init; }
+
+    /// <summary>What the greedy passes rank moves by: objective gained per unit of this damage (feasibility is always the accuracy drop).</summary>
+    public SearchDamage RankBy { get; init; } = SearchDamage.AccuracyDrop;
+
     /// <summary>What to maximize: MACs skipped, or estimated speed-up on <see cref="Profile"/>.</summary>
     public SearchObjective Objective { get; init; } = SearchObjective.Macs;
 
@@ -84,6 +102,10 @@ public sealed record SearchOptions
         if (!Enum.IsDefined(Objective))
         {
             throw new ArgumentOutOfRangeException(nameof(Objective), Objective, "Unknown search objective.");
+        }
+        if (!Enum.IsDefined(RankBy))
+        {
+            throw new ArgumentOutOfRangeException(nameof(RankBy), RankBy, "Unknown damage measure.");
         }
         if (!Enum.IsDefined(GroupAllocation))
         {

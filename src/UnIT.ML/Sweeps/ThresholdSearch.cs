@@ -74,7 +74,7 @@ public static class ThresholdSearch
         }
         reporter.Done();
 
-        SearchStep best = BestFeasible(trace) ?? start;
+        SearchStep best = BestFeasible(trace.Where(s => Confirmed(s, options, trace.Count))) ?? start;
         return new SearchResult
         {
             Thresholds = best.Point.Thresholds with { Method = "search", Percentile = null },
@@ -222,7 +222,7 @@ public static class ThresholdSearch
                     break;
                 }
                 double gain = step.Objective - current.Objective;
-                double loss = step.Point.AccuracyDrop - current.Point.AccuracyDrop;
+                double loss = step.Damage - current.Damage;
                 priority[l] = step.Feasible && gain > 0 ? gain / Math.Max(loss, run.Resolution) : double.NegativeInfinity;
                 if (priority[l] > double.NegativeInfinity && (best is null || priority[l] > best.Value.Score))
                 {
@@ -252,6 +252,24 @@ public static class ThresholdSearch
             }
         }
         return run.Calibrate(midpoints) > 0;
+    }
+
+    /// <summary>The z of the k-th evaluation under <see cref="SearchOptions.SelectionAdjustedMargin"/>: sqrt(z^2 + 2 ln k).</summary>
+    internal static double SelectionZ(double z, int k) => Math.Sqrt(z * z + 2 * Math.Log(Math.Max(1, k)));
+
+    /// <summary>
+    /// Whether a feasible step may be the answer: feasible on the held-out odd samples under cross-validation, and at
+    /// the margin of the last of <paramref name="evaluations"/> under the selection-adjusted margin.
+    /// </summary>
+    private static bool Confirmed(SearchStep step, SearchOptions options, int evaluations)
+    {
+        double limit = options.MaxAccuracyDrop + 1e-12;
+        if (options.CrossValidate)
+        {
+            return step.HoldoutDrop + options.ConfidenceZ * step.HoldoutStandardError <= limit;
+        }
+        return !options.SelectionAdjustedMargin
+            || step.Point.AccuracyDrop + SelectionZ(options.ConfidenceZ, evaluations) * (step.Point.AccuracyDropStandardError ?? 0) <= limit;
     }
 
     /// <summary>The feasible step with the highest objective (then the smallest drop, then the earliest).</summary>
