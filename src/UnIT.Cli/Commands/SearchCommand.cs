@@ -89,6 +89,13 @@ internal sealed class SearchCommand
     {
         Description = "Decide on the even validation samples only; answer with the best state that is also within D (same z) on the odd ones.",
     };
+    private readonly Option<int> _validationShifts = new("--validation-shifts")
+    {
+        Description = "Add this many copies of every validation image moved by one pixel (0-4: right, left, down, up); the drop's standard error then counts an image with its copies once.",
+        HelpName = "N",
+        DefaultValueFactory = _ => 0,
+        CustomParser = OptionParsers.Count("--validation-shifts", minimum: 0),
+    };
     private readonly Option<int> _refinements = new("--refinements")
     {
         Description = "How many times the search halves the level spacing around its best state.",
@@ -160,6 +167,7 @@ internal sealed class SearchCommand
         command.Add(c._selectionMargin);
         command.Add(c._crossValidate);
         command.Add(c._refinements);
+        command.Add(c._validationShifts);
         command.Add(c._groupWise);
         command.Add(c._groupAllocation);
         command.Add(c._sparsities);
@@ -228,6 +236,7 @@ internal sealed class SearchCommand
             SelectionAdjustedMargin = result.GetValue(_selectionMargin),
             CrossValidate = result.GetValue(_crossValidate),
             Refinements = result.GetValue(_refinements),
+            ValidationShifts = result.GetValue(_validationShifts),
             MagnitudeSparsities = [0, .. result.GetRequiredValue(_sparsities)],
             FatReluTaus = [0, .. result.GetRequiredValue(_taus).Select(t => (float)t)],
             BaselineShare = result.GetValue(_baselineShare),

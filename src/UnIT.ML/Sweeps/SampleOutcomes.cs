@@ -13,13 +13,22 @@ internal sealed class SampleOutcomes
     private readonly sbyte[] _change;
     private readonly bool[] _topChanged;
     private readonly float[] _probabilityDrop;
+    private readonly int _originals;
 
-    private SampleOutcomes(sbyte[] change, bool[] topChanged, float[] probabilityDrop)
+    private SampleOutcomes(sbyte[] change, bool[] topChanged, float[] probabilityDrop, int originals)
     {
         _change = change;
         _topChanged = topChanged;
         _probabilityDrop = probabilityDrop;
+        _originals = originals;
     }
+
+    /// <summary>
+    /// The same outcomes read as <paramref name="originals"/> images and their shifted copies (sample i is a copy of
+    /// image i mod originals, <see cref="ValidationShifts"/>): the halves split the images, copies and all, and the
+    /// standard error treats each image with its copies as one cluster.
+    /// </summary>
+    public SampleOutcomes WithOriginals(int originals) => new(_change, _topChanged, _probabilityDrop, originals);
 
     /// <summary>Compares the pruned logits with the dense ones, sample by sample.</summary>
     /// <param name="denseLogits">The dense model's logits, [N * classes] row-major.</param>
@@ -43,11 +52,11 @@ internal sealed class SampleOutcomes
             topChanged[i] = denseTop != prunedTop;
             probabilityDrop[i] = (float)(Probability(dense, labels[i]) - Probability(pruned, labels[i]));
         }
-        return new SampleOutcomes(change, topChanged, probabilityDrop);
+        return new SampleOutcomes(change, topChanged, probabilityDrop, n);
     }
 
-    /// <summary>The samples of the whole set (null) or of one half (0: even indices, 1: odd).</summary>
-    public int Count(int? half) => half is int h ? (_change.Length + 1 - h) / 2 : _change.Length;
+    /// <summary>The samples of the whole set (null) or of one half (0: even image indices, 1: odd).</summary>
+    public int Count(int? half) => Samples(half).Count();
 
     /// <summary>Accuracy drop on the whole set or one half (positive is a loss).</summary>
     public double Drop(int? half)
@@ -56,12 +65,28 @@ internal sealed class SampleOutcomes
         return (lost - gained) / (double)Math.Max(1, Count(half));
     }
 
-    /// <summary>Paired standard error of <see cref="Drop"/>, as <see cref="SweepPoint.AccuracyDropStandardError"/>.</summary>
+    /// <summary>
+    /// Paired standard error of <see cref="Drop"/>, as <see cref="SweepPoint.AccuracyDropStandardError"/>; with shifted
+    /// copies (<see cref="WithOriginals"/>), the cluster standard error over the images, since an image's copies tend
+    /// to flip together.
+    /// </summary>
     public double StandardError(int? half)
     {
-        (int b, int c) = LostGained(half);
         double n = Math.Max(1, Count(half));
-        return Math.Sqrt(Math.Max(0, b + c - (double)(b - c) * (b - c) / n)) / n;
+        if (_originals == _change.Length)
+        {
+            (int b, int c) = LostGained(half);
+            return Math.Sqrt(Math.Max(0, b + c - (double)(b - c) * (b - c) / n)) / n;
+        }
+        int[] images = Enumerable.Range(0, _originals).Where(j => half is null || j % 2 == half).ToArray();
+        var sums = new double[_originals];
+        foreach (int i in Samples(half))
+        {
+            sums[i % _originals] -= _change[i];
+        }
+        double mean = images.Sum(j => sums[j]) / Math.Max(1, images.Length);
+        double squares = images.Sum(j => (sums[j] - mean) * (sums[j] - mean));
+        return images.Length < 2 ? 0 : Math.Sqrt(squares * images.Length / (images.Length - 1)) / n;
     }
 
     /// <summary>The damage measure <paramref name="damage"/> on the whole set or one half.</summary>
@@ -72,7 +97,7 @@ internal sealed class SampleOutcomes
             return Drop(half);
         }
         double sum = 0;
-        for (int i = half ?? 0; i < _change.Length; i += half is null ? 1 : 2)
+        foreach (int i in Samples(half))
         {
             // A NaN logit makes the probability unknown: count the sample as fully lost.
             sum += damage == SearchDamage.TopChanges ? (_topChanged[i] ? 1 : 0) : float.IsNaN(_probabilityDrop[i]) ? 1 : _probabilityDrop[i];
@@ -83,13 +108,17 @@ internal sealed class SampleOutcomes
     private (int Lost, int Gained) LostGained(int? half)
     {
         int lost = 0, gained = 0;
-        for (int i = half ?? 0; i < _change.Length; i += half is null ? 1 : 2)
+        foreach (int i in Samples(half))
         {
             lost += _change[i] < 0 ? 1 : 0;
             gained += _change[i] > 0 ? 1 : 0;
         }
         return (lost, gained);
     }
+
+    /// <summary>The indices of the samples of the whole set or of one half.</summary>
+    private IEnumerable<int> Samples(int? half) =>
+        Enumerable.Range(0, _change.Length).Where(i => half is null || i % _originals % 2 == half);
 
     private static double Probability(ReadOnlySpan<float> logits, int label)
     {

@@ -37,6 +37,13 @@ public sealed record SearchOptions
     /// </summary>
     public bool CrossValidate { get; init; }
 
+    /// <summary>
+    /// Shifted copies of every validation image (0 to 4: moved one pixel right, left, down, up) added to the validation
+    /// set, so that the drop is measured on more samples. The standard error then counts each image with its copies as
+    /// one cluster, and cross-validation splits by image.
+    /// </summary>
+    public int ValidationShifts { get; init; }
+
     /// <summary>What the greedy passes rank moves by: objective gained per unit of this damage (feasibility is always the accuracy drop).</summary>
     public SearchDamage RankBy { get; init; } = SearchDamage.AccuracyDrop;
 
@@ -118,6 +125,10 @@ public sealed record SearchOptions
         if (Refinements < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(Refinements), Refinements, "The number of refinements must be >= 0.");
+        }
+        if (ValidationShifts is < 0 or > Sweeps.ValidationShifts.MaxCopies)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ValidationShifts), ValidationShifts, $"Validation shifts must be 0 to {Sweeps.ValidationShifts.MaxCopies} (one copy per direction).");
         }
         if (Budget < 1)
         {

@@ -154,7 +154,7 @@ internal sealed class SearchRun
         SweepPoint point = _evaluator.Evaluate(coordinates, uniform ? _calibrated[state[0]] : Compose(state), _options.Costs);
         _reporter.Finish();
         Resolution = 1.0 / point.Samples;
-        SampleOutcomes outcomes = point.Outcomes!;
+        SampleOutcomes outcomes = point.Outcomes!.WithOriginals(point.Samples / (_options.ValidationShifts + 1));
         // Cross-validation decides on the even samples only and keeps the odd ones for the final check.
         int? decide = _options.CrossValidate ? 0 : null;
         double z = _options.SelectionAdjustedMargin ? ThresholdSearch.SelectionZ(_options.ConfidenceZ, _all.Count + 1) : _options.ConfidenceZ;
@@ -169,6 +169,7 @@ internal sealed class SearchRun
             // A hair of tolerance so that a drop of exactly D, computed in floating point, counts as within D.
             Feasible = outcomes.Drop(decide) + z * outcomes.StandardError(decide) <= _options.MaxAccuracyDrop + 1e-12,
             ConfidenceZ = z,
+            StandardError = outcomes.StandardError(null),
             Damage = outcomes.Damage(_options.RankBy, decide),
             HoldoutDrop = _options.CrossValidate ? outcomes.Drop(1) : null,
             HoldoutStandardError = _options.CrossValidate ? outcomes.StandardError(1) : null,

@@ -27,6 +27,9 @@ public sealed record SearchStep
     /// <summary>The z this step was judged with (grows with the evaluations under <see cref="SearchOptions.SelectionAdjustedMargin"/>).</summary>
     public double ConfidenceZ { get; init; }
 
+    /// <summary>The standard error of the validation drop on all samples (by image with <see cref="SearchOptions.ValidationShifts"/>).</summary>
+    public double StandardError { get; init; }
+
     /// <summary>The damage the greedy passes rank by (<see cref="SearchOptions.RankBy"/>), on the samples the search decides on.</summary>
     public double Damage { get; init; }
 

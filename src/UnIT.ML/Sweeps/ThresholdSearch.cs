@@ -56,6 +56,16 @@ public static class ThresholdSearch
         double[] levels = options.Levels.Distinct().Order().ToArray();
         var reporter = new StepReporter(progress, options.Budget);
         reporter.Start("dense reference logits");
+        if (options.ValidationShifts > 0)
+        {
+            ArgumentNullException.ThrowIfNull(validationImages);
+            ArgumentNullException.ThrowIfNull(validationLabels);
+            if (validationLabels.Count != validationImages.Shape[0])
+            {
+                throw new ArgumentException($"There are {validationImages.Shape[0]} validation images but {validationLabels.Count} labels.", nameof(validationLabels));
+            }
+            (validationImages, validationLabels) = ValidationShifts.Add(validationImages, validationLabels, options.ValidationShifts);
+        }
         var evaluator = new PointEvaluator(graph, calibration, validationImages, validationLabels);
         var trace = new List<SearchStep>();
         var plain = new SearchRun(evaluator, options, reporter, trace, 0, 0, cancellationToken);
@@ -131,7 +141,7 @@ public static class ThresholdSearch
                 {
                     return [];
                 }
-                double margin = options.ConfidenceZ * (step.Point.AccuracyDropStandardError ?? 0);
+                double margin = options.ConfidenceZ * step.StandardError;
                 if (step.Point.AccuracyDrop + margin <= options.BaselineShare * options.MaxAccuracyDrop + 1e-12)
                 {
                     candidates.Add((run, step));
@@ -269,7 +279,7 @@ public static class ThresholdSearch
             return step.HoldoutDrop + options.ConfidenceZ * step.HoldoutStandardError <= limit;
         }
         return !options.SelectionAdjustedMargin
-            || step.Point.AccuracyDrop + SelectionZ(options.ConfidenceZ, evaluations) * (step.Point.AccuracyDropStandardError ?? 0) <= limit;
+            || step.Point.AccuracyDrop + SelectionZ(options.ConfidenceZ, evaluations) * step.StandardError <= limit;
     }
 
     /// <summary>The feasible step with the highest objective (then the smallest drop, then the earliest).</summary>

@@ -1,3 +1,4 @@
+using UnIT.ML.Graph;
 using UnIT.ML.Sweeps;
 
 namespace UnIT.ML.Tests.Sweeps;
@@ -37,5 +38,39 @@ public sealed class SampleOutcomesTests
         Assert.AreEqual((before - after) / 4, outcomes.Damage(SearchDamage.ProbabilityDrop, null), 1e-6);
         Assert.AreEqual((before - after) / 2, outcomes.Damage(SearchDamage.ProbabilityDrop, 0), 1e-6);
         Assert.AreEqual(0.0, outcomes.Damage(SearchDamage.ProbabilityDrop, 1), 1e-6);
+    }
+
+    [TestMethod]
+    public void WithOriginals_TakesAnImageAndItsCopiesAsOneClusterAndOneHalf()
+    {
+        // Samples 0 and 2 are image 0 and its copy, 1 and 3 image 1 and its copy: image 0 loses both, image 1 nothing.
+        SampleOutcomes outcomes = SampleOutcomes.Measure(Dense, [0, 0, 0, 0], [[0, 1], [1, 0], [0, 1], [0, 2]])
+            .WithOriginals(2);
+
+        Assert.AreEqual(0.5, outcomes.Drop(null), 1e-12);
+        Assert.AreEqual(1.0, outcomes.Drop(0), 1e-12, "image 0 with its copy");
+        Assert.AreEqual(0.0, outcomes.Drop(1), 1e-12, "image 1 with its copy");
+        // Cluster sums 2 and 0 around their mean 1: sqrt(2 * 2 / 1) / 4 samples.
+        Assert.AreEqual(Math.Sqrt(2 * 2) / 4, outcomes.StandardError(null), 1e-12);
+    }
+
+    [TestMethod]
+    public void ValidationShifts_AppendOnePixelMovesRepeatingTheBorder()
+    {
+        var images = new Tensor(new Shape(1, 1, 2, 3), [1, 2, 3, 4, 5, 6]);
+
+        (Tensor shifted, int[] labels) = ValidationShifts.Add(images, [7], 4);
+
+        CollectionAssert.AreEqual(new[] { 5, 1, 2, 3 }, shifted.Shape.Dimensions.ToArray());
+        CollectionAssert.AreEqual(new[] { 7, 7, 7, 7, 7 }, labels);
+        CollectionAssert.AreEqual(new float[]
+        {
+            1, 2, 3, 4, 5, 6, // original
+            1, 1, 2, 4, 4, 5, // right
+            2, 3, 3, 5, 6, 6, // left
+            1, 2, 3, 1, 2, 3, // down
+            4, 5, 6, 4, 5, 6, // up
+        }, shifted.Data);
+        Assert.ThrowsExactly<ArgumentException>(() => ValidationShifts.Add(new Tensor(new Shape(2, 3), new float[6]), [0, 1], 1));
     }
 }

@@ -59,4 +59,21 @@ public sealed class SearchCriteriaTests
         Assert.IsTrue(result.Trace.Any(s => s.Damage > 0));
         Assert.IsLessThanOrEqualTo(0.02, result.Validation.AccuracyDrop);
     }
+
+    [TestMethod]
+    public void Run_ValidationShifts_MeasureOnTheCopiesToo_AndJudgeWithTheClusterError()
+    {
+        var options = new SearchOptions { MaxAccuracyDrop = 0.02, Levels = Levels, Budget = 8, ConfidenceZ = 1, ValidationShifts = 1 };
+
+        SearchResult result = ThresholdSearch.Run(SweepData.Model, SweepData.Calibration, SweepData.Images, SweepData.Labels, options);
+
+        Assert.AreEqual(2 * SweepData.Labels.Count, result.Validation.Samples);
+        foreach (SearchStep s in result.Trace)
+        {
+            Assert.AreEqual(s.Point.AccuracyDrop + s.StandardError <= 0.02 + 1e-12, s.Feasible, $"evaluation {s.Evaluation}");
+        }
+        // An image and its copy mostly flip together, so the cluster error is above the one that takes them as independent.
+        SearchStep last = result.Trace.MaxBy(s => s.Point.SamplesLost + s.Point.SamplesGained)!;
+        Assert.IsGreaterThan(last.Point.AccuracyDropStandardError!.Value, last.StandardError);
+    }
 }
