@@ -24,6 +24,9 @@ internal sealed class SearchCommand
     /// <summary>The thresholds file written into the output folder unless <c>--save-thresholds</c> names a file.</summary>
     public const string DefaultThresholdsFile = "thresholds.json";
 
+    /// <summary>The most shifted copies of each validation image (<see cref="SearchOptions.ValidationShifts"/>).</summary>
+    private const int ValidationShiftsMax = 4;
+
     /// <summary>The other files a search writes into its output folder.</summary>
     public static readonly string[] OutputFiles = ["search.json", "search-trace.csv", "search.png"];
 
@@ -192,6 +195,11 @@ internal sealed class SearchCommand
                 r.AddError("--group-allocation needs --group-wise: it spreads a layer's level over its output channels / neurons.");
             }
             CheckCostTable(r, c._costTable, c._profile);
+            if (r.GetResult(c._validationShifts) is { Implicit: false, Tokens: [{ } shifts] }
+                && int.TryParse(shifts.Value, NumberStyles.None, CultureInfo.InvariantCulture, out int copies) && copies > ValidationShiftsMax)
+            {
+                r.AddError($"Invalid --validation-shifts '{shifts.Value}': at most {ValidationShiftsMax}, one copy per direction (right, left, down, up).");
+            }
         });
         command.SetAction(c.Run);
         return command;
