@@ -105,7 +105,8 @@ internal sealed class SampleOutcomes
         return sum / Math.Max(1, Count(half));
     }
 
-    private (int Lost, int Gained) LostGained(int? half)
+    /// <summary>Samples lost (dense right, pruned wrong) and gained (the reverse) on the whole set or one half.</summary>
+    public (int Lost, int Gained) LostGained(int? half)
     {
         int lost = 0, gained = 0;
         foreach (int i in Samples(half))
