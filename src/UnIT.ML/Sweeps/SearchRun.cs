@@ -158,6 +158,7 @@ internal sealed class SearchRun
         // Cross-validation decides on the even samples only and keeps the odd ones for the final check.
         int? decide = _options.CrossValidate ? 0 : null;
         double z = _options.SelectionAdjustedMargin ? ThresholdSearch.SelectionZ(_options.ConfidenceZ, _all.Count + 1) : _options.ConfidenceZ;
+        double upperBound = outcomes.Drop(decide) + z * outcomes.StandardError(decide);
         var step = new SearchStep
         {
             Evaluation = _all.Count + 1,
@@ -167,7 +168,8 @@ internal sealed class SearchRun
             Point = point with { Outcomes = null },
             Objective = _options.Objective == SearchObjective.Cycles ? point.Speedup : point.SkippedFraction,
             // A hair of tolerance so that a drop of exactly D, computed in floating point, counts as within D.
-            Feasible = outcomes.Drop(decide) + z * outcomes.StandardError(decide) <= _options.MaxAccuracyDrop + 1e-12,
+            Feasible = upperBound <= _options.MaxAccuracyDrop + 1e-12,
+            UpperBound = upperBound,
             ConfidenceZ = z,
             StandardError = outcomes.StandardError(null),
             Damage = outcomes.Damage(_options.RankBy, decide),

@@ -24,6 +24,9 @@ public sealed record SearchStep
     /// </summary>
     public required bool Feasible { get; init; }
 
+    /// <summary>The validation drop plus <see cref="ConfidenceZ"/> standard errors on the samples the search decides on: what <see cref="Feasible"/> compares with the limit.</summary>
+    public double UpperBound { get; init; }
+
     /// <summary>The z this step was judged with (grows with the evaluations under <see cref="SearchOptions.SelectionAdjustedMargin"/>).</summary>
     public double ConfidenceZ { get; init; }
 

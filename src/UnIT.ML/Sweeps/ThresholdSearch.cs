@@ -141,8 +141,7 @@ public static class ThresholdSearch
                 {
                     return [];
                 }
-                double margin = options.ConfidenceZ * step.StandardError;
-                if (step.Point.AccuracyDrop + margin <= options.BaselineShare * options.MaxAccuracyDrop + 1e-12)
+                if (step.UpperBound <= options.BaselineShare * options.MaxAccuracyDrop + 1e-12)
                 {
                     candidates.Add((run, step));
                 }

@@ -21,6 +21,7 @@ public sealed class SearchCriteriaTests
             // The even half's drop follows from the whole set's and the odd half's.
             double evenDrop = (n * s.Point.AccuracyDrop - odd * s.HoldoutDrop!.Value) / even;
             Assert.AreEqual(evenDrop <= 0.02 + 1e-9, s.Feasible, $"evaluation {s.Evaluation}");
+            Assert.AreEqual(evenDrop, s.UpperBound, 1e-9, "z = 0: the bound is the even half's drop");
         }
         SearchStep chosen = result.Trace.First(s => s.LayerPercentiles.SequenceEqual(result.LayerPercentiles));
         Assert.IsTrue(chosen.Feasible);
@@ -41,6 +42,7 @@ public sealed class SearchCriteriaTests
             double z = Math.Sqrt(1 + 2 * Math.Log(s.Evaluation));
             Assert.AreEqual(z, s.ConfidenceZ, 1e-12);
             Assert.AreEqual(s.Point.AccuracyDrop + z * s.Point.AccuracyDropStandardError!.Value <= 0.03 + 1e-12, s.Feasible, $"evaluation {s.Evaluation}");
+            Assert.AreEqual(s.Point.AccuracyDrop + z * s.Point.AccuracyDropStandardError!.Value, s.UpperBound, 1e-12);
         }
         double last = Math.Sqrt(1 + 2 * Math.Log(result.Evaluations));
         Assert.IsLessThanOrEqualTo(0.03 + 1e-12, result.Validation.AccuracyDrop + last * result.Validation.AccuracyDropStandardError!.Value);
