@@ -170,4 +170,28 @@ public sealed class SweepSearchCommandTests
         Assert.Contains("--save-thresholds", line);
         Assert.Contains("search.json", line);
     }
+
+    [TestMethod]
+    public void Search_generalization_options_run_and_are_recorded_and_bad_values_name_the_option()
+    {
+        string outDir = NewFolder();
+        string[] search = ["search", Cli.FashionModel, "--calibration-images", Calibration, "--calibration-limit", "100",
+            "--validation-images", Cli.FashionImages, "--validation-labels", Cli.FashionLabels, "--validation-limit", "60",
+            "--max-accuracy-drop", "0.05", "--budget", "5"];
+
+        var run = Cli.Run([.. search, "--rank-by", "changes", "--cross-validate", "--selection-margin", "--validation-shifts", "1",
+            "--refinements", "0", "--out", outDir, "--json"]);
+        var shifts = Cli.Run([.. search, "--validation-shifts", "5", "--out", NewFolder()]);
+        var rank = Cli.Run([.. search, "--rank-by", "loss", "--out", NewFolder()]);
+
+        Assert.AreEqual(0, run.Code, run.Err);
+        using JsonDocument json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "search.json")));
+        JsonElement options = json.RootElement.GetProperty("options");
+        Assert.AreEqual("top_changes", options.GetProperty("rank_by").GetString());
+        Assert.IsTrue(options.GetProperty("cross_validate").GetBoolean());
+        Assert.AreEqual(1, options.GetProperty("validation_shifts").GetInt32());
+        Assert.AreEqual(120, json.RootElement.GetProperty("validation").GetProperty("samples").GetInt32(), "60 images and one shifted copy each");
+        Assert.Contains("--validation-shifts", Cli.SingleErrorLine(shifts, ExitCodes.Usage));
+        Assert.Contains("--rank-by", Cli.SingleErrorLine(rank, ExitCodes.Usage));
+    }
 }

@@ -60,6 +60,7 @@ internal static class ReportData
         {
             Evaluation = n, Phase = phase, LayerPercentiles = new Dictionary<string, double?> { ["conv1"] = p1, ["fc"] = p2 },
             Point = point, Objective = point.SkippedFraction, Feasible = feasible, Accepted = accepted,
+            ConfidenceZ = 2, StandardError = 0.003, Damage = n / 100.0,
         };
         SweepPoint chosen = Point(SweepPointKind.Search, null, 0.895, 0.55, 5500);
         // With equal-error group allocation the uniform levels are no single percentile.

@@ -15,10 +15,14 @@ public sealed class SearchWritersTests
         string[] lines = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.HasCount(6, lines);
         string[] header = lines[0].Split(',');
-        CollectionAssert.AreEqual(new[] { "evaluation", "phase", "accepted", "feasible", "objective", "percentile:conv1", "percentile:fc", "kind" }, header[..8]);
+        CollectionAssert.AreEqual(new[]
+        {
+            "evaluation", "phase", "accepted", "feasible", "objective", "confidence_z", "standard_error", "damage", "holdout_drop",
+            "percentile:conv1", "percentile:fc", "kind",
+        }, header[..12]);
         string[] last = lines[5].Split(',');
-        CollectionAssert.AreEqual(new[] { "5", "Greedy", "true", "true", "0.55", "50", "30", "Search" }, last[..8]);
-        Assert.AreEqual("", lines[1].Split(',')[5], "off layers have no percentile");
+        CollectionAssert.AreEqual(new[] { "5", "Greedy", "true", "true", "0.55", "2", "0.003", "0.05", "", "50", "30", "Search" }, last[..12]);
+        Assert.AreEqual("", lines[1].Split(',')[9], "off layers have no percentile");
         Assert.AreEqual("false", lines[3].Split(',')[3]);
     }
 

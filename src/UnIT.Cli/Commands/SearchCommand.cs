@@ -24,6 +24,9 @@ internal sealed class SearchCommand
     /// <summary>The thresholds file written into the output folder unless <c>--save-thresholds</c> names a file.</summary>
     public const string DefaultThresholdsFile = "thresholds.json";
 
+    /// <summary>The most shifted copies of each validation image (<see cref="SearchOptions.ValidationShifts"/>).</summary>
+    private const int ValidationShiftsMax = 4;
+
     /// <summary>The other files a search writes into its output folder.</summary>
     public static readonly string[] OutputFiles = ["search.json", "search-trace.csv", "search.png"];
 
@@ -73,6 +76,35 @@ internal sealed class SearchCommand
         HelpName = "Z",
         DefaultValueFactory = _ => new SearchOptions().ConfidenceZ,
         CustomParser = OptionParsers.Number("--confidence-z", new NumberRange(0, 10)),
+    };
+    private readonly Option<string> _rankBy = new("--rank-by")
+    {
+        Description = "What the greedy passes rank a move's cost by: the accuracy drop (accuracy), the share of top-1 changes against the dense model (changes), or the drop of the true class's probability (probability). Feasibility is always the accuracy drop.",
+        HelpName = "accuracy|changes|probability",
+        DefaultValueFactory = _ => "accuracy",
+        CustomParser = OptionParsers.Name("--rank-by", ["accuracy", "changes", "probability"]),
+    };
+    private readonly Option<bool> _selectionMargin = new("--selection-margin")
+    {
+        Description = "Widen the margin with the states compared: the k-th evaluation needs drop + sqrt(z^2 + 2 ln k) SE <= D, and the answer that at the last evaluation's k.",
+    };
+    private readonly Option<bool> _crossValidate = new("--cross-validate")
+    {
+        Description = "Decide on the even validation samples only; answer with the best state that is also within D (same z) on the odd ones.",
+    };
+    private readonly Option<int> _validationShifts = new("--validation-shifts")
+    {
+        Description = "Add this many copies of every validation image moved by one pixel (0-4: right, left, down, up); the drop's standard error then counts an image with its copies once.",
+        HelpName = "N",
+        DefaultValueFactory = _ => 0,
+        CustomParser = OptionParsers.Count("--validation-shifts", minimum: 0),
+    };
+    private readonly Option<int> _refinements = new("--refinements")
+    {
+        Description = "How many times the search halves the level spacing around its best state.",
+        HelpName = "N",
+        DefaultValueFactory = _ => new SearchOptions().Refinements,
+        CustomParser = OptionParsers.Count("--refinements", minimum: 0),
     };
     private readonly Option<bool> _groupWise = new("--group-wise") { Description = "Calibrate per output channel / neuron at each level." };
     private readonly Option<string> _groupAllocation = new("--group-allocation")
@@ -134,6 +166,11 @@ internal sealed class SearchCommand
         command.Add(c._costTable);
         command.Add(c._budget);
         command.Add(c._confidenceZ);
+        command.Add(c._rankBy);
+        command.Add(c._selectionMargin);
+        command.Add(c._crossValidate);
+        command.Add(c._refinements);
+        command.Add(c._validationShifts);
         command.Add(c._groupWise);
         command.Add(c._groupAllocation);
         command.Add(c._sparsities);
@@ -158,6 +195,11 @@ internal sealed class SearchCommand
                 r.AddError("--group-allocation needs --group-wise: it spreads a layer's level over its output channels / neurons.");
             }
             CheckCostTable(r, c._costTable, c._profile);
+            if (r.GetResult(c._validationShifts) is { Implicit: false, Tokens: [{ } shifts] }
+                && int.TryParse(shifts.Value, NumberStyles.None, CultureInfo.InvariantCulture, out int copies) && copies > ValidationShiftsMax)
+            {
+                r.AddError($"Invalid --validation-shifts '{shifts.Value}': at most {ValidationShiftsMax}, one copy per direction (right, left, down, up).");
+            }
         });
         command.SetAction(c.Run);
         return command;
@@ -193,6 +235,16 @@ internal sealed class SearchCommand
             GroupWise = result.GetValue(_groupWise),
             GroupAllocation = result.GetRequiredValue(_groupAllocation) == "error" ? GroupAllocation.SameRelativeError : GroupAllocation.SamePercentile,
             ConfidenceZ = result.GetValue(_confidenceZ),
+            RankBy = result.GetRequiredValue(_rankBy) switch
+            {
+                "changes" => SearchDamage.TopChanges,
+                "probability" => SearchDamage.ProbabilityDrop,
+                _ => SearchDamage.AccuracyDrop,
+            },
+            SelectionAdjustedMargin = result.GetValue(_selectionMargin),
+            CrossValidate = result.GetValue(_crossValidate),
+            Refinements = result.GetValue(_refinements),
+            ValidationShifts = result.GetValue(_validationShifts),
             MagnitudeSparsities = [0, .. result.GetRequiredValue(_sparsities)],
             FatReluTaus = [0, .. result.GetRequiredValue(_taus).Select(t => (float)t)],
             BaselineShare = result.GetValue(_baselineShare),

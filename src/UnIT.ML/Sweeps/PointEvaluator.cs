@@ -20,7 +20,6 @@ internal sealed class PointEvaluator
     private readonly Tensor _images;
     private readonly IReadOnlyList<int> _labels;
     private readonly float[] _denseLogits;
-    private readonly int[] _densePredictions;
     private readonly ConcurrentDictionary<(bool, double, float, bool), Lazy<ProductHistogram>> _histograms = new();
     private readonly ConcurrentDictionary<QuantizationPlan, Lazy<ClassificationMetrics>> _quantizedDense = new(ReferenceEqualityComparer.Instance);
     private LastRun? _last;
@@ -45,7 +44,6 @@ internal sealed class PointEvaluator
         _images = images;
         _labels = labels;
         _denseLogits = Evaluator.DenseLogits(graph, images);
-        _densePredictions = ClassificationMetrics.ArgMax(_denseLogits, _denseLogits.Length / labels.Count);
     }
 
     public ModelGraph Graph { get; }
@@ -83,17 +81,15 @@ internal sealed class PointEvaluator
             : Evaluator.Evaluate(model, _images, _labels, _denseLogits, QuantizedDense);
         Volatile.Write(ref _last, new LastRun(key, result));
         // Paired counts against the dense model give the drop's standard error (SweepPoint.AccuracyDropStandardError).
-        int lost = 0, gained = 0;
-        for (int i = 0; i < _labels.Count; i++)
-        {
-            float[] row = result.Logits[i];
-            bool dense = _densePredictions[i] == _labels[i];
-            bool pruned = ClassificationMetrics.ArgMax(row, row.Length)[0] == _labels[i];
-            lost += dense && !pruned ? 1 : 0;
-            gained += !dense && pruned ? 1 : 0;
-        }
+        SampleOutcomes outcomes = SampleOutcomes.Measure(_denseLogits, _labels, result.Logits);
+        (int lost, int gained) = outcomes.LostGained(null);
         CostEstimate? cost = costs is null ? null : CostModel.Estimate(model.Profile.WithCosts(costs), result.Statistics);
-        return SweepPoint.FromEvaluation(coordinates, result, cost) with { SamplesLost = lost, SamplesGained = gained };
+        return SweepPoint.FromEvaluation(coordinates, result, cost) with
+        {
+            SamplesLost = lost,
+            SamplesGained = gained,
+            Outcomes = outcomes,
+        };
     }
 
     private ClassificationMetrics QuantizedDense(QuantizationPlan plan) =>

@@ -22,6 +22,31 @@ public sealed record SearchOptions
     /// </summary>
     public double ConfidenceZ { get; init; } = 2;
 
+    /// <summary>
+    /// Widen the margin with the number of states compared: the k-th evaluation is judged with
+    /// z_k = sqrt(z^2 + 2 ln k) standard errors (the Gaussian bound on the luckiest of k noise terms), and the answer
+    /// must be feasible at the z of the last evaluation. Guards against the winner's curse of choosing among many
+    /// states on one validation set, at the price of a stricter limit.
+    /// </summary>
+    public bool SelectionAdjustedMargin { get; init; }
+
+    /// <summary>
+    /// Two-fold check: every decision of the search (feasibility, ranking, pruning of the space) uses only the even
+    /// validation samples; the answer is the best state that is also feasible (same z) on the odd samples, whose noise
+    /// the search never saw.
+    /// </summary>
+    public bool CrossValidate { get; init; }
+
+    /// <summary>
+    /// Shifted copies of every validation image (0 to 4: moved one pixel right, left, down, up) added to the validation
+    /// set, so that the drop is measured on more samples. The standard error then counts each image with its copies as
+    /// one cluster, and cross-validation splits by image.
+    /// </summary>
+    public int ValidationShifts { get; init; }
+
+    /// <summary>What the greedy passes rank moves by: objective gained per unit of this damage (feasibility is always the accuracy drop).</summary>
+    public SearchDamage RankBy { get; init; } = SearchDamage.AccuracyDrop;
+
     /// <summary>What to maximize: MACs skipped, or estimated speed-up on <see cref="Profile"/>.</summary>
     public SearchObjective Objective { get; init; } = SearchObjective.Macs;
 
@@ -85,6 +110,10 @@ public sealed record SearchOptions
         {
             throw new ArgumentOutOfRangeException(nameof(Objective), Objective, "Unknown search objective.");
         }
+        if (!Enum.IsDefined(RankBy))
+        {
+            throw new ArgumentOutOfRangeException(nameof(RankBy), RankBy, "Unknown damage measure.");
+        }
         if (!Enum.IsDefined(GroupAllocation))
         {
             throw new ArgumentOutOfRangeException(nameof(GroupAllocation), GroupAllocation, "Unknown group allocation.");
@@ -96,6 +125,10 @@ public sealed record SearchOptions
         if (Refinements < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(Refinements), Refinements, "The number of refinements must be >= 0.");
+        }
+        if (ValidationShifts is < 0 or > Sweeps.ValidationShifts.MaxCopies)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ValidationShifts), ValidationShifts, $"Validation shifts must be 0 to {Sweeps.ValidationShifts.MaxCopies} (one copy per direction).");
         }
         if (Budget < 1)
         {

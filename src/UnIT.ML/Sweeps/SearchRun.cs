@@ -154,16 +154,27 @@ internal sealed class SearchRun
         SweepPoint point = _evaluator.Evaluate(coordinates, uniform ? _calibrated[state[0]] : Compose(state), _options.Costs);
         _reporter.Finish();
         Resolution = 1.0 / point.Samples;
-        double margin = _options.ConfidenceZ * (point.AccuracyDropStandardError ?? 0);
+        SampleOutcomes outcomes = point.Outcomes!.WithOriginals(point.Samples / (_options.ValidationShifts + 1));
+        // Cross-validation decides on the even samples only and keeps the odd ones for the final check.
+        int? decide = _options.CrossValidate ? 0 : null;
+        double z = _options.SelectionAdjustedMargin ? ThresholdSearch.SelectionZ(_options.ConfidenceZ, _all.Count + 1) : _options.ConfidenceZ;
+        double upperBound = outcomes.Drop(decide) + z * outcomes.StandardError(decide);
         var step = new SearchStep
         {
             Evaluation = _all.Count + 1,
             Phase = phase,
             LayerPercentiles = Layers.Select((l, i) => (l, state[i] == Off ? (double?)null : state[i])).ToDictionary(x => x.l, x => x.Item2, StringComparer.Ordinal),
-            Point = point,
+            // The per-sample outcomes are only needed here; the trace would otherwise hold them for every state.
+            Point = point with { Outcomes = null },
             Objective = _options.Objective == SearchObjective.Cycles ? point.Speedup : point.SkippedFraction,
             // A hair of tolerance so that a drop of exactly D, computed in floating point, counts as within D.
-            Feasible = point.AccuracyDrop + margin <= _options.MaxAccuracyDrop + 1e-12,
+            Feasible = upperBound <= _options.MaxAccuracyDrop + 1e-12,
+            UpperBound = upperBound,
+            ConfidenceZ = z,
+            StandardError = outcomes.StandardError(null),
+            Damage = outcomes.Damage(_options.RankBy, decide),
+            HoldoutDrop = _options.CrossValidate ? outcomes.Drop(1) : null,
+            HoldoutStandardError = _options.CrossValidate ? outcomes.StandardError(1) : null,
         };
         _memo[key] = _trace.Count;
         _trace.Add(step);

@@ -47,6 +47,9 @@ public sealed record SweepPoint
         ? Math.Sqrt(Math.Max(0, b + c - (double)(b - c) * (b - c) / Samples)) / Samples
         : null;
 
+    /// <summary>Per-sample comparison with the dense model, for the search's criteria; not reported.</summary>
+    internal SampleOutcomes? Outcomes { get; init; }
+
     /// <summary>All MACs of the prunable layers per inference.</summary>
     public required double MacsTotal { get; init; }
 

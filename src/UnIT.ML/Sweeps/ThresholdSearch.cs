@@ -56,6 +56,16 @@ public static class ThresholdSearch
         double[] levels = options.Levels.Distinct().Order().ToArray();
         var reporter = new StepReporter(progress, options.Budget);
         reporter.Start("dense reference logits");
+        if (options.ValidationShifts > 0)
+        {
+            ArgumentNullException.ThrowIfNull(validationImages);
+            ArgumentNullException.ThrowIfNull(validationLabels);
+            if (validationLabels.Count != validationImages.Shape[0])
+            {
+                throw new ArgumentException($"There are {validationImages.Shape[0]} validation images but {validationLabels.Count} labels.", nameof(validationLabels));
+            }
+            (validationImages, validationLabels) = ValidationShifts.Add(validationImages, validationLabels, options.ValidationShifts);
+        }
         var evaluator = new PointEvaluator(graph, calibration, validationImages, validationLabels);
         var trace = new List<SearchStep>();
         var plain = new SearchRun(evaluator, options, reporter, trace, 0, 0, cancellationToken);
@@ -74,7 +84,7 @@ public static class ThresholdSearch
         }
         reporter.Done();
 
-        SearchStep best = BestFeasible(trace) ?? start;
+        SearchStep best = BestFeasible(trace.Where(s => Confirmed(s, options, trace.Count))) ?? start;
         return new SearchResult
         {
             Thresholds = best.Point.Thresholds with { Method = "search", Percentile = null },
@@ -131,8 +141,7 @@ public static class ThresholdSearch
                 {
                     return [];
                 }
-                double margin = options.ConfidenceZ * (step.Point.AccuracyDropStandardError ?? 0);
-                if (step.Point.AccuracyDrop + margin <= options.BaselineShare * options.MaxAccuracyDrop + 1e-12)
+                if (step.UpperBound <= options.BaselineShare * options.MaxAccuracyDrop + 1e-12)
                 {
                     candidates.Add((run, step));
                 }
@@ -222,7 +231,7 @@ public static class ThresholdSearch
                     break;
                 }
                 double gain = step.Objective - current.Objective;
-                double loss = step.Point.AccuracyDrop - current.Point.AccuracyDrop;
+                double loss = step.Damage - current.Damage;
                 priority[l] = step.Feasible && gain > 0 ? gain / Math.Max(loss, run.Resolution) : double.NegativeInfinity;
                 if (priority[l] > double.NegativeInfinity && (best is null || priority[l] > best.Value.Score))
                 {
@@ -252,6 +261,24 @@ public static class ThresholdSearch
             }
         }
         return run.Calibrate(midpoints) > 0;
+    }
+
+    /// <summary>The z of the k-th evaluation under <see cref="SearchOptions.SelectionAdjustedMargin"/>: sqrt(z^2 + 2 ln k).</summary>
+    internal static double SelectionZ(double z, int k) => Math.Sqrt(z * z + 2 * Math.Log(Math.Max(1, k)));
+
+    /// <summary>
+    /// Whether a feasible step may be the answer: feasible on the held-out odd samples under cross-validation, and at
+    /// the margin of the last of <paramref name="evaluations"/> under the selection-adjusted margin.
+    /// </summary>
+    private static bool Confirmed(SearchStep step, SearchOptions options, int evaluations)
+    {
+        double limit = options.MaxAccuracyDrop + 1e-12;
+        if (options.CrossValidate)
+        {
+            return step.HoldoutDrop + options.ConfidenceZ * step.HoldoutStandardError <= limit;
+        }
+        return !options.SelectionAdjustedMargin
+            || step.Point.AccuracyDrop + SelectionZ(options.ConfidenceZ, evaluations) * step.StandardError <= limit;
     }
 
     /// <summary>The feasible step with the highest objective (then the smallest drop, then the earliest).</summary>
