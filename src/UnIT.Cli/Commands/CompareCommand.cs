@@ -61,7 +61,7 @@ internal sealed class CompareCommand
     {
         Description = "Comma-separated FATReLU taus for 'fatrelu', also offered to 'combined'.",
         HelpName = "TAU,...",
-        DefaultValueFactory = _ => [.. new ComparisonOptions().FatReluTaus.Select(t => (double)t)],
+        DefaultValueFactory = _ => [.. new ComparisonOptions().FatReluTaus.Select(t => (double)(decimal)t)],
         CustomParser = OptionParsers.NumberList("--fatrelu", NumberRange.AtLeast(0)),
     };
     private readonly Option<double[]> _sparsities = new("--magnitude-sparsity")
@@ -107,10 +107,7 @@ internal sealed class CompareCommand
         DefaultValueFactory = _ => "percentile",
         CustomParser = OptionParsers.Name("--group-allocation", ["percentile", "error"]),
     };
-    private readonly Option<string> _out = new("--out") { Description = "Folder for compare.json, compare.csv and compare.png.", HelpName = "DIR", Required = true };
-    private readonly Option<bool> _force = CommonOptions.Force();
-    private readonly Option<int> _batchSize = CommonOptions.BatchSize();
-    private readonly Option<bool> _json = CommonOptions.Json();
+    private readonly ReportFolderOptions _report = new("Folder for compare.json, compare.csv and compare.png.");
 
     private CompareCommand()
     {
@@ -127,10 +124,11 @@ internal sealed class CompareCommand
         c._validation.AddTo(command);
         c._test.AddTo(command);
         foreach (Option option in new Option[] { c._drops, c._methods, c._percentiles, c._taus, c._sparsities, c._objective, c._profile, c._costTable,
-            c._budget, c._confidenceZ, c._groupAllocation, c._out, c._force, c._batchSize, c._json })
+            c._budget, c._confidenceZ, c._groupAllocation })
         {
             command.Add(option);
         }
+        c._report.AddTo(command);
         command.Validators.Add(r => SearchCommand.CheckCostTable(r, c._costTable, c._profile));
         command.SetAction(c.Run);
         return command;
@@ -143,7 +141,7 @@ internal sealed class CompareCommand
         SampleSet calibration = _calibration.Load(result, graph)!;
         SampleSet validation = _validation.Load(result, graph)!;
         SampleSet test = _test.Load(result, graph)!;
-        using OutputFolder folder = OutputFolder.Prepare(result.GetRequiredValue(_out), result.GetValue(_force), OutputFiles);
+        using OutputFolder folder = OutputFolder.Prepare(result.GetRequiredValue(_report.Out), result.GetValue(_report.Force), OutputFiles);
         var options = new ComparisonOptions
         {
             MaxAccuracyDrops = result.GetRequiredValue(_drops),
@@ -161,10 +159,10 @@ internal sealed class CompareCommand
                 GroupAllocation = result.GetRequiredValue(_groupAllocation) == "error" ? GroupAllocation.SameRelativeError : GroupAllocation.SamePercentile,
             },
         };
-        IEnumerable<Tensor> batches = calibration.Batches(graph.Input.Shape, result.GetValue(_batchSize));
+        IEnumerable<Tensor> batches = calibration.Batches(graph.Input.Shape, result.GetValue(_report.BatchSize));
         Tensor validationImages = validation.ToTensor(graph.Input.Shape);
         Tensor testImages = test.ToTensor(graph.Input.Shape);
-        bool json = result.GetValue(_json);
+        bool json = result.GetValue(_report.Json);
         TextWriter output = result.InvocationConfiguration.Output;
         IAnsiConsole console = Terminal.For(output);
         ComparisonResult comparison = json

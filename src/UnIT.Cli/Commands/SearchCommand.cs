@@ -140,10 +140,7 @@ internal sealed class SearchCommand
         Description = $"Write the thresholds JSON to this file, as evaluate does (default: {DefaultThresholdsFile} in --out).",
         HelpName = "FILE",
     };
-    private readonly Option<string> _out = new("--out") { Description = "Folder for the thresholds, trace, JSON and PNG files.", HelpName = "DIR", Required = true };
-    private readonly Option<bool> _force = CommonOptions.Force();
-    private readonly Option<int> _batchSize = CommonOptions.BatchSize();
-    private readonly Option<bool> _json = CommonOptions.Json();
+    private readonly ReportFolderOptions _report = new("Folder for the thresholds, trace, JSON and PNG files.");
 
     private SearchCommand()
     {
@@ -177,10 +174,7 @@ internal sealed class SearchCommand
         command.Add(c._taus);
         command.Add(c._baselineShare);
         command.Add(c._saveThresholds);
-        command.Add(c._out);
-        command.Add(c._force);
-        command.Add(c._batchSize);
-        command.Add(c._json);
+        c._report.AddTo(command);
         command.Validators.Add(r =>
         {
             // Presence only: reading values here would throw on a value that failed to parse.
@@ -208,9 +202,9 @@ internal sealed class SearchCommand
     private int Run(ParseResult result)
     {
         string modelPath = result.GetRequiredValue(_model);
-        string outDirectory = result.GetRequiredValue(_out);
+        string outDirectory = result.GetRequiredValue(_report.Out);
         string? thresholdsPath = result.GetValue(_saveThresholds);
-        bool force = result.GetValue(_force);
+        bool force = result.GetValue(_report.Force);
         ModelGraph graph = ModelLoader.Load(modelPath);
         SampleSet calibration = _calibration.Load(result, graph)!;
         SampleSet validation = _validation.Load(result, graph)!;
@@ -250,9 +244,9 @@ internal sealed class SearchCommand
             BaselineShare = result.GetValue(_baselineShare),
             Costs = CostsOf(result.GetRequiredValue(_costTable)),
         };
-        IEnumerable<Tensor> batches = calibration.Batches(graph.Input.Shape, result.GetValue(_batchSize));
+        IEnumerable<Tensor> batches = calibration.Batches(graph.Input.Shape, result.GetValue(_report.BatchSize));
         Tensor images = validation.ToTensor(graph.Input.Shape);
-        bool json = result.GetValue(_json);
+        bool json = result.GetValue(_report.Json);
         TextWriter output = result.InvocationConfiguration.Output;
         IAnsiConsole console = Terminal.For(output);
 

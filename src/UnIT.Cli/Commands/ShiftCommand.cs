@@ -61,10 +61,7 @@ internal sealed class ShiftCommand
         DefaultValueFactory = _ => "float32",
         CustomParser = OptionParsers.Name("--profile", TargetProfile.Names),
     };
-    private readonly Option<string> _out = new("--out") { Description = "Folder for shift.csv and shift.json.", HelpName = "DIR", Required = true };
-    private readonly Option<bool> _force = CommonOptions.Force();
-    private readonly Option<int> _batchSize = CommonOptions.BatchSize();
-    private readonly Option<bool> _json = CommonOptions.Json();
+    private readonly ReportFolderOptions _report = new("Folder for shift.csv and shift.json.");
 
     private ShiftCommand()
     {
@@ -78,10 +75,11 @@ internal sealed class ShiftCommand
         var command = new Command("shift", "UnIT calibrated on clean data against magnitude pruning at the same MACs skipped, on rotated, noisy, brightened, low-contrast and occluded copies of the test set.") { c._model };
         c._calibration.AddTo(command);
         c._test.AddTo(command);
-        foreach (Option option in new Option[] { c._percentile, c._shifts, c._seed, c._profile, c._out, c._force, c._batchSize, c._json })
+        foreach (Option option in new Option[] { c._percentile, c._shifts, c._seed, c._profile })
         {
             command.Add(option);
         }
+        c._report.AddTo(command);
         command.SetAction(c.Run);
         return command;
     }
@@ -92,7 +90,7 @@ internal sealed class ShiftCommand
         ModelGraph graph = ModelLoader.Load(modelPath);
         SampleSet calibration = _calibration.Load(result, graph)!;
         SampleSet test = _test.Load(result, graph)!;
-        using OutputFolder folder = OutputFolder.Prepare(result.GetRequiredValue(_out), result.GetValue(_force), OutputFiles);
+        using OutputFolder folder = OutputFolder.Prepare(result.GetRequiredValue(_report.Out), result.GetValue(_report.Force), OutputFiles);
         var options = new ShiftOptions
         {
             Percentile = result.GetValue(_percentile),
@@ -100,9 +98,9 @@ internal sealed class ShiftCommand
             Seed = result.GetValue(_seed),
             Profile = result.GetRequiredValue(_profile),
         };
-        IEnumerable<Tensor> batches = calibration.Batches(graph.Input.Shape, result.GetValue(_batchSize));
+        IEnumerable<Tensor> batches = calibration.Batches(graph.Input.Shape, result.GetValue(_report.BatchSize));
         Tensor images = test.ToTensor(graph.Input.Shape);
-        bool json = result.GetValue(_json);
+        bool json = result.GetValue(_report.Json);
         TextWriter output = result.InvocationConfiguration.Output;
         IAnsiConsole console = Terminal.For(output);
         ShiftResult shift = json

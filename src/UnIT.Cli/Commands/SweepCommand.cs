@@ -68,10 +68,7 @@ internal sealed class SweepCommand
         DefaultValueFactory = _ => [],
         CustomParser = OptionParsers.NumberList("--fatrelu", NumberRange.AtLeast(0)),
     };
-    private readonly Option<string> _out = new("--out") { Description = "Folder for the CSV, JSON and PNG files.", HelpName = "DIR", Required = true };
-    private readonly Option<bool> _force = CommonOptions.Force();
-    private readonly Option<int> _batchSize = CommonOptions.BatchSize();
-    private readonly Option<bool> _json = CommonOptions.Json();
+    private readonly ReportFolderOptions _report = new("Folder for the CSV, JSON and PNG files.");
 
     private SweepCommand()
     {
@@ -92,10 +89,7 @@ internal sealed class SweepCommand
         command.Add(c._groupWise);
         command.Add(c._sparsities);
         command.Add(c._taus);
-        command.Add(c._out);
-        command.Add(c._force);
-        command.Add(c._batchSize);
-        command.Add(c._json);
+        c._report.AddTo(command);
         command.SetAction(c.Run);
         return command;
     }
@@ -107,7 +101,7 @@ internal sealed class SweepCommand
         SampleSet calibration = _calibration.Load(result, graph)!;
         SampleSet validation = _validation.Load(result, graph)!;
         // Refuse before the long run, not after it.
-        using OutputFolder folder = OutputFolder.Prepare(result.GetRequiredValue(_out), result.GetValue(_force), OutputFiles);
+        using OutputFolder folder = OutputFolder.Prepare(result.GetRequiredValue(_report.Out), result.GetValue(_report.Force), OutputFiles);
         string groupWise = result.GetRequiredValue(_groupWise);
         string[] profiles = result.GetRequiredValue(_profiles);
         string[]? divisions = result.GetValue(_divisions) is { Length: > 0 } given ? given : null;
@@ -125,9 +119,9 @@ internal sealed class SweepCommand
             MagnitudeSparsities = [0, .. result.GetRequiredValue(_sparsities)],
             FatReluTaus = [0, .. result.GetRequiredValue(_taus).Select(t => (float)t)],
         };
-        IEnumerable<Tensor> batches = calibration.Batches(graph.Input.Shape, result.GetValue(_batchSize));
+        IEnumerable<Tensor> batches = calibration.Batches(graph.Input.Shape, result.GetValue(_report.BatchSize));
         Tensor images = validation.ToTensor(graph.Input.Shape);
-        bool json = result.GetValue(_json);
+        bool json = result.GetValue(_report.Json);
         TextWriter output = result.InvocationConfiguration.Output;
         IAnsiConsole console = Terminal.For(output);
 
