@@ -18,12 +18,7 @@ namespace UnIT.Cli.Commands;
 /// </summary>
 internal sealed class M4BenchCommand
 {
-    private readonly Argument<string> _model = CommonOptions.Model();
-    private readonly DataOptions _data = new(role: "Benchmark", withLabels: false);
-    private readonly DataOptions _calibration = new("calibration", "Calibration", withLabels: false, required: false);
-    private readonly PruningOptionGroup _pruning = new();
-    private readonly Option<string?> _tools = new("--tools") { Description = "The tools/cortex-m4 folder (default: found above the current folder or the tool's).", HelpName = "DIR" };
-    private readonly Option<bool> _json = CommonOptions.Json();
+    private readonly DeviceBenchOptions _bench = new("max78000", "runs the float32 max78000 C on a Cortex-M4F in QEMU", "tools/cortex-m4", CortexM4Run.FindTools);
 
     private M4BenchCommand()
     {
@@ -33,28 +28,14 @@ internal sealed class M4BenchCommand
     public static Command Create()
     {
         var c = new M4BenchCommand();
-        var command = new Command("m4-bench", "Run the generated max78000 C on a Cortex-M4F in QEMU: outputs against the C# engine, instructions executed, dense vs UnIT.") { c._model };
-        c._data.AddTo(command);
-        c._calibration.AddTo(command);
-        c._pruning.AddTo(command);
-        command.Add(c._tools);
-        command.Add(c._json);
+        Command command = c._bench.CreateCommand("m4-bench", "Run the generated max78000 C on a Cortex-M4F in QEMU: outputs against the C# engine, instructions executed, dense vs UnIT.");
         command.SetAction(c.Run);
         return command;
     }
 
     private int Run(ParseResult result)
     {
-        ModelGraph graph = ModelLoader.Load(result.GetRequiredValue(_model));
-        PruningOptions options = _pruning.Read(result);
-        if (options.Profile != "max78000" && result.GetResult(_pruning.Profile) is { Implicit: false })
-        {
-            throw new ArgumentException($"m4-bench runs the float32 max78000 C; --profile {options.Profile} is not built for the Cortex-M4F here.");
-        }
-        PrunedModel model = ExportCCommand.Prepare(graph, options with { Profile = "max78000" }, _calibration.Load(result, graph));
-        SampleSet images = _data.Load(result, graph)!;
-        string tools = result.GetValue(_tools) ?? CortexM4Run.FindTools(Environment.CurrentDirectory) ?? CortexM4Run.FindTools(AppContext.BaseDirectory)
-            ?? throw new ArgumentException("Cannot find tools/cortex-m4 (build.sh) above the current folder; give --tools DIR.");
+        (ModelGraph graph, PrunedModel model, SampleSet images, string tools) = _bench.Prepare(result);
         Tensor input = images.ToTensor(graph.Input.Shape);
         float[] expected = model.Engine.Run(input).Data;
         (IReadOnlyList<CortexM4Result> dense, IReadOnlyList<CortexM4Result> pruned) = CortexM4Run.RunBuilds(model, input, tools);
@@ -64,7 +45,7 @@ internal sealed class M4BenchCommand
         long denseInstructions = dense.Sum(r => r.Instructions), prunedInstructions = pruned.Sum(r => r.Instructions);
         double denseMean = (double)denseInstructions / images.Count, prunedMean = (double)prunedInstructions / images.Count;
         TextWriter output = result.InvocationConfiguration.Output;
-        if (result.GetValue(_json))
+        if (result.GetValue(_bench.Json))
         {
             JsonOutput.Write(output, new
             {

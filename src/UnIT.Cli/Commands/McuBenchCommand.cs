@@ -18,12 +18,7 @@ namespace UnIT.Cli.Commands;
 /// </summary>
 internal sealed class McuBenchCommand
 {
-    private readonly Argument<string> _model = CommonOptions.Model();
-    private readonly DataOptions _data = new(role: "Benchmark", withLabels: false);
-    private readonly DataOptions _calibration = new("calibration", "Calibration", withLabels: false, required: false);
-    private readonly PruningOptionGroup _pruning = new();
-    private readonly Option<string?> _tools = new("--tools") { Description = "The tools/msp430 folder (default: found above the current folder or the tool's).", HelpName = "DIR" };
-    private readonly Option<bool> _json = CommonOptions.Json();
+    private readonly DeviceBenchOptions _bench = new("msp430", "measures the msp430 C in mspdebug's simulator", "tools/msp430", McuBench.FindTools);
 
     private McuBenchCommand()
     {
@@ -33,29 +28,15 @@ internal sealed class McuBenchCommand
     public static Command Create()
     {
         var c = new McuBenchCommand();
-        var command = new Command("mcu-bench", "Measure the generated msp430 code in mspdebug's simulator: cycles per inference, dense vs UnIT, software and hardware multiply.") { c._model };
-        c._data.AddTo(command);
-        c._calibration.AddTo(command);
-        c._pruning.AddTo(command);
-        command.Add(c._tools);
-        command.Add(c._json);
+        Command command = c._bench.CreateCommand("mcu-bench", "Measure the generated msp430 code in mspdebug's simulator: cycles per inference, dense vs UnIT, software and hardware multiply.");
         command.SetAction(c.Run);
         return command;
     }
 
     private int Run(ParseResult result)
     {
-        ModelGraph graph = ModelLoader.Load(result.GetRequiredValue(_model));
-        PruningOptions options = _pruning.Read(result);
-        if (options.Profile != "msp430" && result.GetResult(_pruning.Profile) is { Implicit: false })
-        {
-            throw new ArgumentException($"mcu-bench measures the msp430 profile; --profile {options.Profile} has no simulator here.");
-        }
-        PrunedModel model = ExportCCommand.Prepare(graph, options with { Profile = "msp430" }, _calibration.Load(result, graph));
-        SampleSet images = _data.Load(result, graph)!;
-        string tools = result.GetValue(_tools) ?? McuBench.FindTools(Environment.CurrentDirectory) ?? McuBench.FindTools(AppContext.BaseDirectory)
-            ?? throw new ArgumentException("Cannot find tools/msp430 (run.sh, model_main.c) above the current folder; give --tools DIR.");
-        bool json = result.GetValue(_json);
+        (ModelGraph graph, PrunedModel model, SampleSet images, string tools) = _bench.Prepare(result);
+        bool json = result.GetValue(_bench.Json);
         IReadOnlyList<McuBuild> builds = McuBench.Run(model, images.ToTensor(graph.Input.Shape), tools, json ? null : result.InvocationConfiguration.Error);
         McuBuild Find(string m, string mul) => builds.First(b => b.Model == m && b.Multiply == mul);
         TextWriter output = result.InvocationConfiguration.Output;
