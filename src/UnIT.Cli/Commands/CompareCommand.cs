@@ -165,9 +165,7 @@ internal sealed class CompareCommand
         bool json = result.GetValue(_report.Json);
         TextWriter output = result.InvocationConfiguration.Output;
         IAnsiConsole console = Terminal.For(output);
-        ComparisonResult comparison = json
-            ? Comparison.Run(graph, batches, validationImages, validation.Labels!, testImages, test.Labels!, options)
-            : ProgressDisplay.Run(console, "compare", progress => Comparison.Run(graph, batches, validationImages, validation.Labels!, testImages, test.Labels!, options, progress));
+        ComparisonResult comparison = ProgressDisplay.Run(console, "compare", show: !json, progress => Comparison.Run(graph, batches, validationImages, validation.Labels!, testImages, test.Labels!, options, progress));
         string title = string.Create(CultureInfo.InvariantCulture,
             $"{Path.GetFileNameWithoutExtension(modelPath)}, {validation.Count:N0} validation / {test.Count:N0} test samples");
         folder.WriteText(OutputFiles[0], w => ComparisonJsonWriter.Write(comparison, title, w));

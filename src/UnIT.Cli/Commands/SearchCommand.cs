@@ -250,9 +250,7 @@ internal sealed class SearchCommand
         TextWriter output = result.InvocationConfiguration.Output;
         IAnsiConsole console = Terminal.For(output);
 
-        SearchResult search = json
-            ? ThresholdSearch.Run(graph, batches, images, validation.Labels!, options)
-            : ProgressDisplay.Run(console, "search", progress => ThresholdSearch.Run(graph, batches, images, validation.Labels!, options, progress));
+        SearchResult search = ProgressDisplay.Run(console, "search", show: !json, progress => ThresholdSearch.Run(graph, batches, images, validation.Labels!, options, progress));
         if (elsewhere is null)
         {
             folder.WriteText(thresholdsInFolder!, w => w.Write(search.Thresholds.ToJson()));

@@ -103,9 +103,7 @@ internal sealed class ShiftCommand
         bool json = result.GetValue(_report.Json);
         TextWriter output = result.InvocationConfiguration.Output;
         IAnsiConsole console = Terminal.For(output);
-        ShiftResult shift = json
-            ? ShiftComparison.Run(graph, batches, images, test.Labels!, options)
-            : ProgressDisplay.Run(console, "shift", progress => ShiftComparison.Run(graph, batches, images, test.Labels!, options, progress));
+        ShiftResult shift = ProgressDisplay.Run(console, "shift", show: !json, progress => ShiftComparison.Run(graph, batches, images, test.Labels!, options, progress));
         string title = string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileNameWithoutExtension(modelPath)} under domain shift, {test.Count:N0} test samples");
         folder.WriteText(OutputFiles[0], w => ShiftCsvWriter.Write(shift, w));
         folder.WriteText(OutputFiles[1], w => ShiftJsonWriter.Write(shift, title, w));

@@ -126,9 +126,7 @@ internal sealed class SweepCommand
         IAnsiConsole console = Terminal.For(output);
 
         var clock = Stopwatch.StartNew();
-        IReadOnlyList<SweepPoint> points = json
-            ? Sweep.Run(graph, batches, images, validation.Labels!, grid)
-            : ProgressDisplay.Run(console, "sweep", progress => Sweep.Run(graph, batches, images, validation.Labels!, grid, progress));
+        IReadOnlyList<SweepPoint> points = ProgressDisplay.Run(console, "sweep", show: !json, progress => Sweep.Run(graph, batches, images, validation.Labels!, grid, progress));
         clock.Stop();
 
         var report = new SweepReport(points, string.Create(CultureInfo.InvariantCulture,
