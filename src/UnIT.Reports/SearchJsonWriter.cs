@@ -15,11 +15,7 @@ public static class SearchJsonWriter
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(writer);
-        var document = new JsonObject { ["title"] = report.Title };
-        foreach ((string key, JsonNode? value) in JsonSerializer.SerializeToNode(report.Result, ReportFormat.Json)!.AsObject().ToArray())
-        {
-            document[key] = value?.DeepClone();
-        }
+        JsonObject document = TitledJsonWriter.Document(report.Result, report.Title);
         document["test"] = JsonSerializer.SerializeToNode(report.Test, ReportFormat.Json);
         document["uniform_test"] = JsonSerializer.SerializeToNode(report.UniformTest, ReportFormat.Json);
         writer.WriteLine(document.ToJsonString(ReportFormat.Json));

@@ -168,12 +168,12 @@ internal sealed class CompareCommand
         ComparisonResult comparison = ProgressDisplay.Run(console, "compare", show: !json, progress => Comparison.Run(graph, batches, validationImages, validation.Labels!, testImages, test.Labels!, options, progress));
         string title = string.Create(CultureInfo.InvariantCulture,
             $"{Path.GetFileNameWithoutExtension(modelPath)}, {validation.Count:N0} validation / {test.Count:N0} test samples");
-        folder.WriteText(OutputFiles[0], w => ComparisonJsonWriter.Write(comparison, title, w));
+        folder.WriteText(OutputFiles[0], w => TitledJsonWriter.Write(comparison, title, w));
         folder.WriteText(OutputFiles[1], w => ComparisonCsvWriter.Write(comparison, w));
         folder.Write(OutputFiles[2], s => ComparisonPlotter.WritePng(comparison, title, s));
         if (json)
         {
-            ComparisonJsonWriter.Write(comparison, title, output);
+            TitledJsonWriter.Write(comparison, title, output);
             return ExitCodes.Success;
         }
         console.Write(ComparisonTable.Build(comparison, title));

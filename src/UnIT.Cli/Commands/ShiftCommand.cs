@@ -106,10 +106,10 @@ internal sealed class ShiftCommand
         ShiftResult shift = ProgressDisplay.Run(console, "shift", show: !json, progress => ShiftComparison.Run(graph, batches, images, test.Labels!, options, progress));
         string title = string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileNameWithoutExtension(modelPath)} under domain shift, {test.Count:N0} test samples");
         folder.WriteText(OutputFiles[0], w => ShiftCsvWriter.Write(shift, w));
-        folder.WriteText(OutputFiles[1], w => ShiftJsonWriter.Write(shift, title, w));
+        folder.WriteText(OutputFiles[1], w => TitledJsonWriter.Write(shift, title, w));
         if (json)
         {
-            ShiftJsonWriter.Write(shift, title, output);
+            TitledJsonWriter.Write(shift, title, output);
             return ExitCodes.Success;
         }
         console.Write(ShiftTable.Build(shift, title));
