@@ -62,17 +62,7 @@ public static class FixedPointConvKernel
                 }
             }
         }
-        if (stats is not null)
-        {
-            long total = (long)g.OutChannels * outPlane * g.InChannelsPerGroup * kernelSize;
-            stats.Total += total;
-            stats.Executed += executed;
-            stats.SkippedThreshold += skippedThreshold;
-            stats.SkippedZero += total - executed - skippedThreshold;
-            stats.Comparisons += weight.Length + tested;
-            stats.WeightReads += weight.Length;
-            stats.ActivationReads += tested;
-        }
+        stats?.AddConvolution((long)g.OutChannels * outPlane * g.InChannelsPerGroup * kernelSize, weight.Length, tested, executed, skippedThreshold);
     }
 
     /// <summary>acc[i] = sat(acc[i] + x[i] * w) where |x[i]| &gt; t, in order; returns (executed, nonzero skipped by threshold).</summary>

@@ -64,17 +64,6 @@ public static class FixedPointFullyConnectedKernel
         {
             output[j] = FixedPointMath.Requantize(acc[j], outputShift);
         }
-        if (stats is not null)
-        {
-            long total = (long)input.Length * n;
-            stats.Total += total;
-            stats.Executed += executed;
-            stats.SkippedThreshold += skippedThreshold;
-            stats.SkippedZero += total - executed - skippedThreshold;
-            stats.Comparisons += input.Length + nonzeroInputs * n;
-            stats.ActivationReads += input.Length;
-            stats.WeightReads += nonzeroInputs * n;
-            stats.Division.Add(ops);
-        }
+        stats?.AddFullyConnected(input.Length, n, nonzeroInputs, executed, skippedThreshold, ops);
     }
 }

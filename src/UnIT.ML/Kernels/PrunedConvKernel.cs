@@ -63,21 +63,9 @@ public static class PrunedConvKernel
                     scratch, bias, first, output.Slice(first * positions, perGroup * positions));
             }
         }
-        if (stats is not null)
-        {
-            long nonzeroMet = counts.NonzeroMet(input);
-            long tested = counts.Tested;
-            long total = (long)g.OutChannels * positions * g.InChannelsPerGroup * kernelSize;
-            stats.Total += total;
-            stats.Executed += executed;
-            // Every nonzero activation a nonzero weight met was either executed or skipped by threshold.
-            stats.SkippedThreshold += nonzeroMet - executed;
-            stats.SkippedZero += total - nonzeroMet;
-            // One zero test per weight, one threshold test per in-bounds activation of a nonzero weight.
-            stats.Comparisons += weight.Length + tested;
-            stats.WeightReads += weight.Length;
-            stats.ActivationReads += tested;
-        }
+        // Every nonzero activation a nonzero weight met was either executed or skipped by threshold.
+        stats?.AddConvolution((long)g.OutChannels * positions * g.InChannelsPerGroup * kernelSize, weight.Length, counts.Tested,
+            executed, counts.NonzeroMet(input) - executed);
     }
 
     private static bool HasNegativeZero(ReadOnlySpan<float> values)

@@ -74,18 +74,7 @@ public static class PrunedFullyConnectedKernel
                 }
             }
         }
-        if (stats is not null)
-        {
-            long total = (long)input.Length * n;
-            stats.Total += total;
-            stats.Executed += executed;
-            stats.SkippedThreshold += skippedThreshold;
-            stats.SkippedZero += total - executed - skippedThreshold;
-            stats.Comparisons += input.Length + nonzeroInputs * n;
-            stats.ActivationReads += input.Length;
-            stats.WeightReads += nonzeroInputs * n;
-            stats.Division.Add(ops);
-        }
+        stats?.AddFullyConnected(input.Length, n, nonzeroInputs, executed, skippedThreshold, ops);
     }
 
     /// <summary>
@@ -137,19 +126,7 @@ public static class PrunedFullyConnectedKernel
             }
         }
         y[..n].CopyTo(output);
-        if (stats is not null)
-        {
-            long total = (long)input.Length * n;
-            long kept = Vector256.Sum(executed), skippedThreshold = Vector256.Sum(skipped);
-            stats.Total += total;
-            stats.Executed += kept;
-            stats.SkippedThreshold += skippedThreshold;
-            stats.SkippedZero += total - kept - skippedThreshold;
-            stats.Comparisons += input.Length + (long)nonzeroInputs * n;
-            stats.ActivationReads += input.Length;
-            stats.WeightReads += (long)nonzeroInputs * n;
-            stats.Division.Add(ops);
-        }
+        stats?.AddFullyConnected(input.Length, n, nonzeroInputs, Vector256.Sum(executed), Vector256.Sum(skipped), ops);
     }
 
     /// <summary>The outputs rounded up to whole vectors: the row width <see cref="RunMasked"/> expects.</summary>

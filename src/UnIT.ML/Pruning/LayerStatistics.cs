@@ -53,6 +53,40 @@ public sealed class LayerStatistics
         ActivationReads += macs;
     }
 
+    /// <summary>
+    /// Counts one row of a fully connected layer under the skip rule: <paramref name="inputs"/> x <paramref name="outputs"/>
+    /// MACs; one zero test per input and, for each of the <paramref name="nonzeroInputs"/>, a threshold test and a weight
+    /// read per output; <paramref name="ops"/> spent on its thresholds.
+    /// </summary>
+    internal void AddFullyConnected(int inputs, int outputs, long nonzeroInputs, long executed, long skippedThreshold, in DivisionOps ops)
+    {
+        long total = (long)inputs * outputs;
+        Total += total;
+        Executed += executed;
+        SkippedThreshold += skippedThreshold;
+        SkippedZero += total - executed - skippedThreshold;
+        Comparisons += inputs + nonzeroInputs * outputs;
+        ActivationReads += inputs;
+        WeightReads += nonzeroInputs * outputs;
+        Division.Add(ops);
+    }
+
+    /// <summary>
+    /// Counts one sample of a convolution under the skip rule: <paramref name="total"/> MACs; one zero test and read per
+    /// weight (<paramref name="weights"/>) and one threshold test and activation read per in-bounds activation of a
+    /// nonzero weight (<paramref name="tested"/>).
+    /// </summary>
+    internal void AddConvolution(long total, long weights, long tested, long executed, long skippedThreshold)
+    {
+        Total += total;
+        Executed += executed;
+        SkippedThreshold += skippedThreshold;
+        SkippedZero += total - executed - skippedThreshold;
+        Comparisons += weights + tested;
+        WeightReads += weights;
+        ActivationReads += tested;
+    }
+
     /// <summary>Adds another tally of the same layer.</summary>
     public void Add(LayerStatistics other)
     {
