@@ -24,10 +24,11 @@ internal static class AccumulatorHeadroom
     /// <param name="graph">The model.</param>
     /// <param name="plan">Q formats chosen from calibration ranges; changed in place.</param>
     /// <param name="maxAbs">Largest magnitude of each value over the calibration data.</param>
+    /// <param name="grids">Each value with the values sharing its Q format (<see cref="QuantizationPlan.SharedGrids"/>).</param>
     /// <exception cref="ArgumentException">When a layer cannot get the headroom within the Q format limits; names the layer.</exception>
-    public static void Reserve(ModelGraph graph, QuantizationPlan plan, IReadOnlyDictionary<string, float> maxAbs)
+    public static void Reserve(ModelGraph graph, QuantizationPlan plan, IReadOnlyDictionary<string, float> maxAbs,
+        IReadOnlyDictionary<string, List<string>> grids)
     {
-        Dictionary<string, List<string>> grids = QuantizationPlan.SharedGrids(graph);
         foreach (PrunableNode layer in graph.PrunableLayers)
         {
             float outMax = maxAbs.GetValueOrDefault(layer.Output);

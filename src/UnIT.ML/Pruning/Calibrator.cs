@@ -253,7 +253,8 @@ public static class Calibrator
             {
                 plan.Values[name] = FixedPointMath.FractionBitsFor(max);
             }
-            foreach (List<string> grid in QuantizationPlan.SharedGrids(g).Values.Distinct())
+            Dictionary<string, List<string>> grids = QuantizationPlan.SharedGrids(g);
+            foreach (List<string> grid in grids.Values.Distinct())
             {
                 foreach (string value in grid.Skip(1))
                 {
@@ -264,7 +265,7 @@ public static class Calibrator
             {
                 plan.Weights[layer.Name] = FixedPointMath.FractionBitsFor(layer.Weight.Data.Max(Math.Abs));
             }
-            AccumulatorHeadroom.Reserve(g, plan, _maxAbs);
+            AccumulatorHeadroom.Reserve(g, plan, _maxAbs, grids);
             return plan;
         }
     }
