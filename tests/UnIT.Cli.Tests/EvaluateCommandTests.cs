@@ -70,6 +70,24 @@ public sealed class EvaluateCommandTests
     }
 
     [TestMethod]
+    public void Bias_corrected_thresholds_are_saved_with_their_corrections_and_reproduce_the_same_logits()
+    {
+        string dir = Path.GetDirectoryName(Cli.TempFile("x", ""))!;
+        string thresholds = Path.Combine(dir, "t.json"), first = Path.Combine(dir, "a.json"), second = Path.Combine(dir, "b.json"), plain = Path.Combine(dir, "c.json");
+
+        Evaluate("--percentile", "60", "--bias-correction", "--save-thresholds", thresholds, "--logits-out", first);
+        // The saved corrections are used as they are: no calibration data, no second fit.
+        var run = Cli.Run(["evaluate", Cli.FashionModel, "--images", Cli.FashionImages, "--labels", Cli.FashionLabels, "--limit", "200",
+            "--thresholds", thresholds, "--logits-out", second]);
+        Assert.AreEqual(0, run.Code, run.Err);
+        Evaluate("--percentile", "60", "--logits-out", plain);
+
+        Assert.AreEqual(File.ReadAllText(first), File.ReadAllText(second));
+        Assert.AreNotEqual(File.ReadAllText(first), File.ReadAllText(plain), "the corrections change the logits");
+        StringAssert.Contains(File.ReadAllText(thresholds), "\"bias_corrections\"");
+    }
+
+    [TestMethod]
     public void Msp430_thresholds_with_their_Q_formats_need_no_calibration_data()
     {
         string dir = Path.GetDirectoryName(Cli.TempFile("x", ""))!;

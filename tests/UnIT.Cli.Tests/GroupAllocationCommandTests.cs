@@ -25,6 +25,21 @@ public sealed class GroupAllocationCommandTests
     }
 
     [TestMethod]
+    public void Sensitivity_allocation_with_bias_correction_saves_per_channel_thresholds_and_their_corrections()
+    {
+        string outDir = Path.Combine(Path.GetDirectoryName(Cli.TempFile("x", ""))!, "out");
+
+        var run = Cli.Run(Search(outDir, "--group-wise", "--group-allocation", "sensitivity", "--bias-correction"));
+
+        Assert.AreEqual(0, run.Code, run.Err);
+        ThresholdSet set = ThresholdSet.Load(Path.Combine(outDir, "thresholds.json"));
+        Assert.IsTrue(set.Layers.Values.All(t => t.Length > 1), "per-group thresholds in every layer");
+        Assert.IsNotNull(set.BiasCorrections, "the corrections travel with the thresholds");
+        CollectionAssert.AreEquivalent(set.Layers.Keys.ToArray(), set.BiasCorrections.Keys.ToArray());
+        Assert.IsTrue(set.BiasCorrections.Values.SelectMany(c => c).Any(c => c != 0), "a search that skips MACs has something to correct");
+    }
+
+    [TestMethod]
     public void Unknown_allocation_is_one_line_naming_the_option()
     {
         string outDir = Path.Combine(Path.GetDirectoryName(Cli.TempFile("x", ""))!, "out");
@@ -34,5 +49,6 @@ public sealed class GroupAllocationCommandTests
         Assert.Contains("--group-allocation", line);
         Assert.IsFalse(Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any());
         StringAssert.Contains(Cli.SingleErrorLine(Cli.Run(Search(outDir, "--group-allocation", "error")), ExitCodes.Usage), "needs --group-wise");
+        StringAssert.Contains(Cli.SingleErrorLine(Cli.Run(Search(outDir, "--group-allocation", "sensitivity")), ExitCodes.Usage), "needs --group-wise");
     }
 }

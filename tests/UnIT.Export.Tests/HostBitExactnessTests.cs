@@ -18,15 +18,15 @@ public sealed class HostBitExactnessTests
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
-    [DataRow("mnist", "msp430", null, false)]
-    [DataRow("fashion", "msp430", "binarytree", true)]
-    [DataRow("mnist", "max78000", null, true)]
-    [DataRow("fashion", "max78000", "bitshift", false)]
-    public void Generated_C_equals_the_engine_on_test_images(string dataset, string profile, string? division, bool groupWise)
+    [DataRow("mnist", "msp430", null, false, false)]
+    [DataRow("fashion", "msp430", "binarytree", true, true)]
+    [DataRow("mnist", "max78000", null, true, true)]
+    [DataRow("fashion", "max78000", "bitshift", false, false)]
+    public void Generated_C_equals_the_engine_on_test_images(string dataset, string profile, string? division, bool groupWise, bool biasCorrection)
     {
         (ModelGraph graph, SampleSet test, SampleSet calibration) = Assets.Load(dataset, Images);
         PrunedModel model = PrunedModel.Create(graph,
-            new PruningOptions { Profile = profile, Percentile = 50, Division = division, GroupWise = groupWise },
+            new PruningOptions { Profile = profile, Percentile = 50, Division = division, GroupWise = groupWise, BiasCorrection = biasCorrection },
             calibration.Batches(graph.Input.Shape, 256));
 
         CheckAgainstEngine(model, test, dense: false);

@@ -102,10 +102,14 @@ internal sealed class CompareCommand
     };
     private readonly Option<string> _groupAllocation = new("--group-allocation")
     {
-        Description = "How 'group-search' spreads a layer's level over its output channels / neurons (percentile or error; see search).",
-        HelpName = "percentile|error",
+        Description = "How 'group-search' spreads a layer's level over its output channels / neurons (percentile, error or sensitivity; see search).",
+        HelpName = "percentile|error|sensitivity",
         DefaultValueFactory = _ => "percentile",
-        CustomParser = OptionParsers.Name("--group-allocation", ["percentile", "error"]),
+        CustomParser = OptionParsers.Name("--group-allocation", ["percentile", "error", "sensitivity"]),
+    };
+    private readonly Option<bool> _biasCorrection = new("--bias-correction")
+    {
+        Description = "Run the three searches (layer-search, group-search, combined) with bias correction (see search).",
     };
     private readonly ReportFolderOptions _report = new("Folder for compare.json, compare.csv and compare.png.");
 
@@ -124,7 +128,7 @@ internal sealed class CompareCommand
         c._validation.AddTo(command);
         c._test.AddTo(command);
         foreach (Option option in new Option[] { c._drops, c._methods, c._percentiles, c._taus, c._sparsities, c._objective, c._profile, c._costTable,
-            c._budget, c._confidenceZ, c._groupAllocation })
+            c._budget, c._confidenceZ, c._groupAllocation, c._biasCorrection })
         {
             command.Add(option);
         }
@@ -156,7 +160,8 @@ internal sealed class CompareCommand
                 Costs = SearchCommand.CostsOf(result.GetRequiredValue(_costTable)),
                 Budget = result.GetValue(_budget),
                 ConfidenceZ = result.GetValue(_confidenceZ),
-                GroupAllocation = result.GetRequiredValue(_groupAllocation) == "error" ? GroupAllocation.SameRelativeError : GroupAllocation.SamePercentile,
+                GroupAllocation = OptionParsers.GroupAllocation(result.GetRequiredValue(_groupAllocation)),
+                BiasCorrection = result.GetValue(_biasCorrection),
             },
         };
         IEnumerable<Tensor> batches = calibration.Batches(graph.Input.Shape, result.GetValue(_report.BatchSize));

@@ -92,6 +92,17 @@ internal sealed class SearchCommand
     {
         Description = "Decide on the even validation samples only; answer with the best state that is also within D (same z) on the odd ones.",
     };
+    private readonly Option<int> _sensitivitySamples = new("--sensitivity-samples")
+    {
+        Description = "With --group-allocation sensitivity: calibration samples each output channel's sensitivity is measured on (one dense run of them per channel).",
+        HelpName = "N",
+        DefaultValueFactory = _ => new SearchOptions().SensitivitySamples,
+        CustomParser = OptionParsers.Count("--sensitivity-samples"),
+    };
+    private readonly Option<bool> _biasCorrection = new("--bias-correction")
+    {
+        Description = "Add to each layer's bias, per output channel / neuron, the mean its skipped MACs contributed on the calibration data; saved with the thresholds.",
+    };
     private readonly Option<int> _validationShifts = new("--validation-shifts")
     {
         Description = "Add this many copies of every validation image moved by one pixel (0-4: right, left, down, up); the drop's standard error then counts an image with its copies once.",
@@ -109,10 +120,10 @@ internal sealed class SearchCommand
     private readonly Option<bool> _groupWise = new("--group-wise") { Description = "Calibrate per output channel / neuron at each level." };
     private readonly Option<string> _groupAllocation = new("--group-allocation")
     {
-        Description = "With --group-wise: 'percentile' puts every output channel / neuron at the level's percentile; 'error' skips the level's share of each layer's MACs so that every channel / neuron loses the same share of its product mass.",
-        HelpName = "percentile|error",
+        Description = "With --group-wise: 'percentile' puts every output channel / neuron at the level's percentile; 'error' skips the level's share of each layer's MACs so that every channel / neuron loses the same share of its product mass; 'sensitivity' skips that share with each channel / neuron's threshold ~ 1/sqrt of its measured output sensitivity.",
+        HelpName = "percentile|error|sensitivity",
         DefaultValueFactory = _ => "percentile",
-        CustomParser = OptionParsers.Name("--group-allocation", ["percentile", "error"]),
+        CustomParser = OptionParsers.Name("--group-allocation", ["percentile", "error", "sensitivity"]),
     };
     private readonly Option<double[]> _sparsities = new("--magnitude-sparsity")
     {
@@ -166,6 +177,8 @@ internal sealed class SearchCommand
         command.Add(c._rankBy);
         command.Add(c._selectionMargin);
         command.Add(c._crossValidate);
+        command.Add(c._biasCorrection);
+        command.Add(c._sensitivitySamples);
         command.Add(c._refinements);
         command.Add(c._validationShifts);
         command.Add(c._groupWise);
@@ -183,7 +196,7 @@ internal sealed class SearchCommand
                 r.AddError("--images needs --labels: the test set is there to measure accuracy.");
             }
             // Only a valid "error" is refused here; a bad value gets its own parse error.
-            if (r.GetResult(c._groupAllocation) is { Implicit: false, Tokens: [{ } token] } && token.Value.Trim().Equals("error", StringComparison.OrdinalIgnoreCase)
+            if (r.GetResult(c._groupAllocation) is { Implicit: false, Tokens: [{ } token] } && !token.Value.Trim().Equals("percentile", StringComparison.OrdinalIgnoreCase)
                 && r.GetResult(c._groupWise) is null)
             {
                 r.AddError("--group-allocation needs --group-wise: it spreads a layer's level over its output channels / neurons.");
@@ -227,7 +240,7 @@ internal sealed class SearchCommand
             CalibrateBinaryTree = tree,
             Budget = result.GetValue(_budget),
             GroupWise = result.GetValue(_groupWise),
-            GroupAllocation = result.GetRequiredValue(_groupAllocation) == "error" ? GroupAllocation.SameRelativeError : GroupAllocation.SamePercentile,
+            GroupAllocation = OptionParsers.GroupAllocation(result.GetRequiredValue(_groupAllocation)),
             ConfidenceZ = result.GetValue(_confidenceZ),
             RankBy = result.GetRequiredValue(_rankBy) switch
             {
@@ -237,6 +250,8 @@ internal sealed class SearchCommand
             },
             SelectionAdjustedMargin = result.GetValue(_selectionMargin),
             CrossValidate = result.GetValue(_crossValidate),
+            BiasCorrection = result.GetValue(_biasCorrection),
+            SensitivitySamples = result.GetValue(_sensitivitySamples),
             Refinements = result.GetValue(_refinements),
             ValidationShifts = result.GetValue(_validationShifts),
             MagnitudeSparsities = [0, .. result.GetRequiredValue(_sparsities)],

@@ -1,6 +1,7 @@
 using System.CommandLine.Parsing;
 using System.Globalization;
 using UnIT.ML.Data;
+using UnIT.ML.Sweeps;
 
 namespace UnIT.Cli.Options;
 
@@ -108,6 +109,14 @@ internal static class OptionParsers
             result.AddError($"Invalid {optionName} '{text}': expected one of {string.Join(", ", valid)}.");
         }
         return name;
+    };
+
+    /// <summary>The group allocation a parsed --group-allocation name stands for.</summary>
+    public static GroupAllocation GroupAllocation(string name) => name switch
+    {
+        "error" => UnIT.ML.Sweeps.GroupAllocation.SameRelativeError,
+        "sensitivity" => UnIT.ML.Sweeps.GroupAllocation.Sensitivity,
+        _ => UnIT.ML.Sweeps.GroupAllocation.SamePercentile,
     };
 
     /// <summary>Parses comma-separated names, each one of <paramref name="valid"/> (case-insensitive), to lower case, distinct.</summary>

@@ -61,6 +61,10 @@ public sealed class ConvNode : PrunableNode
         new ConvNode(Name, Input, Output, weight, Bias, Strides, PadsBegin, PadsEnd, Dilations, Groups);
 
     /// <inheritdoc/>
+    public override PrunableNode WithBias(float[]? bias) =>
+        new ConvNode(Name, Input, Output, Weight, bias, Strides, PadsBegin, PadsEnd, Dilations, Groups);
+
+    /// <inheritdoc/>
     public override string Attributes
     {
         get

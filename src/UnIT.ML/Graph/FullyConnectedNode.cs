@@ -31,6 +31,9 @@ public sealed class FullyConnectedNode : PrunableNode
     public override PrunableNode WithWeight(Tensor weight) => new FullyConnectedNode(Name, Input, Output, weight, Bias, OpName);
 
     /// <inheritdoc/>
+    public override PrunableNode WithBias(float[]? bias) => new FullyConnectedNode(Name, Input, Output, Weight, bias, OpName);
+
+    /// <inheritdoc/>
     public override string Attributes => $"{InputFeatures}->{OutputChannels}";
 
     /// <inheritdoc/>

@@ -33,6 +33,9 @@ public abstract class PrunableNode : Node
     /// <summary>This layer with other weights (same shape), for baselines such as magnitude pruning.</summary>
     public abstract PrunableNode WithWeight(Tensor weight);
 
+    /// <summary>This layer with another bias (one per output channel or neuron, or null), for bias correction.</summary>
+    public abstract PrunableNode WithBias(float[]? bias);
+
     /// <inheritdoc/>
     public override long ParameterCount => Weight.Data.Length + (Bias?.Length ?? 0);
 }

@@ -55,6 +55,12 @@ public sealed class UnitPruningOptions
     public float FatReluTau { get; set; }
 
     /// <summary>
+    /// Add to each layer's bias, per output channel / neuron, the mean its skipped MACs took on the calibration rows
+    /// (<see cref="Pruning.BiasCorrection"/>), unless <see cref="Thresholds"/> carry corrections already. Free at inference.
+    /// </summary>
+    public bool BiasCorrection { get; set; }
+
+    /// <summary>
     /// The predicted-label column: a key over the model's classes, built as ML.NET's multiclass trainers build
     /// PredictedLabel (class k of the first output is key k + 1; a row with a NaN score is the missing key 0),
     /// so <c>MulticlassClassification.Evaluate</c> and <c>MapKeyToValue</c> need no user code. The class is the
@@ -200,5 +206,6 @@ public sealed class UnitPruningOptions
         FatReluTau = FatReluTau,
         BitShiftStartingShift = BitShiftStartingShift,
         CalibrateBinaryTree = CalibrateBinaryTree,
+        BiasCorrection = BiasCorrection,
     };
 }

@@ -163,6 +163,51 @@ public sealed class ProductHistogram
     }
 
     /// <summary>
+    /// Per-group percentiles that skip, in every layer, <paramref name="percentile"/> % of its nonzero calibration MACs
+    /// in total, with each output channel / neuron's threshold at T = sqrt(lambda / F) for its sensitivity F (one lambda
+    /// per layer, found by bisection): a skipped product of size v costs about F v^2 (<see cref="ChannelSensitivity"/>), so
+    /// this skips the products whose cost is smallest. A layer whose sensitivities are all zero takes the same percentile
+    /// in every group. Group-wise counts only; shares come from the bucket counts (each product at its bucket's middle),
+    /// to be passed to <see cref="ThresholdsForGroups(IReadOnlyDictionary{string, double[]})"/> for exact thresholds.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">When the counts are per layer.</exception>
+    /// <exception cref="ArgumentException">When a layer's sensitivities are missing, of the wrong count, negative or not finite.</exception>
+    public IReadOnlyDictionary<string, double[]> SensitivityPercentiles(double percentile, IReadOnlyDictionary<string, double[]> sensitivities)
+    {
+        new CalibrationOptions { Percentile = percentile }.Validate();
+        ArgumentNullException.ThrowIfNull(sensitivities);
+        if (!GroupWise)
+        {
+            throw new InvalidOperationException("Sensitivity-weighted group percentiles need group-wise counts; calibrate with GroupWise.");
+        }
+        var result = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        foreach ((string layer, Group[] groups) in _groups)
+        {
+            if (!sensitivities.TryGetValue(layer, out double[]? f) || f is null || f.Length != groups.Length || f.Any(v => !(v >= 0) || double.IsInfinity(v)))
+            {
+                throw new ArgumentException($"Layer '{layer}' needs {groups.Length} finite sensitivities >= 0, one per output channel / neuron.", nameof(sensitivities));
+            }
+            if (percentile is 0 or 100 || f.All(v => v == 0))
+            {
+                result[layer] = Enumerable.Repeat(percentile, groups.Length).ToArray();
+                continue;
+            }
+            MassCurve[] curves = groups.Select(g => g.Curve(FixedPoint)).ToArray();
+            double target = percentile / 100 * curves.Sum(c => c.Count);
+            // Bisection on log(T sqrt(F)), which the skipped count only grows with. A group with F = 0 skips everything.
+            long Skipped(int group, double logScale) => f[group] == 0 ? curves[group].Count : curves[group].CountUpTo(Math.Exp(logScale - 0.5 * Math.Log(f[group])));
+            double lo = -800, hi = 800;
+            for (int i = 0; i < 100; i++)
+            {
+                double mid = (lo + hi) / 2;
+                (Enumerable.Range(0, curves.Length).Sum(g => Skipped(g, mid)) >= target ? ref hi : ref lo) = mid;
+            }
+            result[layer] = curves.Select((c, g) => c.Count == 0 ? 0 : Math.Min(100, 100.0 * Skipped(g, hi) / c.Count)).ToArray();
+        }
+        return result;
+    }
+
+    /// <summary>
     /// <see cref="ThresholdsForGroups(IReadOnlyDictionary{string, double[]})"/> for each of <paramref name="settings"/>,
     /// with at most one scan for all of them.
     /// </summary>
@@ -441,6 +486,13 @@ public sealed class ProductHistogram
         }
 
         public long Count => _cumulativeCount[^1];
+
+        /// <summary>How many products (each at its bucket's middle) are at most <paramref name="value"/>.</summary>
+        public long CountUpTo(double value)
+        {
+            int i = Array.BinarySearch(_values, value);
+            return _cumulativeCount[i >= 0 ? i + 1 : ~i];
+        }
 
         /// <summary>How many of the smallest products fit within <paramref name="share"/> of the total mass.</summary>
         public double SkippedAt(double share)

@@ -12,11 +12,15 @@ namespace UnIT.ML.Pruning;
 /// </summary>
 public sealed class PrunedModel
 {
+    // The graph after the baselines and before any bias correction, so other thresholds bring their own corrections.
+    private readonly ModelGraph _uncorrected;
+
     private PrunedModel(ModelGraph original, ModelGraph graph, PruningOptions options, TargetProfile profile,
         IDivisionApproximator division, ThresholdSet thresholds, IReadOnlyDictionary<string, float> fatRelu)
     {
         OriginalGraph = original;
-        Graph = graph;
+        _uncorrected = graph;
+        Graph = Correct(graph, thresholds);
         Options = options;
         Profile = profile;
         Division = division;
@@ -30,13 +34,16 @@ public sealed class PrunedModel
             Quantization = thresholds.Quantization,
             FatReluThresholds = fatRelu,
         };
-        Engine = new InferenceEngine(graph, Configuration);
+        Engine = new InferenceEngine(Graph, Configuration);
     }
 
     /// <summary>The graph as given.</summary>
     public ModelGraph OriginalGraph { get; }
 
-    /// <summary>The graph that runs: <see cref="OriginalGraph"/> after the magnitude-pruning baseline, if any.</summary>
+    /// <summary>
+    /// The graph that runs: <see cref="OriginalGraph"/> after the magnitude-pruning baseline, if any, with the
+    /// thresholds' bias corrections added to the biases.
+    /// </summary>
     public ModelGraph Graph { get; }
 
     /// <summary>The options this model was made with.</summary>
@@ -108,7 +115,16 @@ public sealed class PrunedModel
             Profile = profile.Name,
             Quantization = fixedPoint ? thresholds.Quantization : null,
         };
-        return new PrunedModel(graph, pruned, options, profile, division, thresholds, fatRelu);
+        var model = new PrunedModel(graph, pruned, options, profile, division, thresholds, fatRelu);
+        if (options.BiasCorrection && thresholds.BiasCorrections is null)
+        {
+            model = model.WithThresholds(thresholds with
+            {
+                BiasCorrections = BiasCorrection.Compute(model, calibration ?? throw new ArgumentException(
+                    "Bias correction needs calibration samples (or thresholds saved with their corrections).", nameof(calibration))),
+            });
+        }
+        return model;
     }
 
     /// <summary>
@@ -148,7 +164,7 @@ public sealed class PrunedModel
 
     /// <summary>The same model with other thresholds (calibration, baselines and Q formats kept).</summary>
     public PrunedModel WithThresholds(ThresholdSet thresholds) =>
-        new(OriginalGraph, Graph, Options with { Thresholds = thresholds }, Profile, Division,
+        new(OriginalGraph, _uncorrected, Options with { Thresholds = thresholds }, Profile, Division,
             thresholds with
             {
                 Division = Division.Name,
@@ -156,6 +172,22 @@ public sealed class PrunedModel
                 Profile = Profile.Name,
                 Quantization = Thresholds.Quantization,
             }, FatReluThresholds);
+
+    private static ModelGraph Correct(ModelGraph graph, ThresholdSet thresholds)
+    {
+        Dictionary<string, float[]>? corrections = thresholds.BiasCorrections;
+        if (corrections is null || corrections.Count == 0)
+        {
+            return graph;
+        }
+        // Checked before use, so a correction that does not fit is named as one, not as a bias of the wrong length.
+        thresholds.Validate(graph, fixedPoint: false);
+        return graph.WithLayers(graph.PrunableLayers.Where(l => corrections.ContainsKey(l.Name)).Select(l =>
+        {
+            float[] c = corrections[l.Name];
+            return l.WithBias(c.Select((v, i) => (l.Bias?[i] ?? 0f) + v).ToArray());
+        }));
+    }
 
     private static Dictionary<string, float> FatReluFor(ModelGraph graph, PruningOptions options)
     {

@@ -30,6 +30,12 @@ public sealed record PruningOptions
     /// </summary>
     public bool CalibrateBinaryTree { get; init; }
 
+    /// <summary>
+    /// Add to each layer's bias, per output channel / neuron, the mean that pruning took from it on the calibration
+    /// data (<see cref="BiasCorrection"/>), unless the given <see cref="Thresholds"/> carry corrections already.
+    /// </summary>
+    public bool BiasCorrection { get; init; }
+
     /// <summary>Target profile name: float32, max78000 or msp430.</summary>
     public string Profile { get; init; } = "float32";
 

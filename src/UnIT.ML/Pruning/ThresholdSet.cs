@@ -71,6 +71,12 @@ public sealed record ThresholdSet
     /// <summary>Q formats for fixed-point profiles, calibrated alongside the thresholds; null for float profiles.</summary>
     public QuantizationPlan? Quantization { get; init; }
 
+    /// <summary>
+    /// Per layer, one constant per output channel / neuron added to the layer's bias (see <see cref="BiasCorrection"/>):
+    /// what the skipped MACs contributed on average on the calibration data. Null, or a layer left out, adds nothing.
+    /// </summary>
+    public Dictionary<string, float[]>? BiasCorrections { get; init; }
+
     /// <summary>Thresholds of one layer, or null when the set has none for it.</summary>
     public float[]? For(string layer) => Layers.TryGetValue(layer, out float[]? t) ? t : null;
 
@@ -109,6 +115,7 @@ public sealed record ThresholdSet
         {
             CheckValues(set.Layers, "threshold");
             CheckValues(set.RankValues, "rank value");
+            CheckCorrections(set.BiasCorrections);
             set.CheckQuantizedLayers();
             set.Quantization?.CheckRanges();
         }
@@ -133,6 +140,7 @@ public sealed record ThresholdSet
             throw new ArgumentException("The threshold set has no layers.");
         }
         CheckValues(Layers, "threshold");
+        CheckCorrections(BiasCorrections);
         var problems = new List<string>();
         string[] missing = graph.PrunableLayers.Select(l => l.Name).Where(n => !Layers.ContainsKey(n)).ToArray();
         if (missing.Length > 0)
@@ -151,6 +159,15 @@ public sealed record ThresholdSet
             {
                 problems.Add($"layer '{layer.Name}' has {layer.OutputChannels} output channels but {t.Length} thresholds (give 1 or {layer.OutputChannels})");
             }
+            if (BiasCorrections is not null && BiasCorrections.TryGetValue(layer.Name, out float[]? c) && c.Length != layer.OutputChannels)
+            {
+                problems.Add($"layer '{layer.Name}' has {layer.OutputChannels} output channels but {c.Length} bias corrections");
+            }
+        }
+        string[] strays = (BiasCorrections?.Keys ?? Enumerable.Empty<string>()).Where(n => !graph.PrunableLayers.Any(l => l.Name == n)).ToArray();
+        if (strays.Length > 0)
+        {
+            problems.Add($"bias corrections for {Quote(strays)}, which {(strays.Length == 1 ? "is" : "are")} not a prunable layer of model '{graph.Name}'");
         }
         if (problems.Count > 0)
         {
@@ -209,6 +226,20 @@ public sealed record ThresholdSet
             if (bad >= 0)
             {
                 throw new ArgumentException($"Layer '{layer}' has {what} {values[bad]} at index {bad}; {what}s must be finite and >= 0.");
+            }
+        }
+    }
+
+    private static void CheckCorrections(Dictionary<string, float[]>? corrections)
+    {
+        foreach ((string layer, float[] values) in corrections ?? [])
+        {
+            int bad = values is null ? -1 : Array.FindIndex(values, v => !float.IsFinite(v));
+            if (values is null || bad >= 0)
+            {
+                throw new ArgumentException(values is null
+                    ? $"Layer '{layer}' has no bias corrections; give one per output channel or leave the layer out."
+                    : $"Layer '{layer}' has bias correction {values[bad]} at index {bad}; bias corrections must be finite.");
             }
         }
     }

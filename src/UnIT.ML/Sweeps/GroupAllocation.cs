@@ -11,4 +11,10 @@ public enum GroupAllocation
     /// of its own product mass (<see cref="Pruning.ProductHistogram.EqualErrorPercentiles"/>).
     /// </summary>
     SameRelativeError,
+
+    /// <summary>
+    /// The layer skips the level's percentile of its MACs in total, with each group's threshold at T ~ 1 / sqrt(F) for its
+    /// measured output sensitivity F (<see cref="Pruning.ChannelSensitivity"/>, <see cref="Pruning.ProductHistogram.SensitivityPercentiles"/>).
+    /// </summary>
+    Sensitivity,
 }

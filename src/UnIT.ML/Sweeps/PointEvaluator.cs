@@ -21,6 +21,7 @@ internal sealed class PointEvaluator
     private readonly IReadOnlyList<int> _labels;
     private readonly float[] _denseLogits;
     private readonly ConcurrentDictionary<(bool, double, float, bool), Lazy<ProductHistogram>> _histograms = new();
+    private readonly ConcurrentDictionary<(double, int), Lazy<Dictionary<string, double[]>>> _sensitivities = new();
     private readonly ConcurrentDictionary<QuantizationPlan, Lazy<ClassificationMetrics>> _quantizedDense = new(ReferenceEqualityComparer.Instance);
     private LastRun? _last;
 
@@ -61,6 +62,14 @@ internal sealed class PointEvaluator
         _histograms.GetOrAdd((groupWise, magnitudeSparsity, fatReluTau, fixedPoint), _ => new Lazy<ProductHistogram>(() => ProductHistogram.ForModel(Graph,
             new PruningOptions { GroupWise = groupWise, MagnitudeSparsity = magnitudeSparsity, FatReluTau = fatReluTau }, _calibration, fixedPoint))).Value;
 
+    /// <summary>
+    /// Each output channel / neuron's sensitivity (<see cref="ChannelSensitivity"/>) after magnitude pruning to
+    /// <paramref name="magnitudeSparsity"/>, measured once on up to <paramref name="samples"/> calibration samples.
+    /// </summary>
+    public Dictionary<string, double[]> Sensitivity(double magnitudeSparsity, int samples) =>
+        _sensitivities.GetOrAdd((magnitudeSparsity, samples), key => new Lazy<Dictionary<string, double[]>>(() =>
+            ChannelSensitivity.Measure(MagnitudePruning.Apply(Graph, key.Item1), _calibration, key.Item2))).Value;
+
     /// <summary>Runs the setting <paramref name="coordinates"/> with <paramref name="thresholds"/> on the labelled set; <paramref name="costs"/> prices it instead of the profile's own table.</summary>
     public SweepPoint Evaluate(SweepCoordinates coordinates, ThresholdSet thresholds, CostTable? costs = null)
     {
@@ -74,6 +83,7 @@ internal sealed class PointEvaluator
             FatReluTau = coordinates.FatReluTau,
             BitShiftStartingShift = coordinates.BitShiftStartingShift,
             CalibrateBinaryTree = coordinates.CalibrateBinaryTree,
+            BiasCorrection = coordinates.BiasCorrection,
         }, _calibration);
         var key = new RunKey(coordinates with { Profile = "" }, thresholds, model.Profile.Numerics);
         EvaluationResult result = Volatile.Read(ref _last) is { } last && last.Key == key

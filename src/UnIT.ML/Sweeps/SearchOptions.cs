@@ -44,6 +44,18 @@ public sealed record SearchOptions
     /// </summary>
     public int ValidationShifts { get; init; }
 
+    /// <summary>
+    /// Every state runs with bias correction (<see cref="Pruning.BiasCorrection"/>): each layer's bias takes back the mean
+    /// its skipped MACs contributed on the calibration data, so the search judges (and returns) corrected thresholds.
+    /// </summary>
+    public bool BiasCorrection { get; init; }
+
+    /// <summary>
+    /// How many calibration samples <see cref="GroupAllocation.Sensitivity"/> measures each output channel's sensitivity on
+    /// (<see cref="Pruning.ChannelSensitivity"/>): one dense run of this many samples per output channel of the model.
+    /// </summary>
+    public int SensitivitySamples { get; init; } = Pruning.ChannelSensitivity.DefaultSamples;
+
     /// <summary>What the greedy passes rank moves by: objective gained per unit of this damage (feasibility is always the accuracy drop).</summary>
     public SearchDamage RankBy { get; init; } = SearchDamage.AccuracyDrop;
 
@@ -129,6 +141,10 @@ public sealed record SearchOptions
         if (ValidationShifts is < 0 or > Sweeps.ValidationShifts.MaxCopies)
         {
             throw new ArgumentOutOfRangeException(nameof(ValidationShifts), ValidationShifts, $"Validation shifts must be 0 to {Sweeps.ValidationShifts.MaxCopies} (one copy per direction).");
+        }
+        if (SensitivitySamples < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(SensitivitySamples), SensitivitySamples, "Sensitivity needs at least one calibration sample.");
         }
         if (Budget < 1)
         {

@@ -106,9 +106,13 @@ internal sealed class SearchRun
         _cancellationToken.ThrowIfCancellationRequested();
         _reporter.Add(1);
         _reporter.Start(string.Create(CultureInfo.InvariantCulture, $"thresholds for p={string.Join(",", missing.Select(p => p.ToString("0.###", CultureInfo.InvariantCulture)))}"));
-        IReadOnlyList<ThresholdSet> sets = EqualError
-            ? Histogram.ThresholdsForGroups(missing.Select(Histogram.EqualErrorPercentiles))
-            : Histogram.ThresholdsFor(missing);
+        IReadOnlyList<ThresholdSet> sets = Allocation switch
+        {
+            GroupAllocation.SameRelativeError => Histogram.ThresholdsForGroups(missing.Select(Histogram.EqualErrorPercentiles)),
+            GroupAllocation.Sensitivity => Histogram.ThresholdsForGroups(missing.Select(p =>
+                Histogram.SensitivityPercentiles(p, _evaluator.Sensitivity(MagnitudeSparsity, _options.SensitivitySamples)))),
+            _ => Histogram.ThresholdsFor(missing),
+        };
         _reporter.Finish();
         for (int i = 0; i < missing.Length; i++)
         {
@@ -117,8 +121,8 @@ internal sealed class SearchRun
         return missing.Length;
     }
 
-    /// <summary>Whether a level is spread over groups by equal relative error (then no state is a plain single percentile).</summary>
-    private bool EqualError => _options.GroupWise && _options.GroupAllocation == GroupAllocation.SameRelativeError;
+    /// <summary>How a level is spread over groups; anything but the same percentile means no state is a plain single percentile.</summary>
+    private GroupAllocation Allocation => _options.GroupWise ? _options.GroupAllocation : GroupAllocation.SamePercentile;
 
     /// <summary>The calibration counts every level comes from (one dense pass, on first use).</summary>
     public ProductHistogram Histogram => _evaluator.Histogram(_options.GroupWise, MagnitudeSparsity, FatReluTau, _fixedPoint);
@@ -136,7 +140,7 @@ internal sealed class SearchRun
             return null;
         }
         _cancellationToken.ThrowIfCancellationRequested();
-        bool uniform = !EqualError && state.Length > 0 && state.All(p => p == state[0]) && state[0] != Off;
+        bool uniform = Allocation == GroupAllocation.SamePercentile && state.Length > 0 && state.All(p => p == state[0]) && state[0] != Off;
         var coordinates = new SweepCoordinates
         {
             Kind = uniform ? SweepPointKind.Unit : SweepPointKind.Search,
@@ -148,6 +152,7 @@ internal sealed class SearchRun
             FatReluTau = FatReluTau,
             BitShiftStartingShift = _options.BitShiftStartingShift,
             CalibrateBinaryTree = _options.CalibrateBinaryTree,
+            BiasCorrection = _options.BiasCorrection,
         };
         _reporter.Start($"{phase}: {Describe(state)}{Modifiers}");
         // A uniform state is exactly a single-percentile calibration; keep its record as such.

@@ -32,6 +32,9 @@ public sealed record SweepCoordinates
     /// <summary>BitShift only: the starting shift count s (n = max(s, e(C))); null is plain BitShift.</summary>
     public int? BitShiftStartingShift { get; init; }
 
+    /// <summary>Each layer's bias takes back, per output channel / neuron, the mean the pruning took on the calibration data (<see cref="Pruning.BiasCorrection"/>).</summary>
+    public bool BiasCorrection { get; init; }
+
     /// <summary>BinaryTree only: the pivot tree is weighted by the calibration data's control-term exponents.</summary>
     public bool CalibrateBinaryTree { get; init; }
 
@@ -62,7 +65,8 @@ public sealed record SweepCoordinates
         + (MagnitudeSparsity > 0 ? Invariant($" + magnitude {MagnitudeSparsity:0.###}") : "")
         + (FatReluTau > 0 ? Invariant($" + FATReLU {FatReluTau:0.####}") : "")
         + (BitShiftStartingShift is int s ? Invariant($" start {s}") : "")
-        + (CalibrateBinaryTree ? " calibrated tree" : "");
+        + (CalibrateBinaryTree ? " calibrated tree" : "")
+        + (BiasCorrection ? " bias-corrected" : "");
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -52,6 +52,7 @@ public sealed class SaveLoadTests
     [DataRow("magnitude sparsity")]
     [DataRow("FATReLU")]
     [DataRow("group-wise")]
+    [DataRow("bias correction")]
     public void ModelRebuiltFromTheSavedFileScoresAndPrunesIdentically(string variant)
     {
         // Arrange
@@ -61,6 +62,7 @@ public sealed class SaveLoadTests
             "msp430 Q formats" => new UnitPruningOptions { Profile = "msp430", Percentile = 60 },
             "magnitude sparsity" => new UnitPruningOptions { MagnitudeSparsity = 0.5, Percentile = 40 },
             "FATReLU" => new UnitPruningOptions { FatReluTau = 0.2f, Percentile = 40 },
+            "bias correction" => new UnitPruningOptions { BiasCorrection = true, Percentile = 60 },
             _ => new UnitPruningOptions { GroupWise = true, Percentile = 60 },
         };
         UnitPruningTransformer fitted = ml.Transforms.ApplyUnitPruning(options, ModelPath).Fit(Calibration(ml, limit: 50));
@@ -98,6 +100,10 @@ public sealed class SaveLoadTests
             case "FATReLU":
                 Assert.AreEqual(0.2f, view.Options.FatReluTau);
                 Assert.IsNotEmpty(view.Model.FatReluThresholds);
+                break;
+            case "bias correction":
+                Assert.IsNotNull(view.Thresholds.BiasCorrections);
+                CollectionAssert.AreNotEqual(GraphSerializer.ToBytes(view.Model.OriginalGraph), GraphSerializer.ToBytes(view.Model.Graph), "Biases were corrected, once.");
                 break;
             default:
                 Assert.IsTrue(view.Thresholds.GroupWise);
