@@ -38,8 +38,9 @@ public static class SearchTable
         // A search that put UnIT on a FATReLU / magnitude baseline names it: evaluate needs the same options.
         string search = "search" + BaselineOf(r.Validation.Coordinates);
         Add(table, search, "validation", r.Validation);
-        // With equal-error group allocation a uniform level is not one percentile, so it has none to show.
-        string level = r.BestUniform?.Coordinates.Percentile is double p ? $" (p={ReportFormat.Setting(p)})" : r.BestUniform is null ? "" : " (one level, equal error)";
+        // With equal-error or sensitivity group allocation a uniform level is not one percentile, so it has none to show.
+        string spread = r.Options.GroupAllocation == GroupAllocation.Sensitivity ? "sensitivity-weighted" : "equal error";
+        string level = r.BestUniform?.Coordinates.Percentile is double p ? $" (p={ReportFormat.Setting(p)})" : r.BestUniform is null ? "" : $" (one level, {spread})";
         Add(table, "best single percentile" + level, "validation", r.BestUniform);
         Add(table, search, "test", report.Test);
         Add(table, "best single percentile", "test", report.UniformTest);

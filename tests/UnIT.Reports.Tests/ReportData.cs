@@ -54,7 +54,7 @@ internal static class ReportData
     ], "test model, 500 validation samples");
 
     /// <summary>A small search: start, two uniform levels, one sensitivity step, one greedy move taken.</summary>
-    public static SearchReport Search(bool withTest = true, bool uniformIsOnePercentile = true)
+    public static SearchReport Search(bool withTest = true, bool uniformIsOnePercentile = true, GroupAllocation allocation = GroupAllocation.SamePercentile)
     {
         SearchStep Step(int n, SearchPhase phase, double? p1, double? p2, SweepPoint point, bool feasible, bool accepted = false) => new()
         {
@@ -81,7 +81,7 @@ internal static class ReportData
             BestUniform = uniform,
             Feasible = true,
             Trace = trace,
-            Options = new SearchOptions { MaxAccuracyDrop = 0.01 },
+            Options = new SearchOptions { MaxAccuracyDrop = 0.01, GroupWise = allocation != GroupAllocation.SamePercentile, GroupAllocation = allocation },
         };
         return withTest
             ? new SearchReport(result, "test model, D = 1 pt", chosen with { Accuracy = 0.89 }, uniform with { Accuracy = 0.895 })

@@ -1,3 +1,5 @@
+using UnIT.ML.Sweeps;
+
 namespace UnIT.Reports.Tests;
 
 [TestClass]
@@ -33,5 +35,7 @@ public sealed class SearchTableTests
 
         Assert.DoesNotContain("p=0", text);
         Assert.Contains("best single percentile (one level, equal error)", text);
+        SearchReport sensitivity = ReportData.Search(uniformIsOnePercentile: false, allocation: GroupAllocation.Sensitivity);
+        Assert.Contains("best single percentile (one level, sensitivity-weighted)", SweepTableTests.Render(SearchTable.Summary(sensitivity)));
     }
 }
