@@ -39,6 +39,19 @@ public sealed class FitScoreCommandTests
     }
 
     [TestMethod]
+    public void Fit_with_bias_correction_saves_a_model_whose_thresholds_carry_the_corrections()
+    {
+        string zip = Path.Combine(Path.GetDirectoryName(Cli.TempFile("x", ""))!, "model.zip");
+
+        var fit = Cli.Run("fit", Cli.FashionModel, "--calibration-images", Calibration, "--calibration-limit", "200", "--percentile", "60", "--bias-correction", "--save", zip);
+
+        Assert.AreEqual(0, fit.Code, fit.Err);
+        var loaded = UnIT.ML.MLNet.UnitPruningTransformer.FromLoadedModel(new Microsoft.ML.MLContext(seed: 0).Model.Load(zip, out _));
+        Assert.IsNotNull(loaded.Thresholds.BiasCorrections);
+        Assert.AreEqual(3, loaded.Thresholds.BiasCorrections.Count);
+    }
+
+    [TestMethod]
     public void Score_rejects_a_file_that_is_not_a_saved_model()
     {
         var run = Cli.Run("score", Cli.FashionModel, "--images", Cli.FashionImages);

@@ -60,6 +60,7 @@ internal sealed class FitCommand
             FatReluTau = p.FatReluTau,
             BitShiftStartingShift = p.BitShiftStartingShift,
             CalibrateBinaryTree = p.CalibrateBinaryTree,
+            BiasCorrection = p.BiasCorrection,
         };
         UnitPruningTransformer fitted = ml.Transforms.ApplyUnitPruning(options, modelPath).Fit(view);
         outputs.Write(save, stream => ml.Model.Save(fitted, view.Schema, stream));

@@ -195,8 +195,8 @@ internal sealed class SearchCommand
             {
                 r.AddError("--images needs --labels: the test set is there to measure accuracy.");
             }
-            // Only a valid "error" is refused here; a bad value gets its own parse error.
-            if (r.GetResult(c._groupAllocation) is { Implicit: false, Tokens: [{ } token] } && !token.Value.Trim().Equals("percentile", StringComparison.OrdinalIgnoreCase)
+            // Only a valid "error" or "sensitivity" is refused here; a bad value gets its own parse error.
+            if (r.GetResult(c._groupAllocation) is { Implicit: false, Tokens: [{ } token] } && token.Value.Trim().ToLowerInvariant() is "error" or "sensitivity"
                 && r.GetResult(c._groupWise) is null)
             {
                 r.AddError("--group-allocation needs --group-wise: it spreads a layer's level over its output channels / neurons.");
