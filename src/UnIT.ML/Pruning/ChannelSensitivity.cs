@@ -26,7 +26,8 @@ public static class ChannelSensitivity
     /// <summary>
     /// Per prunable layer, one Fisher estimate per output channel / neuron (&gt;= 0), from the dense float model on
     /// <paramref name="calibration"/> (at most <paramref name="maxSamples"/> samples). The model's first output is read as
-    /// logits (softmax taken here). Runs the samples once per output channel, plus once; deterministic (seeded noise).
+    /// logits (a softmax is taken here), or as probabilities when a Softmax node makes it. Runs the samples once per output
+    /// channel, plus twice; deterministic (seeded noise).
     /// </summary>
     public static Dictionary<string, double[]> Measure(ModelGraph graph, IEnumerable<Tensor> calibration, int maxSamples = DefaultSamples)
     {
@@ -45,7 +46,7 @@ public static class ChannelSensitivity
         double[][] dense = batches.Select(b => engine.Run(b).Data.Select(v => (double)asLogit(v)).ToArray()).ToArray();
         int classes = graph.Outputs[0].Shape[^1];
         IReadOnlyList<PrunableNode> layers = graph.PrunableLayers;
-        double[] rms = OutputRms(engine, layers, batches);
+        double[] rms = LayerOutputStatistics.Measure(engine, layers, batches).Rms;
         var result = new Dictionary<string, double[]>(StringComparer.Ordinal);
         for (int l = 0; l < layers.Count; l++)
         {
@@ -133,17 +134,6 @@ public static class ChannelSensitivity
         return total;
     }
 
-    /// <summary>Root mean square of each layer's dense output over the samples.</summary>
-    private static double[] OutputRms(InferenceEngine engine, IReadOnlyList<PrunableNode> layers, Tensor[] batches)
-    {
-        var squares = new SquareSums(layers);
-        foreach (Tensor b in batches)
-        {
-            engine.RunObserved(b, squares);
-        }
-        return squares.Sums.Select((s, l) => squares.Counts[l] == 0 ? 0 : Math.Sqrt(s / squares.Counts[l])).ToArray();
-    }
-
     /// <summary>Adds seeded Gaussian noise to one channel of one layer's output (conv: a plane; fully connected: every row's entry).</summary>
     private sealed class ChannelNoise(PrunableNode layer, int channel, int positions, bool planar, float sigma, int seed)
     {
@@ -184,31 +174,6 @@ public static class ChannelSensitivity
             if (name == output)
             {
                 Array.Copy(data, 0, Values, _next++ * size, size);
-            }
-        }
-    }
-
-    private sealed class SquareSums(IReadOnlyList<PrunableNode> layers) : IEngineObserver
-    {
-        private readonly Dictionary<string, int> _index = layers.Select((l, i) => (l.Output, i)).ToDictionary(p => p.Output, p => p.i, StringComparer.Ordinal);
-
-        public double[] Sums { get; } = new double[layers.Count];
-
-        public long[] Counts { get; } = new long[layers.Count];
-
-        public void OnLayerInput(PrunableNode layer, float[] input, Shape shape)
-        {
-        }
-
-        public void OnValue(string name, float[] data)
-        {
-            if (_index.TryGetValue(name, out int l))
-            {
-                foreach (float v in data)
-                {
-                    Sums[l] += (double)v * v;
-                }
-                Counts[l] += data.Length;
             }
         }
     }
