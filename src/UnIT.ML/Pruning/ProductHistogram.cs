@@ -149,15 +149,9 @@ public sealed class ProductHistogram
         foreach ((string layer, Group[] groups) in _groups)
         {
             MassCurve[] curves = groups.Select(g => g.Curve(FixedPoint)).ToArray();
-            double target = percentile / 100 * curves.Sum(c => c.Count);
-            // Bisection on the common share of mass: the skipped count only grows with it.
-            double lo = 0, hi = 1;
-            for (int i = 0; i < 60 && percentile < 100; i++)
-            {
-                double mid = (lo + hi) / 2;
-                (curves.Sum(c => c.SkippedAt(mid)) >= target ? ref hi : ref lo) = mid;
-            }
-            result[layer] = curves.Select(c => percentile == 100 ? 100 : c.Count == 0 ? 0 : Math.Min(100, 100.0 * c.SkippedAt(hi) / c.Count)).ToArray();
+            // The common parameter is the share of each group's mass that may go.
+            result[layer] = percentile == 100 ? Enumerable.Repeat(100.0, groups.Length).ToArray()
+                : Spread(curves, percentile, 0, 1, 60, (g, share) => curves[g].SkippedAt(share));
         }
         return result;
     }
@@ -193,18 +187,27 @@ public sealed class ProductHistogram
                 continue;
             }
             MassCurve[] curves = groups.Select(g => g.Curve(FixedPoint)).ToArray();
-            double target = percentile / 100 * curves.Sum(c => c.Count);
-            // Bisection on log(T sqrt(F)), which the skipped count only grows with. A group with F = 0 skips everything.
-            long Skipped(int group, double logScale) => f[group] == 0 ? curves[group].Count : curves[group].CountUpTo(Math.Exp(logScale - 0.5 * Math.Log(f[group])));
-            double lo = -800, hi = 800;
-            for (int i = 0; i < 100; i++)
-            {
-                double mid = (lo + hi) / 2;
-                (Enumerable.Range(0, curves.Length).Sum(g => Skipped(g, mid)) >= target ? ref hi : ref lo) = mid;
-            }
-            result[layer] = curves.Select((c, g) => c.Count == 0 ? 0 : Math.Min(100, 100.0 * Skipped(g, hi) / c.Count)).ToArray();
+            // The common parameter is log(T sqrt(F)). A group with F = 0 skips everything.
+            result[layer] = Spread(curves, percentile, -800, 800, 100, (g, logScale) =>
+                f[g] == 0 ? curves[g].Count : curves[g].CountUpTo(Math.Exp(logScale - 0.5 * Math.Log(f[g]))));
         }
         return result;
+    }
+
+    /// <summary>
+    /// One layer's per-group percentiles that skip <paramref name="percentile"/> % of its products in total: bisection in
+    /// [<paramref name="lo"/>, <paramref name="hi"/>] for the one parameter at which the groups together skip that many,
+    /// <paramref name="skipped"/>(group, parameter) growing with the parameter; then each group's share at it.
+    /// </summary>
+    private static double[] Spread(MassCurve[] curves, double percentile, double lo, double hi, int steps, Func<int, double, double> skipped)
+    {
+        double target = percentile / 100 * curves.Sum(c => c.Count);
+        for (int i = 0; i < steps; i++)
+        {
+            double mid = (lo + hi) / 2;
+            (Enumerable.Range(0, curves.Length).Sum(g => skipped(g, mid)) >= target ? ref hi : ref lo) = mid;
+        }
+        return curves.Select((c, g) => c.Count == 0 ? 0 : Math.Min(100, 100.0 * skipped(g, hi) / c.Count)).ToArray();
     }
 
     /// <summary>
