@@ -147,7 +147,7 @@ public sealed record ThresholdSet
         {
             problems.Add($"no thresholds for layer(s) {Quote(missing)} (give 0 to run a layer unpruned)");
         }
-        string[] unknown = Layers.Keys.Where(n => !graph.PrunableLayers.Any(l => l.Name == n)).ToArray();
+        string[] unknown = NotPrunable(Layers.Keys, graph);
         if (unknown.Length > 0)
         {
             problems.Add($"thresholds for {Quote(unknown)}, which {(unknown.Length == 1 ? "is" : "are")} not a prunable layer of model '{graph.Name}' " +
@@ -164,7 +164,7 @@ public sealed record ThresholdSet
                 problems.Add($"layer '{layer.Name}' has {layer.OutputChannels} output channels but {c.Length} bias corrections");
             }
         }
-        string[] strays = (BiasCorrections?.Keys ?? Enumerable.Empty<string>()).Where(n => !graph.PrunableLayers.Any(l => l.Name == n)).ToArray();
+        string[] strays = NotPrunable(BiasCorrections?.Keys ?? Enumerable.Empty<string>(), graph);
         if (strays.Length > 0)
         {
             problems.Add($"bias corrections for {Quote(strays)}, which {(strays.Length == 1 ? "is" : "are")} not a prunable layer of model '{graph.Name}'");
@@ -243,6 +243,9 @@ public sealed record ThresholdSet
             }
         }
     }
+
+    private static string[] NotPrunable(IEnumerable<string> names, ModelGraph graph) =>
+        names.Where(n => !graph.PrunableLayers.Any(l => l.Name == n)).ToArray();
 
     private static string Quote(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"'{n}'"));
 
