@@ -103,9 +103,9 @@ internal sealed class CompareCommand
     private readonly Option<string> _groupAllocation = new("--group-allocation")
     {
         Description = "How 'group-search' spreads a layer's level over its output channels / neurons (percentile, error or sensitivity; see search).",
-        HelpName = "percentile|error|sensitivity",
+        HelpName = string.Join("|", OptionParsers.GroupAllocations.Keys),
         DefaultValueFactory = _ => "percentile",
-        CustomParser = OptionParsers.Name("--group-allocation", ["percentile", "error", "sensitivity"]),
+        CustomParser = OptionParsers.Name("--group-allocation", [.. OptionParsers.GroupAllocations.Keys]),
     };
     private readonly Option<bool> _biasCorrection = new("--bias-correction")
     {
@@ -160,7 +160,7 @@ internal sealed class CompareCommand
                 Costs = SearchCommand.CostsOf(result.GetRequiredValue(_costTable)),
                 Budget = result.GetValue(_budget),
                 ConfidenceZ = result.GetValue(_confidenceZ),
-                GroupAllocation = OptionParsers.GroupAllocation(result.GetRequiredValue(_groupAllocation)),
+                GroupAllocation = OptionParsers.GroupAllocations[result.GetRequiredValue(_groupAllocation)],
                 BiasCorrection = result.GetValue(_biasCorrection),
             },
         };

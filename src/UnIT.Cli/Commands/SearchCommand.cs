@@ -121,9 +121,9 @@ internal sealed class SearchCommand
     private readonly Option<string> _groupAllocation = new("--group-allocation")
     {
         Description = "With --group-wise: 'percentile' puts every output channel / neuron at the level's percentile; 'error' skips the level's share of each layer's MACs so that every channel / neuron loses the same share of its product mass; 'sensitivity' skips that share with each channel / neuron's threshold ~ 1/sqrt of its measured output sensitivity.",
-        HelpName = "percentile|error|sensitivity",
+        HelpName = string.Join("|", OptionParsers.GroupAllocations.Keys),
         DefaultValueFactory = _ => "percentile",
-        CustomParser = OptionParsers.Name("--group-allocation", ["percentile", "error", "sensitivity"]),
+        CustomParser = OptionParsers.Name("--group-allocation", [.. OptionParsers.GroupAllocations.Keys]),
     };
     private readonly Option<double[]> _sparsities = new("--magnitude-sparsity")
     {
@@ -195,8 +195,9 @@ internal sealed class SearchCommand
             {
                 r.AddError("--images needs --labels: the test set is there to measure accuracy.");
             }
-            // Only a valid "error" or "sensitivity" is refused here; a bad value gets its own parse error.
-            if (r.GetResult(c._groupAllocation) is { Implicit: false, Tokens: [{ } token] } && token.Value.Trim().ToLowerInvariant() is "error" or "sensitivity"
+            // Only a valid allocation other than "percentile" is refused here; a bad value gets its own parse error.
+            if (r.GetResult(c._groupAllocation) is { Implicit: false, Tokens: [{ } token] }
+                && OptionParsers.GroupAllocations.TryGetValue(token.Value.Trim().ToLowerInvariant(), out GroupAllocation allocation) && allocation != GroupAllocation.SamePercentile
                 && r.GetResult(c._groupWise) is null)
             {
                 r.AddError("--group-allocation needs --group-wise: it spreads a layer's level over its output channels / neurons.");
@@ -240,7 +241,7 @@ internal sealed class SearchCommand
             CalibrateBinaryTree = tree,
             Budget = result.GetValue(_budget),
             GroupWise = result.GetValue(_groupWise),
-            GroupAllocation = OptionParsers.GroupAllocation(result.GetRequiredValue(_groupAllocation)),
+            GroupAllocation = OptionParsers.GroupAllocations[result.GetRequiredValue(_groupAllocation)],
             ConfidenceZ = result.GetValue(_confidenceZ),
             RankBy = result.GetRequiredValue(_rankBy) switch
             {

@@ -111,12 +111,12 @@ internal static class OptionParsers
         return name;
     };
 
-    /// <summary>The group allocation a parsed --group-allocation name stands for.</summary>
-    public static GroupAllocation GroupAllocation(string name) => name switch
+    /// <summary>The names --group-allocation takes (search and compare), in help order, and the allocation each stands for.</summary>
+    public static IReadOnlyDictionary<string, GroupAllocation> GroupAllocations { get; } = new Dictionary<string, GroupAllocation>
     {
-        "error" => UnIT.ML.Sweeps.GroupAllocation.SameRelativeError,
-        "sensitivity" => UnIT.ML.Sweeps.GroupAllocation.Sensitivity,
-        _ => UnIT.ML.Sweeps.GroupAllocation.SamePercentile,
+        ["percentile"] = GroupAllocation.SamePercentile,
+        ["error"] = GroupAllocation.SameRelativeError,
+        ["sensitivity"] = GroupAllocation.Sensitivity,
     };
 
     /// <summary>Parses comma-separated names, each one of <paramref name="valid"/> (case-insensitive), to lower case, distinct.</summary>
