@@ -44,9 +44,20 @@ public static class SearchTable
         Add(table, "best single percentile" + level, "validation", r.BestUniform);
         Add(table, search, "test", report.Test);
         Add(table, "best single percentile", "test", report.UniformTest);
+        var captions = new List<string>();
         if (!r.Feasible)
         {
-            table.Caption("No state met the limit, not even T = 0 everywhere; the result is T = 0.");
+            captions.Add("No state met the limit, not even T = 0 everywhere; the result is T = 0.");
+        }
+        if (r.Options.SkipCompensation)
+        {
+            SweepPoint shown = report.Test ?? r.Validation;
+            captions.Add($"Skip compensation: {ReportFormat.Fixed(100 * shown.MacsCompensated / shown.MacsTotal, 1)}% of all MACs ({(report.Test is null ? "validation" : "test")}) " +
+                "are skipped with a compensation add (no multiply; the cycles count the add).");
+        }
+        if (captions.Count > 0)
+        {
+            table.Caption(Markup.Escape(string.Join(" ", captions)));
         }
         return table;
     }

@@ -88,6 +88,33 @@ public sealed class EvaluateCommandTests
     }
 
     [TestMethod]
+    public void Skip_compensated_thresholds_count_their_adds_reload_to_the_same_logits_and_are_refused_where_they_cannot_run()
+    {
+        string dir = Path.GetDirectoryName(Cli.TempFile("x", ""))!;
+        string thresholds = Path.Combine(dir, "t.json"), first = Path.Combine(dir, "a.json"), second = Path.Combine(dir, "b.json");
+
+        JsonElement r = Evaluate("--percentile", "70", "--skip-compensation", "--save-thresholds", thresholds, "--logits-out", first);
+        var run = Cli.Run(["evaluate", Cli.FashionModel, "--images", Cli.FashionImages, "--labels", Cli.FashionLabels, "--limit", "200",
+            "--thresholds", thresholds, "--logits-out", second]);
+
+        Assert.AreEqual(0, run.Code, run.Err);
+        Assert.AreEqual(File.ReadAllText(first), File.ReadAllText(second));
+        StringAssert.Contains(File.ReadAllText(thresholds), "\"skip_compensations\"");
+        JsonElement macs = r.GetProperty("macs");
+        Assert.IsGreaterThan(0L, macs.GetProperty("compensated").GetInt64());
+        Assert.AreEqual(macs.GetProperty("skipped_threshold").GetInt64(), macs.GetProperty("compensated").GetInt64());
+
+        var fixedPoint = Cli.Run("evaluate", Cli.FashionModel, "--images", Cli.FashionImages, "--labels", Cli.FashionLabels, "--limit", "20",
+            "--calibration-images", Calibration, "--profile", "msp430", "--skip-compensation");
+        Assert.AreNotEqual(0, fixedPoint.Code);
+        StringAssert.Contains(fixedPoint.Err, "float profiles");
+        var export = Cli.Run("export-c", Cli.FashionModel, "--profile", "max78000", "--thresholds", thresholds, "--out", Path.Combine(dir, "c"));
+        Assert.AreNotEqual(0, export.Code);
+        StringAssert.Contains(export.Err, "skip compensations");
+        Assert.IsFalse(Directory.Exists(Path.Combine(dir, "c")) && Directory.EnumerateFiles(Path.Combine(dir, "c")).Any(), "nothing is written");
+    }
+
+    [TestMethod]
     public void Msp430_thresholds_with_their_Q_formats_need_no_calibration_data()
     {
         string dir = Path.GetDirectoryName(Cli.TempFile("x", ""))!;

@@ -107,10 +107,7 @@ internal sealed class CompareCommand
         DefaultValueFactory = _ => "percentile",
         CustomParser = OptionParsers.Name("--group-allocation", [.. OptionParsers.GroupAllocations.Keys]),
     };
-    private readonly Option<bool> _biasCorrection = new("--bias-correction")
-    {
-        Description = "Run the three searches (layer-search, group-search, combined) with bias correction (see search).",
-    };
+    private readonly CorrectionOptions _corrections = new();
     private readonly ReportFolderOptions _report = new("Folder for compare.json, compare.csv and compare.png.");
 
     private CompareCommand()
@@ -128,10 +125,11 @@ internal sealed class CompareCommand
         c._validation.AddTo(command);
         c._test.AddTo(command);
         foreach (Option option in new Option[] { c._drops, c._methods, c._percentiles, c._taus, c._sparsities, c._objective, c._profile, c._costTable,
-            c._budget, c._confidenceZ, c._groupAllocation, c._biasCorrection })
+            c._budget, c._confidenceZ, c._groupAllocation })
         {
             command.Add(option);
         }
+        c._corrections.AddTo(command);
         c._report.AddTo(command);
         command.Validators.Add(r => SearchCommand.CheckCostTable(r, c._costTable, c._profile));
         command.SetAction(c.Run);
@@ -161,7 +159,8 @@ internal sealed class CompareCommand
                 Budget = result.GetValue(_budget),
                 ConfidenceZ = result.GetValue(_confidenceZ),
                 GroupAllocation = OptionParsers.GroupAllocations[result.GetRequiredValue(_groupAllocation)],
-                BiasCorrection = result.GetValue(_biasCorrection),
+                BiasCorrection = result.GetValue(_corrections.BiasCorrection),
+                SkipCompensation = result.GetValue(_corrections.SkipCompensation),
             },
         };
         IEnumerable<Tensor> batches = calibration.Batches(graph.Input.Shape, result.GetValue(_report.BatchSize));

@@ -118,6 +118,10 @@ internal sealed class EvaluateCommand
         }
         summary.AddRow("macro F1", P(r.DenseF1Macro), P(r.F1Macro));
         summary.AddRow("MACs skipped", "", P(r.SkippedFraction));
+        if (r.Macs.Compensated > 0)
+        {
+            summary.AddRow("MACs skipped with a compensation add", "", P((double)r.Macs.Compensated / r.Macs.Total));
+        }
         summary.AddRow($"threshold computations per inference ({r.Division})", "", N(r.ThresholdComputationsPerInference));
         if (r.Division == "binarytree")
         {

@@ -61,6 +61,7 @@ internal sealed class FitCommand
             BitShiftStartingShift = p.BitShiftStartingShift,
             CalibrateBinaryTree = p.CalibrateBinaryTree,
             BiasCorrection = p.BiasCorrection,
+            SkipCompensation = p.SkipCompensation,
         };
         UnitPruningTransformer fitted = ml.Transforms.ApplyUnitPruning(options, modelPath).Fit(view);
         outputs.Write(save, stream => ml.Model.Save(fitted, view.Schema, stream));

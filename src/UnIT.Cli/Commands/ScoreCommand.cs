@@ -57,7 +57,7 @@ internal sealed class ScoreCommand
         IDataView scored = loaded.Transform(SampleDataView.Create(ml, samples, options.InputColumnName));
         float[][] logits = ReadVectors(scored, options.OutputColumnName);
         InferenceStatistics s = unit.Statistics;
-        var macs = new EvaluationReport.MacCounts(s.Total, s.SkippedZero, s.SkippedThreshold, s.Executed);
+        var macs = new EvaluationReport.MacCounts(s.Total, s.SkippedZero, s.SkippedThreshold, s.Executed, s.Compensations);
         double? accuracy = samples.Labels is { } labels
             ? ClassificationMetrics.Compute(logits.Select(r => ClassificationMetrics.ArgMax(r, r.Length)[0]).ToArray(), labels).Accuracy
             : null;
@@ -72,7 +72,7 @@ internal sealed class ScoreCommand
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Scored {logits.Length} samples from '{samples.Source}' with '{path}' (profile {unit.Thresholds.Profile}, division {unit.Thresholds.Division})."));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"MACs: {s.Total:N0} total, {s.SkippedZero:N0} skipped (zero), {s.SkippedThreshold:N0} skipped (threshold), {s.Executed:N0} executed ({100 * s.SkippedFraction:F2}% skipped)."));
+                $"MACs: {s.Total:N0} total, {s.SkippedZero:N0} skipped (zero), {s.SkippedThreshold:N0} skipped (threshold{(s.Compensations > 0 ? $", {s.Compensations:N0} of them with a compensation add" : "")}), {s.Executed:N0} executed ({100 * s.SkippedFraction:F2}% skipped)."));
             if (accuracy is { } a)
             {
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Accuracy: {100 * a:F2}%"));

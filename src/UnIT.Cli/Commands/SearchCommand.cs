@@ -99,10 +99,7 @@ internal sealed class SearchCommand
         DefaultValueFactory = _ => new SearchOptions().SensitivitySamples,
         CustomParser = OptionParsers.Count("--sensitivity-samples"),
     };
-    private readonly Option<bool> _biasCorrection = new("--bias-correction")
-    {
-        Description = "Add to each layer's bias, per output channel / neuron, the mean its skipped MACs contributed on the calibration data; saved with the thresholds.",
-    };
+    private readonly CorrectionOptions _corrections = new();
     private readonly Option<int> _validationShifts = new("--validation-shifts")
     {
         Description = "Add this many copies of every validation image moved by one pixel (0-4: right, left, down, up); the drop's standard error then counts an image with its copies once.",
@@ -177,7 +174,7 @@ internal sealed class SearchCommand
         command.Add(c._rankBy);
         command.Add(c._selectionMargin);
         command.Add(c._crossValidate);
-        command.Add(c._biasCorrection);
+        c._corrections.AddTo(command);
         command.Add(c._sensitivitySamples);
         command.Add(c._refinements);
         command.Add(c._validationShifts);
@@ -251,7 +248,8 @@ internal sealed class SearchCommand
             },
             SelectionAdjustedMargin = result.GetValue(_selectionMargin),
             CrossValidate = result.GetValue(_crossValidate),
-            BiasCorrection = result.GetValue(_biasCorrection),
+            BiasCorrection = result.GetValue(_corrections.BiasCorrection),
+            SkipCompensation = result.GetValue(_corrections.SkipCompensation),
             SensitivitySamples = result.GetValue(_sensitivitySamples),
             Refinements = result.GetValue(_refinements),
             ValidationShifts = result.GetValue(_validationShifts),

@@ -62,11 +62,8 @@ internal sealed class PruningOptionGroup
         CustomParser = OptionParsers.Float("--fatrelu", NumberRange.AtLeast(0)),
     };
 
-    /// <summary><c>--bias-correction</c>.</summary>
-    public Option<bool> BiasCorrection { get; } = new("--bias-correction")
-    {
-        Description = "Add to each layer's bias, per output channel / neuron, the mean its skipped MACs took on the calibration data (free at inference; saved with the thresholds).",
-    };
+    /// <summary><c>--bias-correction</c> and <c>--skip-compensation</c>.</summary>
+    public CorrectionOptions Corrections { get; } = new();
 
     /// <summary><c>--bitshift-start</c> and <c>--calibrate-binarytree</c>.</summary>
     public DivisionSettingOptions DivisionSettings { get; } = new();
@@ -81,7 +78,7 @@ internal sealed class PruningOptionGroup
         command.Add(Profile);
         command.Add(MagnitudeSparsity);
         command.Add(FatRelu);
-        command.Add(BiasCorrection);
+        Corrections.AddTo(command);
         DivisionSettings.AddTo(command);
         command.Validators.Add(r =>
         {
@@ -113,7 +110,8 @@ internal sealed class PruningOptionGroup
             FatReluTau = result.GetValue(FatRelu),
             BitShiftStartingShift = start,
             CalibrateBinaryTree = tree,
-            BiasCorrection = result.GetValue(BiasCorrection),
+            BiasCorrection = result.GetValue(Corrections.BiasCorrection),
+            SkipCompensation = result.GetValue(Corrections.SkipCompensation),
         };
     }
 }

@@ -26,8 +26,11 @@ internal sealed record EvaluationReport(
     double AverageSearchDepth,
     ThresholdSet Thresholds)
 {
-    /// <summary>MAC counts summed over all evaluated samples.</summary>
-    public sealed record MacCounts(long Total, long SkippedZero, long SkippedThreshold, long Executed);
+    /// <summary>
+    /// MAC counts summed over all evaluated samples; <c>Compensated</c> counts the threshold skips that added a
+    /// skip-compensation constant (one add, no multiply).
+    /// </summary>
+    public sealed record MacCounts(long Total, long SkippedZero, long SkippedThreshold, long Executed, long Compensated);
 
     /// <summary>One prunable layer's threshold(s) and counts.</summary>
     public sealed record Layer(string Name, float[] Threshold, long Total, long SkippedZero, long SkippedThreshold, long Executed, long Comparisons, double Cycles, double DenseCycles);
@@ -46,7 +49,7 @@ internal sealed record EvaluationReport(
         return new EvaluationReport(
             model, r.Pruned.Samples, r.Division, r.Profile,
             r.Pruned.Accuracy, r.Dense.Accuracy, r.QuantizedDense?.Accuracy, r.AccuracyDrop, r.Pruned.F1Macro, r.Dense.F1Macro,
-            new MacCounts(s.Total, s.SkippedZero, s.SkippedThreshold, s.Executed), s.SkippedFraction, layers,
+            new MacCounts(s.Total, s.SkippedZero, s.SkippedThreshold, s.Executed, s.Compensations), s.SkippedFraction, layers,
             new Pair(r.Cost.DenseCycles, r.Cost.Cycles), new Pair(r.Cost.DenseEnergyMicrojoules, r.Cost.EnergyMicrojoules), r.Cost.Speedup,
             new Pair(r.DenseWallTime.TotalMilliseconds, r.PrunedWallTime.TotalMilliseconds),
             (double)computations / Math.Max(1, r.Pruned.Samples),

@@ -21,6 +21,7 @@ internal sealed class FloatConvExecutor : LayerExecutor
     private readonly ConvGeometry _geometry;
     private readonly ConvWeightCounts _counts;
     private readonly bool _finiteParameters;
+    private readonly float[]? _compensation;
 
     public FloatConvExecutor(ConvNode conv, Shape sampleShape, ThresholdSet? thresholds, IDivisionApproximator division) : base(conv)
     {
@@ -29,18 +30,27 @@ internal sealed class FloatConvExecutor : LayerExecutor
         _counts = new ConvWeightCounts(_geometry, conv.Weight.Data);
         _finiteParameters = AllFinite(conv.Weight.Data) && AllFinite(conv.Bias);
         float[] t = ThresholdsOf(conv, thresholds);
+        _compensation = thresholds?.SkipCompensations?.GetValueOrDefault(conv.Name);
         _dense = t.All(v => v == 0f);
+        _weightThresholds = WeightThresholds(conv, t, division, ref _thresholdOps);
+    }
+
+    /// <summary>
+    /// C = w: t(T, |w|) depends on the weight only, so it is computed once per layer, not per sample. A zero weight's
+    /// MACs are zero skips, never executed: +infinity keeps the kernel's compare from passing them.
+    /// </summary>
+    internal static float[] WeightThresholds(PrunableNode conv, float[] t, IDivisionApproximator division, ref DivisionOps ops)
+    {
         float[] w = conv.Weight.Data;
-        _weightThresholds = new float[w.Length];
+        var thresholds = new float[w.Length];
         int perChannel = w.Length / conv.OutputChannels;
-        // C = w: t(T, |w|) depends on the weight only, so it is computed once here, not per sample. A zero
-        // weight's MACs are zero skips, never executed: +infinity keeps the kernel's compare from passing them.
         for (int i = 0; i < w.Length; i++)
         {
-            _weightThresholds[i] = w[i] != 0f
-                ? division.Threshold(t.Length == 1 ? t[0] : t[i / perChannel], MathF.Abs(w[i]), ref _thresholdOps)
+            thresholds[i] = w[i] != 0f
+                ? division.Threshold(t.Length == 1 ? t[0] : t[i / perChannel], MathF.Abs(w[i]), ref ops)
                 : float.PositiveInfinity;
         }
+        return thresholds;
     }
 
     public override void Run(float[] input, float[] output, LayerStatistics? stats, Workspace workspace)
@@ -51,13 +61,21 @@ internal sealed class FloatConvExecutor : LayerExecutor
             stats?.AddUnpruned((long)_geometry.OutputSampleSize * _geometry.ColumnRows);
             return;
         }
-        float[] scratch = workspace.Rent<float>(this, 0, ConvKernel.ScratchLength(_geometry));
+        // The compensated kernel always works over im2col columns.
+        float[] scratch = workspace.Rent<float>(this, 0, _compensation is null ? ConvKernel.ScratchLength(_geometry) : _geometry.ColumnsLength);
         if (_dense && stats is null)
         {
             ConvKernel.Dense(_geometry, input, _conv.Weight.Data, _conv.Bias, output, scratch);
             return;
         }
-        PrunedConvKernel.Run(_geometry, input, _conv.Weight.Data, _conv.Bias, _weightThresholds, output, scratch, _counts, stats);
+        if (_compensation is null)
+        {
+            PrunedConvKernel.Run(_geometry, input, _conv.Weight.Data, _conv.Bias, _weightThresholds, output, scratch, _counts, stats);
+        }
+        else
+        {
+            PrunedConvKernel.RunCompensated(_geometry, input, _conv.Weight.Data, _conv.Bias, _weightThresholds, _compensation, output, scratch, _counts, stats);
+        }
         // Charged per inference, as a device without room to store them recomputes them each time.
         stats?.Division.Add(_thresholdOps);
     }

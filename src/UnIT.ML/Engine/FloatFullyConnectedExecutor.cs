@@ -17,6 +17,7 @@ internal sealed class FloatFullyConnectedExecutor : LayerExecutor
     private readonly bool _dense;
     private readonly float[] _weightTransposed;
     private readonly float[]? _weightPadded;
+    private readonly float[] _compensationTransposed;
     private readonly IDivisionApproximator _division;
 
     private readonly int _rows;
@@ -29,8 +30,12 @@ internal sealed class FloatFullyConnectedExecutor : LayerExecutor
         _thresholds = ThresholdsOf(fc, thresholds);
         _dense = _thresholds.All(v => v == 0f);
         _weightTransposed = Transpose<float>(fc.Weight.Data, fc.OutputChannels, fc.InputFeatures);
-        // One layer threshold: the vectorized kernel, over rows padded to whole vectors.
-        _weightPadded = _thresholds.Length == 1 ? Pad(_weightTransposed, fc.InputFeatures, fc.OutputChannels) : null;
+        // Each half (positive, negative activations) transposed as the weights are.
+        _compensationTransposed = thresholds?.SkipCompensations?.GetValueOrDefault(fc.Name) is { } c
+            ? [.. Transpose<float>(c.AsSpan(0, c.Length / 2), fc.OutputChannels, fc.InputFeatures), .. Transpose<float>(c.AsSpan(c.Length / 2), fc.OutputChannels, fc.InputFeatures)]
+            : [];
+        // One layer threshold and no compensation: the vectorized kernel, over rows padded to whole vectors.
+        _weightPadded = _thresholds.Length == 1 && _compensationTransposed.Length == 0 ? Pad(_weightTransposed, fc.InputFeatures, fc.OutputChannels) : null;
         _division = division;
         _finiteParameters = AllFinite(fc.Weight.Data) && AllFinite(fc.Bias);
     }
@@ -58,7 +63,7 @@ internal sealed class FloatFullyConnectedExecutor : LayerExecutor
             }
             else
             {
-                PrunedFullyConnectedKernel.Run(x, _weightTransposed, bias, _thresholds, _division, y, stats);
+                PrunedFullyConnectedKernel.RunCompensated(x, _weightTransposed, bias, _thresholds, _compensationTransposed, _division, y, stats);
             }
         }
     }

@@ -36,11 +36,7 @@ public static class PrunedConvKernel
     internal static void Run(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> weightThresholds, Span<float> output, Span<float> scratch, ConvWeightCounts counts, LayerStatistics? stats, bool direct)
     {
-        int positions = g.OutH * g.OutW;
-        int rows = g.ColumnRows;
-        int kernelSize = g.KernelH * g.KernelW;
-        int perGroup = g.OutChannelsPerGroup;
-        long executed = 0;
+        long executed;
         if (TileKernel.IsSupported)
         {
             // The blend form equals the AND form bit for bit unless an accumulator starts at -0 (see TileKernel).
@@ -55,17 +51,54 @@ public static class PrunedConvKernel
         }
         else
         {
-            for (int group = 0; group < g.Groups; group++)
-            {
-                Im2Col.Fill(g, input, group, scratch);
-                int first = group * perGroup;
-                executed += RowUpdates(perGroup, positions, rows, weight.Slice(first * rows, perGroup * rows), weightThresholds.Slice(first * rows, perGroup * rows),
-                    scratch, bias, first, output.Slice(first * positions, perGroup * positions));
-            }
+            executed = ByRows(g, input, weight, bias, weightThresholds, [], output, scratch);
         }
-        // Every nonzero activation a nonzero weight met was either executed or skipped by threshold.
-        stats?.AddConvolution((long)g.OutChannels * positions * g.InChannelsPerGroup * kernelSize, weight.Length, counts.Tested,
-            executed, counts.NonzeroMet(input) - executed);
+        Count(g, input, weight.Length, counts, executed, compensated: false, stats);
+    }
+
+    /// <summary>
+    /// The public <c>Run</c> with skip compensation (<see cref="SkipCompensation"/>): a MAC the threshold skips adds
+    /// <paramref name="compensation"/>[i] (positive activation) or [weights + i] (negative one) for its weight i instead of
+    /// nothing. Runs the row-update path (per weight, one masked update of its output row over im2col columns), so
+    /// <paramref name="scratch"/> needs <see cref="ConvGeometry.ColumnsLength"/> elements.
+    /// </summary>
+    public static void RunCompensated(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> weightThresholds, ReadOnlySpan<float> compensation, Span<float> output, Span<float> scratch, ConvWeightCounts counts, LayerStatistics? stats)
+    {
+        if (compensation.Length != 2 * weight.Length)
+        {
+            throw new ArgumentException($"Skip compensation needs 2 values per weight ({2 * weight.Length}), not {compensation.Length}.", nameof(compensation));
+        }
+        if (scratch.Length < g.ColumnsLength)
+        {
+            throw new ArgumentException($"The compensated kernel needs {g.ColumnsLength} scratch elements, not {scratch.Length}.", nameof(scratch));
+        }
+        long executed = ByRows(g, input, weight, bias, weightThresholds, compensation, output, scratch);
+        Count(g, input, weight.Length, counts, executed, compensated: true, stats);
+    }
+
+    /// <summary>Every nonzero activation a nonzero weight met was either executed or skipped by threshold (and then compensated, if so).</summary>
+    private static void Count(in ConvGeometry g, ReadOnlySpan<float> input, int weights, ConvWeightCounts counts, long executed, bool compensated, LayerStatistics? stats) =>
+        stats?.AddConvolution((long)g.OutChannels * g.OutH * g.OutW * g.InChannelsPerGroup * g.KernelH * g.KernelW, weights, counts.Tested,
+            executed, counts.NonzeroMet(input) - executed, compensated);
+
+    /// <summary>The portable path over im2col columns, group by group; returns the MACs executed.</summary>
+    private static long ByRows(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> weightThresholds, ReadOnlySpan<float> compensation, Span<float> output, Span<float> scratch)
+    {
+        int positions = g.OutH * g.OutW, rows = g.ColumnRows, perGroup = g.OutChannelsPerGroup;
+        long executed = 0;
+        for (int group = 0; group < g.Groups; group++)
+        {
+            Im2Col.Fill(g, input, group, scratch);
+            int first = group * perGroup;
+            Range own = (first * rows)..((first + perGroup) * rows);
+            ReadOnlySpan<float> positive = compensation.IsEmpty ? [] : compensation[..weight.Length][own];
+            ReadOnlySpan<float> negative = compensation.IsEmpty ? [] : compensation[weight.Length..][own];
+            executed += RowUpdates(perGroup, positions, rows, weight[own], weightThresholds[own], positive, negative,
+                scratch, bias, first, output.Slice(first * positions, perGroup * positions));
+        }
+        return executed;
     }
 
     private static bool HasNegativeZero(ReadOnlySpan<float> values)
@@ -80,9 +113,12 @@ public static class PrunedConvKernel
         return false;
     }
 
-    /// <summary>The portable path: per weight, one masked update of its output row; returns the MACs executed.</summary>
+    /// <summary>
+    /// Per weight, one masked update of its output row; with compensation (<paramref name="positive"/> and
+    /// <paramref name="negative"/> not empty) a skipped nonzero activation adds its weight's constant. Returns the MACs executed.
+    /// </summary>
     private static long RowUpdates(int m, int positions, int rows, ReadOnlySpan<float> weight, ReadOnlySpan<float> thresholds,
-        ReadOnlySpan<float> columns, ReadOnlySpan<float> bias, int biasOffset, Span<float> output)
+        ReadOnlySpan<float> positive, ReadOnlySpan<float> negative, ReadOnlySpan<float> columns, ReadOnlySpan<float> bias, int biasOffset, Span<float> output)
     {
         long executed = 0;
         for (int j = 0; j < m; j++)
@@ -91,11 +127,56 @@ public static class PrunedConvKernel
             o.Fill(bias.IsEmpty ? 0f : bias[biasOffset + j]);
             for (int r = 0; r < rows; r++)
             {
-                float w = weight[j * rows + r];
-                if (w != 0f)
+                int i = j * rows + r;
+                if (weight[i] == 0f)
                 {
-                    executed += AccumulateAbove(columns.Slice(r * positions, positions), w, thresholds[j * rows + r], o);
+                    continue;
                 }
+                ReadOnlySpan<float> x = columns.Slice(r * positions, positions);
+                executed += positive.IsEmpty
+                    ? AccumulateAbove(x, weight[i], thresholds[i], o)
+                    : AccumulateCompensated(x, weight[i], thresholds[i], positive[i], negative[i], o);
+            }
+        }
+        return executed;
+    }
+
+    /// <summary>
+    /// y[i] = fma(x[i], w, y[i]) where |x[i]| &gt; t, else y[i] + <paramref name="positive"/> where x[i] &gt; 0 and
+    /// y[i] + <paramref name="negative"/> where x[i] &lt; 0; returns how many products were added.
+    /// </summary>
+    internal static int AccumulateCompensated(ReadOnlySpan<float> x, float w, float t, float positive, float negative, Span<float> y)
+    {
+        int i = 0, executed = 0;
+        if (Vector.IsHardwareAccelerated && x.Length >= Vector<float>.Count)
+        {
+            var vt = new Vector<float>(t);
+            var vw = new Vector<float>(w);
+            var vp = new Vector<float>(positive);
+            var vn = new Vector<float>(negative);
+            Vector<int> count = Vector<int>.Zero;
+            for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var vx = new Vector<float>(x[i..]);
+                var vy = new Vector<float>(y[i..]);
+                Vector<int> mask = Vector.GreaterThan(Vector.Abs(vx), vt);
+                Vector<float> constant = Vector.ConditionalSelect(Vector.GreaterThan(vx, Vector<float>.Zero), vp,
+                    Vector.ConditionalSelect(Vector.LessThan(vx, Vector<float>.Zero), vn, Vector<float>.Zero));
+                Vector.ConditionalSelect(mask, Vector.FusedMultiplyAdd(vx, vw, vy), vy + constant).CopyTo(y[i..]);
+                count -= mask; // true lanes are -1
+            }
+            executed = Vector.Sum(count);
+        }
+        for (; i < x.Length; i++)
+        {
+            if (MathF.Abs(x[i]) > t)
+            {
+                y[i] = MathF.FusedMultiplyAdd(x[i], w, y[i]);
+                executed++;
+            }
+            else if (x[i] != 0f)
+            {
+                y[i] += x[i] > 0f ? positive : negative;
             }
         }
         return executed;

@@ -30,8 +30,23 @@ public static class PrunedFullyConnectedKernel
     /// Counts and division operations are added to <paramref name="stats"/> when it is not null.
     /// </summary>
     public static void Run(ReadOnlySpan<float> input, ReadOnlySpan<float> weightTransposed, ReadOnlySpan<float> bias,
-        ReadOnlySpan<float> thresholds, IDivisionApproximator division, Span<float> output, LayerStatistics? stats)
+        ReadOnlySpan<float> thresholds, IDivisionApproximator division, Span<float> output, LayerStatistics? stats) =>
+        RunCompensated(input, weightTransposed, bias, thresholds, [], division, output, stats);
+
+    /// <summary>
+    /// <see cref="Run"/> with skip compensation (<see cref="SkipCompensation"/>) when <paramref name="compensationTransposed"/>
+    /// is not empty: a MAC the threshold skips adds its weight's constant instead of nothing, from the first [K, N] half
+    /// for a positive input and from the second for a negative one.
+    /// </summary>
+    public static void RunCompensated(ReadOnlySpan<float> input, ReadOnlySpan<float> weightTransposed, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> thresholds, ReadOnlySpan<float> compensationTransposed, IDivisionApproximator division, Span<float> output, LayerStatistics? stats)
     {
+        bool compensated = !compensationTransposed.IsEmpty;
+        if (compensated && compensationTransposed.Length != 2 * weightTransposed.Length)
+        {
+            throw new ArgumentException($"Skip compensation needs 2 values per weight ({2 * weightTransposed.Length}), not {compensationTransposed.Length}.",
+                nameof(compensationTransposed));
+        }
         int n = output.Length;
         bool perNeuron = thresholds.Length > 1;
         float layerT = thresholds[0];
@@ -71,10 +86,14 @@ public static class PrunedFullyConnectedKernel
                 else if (w != 0f)
                 {
                     skippedThreshold++;
+                    if (compensated)
+                    {
+                        output[j] += compensationTransposed[(x > 0f ? 0 : weightTransposed.Length) + k * n + j];
+                    }
                 }
             }
         }
-        stats?.AddFullyConnected(input.Length, n, nonzeroInputs, executed, skippedThreshold, ops);
+        stats?.AddFullyConnected(input.Length, n, nonzeroInputs, executed, skippedThreshold, ops, compensated);
     }
 
     /// <summary>

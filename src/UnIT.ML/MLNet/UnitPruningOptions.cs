@@ -61,6 +61,13 @@ public sealed class UnitPruningOptions
     public bool BiasCorrection { get; set; }
 
     /// <summary>
+    /// Float profiles: each MAC the threshold skips adds a constant calibrated for its weight on the calibration rows
+    /// (<see cref="Pruning.SkipCompensation"/>) instead of nothing, unless <see cref="Thresholds"/> carry compensations
+    /// already. No multiply, one add per such skip.
+    /// </summary>
+    public bool SkipCompensation { get; set; }
+
+    /// <summary>
     /// The predicted-label column: a key over the model's classes, built as ML.NET's multiclass trainers build
     /// PredictedLabel (class k of the first output is key k + 1; a row with a NaN score is the missing key 0),
     /// so <c>MulticlassClassification.Evaluate</c> and <c>MapKeyToValue</c> need no user code. The class is the
@@ -207,5 +214,6 @@ public sealed class UnitPruningOptions
         BitShiftStartingShift = BitShiftStartingShift,
         CalibrateBinaryTree = CalibrateBinaryTree,
         BiasCorrection = BiasCorrection,
+        SkipCompensation = SkipCompensation,
     };
 }

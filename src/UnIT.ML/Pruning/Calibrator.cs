@@ -344,7 +344,7 @@ public static class Calibrator
 
     private readonly struct SelectionVisitor(RankSelection[] groups, bool groupWise, PrunableNode layer) : IMacVisitor
     {
-        public void Visit(int group, uint key)
+        public void Visit(int group, int weight, float x, uint key)
         {
             if (key >= PositiveInfinityBits)
             {

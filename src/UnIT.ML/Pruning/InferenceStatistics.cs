@@ -20,6 +20,9 @@ public sealed class InferenceStatistics
     /// <summary>MACs skipped by threshold.</summary>
     public long SkippedThreshold => _layers.Sum(l => l.SkippedThreshold);
 
+    /// <summary>MACs skipped by threshold that added a skip-compensation constant instead (an add, no multiply).</summary>
+    public long Compensations => _layers.Sum(l => l.Compensations);
+
     /// <summary>MACs executed.</summary>
     public long Executed => _layers.Sum(l => l.Executed);
 

@@ -29,6 +29,12 @@ public sealed class LayerStatistics
     /// <summary>MACs executed (multiply and add).</summary>
     public long Executed { get; set; }
 
+    /// <summary>
+    /// MACs skipped by threshold that added their weight's skip-compensation constant instead (one add, one sign test and
+    /// one read each; see <see cref="SkipCompensation"/>): all of <see cref="SkippedThreshold"/> with compensation, else 0.
+    /// </summary>
+    public long Compensations { get; set; }
+
     /// <summary>Compare-and-branch operations of the skip rule: zero tests of control terms plus threshold tests.</summary>
     public long Comparisons { get; set; }
 
@@ -56,10 +62,11 @@ public sealed class LayerStatistics
     /// <summary>
     /// Counts one row of a fully connected layer under the skip rule: <paramref name="inputs"/> x <paramref name="outputs"/>
     /// MACs; one zero test per input and, for each of the <paramref name="nonzeroInputs"/>, a threshold test and a weight
-    /// read per output; <paramref name="ops"/> spent on its thresholds.
+    /// read per output; <paramref name="ops"/> spent on its thresholds; each threshold skip compensated when <paramref name="compensated"/>.
     /// </summary>
-    internal void AddFullyConnected(int inputs, int outputs, long nonzeroInputs, long executed, long skippedThreshold, in DivisionOps ops)
+    internal void AddFullyConnected(int inputs, int outputs, long nonzeroInputs, long executed, long skippedThreshold, in DivisionOps ops, bool compensated = false)
     {
+        Compensations += compensated ? skippedThreshold : 0;
         long total = (long)inputs * outputs;
         Total += total;
         Executed += executed;
@@ -74,10 +81,11 @@ public sealed class LayerStatistics
     /// <summary>
     /// Counts one sample of a convolution under the skip rule: <paramref name="total"/> MACs; one zero test and read per
     /// weight (<paramref name="weights"/>) and one threshold test and activation read per in-bounds activation of a
-    /// nonzero weight (<paramref name="tested"/>).
+    /// nonzero weight (<paramref name="tested"/>); each threshold skip compensated when <paramref name="compensated"/>.
     /// </summary>
-    internal void AddConvolution(long total, long weights, long tested, long executed, long skippedThreshold)
+    internal void AddConvolution(long total, long weights, long tested, long executed, long skippedThreshold, bool compensated = false)
     {
+        Compensations += compensated ? skippedThreshold : 0;
         Total += total;
         Executed += executed;
         SkippedThreshold += skippedThreshold;
@@ -94,6 +102,7 @@ public sealed class LayerStatistics
         Total += other.Total;
         SkippedZero += other.SkippedZero;
         SkippedThreshold += other.SkippedThreshold;
+        Compensations += other.Compensations;
         Executed += other.Executed;
         Comparisons += other.Comparisons;
         WeightReads += other.WeightReads;

@@ -31,7 +31,8 @@ internal static class MacEnumerator
                         {
                             for (int kw = 0; kw < g.KernelW; kw++)
                             {
-                                float wv = w[(m * g.InChannelsPerGroup + c) * kernelSize + kh * g.KernelW + kw];
+                                int wi = (m * g.InChannelsPerGroup + c) * kernelSize + kh * g.KernelW + kw;
+                                float wv = w[wi];
                                 if (wv == 0f)
                                 {
                                     continue;
@@ -50,7 +51,7 @@ internal static class MacEnumerator
                                         float x = input[src];
                                         if (x != 0f)
                                         {
-                                            visitor.Visit(m, default(TProduct).Key(x, wv));
+                                            visitor.Visit(m, wi, x, default(TProduct).Key(x, wv));
                                         }
                                     }
                                 }
@@ -77,7 +78,7 @@ internal static class MacEnumerator
                     float wv = w[j * k + i];
                     if (wv != 0f)
                     {
-                        visitor.Visit(j, default(TProduct).Key(x, wv));
+                        visitor.Visit(j, j * k + i, x, default(TProduct).Key(x, wv));
                     }
                 }
             }

@@ -363,7 +363,7 @@ public sealed class ProductHistogram
     /// <summary>The first scan: counts by top bits and each bucket's smallest key; refuses products that overflow float32.</summary>
     private readonly struct BucketCounter(Group[] groups, bool groupWise, PrunableNode layer) : IMacVisitor
     {
-        public void Visit(int group, uint key)
+        public void Visit(int group, int weight, float x, uint key)
         {
             if (key >= PositiveInfinityBits)
             {
@@ -383,7 +383,7 @@ public sealed class ProductHistogram
     /// <summary>A later scan: the low bits of the keys in the buckets being resolved.</summary>
     private readonly struct LowCounter(long[]?[]?[] lookup, bool groupWise) : IMacVisitor
     {
-        public void Visit(int group, uint key)
+        public void Visit(int group, int weight, float x, uint key)
         {
             long[]? low = lookup[groupWise ? group : 0]?[key >> LowBits];
             if (low is not null)

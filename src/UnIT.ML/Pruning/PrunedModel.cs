@@ -116,7 +116,23 @@ public sealed class PrunedModel
             Quantization = fixedPoint ? thresholds.Quantization : null,
         };
         var model = new PrunedModel(graph, pruned, options, profile, division, thresholds, fatRelu);
-        if (options.BiasCorrection && thresholds.BiasCorrections is null)
+        bool correct = options.BiasCorrection || thresholds.BiasCorrections is not null;
+        if (options.SkipCompensation && thresholds.SkipCompensations is null)
+        {
+            if (fixedPoint)
+            {
+                throw new ArgumentException($"Skip compensation runs on float profiles (float32, max78000) only, not on '{profile.Name}'.", nameof(options));
+            }
+            // Corrections measured without the compensations would be stale: they are measured again below when asked for.
+            model = model.WithThresholds(thresholds with
+            {
+                SkipCompensations = SkipCompensation.Compute(model.WithThresholds(thresholds with { BiasCorrections = null }), calibration ?? throw new ArgumentException(
+                    "Skip compensation needs calibration samples (or thresholds saved with their compensations).", nameof(calibration))),
+                BiasCorrections = null,
+            });
+            thresholds = model.Thresholds;
+        }
+        if (correct && thresholds.BiasCorrections is null)
         {
             model = model.WithThresholds(thresholds with
             {

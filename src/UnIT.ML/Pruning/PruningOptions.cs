@@ -36,6 +36,13 @@ public sealed record PruningOptions
     /// </summary>
     public bool BiasCorrection { get; init; }
 
+    /// <summary>
+    /// Float profiles: each MAC the threshold skips adds a constant calibrated for its weight instead of nothing
+    /// (<see cref="SkipCompensation"/>), unless the given <see cref="Thresholds"/> carry compensations already. Computed
+    /// before any <see cref="BiasCorrection"/>, which then corrects what remains.
+    /// </summary>
+    public bool SkipCompensation { get; init; }
+
     /// <summary>Target profile name: float32, max78000 or msp430.</summary>
     public string Profile { get; init; } = "float32";
 

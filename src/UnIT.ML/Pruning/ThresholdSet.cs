@@ -77,6 +77,13 @@ public sealed record ThresholdSet
     /// </summary>
     public Dictionary<string, float[]>? BiasCorrections { get; init; }
 
+    /// <summary>
+    /// Float profiles only: per layer, two constants per weight (see <see cref="SkipCompensation"/>): the first half, in
+    /// the weight's order, is added for each MAC the threshold skips with a positive activation, the second half for one
+    /// with a negative activation. Null, or a layer left out, adds nothing (plain UnIT).
+    /// </summary>
+    public Dictionary<string, float[]>? SkipCompensations { get; init; }
+
     /// <summary>Thresholds of one layer, or null when the set has none for it.</summary>
     public float[]? For(string layer) => Layers.TryGetValue(layer, out float[]? t) ? t : null;
 
@@ -115,7 +122,8 @@ public sealed record ThresholdSet
         {
             CheckValues(set.Layers, "threshold");
             CheckValues(set.RankValues, "rank value");
-            CheckCorrections(set.BiasCorrections);
+            CheckCorrections(set.BiasCorrections, "bias correction");
+            CheckCorrections(set.SkipCompensations, "skip compensation");
             set.CheckQuantizedLayers();
             set.Quantization?.CheckRanges();
         }
@@ -140,7 +148,8 @@ public sealed record ThresholdSet
             throw new ArgumentException("The threshold set has no layers.");
         }
         CheckValues(Layers, "threshold");
-        CheckCorrections(BiasCorrections);
+        CheckCorrections(BiasCorrections, "bias correction");
+        CheckCorrections(SkipCompensations, "skip compensation");
         var problems = new List<string>();
         string[] missing = graph.PrunableLayers.Select(l => l.Name).Where(n => !Layers.ContainsKey(n)).ToArray();
         if (missing.Length > 0)
@@ -163,15 +172,27 @@ public sealed record ThresholdSet
             {
                 problems.Add($"layer '{layer.Name}' has {layer.OutputChannels} output channels but {c.Length} bias corrections");
             }
+            if (SkipCompensations is not null && SkipCompensations.TryGetValue(layer.Name, out float[]? k) && k.Length != 2 * layer.Weight.Data.Length)
+            {
+                problems.Add($"layer '{layer.Name}' has {layer.Weight.Data.Length} weights but {k.Length} skip compensations (give 2 per weight)");
+            }
         }
-        string[] strays = NotPrunable(BiasCorrections?.Keys ?? Enumerable.Empty<string>(), graph);
-        if (strays.Length > 0)
+        foreach ((Dictionary<string, float[]>? values, string what) in new[] { (BiasCorrections, "bias corrections"), (SkipCompensations, "skip compensations") })
         {
-            problems.Add($"bias corrections for {Quote(strays)}, which {(strays.Length == 1 ? "is" : "are")} not a prunable layer of model '{graph.Name}'");
+            string[] strays = NotPrunable(values?.Keys ?? Enumerable.Empty<string>(), graph);
+            if (strays.Length > 0)
+            {
+                problems.Add($"{what} for {Quote(strays)}, which {(strays.Length == 1 ? "is" : "are")} not a prunable layer of model '{graph.Name}'");
+            }
         }
         if (problems.Count > 0)
         {
             throw new ArgumentException($"The threshold set does not fit model '{graph.Name}': {string.Join("; ", problems)}.");
+        }
+        if (fixedPoint && SkipCompensations is { Count: > 0 })
+        {
+            throw new ArgumentException("Skip compensation runs on float profiles (float32, max78000) only; this set carries \"skip_compensations\" " +
+                "and the profile is fixed point. Remove them, or run a float profile.");
         }
         if (fixedPoint)
         {
@@ -230,7 +251,7 @@ public sealed record ThresholdSet
         }
     }
 
-    private static void CheckCorrections(Dictionary<string, float[]>? corrections)
+    private static void CheckCorrections(Dictionary<string, float[]>? corrections, string what)
     {
         foreach ((string layer, float[] values) in corrections ?? [])
         {
@@ -238,8 +259,8 @@ public sealed record ThresholdSet
             if (values is null || bad >= 0)
             {
                 throw new ArgumentException(values is null
-                    ? $"Layer '{layer}' has no bias corrections; give one per output channel or leave the layer out."
-                    : $"Layer '{layer}' has bias correction {values[bad]} at index {bad}; bias corrections must be finite.");
+                    ? $"Layer '{layer}' has no {what}s; give them or leave the layer out."
+                    : $"Layer '{layer}' has {what} {values[bad]} at index {bad}; {what}s must be finite.");
             }
         }
     }

@@ -84,6 +84,7 @@ internal sealed class PointEvaluator
             BitShiftStartingShift = coordinates.BitShiftStartingShift,
             CalibrateBinaryTree = coordinates.CalibrateBinaryTree,
             BiasCorrection = coordinates.BiasCorrection,
+            SkipCompensation = coordinates.SkipCompensation,
         }, _calibration);
         var key = new RunKey(coordinates with { Profile = "" }, thresholds, model.Profile.Numerics);
         EvaluationResult result = Volatile.Read(ref _last) is { } last && last.Key == key

@@ -51,6 +51,13 @@ public sealed record SearchOptions
     public bool BiasCorrection { get; init; }
 
     /// <summary>
+    /// Every state runs with skip compensation (<see cref="Pruning.SkipCompensation"/>, float profiles only): a MAC the
+    /// threshold skips adds a constant calibrated for its weight instead of nothing, so the search judges (and returns)
+    /// compensated thresholds. Each compensated skip costs an add, which the cycle objective counts.
+    /// </summary>
+    public bool SkipCompensation { get; init; }
+
+    /// <summary>
     /// How many calibration samples <see cref="GroupAllocation.Sensitivity"/> measures each output channel's sensitivity on
     /// (<see cref="Pruning.ChannelSensitivity"/>): one dense run of this many samples per output channel of the model.
     /// </summary>

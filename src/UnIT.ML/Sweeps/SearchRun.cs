@@ -153,6 +153,7 @@ internal sealed class SearchRun
             BitShiftStartingShift = _options.BitShiftStartingShift,
             CalibrateBinaryTree = _options.CalibrateBinaryTree,
             BiasCorrection = _options.BiasCorrection,
+            SkipCompensation = _options.SkipCompensation,
         };
         _reporter.Start($"{phase}: {Describe(state)}{Modifiers}");
         // A uniform state is exactly a single-percentile calibration; keep its record as such.

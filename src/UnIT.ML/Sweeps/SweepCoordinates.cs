@@ -35,6 +35,9 @@ public sealed record SweepCoordinates
     /// <summary>Each layer's bias takes back, per output channel / neuron, the mean the pruning took on the calibration data (<see cref="Pruning.BiasCorrection"/>).</summary>
     public bool BiasCorrection { get; init; }
 
+    /// <summary>Each MAC the threshold skips adds a constant calibrated for its weight (<see cref="Pruning.SkipCompensation"/>).</summary>
+    public bool SkipCompensation { get; init; }
+
     /// <summary>BinaryTree only: the pivot tree is weighted by the calibration data's control-term exponents.</summary>
     public bool CalibrateBinaryTree { get; init; }
 
@@ -66,6 +69,7 @@ public sealed record SweepCoordinates
         + (FatReluTau > 0 ? Invariant($" + FATReLU {FatReluTau:0.####}") : "")
         + (BitShiftStartingShift is int s ? Invariant($" start {s}") : "")
         + (CalibrateBinaryTree ? " calibrated tree" : "")
+        + (SkipCompensation ? " skip-compensated" : "")
         + (BiasCorrection ? " bias-corrected" : "");
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -62,6 +62,9 @@ public sealed record SweepPoint
     /// <summary>MACs executed, per inference.</summary>
     public required double MacsExecuted { get; init; }
 
+    /// <summary>Of <see cref="MacsSkippedThreshold"/>, those that added a skip-compensation constant (one add each), per inference.</summary>
+    public double MacsCompensated { get; init; }
+
     /// <summary>Fraction of all MACs skipped (zero and threshold).</summary>
     public double SkippedFraction => MacsTotal == 0 ? 0 : (MacsSkippedZero + MacsSkippedThreshold) / MacsTotal;
 
@@ -128,6 +131,7 @@ public sealed record SweepPoint
             MacsSkippedZero = stats.SkippedZero / samples,
             MacsSkippedThreshold = stats.SkippedThreshold / samples,
             MacsExecuted = stats.Executed / samples,
+            MacsCompensated = stats.Compensations / samples,
             Cycles = cost.Cycles,
             DenseCycles = cost.DenseCycles,
             EnergyMicrojoules = cost.EnergyMicrojoules,

@@ -13,7 +13,9 @@ namespace UnIT.ML.Targets;
 /// <item>pruned = <c>Executed·(c.Multiply + c.Add) + Comparisons·c.CompareBranch
 /// + Division.Divisions·c.Division + Division.Shifts·c.Shift + Division.Comparisons·c.CompareBranch
 /// + Division.MaskOps·c.MaskOp + Division.TableLookups·c.TableLookup
-/// + (WeightReads + ActivationReads)·c.MemoryRead</c>;</item>
+/// + (WeightReads + ActivationReads)·c.MemoryRead</c>, plus, with skip compensation, <c>Compensations·(c.Add + c.CompareBranch
+/// + c.MemoryRead)</c> (each compensated skip adds its constant after a sign test and a read; in the MAC, comparison
+/// and memory parts);</item>
 /// <item>dense = <c>Total·(c.Multiply + c.Add) + Total·2·c.MemoryRead</c> (every MAC reads both operands,
 /// nothing is compared), so the speed-up is a like-for-like ratio under one table; <c>Total·c.DenseMac</c> when the
 /// table has a measured dense MAC cost.</item>
@@ -68,10 +70,10 @@ public static class CostModel
         {
             Layer = layer.Layer,
             Samples = layer.Samples,
-            MacCycles = layer.Executed * macCost / samples,
-            ComparisonCycles = layer.Comparisons * costs.CompareBranch / samples,
+            MacCycles = (layer.Executed * macCost + layer.Compensations * costs.Add) / samples,
+            ComparisonCycles = (layer.Comparisons + layer.Compensations) * costs.CompareBranch / samples,
             DivisionCycles = division / samples,
-            MemoryCycles = (layer.WeightReads + layer.ActivationReads) * costs.MemoryRead / samples,
+            MemoryCycles = (layer.WeightReads + layer.ActivationReads + layer.Compensations) * costs.MemoryRead / samples,
             DenseCycles = dense,
             EnergyMicrojoules = 0,
             DenseEnergyMicrojoules = MicrojoulesOf(dense, costs),

@@ -53,6 +53,7 @@ public sealed class SaveLoadTests
     [DataRow("FATReLU")]
     [DataRow("group-wise")]
     [DataRow("bias correction")]
+    [DataRow("skip compensation")]
     public void ModelRebuiltFromTheSavedFileScoresAndPrunesIdentically(string variant)
     {
         // Arrange
@@ -63,6 +64,7 @@ public sealed class SaveLoadTests
             "magnitude sparsity" => new UnitPruningOptions { MagnitudeSparsity = 0.5, Percentile = 40 },
             "FATReLU" => new UnitPruningOptions { FatReluTau = 0.2f, Percentile = 40 },
             "bias correction" => new UnitPruningOptions { BiasCorrection = true, Percentile = 60 },
+            "skip compensation" => new UnitPruningOptions { SkipCompensation = true, Percentile = 70 },
             _ => new UnitPruningOptions { GroupWise = true, Percentile = 60 },
         };
         UnitPruningTransformer fitted = ml.Transforms.ApplyUnitPruning(options, ModelPath).Fit(Calibration(ml, limit: 50));
@@ -104,6 +106,11 @@ public sealed class SaveLoadTests
             case "bias correction":
                 Assert.IsNotNull(view.Thresholds.BiasCorrections);
                 CollectionAssert.AreNotEqual(GraphSerializer.ToBytes(view.Model.OriginalGraph), GraphSerializer.ToBytes(view.Model.Graph), "Biases were corrected, once.");
+                break;
+            case "skip compensation":
+                Assert.IsNotNull(view.Thresholds.SkipCompensations);
+                Assert.IsGreaterThan(0L, view.Statistics.Compensations);
+                Assert.AreEqual(fitted.Statistics.Compensations, view.Statistics.Compensations);
                 break;
             default:
                 Assert.IsTrue(view.Thresholds.GroupWise);

@@ -1,0 +1,238 @@
+using UnIT.ML.Graph;
+using UnIT.ML.Pruning;
+using UnIT.ML.Sweeps;
+using UnIT.ML.Targets;
+using UnIT.ML.Tests.Kernels;
+using UnIT.ML.Tests.Sweeps;
+
+namespace UnIT.ML.Tests.Pruning;
+
+/// <summary>
+/// Skip compensation: its constants are w times the mean activation the rule skips, the engine adds them exactly where
+/// the rule skips a nonzero activation, the cost model charges them, and they are refused where they cannot run.
+/// </summary>
+[TestClass]
+public sealed class SkipCompensationTests
+{
+    /// <summary>One MAC of a prunable layer as a plain loop sees it.</summary>
+    private readonly record struct Mac(int Sample, int Output, int Weight, float X, bool Runs);
+
+    /// <summary>Every MAC with both operands nonzero, with the exact-division skip rule decided by a plain loop.</summary>
+    private static IEnumerable<Mac> Macs(ModelGraph graph, Tensor x, float[] thresholds)
+    {
+        PrunableNode layer = graph.PrunableLayers[0];
+        float[] w = layer.Weight.Data;
+        float T(int channel) => thresholds.Length == 1 ? thresholds[0] : thresholds[channel];
+        if (layer is FullyConnectedNode fc)
+        {
+            int k = fc.InputFeatures, n = fc.OutputChannels;
+            for (int s = 0; s < x.Shape[0]; s++)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    for (int i = 0; i < k; i++)
+                    {
+                        float xi = x.Data[s * k + i], wi = w[j * k + i];
+                        if (xi != 0f && wi != 0f)
+                        {
+                            // C = x: the weight runs when |w| > T / |x|.
+                            yield return new Mac(s, j, j * k + i, xi, MathF.Abs(wi) > T(j) / MathF.Abs(xi));
+                        }
+                    }
+                }
+            }
+            yield break;
+        }
+        // Stride 1, no padding, one group: out[m, oy, ox] += x[c, oy + ky, ox + kx] * w[m, c, ky, kx].
+        int[] ws = layer.Weight.Shape.Dimensions.ToArray();
+        int oc = ws[0], ic = ws[1], kh = ws[2], kw = ws[3], h = x.Shape[2], wd = x.Shape[3], oh = h - kh + 1, ow = wd - kw + 1;
+        for (int s = 0; s < x.Shape[0]; s++)
+        {
+            for (int m = 0; m < oc; m++)
+            {
+                for (int p = 0; p < oh * ow; p++)
+                {
+                    for (int r = 0; r < ic * kh * kw; r++)
+                    {
+                        int c = r / (kh * kw), ky = r / kw % kh, kx = r % kw, wi = m * ic * kh * kw + r;
+                        float xi = x.Data[((s * ic + c) * h + p / ow + ky) * wd + p % ow + kx];
+                        if (xi != 0f && w[wi] != 0f)
+                        {
+                            // C = w: the activation runs when |x| > T / |w|.
+                            yield return new Mac(s, m * oh * ow + p, wi, xi, MathF.Abs(xi) > T(m) / MathF.Abs(w[wi]));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static (ModelGraph Graph, Tensor Input) Layer(string kind, Random rng) => kind == "fc"
+        ? (TestGraphs.FullyConnected(24, 5, rng), new Tensor(new Shape(40, 24), TestGraphs.Random(rng, 40 * 24, 0.3)))
+        : (TestGraphs.Conv(1, 3, 9, 9, 4, 3, 3, [1, 1], [0, 0], [0, 0], [1, 1], 1, rng), new Tensor(new Shape(6, 3, 9, 9), TestGraphs.Random(rng, 6 * 243, 0.3)));
+
+    [TestMethod]
+    [DataRow("fc", false)]
+    [DataRow("fc", true)]
+    [DataRow("conv", false)]
+    [DataRow("conv", true)]
+    public void Constants_are_the_weight_times_the_mean_activation_the_rule_skips_by_sign(string kind, bool groupWise)
+    {
+        (ModelGraph graph, Tensor x) = Layer(kind, new Random(groupWise ? 21 : 22));
+
+        PrunedModel model = PrunedModel.Create(graph, new PruningOptions { Percentile = 60, GroupWise = groupWise, SkipCompensation = true }, [x]);
+
+        float[] w = graph.PrunableLayers[0].Weight.Data;
+        float[] constants = model.Thresholds.SkipCompensations![graph.PrunableLayers[0].Name];
+        Assert.HasCount(2 * w.Length, constants);
+        var skipped = Macs(graph, x, model.Thresholds.Layers[graph.PrunableLayers[0].Name]).Where(m => !m.Runs).ToArray();
+        Assert.IsNotEmpty(skipped.Where(m => m.X > 0));
+        Assert.IsNotEmpty(skipped.Where(m => m.X < 0), "the inputs are signed, so both constants are used");
+        for (int i = 0; i < w.Length; i++)
+        {
+            foreach ((int slot, Func<float, bool> sign) in new[] { (i, (Func<float, bool>)(v => v > 0)), (w.Length + i, v => v < 0) })
+            {
+                float[] xs = skipped.Where(m => m.Weight == i && sign(m.X)).Select(m => m.X).ToArray();
+                double expected = xs.Length == 0 ? 0 : w[i] * xs.Average(v => (double)v);
+                Assert.AreEqual(expected, constants[slot], 1e-5 + 1e-5 * Math.Abs(expected), $"weight {i}, slot {slot}");
+            }
+        }
+    }
+
+    [TestMethod]
+    [DataRow("fc", false)]
+    [DataRow("fc", true)]
+    [DataRow("conv", false)]
+    [DataRow("conv", true)]
+    public void The_engine_adds_each_constant_where_the_rule_skips_a_nonzero_activation(string kind, bool groupWise)
+    {
+        (ModelGraph graph, Tensor x) = Layer(kind, new Random(groupWise ? 23 : 24));
+        PrunedModel model = PrunedModel.Create(graph, new PruningOptions { Percentile = 70, GroupWise = groupWise, SkipCompensation = true }, [x]);
+        PrunableNode layer = graph.PrunableLayers[0];
+        float[] w = layer.Weight.Data, constants = model.Thresholds.SkipCompensations![layer.Name];
+
+        var stats = new InferenceStatistics();
+        float[] actual = model.Engine.Run(x, stats).Data;
+
+        // Plain reference in double: bias, plus x * w where the rule runs, plus the weight's constant by sign where it skips.
+        int perSample = actual.Length / x.Shape[0], plane = perSample / layer.OutputChannels;
+        double[] expected = Enumerable.Range(0, actual.Length).Select(o => (double)layer.Bias![o % perSample / plane]).ToArray();
+        Mac[] macs = Macs(graph, x, model.Thresholds.Layers[layer.Name]).ToArray();
+        foreach (Mac m in macs)
+        {
+            expected[m.Sample * perSample + m.Output] += m.Runs ? (double)m.X * w[m.Weight] : constants[(m.X > 0 ? 0 : w.Length) + m.Weight];
+        }
+        for (int i = 0; i < actual.Length; i++)
+        {
+            Assert.AreEqual(expected[i], actual[i], 1e-4, $"output {i}");
+        }
+        LayerStatistics counts = stats.Layers[0];
+        Assert.AreEqual(macs.LongCount(m => m.Runs), counts.Executed);
+        Assert.AreEqual(macs.LongCount(m => !m.Runs), counts.SkippedThreshold);
+        Assert.AreEqual(counts.SkippedThreshold, counts.Compensations, "every threshold skip is compensated");
+        Assert.IsGreaterThan(0L, counts.Compensations);
+    }
+
+    [TestMethod]
+    public void The_cost_model_charges_an_add_a_sign_test_and_a_read_per_compensated_skip()
+    {
+        IReadOnlyList<Tensor> calibration = SweepData.Calibration;
+        PrunedModel compensated = PrunedModel.Create(SweepData.Model, new PruningOptions { Percentile = 70, SkipCompensation = true }, calibration);
+        PrunedModel plain = compensated.WithThresholds(compensated.Thresholds with { SkipCompensations = null });
+        var a = new InferenceStatistics();
+        var b = new InferenceStatistics();
+        compensated.Engine.Run(SweepData.Images, a);
+        plain.Engine.Run(SweepData.Images, b);
+
+        // Same thresholds, same inputs to the first layer: its counts agree, and only the compensations add cost.
+        LayerStatistics first = a.Layers[0], firstPlain = b.Layers[0];
+        Assert.AreEqual(firstPlain.Executed, first.Executed);
+        Assert.AreEqual(0L, firstPlain.Compensations);
+        CostTable costs = TargetProfile.FromName("msp430").Costs;
+        double extra = CostModel.EstimateLayer(costs, first).Cycles - CostModel.EstimateLayer(costs, firstPlain).Cycles;
+        Assert.AreEqual((double)first.Compensations / first.Samples * (costs.Add + costs.CompareBranch + costs.MemoryRead), extra, 1e-6 * extra);
+    }
+
+    [TestMethod]
+    public void On_the_trained_model_compensation_brings_the_logits_closer_to_dense()
+    {
+        IReadOnlyList<Tensor> calibration = SweepData.Calibration;
+        PrunedModel compensated = PrunedModel.Create(SweepData.Model, new PruningOptions { Percentile = 70, SkipCompensation = true }, calibration);
+        PrunedModel plain = compensated.WithThresholds(compensated.Thresholds with { SkipCompensations = null });
+        float[] dense = new UnIT.ML.Engine.InferenceEngine(SweepData.Model).Run(SweepData.Images).Data;
+
+        double Error(PrunedModel m) => Math.Sqrt(m.Engine.Run(SweepData.Images).Data.Zip(dense, (p, d) => (double)(p - d) * (p - d)).Average());
+
+        double before = Error(plain), after = Error(compensated);
+        Assert.IsLessThan(0.5 * before, after, $"logit RMS error: {before} uncompensated, {after} compensated");
+    }
+
+    [TestMethod]
+    public void Compensations_round_trip_through_json_and_bad_ones_are_refused_naming_the_layer()
+    {
+        (ModelGraph graph, Tensor x) = Layer("fc", new Random(25));
+        PrunedModel model = PrunedModel.Create(graph, new PruningOptions { Percentile = 50, SkipCompensation = true }, [x]);
+
+        ThresholdSet loaded = ThresholdSet.FromJson(model.Thresholds.ToJson());
+        CollectionAssert.AreEqual(model.Thresholds.SkipCompensations!["fc"], loaded.SkipCompensations!["fc"]);
+        PrunedModel reloaded = PrunedModel.Create(graph, new PruningOptions { Thresholds = loaded }, null);
+        CollectionAssert.AreEqual(model.Engine.Run(x).Data, reloaded.Engine.Run(x).Data, "the saved set runs the same without calibration data");
+
+        string json = model.Thresholds.ToJson();
+        string nan = json.Replace("\"skip_compensations\": {\n    \"fc\": [\n      ", "\"skip_compensations\": {\n    \"fc\": [\n      \"NaN\", ");
+        Assert.AreNotEqual(json, nan, "the test edits the compensations");
+        StringAssert.Contains(Assert.ThrowsExactly<FormatException>(() => ThresholdSet.FromJson(nan)).Message, "'fc' has skip compensation NaN");
+        ThresholdSet wrongCount = model.Thresholds with { SkipCompensations = new() { ["fc"] = [1f, 2f] } };
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => wrongCount.Validate(graph, false)).Message, "'fc' has 120 weights but 2 skip compensations");
+        ThresholdSet stray = model.Thresholds with { SkipCompensations = new() { ["conv9"] = [1f] } };
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => stray.Validate(graph, false)).Message, "skip compensations for 'conv9'");
+    }
+
+    [TestMethod]
+    public void Fixed_point_profiles_and_missing_calibration_data_are_refused()
+    {
+        (ModelGraph graph, Tensor x) = Layer("fc", new Random(26));
+
+        var e = Assert.ThrowsExactly<ArgumentException>(() =>
+            PrunedModel.Create(graph, new PruningOptions { Percentile = 50, Profile = "msp430", SkipCompensation = true }, [x]));
+        StringAssert.Contains(e.Message, "float profiles");
+        ThresholdSet carried = PrunedModel.Create(graph, new PruningOptions { Percentile = 50, SkipCompensation = true }, [x]).Thresholds;
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => carried.Validate(graph, fixedPoint: true)).Message, "float profiles");
+        var none = Assert.ThrowsExactly<ArgumentException>(() => PrunedModel.Create(graph,
+            new PruningOptions { Thresholds = ThresholdSet.Explicit(new Dictionary<string, float> { ["fc"] = 0.05f }), SkipCompensation = true }, null));
+        StringAssert.Contains(none.Message, "calibration samples");
+    }
+
+    [TestMethod]
+    public void Bias_correction_is_measured_on_the_compensated_model()
+    {
+        IReadOnlyList<Tensor> calibration = SweepData.Calibration;
+        PrunedModel both = PrunedModel.Create(SweepData.Model, new PruningOptions { Percentile = 70, SkipCompensation = true, BiasCorrection = true }, calibration);
+        PrunedModel compensatedOnly = both.WithThresholds(both.Thresholds with { BiasCorrections = null });
+
+        // Measured again on the compensated model, the corrections would be the same: nothing is left to correct.
+        Dictionary<string, float[]> again = BiasCorrection.Compute(compensatedOnly, calibration);
+        foreach ((string layer, float[] c) in both.Thresholds.BiasCorrections!)
+        {
+            for (int i = 0; i < c.Length; i++)
+            {
+                Assert.AreEqual(again[layer][i], c[i], 1e-4 + 1e-3 * Math.Abs(c[i]), $"{layer}[{i}]");
+            }
+        }
+    }
+
+    [TestMethod]
+    public void A_compensated_search_returns_thresholds_that_reproduce_its_accuracy()
+    {
+        var options = new SearchOptions { MaxAccuracyDrop = 0.02, Levels = [20, 40, 60, 80], Budget = 12, ConfidenceZ = 0, SkipCompensation = true };
+
+        SearchResult result = ThresholdSearch.Run(SweepData.Model, SweepData.Calibration, SweepData.Images, SweepData.Labels, options);
+
+        Assert.IsTrue(result.Feasible);
+        Assert.IsTrue(result.Trace.All(s => s.Point.Coordinates.SkipCompensation), "every state ran compensated");
+        Assert.IsNotNull(result.Thresholds.SkipCompensations);
+        var model = PrunedModel.Create(SweepData.Model, new PruningOptions { Thresholds = result.Thresholds }, null);
+        double accuracy = UnIT.ML.Evaluation.Evaluator.Evaluate(model, SweepData.Images, SweepData.Labels).Pruned.Accuracy;
+        Assert.AreEqual(result.Validation.Accuracy, accuracy, 1e-12);
+    }
+}
