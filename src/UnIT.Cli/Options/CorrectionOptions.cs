@@ -17,8 +17,8 @@ internal sealed class CorrectionOptions
     /// <summary><c>--skip-compensation</c>.</summary>
     public Option<bool> SkipCompensation { get; } = new("--skip-compensation")
     {
-        Description = "Float profiles: a MAC the threshold skips adds a constant calibrated for its weight (w times the mean activation it skips) " +
-            "instead of nothing; no multiply, one add (saved with the thresholds; not exported to C).",
+        Description = "A MAC the threshold skips adds a constant calibrated for its weight (w times the mean activation it skips) " +
+            "instead of nothing: no multiply, one add (saved with the thresholds; not exported to C yet).",
     };
 
     /// <summary>Adds both options to <paramref name="command"/>.</summary>

@@ -16,6 +16,7 @@ internal sealed class FixedPointConvExecutor : LayerExecutor
     private readonly DivisionOps _thresholdOps;
     private readonly ConvGeometry _geometry;
     private readonly int[] _inBounds;
+    private readonly int[] _compensation;
 
     public FixedPointConvExecutor(ConvNode conv, Shape sampleShape, ThresholdSet? thresholds, IDivisionApproximator division, QuantizationPlan plan) : base(conv)
     {
@@ -29,16 +30,23 @@ internal sealed class FixedPointConvExecutor : LayerExecutor
         _shift = productBits - _outBits;
         _weight = conv.Weight.Data.Select(w => FixedPointMath.Quantize(w, weightBits)).ToArray();
         _bias = conv.Bias is null ? [] : conv.Bias.Select(b => FixedPointMath.QuantizeWide(b, productBits)).ToArray();
-        int[] tq = thresholds?.QuantizedFor(conv.Name) ?? ThresholdsOf(conv, thresholds).Select(t => FixedPointMath.QuantizeWide(t, productBits)).ToArray();
-        _weightThresholds = new int[_weight.Length];
-        int perChannel = _weight.Length / conv.OutputChannels;
-        for (int i = 0; i < _weight.Length; i++)
+        _weightThresholds = WeightThresholds(_weight, conv.OutputChannels, QuantizedThresholdsOf(conv, thresholds, productBits), division, ref _thresholdOps);
+        _compensation = CompensationOf(conv, thresholds)?.Select(c => FixedPointMath.QuantizeWide(c, productBits)).ToArray() ?? [];
+    }
+
+    /// <summary>C = w: each nonzero weight's integer threshold t(T_q, |w_q|), computed once per layer (0 for a zero weight, whose MACs never run).</summary>
+    internal static int[] WeightThresholds(short[] weight, int outputChannels, int[] tq, IDivisionApproximator division, ref DivisionOps ops)
+    {
+        var thresholds = new int[weight.Length];
+        int perChannel = weight.Length / outputChannels;
+        for (int i = 0; i < weight.Length; i++)
         {
-            if (_weight[i] != 0)
+            if (weight[i] != 0)
             {
-                _weightThresholds[i] = division.Threshold(tq.Length == 1 ? tq[0] : tq[i / perChannel], Math.Abs((int)_weight[i]), ref _thresholdOps);
+                thresholds[i] = division.Threshold(tq.Length == 1 ? tq[0] : tq[i / perChannel], Math.Abs((int)weight[i]), ref ops);
             }
         }
+        return thresholds;
     }
 
     public override void Run(float[] input, float[] output, LayerStatistics? stats, Workspace workspace)
@@ -52,7 +60,7 @@ internal sealed class FixedPointConvExecutor : LayerExecutor
         {
             x[i] = FixedPointMath.Quantize(input[i], _inBits);
         }
-        FixedPointConvKernel.Run(g, x, _weight, _bias, _weightThresholds, _shift, y, acc, columns, _inBounds, stats);
+        FixedPointConvKernel.RunCompensated(g, x, _weight, _bias, _weightThresholds, _compensation, _shift, y, acc, columns, _inBounds, stats);
         stats?.Division.Add(_thresholdOps);
         for (int i = 0; i < y.Length; i++)
         {

@@ -13,6 +13,7 @@ internal sealed class FixedPointFullyConnectedExecutor : LayerExecutor
     private readonly short[] _weightTransposed;
     private readonly int[] _bias;
     private readonly int[] _thresholds;
+    private readonly int[] _compensationTransposed;
     private readonly IDivisionApproximator _division;
 
     private readonly int _rows;
@@ -29,7 +30,10 @@ internal sealed class FixedPointFullyConnectedExecutor : LayerExecutor
         short[] w = fc.Weight.Data.Select(v => FixedPointMath.Quantize(v, weightBits)).ToArray();
         _weightTransposed = Transpose<short>(w, fc.OutputChannels, fc.InputFeatures);
         _bias = fc.Bias is null ? [] : fc.Bias.Select(b => FixedPointMath.QuantizeWide(b, productBits)).ToArray();
-        _thresholds = thresholds?.QuantizedFor(fc.Name) ?? ThresholdsOf(fc, thresholds).Select(t => FixedPointMath.QuantizeWide(t, productBits)).ToArray();
+        _thresholds = QuantizedThresholdsOf(fc, thresholds, productBits);
+        _compensationTransposed = CompensationOf(fc, thresholds) is { } c
+            ? TransposeHalves(c.Select(v => FixedPointMath.QuantizeWide(v, productBits)).ToArray(), fc.OutputChannels, fc.InputFeatures)
+            : [];
         _division = division;
     }
 
@@ -45,7 +49,7 @@ internal sealed class FixedPointFullyConnectedExecutor : LayerExecutor
             {
                 x[i] = FixedPointMath.Quantize(input[r * k + i], _inBits);
             }
-            FixedPointFullyConnectedKernel.Run(x, _weightTransposed, _bias, _thresholds, _division, _shift, y, acc, stats);
+            FixedPointFullyConnectedKernel.RunCompensated(x, _weightTransposed, _bias, _thresholds, _compensationTransposed, _division, _shift, y, acc, stats);
             for (int j = 0; j < n; j++)
             {
                 output[r * n + j] = FixedPointMath.Dequantize(y[j], _outBits);

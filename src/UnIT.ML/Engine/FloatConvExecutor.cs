@@ -30,7 +30,7 @@ internal sealed class FloatConvExecutor : LayerExecutor
         _counts = new ConvWeightCounts(_geometry, conv.Weight.Data);
         _finiteParameters = AllFinite(conv.Weight.Data) && AllFinite(conv.Bias);
         float[] t = ThresholdsOf(conv, thresholds);
-        _compensation = thresholds?.SkipCompensations?.GetValueOrDefault(conv.Name);
+        _compensation = CompensationOf(conv, thresholds);
         _dense = t.All(v => v == 0f);
         _weightThresholds = WeightThresholds(conv, t, division, ref _thresholdOps);
     }

@@ -30,10 +30,7 @@ internal sealed class FloatFullyConnectedExecutor : LayerExecutor
         _thresholds = ThresholdsOf(fc, thresholds);
         _dense = _thresholds.All(v => v == 0f);
         _weightTransposed = Transpose<float>(fc.Weight.Data, fc.OutputChannels, fc.InputFeatures);
-        // Each half (positive, negative activations) transposed as the weights are.
-        _compensationTransposed = thresholds?.SkipCompensations?.GetValueOrDefault(fc.Name) is { } c
-            ? [.. Transpose<float>(c.AsSpan(0, c.Length / 2), fc.OutputChannels, fc.InputFeatures), .. Transpose<float>(c.AsSpan(c.Length / 2), fc.OutputChannels, fc.InputFeatures)]
-            : [];
+        _compensationTransposed = CompensationOf(fc, thresholds) is { } c ? TransposeHalves(c, fc.OutputChannels, fc.InputFeatures) : [];
         // One layer threshold and no compensation: the vectorized kernel, over rows padded to whole vectors.
         _weightPadded = _thresholds.Length == 1 && _compensationTransposed.Length == 0 ? Pad(_weightTransposed, fc.InputFeatures, fc.OutputChannels) : null;
         _division = division;

@@ -20,6 +20,20 @@ internal abstract class LayerExecutor
     /// <summary>The layer's thresholds (one or one per group, as <see cref="ThresholdSet.Validate"/> checked), or a single 0 without a set.</summary>
     protected static float[] ThresholdsOf(PrunableNode layer, ThresholdSet? set) => set?.For(layer.Name) ?? [0f];
 
+    /// <summary>
+    /// The layer's thresholds in its product Q format (<paramref name="productBits"/>): the set's integer ones when it has
+    /// them, else its float ones quantized; a single 0 without a set.
+    /// </summary>
+    internal static int[] QuantizedThresholdsOf(PrunableNode layer, ThresholdSet? set, int productBits) =>
+        set?.QuantizedFor(layer.Name) ?? ThresholdsOf(layer, set).Select(t => Kernels.FixedPointMath.QuantizeWide(t, productBits)).ToArray();
+
+    /// <summary>The layer's skip-compensation constants (<see cref="ThresholdSet.SkipCompensations"/>), or null for none.</summary>
+    protected static float[]? CompensationOf(PrunableNode layer, ThresholdSet? set) => set?.SkipCompensations?.GetValueOrDefault(layer.Name);
+
+    /// <summary>A fully connected layer's constants with each half (positive, negative activations) transposed as its weights are.</summary>
+    protected static T[] TransposeHalves<T>(T[] constants, int rows, int cols) =>
+        [.. Transpose<T>(constants.AsSpan(0, constants.Length / 2), rows, cols), .. Transpose<T>(constants.AsSpan(constants.Length / 2), rows, cols)];
+
     /// <summary>True when no value is NaN or infinite (an empty span is finite).</summary>
     protected static bool AllFinite(ReadOnlySpan<float> values) => values.IsEmpty || float.IsFinite(TensorPrimitives.MaxMagnitude(values));
 

@@ -29,8 +29,23 @@ public static class FixedPointConvKernel
     /// </summary>
     public static void Run(in ConvGeometry g, ReadOnlySpan<short> input, ReadOnlySpan<short> weight, ReadOnlySpan<int> bias,
         ReadOnlySpan<int> weightThresholds, int outputShift, Span<short> output, Span<int> accumulators, Span<short> columns,
-        ReadOnlySpan<int> inBounds, LayerStatistics? stats)
+        ReadOnlySpan<int> inBounds, LayerStatistics? stats) =>
+        RunCompensated(g, input, weight, bias, weightThresholds, [], outputShift, output, accumulators, columns, inBounds, stats);
+
+    /// <summary>
+    /// <see cref="Run"/> with skip compensation (<see cref="SkipCompensation"/>) when <paramref name="compensation"/> is not
+    /// empty: a MAC the threshold skips adds (saturating) its weight's constant in the product's Q format instead of
+    /// nothing, <paramref name="compensation"/>[i] for a positive activation and [weights + i] for a negative one.
+    /// </summary>
+    public static void RunCompensated(in ConvGeometry g, ReadOnlySpan<short> input, ReadOnlySpan<short> weight, ReadOnlySpan<int> bias,
+        ReadOnlySpan<int> weightThresholds, ReadOnlySpan<int> compensation, int outputShift, Span<short> output, Span<int> accumulators,
+        Span<short> columns, ReadOnlySpan<int> inBounds, LayerStatistics? stats)
     {
+        bool compensated = !compensation.IsEmpty;
+        if (compensated && compensation.Length != 2 * weight.Length)
+        {
+            throw new ArgumentException($"Skip compensation needs 2 values per weight ({2 * weight.Length}), not {compensation.Length}.", nameof(compensation));
+        }
         int outPlane = g.OutH * g.OutW;
         int rows = g.ColumnRows;
         int kernelSize = g.KernelH * g.KernelW;
@@ -51,7 +66,8 @@ public static class FixedPointConvKernel
                         continue;
                     }
                     tested += inBounds[r % kernelSize];
-                    (int runExecuted, int runSkipped) = AccumulateRun(columns.Slice(r * outPlane, outPlane), w, weightThresholds[wi], acc);
+                    int positive = compensated ? compensation[wi] : 0, negative = compensated ? compensation[weight.Length + wi] : 0;
+                    (int runExecuted, int runSkipped) = AccumulateRun(columns.Slice(r * outPlane, outPlane), w, weightThresholds[wi], positive, negative, acc);
                     executed += runExecuted;
                     skippedThreshold += runSkipped;
                 }
@@ -62,16 +78,21 @@ public static class FixedPointConvKernel
                 }
             }
         }
-        stats?.AddConvolution((long)g.OutChannels * outPlane * g.InChannelsPerGroup * kernelSize, weight.Length, tested, executed, skippedThreshold);
+        stats?.AddConvolution((long)g.OutChannels * outPlane * g.InChannelsPerGroup * kernelSize, weight.Length, tested, executed, skippedThreshold, compensated);
     }
 
-    /// <summary>acc[i] = sat(acc[i] + x[i] * w) where |x[i]| &gt; t, in order; returns (executed, nonzero skipped by threshold).</summary>
-    private static (int Executed, int Skipped) AccumulateRun(ReadOnlySpan<short> x, int w, int t, Span<int> acc)
+    /// <summary>
+    /// acc[i] = sat(acc[i] + x[i] * w) where |x[i]| &gt; t, else sat(acc[i] + <paramref name="positive"/>) where x[i] &gt; 0 and
+    /// sat(acc[i] + <paramref name="negative"/>) where x[i] &lt; 0 (0 and 0 without compensation), in order; returns
+    /// (executed, nonzero skipped by threshold).
+    /// </summary>
+    private static (int Executed, int Skipped) AccumulateRun(ReadOnlySpan<short> x, int w, int t, int positive, int negative, Span<int> acc)
     {
         int i = 0, executed = 0, skipped = 0;
         if (Vector256.IsHardwareAccelerated && x.Length >= 8)
         {
             Vector256<int> vw = Vector256.Create(w), vt = Vector256.Create(t), max = Vector256.Create(int.MaxValue);
+            Vector256<int> vp = Vector256.Create(positive), vn = Vector256.Create(negative);
             Vector256<int> kept = Vector256<int>.Zero, zeros = Vector256<int>.Zero;
             ref short xs = ref MemoryMarshal.GetReference(x);
             ref int a = ref MemoryMarshal.GetReference(acc);
@@ -79,8 +100,9 @@ public static class FixedPointConvKernel
             {
                 Vector256<int> xv = Vector256.WidenLower(Vector128.LoadUnsafe(ref xs, (nuint)i).ToVector256Unsafe());
                 Vector256<int> keep = Vector256.GreaterThan(Vector256.Abs(xv), vt);
-                // |x * w| <= 2^30: the product is exact in int32.
-                Vector256<int> product = (xv * vw) & keep;
+                // |x * w| <= 2^30: the product is exact in int32. A skipped lane adds its sign's constant (x = 0 adds 0).
+                Vector256<int> constant = (Vector256.GreaterThan(xv, Vector256<int>.Zero) & vp) | (Vector256.LessThan(xv, Vector256<int>.Zero) & vn);
+                Vector256<int> product = Vector256.ConditionalSelect(keep, xv * vw, constant);
                 Vector256<int> before = Vector256.LoadUnsafe(ref a, (nuint)i);
                 Vector256<int> sum = before + product;
                 // Signed overflow iff both operands differ in sign from the wrapped sum; then saturate toward before's sign.
@@ -103,6 +125,7 @@ public static class FixedPointConvKernel
             }
             else if (v != 0)
             {
+                acc[i] = FixedPointMath.SaturatingAdd(acc[i], v > 0 ? positive : negative);
                 skipped++;
             }
         }

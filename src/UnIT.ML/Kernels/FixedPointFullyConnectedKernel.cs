@@ -16,8 +16,24 @@ public static class FixedPointFullyConnectedKernel
     /// </summary>
     public static void Run(ReadOnlySpan<short> input, ReadOnlySpan<short> weightTransposed, ReadOnlySpan<int> bias,
         ReadOnlySpan<int> thresholds, IDivisionApproximator division, int outputShift, Span<short> output,
-        Span<int> accumulators, LayerStatistics? stats)
+        Span<int> accumulators, LayerStatistics? stats) =>
+        RunCompensated(input, weightTransposed, bias, thresholds, [], division, outputShift, output, accumulators, stats);
+
+    /// <summary>
+    /// <see cref="Run"/> with skip compensation (<see cref="SkipCompensation"/>) when <paramref name="compensationTransposed"/>
+    /// is not empty: a MAC the threshold skips adds (saturating) its weight's constant in the product's Q format instead of
+    /// nothing, from the first [K, N] half for a positive input and from the second for a negative one.
+    /// </summary>
+    public static void RunCompensated(ReadOnlySpan<short> input, ReadOnlySpan<short> weightTransposed, ReadOnlySpan<int> bias,
+        ReadOnlySpan<int> thresholds, ReadOnlySpan<int> compensationTransposed, IDivisionApproximator division, int outputShift,
+        Span<short> output, Span<int> accumulators, LayerStatistics? stats)
     {
+        bool compensated = !compensationTransposed.IsEmpty;
+        if (compensated && compensationTransposed.Length != 2 * weightTransposed.Length)
+        {
+            throw new ArgumentException($"Skip compensation needs 2 values per weight ({2 * weightTransposed.Length}), not {compensationTransposed.Length}.",
+                nameof(compensationTransposed));
+        }
         int n = output.Length;
         bool perNeuron = thresholds.Length > 1;
         long executed = 0, skippedThreshold = 0, nonzeroInputs = 0;
@@ -57,6 +73,10 @@ public static class FixedPointFullyConnectedKernel
                 else if (w != 0)
                 {
                     skippedThreshold++;
+                    if (compensated)
+                    {
+                        acc[j] = FixedPointMath.SaturatingAdd(acc[j], compensationTransposed[(x > 0 ? 0 : weightTransposed.Length) + k * n + j]);
+                    }
                 }
             }
         }
@@ -64,6 +84,6 @@ public static class FixedPointFullyConnectedKernel
         {
             output[j] = FixedPointMath.Requantize(acc[j], outputShift);
         }
-        stats?.AddFullyConnected(input.Length, n, nonzeroInputs, executed, skippedThreshold, ops);
+        stats?.AddFullyConnected(input.Length, n, nonzeroInputs, executed, skippedThreshold, ops, compensated);
     }
 }

@@ -133,53 +133,44 @@ public static class PrunedConvKernel
                     continue;
                 }
                 ReadOnlySpan<float> x = columns.Slice(r * positions, positions);
-                executed += positive.IsEmpty
-                    ? AccumulateAbove(x, weight[i], thresholds[i], o)
-                    : AccumulateCompensated(x, weight[i], thresholds[i], positive[i], negative[i], o);
+                executed += AccumulateAbove(x, weight[i], thresholds[i], o);
+                if (!positive.IsEmpty)
+                {
+                    AddSkipConstants(x, thresholds[i], positive[i], negative[i], o);
+                }
             }
         }
         return executed;
     }
 
     /// <summary>
-    /// y[i] = fma(x[i], w, y[i]) where |x[i]| &gt; t, else y[i] + <paramref name="positive"/> where x[i] &gt; 0 and
-    /// y[i] + <paramref name="negative"/> where x[i] &lt; 0; returns how many products were added.
+    /// The skip compensation of one weight's row: y[i] += <paramref name="positive"/> where 0 &lt; x[i] &lt;= t and
+    /// <paramref name="negative"/> where -t &lt;= x[i] &lt; 0 (the lanes <see cref="AccumulateAbove"/> leaves alone, zeros apart).
     /// </summary>
-    internal static int AccumulateCompensated(ReadOnlySpan<float> x, float w, float t, float positive, float negative, Span<float> y)
+    internal static void AddSkipConstants(ReadOnlySpan<float> x, float t, float positive, float negative, Span<float> y)
     {
-        int i = 0, executed = 0;
+        int i = 0;
         if (Vector.IsHardwareAccelerated && x.Length >= Vector<float>.Count)
         {
             var vt = new Vector<float>(t);
-            var vw = new Vector<float>(w);
             var vp = new Vector<float>(positive);
             var vn = new Vector<float>(negative);
-            Vector<int> count = Vector<int>.Zero;
             for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
             {
                 var vx = new Vector<float>(x[i..]);
                 var vy = new Vector<float>(y[i..]);
-                Vector<int> mask = Vector.GreaterThan(Vector.Abs(vx), vt);
-                Vector<float> constant = Vector.ConditionalSelect(Vector.GreaterThan(vx, Vector<float>.Zero), vp,
-                    Vector.ConditionalSelect(Vector.LessThan(vx, Vector<float>.Zero), vn, Vector<float>.Zero));
-                Vector.ConditionalSelect(mask, Vector.FusedMultiplyAdd(vx, vw, vy), vy + constant).CopyTo(y[i..]);
-                count -= mask; // true lanes are -1
+                Vector<int> above = Vector.GreaterThan(vx, Vector<float>.Zero), below = Vector.LessThan(vx, Vector<float>.Zero);
+                Vector<int> skipped = Vector.AndNot(above | below, Vector.GreaterThan(Vector.Abs(vx), vt));
+                Vector.ConditionalSelect(skipped, vy + Vector.ConditionalSelect(above, vp, vn), vy).CopyTo(y[i..]);
             }
-            executed = Vector.Sum(count);
         }
         for (; i < x.Length; i++)
         {
-            if (MathF.Abs(x[i]) > t)
-            {
-                y[i] = MathF.FusedMultiplyAdd(x[i], w, y[i]);
-                executed++;
-            }
-            else if (x[i] != 0f)
+            if (x[i] != 0f && !(MathF.Abs(x[i]) > t))
             {
                 y[i] += x[i] > 0f ? positive : negative;
             }
         }
-        return executed;
     }
 
     /// <summary>y[i] = fma(x[i], w, y[i]) where |x[i]| &gt; t (one rounding, as the tile kernel adds); returns how many were added.</summary>

@@ -61,7 +61,7 @@ public sealed class UnitPruningOptions
     public bool BiasCorrection { get; set; }
 
     /// <summary>
-    /// Float profiles: each MAC the threshold skips adds a constant calibrated for its weight on the calibration rows
+    /// Each MAC the threshold skips adds a constant calibrated for its weight on the calibration rows
     /// (<see cref="Pruning.SkipCompensation"/>) instead of nothing, unless <see cref="Thresholds"/> carry compensations
     /// already. No multiply, one add per such skip.
     /// </summary>

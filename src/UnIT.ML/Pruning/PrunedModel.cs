@@ -119,10 +119,6 @@ public sealed class PrunedModel
         bool correct = options.BiasCorrection || thresholds.BiasCorrections is not null;
         if (options.SkipCompensation && thresholds.SkipCompensations is null)
         {
-            if (fixedPoint)
-            {
-                throw new ArgumentException($"Skip compensation runs on float profiles (float32, max78000) only, not on '{profile.Name}'.", nameof(options));
-            }
             // Corrections measured without the compensations would be stale: they are measured again below when asked for.
             model = model.WithThresholds(thresholds with
             {

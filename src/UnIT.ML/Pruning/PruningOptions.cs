@@ -37,7 +37,7 @@ public sealed record PruningOptions
     public bool BiasCorrection { get; init; }
 
     /// <summary>
-    /// Float profiles: each MAC the threshold skips adds a constant calibrated for its weight instead of nothing
+    /// Each MAC the threshold skips adds a constant calibrated for its weight instead of nothing
     /// (<see cref="SkipCompensation"/>), unless the given <see cref="Thresholds"/> carry compensations already. Computed
     /// before any <see cref="BiasCorrection"/>, which then corrects what remains.
     /// </summary>

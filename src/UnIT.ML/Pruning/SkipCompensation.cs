@@ -1,72 +1,143 @@
 using UnIT.ML.Division;
 using UnIT.ML.Engine;
 using UnIT.ML.Graph;
+using UnIT.ML.Kernels;
 using UnIT.ML.Targets;
 
 namespace UnIT.ML.Pruning;
 
 /// <summary>
-/// Skip compensation (float profiles, opt-in): a MAC the threshold skips still costs no multiply, but instead of
+/// Skip compensation (opt-in): a MAC the threshold skips still costs no multiply, but instead of
 /// nothing it adds a constant calibrated for its weight, <c>w · E[x | the rule skips x at w]</c>, one constant for a
 /// positive activation and one for a negative one. A skipped activation lies between 0 and about <c>T/|w|</c>, so its
 /// product is far from zero on average (after a ReLU it always has the weight's sign); the constant takes back that
 /// mean, which leaves each skip an error of zero mean, and a MAC whose activation is exactly 0 adds nothing, as before.
 /// The cost is one add, one sign test and one read per MAC skipped by threshold (<see cref="LayerStatistics.Compensations"/>);
-/// the skip rule, the thresholds and the MAC counts are unchanged.
+/// the skip rule, the thresholds and the MAC counts are unchanged. On fixed-point profiles the means are taken over the int16
+/// activations the device sees, with its integer skip rule, and the constants are added in the product's Q format.
 /// </summary>
 public static class SkipCompensation
 {
     /// <summary>
     /// Per prunable layer, the constants of <see cref="ThresholdSet.SkipCompensations"/> measured on
-    /// <paramref name="calibration"/> with <paramref name="model"/>'s thresholds, division, baselines and bias corrections
-    /// (its own compensations, if any, are ignored): for each weight, w times the mean of the activations its rule skipped,
-    /// over positive activations, then over negative ones; 0 where it skipped none. One pass of the calibration data.
+    /// <paramref name="calibration"/> with <paramref name="model"/>'s thresholds, division, numerics, baselines and bias
+    /// corrections (its own compensations, if any, are ignored): for each weight, w times the mean of the activations its
+    /// rule skipped, over positive activations, then over negative ones; 0 where it skipped none. One pass of the
+    /// calibration data.
     /// </summary>
-    /// <exception cref="ArgumentException">For a fixed-point profile, or with no calibration samples.</exception>
+    /// <exception cref="ArgumentException">With no calibration samples.</exception>
     public static Dictionary<string, float[]> Compute(PrunedModel model, IEnumerable<Tensor> calibration)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(calibration);
-        if (model.Profile.Numerics != NumericFormat.Float32)
-        {
-            throw new ArgumentException($"Skip compensation runs on float profiles (float32, max78000) only, not on '{model.Profile.Name}'.", nameof(model));
-        }
         Tensor[] batches = calibration.ToArray();
         if (batches.Sum(b => b.Shape[0]) == 0)
         {
             throw new ArgumentException("Skip compensation needs at least one calibration sample.", nameof(calibration));
         }
         PrunedModel plain = model.Thresholds.SkipCompensations is null ? model : model.WithThresholds(model.Thresholds with { SkipCompensations = null });
-        var observers = batches.Select(_ => new SkippedActivations(plain)).ToArray();
+        QuantizationPlan? plan = plain.Profile.Numerics == NumericFormat.FixedPoint16 ? plain.Thresholds.Quantization : null;
+        Dictionary<string, LayerRule> rules = plain.Graph.PrunableLayers.ToDictionary(l => l.Name, l => new LayerRule(l, plain.Thresholds, plain.Division, plan));
+        var observers = batches.Select(_ => new SkippedActivations(rules)).ToArray();
         Parallel.For(0, batches.Length, b => plain.Engine.RunObserved(batches[b], observers[b]));
         var result = new Dictionary<string, float[]>(StringComparer.Ordinal);
-        foreach (PrunableNode layer in plain.Graph.PrunableLayers)
+        foreach ((string name, LayerRule rule) in rules)
         {
-            float[] w = layer.Weight.Data;
+            float[] w = rule.Weights;
             float[] constants = new float[2 * w.Length];
             for (int i = 0; i < constants.Length; i++)
             {
-                double sum = observers.Sum(o => o.Sums[layer.Name][i]);
-                long count = observers.Sum(o => o.Counts[layer.Name][i]);
-                constants[i] = count == 0 ? 0f : (float)(w[i % w.Length] * (sum / count));
+                double sum = observers.Sum(o => o.Sums[name][i]);
+                long count = observers.Sum(o => o.Counts[name][i]);
+                // Fixed point: w_q * mean(x_q) is in the product's Q format; the set keeps its real value.
+                constants[i] = count == 0 ? 0f : (float)(w[i % w.Length] * (sum / count) * rule.Scale);
             }
-            result[layer.Name] = constants;
+            result[name] = constants;
         }
         return result;
+    }
+
+    /// <summary>
+    /// A layer's skip rule as its executor applies it, on float values or on int16 ones held as floats: a convolution runs
+    /// a MAC when <c>|x| &gt; t(T, |w|)</c>, a fully connected layer when <c>|w| &gt; t(T, |x|)</c>, with the same division.
+    /// </summary>
+    private sealed class LayerRule
+    {
+        private readonly float[] _thresholds;
+        private readonly int[] _quantizedThresholds;
+        private readonly float[]? _weightThresholds;
+        private readonly int[]? _quantizedWeightThresholds;
+        private readonly IDivisionApproximator _division;
+
+        public LayerRule(PrunableNode layer, ThresholdSet thresholds, IDivisionApproximator division, QuantizationPlan? plan)
+        {
+            Layer = layer;
+            _division = division;
+            _thresholds = thresholds.For(layer.Name) ?? [0f];
+            var ops = default(DivisionOps);
+            if (plan is null)
+            {
+                Weights = layer.Weight.Data;
+                _quantizedThresholds = [];
+                Scale = 1;
+                _weightThresholds = layer is ConvNode ? FloatConvExecutor.WeightThresholds(layer, _thresholds, division, ref ops) : null;
+                return;
+            }
+            InputBits = plan.ValueBits(layer.Input);
+            int weightBits = plan.WeightBits(layer.Name);
+            short[] weights = layer.Weight.Data.Select(w => FixedPointMath.Quantize(w, weightBits)).ToArray();
+            Weights = Array.ConvertAll(weights, w => (float)w);
+            _quantizedThresholds = LayerExecutor.QuantizedThresholdsOf(layer, thresholds, InputBits.Value + weightBits);
+            Scale = Math.ScaleB(1.0, -(InputBits.Value + weightBits));
+            _quantizedWeightThresholds = layer is ConvNode
+                ? FixedPointConvExecutor.WeightThresholds(weights, layer.OutputChannels, _quantizedThresholds, division, ref ops)
+                : null;
+        }
+
+        public PrunableNode Layer { get; }
+
+        /// <summary>The weights the rule compares: float, or the int16 values of fixed point.</summary>
+        public float[] Weights { get; }
+
+        /// <summary>Fixed point: the Q format of the layer's input, in which activations are compared; null for float.</summary>
+        public int? InputBits { get; }
+
+        /// <summary>What one unit of w * x is worth: 1 for float, 2^-(product bits) for fixed point.</summary>
+        public double Scale { get; }
+
+        public bool Runs(int group, int weight, float x)
+        {
+            bool perGroup = _thresholds.Length > 1;
+            if (InputBits is null)
+            {
+                if (_weightThresholds is not null)
+                {
+                    return MathF.Abs(x) > _weightThresholds[weight];
+                }
+                var ops = default(DivisionOps);
+                return MathF.Abs(Weights[weight]) > _division.Threshold(_thresholds[perGroup ? group : 0], MathF.Abs(x), ref ops);
+            }
+            if (_quantizedWeightThresholds is not null)
+            {
+                return Math.Abs((int)x) > _quantizedWeightThresholds[weight];
+            }
+            var intOps = default(DivisionOps);
+            return Math.Abs((int)Weights[weight]) > _division.Threshold(_quantizedThresholds[perGroup ? group : 0], Math.Abs((int)x), ref intOps);
+        }
     }
 
     /// <summary>Sums, per weight and activation sign, the activations the skip rule passes over, as each prunable layer's input arrives.</summary>
     private sealed class SkippedActivations : IEngineObserver
     {
-        private readonly PrunedModel _model;
+        private readonly Dictionary<string, LayerRule> _rules;
 
-        public SkippedActivations(PrunedModel model)
+        public SkippedActivations(Dictionary<string, LayerRule> rules)
         {
-            _model = model;
-            foreach (PrunableNode layer in model.Graph.PrunableLayers)
+            _rules = rules;
+            foreach ((string name, LayerRule rule) in rules)
             {
-                Sums[layer.Name] = new double[2 * layer.Weight.Data.Length];
-                Counts[layer.Name] = new long[2 * layer.Weight.Data.Length];
+                Sums[name] = new double[2 * rule.Weights.Length];
+                Counts[name] = new long[2 * rule.Weights.Length];
             }
         }
 
@@ -76,8 +147,10 @@ public static class SkipCompensation
 
         public void OnLayerInput(PrunableNode layer, float[] input, Shape shape)
         {
-            var visitor = new SkipVisitor(layer, _model.Thresholds.For(layer.Name) ?? [0f], _model.Division, Sums[layer.Name], Counts[layer.Name]);
-            MacEnumerator.Visit<SkipVisitor, FloatProduct>(layer, layer.Weight.Data, input, shape, ref visitor);
+            LayerRule rule = _rules[layer.Name];
+            float[] x = rule.InputBits is int bits ? Array.ConvertAll(input, v => (float)FixedPointMath.Quantize(v, bits)) : input;
+            var visitor = new SkipVisitor(rule, Sums[layer.Name], Counts[layer.Name]);
+            MacEnumerator.Visit<SkipVisitor, FloatProduct>(layer, rule.Weights, x, shape, ref visitor);
         }
 
         public void OnValue(string name, float[] data)
@@ -85,47 +158,16 @@ public static class SkipCompensation
         }
     }
 
-    /// <summary>
-    /// Applies the engine's skip rule to each nonzero MAC: a convolution runs one when <c>|x| &gt; t(T, |w|)</c>, a
-    /// fully connected layer when <c>|w| &gt; t(T, |x|)</c>, with the same division (so the same decisions).
-    /// </summary>
-    private readonly struct SkipVisitor : IMacVisitor
+    /// <summary>Adds each nonzero MAC the rule skips to its weight's sum and count for the activation's sign.</summary>
+    private readonly struct SkipVisitor(LayerRule rule, double[] sums, long[] counts) : IMacVisitor
     {
-        private readonly float[] _weights;
-        private readonly float[] _thresholds;
-        private readonly float[]? _weightThresholds;
-        private readonly IDivisionApproximator _division;
-        private readonly double[] _sums;
-        private readonly long[] _counts;
-
-        public SkipVisitor(PrunableNode layer, float[] thresholds, IDivisionApproximator division, double[] sums, long[] counts)
-        {
-            _weights = layer.Weight.Data;
-            _thresholds = thresholds;
-            _division = division;
-            _sums = sums;
-            _counts = counts;
-            var ops = default(DivisionOps);
-            _weightThresholds = layer is ConvNode ? FloatConvExecutor.WeightThresholds(layer, thresholds, division, ref ops) : null;
-        }
-
         public void Visit(int group, int weight, float x, uint key)
         {
-            bool runs;
-            if (_weightThresholds is not null)
+            if (!rule.Runs(group, weight, x))
             {
-                runs = MathF.Abs(x) > _weightThresholds[weight];
-            }
-            else
-            {
-                var ops = default(DivisionOps);
-                runs = MathF.Abs(_weights[weight]) > _division.Threshold(_thresholds.Length == 1 ? _thresholds[0] : _thresholds[group], MathF.Abs(x), ref ops);
-            }
-            if (!runs)
-            {
-                int slot = x > 0f ? weight : _weights.Length + weight;
-                _sums[slot] += x;
-                _counts[slot]++;
+                int slot = x > 0f ? weight : rule.Weights.Length + weight;
+                sums[slot] += x;
+                counts[slot]++;
             }
         }
     }

@@ -78,7 +78,7 @@ public sealed record ThresholdSet
     public Dictionary<string, float[]>? BiasCorrections { get; init; }
 
     /// <summary>
-    /// Float profiles only: per layer, two constants per weight (see <see cref="SkipCompensation"/>): the first half, in
+    /// Per layer, two constants per weight (see <see cref="SkipCompensation"/>): the first half, in
     /// the weight's order, is added for each MAC the threshold skips with a positive activation, the second half for one
     /// with a negative activation. Null, or a layer left out, adds nothing (plain UnIT).
     /// </summary>
@@ -188,11 +188,6 @@ public sealed record ThresholdSet
         if (problems.Count > 0)
         {
             throw new ArgumentException($"The threshold set does not fit model '{graph.Name}': {string.Join("; ", problems)}.");
-        }
-        if (fixedPoint && SkipCompensations is { Count: > 0 })
-        {
-            throw new ArgumentException("Skip compensation runs on float profiles (float32, max78000) only; this set carries \"skip_compensations\" " +
-                "and the profile is fixed point. Remove them, or run a float profile.");
         }
         if (fixedPoint)
         {

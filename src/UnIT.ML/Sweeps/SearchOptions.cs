@@ -51,7 +51,7 @@ public sealed record SearchOptions
     public bool BiasCorrection { get; init; }
 
     /// <summary>
-    /// Every state runs with skip compensation (<see cref="Pruning.SkipCompensation"/>, float profiles only): a MAC the
+    /// Every state runs with skip compensation (<see cref="Pruning.SkipCompensation"/>): a MAC the
     /// threshold skips adds a constant calibrated for its weight instead of nothing, so the search judges (and returns)
     /// compensated thresholds. Each compensated skip costs an add, which the cycle objective counts.
     /// </summary>

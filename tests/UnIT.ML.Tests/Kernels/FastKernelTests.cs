@@ -273,6 +273,34 @@ public sealed class FastKernelTests
     }
 
     [TestMethod]
+    [DynamicData(nameof(Geometries))]
+    public void Fixed_point_compensated_runs_add_each_skip_constant_as_sequential_adds(string name, ConvGeometry g)
+    {
+        var rng = new Random(name.Length * 17 + 5);
+        short[] x = Enumerable.Range(0, g.InputSampleSize).Select(_ => rng.Next(4) == 0 ? (short)0 : (short)rng.Next(-32768, 32768)).ToArray();
+        short[] w = Enumerable.Range(0, g.OutChannels * g.ColumnRows).Select(_ => rng.Next(7) == 0 ? (short)0 : (short)rng.Next(-32768, 32768)).ToArray();
+        int[] bias = Enumerable.Range(0, g.OutChannels).Select(_ => rng.Next(int.MinValue, int.MaxValue)).ToArray();
+        int[] t = w.Select(_ => rng.Next(0, 30000)).ToArray();
+        // Large constants too, so compensation adds saturate as well.
+        int[] compensation = Enumerable.Range(0, 2 * w.Length).Select(_ => rng.Next(int.MinValue / 2, int.MaxValue / 2)).ToArray();
+        (int[] expected, long executed, long skipped, _) = SequentialSaturating(g, x, w, bias, t, compensation);
+        const int shift = 16;
+        var actual = new short[g.OutputSampleSize];
+        var stats = new LayerStatistics("conv");
+
+        FixedPointConvKernel.RunCompensated(g, x, w, bias, t, compensation, shift, actual, new int[g.OutH * g.OutW], new short[g.ColumnsLength],
+            Im2Col.InBoundsPerKernelPosition(g), stats);
+
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.AreEqual(FixedPointMath.Requantize(expected[i], shift), actual[i], $"{name} output {i}");
+        }
+        Assert.AreEqual(executed, stats.Executed, $"{name} executed");
+        Assert.AreEqual(skipped, stats.SkippedThreshold, $"{name} skipped (threshold)");
+        Assert.AreEqual(skipped, stats.Compensations, $"{name} compensations");
+    }
+
+    [TestMethod]
     public void Fixed_point_case_saturates_mid_sum()
     {
         // Guards the test above: on its first geometry, some accumulator must hit an int32 limit.
@@ -284,8 +312,12 @@ public sealed class FastKernelTests
         Assert.Contains(int.MaxValue, acc);
     }
 
-    /// <summary>The device's semantics: per output, the products in (channel, kh, kw) order, each added with int32 saturation.</summary>
-    private static (int[] Acc, long Executed, long Skipped, long Tested) SequentialSaturating(ConvGeometry g, short[] x, short[] w, int[] bias, int[] t)
+    /// <summary>
+    /// The device's semantics: per output, the products in (channel, kh, kw) order, each added with int32 saturation; with
+    /// <paramref name="compensation"/>, a skipped nonzero activation adds its weight's constant for its sign instead.
+    /// </summary>
+    private static (int[] Acc, long Executed, long Skipped, long Tested) SequentialSaturating(ConvGeometry g, short[] x, short[] w, int[] bias, int[] t,
+        int[]? compensation = null)
     {
         var y = new int[g.OutputSampleSize];
         long executed = 0, skipped = 0, tested = 0;
@@ -321,6 +353,10 @@ public sealed class FastKernelTests
                                 else
                                 {
                                     skipped++;
+                                    if (compensation is not null)
+                                    {
+                                        acc = (int)Math.Clamp((long)acc + compensation[(xv > 0 ? 0 : w.Length) + wi], int.MinValue, int.MaxValue);
+                                    }
                                 }
                             }
                         }
