@@ -39,11 +39,6 @@ public static class CExporter
         {
             throw new CExportException($"Profile '{profile.Name}' is fixed point but the model has no Q formats; calibrate them first.");
         }
-        if (!options.Dense && configuration.Thresholds?.SkipCompensations is { Count: > 0 })
-        {
-            throw new CExportException("The thresholds carry skip compensations, which the C export does not generate yet (its code would not " +
-                "match the engine); export thresholds made without skip compensation, or the dense model.");
-        }
         var context = new EmitContext(graph, configuration, options.Dense);
         INodeEmitter[] emitters = graph.Nodes.Select(NodeEmitters.For).ToArray();
         string output = graph.Outputs[0].Name;

@@ -31,10 +31,11 @@ internal sealed class ConvEmitter : INodeEmitter
         #endif
 
         /* The skip tests of one weight over all its valid output rows, in a function of its own (inlined, its operands are
-         * spilled and reloaded on every test), called once per weight rather than once per row. */
+         * spilled and reloaded on every test), called once per weight rather than once per row. cw: the weight's skip
+         * compensation (positive, negative operand), or 0. */
         __attribute__((noinline)) static void unit_rows_q(const int16_t *s, int32_t *d, unit_idx_t rows, unit_idx_t count,
                                                          unit_idx_t in_step, unit_idx_t out_step, unit_idx_t s_w, int16_t wv,
-                                                         uint16_t t, uint16_t t2, unit_layer_counts *cnt)
+                                                         uint16_t t, uint16_t t2, const int32_t *cw, unit_layer_counts *cnt)
         {
             (void)cnt;
             for (; rows != 0; rows--, s += in_step, d += out_step)
@@ -43,7 +44,7 @@ internal sealed class ConvEmitter : INodeEmitter
                 int32_t *q = d;
                 unit_idx_t n;
                 UNIT_CNT(cnt, tested, count);
-                if (s_w == 1)
+                if (s_w == 1 && !cw)
                 {
                     /* Scan to the next operand that passes, run its MAC, go on past it. */
                     const int16_t *const end = s + count;
@@ -66,7 +67,31 @@ internal sealed class ConvEmitter : INodeEmitter
                     }
                     else if (x != 0)
                     {
+                        if (cw)
+                        {
+                            *q = UNIT_SAT_ADD32(*q, x > 0 ? cw[0] : cw[1]);
+                        }
                         UNIT_CNT(cnt, skipped_threshold, 1);
+                    }
+                }
+            }
+        }
+
+        /* Skip compensation of one weight whose threshold skips every operand (t > 32767): each nonzero operand adds the
+         * weight's constant for its sign. */
+        __attribute__((noinline)) static void unit_rows_comp_q(const int16_t *s, int32_t *d, unit_idx_t rows, unit_idx_t count,
+                                                              unit_idx_t in_step, unit_idx_t out_step, unit_idx_t s_w, const int32_t *cw)
+        {
+            for (; rows != 0; rows--, s += in_step, d += out_step)
+            {
+                const int16_t *p = s;
+                int32_t *q = d;
+                unit_idx_t n;
+                for (n = count; n != 0; n--, p += s_w, q++)
+                {
+                    if (*p != 0)
+                    {
+                        *q = UNIT_SAT_ADD32(*q, *p > 0 ? cw[0] : cw[1]);
                     }
                 }
             }
@@ -99,10 +124,11 @@ internal sealed class ConvEmitter : INodeEmitter
             }
         }
 
-        /* UnIT int16 convolution of one sample; thr: one threshold per weight (capped at 0x8000), or 0 for the dense build. */
+        /* UnIT int16 convolution of one sample; thr: one threshold per weight (capped at 0x8000), or 0 for the dense build;
+         * comp: a skip-compensation pair per weight, or 0. */
         static void unit_conv_q(const unit_conv_geom *g, const int16_t *cols, const int16_t *in, const int16_t *w,
-                                const int32_t *bias, const uint16_t *thr, int16_t shift, int16_t *out, int32_t *acc,
-                                unit_layer_counts *cnt)
+                                const int32_t *bias, const uint16_t *thr, const int32_t *comp, int16_t shift, int16_t *out,
+                                int32_t *acc, unit_layer_counts *cnt)
         {
             const unit_idx_t out_plane = (unit_idx_t)(g->out_h * g->out_w), in_plane = (unit_idx_t)(g->in_h * g->in_w);
             const unit_idx_t row_step = (unit_idx_t)(g->s_h * g->in_w), kh_step = (unit_idx_t)(g->dil_h * g->in_w);
@@ -141,6 +167,7 @@ internal sealed class ConvEmitter : INodeEmitter
                             {
                                 const int16_t wv = *w++;
                                 const unit_idx_t count = col[1];
+                                const int32_t *cw;
                                 uint16_t t;
                                 const int16_t *s = plane + first_row + col[2];
                                 int32_t *d = acc + first_out + col[0];
@@ -150,13 +177,19 @@ internal sealed class ConvEmitter : INodeEmitter
                                     continue;
                                 }
                                 t = *thr++;
+                                cw = comp;
+                                comp = comp ? comp + 2 : 0;
                                 if (wv == 0 || rows == 0)
                                 {
                                     continue;
                                 }
                                 if (t > 32767u)
                                 {
-                                    /* t = 0x8000 skips every operand (no |int16| exceeds it): nothing to run, only counts to keep. */
+                                    if (cw)
+                                    {
+                                        unit_rows_comp_q(s, d, rows, count, row_step, out_w, s_w, cw);
+                                    }
+                                    /* t = 0x8000 skips every operand (no |int16| exceeds it): no MAC to run, only compensation and counts. */
         #ifdef UNIT_COUNT
                                     unit_idx_t r, n;
                                     for (r = rows; r != 0; r--, s += row_step)
@@ -171,7 +204,7 @@ internal sealed class ConvEmitter : INodeEmitter
         #endif
                                     continue;
                                 }
-                                unit_rows_q(s, d, rows, count, row_step, out_w, s_w, wv, t, (uint16_t)(t << 1), cnt);
+                                unit_rows_q(s, d, rows, count, row_step, out_w, s_w, wv, t, (uint16_t)(t << 1), cw, cnt);
                             }
                         }
                     }
@@ -235,12 +268,28 @@ internal sealed class ConvEmitter : INodeEmitter
             }
         }
 
+        /* Skip compensation of one weight over the list entries [p, end) its test skipped: each output place adds the weight's
+         * constant for the operand's sign (cw: positive, negative) where a product would have gone. */
+        __attribute__((noinline)) static void unit_sorted_comp(const int16_t *p, const int16_t *end, int32_t *acc,
+                                                              const uint8_t *map, uint16_t koff, const int32_t *cw)
+        {
+            for (; p != end; p += 2)
+            {
+                const uint16_t o = (uint16_t)((uint16_t)p[1] - koff);
+                if (map[o])
+                {
+                    acc[o] = UNIT_SAT_ADD32(acc[o], p[0] > 0 ? cw[0] : cw[1]);
+                }
+            }
+        }
+
         /* UnIT int16 stride-1 convolution of one sample, sorted-list search (see the generator's note). list: 2 int16 per
-         * input element of a group (x, place in the padded plane for kernel offset 0); starts: cin_g + 1 entries. */
+         * input element of a group (x, place in the padded plane for kernel offset 0); starts: cin_g + 1 entries; comp: a
+         * skip-compensation pair per weight, or 0. */
         static void unit_conv_sorted_q(const unit_conv_geom *g, const unit_conv_sorted *sg, const uint8_t *map, const int16_t *cols,
                                        const int16_t *in, const int16_t *w, const int32_t *bias, const uint16_t *thr,
-                                       int16_t shift, int16_t *out, int32_t *acc, int16_t *list, unit_uidx_t *starts,
-                                       unit_layer_counts *cnt)
+                                       const int32_t *comp, int16_t shift, int16_t *out, int32_t *acc, int16_t *list,
+                                       unit_uidx_t *starts, unit_layer_counts *cnt)
         {
             const unit_idx_t in_plane = (unit_idx_t)(g->in_h * g->in_w), acc_w = sg->acc_w;
             /* From the last kernel column of one kernel row to the first of the next. */
@@ -307,10 +356,12 @@ internal sealed class ConvEmitter : INodeEmitter
                             {
                                 const int16_t wv = *w++;
                                 const uint16_t t = *thr++;
+                                const int32_t *const cw = comp;
         #ifdef UNIT_COUNT
                                 const int16_t *p, *end;
         #endif
                                 unit_uidx_t lo = 0;
+                                comp = comp ? comp + 2 : 0;
                                 if (wv == 0)
                                 {
                                     continue;
@@ -335,6 +386,10 @@ internal sealed class ConvEmitter : INodeEmitter
                                     }
                                 }
                                 unit_sorted_macs(first, first + 2u * lo, acc, map, koff, wv, cnt);
+                                if (cw)
+                                {
+                                    unit_sorted_comp(first + 2u * lo, first + 2u * n, acc, map, koff, cw);
+                                }
         #ifdef UNIT_COUNT
                                 for (p = first + 2u * lo, end = first + 2u * n; p != end; p += 2)
                                 {
@@ -358,9 +413,10 @@ internal sealed class ConvEmitter : INodeEmitter
         """;
 
     private const string FloatKernel = """
-        /* UnIT float32 convolution of one sample; thr: one threshold per weight, or 0 for the dense build. */
+        /* UnIT float32 convolution of one sample; thr: one threshold per weight, or 0 for the dense build; comp: a
+         * skip-compensation pair per weight (positive, negative operand), or 0. */
         static void unit_conv_f(const unit_conv_geom *g, const int16_t *cols, const float *in, const float *w,
-                                const float *bias, const float *thr, float *out, unit_layer_counts *cnt)
+                                const float *bias, const float *thr, const float *comp, float *out, unit_layer_counts *cnt)
         {
             const unit_idx_t out_plane = (unit_idx_t)(g->out_h * g->out_w), in_plane = (unit_idx_t)(g->in_h * g->in_w);
             const unit_idx_t row_step = (unit_idx_t)(g->s_h * g->in_w), kh_step = (unit_idx_t)(g->dil_h * g->in_w);
@@ -387,12 +443,15 @@ internal sealed class ConvEmitter : INodeEmitter
                             {
                                 const float wv = *w++;
                                 const unit_idx_t count = cols[3 * kw + 1];
+                                const float *cw = 0;
                                 uint32_t t = 0;
                                 unit_idx_t ih = ih0, row = (unit_idx_t)(row0 + cols[3 * kw + 2]);
                                 float *dst = out + cols[3 * kw];
                                 if (thr)
                                 {
                                     t = unit_abs_bits(*thr++);
+                                    cw = comp;
+                                    comp = comp ? comp + 2 : 0;
                                     if (wv == 0.0f)
                                     {
                                         continue;
@@ -427,6 +486,10 @@ internal sealed class ConvEmitter : INodeEmitter
                                         }
                                         else if (x != 0.0f)
                                         {
+                                            if (cw)
+                                            {
+                                                *d = *d + (x > 0.0f ? cw[0] : cw[1]);
+                                            }
                                             UNIT_CNT(cnt, skipped_threshold, 1);
                                         }
                                     }
@@ -480,12 +543,12 @@ internal sealed class ConvEmitter : INodeEmitter
                 context.NeedScratch(layout.AccW * layout.AccH);
                 string list = context.NodeScratch(conv, layout.ListElements);
                 context.NeedStarts(g.InChannelsPerGroup + 1);
-                context.Line($"unit_conv_sorted_q(&{geom}, &{sorted}, {map}, {colsName}, {input}, {q.WeightName}, {q.BiasName}, {thr}, {q.Shift}, {output}, unit_acc, {list}, unit_starts, {counters});");
+                context.Line($"unit_conv_sorted_q(&{geom}, &{sorted}, {map}, {colsName}, {input}, {q.WeightName}, {q.BiasName}, {thr}, {q.CompensationName}, {q.Shift}, {output}, unit_acc, {list}, unit_starts, {counters});");
                 return;
             }
             context.Kernel("conv_q", FixedKernel);
             context.NeedScratch(g.OutH * g.OutW);
-            context.Line($"unit_conv_q(&{geom}, {colsName}, {input}, {q.WeightName}, {q.BiasName}, {thr}, {q.Shift}, {output}, unit_acc, {counters});");
+            context.Line($"unit_conv_q(&{geom}, {colsName}, {input}, {q.WeightName}, {q.BiasName}, {thr}, {q.CompensationName}, {q.Shift}, {output}, unit_acc, {counters});");
             return;
         }
         float[] weights = conv.Weight.Data;
@@ -501,7 +564,8 @@ internal sealed class ConvEmitter : INodeEmitter
                 ? 0f
                 : context.Division.Threshold(t.Length == 1 ? t[0] : t[i / perChannel], MathF.Abs(w), ref ops)).ToArray());
         }
+        string compensation = context.Compensation(conv) is { } c ? context.ConstFloat(name + "_comp", EmitContext.Pairs(c, null)) : "0";
         context.Kernel("conv_f", FloatKernel);
-        context.Line($"unit_conv_f(&{geom}, {colsName}, {input}, {wName}, {bias}, {thresholds}, {output}, {counters});");
+        context.Line($"unit_conv_f(&{geom}, {colsName}, {input}, {wName}, {bias}, {thresholds}, {compensation}, {output}, {counters});");
     }
 }

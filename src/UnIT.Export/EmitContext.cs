@@ -149,6 +149,28 @@ internal sealed class EmitContext
     /// <summary>Bytes of every scratch buffer: accumulators (int32 in fixed point), sorted lists and their starts.</summary>
     public long ScratchBytes => FixedPoint ? ScratchElements * 4L + ListElements * 2L + StartsElements * (long)IndexBytes : 0;
 
+    /// <summary>The layer's skip-compensation constants (the engine's layout: positive half, negative half), or null without them or in the dense build.</summary>
+    public float[]? Compensation(PrunableNode layer) => Dense ? null : Configuration.Thresholds?.SkipCompensations?.GetValueOrDefault(layer.Name);
+
+    /// <summary>
+    /// Compensation constants as the kernels read them: one (positive, negative) pair per weight, each half first put in
+    /// the emitted weight order by <paramref name="order"/> (null: as stored).
+    /// </summary>
+    public static T[] Pairs<T>(T[] constants, Func<T[], T[]>? order)
+    {
+        int n = constants.Length / 2;
+        T[] positive = constants[..n], negative = constants[n..];
+        positive = order?.Invoke(positive) ?? positive;
+        negative = order?.Invoke(negative) ?? negative;
+        var pairs = new T[constants.Length];
+        for (int i = 0; i < n; i++)
+        {
+            pairs[2 * i] = positive[i];
+            pairs[2 * i + 1] = negative[i];
+        }
+        return pairs;
+    }
+
     /// <summary>Adds a statement line to the run function.</summary>
     public void Line(string statement) => _body.Append("    ").Append(statement).Append('\n');
 

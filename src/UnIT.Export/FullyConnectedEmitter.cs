@@ -23,19 +23,21 @@ internal sealed class FullyConnectedEmitter : INodeEmitter
 
     private const string FixedKernel = """
         /* UnIT int16 fully connected layer of one row. thr: thresholds per exponent of |x| ([16] or [16][n] group-wise),
-         * or 0 with exact (t_exact: T per group, divided by |x| at run time), or both 0 for the dense build. */
+         * or 0 with exact (t_exact: T per group, divided by |x| at run time), or both 0 for the dense build; comp: a
+         * skip-compensation pair (positive, negative input) per weight in the order of wt, or 0. */
         static void unit_fc_q(unit_idx_t k, unit_idx_t n, const int16_t *in, const int16_t *wt, const int32_t *bias,
-                              const uint16_t *thr, const int32_t *t_exact, unit_idx_t groups, int16_t shift, int16_t *out,
-                              int32_t *acc, unit_layer_counts *cnt)
+                              const uint16_t *thr, const int32_t *t_exact, const int32_t *comp, unit_idx_t groups, int16_t shift,
+                              int16_t *out, int32_t *acc, unit_layer_counts *cnt)
         {
             unit_idx_t kk, j;
             const int16_t *row = wt;
+            const int32_t *crow = comp;
             (void)cnt;
             for (j = 0; j < n; j++)
             {
                 acc[j] = bias ? bias[j] : 0;
             }
-            for (kk = 0; kk < k; kk++, row += n)
+            for (kk = 0; kk < k; kk++, row += n, crow = crow ? crow + 2 * n : 0)
             {
                 const int16_t x = in[kk];
                 uint16_t ax, e;
@@ -68,6 +70,10 @@ internal sealed class FullyConnectedEmitter : INodeEmitter
                     }
                     else if (w != 0)
                     {
+                        if (crow)
+                        {
+                            acc[j] = UNIT_SAT_ADD32(acc[j], crow[2 * j + (x > 0 ? 0 : 1)]);
+                        }
                         UNIT_CNT(cnt, skipped_threshold, 1);
                     }
                 }
@@ -156,18 +162,21 @@ internal sealed class FullyConnectedEmitter : INodeEmitter
 
     private const string FloatKernel = """
         /* UnIT float32 fully connected layer of one row. thr: thresholds per exponent index of |x| ([277] or [277][n]),
-         * or 0 with exact (t_exact: T per group, divided by |x|), or both 0 for the dense build. */
+         * or 0 with exact (t_exact: T per group, divided by |x|), or both 0 for the dense build; comp: a skip-compensation
+         * pair (positive, negative input) per weight in the order of wt, or 0. */
         static void unit_fc_f(unit_idx_t k, unit_idx_t n, const float *in, const float *wt, const float *bias,
-                              const float *thr, const float *t_exact, unit_idx_t groups, float *out, unit_layer_counts *cnt)
+                              const float *thr, const float *t_exact, const float *comp, unit_idx_t groups, float *out,
+                              unit_layer_counts *cnt)
         {
             unit_idx_t kk, j;
             const float *row = wt;
+            const float *crow = comp;
             (void)cnt;
             for (j = 0; j < n; j++)
             {
                 out[j] = bias ? bias[j] : 0.0f;
             }
-            for (kk = 0; kk < k; kk++, row += n)
+            for (kk = 0; kk < k; kk++, row += n, crow = crow ? crow + 2 * n : 0)
             {
                 const float x = in[kk];
                 float ax;
@@ -200,6 +209,10 @@ internal sealed class FullyConnectedEmitter : INodeEmitter
                     }
                     else if (w != 0.0f)
                     {
+                        if (crow)
+                        {
+                            out[j] += crow[2 * j + (x > 0.0f ? 0 : 1)];
+                        }
                         UNIT_CNT(cnt, skipped_threshold, 1);
                     }
                 }
@@ -218,7 +231,9 @@ internal sealed class FullyConnectedEmitter : INodeEmitter
         string name = fc.Name;
         string counters = $"UNIT_CNT_ARG({context.LayerIndex(fc)})";
         context.CheckIndexRange(fc, (long)k * n);
-        if (context.FixedPoint && !context.Dense && n is >= SortedMinNeurons and <= 256 && (context.Configuration.Thresholds?.For(fc.Name)?.Length ?? 1) == 1)
+        // Sorted columns visit kept weights only; skip compensation needs the skipped ones too.
+        if (context.FixedPoint && !context.Dense && n is >= SortedMinNeurons and <= 256 && (context.Configuration.Thresholds?.For(fc.Name)?.Length ?? 1) == 1
+            && context.Compensation(fc) is null)
         {
             EmitSorted(fc, context, k, n, rows, counters);
             return;
@@ -231,7 +246,7 @@ internal sealed class FullyConnectedEmitter : INodeEmitter
             context.NeedScratch(n);
             for (int r = 0; r < rows; r++)
             {
-                context.Line($"unit_fc_q({k}, {n}, {context.Buffer(fc.Input)} + {r * k}, {q.WeightName}, {q.BiasName}, {thr}, {exact}, {q.Thresholds.Length}, {q.Shift}, {context.Buffer(fc.Output)} + {r * n}, unit_acc, {counters});");
+                context.Line($"unit_fc_q({k}, {n}, {context.Buffer(fc.Input)} + {r * k}, {q.WeightName}, {q.BiasName}, {thr}, {exact}, {q.CompensationName}, {q.Thresholds.Length}, {q.Shift}, {context.Buffer(fc.Output)} + {r * n}, unit_acc, {counters});");
             }
             return;
         }
@@ -255,10 +270,11 @@ internal sealed class FullyConnectedEmitter : INodeEmitter
                 fthr = context.ConstThresholds(name + "_thr", Interleave(table, FloatExponents));
             }
         }
+        string compensation = context.Compensation(fc) is { } c ? context.ConstFloat(name + "_comp", EmitContext.Pairs(c, h => Transpose(h, n, k))) : "0";
         context.Kernel("fc_f", FloatKernel);
         for (int r = 0; r < rows; r++)
         {
-            context.Line($"unit_fc_f({k}, {n}, {context.Buffer(fc.Input)} + {r * k}, {wName}, {bias}, {fthr}, {fexact}, {thresholds.Length}, {context.Buffer(fc.Output)} + {r * n}, {counters});");
+            context.Line($"unit_fc_f({k}, {n}, {context.Buffer(fc.Input)} + {r * k}, {wName}, {bias}, {fthr}, {fexact}, {compensation}, {thresholds.Length}, {context.Buffer(fc.Output)} + {r * n}, {counters});");
         }
     }
 
@@ -269,12 +285,12 @@ internal sealed class FullyConnectedEmitter : INodeEmitter
         var starts = new List<int> { 0 };
         LayerNumerics q = LayerNumerics.Of(fc, context, w =>
         {
-            short[] t = Transpose(w, n, k);
-            var sorted = new List<short>();
+            int[] t = Transpose(w, n, k);
+            var sorted = new List<int>();
             for (int kk = 0; kk < k; kk++)
             {
                 // Stable by neuron among equal magnitudes (any order gives the same sums: each neuron gets one product per input).
-                foreach (int j in Enumerable.Range(0, n).Where(j => t[kk * n + j] != 0).OrderByDescending(j => Math.Abs((int)t[kk * n + j])))
+                foreach (int j in Enumerable.Range(0, n).Where(j => t[kk * n + j] != 0).OrderByDescending(j => Math.Abs(t[kk * n + j])))
                 {
                     sorted.Add(t[kk * n + j]);
                     neurons.Add(j);

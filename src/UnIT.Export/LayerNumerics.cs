@@ -1,5 +1,6 @@
 using UnIT.ML.Graph;
 using UnIT.ML.Kernels;
+using UnIT.ML.Pruning;
 
 namespace UnIT.Export;
 
@@ -10,8 +11,9 @@ namespace UnIT.Export;
 /// </summary>
 internal sealed class LayerNumerics
 {
-    private LayerNumerics(short[] weight, int[] thresholds, int shift, string weightName, string biasName)
+    private LayerNumerics(short[] weight, int[] thresholds, int shift, string weightName, string biasName, string compensationName)
     {
+        CompensationName = compensationName;
         Weight = weight;
         Thresholds = thresholds;
         Shift = shift;
@@ -33,21 +35,33 @@ internal sealed class LayerNumerics
     /// <summary>The bias array's C name, or "0" when the layer has no bias.</summary>
     public string BiasName { get; }
 
-    /// <summary>Quantizes <paramref name="layer"/>; <paramref name="order"/> rearranges the weights before they are emitted (null: as stored).</summary>
-    public static LayerNumerics Of(PrunableNode layer, EmitContext context, Func<short[], short[]>? order = null)
+    /// <summary>
+    /// The skip-compensation constants' C name (int32 in the product's Q format, a (positive, negative) pair per weight in the
+    /// emitted weight order), or "0" without compensation or in the dense build.
+    /// </summary>
+    public string CompensationName { get; }
+
+    /// <summary>
+    /// Quantizes <paramref name="layer"/>; <paramref name="order"/> rearranges the weights (and the compensation constants
+    /// alike) before they are emitted (null: as stored).
+    /// </summary>
+    public static LayerNumerics Of(PrunableNode layer, EmitContext context, Func<int[], int[]>? order = null)
     {
         var plan = context.Configuration.Quantization!;
         int inBits = plan.ValueBits(layer.Input), outBits = plan.ValueBits(layer.Output);
         int weightBits = plan.WeightBits(layer.Name);
         int productBits = inBits + weightBits;
         short[] weight = layer.Weight.Data.Select(w => FixedPointMath.Quantize(w, weightBits)).ToArray();
-        weight = order?.Invoke(weight) ?? weight;
+        weight = order is null ? weight : Array.ConvertAll(order(Array.ConvertAll(weight, w => (int)w)), w => (short)w);
         int[] thresholds = context.Configuration.Thresholds?.QuantizedFor(layer.Name)
             ?? (context.Configuration.Thresholds?.For(layer.Name) ?? [0f]).Select(t => FixedPointMath.QuantizeWide(t, productBits)).ToArray();
         string weightName = context.ConstInt16(layer.Name + "_w", weight.Select(w => (int)w).ToArray());
         string biasName = layer.Bias is null
             ? "0"
             : context.ConstInt32(layer.Name + "_b", layer.Bias.Select(b => FixedPointMath.QuantizeWide(b, productBits)).ToArray());
-        return new LayerNumerics(weight, thresholds, Math.Min(productBits - outBits, 32), weightName, biasName);
+        string compensationName = context.Compensation(layer) is { } c
+            ? context.ConstInt32(layer.Name + "_comp", EmitContext.Pairs(SkipCompensation.Quantize(c, productBits), order))
+            : "0";
+        return new LayerNumerics(weight, thresholds, Math.Min(productBits - outBits, 32), weightName, biasName, compensationName);
     }
 }

@@ -1,4 +1,3 @@
-using UnIT.ML.Data;
 using UnIT.ML.Graph;
 using UnIT.ML.Pruning;
 
@@ -19,19 +18,6 @@ public sealed class ExporterTests
 
         Assert.Contains("'probabilities'", e.Message);
         Assert.Contains("(Softmax)", e.Message);
-    }
-
-    [TestMethod]
-    public void Skip_compensated_thresholds_are_refused_and_the_dense_build_is_not()
-    {
-        (ModelGraph graph, _, SampleSet calibration) = Assets.Load("mnist", 1);
-        PrunedModel model = PrunedModel.Create(graph, new PruningOptions { Profile = "max78000", Percentile = 60, SkipCompensation = true },
-            calibration.Batches(graph.Input.Shape, 64));
-
-        CExportException e = Assert.ThrowsExactly<CExportException>(() => CExporter.Export(model));
-
-        Assert.Contains("skip compensations", e.Message);
-        Assert.IsGreaterThan(0, CExporter.Export(model, new CExportOptions { Dense = true }).ArenaBytes);
     }
 
     [TestMethod]

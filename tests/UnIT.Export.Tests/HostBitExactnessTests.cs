@@ -22,11 +22,12 @@ public sealed class HostBitExactnessTests
     [DataRow("fashion", "msp430", "binarytree", true, true)]
     [DataRow("mnist", "max78000", null, true, true)]
     [DataRow("fashion", "max78000", "bitshift", false, false)]
-    public void Generated_C_equals_the_engine_on_test_images(string dataset, string profile, string? division, bool groupWise, bool biasCorrection)
+    public void Generated_C_equals_the_engine_on_test_images(string dataset, string profile, string? division, bool groupWise, bool corrected)
     {
         (ModelGraph graph, SampleSet test, SampleSet calibration) = Assets.Load(dataset, Images);
+        // "corrected": bias correction and skip compensation, both carried by the thresholds into the generated C.
         PrunedModel model = PrunedModel.Create(graph,
-            new PruningOptions { Profile = profile, Percentile = 50, Division = division, GroupWise = groupWise, BiasCorrection = biasCorrection },
+            new PruningOptions { Profile = profile, Percentile = 50, Division = division, GroupWise = groupWise, BiasCorrection = corrected, SkipCompensation = corrected },
             calibration.Batches(graph.Input.Shape, 256));
 
         CheckAgainstEngine(model, test, dense: false);

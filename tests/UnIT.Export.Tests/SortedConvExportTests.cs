@@ -31,6 +31,26 @@ public sealed class SortedConvExportTests
         EngineComparison.Check(model, DagExportTests.Random(graph, 24, seed: 5), 24, dense: false, TestContext);
     }
 
+    [TestMethod]
+    [DataRow("msp430", 70.0)]
+    [DataRow("msp430", 99.5)]
+    [DataRow("max78000", 70.0)]
+    public void Skip_compensation_in_every_geometry_equals_the_engine(string profile, double percentile)
+    {
+        ModelGraph graph = Geometries(seed: 6);
+        Tensor calibration = DagExportTests.Random(graph, 48, seed: 7);
+        PrunedModel model = PrunedModel.Create(graph, new PruningOptions { Profile = profile, Percentile = percentile, SkipCompensation = true }, [calibration]);
+        CExportResult export = CExporter.Export(model, new CExportOptions());
+        string source = export.Files[CExportResult.SourceFile];
+        Assert.Contains("_comp[", export.Files[CExportResult.DataFile], "the constants are emitted");
+        if (profile == "msp430")
+        {
+            Assert.AreEqual(0, Count(source, "unit_fc_sorted_q(30, 20, "), "sorted columns never visit skipped weights, so compensation takes the tested loop");
+        }
+
+        EngineComparison.Check(model, DagExportTests.Random(graph, 24, seed: 8), 24, dense: false, TestContext);
+    }
+
     private static int Count(string text, string what) => text.Split(what).Length - 1;
 
     /// <summary>

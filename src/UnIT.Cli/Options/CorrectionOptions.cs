@@ -18,7 +18,7 @@ internal sealed class CorrectionOptions
     public Option<bool> SkipCompensation { get; } = new("--skip-compensation")
     {
         Description = "A MAC the threshold skips adds a constant calibrated for its weight (w times the mean activation it skips) " +
-            "instead of nothing: no multiply, one add (saved with the thresholds; not exported to C yet).",
+            "instead of nothing: no multiply, one add (saved with the thresholds and carried into the exported C).",
     };
 
     /// <summary>Adds both options to <paramref name="command"/>.</summary>

@@ -57,6 +57,13 @@ public static class SkipCompensation
         return result;
     }
 
+    /// <summary>The constants in a fixed-point layer's product Q format (<paramref name="productBits"/>), as the int16 engine and the exported C add them.</summary>
+    public static int[] Quantize(float[] constants, int productBits)
+    {
+        ArgumentNullException.ThrowIfNull(constants);
+        return Array.ConvertAll(constants, c => FixedPointMath.QuantizeWide(c, productBits));
+    }
+
     /// <summary>
     /// A layer's skip rule as its executor applies it, on float values or on int16 ones held as floats: a convolution runs
     /// a MAC when <c>|x| &gt; t(T, |w|)</c>, a fully connected layer when <c>|w| &gt; t(T, |x|)</c>, with the same division.
