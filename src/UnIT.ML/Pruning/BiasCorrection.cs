@@ -56,7 +56,9 @@ public static class BiasCorrection
                     worst = Math.Max(worst, rms[l] > 0 ? Math.Abs(error) / rms[l] : Math.Abs(error));
                 }
             }
-            current = model.WithThresholds(model.Thresholds with { BiasCorrections = AsFloats(layers, corrections) });
+            Dictionary<string, float[]> measured = AsFloats(layers, corrections);
+            ThresholdSet.CheckMeasured(measured, "bias correction");
+            current = model.WithThresholds(model.Thresholds with { BiasCorrections = measured });
             if (worst <= Tolerance)
             {
                 break;

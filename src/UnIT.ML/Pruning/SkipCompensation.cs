@@ -40,6 +40,11 @@ public static class SkipCompensation
         Dictionary<string, LayerRule> rules = plain.Graph.PrunableLayers.ToDictionary(l => l.Name, l => new LayerRule(l, plain.Thresholds, plain.Division, plan));
         var observers = batches.Select(_ => new SkippedActivations(rules)).ToArray();
         Parallel.For(0, batches.Length, b => plain.Engine.RunObserved(batches[b], observers[b]));
+        if (observers.Select(o => o.NonFiniteLayer).FirstOrDefault(n => n is not null) is { } layer)
+        {
+            throw new ArgumentException($"The calibration data reaching layer '{layer}' holds NaN or infinity; skip compensation needs finite numbers.",
+                nameof(calibration));
+        }
         var result = new Dictionary<string, float[]>(StringComparer.Ordinal);
         foreach ((string name, LayerRule rule) in rules)
         {
@@ -54,6 +59,7 @@ public static class SkipCompensation
             }
             result[name] = constants;
         }
+        ThresholdSet.CheckMeasured(result, "skip compensation");
         return result;
     }
 
@@ -152,8 +158,16 @@ public static class SkipCompensation
 
         public Dictionary<string, long[]> Counts { get; } = new(StringComparer.Ordinal);
 
+        /// <summary>The first layer whose input held NaN or infinity (the engine runs such input unpruned), or null.</summary>
+        public string? NonFiniteLayer { get; private set; }
+
         public void OnLayerInput(PrunableNode layer, float[] input, Shape shape)
         {
+            if (!float.IsFinite(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(input)))
+            {
+                NonFiniteLayer ??= layer.Name;
+                return;
+            }
             LayerRule rule = _rules[layer.Name];
             float[] x = rule.InputBits is int bits ? Array.ConvertAll(input, v => (float)FixedPointMath.Quantize(v, bits)) : input;
             var visitor = new SkipVisitor(rule, Sums[layer.Name], Counts[layer.Name]);

@@ -246,6 +246,22 @@ public sealed record ThresholdSet
         }
     }
 
+    /// <summary>
+    /// Refuses corrections measured on calibration data that came out non-finite, naming the layer and the data as the cause
+    /// (calibration with given thresholds never looks at the data's values, so NaN or infinity there would end up here).
+    /// </summary>
+    internal static void CheckMeasured(Dictionary<string, float[]> values, string what)
+    {
+        try
+        {
+            CheckCorrections(values, what);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"{e.Message} The calibration data holds NaN or infinity, or its values overflow float32.", "calibration", e);
+        }
+    }
+
     private static void CheckCorrections(Dictionary<string, float[]>? corrections, string what)
     {
         foreach ((string layer, float[] values) in corrections ?? [])

@@ -195,6 +195,22 @@ public sealed class SkipCompensationTests
     }
 
     [TestMethod]
+    [DataRow(true, false)]
+    [DataRow(false, true)]
+    public void Calibration_data_with_NaN_is_refused_naming_the_layer_when_thresholds_are_given(bool compensation, bool correction)
+    {
+        (ModelGraph graph, Tensor x) = Layer("fc", new Random(27));
+        x.Data[5] = float.NaN;
+        ThresholdSet given = ThresholdSet.Explicit(new Dictionary<string, float> { ["fc"] = 0.05f });
+
+        var e = Assert.ThrowsExactly<ArgumentException>(() => PrunedModel.Create(graph,
+            new PruningOptions { Thresholds = given, SkipCompensation = compensation, BiasCorrection = correction }, [x]));
+
+        StringAssert.Contains(e.Message, "'fc'");
+        StringAssert.Contains(e.Message, "NaN or infinity");
+    }
+
+    [TestMethod]
     public void Missing_calibration_data_is_refused()
     {
         (ModelGraph graph, _) = Layer("fc", new Random(26));
