@@ -93,7 +93,7 @@ public sealed class EvaluateCommandTests
         string dir = Path.GetDirectoryName(Cli.TempFile("x", ""))!;
         string thresholds = Path.Combine(dir, "t.json"), first = Path.Combine(dir, "a.json"), second = Path.Combine(dir, "b.json");
 
-        JsonElement r = Evaluate("--percentile", "70", "--skip-compensation", "--save-thresholds", thresholds, "--logits-out", first);
+        JsonElement r = Evaluate("--percentile", "70", "--calibration-limit", "200", "--skip-compensation", "--save-thresholds", thresholds, "--logits-out", first);
         var run = Cli.Run(["evaluate", Cli.FashionModel, "--images", Cli.FashionImages, "--labels", Cli.FashionLabels, "--limit", "200",
             "--thresholds", thresholds, "--logits-out", second]);
 
@@ -104,7 +104,7 @@ public sealed class EvaluateCommandTests
         Assert.IsGreaterThan(0L, macs.GetProperty("compensated").GetInt64());
         Assert.AreEqual(macs.GetProperty("skipped_threshold").GetInt64(), macs.GetProperty("compensated").GetInt64());
 
-        JsonElement fixedPoint = Evaluate("--percentile", "70", "--profile", "msp430", "--skip-compensation");
+        JsonElement fixedPoint = Evaluate("--percentile", "70", "--calibration-limit", "200", "--profile", "msp430", "--skip-compensation");
         Assert.IsGreaterThan(0L, fixedPoint.GetProperty("macs").GetProperty("compensated").GetInt64());
         var export = Cli.Run("export-c", Cli.FashionModel, "--profile", "max78000", "--thresholds", thresholds, "--out", Path.Combine(dir, "c"));
         Assert.AreEqual(0, export.Code, export.Err);
