@@ -107,7 +107,7 @@ internal sealed class CompareCommand
         DefaultValueFactory = _ => "percentile",
         CustomParser = OptionParsers.Name("--group-allocation", [.. OptionParsers.GroupAllocations.Keys]),
     };
-    private readonly CorrectionOptions _corrections = new();
+    private readonly CorrectionOptions _corrections = new(" Here: the three searches (layer-search, group-search, combined).");
     private readonly ReportFolderOptions _report = new("Folder for compare.json, compare.csv and compare.png.");
 
     private CompareCommand()
