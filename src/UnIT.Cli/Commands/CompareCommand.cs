@@ -100,13 +100,8 @@ internal sealed class CompareCommand
         DefaultValueFactory = _ => new SearchOptions().ConfidenceZ,
         CustomParser = OptionParsers.Number("--confidence-z", new NumberRange(0, 10)),
     };
-    private readonly Option<string> _groupAllocation = new("--group-allocation")
-    {
-        Description = "How 'group-search' spreads a layer's level over its output channels / neurons (percentile, error or sensitivity; see search).",
-        HelpName = string.Join("|", OptionParsers.GroupAllocations.Keys),
-        DefaultValueFactory = _ => "percentile",
-        CustomParser = OptionParsers.Name("--group-allocation", [.. OptionParsers.GroupAllocations.Keys]),
-    };
+    private readonly GroupAllocationOption _groupAllocation =
+        new("How 'group-search' spreads a layer's level over its output channels / neurons (percentile, error or sensitivity; see search).");
     private readonly CorrectionOptions _corrections = new(" Here: the three searches (layer-search, group-search, combined).");
     private readonly ReportFolderOptions _report = new("Folder for compare.json, compare.csv and compare.png.");
 
@@ -125,7 +120,7 @@ internal sealed class CompareCommand
         c._validation.AddTo(command);
         c._test.AddTo(command);
         foreach (Option option in new Option[] { c._drops, c._methods, c._percentiles, c._taus, c._sparsities, c._objective, c._profile, c._costTable,
-            c._budget, c._confidenceZ, c._groupAllocation })
+            c._budget, c._confidenceZ, c._groupAllocation.Option })
         {
             command.Add(option);
         }
@@ -158,7 +153,7 @@ internal sealed class CompareCommand
                 Costs = SearchCommand.CostsOf(result.GetRequiredValue(_costTable)),
                 Budget = result.GetValue(_budget),
                 ConfidenceZ = result.GetValue(_confidenceZ),
-                GroupAllocation = OptionParsers.GroupAllocations[result.GetRequiredValue(_groupAllocation)],
+                GroupAllocation = _groupAllocation.Read(result),
                 BiasCorrection = result.GetValue(_corrections.BiasCorrection),
                 SkipCompensation = result.GetValue(_corrections.SkipCompensation),
             },

@@ -115,13 +115,8 @@ internal sealed class SearchCommand
         CustomParser = OptionParsers.Count("--refinements", minimum: 0),
     };
     private readonly Option<bool> _groupWise = new("--group-wise") { Description = "Calibrate per output channel / neuron at each level." };
-    private readonly Option<string> _groupAllocation = new("--group-allocation")
-    {
-        Description = "With --group-wise: 'percentile' puts every output channel / neuron at the level's percentile; 'error' skips the level's share of each layer's MACs so that every channel / neuron loses the same share of its product mass; 'sensitivity' skips that share with each channel / neuron's threshold ~ 1/sqrt of its measured output sensitivity.",
-        HelpName = string.Join("|", OptionParsers.GroupAllocations.Keys),
-        DefaultValueFactory = _ => "percentile",
-        CustomParser = OptionParsers.Name("--group-allocation", [.. OptionParsers.GroupAllocations.Keys]),
-    };
+    private readonly GroupAllocationOption _groupAllocation = new(
+        "With --group-wise: 'percentile' puts every output channel / neuron at the level's percentile; 'error' skips the level's share of each layer's MACs so that every channel / neuron loses the same share of its product mass; 'sensitivity' skips that share with each channel / neuron's threshold ~ 1/sqrt of its measured output sensitivity.");
     private readonly Option<double[]> _sparsities = new("--magnitude-sparsity")
     {
         Description = "Comma-separated magnitude-pruning sparsities (0..1) the search may put under UnIT (see --baseline-share). The saved thresholds then need the same --magnitude-sparsity in evaluate.",
@@ -179,7 +174,7 @@ internal sealed class SearchCommand
         command.Add(c._refinements);
         command.Add(c._validationShifts);
         command.Add(c._groupWise);
-        command.Add(c._groupAllocation);
+        command.Add(c._groupAllocation.Option);
         command.Add(c._sparsities);
         command.Add(c._taus);
         command.Add(c._baselineShare);
@@ -193,8 +188,8 @@ internal sealed class SearchCommand
                 r.AddError("--images needs --labels: the test set is there to measure accuracy.");
             }
             // Only a valid allocation other than "percentile" is refused here; a bad value gets its own parse error.
-            if (r.GetResult(c._groupAllocation) is { Implicit: false, Tokens: [{ } token] }
-                && OptionParsers.GroupAllocations.TryGetValue(token.Value.Trim().ToLowerInvariant(), out GroupAllocation allocation) && allocation != GroupAllocation.SamePercentile
+            if (r.GetResult(c._groupAllocation.Option) is { Implicit: false, Tokens: [{ } token] }
+                && GroupAllocationOption.Names.TryGetValue(token.Value.Trim().ToLowerInvariant(), out GroupAllocation allocation) && allocation != GroupAllocation.SamePercentile
                 && r.GetResult(c._groupWise) is null)
             {
                 r.AddError("--group-allocation needs --group-wise: it spreads a layer's level over its output channels / neurons.");
@@ -238,7 +233,7 @@ internal sealed class SearchCommand
             CalibrateBinaryTree = tree,
             Budget = result.GetValue(_budget),
             GroupWise = result.GetValue(_groupWise),
-            GroupAllocation = OptionParsers.GroupAllocations[result.GetRequiredValue(_groupAllocation)],
+            GroupAllocation = _groupAllocation.Read(result),
             ConfidenceZ = result.GetValue(_confidenceZ),
             RankBy = result.GetRequiredValue(_rankBy) switch
             {

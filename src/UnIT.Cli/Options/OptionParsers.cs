@@ -1,7 +1,6 @@
 using System.CommandLine.Parsing;
 using System.Globalization;
 using UnIT.ML.Data;
-using UnIT.ML.Sweeps;
 
 namespace UnIT.Cli.Options;
 
@@ -109,14 +108,6 @@ internal static class OptionParsers
             result.AddError($"Invalid {optionName} '{text}': expected one of {string.Join(", ", valid)}.");
         }
         return name;
-    };
-
-    /// <summary>The names --group-allocation takes (search and compare), in help order, and the allocation each stands for.</summary>
-    public static IReadOnlyDictionary<string, GroupAllocation> GroupAllocations { get; } = new Dictionary<string, GroupAllocation>
-    {
-        ["percentile"] = GroupAllocation.SamePercentile,
-        ["error"] = GroupAllocation.SameRelativeError,
-        ["sensitivity"] = GroupAllocation.Sensitivity,
     };
 
     /// <summary>Parses comma-separated names, each one of <paramref name="valid"/> (case-insensitive), to lower case, distinct.</summary>
