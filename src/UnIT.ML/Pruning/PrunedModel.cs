@@ -120,9 +120,10 @@ public sealed class PrunedModel
         if (options.SkipCompensation && thresholds.SkipCompensations is null)
         {
             // Corrections measured without the compensations would be stale: they are measured again below when asked for.
+            PrunedModel uncorrected = thresholds.BiasCorrections is null ? model : model.WithThresholds(thresholds with { BiasCorrections = null });
             model = model.WithThresholds(thresholds with
             {
-                SkipCompensations = SkipCompensation.Compute(model.WithThresholds(thresholds with { BiasCorrections = null }), calibration ?? throw new ArgumentException(
+                SkipCompensations = SkipCompensation.Compute(uncorrected, calibration ?? throw new ArgumentException(
                     "Skip compensation needs calibration samples (or thresholds saved with their compensations).", nameof(calibration))),
                 BiasCorrections = null,
             });
