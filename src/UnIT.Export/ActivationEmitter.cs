@@ -12,7 +12,8 @@ internal sealed class ActivationEmitter : INodeEmitter
 {
     private readonly ReluEmitter _relu = new();
 
-    public bool AliasesInput(Node node, EmitContext context) => false;
+    // Element i is read, then written (the C loop below): the output may overwrite the input.
+    public BufferSharing Sharing(Node node, EmitContext context) => BufferSharing.InPlace;
 
     public void Emit(Node node, EmitContext context)
     {

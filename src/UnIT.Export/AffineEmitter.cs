@@ -10,7 +10,8 @@ namespace UnIT.Export;
 /// </summary>
 internal sealed class AffineEmitter : INodeEmitter
 {
-    public bool AliasesInput(Node node, EmitContext context) => false;
+    // Element i is read, then written (the C loop below): the output may overwrite the input.
+    public BufferSharing Sharing(Node node, EmitContext context) => BufferSharing.InPlace;
 
     public void Emit(Node node, EmitContext context)
     {

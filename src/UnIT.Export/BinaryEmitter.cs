@@ -13,7 +13,7 @@ namespace UnIT.Export;
 /// </summary>
 internal sealed class BinaryEmitter : INodeEmitter
 {
-    public bool AliasesInput(Node node, EmitContext context) => false;
+    public BufferSharing Sharing(Node node, EmitContext context) => BufferSharing.None;
 
     public void Emit(Node node, EmitContext context)
     {

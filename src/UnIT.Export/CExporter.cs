@@ -42,7 +42,7 @@ public static class CExporter
         var context = new EmitContext(graph, configuration, options.Dense);
         INodeEmitter[] emitters = graph.Nodes.Select(NodeEmitters.For).ToArray();
         string output = graph.Outputs[0].Name;
-        context.Buffers = new ActivationPlan(graph, n => NodeEmitters.For(n).AliasesInput(n, context));
+        context.Buffers = new ActivationPlan(graph, n => NodeEmitters.For(n).Sharing(n, context));
         context.CheckIndexRange(graph.Nodes.Count > 0 ? graph.Nodes[0] : throw new CExportException($"Model '{graph.Name}' has no nodes."), context.Buffers.ArenaElements);
         for (int i = 0; i < emitters.Length; i++)
         {

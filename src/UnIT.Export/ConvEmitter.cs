@@ -503,7 +503,7 @@ internal sealed class ConvEmitter : INodeEmitter
 
         """;
 
-    public bool AliasesInput(Node node, EmitContext context) => false;
+    public BufferSharing Sharing(Node node, EmitContext context) => BufferSharing.None;
 
     public void Emit(Node node, EmitContext context)
     {

@@ -221,7 +221,7 @@ internal sealed class FullyConnectedEmitter : INodeEmitter
 
         """;
 
-    public bool AliasesInput(Node node, EmitContext context) => false;
+    public BufferSharing Sharing(Node node, EmitContext context) => BufferSharing.None;
 
     public void Emit(Node node, EmitContext context)
     {

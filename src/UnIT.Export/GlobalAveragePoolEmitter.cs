@@ -8,7 +8,7 @@ namespace UnIT.Export;
 /// </summary>
 internal sealed class GlobalAveragePoolEmitter : INodeEmitter
 {
-    public bool AliasesInput(Node node, EmitContext context) => false;
+    public BufferSharing Sharing(Node node, EmitContext context) => BufferSharing.None;
 
     public void Emit(Node node, EmitContext context)
     {

@@ -12,7 +12,7 @@ internal sealed class PoolEmitter : INodeEmitter
 {
     private readonly MaxPoolEmitter _max = new();
 
-    public bool AliasesInput(Node node, EmitContext context) => false;
+    public BufferSharing Sharing(Node node, EmitContext context) => BufferSharing.None;
 
     public void Emit(Node node, EmitContext context)
     {

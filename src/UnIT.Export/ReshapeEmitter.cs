@@ -2,14 +2,18 @@ using UnIT.ML.Graph;
 
 namespace UnIT.Export;
 
-/// <summary>Flatten and Reshape move no data: the output shares the input's buffer (a rescale when fixed-point Q formats differ).</summary>
+/// <summary>
+/// Flatten and Reshape move no data: the output shares the input's buffer (a rescale when fixed-point Q formats differ,
+/// elementwise, so in place where nothing reads the input later).
+/// </summary>
 internal sealed class ReshapeEmitter : INodeEmitter
 {
-    public bool AliasesInput(Node node, EmitContext context) => !context.FixedPoint || context.Q(node.Input) == context.Q(node.Output);
+    public BufferSharing Sharing(Node node, EmitContext context) =>
+        !context.FixedPoint || context.Q(node.Input) == context.Q(node.Output) ? BufferSharing.Alias : BufferSharing.InPlace;
 
     public void Emit(Node node, EmitContext context)
     {
-        if (AliasesInput(node, context))
+        if (Sharing(node, context) == BufferSharing.Alias)
         {
             return;
         }

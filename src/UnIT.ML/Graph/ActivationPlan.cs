@@ -4,7 +4,8 @@ namespace UnIT.ML.Graph;
 /// The activation memory one sample needs, planned from the values' lifetimes: a value lives from the
 /// step that writes it (the graph input before step 0) to the last step that reads it (graph outputs to
 /// the end), and values whose lifetimes do not overlap may share memory. A node that moves no data (a
-/// reshape on a device) may share its input's buffer: the two are then one buffer, live as long as either.
+/// reshape on a device) may share its input's buffer: the two are then one buffer, live as long as either; an
+/// elementwise node may write over its input where nothing reads that buffer later (<see cref="BufferSharing"/>).
 /// Buffers are placed in one arena, each at the lowest offset free for its whole lifetime, in two orders
 /// (largest first, and execution order); the smaller arena is kept. On a microcontroller the arena is the
 /// static RAM the activations take; the engine and <c>inspect</c> use the plan without sharing, export-c with it.
@@ -20,11 +21,11 @@ public sealed class ActivationPlan
     }
 
     /// <summary>
-    /// Plans the buffers of <paramref name="graph"/>'s values, per sample; a node for which
-    /// <paramref name="sharesInputBuffer"/> is true writes its output into its first input's buffer (null: none does).
+    /// Plans the buffers of <paramref name="graph"/>'s values, per sample; <paramref name="sharing"/> says which nodes may
+    /// write their output into their first input's buffer, and how (null: none does).
     /// </summary>
-    /// <exception cref="GraphException">When a shared buffer would be too small for the node's output, or the arena too large.</exception>
-    public ActivationPlan(ModelGraph graph, Func<Node, bool>? sharesInputBuffer)
+    /// <exception cref="GraphException">When an aliased buffer would be too small for the node's output, or the arena too large.</exception>
+    public ActivationPlan(ModelGraph graph, Func<Node, BufferSharing>? sharing)
     {
         ArgumentNullException.ThrowIfNull(graph);
         IReadOnlyList<Node> nodes = graph.Nodes;
@@ -42,9 +43,10 @@ public sealed class ActivationPlan
             Node node = nodes[i];
             int size = graph.ShapeOf(node.Output).SampleSize;
             values.Add((node.Output, i, size));
-            if (sharesInputBuffer?.Invoke(node) == true)
+            BufferSharing share = sharing?.Invoke(node) ?? BufferSharing.None;
+            Buffer? shared = share == BufferSharing.None ? null : buffers[owner[node.Input]];
+            if (shared is not null && (share == BufferSharing.Alias || (shared.Last == i && size <= shared.Size)))
             {
-                Buffer shared = buffers[owner[node.Input]];
                 if (size > shared.Size)
                 {
                     throw new GraphException($"Node '{node.Name}' ({node.OpName}) writes {size} values into its input's buffer of {shared.Size}.");
