@@ -8,7 +8,7 @@ namespace UnIT.Export;
 public sealed class CExportResult
 {
     internal CExportResult(string model, string profile, bool dense, IReadOnlyDictionary<string, string> files,
-        long constantBytes, long arenaBytes, long scratchBytes, IReadOnlyList<string> layers)
+        long constantBytes, long arenaBytes, long scratchBytes, long accumulatorBytes, IReadOnlyList<string> layers)
     {
         Model = model;
         Profile = profile;
@@ -17,6 +17,7 @@ public sealed class CExportResult
         ConstantBytes = constantBytes;
         ArenaBytes = arenaBytes;
         ScratchBytes = scratchBytes;
+        AccumulatorBytes = accumulatorBytes;
         Layers = layers;
     }
 
@@ -49,6 +50,12 @@ public sealed class CExportResult
 
     /// <summary>Bytes of the static scratch (msp430: int32 accumulators of the largest, padded layer plane, the sorted lists' starts and any list that found no room in the arena; 0 for float).</summary>
     public long ScratchBytes { get; }
+
+    /// <summary>
+    /// Bytes of the msp430 int32 accumulators (<c>unit_acc</c>, part of <see cref="ScratchBytes"/>), which every MAC reads and
+    /// writes: a firmware may place them apart from the other buffers by defining <c>UNIT_ACC_ATTR</c>. 0 for float.
+    /// </summary>
+    public long AccumulatorBytes { get; }
 
     /// <summary>Static RAM of the model: arena plus scratch (the counters of a UNIT_COUNT build and the stack come on top).</summary>
     public long RamBytes => ArenaBytes + ScratchBytes;

@@ -63,7 +63,7 @@ public static class CExporter
             [CExportResult.SourceFile] = Source(banner, graph, context, inSize, outSize, output),
         };
         return new CExportResult(graph.Name, profile.Name, options.Dense, files, context.ConstantBytes,
-            context.Buffers.ArenaElements * context.ValueBytes, context.ScratchBytes,
+            context.Buffers.ArenaElements * context.ValueBytes, context.ScratchBytes, context.AccumulatorBytes,
             graph.PrunableLayers.Select(l => l.Name).ToArray());
     }
 
@@ -117,7 +117,9 @@ public static class CExporter
         sb.Append(CultureInfo.InvariantCulture, $"static unit_value_t unit_arena[{Math.Max(1, c.Buffers.ArenaElements)}] UNIT_BUFFER_ATTR;\n");
         if (c.FixedPoint)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"static int32_t unit_acc[{Math.Max(1, c.ScratchElements)}] UNIT_BUFFER_ATTR;\n");
+            // Every MAC reads and writes an accumulator: a firmware may keep them in faster memory (SRAM beside FRAM buffers).
+            sb.Append("#ifndef UNIT_ACC_ATTR\n#define UNIT_ACC_ATTR UNIT_BUFFER_ATTR\n#endif\n");
+            sb.Append(CultureInfo.InvariantCulture, $"static int32_t unit_acc[{Math.Max(1, c.ScratchElements)}] UNIT_ACC_ATTR;\n");
             if (c.ListElements > 0)
             {
                 sb.Append(CultureInfo.InvariantCulture, $"static int16_t unit_list[{c.ListElements}] UNIT_BUFFER_ATTR;\n");

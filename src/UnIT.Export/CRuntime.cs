@@ -18,6 +18,14 @@ internal static class CRuntime
             unit_idx_t acc_w, out_first, in_first, dil_w;
         } unit_conv_sorted;
 
+        /* An msp430 layer's skip-compensation constants, one per weight in the emitted weight order: for a positive operand,
+         * for a negative one (0 when every such constant is 0, as after a ReLU), in units of 2^shift of the product's Q format. */
+        typedef struct
+        {
+            const int16_t *pos, *neg;
+            int16_t shift;
+        } unit_comp;
+
         """;
 
     /// <summary>Helpers of both profiles: float bits, counters.</summary>
@@ -64,6 +72,12 @@ internal static class CRuntime
         #ifndef UNIT_ABS16
         #define UNIT_ABS16(v) ((uint16_t)((v) < 0 ? 0u - (uint16_t)(v) : (uint16_t)(v)))
         #endif
+
+        /* A skip-compensation constant in the product's Q format: v * 2^shift (shifted unsigned, which C defines for negative v). */
+        static inline int32_t unit_comp_value(int16_t v, int16_t shift)
+        {
+            return (int32_t)((uint32_t)(int32_t)v << shift);
+        }
 
         static inline int16_t unit_sat16(int32_t v)
         {

@@ -125,11 +125,12 @@ internal sealed class ConvEmitter : INodeEmitter
         }
 
         /* UnIT int16 convolution of one sample; thr: one threshold per weight (capped at 0x8000), or 0 for the dense build;
-         * comp: a skip-compensation pair per weight, or 0. */
+         * comp: the skip-compensation constants, or 0. */
         static void unit_conv_q(const unit_conv_geom *g, const int16_t *cols, const int16_t *in, const int16_t *w,
-                                const int32_t *bias, const uint16_t *thr, const int32_t *comp, int16_t shift, int16_t *out,
+                                const int32_t *bias, const uint16_t *thr, const unit_comp *comp, int16_t shift, int16_t *out,
                                 int32_t *acc, unit_layer_counts *cnt)
         {
+            const int16_t *cpos = comp ? comp->pos : 0, *cneg = comp ? comp->neg : 0;
             const unit_idx_t out_plane = (unit_idx_t)(g->out_h * g->out_w), in_plane = (unit_idx_t)(g->in_h * g->in_w);
             const unit_idx_t row_step = (unit_idx_t)(g->s_h * g->in_w), kh_step = (unit_idx_t)(g->dil_h * g->in_w);
             const unit_idx_t s_w = g->s_w, out_w = g->out_w;
@@ -167,7 +168,9 @@ internal sealed class ConvEmitter : INodeEmitter
                             {
                                 const int16_t wv = *w++;
                                 const unit_idx_t count = col[1];
-                                const int32_t *cw;
+                                int32_t cpair[2];
+                                const int32_t *cw = 0;
+                                int16_t cp, cn;
                                 uint16_t t;
                                 const int16_t *s = plane + first_row + col[2];
                                 int32_t *d = acc + first_out + col[0];
@@ -177,11 +180,17 @@ internal sealed class ConvEmitter : INodeEmitter
                                     continue;
                                 }
                                 t = *thr++;
-                                cw = comp;
-                                comp = comp ? comp + 2 : 0;
+                                cp = cpos ? *cpos++ : 0;
+                                cn = cneg ? *cneg++ : 0;
                                 if (wv == 0 || rows == 0)
                                 {
                                     continue;
+                                }
+                                if (comp)
+                                {
+                                    cpair[0] = unit_comp_value(cp, comp->shift);
+                                    cpair[1] = unit_comp_value(cn, comp->shift);
+                                    cw = cpair;
                                 }
                                 if (t > 32767u)
                                 {
@@ -269,28 +278,30 @@ internal sealed class ConvEmitter : INodeEmitter
         }
 
         /* Skip compensation of one weight over the list entries [p, end) its test skipped: each output place adds the weight's
-         * constant for the operand's sign (cw: positive, negative) where a product would have gone. */
+         * constant for the operand's sign where a product would have gone. The constants come in registers: this loop runs
+         * once per skipped operand. */
         __attribute__((noinline)) static void unit_sorted_comp(const int16_t *p, const int16_t *end, int32_t *acc,
-                                                              const uint8_t *map, uint16_t koff, const int32_t *cw)
+                                                              const uint8_t *map, uint16_t koff, int32_t cpos, int32_t cneg)
         {
             for (; p != end; p += 2)
             {
                 const uint16_t o = (uint16_t)((uint16_t)p[1] - koff);
                 if (map[o])
                 {
-                    acc[o] = UNIT_SAT_ADD32(acc[o], p[0] > 0 ? cw[0] : cw[1]);
+                    acc[o] = UNIT_SAT_ADD32(acc[o], p[0] > 0 ? cpos : cneg);
                 }
             }
         }
 
         /* UnIT int16 stride-1 convolution of one sample, sorted-list search (see the generator's note). list: 2 int16 per
-         * input element of a group (x, place in the padded plane for kernel offset 0); starts: cin_g + 1 entries; comp: a
-         * skip-compensation pair per weight, or 0. */
+         * input element of a group (x, place in the padded plane for kernel offset 0); starts: cin_g + 1 entries; comp: the
+         * skip-compensation constants, or 0. */
         static void unit_conv_sorted_q(const unit_conv_geom *g, const unit_conv_sorted *sg, const uint8_t *map, const int16_t *cols,
                                        const int16_t *in, const int16_t *w, const int32_t *bias, const uint16_t *thr,
-                                       const int32_t *comp, int16_t shift, int16_t *out, int32_t *acc, int16_t *list,
+                                       const unit_comp *comp, int16_t shift, int16_t *out, int32_t *acc, int16_t *list,
                                        unit_uidx_t *starts, unit_layer_counts *cnt)
         {
+            const int16_t *cpos = comp ? comp->pos : 0, *cneg = comp ? comp->neg : 0;
             const unit_idx_t in_plane = (unit_idx_t)(g->in_h * g->in_w), acc_w = sg->acc_w;
             /* From the last kernel column of one kernel row to the first of the next. */
             const uint16_t kh_next = (uint16_t)(g->dil_h * acc_w - g->k_w * sg->dil_w);
@@ -356,12 +367,11 @@ internal sealed class ConvEmitter : INodeEmitter
                             {
                                 const int16_t wv = *w++;
                                 const uint16_t t = *thr++;
-                                const int32_t *const cw = comp;
+                                const int16_t cp = cpos ? *cpos++ : 0, cn = cneg ? *cneg++ : 0;
         #ifdef UNIT_COUNT
                                 const int16_t *p, *end;
         #endif
                                 unit_uidx_t lo = 0;
-                                comp = comp ? comp + 2 : 0;
                                 if (wv == 0)
                                 {
                                     continue;
@@ -386,9 +396,10 @@ internal sealed class ConvEmitter : INodeEmitter
                                     }
                                 }
                                 unit_sorted_macs(first, first + 2u * lo, acc, map, koff, wv, cnt);
-                                if (cw)
+                                if (comp)
                                 {
-                                    unit_sorted_comp(first + 2u * lo, first + 2u * n, acc, map, koff, cw);
+                                    unit_sorted_comp(first + 2u * lo, first + 2u * n, acc, map, koff, unit_comp_value(cp, comp->shift),
+                                                     unit_comp_value(cn, comp->shift));
                                 }
         #ifdef UNIT_COUNT
                                 for (p = first + 2u * lo, end = first + 2u * n; p != end; p += 2)

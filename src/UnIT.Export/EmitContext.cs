@@ -147,7 +147,10 @@ internal sealed class EmitContext
     public void NeedStarts(int elements) => StartsElements = Math.Max(StartsElements, elements);
 
     /// <summary>Bytes of every scratch buffer: accumulators (int32 in fixed point), sorted lists and their starts.</summary>
-    public long ScratchBytes => FixedPoint ? ScratchElements * 4L + ListElements * 2L + StartsElements * (long)IndexBytes : 0;
+    public long ScratchBytes => AccumulatorBytes + (FixedPoint ? ListElements * 2L + StartsElements * (long)IndexBytes : 0);
+
+    /// <summary>Bytes of the int32 accumulators (fixed point; 0 for float), part of <see cref="ScratchBytes"/>.</summary>
+    public long AccumulatorBytes => FixedPoint ? ScratchElements * 4L : 0;
 
     /// <summary>The layer's skip-compensation constants (the engine's layout: positive half, negative half), or null without them or in the dense build.</summary>
     public float[]? Compensation(PrunableNode layer) => Dense ? null : Configuration.Thresholds?.SkipCompensations?.GetValueOrDefault(layer.Name);

@@ -23,23 +23,25 @@ internal sealed class FullyConnectedEmitter : INodeEmitter
 
     private const string FixedKernel = """
         /* UnIT int16 fully connected layer of one row. thr: thresholds per exponent of |x| ([16] or [16][n] group-wise),
-         * or 0 with exact (t_exact: T per group, divided by |x| at run time), or both 0 for the dense build; comp: a
-         * skip-compensation pair (positive, negative input) per weight in the order of wt, or 0. */
+         * or 0 with exact (t_exact: T per group, divided by |x| at run time), or both 0 for the dense build; comp: the
+         * skip-compensation constants in the order of wt, or 0. */
         static void unit_fc_q(unit_idx_t k, unit_idx_t n, const int16_t *in, const int16_t *wt, const int32_t *bias,
-                              const uint16_t *thr, const int32_t *t_exact, const int32_t *comp, unit_idx_t groups, int16_t shift,
+                              const uint16_t *thr, const int32_t *t_exact, const unit_comp *comp, unit_idx_t groups, int16_t shift,
                               int16_t *out, int32_t *acc, unit_layer_counts *cnt)
         {
             unit_idx_t kk, j;
             const int16_t *row = wt;
-            const int32_t *crow = comp;
+            const int16_t *cpos = comp ? comp->pos : 0, *cneg = comp ? comp->neg : 0;
             (void)cnt;
             for (j = 0; j < n; j++)
             {
                 acc[j] = bias ? bias[j] : 0;
             }
-            for (kk = 0; kk < k; kk++, row += n, crow = crow ? crow + 2 * n : 0)
+            for (kk = 0; kk < k; kk++, row += n, cpos = cpos ? cpos + n : 0, cneg = cneg ? cneg + n : 0)
             {
                 const int16_t x = in[kk];
+                /* This input's constants for its sign (none for a negative one without a negative half). */
+                const int16_t *const crow = x > 0 ? cpos : cneg;
                 uint16_t ax, e;
                 if (!thr && !t_exact)
                 {
@@ -72,7 +74,7 @@ internal sealed class FullyConnectedEmitter : INodeEmitter
                     {
                         if (crow)
                         {
-                            acc[j] = UNIT_SAT_ADD32(acc[j], crow[2 * j + (x > 0 ? 0 : 1)]);
+                            acc[j] = UNIT_SAT_ADD32(acc[j], unit_comp_value(crow[j], comp->shift));
                         }
                         UNIT_CNT(cnt, skipped_threshold, 1);
                     }

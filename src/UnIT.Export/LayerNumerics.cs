@@ -36,8 +36,8 @@ internal sealed class LayerNumerics
     public string BiasName { get; }
 
     /// <summary>
-    /// The skip-compensation constants' C name (int32 in the product's Q format, a (positive, negative) pair per weight in the
-    /// emitted weight order), or "0" without compensation or in the dense build.
+    /// The address of the layer's <c>unit_comp</c> (int16 skip-compensation constants in the emitted weight order, as
+    /// <see cref="FixedPointCompensation"/> rounds them), or "0" without compensation or in the dense build.
     /// </summary>
     public string CompensationName { get; }
 
@@ -59,9 +59,18 @@ internal sealed class LayerNumerics
         string biasName = layer.Bias is null
             ? "0"
             : context.ConstInt32(layer.Name + "_b", layer.Bias.Select(b => FixedPointMath.QuantizeWide(b, productBits)).ToArray());
-        string compensationName = context.Compensation(layer) is { } c
-            ? context.ConstInt32(layer.Name + "_comp", EmitContext.Pairs(SkipCompensation.Quantize(c, productBits), order))
-            : "0";
+        string compensationName = context.Compensation(layer) is { } c ? "&" + Compensation(layer.Name, FixedPointCompensation.Quantize(c, productBits), context, order) : "0";
         return new LayerNumerics(weight, thresholds, Math.Min(productBits - outBits, 32), weightName, biasName, compensationName);
+    }
+
+    /// <summary>Emits the constants' halves (the negative one only where it holds a nonzero) and their <c>unit_comp</c>; returns its C name.</summary>
+    private static string Compensation(string layer, FixedPointCompensation compensation, EmitContext context, Func<int[], int[]>? order)
+    {
+        int[] values = Array.ConvertAll(compensation.Values, v => (int)v);
+        int n = values.Length / 2;
+        int[] Half(int[] half) => order?.Invoke(half) ?? half;
+        string positive = context.ConstInt16(layer + "_comp", Half(values[..n]));
+        string negative = compensation.HasNegativeHalf ? context.ConstInt16(layer + "_comp_neg", Half(values[n..])) : "0";
+        return context.ConstStruct("unit_comp", layer + "_comp_set", $"{positive}, {negative}, {EmitContext.Int(compensation.Shift)}", 3 * context.IndexBytes);
     }
 }

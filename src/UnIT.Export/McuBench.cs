@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using UnIT.ML.Graph;
 using UnIT.ML.Kernels;
 using UnIT.ML.Pruning;
@@ -17,6 +18,12 @@ public static class McuBench
 {
     /// <summary>The FRAM region of tools/msp430/msp430.ld (0x4000..0xFF80): code, constants and buffers must all fit below 64 KiB.</summary>
     private const int SimulatedFramBytes = 0xBF80;
+
+    /// <summary>
+    /// Accumulators up to this size live in the 8 KiB of SRAM (0x1C00..0x3BFF) rather than FRAM, which leaves at least
+    /// 2 KiB to the stack and the program's globals and FRAM to code and constants.
+    /// </summary>
+    private const int SramAccumulatorBytes = 6 * 1024;
 
     /// <summary>The run.sh variants measured: software multiply (inline assembly) and the MPY peripheral.</summary>
     public static IReadOnlyList<(string Variant, string Multiply)> Variants { get; } = [("asm", "swmul"), ("hw", "hwmul")];
@@ -67,10 +74,11 @@ public static class McuBench
             foreach ((string name, PrunedModel m, bool isDense) in models)
             {
                 CExportResult export = CExporter.Export(m, new CExportOptions { Dense = isDense });
-                if (export.ConstantBytes + export.RamBytes > SimulatedFramBytes)
+                long sramBytes = export.AccumulatorBytes <= SramAccumulatorBytes ? export.AccumulatorBytes : 0;
+                if (export.ConstantBytes + export.RamBytes - sramBytes > SimulatedFramBytes)
                 {
                     throw new CExportException(
-                        $"The {name} build of '{model.Graph.Name}' needs {export.ConstantBytes:N0} bytes of constants and {export.RamBytes:N0} bytes of buffers; " +
+                        $"The {name} build of '{model.Graph.Name}' needs {export.ConstantBytes:N0} bytes of constants and {export.RamBytes - sramBytes:N0} bytes of buffers in FRAM; " +
                         $"the simulated MSP430 has {SimulatedFramBytes:N0} bytes of FRAM below 64 KiB for code, constants and buffers (tools/msp430/msp430.ld; the 20-bit large memory model is not supported).");
                 }
                 string dir = Path.Combine(work, name);
@@ -91,7 +99,7 @@ public static class McuBench
                     for (int i = 0; i < count; i++)
                     {
                         File.WriteAllText(bench, BenchHeader(model, images, i));
-                        r = Simulate(toolsDirectory, variant, dir, bench, nodes + 1);
+                        r = Simulate(toolsDirectory, variant, dir, bench, nodes + 1, sramBytes > 0, $"The {name} build of '{model.Graph.Name}'");
                         outputs.AddRange(r["out"].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(v => short.Parse(v, CultureInfo.InvariantCulture)));
                         total += double.Parse(r["cycles"], CultureInfo.InvariantCulture);
                         double[] s = r["span_cycles"].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
@@ -117,7 +125,8 @@ public static class McuBench
                         CodeBytes = long.Parse(r["text_bytes"], CultureInfo.InvariantCulture),
                         // The bench image is a constant of the test program, not of the model.
                         ConstantBytes = long.Parse(r["rodata_bytes"], CultureInfo.InvariantCulture) - 2L * m.Graph.InputSampleSize,
-                        RamBytes = long.Parse(r["bss_bytes"], CultureInfo.InvariantCulture) + export.RamBytes,
+                        // .bss holds the accumulators when they are in SRAM.
+                        RamBytes = long.Parse(r["bss_bytes"], CultureInfo.InvariantCulture) + export.RamBytes - sramBytes,
                         LogitsMatch = outputs.SequenceEqual(expected),
                         ExecutedMacs = (isDense ? stats.Layers.Sum(l => l.Total) : stats.Layers.Sum(l => l.Executed)) / (double)count,
                         SkipTestReads = isDense ? 0 : stats.Layers.Sum(l => l.WeightReads + l.ActivationReads) / (double)count,
@@ -168,11 +177,13 @@ public static class McuBench
         return sb.Append("},\n};\n").ToString();
     }
 
-    private static Dictionary<string, string> Simulate(string tools, string variant, string dir, string bench, int marks)
+    private static Dictionary<string, string> Simulate(string tools, string variant, string dir, string bench, int marks, bool accumulatorsInSram, string build)
     {
         var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in new[] { Path.Combine(tools, "run.sh"), "--variant", variant, "--marks", marks.ToString(CultureInfo.InvariantCulture), "--main", Path.Combine(tools, "model_main.c"),
-            "--src", Path.Combine(dir, CExportResult.SourceFile), bench })
+        string[] place = accumulatorsInSram ? ["--define", "UNIT_ACC_ATTR="] : [];
+        string[] arguments = [Path.Combine(tools, "run.sh"), "--variant", variant, "--marks", marks.ToString(CultureInfo.InvariantCulture), "--main", Path.Combine(tools, "model_main.c"),
+            "--src", Path.Combine(dir, CExportResult.SourceFile), .. place, bench];
+        foreach (string a in arguments)
         {
             psi.ArgumentList.Add(a);
         }
@@ -180,6 +191,12 @@ public static class McuBench
         Task<string> err = p.StandardError.ReadToEndAsync();
         string stdout = p.StandardOutput.ReadToEnd();
         p.WaitForExit();
+        if (Regex.Match(err.Result, @"will not fit in region 'FRAM': overflowed by (\d+) bytes") is { Success: true } overflow)
+        {
+            throw new CExportException(
+                $"{build} does not fit the simulated MSP430: its code, constants and buffers exceed the {SimulatedFramBytes:N0} bytes of FRAM below 64 KiB " +
+                $"by {overflow.Groups[1].Value} bytes (tools/msp430/msp430.ld; the 20-bit large memory model is not supported).");
+        }
         if (p.ExitCode != 0)
         {
             string why = p.ExitCode == 2 ? " (a tool is missing: install clang-14, lld-14, llvm-14 and mspdebug)" : "";

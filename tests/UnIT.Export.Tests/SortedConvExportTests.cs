@@ -46,6 +46,9 @@ public sealed class SortedConvExportTests
         if (profile == "msp430")
         {
             Assert.AreEqual(0, Count(source, "unit_fc_sorted_q(30, 20, "), "sorted columns never visit skipped weights, so compensation takes the tested loop");
+            string data = export.Files[CExportResult.DataFile];
+            Assert.Contains("unit_grouped_comp_neg[", data, "'grouped' reads the signed output of 'dilated'");
+            Assert.DoesNotContain("unit_pointwise_comp_neg[", data, "'pointwise' reads a Relu's output: no negative constants to store");
         }
 
         EngineComparison.Check(model, DagExportTests.Random(graph, 24, seed: 8), 24, dense: false, TestContext);

@@ -13,6 +13,8 @@
 #   --main FILE.c  the program's main instead of main.c (model_main.c runs a generated whole model)
 #   --src FILE.c   one more source to build and link (repeatable); its folder is on the include path, and
 #                  unit_model_glue.h is included first, so a generated unit_model.c uses this tool's primitives
+#   --define D     pass -DD to every compile (repeatable), e.g. --define UNIT_ACC_ATTR= to keep a generated model's
+#                  accumulators in SRAM (.bss) instead of FRAM
 # Prints, one per line:
 #   variant: <v>
 #   out: <int16 values of unit_out, decimal, space separated>
@@ -44,6 +46,7 @@ keep=0
 marks=0
 main_c="$here/main.c"
 extra=()
+user_defs=()
 args=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -54,6 +57,7 @@ while [[ $# -gt 0 ]]; do
         --marks) marks="$2"; shift 2 ;;
         --main) main_c="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift 2 ;;
         --src) extra+=("$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"); shift 2 ;;
+        --define) user_defs+=("-D$2"); shift 2 ;;
         -h|--help) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;;
         *) args+=("$1"); shift ;;
     esac
@@ -85,13 +89,14 @@ case "$variant" in
     *) echo "unknown variant: $variant (c, asm or hw)" >&2; exit 1 ;;
 esac
 [[ $count -eq 1 ]] && defs+=(-DUNIT_COUNT)
+defs+=("${user_defs[@]}")
 
 cflags=(--target=msp430 "$OPT" -std=c11 -ffreestanding -fno-builtin -nostdlib -Wall -Wextra -Werror -I"$here" "${defs[@]}")
 # Objects that do not depend on the case; with UNIT_MSP430_CACHE set they are kept there per build flavour
 # and rebuilt when a source or header is newer.
 objdir="$work"
 if [[ -n "${UNIT_MSP430_CACHE:-}" ]]; then
-    objdir="$UNIT_MSP430_CACHE/$variant-$count$(echo "$OPT" | tr -c 'A-Za-z0-9' '_')"
+    objdir="$UNIT_MSP430_CACHE/$variant-$count$(echo "$OPT ${user_defs[*]}" | tr -c 'A-Za-z0-9' '_')"
     mkdir -p "$objdir"
 fi
 headers=("$here/unit_kernels.h" "$here/unit_prims.h" "$here/run.sh")

@@ -31,7 +31,7 @@ internal sealed class FixedPointConvExecutor : LayerExecutor
         _weight = conv.Weight.Data.Select(w => FixedPointMath.Quantize(w, weightBits)).ToArray();
         _bias = conv.Bias is null ? [] : conv.Bias.Select(b => FixedPointMath.QuantizeWide(b, productBits)).ToArray();
         _weightThresholds = WeightThresholds(_weight, conv.OutputChannels, QuantizedThresholdsOf(conv, thresholds, productBits), division, ref _thresholdOps);
-        _compensation = CompensationOf(conv, thresholds) is { } c ? SkipCompensation.Quantize(c, productBits) : [];
+        _compensation = CompensationOf(conv, thresholds) is { } c ? FixedPointCompensation.Quantize(c, productBits).Added : [];
     }
 
     /// <summary>C = w: each nonzero weight's integer threshold t(T_q, |w_q|), computed once per layer (0 for a zero weight, whose MACs never run).</summary>

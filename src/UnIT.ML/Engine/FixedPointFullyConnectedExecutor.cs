@@ -32,7 +32,7 @@ internal sealed class FixedPointFullyConnectedExecutor : LayerExecutor
         _bias = fc.Bias is null ? [] : fc.Bias.Select(b => FixedPointMath.QuantizeWide(b, productBits)).ToArray();
         _thresholds = QuantizedThresholdsOf(fc, thresholds, productBits);
         _compensationTransposed = CompensationOf(fc, thresholds) is { } c
-            ? TransposeHalves(SkipCompensation.Quantize(c, productBits), fc.OutputChannels, fc.InputFeatures)
+            ? TransposeHalves(FixedPointCompensation.Quantize(c, productBits).Added, fc.OutputChannels, fc.InputFeatures)
             : [];
         _division = division;
     }

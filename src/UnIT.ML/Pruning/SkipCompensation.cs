@@ -14,7 +14,8 @@ namespace UnIT.ML.Pruning;
 /// mean, which leaves each skip an error of zero mean, and a MAC whose activation is exactly 0 adds nothing, as before.
 /// The cost is one add, one sign test and one read per MAC skipped by threshold (<see cref="LayerStatistics.Compensations"/>);
 /// the skip rule, the thresholds and the MAC counts are unchanged. On fixed-point profiles the means are taken over the int16
-/// activations the device sees, with its integer skip rule, and the constants are added in the product's Q format.
+/// activations the device sees, with its integer skip rule, and the constants are added in the product's Q format
+/// (<see cref="FixedPointCompensation"/>).
 /// </summary>
 public static class SkipCompensation
 {
@@ -61,13 +62,6 @@ public static class SkipCompensation
         }
         ThresholdSet.CheckMeasured(result, "skip compensation");
         return result;
-    }
-
-    /// <summary>The constants in a fixed-point layer's product Q format (<paramref name="productBits"/>), as the int16 engine and the exported C add them.</summary>
-    public static int[] Quantize(float[] constants, int productBits)
-    {
-        ArgumentNullException.ThrowIfNull(constants);
-        return Array.ConvertAll(constants, c => FixedPointMath.QuantizeWide(c, productBits));
     }
 
     /// <summary>

@@ -15,7 +15,7 @@ namespace UnIT.ML.Targets;
 /// + Division.MaskOps·c.MaskOp + Division.TableLookups·c.TableLookup
 /// + (WeightReads + ActivationReads)·c.MemoryRead</c>, plus, with skip compensation, <c>Compensations·(c.Add + c.CompareBranch
 /// + c.MemoryRead)</c> (each compensated skip adds its constant after a sign test and a read; in the MAC, comparison
-/// and memory parts);</item>
+/// and memory parts), or <c>Compensations·c.Compensation</c> in the MAC part when the table has a measured cost;</item>
 /// <item>dense = <c>Total·(c.Multiply + c.Add) + Total·2·c.MemoryRead</c> (every MAC reads both operands,
 /// nothing is compared), so the speed-up is a like-for-like ratio under one table; <c>Total·c.DenseMac</c> when the
 /// table has a measured dense MAC cost.</item>
@@ -66,14 +66,16 @@ public static class CostModel
             + layer.Division.MaskOps * costs.MaskOp
             + layer.Division.TableLookups * costs.TableLookup;
         double dense = layer.Total * (costs.DenseMac ?? macCost + 2 * costs.MemoryRead) / samples;
+        // A measured compensation cost is charged whole to the MAC part; otherwise its add, test and read go to theirs.
+        long itemized = costs.Compensation is null ? layer.Compensations : 0;
         var estimate = new LayerCostEstimate
         {
             Layer = layer.Layer,
             Samples = layer.Samples,
-            MacCycles = (layer.Executed * macCost + layer.Compensations * costs.Add) / samples,
-            ComparisonCycles = (layer.Comparisons + layer.Compensations) * costs.CompareBranch / samples,
+            MacCycles = (layer.Executed * macCost + layer.Compensations * (costs.Compensation ?? costs.Add)) / samples,
+            ComparisonCycles = (layer.Comparisons + itemized) * costs.CompareBranch / samples,
             DivisionCycles = division / samples,
-            MemoryCycles = (layer.WeightReads + layer.ActivationReads + layer.Compensations) * costs.MemoryRead / samples,
+            MemoryCycles = (layer.WeightReads + layer.ActivationReads + itemized) * costs.MemoryRead / samples,
             DenseCycles = dense,
             EnergyMicrojoules = 0,
             DenseEnergyMicrojoules = MicrojoulesOf(dense, costs),

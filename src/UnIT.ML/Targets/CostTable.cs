@@ -44,6 +44,12 @@ public sealed record CostTable
     /// </summary>
     public double? DenseMac { get; init; }
 
+    /// <summary>
+    /// Cycles of one compensated skip (<see cref="UnIT.ML.Pruning.SkipCompensation"/>: reaching the skipped operand, its sign
+    /// test, the constant's read and the accumulator's add), when measured; null prices it <c>Add + CompareBranch + MemoryRead</c>.
+    /// </summary>
+    public double? Compensation { get; init; }
+
     /// <summary>Clock frequency in Hz, used to turn cycles into time.</summary>
     public required double ClockHz { get; init; }
 
@@ -106,6 +112,7 @@ public sealed record CostTable
         CompareBranch = CalibratedCompareBranch,
         MemoryRead = CalibratedMemoryRead,
         DenseMac = CalibratedSoftwareDenseMac,
+        Compensation = CalibratedCompensation,
         Sources = CalibrationSources + Msp430.Sources,
     };
 
@@ -131,12 +138,19 @@ public sealed record CostTable
     private const double CalibratedSoftwareDenseMac = 175.8;
     private const double CalibratedHardwareDenseMac = 57.3;
 
+    // Fitted on compensated mcu-bench runs of 2026-12-01 (5 test images each, mnist_cnn at percentiles 50 and 70, software and
+    // hardware multiply), the other terms as above: 80.0 to 86.7 cycles per compensated skip, so 85 leaves every run's total
+    // within 1.7 %. A sorted-list convolution walks the skipped tail of each weight's list, including operands whose place is
+    // no output, and adds a 32-bit constant with saturation: about a third of a software-multiplied MAC, nearly a hardware one.
+    private const double CalibratedCompensation = 85;
+
     private const string CalibrationSources = """
         Calibrated: measured with `unit-prune mcu-bench` (docs/deployment.md) on mnist_cnn and fashion_mnist_cnn, clang 14.0.6 -O2, mspdebug 0.22 simulator
         MCLK (FRAM wait states not modelled): Multiply + Add per executed MAC, DenseMac per MAC of the dense build, fitted per build
         (largest relative error) on the dense runs and five pruned runs. The UnIT loops search per-channel lists of nonzero
         activations sorted by |x| (conv) and per-input weight columns (FC of 16+ neurons), so a skipped operand costs no read
-        (MemoryRead 0) and the CompareBranch charged per skip test stands for the lists' and layers' fixed costs.
+        (MemoryRead 0) and the CompareBranch charged per skip test stands for the lists' and layers' fixed costs. A compensated skip
+        (skip compensation) costs 85 cycles, fitted on compensated mnist_cnn runs at percentiles 50 and 70 (largest error 1.7 %).
         Requantization, pooling, list building and float nodes are folded into these terms.
         """;
 
@@ -201,6 +215,10 @@ public sealed record CostTable
         if (DenseMac is double denseMac)
         {
             Check(denseMac, nameof(DenseMac));
+        }
+        if (Compensation is double compensation)
+        {
+            Check(compensation, nameof(Compensation));
         }
         Check(SupplyVolts, nameof(SupplyVolts));
         Check(CurrentMicroampsPerMHz, nameof(CurrentMicroampsPerMHz));

@@ -151,6 +151,11 @@ public sealed class SkipCompensationTests
         CostTable costs = TargetProfile.FromName("msp430").Costs;
         double extra = CostModel.EstimateLayer(costs, first).Cycles - CostModel.EstimateLayer(costs, firstPlain).Cycles;
         Assert.AreEqual((double)first.Compensations / first.Samples * (costs.Add + costs.CompareBranch + costs.MemoryRead), extra, 1e-6 * extra);
+        // A table with a measured compensation cost charges that instead, to the MAC part.
+        CostTable measured = CostTable.Msp430SoftwareMultiply;
+        LayerCostEstimate withCompensation = CostModel.EstimateLayer(measured, first), without = CostModel.EstimateLayer(measured, firstPlain);
+        Assert.AreEqual((double)first.Compensations / first.Samples * measured.Compensation!.Value, withCompensation.MacCycles - without.MacCycles, 1e-6 * extra);
+        Assert.AreEqual(without.ComparisonCycles, withCompensation.ComparisonCycles);
     }
 
     [TestMethod]
