@@ -32,6 +32,16 @@ internal static class Cli
         return lines[0];
     }
 
+    /// <summary>Ends a test whose device tools are missing: Inconclusive, or a failure under CI=true, where .ci/run installs them.</summary>
+    public static void MissingTools(string why)
+    {
+        if (Environment.GetEnvironmentVariable("CI")?.Trim().ToLowerInvariant() is "true" or "1")
+        {
+            Assert.Fail(why + " CI installs them (.ci/run).");
+        }
+        Assert.Inconclusive(why);
+    }
+
     /// <summary>A new temp file holding <paramref name="text"/>.</summary>
     public static string TempFile(string name, string text)
     {

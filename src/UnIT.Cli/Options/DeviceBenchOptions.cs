@@ -40,6 +40,8 @@ internal sealed class DeviceBenchOptions(string profile, string device, string t
     public Command CreateCommand(string name, string description)
     {
         var command = new Command(name, description) { Model };
+        // Help shows the profile the device runs, not the host's float32.
+        _pruning.Profile.DefaultValueFactory = _ => profile;
         Images.AddTo(command);
         _calibration.AddTo(command);
         _pruning.AddTo(command);

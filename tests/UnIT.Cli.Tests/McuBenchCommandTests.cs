@@ -1,0 +1,69 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace UnIT.Cli.Tests;
+
+/// <summary><c>mcu-bench</c>: the msp430 C in mspdebug's simulator, its profile, and a build too large for the simulated FRAM.</summary>
+[TestClass]
+public sealed class McuBenchCommandTests
+{
+    [TestMethod]
+    [DataRow("mcu-bench", "msp430")]
+    [DataRow("m4-bench", "max78000")]
+    public void Help_gives_the_profile_the_device_runs_as_the_default(string command, string profile)
+    {
+        var run = Cli.Run(command, "--help");
+
+        Assert.AreEqual(0, run.Code, run.Err);
+        string line = run.Out.Split('\n').Single(l => l.TrimStart().StartsWith("--profile", StringComparison.Ordinal));
+        StringAssert.Contains(line, $"[default: {profile}]");
+    }
+
+    [TestMethod]
+    public void A_float_profile_is_refused_in_one_line()
+    {
+        string error = Cli.SingleErrorLine(Cli.Run("mcu-bench", Cli.FashionModel, "--profile", "max78000",
+            "--calibration-images", Cli.FashionImages, "--calibration-limit", "10", "--images", Cli.FashionImages, "--limit", "1"));
+
+        StringAssert.Contains(error, "--profile max78000");
+        StringAssert.Contains(error, "msp430");
+    }
+
+    [TestMethod]
+    public void Json_reports_cycles_of_every_build_and_bit_identical_logits()
+    {
+        var run = Simulated("mcu-bench", Cli.FashionModel, "--calibration-images", Cli.FashionImages, "--calibration-limit", "20",
+            "--percentile", "50", "--images", Cli.FashionImages, "--limit", "1", "--json");
+
+        Assert.AreEqual(0, run.Code, run.Err);
+        JsonElement json = JsonDocument.Parse(run.Out).RootElement;
+        Assert.IsTrue(json.GetProperty("logits_match").GetBoolean());
+        Assert.AreEqual(4, json.GetProperty("builds").GetArrayLength(), "dense and pruned, software and hardware multiply");
+        Assert.IsGreaterThan(json.GetProperty("pruned_cycles_swmul").GetDouble(), json.GetProperty("dense_cycles_swmul").GetDouble());
+    }
+
+    [TestMethod]
+    public void A_build_over_the_simulated_FRAM_is_refused_in_one_line_naming_the_overflow()
+    {
+        // Compensated fashion_mnist_cnn: both constant halves in conv1 (its input is normalized) and the float normalization's code.
+        var run = Simulated("mcu-bench", Cli.FashionModel, "--calibration-images", Cli.FashionImages, "--calibration-limit", "20",
+            "--percentile", "50", "--skip-compensation", "--images", Cli.FashionImages, "--limit", "1");
+
+        // Progress lines go to stderr too; the error is one line.
+        Assert.AreEqual(ExitCodes.Failure, run.Code, run.Err);
+        string error = run.Err.Split('\n').Single(l => l.StartsWith("error: ", StringComparison.Ordinal));
+        StringAssert.Contains(error, "pruned build of 'fashion_mnist_cnn' does not fit the simulated MSP430");
+        StringAssert.Matches(error, new Regex(@"by \d+ bytes"));
+    }
+
+    /// <summary>Runs a command that needs clang-14, ld.lld-14 and mspdebug: without them Inconclusive, or a failure under CI=true.</summary>
+    private static (int Code, string Out, string Err) Simulated(params string[] args)
+    {
+        var run = Cli.Run(args);
+        if (run.Err.Contains("a tool is missing", StringComparison.Ordinal))
+        {
+            Cli.MissingTools("clang-14, lld-14, llvm-14 or mspdebug is not installed.");
+        }
+        return run;
+    }
+}
