@@ -18,7 +18,7 @@ public sealed class TieRobustnessTests
     {
         string assets = Path.Combine(AppContext.BaseDirectory, "assets");
         return (OnnxImporter.Import(Path.Combine(assets, "models", "fashion_mnist_cnn.onnx")),
-            IdxReader.ReadImages(Path.Combine(assets, "data", "fashion-mnist", "train-55000-55999-images-idx3-ubyte.gz"), limit: 200),
+            IdxReader.ReadImages(Path.Combine(assets, "data", "fashion-mnist", "train-55000-55999-images-idx3-ubyte.gz"), limit: 100),
             IdxReader.ReadImages(Path.Combine(assets, "data", "fashion-mnist", "test-500-images-idx3-ubyte.gz"), limit: 200));
     });
 
@@ -48,39 +48,34 @@ public sealed class TieRobustnessTests
         PrunedModel prunedA = PrunedModel.Create(model, options, [calibration.ToTensor(model.Input.Shape)]);
         PrunedModel prunedB = PrunedModel.Create(model, options, [Renormalized(calibration, model.Input.Shape)]);
         Tensor testA = test.ToTensor(model.Input.Shape), testB = Renormalized(test, model.Input.Shape);
-        int size = model.InputSampleSize, rowsThatDiffer = 0;
+        (float[] logitsA, long[] executedA) = Run(prunedA, testA);
+        (float[] logitsB, long[] executedB) = Run(prunedB, testB);
+        for (int l = 0; l < executedA.Length; l++)
+        {
+            AssertSameDecisions(model, model.PrunableLayers[l], executedA[l], executedB[l]);
+        }
+        int rowsThatDiffer = 0;
         for (int row = 0; row < test.Count; row++)
         {
-            (float[] logitsA, long[] executedA) = RunRow(prunedA, testA, row, size);
-            (float[] logitsB, long[] executedB) = RunRow(prunedB, testB, row, size);
-            for (int l = 0; l < executedA.Length; l++)
+            float[] a = logitsA[(row * 10)..((row + 1) * 10)], b = logitsB[(row * 10)..((row + 1) * 10)];
+            Assert.AreEqual(ClassificationMetrics.ArgMax(a, 10)[0], ClassificationMetrics.ArgMax(b, 10)[0], $"row {row}: predicted class");
+            // Same decisions give the same logits; a near-tie in a continuous layer that moved one or two MACs moves them by those products.
+            if (a.Where((v, i) => Math.Abs(v - b[i]) > 1e-4 * Math.Max(1, Math.Abs(v))).Any())
             {
-                AssertSameDecisions(model, model.PrunableLayers[l], executedA[l], executedB[l]);
-            }
-            Assert.AreEqual(ClassificationMetrics.ArgMax(logitsA, 10)[0], ClassificationMetrics.ArgMax(logitsB, 10)[0], $"row {row}: predicted class");
-            if (!executedA.SequenceEqual(executedB))
-            {
-                // A near-tie in a continuous layer moved one or two MACs: the logits then differ by those products.
                 rowsThatDiffer++;
-                continue;
-            }
-            for (int i = 0; i < logitsA.Length; i++)
-            {
-                Assert.AreEqual(logitsA[i], logitsB[i], 1e-4 * Math.Max(1, Math.Abs(logitsA[i])), $"row {row}, logit {i}: same decisions, same logits");
             }
         }
         // msp430 runs and calibrates on integers once the input is quantized (which the 1-ulp difference never
         // changes), so there every decision and every logit must be identical.
         int allowed = profile == "msp430" ? 0 : test.Count / 50;
-        Assert.IsTrue(rowsThatDiffer <= allowed, $"{rowsThatDiffer} of {test.Count} rows made a different skip decision somewhere");
+        Assert.IsTrue(rowsThatDiffer <= allowed, $"{rowsThatDiffer} of {test.Count} rows changed their logits: a skip decision moved somewhere");
     }
 
-    /// <summary>One row through the pruned engine: its logits and its executed MACs per layer.</summary>
-    private static (float[] Logits, long[] Executed) RunRow(PrunedModel model, Tensor images, int row, int size)
+    /// <summary>The images through the pruned engine in one batch: the logits and the executed MACs per layer.</summary>
+    private static (float[] Logits, long[] Executed) Run(PrunedModel model, Tensor images)
     {
         var stats = new InferenceStatistics();
-        var one = new Tensor(images.Shape.WithBatch(1), images.Data.AsSpan(row * size, size).ToArray());
-        float[] logits = model.Engine.Run(one, stats).Data;
+        float[] logits = model.Engine.Run(images, stats).Data;
         return (logits, model.Graph.PrunableLayers.Select(l => stats.For(l.Name).Executed).ToArray());
     }
 
