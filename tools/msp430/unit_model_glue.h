@@ -52,6 +52,7 @@ void unit_layer_mark(void);
 #define UNIT_LAYER_MARK() unit_layer_mark()
 /* The MSP430FR5994 has 8 KiB of SRAM: the activation arena and accumulators of a CNN live in FRAM (not zeroed at
  * start-up; every element is written before it is read). The simulator charges FRAM like RAM (no wait states).
- * mcu-bench keeps the accumulators in SRAM when they fit (run.sh --define UNIT_ACC_ATTR=): below 64 KiB of FRAM. */
+ * mcu-bench keeps the accumulators in SRAM when they take at most 6 KiB (run.sh --define UNIT_ACC_ATTR=), which leaves more
+ * of the FRAM below 64 KiB to code and constants. */
 #define UNIT_BUFFER_ATTR __attribute__((section(".fram_noinit")))
 #endif
