@@ -69,7 +69,8 @@ public static class McuBench
             var models = new List<(string, PrunedModel, bool)> { ("pruned", model, false) };
             if (dense)
             {
-                models.Insert(0, ("dense", model.WithThresholds(ThresholdSet.Zero(model.Graph)), true));
+                // After the pruned build, so that one too large for the FRAM fails before any dense run.
+                models.Add(("dense", model.WithThresholds(ThresholdSet.Zero(model.Graph)), true));
             }
             foreach ((string name, PrunedModel m, bool isDense) in models)
             {
@@ -136,7 +137,7 @@ public static class McuBench
                     });
                 }
             }
-            return builds;
+            return builds.OrderByDescending(b => b.Model == "dense").ToList();
         }
         finally
         {
