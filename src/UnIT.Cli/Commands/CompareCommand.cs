@@ -156,6 +156,7 @@ internal sealed class CompareCommand
                 GroupAllocation = _groupAllocation.Read(result),
                 BiasCorrection = result.GetValue(_corrections.BiasCorrection),
                 SkipCompensation = result.GetValue(_corrections.SkipCompensation),
+                CorrectionSamples = result.GetValue(_corrections.Samples),
             },
         };
         IEnumerable<Tensor> batches = calibration.Batches(graph.Input.Shape, result.GetValue(_report.BatchSize));

@@ -62,6 +62,7 @@ internal sealed class FitCommand
             CalibrateBinaryTree = p.CalibrateBinaryTree,
             BiasCorrection = p.BiasCorrection,
             SkipCompensation = p.SkipCompensation,
+            CorrectionSamples = p.CorrectionSamples,
         };
         UnitPruningTransformer fitted = ml.Transforms.ApplyUnitPruning(options, modelPath).Fit(view);
         outputs.Write(save, stream => ml.Model.Save(fitted, view.Schema, stream));

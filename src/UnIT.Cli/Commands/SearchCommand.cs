@@ -245,6 +245,7 @@ internal sealed class SearchCommand
             CrossValidate = result.GetValue(_crossValidate),
             BiasCorrection = result.GetValue(_corrections.BiasCorrection),
             SkipCompensation = result.GetValue(_corrections.SkipCompensation),
+            CorrectionSamples = result.GetValue(_corrections.Samples),
             SensitivitySamples = result.GetValue(_sensitivitySamples),
             Refinements = result.GetValue(_refinements),
             ValidationShifts = result.GetValue(_validationShifts),

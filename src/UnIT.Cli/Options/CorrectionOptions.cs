@@ -1,14 +1,17 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 
 namespace UnIT.Cli.Options;
 
 /// <summary>
-/// <c>--bias-correction</c> and <c>--skip-compensation</c>, as every command that calibrates thresholds takes them
-/// (evaluate, fit, the device benches, search and compare).
+/// <c>--bias-correction</c>, <c>--skip-compensation</c> and <c>--correction-samples</c>, as every command that calibrates
+/// thresholds takes them (evaluate, fit, the device benches, search and compare).
 /// </summary>
-/// <param name="scope">Appended to both descriptions where a command applies them to part of its work only; null for none.</param>
+/// <param name="scope">Appended to the descriptions where a command applies them to part of its work only; null for none.</param>
 internal sealed class CorrectionOptions(string? scope = null)
 {
+    private static readonly Func<ArgumentResult, int> ParseSamples = OptionParsers.Count("--correction-samples");
+
     /// <summary><c>--bias-correction</c>.</summary>
     public Option<bool> BiasCorrection { get; } = new("--bias-correction")
     {
@@ -23,10 +26,20 @@ internal sealed class CorrectionOptions(string? scope = null)
             "instead of nothing: no multiply, one add (saved with the thresholds and carried into the exported C)." + scope,
     };
 
-    /// <summary>Adds both options to <paramref name="command"/>.</summary>
+    /// <summary><c>--correction-samples</c>: null means every calibration sample.</summary>
+    public Option<int?> Samples { get; } = new("--correction-samples")
+    {
+        Description = "Measure --bias-correction and --skip-compensation on the first N calibration samples only (default: all; thresholds " +
+            "still use all). Each pass over them is paid once per calibration, and by a search once per state." + scope,
+        HelpName = "N",
+        CustomParser = r => ParseSamples(r),
+    };
+
+    /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
         command.Add(BiasCorrection);
         command.Add(SkipCompensation);
+        command.Add(Samples);
     }
 }

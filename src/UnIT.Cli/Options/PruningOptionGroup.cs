@@ -112,6 +112,7 @@ internal sealed class PruningOptionGroup
             CalibrateBinaryTree = tree,
             BiasCorrection = result.GetValue(Corrections.BiasCorrection),
             SkipCompensation = result.GetValue(Corrections.SkipCompensation),
+            CorrectionSamples = result.GetValue(Corrections.Samples),
         };
     }
 }

@@ -68,6 +68,12 @@ public sealed class UnitPruningOptions
     public bool SkipCompensation { get; set; }
 
     /// <summary>
+    /// The calibration rows (the first this many) that <see cref="BiasCorrection"/> and <see cref="SkipCompensation"/> are
+    /// measured on (<see cref="Pruning.PruningOptions.CorrectionSamples"/>); null: all of them.
+    /// </summary>
+    public int? CorrectionSamples { get; set; }
+
+    /// <summary>
     /// The predicted-label column: a key over the model's classes, built as ML.NET's multiclass trainers build
     /// PredictedLabel (class k of the first output is key k + 1; a row with a NaN score is the missing key 0),
     /// so <c>MulticlassClassification.Evaluate</c> and <c>MapKeyToValue</c> need no user code. The class is the
@@ -215,5 +221,6 @@ public sealed class UnitPruningOptions
         CalibrateBinaryTree = CalibrateBinaryTree,
         BiasCorrection = BiasCorrection,
         SkipCompensation = SkipCompensation,
+        CorrectionSamples = CorrectionSamples,
     };
 }

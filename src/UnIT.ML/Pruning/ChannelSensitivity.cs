@@ -34,7 +34,7 @@ public static class ChannelSensitivity
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(calibration);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxSamples, 1);
-        Tensor[] batches = Take(calibration, maxSamples);
+        Tensor[] batches = CalibrationBatches.First(calibration, maxSamples);
         if (batches.Length == 0)
         {
             throw new ArgumentException("Channel sensitivity needs at least one calibration sample.", nameof(calibration));
@@ -75,26 +75,6 @@ public static class ChannelSensitivity
             result[layer.Name] = fisher;
         }
         return result;
-    }
-
-    private static Tensor[] Take(IEnumerable<Tensor> calibration, int maxSamples)
-    {
-        var taken = new List<Tensor>();
-        int left = maxSamples;
-        foreach (Tensor batch in calibration)
-        {
-            if (left == 0)
-            {
-                break;
-            }
-            int n = Math.Min(left, batch.Shape[0]);
-            if (n > 0)
-            {
-                taken.Add(n == batch.Shape[0] ? batch : new Tensor(batch.Shape.WithBatch(n), batch.Data[..(n * batch.Shape.SampleSize)]));
-                left -= n;
-            }
-        }
-        return taken.ToArray();
     }
 
     private static float[] Observed(InferenceEngine engine, Tensor batch, ChannelNoise noise)

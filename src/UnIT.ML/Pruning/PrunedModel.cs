@@ -76,6 +76,10 @@ public sealed class PrunedModel
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(options);
+        if (options.CorrectionSamples < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.CorrectionSamples, "CorrectionSamples must be at least 1 (null: every calibration sample).");
+        }
         TargetProfile profile = TargetProfile.FromName(options.Profile);
         bool fixedPoint = profile.Numerics == NumericFormat.FixedPoint16;
         ModelGraph pruned = MagnitudePruning.Apply(graph, options.MagnitudeSparsity);
@@ -117,13 +121,16 @@ public sealed class PrunedModel
         };
         var model = new PrunedModel(graph, pruned, options, profile, division, thresholds, fatRelu);
         bool correct = options.BiasCorrection || thresholds.BiasCorrections is not null;
+        IEnumerable<Tensor>? corrections = options.CorrectionSamples is int samples && calibration is not null
+            ? CalibrationBatches.First(calibration, samples)
+            : calibration;
         if (options.SkipCompensation && thresholds.SkipCompensations is null)
         {
             // Corrections measured without the compensations would be stale: they are measured again below when asked for.
             PrunedModel uncorrected = thresholds.BiasCorrections is null ? model : model.WithThresholds(thresholds with { BiasCorrections = null });
             model = model.WithThresholds(thresholds with
             {
-                SkipCompensations = SkipCompensation.Compute(uncorrected, calibration ?? throw new ArgumentException(
+                SkipCompensations = SkipCompensation.Compute(uncorrected, corrections ?? throw new ArgumentException(
                     "Skip compensation needs calibration samples (or thresholds saved with their compensations).", nameof(calibration))),
                 BiasCorrections = null,
             });
@@ -133,7 +140,7 @@ public sealed class PrunedModel
         {
             model = model.WithThresholds(thresholds with
             {
-                BiasCorrections = BiasCorrection.Compute(model, calibration ?? throw new ArgumentException(
+                BiasCorrections = BiasCorrection.Compute(model, corrections ?? throw new ArgumentException(
                     "Bias correction needs calibration samples (or thresholds saved with their corrections).", nameof(calibration))),
             });
         }

@@ -43,6 +43,13 @@ public sealed record PruningOptions
     /// </summary>
     public bool SkipCompensation { get; init; }
 
+    /// <summary>
+    /// The calibration samples (the first this many) that <see cref="BiasCorrection"/> and <see cref="SkipCompensation"/>
+    /// are measured on; null: all of them. Both are means, which settle on fewer samples than percentile thresholds need,
+    /// and each costs passes over its samples (a search pays them for every state).
+    /// </summary>
+    public int? CorrectionSamples { get; init; }
+
     /// <summary>Target profile name: float32, max78000 or msp430.</summary>
     public string Profile { get; init; } = "float32";
 

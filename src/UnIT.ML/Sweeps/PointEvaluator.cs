@@ -85,6 +85,7 @@ internal sealed class PointEvaluator
             CalibrateBinaryTree = coordinates.CalibrateBinaryTree,
             BiasCorrection = coordinates.BiasCorrection,
             SkipCompensation = coordinates.SkipCompensation,
+            CorrectionSamples = coordinates.CorrectionSamples,
         }, _calibration);
         var key = new RunKey(coordinates with { Profile = "" }, thresholds, model.Profile.Numerics);
         EvaluationResult result = Volatile.Read(ref _last) is { } last && last.Key == key

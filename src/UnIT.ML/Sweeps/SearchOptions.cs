@@ -58,6 +58,12 @@ public sealed record SearchOptions
     public bool SkipCompensation { get; init; }
 
     /// <summary>
+    /// The calibration samples (the first this many) each state's bias correction and skip compensation are measured on
+    /// (<see cref="Pruning.PruningOptions.CorrectionSamples"/>); null: all. The thresholds still come from every calibration sample.
+    /// </summary>
+    public int? CorrectionSamples { get; init; }
+
+    /// <summary>
     /// How many calibration samples <see cref="GroupAllocation.Sensitivity"/> measures each output channel's sensitivity on
     /// (<see cref="Pruning.ChannelSensitivity"/>): one dense run of this many samples per output channel of the model.
     /// </summary>
@@ -148,6 +154,10 @@ public sealed record SearchOptions
         if (ValidationShifts is < 0 or > Sweeps.ValidationShifts.MaxCopies)
         {
             throw new ArgumentOutOfRangeException(nameof(ValidationShifts), ValidationShifts, $"Validation shifts must be 0 to {Sweeps.ValidationShifts.MaxCopies} (one copy per direction).");
+        }
+        if (CorrectionSamples < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(CorrectionSamples), CorrectionSamples, "Corrections need at least one calibration sample.");
         }
         if (SensitivitySamples < 1)
         {

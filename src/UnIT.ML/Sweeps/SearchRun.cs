@@ -154,6 +154,7 @@ internal sealed class SearchRun
             CalibrateBinaryTree = _options.CalibrateBinaryTree,
             BiasCorrection = _options.BiasCorrection,
             SkipCompensation = _options.SkipCompensation,
+            CorrectionSamples = _options.CorrectionSamples,
         };
         _reporter.Start($"{phase}: {Describe(state)}{Modifiers}");
         // A uniform state is exactly a single-percentile calibration; keep its record as such.

@@ -38,6 +38,9 @@ public sealed record SweepCoordinates
     /// <summary>Each MAC the threshold skips adds a constant calibrated for its weight (<see cref="Pruning.SkipCompensation"/>).</summary>
     public bool SkipCompensation { get; init; }
 
+    /// <summary>The calibration samples the corrections are measured on (<see cref="Pruning.PruningOptions.CorrectionSamples"/>); null: all.</summary>
+    public int? CorrectionSamples { get; init; }
+
     /// <summary>BinaryTree only: the pivot tree is weighted by the calibration data's control-term exponents.</summary>
     public bool CalibrateBinaryTree { get; init; }
 

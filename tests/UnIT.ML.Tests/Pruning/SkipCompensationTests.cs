@@ -244,6 +244,42 @@ public sealed class SkipCompensationTests
     }
 
     [TestMethod]
+    public void Corrections_on_the_first_samples_equal_corrections_measured_on_those_samples_alone()
+    {
+        IReadOnlyList<Tensor> calibration = SweepData.Calibration;
+        int size = SweepData.Model.InputSampleSize;
+        float[] all = calibration.SelectMany(b => b.Data).ToArray();
+        var first = new Tensor(calibration[0].Shape.WithBatch(70), all[..(70 * size)]);
+
+        // 70 of the 100 samples: the second batch of 50 is cut.
+        PrunedModel cut = PrunedModel.Create(SweepData.Model,
+            new PruningOptions { Percentile = 70, SkipCompensation = true, BiasCorrection = true, CorrectionSamples = 70 }, calibration);
+        ThresholdSet thresholds = cut.Thresholds with { SkipCompensations = null, BiasCorrections = null };
+        PrunedModel alone = PrunedModel.Create(SweepData.Model, new PruningOptions { Thresholds = thresholds, SkipCompensation = true, BiasCorrection = true }, [first]);
+        PrunedModel every = PrunedModel.Create(SweepData.Model, new PruningOptions { Thresholds = thresholds, SkipCompensation = true, BiasCorrection = true }, calibration);
+
+        Assert.AreEqual(PrunedModel.Create(SweepData.Model, new PruningOptions { Percentile = 70 }, calibration).Thresholds.Layers["/conv1/Conv"][0],
+            thresholds.Layers["/conv1/Conv"][0], "the thresholds still come from every sample");
+        foreach ((IReadOnlyDictionary<string, float[]> a, IReadOnlyDictionary<string, float[]> b, IReadOnlyDictionary<string, float[]> c) in new[]
+        {
+            (cut.Thresholds.SkipCompensations!, alone.Thresholds.SkipCompensations!, every.Thresholds.SkipCompensations!),
+            (cut.Thresholds.BiasCorrections!, alone.Thresholds.BiasCorrections!, every.Thresholds.BiasCorrections!),
+        })
+        {
+            foreach ((string layer, float[] v) in a)
+            {
+                for (int i = 0; i < v.Length; i++)
+                {
+                    Assert.AreEqual(b[layer][i], v[i], 1e-6 + 1e-5 * Math.Abs(v[i]), $"{layer}[{i}]");
+                }
+            }
+            Assert.IsTrue(a.Any(kv => kv.Value.Where((v, i) => Math.Abs(v - c[kv.Key][i]) > 1e-4).Any()), "all 100 samples give other values");
+        }
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
+            PrunedModel.Create(SweepData.Model, new PruningOptions { Percentile = 70, SkipCompensation = true, CorrectionSamples = 0 }, calibration));
+    }
+
+    [TestMethod]
     public void A_compensated_search_returns_thresholds_that_reproduce_its_accuracy()
     {
         var options = new SearchOptions { MaxAccuracyDrop = 0.02, Levels = [20, 40, 60, 80], Budget = 12, ConfidenceZ = 0, SkipCompensation = true };
