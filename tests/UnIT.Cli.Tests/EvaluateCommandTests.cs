@@ -1,4 +1,5 @@
 using System.Text.Json;
+using UnIT.ML.Pruning;
 
 namespace UnIT.Cli.Tests;
 
@@ -85,6 +86,23 @@ public sealed class EvaluateCommandTests
         Assert.AreEqual(File.ReadAllText(first), File.ReadAllText(second));
         Assert.AreNotEqual(File.ReadAllText(first), File.ReadAllText(plain), "the corrections change the logits");
         StringAssert.Contains(File.ReadAllText(thresholds), "\"bias_corrections\"");
+    }
+
+    [TestMethod]
+    public void Correction_samples_reach_the_corrections_and_are_refused_without_one()
+    {
+        string dir = Path.GetDirectoryName(Cli.TempFile("x", ""))!;
+        string all = Path.Combine(dir, "all.json"), few = Path.Combine(dir, "few.json");
+
+        Evaluate("--percentile", "60", "--bias-correction", "--calibration-limit", "200", "--save-thresholds", all);
+        Evaluate("--percentile", "60", "--bias-correction", "--calibration-limit", "200", "--correction-samples", "50", "--save-thresholds", few);
+        string error = Cli.SingleErrorLine(Cli.Run("evaluate", Cli.FashionModel, "--images", Cli.FashionImages, "--labels", Cli.FashionLabels,
+            "--calibration-images", Calibration, "--correction-samples", "50"), ExitCodes.Usage);
+
+        ThresholdSet a = ThresholdSet.Load(all), f = ThresholdSet.Load(few);
+        CollectionAssert.AreEqual(a.Layers["/conv1/Conv"], f.Layers["/conv1/Conv"], "the thresholds still use every calibration sample");
+        CollectionAssert.AreNotEqual(a.BiasCorrections!["/conv1/Conv"], f.BiasCorrections!["/conv1/Conv"], "the corrections come from 50 of them");
+        StringAssert.Contains(error, "--correction-samples");
     }
 
     [TestMethod]

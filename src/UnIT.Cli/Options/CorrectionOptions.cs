@@ -35,11 +35,18 @@ internal sealed class CorrectionOptions(string? scope = null)
         CustomParser = r => ParseSamples(r),
     };
 
-    /// <summary>Adds the options to <paramref name="command"/>.</summary>
+    /// <summary>Adds the options to <paramref name="command"/>, and refuses <c>--correction-samples</c> with nothing to measure.</summary>
     public void AddTo(Command command)
     {
         command.Add(BiasCorrection);
         command.Add(SkipCompensation);
         command.Add(Samples);
+        command.Validators.Add(r =>
+        {
+            if (r.GetResult(Samples) is { Implicit: false } && !r.GetValue(BiasCorrection) && !r.GetValue(SkipCompensation))
+            {
+                r.AddError("--correction-samples sets the samples of --bias-correction and --skip-compensation; give one of them too.");
+            }
+        });
     }
 }
