@@ -102,15 +102,17 @@ public static class CExporter
         if (c.FixedPoint)
         {
             sb.Append("typedef int16_t unit_idx_t;\ntypedef uint16_t unit_uidx_t;\n");
-            sb.Append("#define UNIT_VALUE_LOWEST ((int16_t)-32768)\n#define UNIT_POOL_RESULT(acc, rescale) unit_rescale((acc), (rescale))\n");
+            sb.Append("#define UNIT_VALUE_LOWEST ((int16_t)-32768)\n");
         }
         else
         {
             sb.Append("typedef int32_t unit_idx_t;\ntypedef uint32_t unit_uidx_t;\n");
-            sb.Append("#define UNIT_VALUE_LOWEST (-3.40282347e+38f)\n#define UNIT_POOL_RESULT(acc, rescale) (acc)\n");
+            sb.Append("#define UNIT_VALUE_LOWEST (-3.40282347e+38f)\n");
         }
         sb.Append(CRuntime.Geometry).Append("#include \"unit_model_data.h\"\n\n");
-        sb.Append(CRuntime.Common).Append(c.FixedPoint ? CRuntime.FixedPoint : CRuntime.Float);
+        sb.Append(CRuntime.Common);
+        // The rest first, so that the profile's helpers it never calls stay out.
+        int rest = sb.Length;
         sb.Append(CultureInfo.InvariantCulture, $"/* The activation arena: {c.Buffers.ArenaElements} elements, offsets by buffer liveness (ActivationPlan). */\n");
         // A firmware may place the buffers (e.g. in FRAM on an MSP430FR part, whose SRAM is 8 KiB) by defining UNIT_BUFFER_ATTR.
         sb.Append("#ifndef UNIT_BUFFER_ATTR\n#define UNIT_BUFFER_ATTR\n#endif\n");
@@ -142,6 +144,6 @@ public static class CExporter
         sb.Append(CultureInfo.InvariantCulture, $"    for (i = 0; i < {inSize}; i++)\n    {{\n        {inBuf}[i] = {inConv};\n    }}\n");
         sb.Append("    unit_run();\n");
         sb.Append(CultureInfo.InvariantCulture, $"    for (i = 0; i < {outSize}; i++)\n    {{\n        output[i] = {outConv};\n    }}\n}}\n");
-        return sb.ToString();
+        return sb.Insert(rest, CRuntime.Used(c.FixedPoint ? CRuntime.FixedPoint : CRuntime.Float, sb.ToString(rest, sb.Length - rest))).ToString();
     }
 }

@@ -1,8 +1,53 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
 namespace UnIT.Export;
 
 /// <summary>The C helpers the generated source starts with: integer-only, no libc beyond stdint.h/string.h.</summary>
 internal static class CRuntime
 {
+    /// <summary>
+    /// <paramref name="runtime"/> (<see cref="FixedPoint"/> or <see cref="Float"/>) without the helpers <paramref name="code"/>
+    /// never reaches, directly or through other helpers: clang warns about an unused static function, and tools/msp430 builds
+    /// with -Werror. A helper is a block between blank lines that defines one static inline function or one macro (and no
+    /// preprocessor conditional); every other block stays.
+    /// </summary>
+    public static string Used(string runtime, string code)
+    {
+        string[] blocks = runtime.TrimEnd('\n').Split("\n\n");
+        string?[] names = blocks.Select(HelperName).ToArray();
+        var kept = names.Select(n => n is null).ToArray();
+        var reached = new StringBuilder(code);
+        foreach (string block in blocks.Where((_, i) => kept[i]))
+        {
+            reached.Append(block);
+        }
+        for (bool grew = true; grew;)
+        {
+            grew = false;
+            string text = reached.ToString();
+            for (int i = 0; i < blocks.Length; i++)
+            {
+                if (!kept[i] && Regex.IsMatch(text, $@"\b{names[i]}\b"))
+                {
+                    kept[i] = grew = true;
+                    reached.Append(blocks[i]);
+                }
+            }
+        }
+        return string.Join("\n\n", blocks.Where((_, i) => kept[i])) + "\n\n";
+    }
+
+    private static string? HelperName(string block)
+    {
+        if (block.Contains("#if", StringComparison.Ordinal))
+        {
+            return null;
+        }
+        Match m = Regex.Match(block, @"^(?:static inline [^(\n]*?\b(\w+)\(|#define (\w+))", RegexOptions.Multiline);
+        return m.Success ? (m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value) : null;
+    }
+
     /// <summary>Types the constants use.</summary>
     public const string Geometry = """
         /* Loop bounds of one convolution, as stored in unit_model_data.h. */
@@ -133,6 +178,9 @@ internal static class CRuntime
             return q;
         }
 
+        /* A max pool's result in its output's Q format. */
+        #define UNIT_POOL_RESULT(acc, rescale) unit_rescale((acc), (rescale))
+
         /* FixedPointMath.Quantize(v, f): round half away from zero of v * 2^f, saturated to int16; from the bits. */
         static inline int16_t unit_q_from_float(float v, int16_t f)
         {
@@ -216,6 +264,9 @@ internal static class CRuntime
         /* The engine adds each convolution product with one fused multiply-add (a single rounding), in the order of
          * the weights (input channel, kernel row, kernel column), as a Cortex-M4F's VFMA does. */
         #define UNIT_FMA(x, w, acc) __builtin_fmaf((x), (w), (acc))
+
+        /* A max pool's result: the maximum itself. */
+        #define UNIT_POOL_RESULT(acc, rescale) (acc)
 
         static inline float unit_fabs(float v)
         {

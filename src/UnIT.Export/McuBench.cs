@@ -25,6 +25,8 @@ public static class McuBench
     /// </summary>
     private const int SramAccumulatorBytes = 6 * 1024;
 
+    private const string FramNote = "tools/msp430/msp430.ld; the 20-bit large memory model is not supported";
+
     /// <summary>The run.sh variants measured: software multiply (inline assembly) and the MPY peripheral.</summary>
     public static IReadOnlyList<(string Variant, string Multiply)> Variants { get; } = [("asm", "swmul"), ("hw", "hwmul")];
 
@@ -76,11 +78,12 @@ public static class McuBench
             {
                 CExportResult export = CExporter.Export(m, new CExportOptions { Dense = isDense });
                 long sramBytes = export.AccumulatorBytes <= SramAccumulatorBytes ? export.AccumulatorBytes : 0;
-                if (export.ConstantBytes + export.RamBytes - sramBytes > SimulatedFramBytes)
+                long framBytes = export.ConstantBytes + export.RamBytes - sramBytes;
+                if (framBytes > SimulatedFramBytes)
                 {
                     throw new CExportException(
-                        $"The {name} build of '{model.Graph.Name}' needs {export.ConstantBytes:N0} bytes of constants and {export.RamBytes - sramBytes:N0} bytes of buffers in FRAM; " +
-                        $"the simulated MSP430 has {SimulatedFramBytes:N0} bytes of FRAM below 64 KiB for code, constants and buffers (tools/msp430/msp430.ld; the 20-bit large memory model is not supported).");
+                        $"The {name} build of '{model.Graph.Name}' does not fit the simulated MSP430: its {export.ConstantBytes:N0} bytes of constants and {export.RamBytes - sramBytes:N0} bytes of buffers " +
+                        $"exceed the {SimulatedFramBytes:N0} bytes of FRAM below 64 KiB by {framBytes - SimulatedFramBytes:N0} bytes before any code ({FramNote}).");
                 }
                 string dir = Path.Combine(work, name);
                 export.WriteTo(dir, force: true);
@@ -196,7 +199,7 @@ public static class McuBench
         {
             throw new CExportException(
                 $"{build} does not fit the simulated MSP430: its code, constants and buffers exceed the {SimulatedFramBytes:N0} bytes of FRAM below 64 KiB " +
-                $"by {overflow.Groups[1].Value} bytes (tools/msp430/msp430.ld; the 20-bit large memory model is not supported).");
+                $"by {long.Parse(overflow.Groups[1].Value, CultureInfo.InvariantCulture):N0} bytes ({FramNote}).");
         }
         if (p.ExitCode != 0)
         {

@@ -133,7 +133,7 @@ public sealed class DagExportTests
         return new ModelGraph(new ValueInfo("x", new Shape(Shape.Dynamic, 2, 8, 8)), nodes, ["y"], "branching");
     }
 
-    private static FullyConnectedNode Dense(string name, string input, string output, int inputs, int outputs, int seed) =>
+    internal static FullyConnectedNode Dense(string name, string input, string output, int inputs, int outputs, int seed) =>
         new(name, input, output, new SeededParameters(seed).Weights(outputs, inputs), new float[outputs]);
 
     internal static Tensor Random(ModelGraph graph, int count, int seed)

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using UnIT.ML.Data;
 using UnIT.ML.Graph;
 using UnIT.ML.Pruning;
@@ -8,9 +9,10 @@ namespace UnIT.Export.Tests;
 /// <summary>
 /// The whole generated model, cross-compiled for the MSP430 (clang-14, ld.lld-14) and run in mspdebug's simulator on a real
 /// test image: its int16 logits must equal the C# engine's (fashion_mnist_cnn also runs its float input normalization
-/// on tools/msp430's soft-float runtime), and the per-node cycles must add up to the whole; the skip-compensated mnist_cnn
-/// too (int16 constants, accumulators in SRAM: below 64 KiB of FRAM). One image and one build per model, to keep CI short; `unit-prune mcu-bench` runs the rest. Without the toolchain this fails under CI=true, else
-/// is Inconclusive.
+/// on tools/msp430's soft-float runtime), and the per-node cycles must add up to the whole; the skip-compensated models
+/// too (int16 constants, accumulators in SRAM: below 64 KiB of FRAM), and every division approximator. A build too large
+/// for the simulated FRAM is refused with its overflow. One image and one build per case, to keep CI short; `unit-prune
+/// mcu-bench` runs the rest. Without the toolchain this fails under CI=true, else is Inconclusive.
 /// </summary>
 [TestClass]
 public sealed class SimulatorTests
@@ -19,25 +21,15 @@ public sealed class SimulatorTests
     [DataRow("mnist", false)]
     [DataRow("fashion", false)]
     [DataRow("mnist", true)]
+    [DataRow("fashion", true)]
     public void Whole_pruned_model_gives_the_engines_logits_in_the_MSP430_simulator(string dataset, bool compensated)
     {
-        string tools = McuBench.FindTools(AppContext.BaseDirectory) ?? McuBench.FindTools(Environment.CurrentDirectory)
-            ?? throw new AssertFailedException("tools/msp430 not found above the test folder.");
         (ModelGraph graph, SampleSet test, SampleSet calibration) = Assets.Load(dataset, 1);
         PrunedModel model = PrunedModel.Create(graph, new PruningOptions { Profile = "msp430", Percentile = 50, SkipCompensation = compensated },
             calibration.Batches(graph.Input.Shape, 256));
 
-        IReadOnlyList<McuBuild> builds;
-        try
-        {
-            builds = McuBench.Run(model, test.ToTensor(graph.Input.Shape), tools, dense: false, variants: [("hw", "hwmul")]);
-        }
-        catch (CExportException e) when (e.Message.Contains("a tool is missing", StringComparison.Ordinal))
-        {
-            throw Assets.Missing(e.Message);
-        }
+        McuBuild pruned = Simulate(model, test.ToTensor(graph.Input.Shape), ("hw", "hwmul"));
 
-        McuBuild pruned = builds.Single();
         Assert.IsTrue(pruned.LogitsMatch, "the simulated MSP430 logits differ from the C# engine's");
         Assert.IsGreaterThan(1_000_000d, pruned.Cycles, "a whole CNN inference takes millions of cycles");
         Assert.IsGreaterThan(0L, pruned.CodeBytes);
@@ -59,40 +51,72 @@ public sealed class SimulatorTests
     }
 
     [TestMethod]
+    [DataRow("exact")]
+    [DataRow("binarytree")]
+    [DataRow("bitmask")]
+    public void Every_division_approximator_links_and_gives_the_engines_logits_in_the_MSP430_simulator(string division)
+    {
+        // Exact division divides each threshold by |x| at run time: 32-bit division, which the MSP430 does in software.
+        (ModelGraph graph, SampleSet test, SampleSet calibration) = Assets.Load("mnist", 1);
+        PrunedModel model = PrunedModel.Create(graph, new PruningOptions { Profile = "msp430", Percentile = 50, Division = division },
+            calibration.Batches(graph.Input.Shape, 256));
+
+        McuBuild pruned = Simulate(model, test.ToTensor(graph.Input.Shape), ("hw", "hwmul"));
+
+        Assert.IsTrue(pruned.LogitsMatch, $"{division}: the simulated MSP430 logits differ from the C# engine's");
+    }
+
+    [TestMethod]
     public void A_model_larger_than_the_simulated_FRAM_is_refused_before_building_naming_its_sizes()
     {
         // The residual network's constants and buffers (about 150 KB) exceed the 64 KiB address space the simulator models.
-        string tools = McuBench.FindTools(AppContext.BaseDirectory) ?? McuBench.FindTools(Environment.CurrentDirectory)
-            ?? throw new AssertFailedException("tools/msp430 not found above the test folder.");
         ModelGraph graph = OnnxImporter.Import(Path.Combine(AppContext.BaseDirectory, "assets", "models", "fashion_mnist_resnet.onnx"));
         PrunedModel model = PrunedModel.Create(graph, new PruningOptions { Profile = "msp430", Percentile = 50 }, [DagExportTests.Random(graph, 8, seed: 2)]);
 
-        var e = Assert.ThrowsExactly<CExportException>(() => McuBench.Run(model, DagExportTests.Random(graph, 1, seed: 3), tools, dense: false));
+        var e = Assert.ThrowsExactly<CExportException>(() => McuBench.Run(model, DagExportTests.Random(graph, 1, seed: 3), Tools(), dense: false));
 
         StringAssert.Contains(e.Message, "bytes of constants");
         StringAssert.Contains(e.Message, "FRAM");
     }
 
     [TestMethod]
+    public void A_build_whose_code_does_not_fit_beside_its_constants_is_refused_naming_the_overflow()
+    {
+        // One fully connected layer: its constants (about 47,700 B) pass the size check made before building, the code does not fit beside them.
+        var graph = new ModelGraph(new ValueInfo("x", new Shape(Shape.Dynamic, 98)), [DagExportTests.Dense("fc", "x", "y", 98, 160, 8)], ["y"], "wide_fc");
+        PrunedModel model = PrunedModel.Create(graph, new PruningOptions { Profile = "msp430", Percentile = 50 }, [DagExportTests.Random(graph, 16, seed: 9)]);
+
+        var e = Assert.ThrowsExactly<CExportException>(() => Simulate(model, DagExportTests.Random(graph, 1, seed: 10), ("c", "swmul")));
+
+        StringAssert.Contains(e.Message, "pruned build of 'wide_fc' does not fit the simulated MSP430");
+        StringAssert.Matches(e.Message, new Regex(@"exceed the 49,024 bytes of FRAM below 64 KiB by [\d,]+ bytes \(tools"));
+    }
+
+    [TestMethod]
     public void Branching_graph_with_residual_joins_of_two_Q_formats_gives_the_engines_outputs_in_the_MSP430_simulator()
     {
         // Add/Mul/Max/Sub of two run-time values in different Q formats, in integers on a 16-bit-int target.
-        string tools = McuBench.FindTools(AppContext.BaseDirectory) ?? McuBench.FindTools(Environment.CurrentDirectory)
-            ?? throw new AssertFailedException("tools/msp430 not found above the test folder.");
         ModelGraph graph = DagExportTests.Branching(seed: 7);
         PrunedModel model = PrunedModel.Create(graph, new PruningOptions { Profile = "msp430", Percentile = 50 }, [DagExportTests.Random(graph, 64, seed: 1)]);
-        IReadOnlyList<McuBuild> builds;
+        McuBuild pruned = Simulate(model, DagExportTests.Random(graph, 3, seed: 2), ("c", "swmul"));
+
+        Assert.IsTrue(pruned.LogitsMatch, "the simulated MSP430 outputs differ from the C# engine's");
+        Assert.IsGreaterThan(0d, pruned.Layers.Single(l => l.Name == "add").Cycles, "the residual join ran");
+    }
+
+    private static string Tools() => McuBench.FindTools(AppContext.BaseDirectory) ?? McuBench.FindTools(Environment.CurrentDirectory)
+        ?? throw new AssertFailedException("tools/msp430 not found above the test folder.");
+
+    /// <summary>The pruned build alone, in one variant; Inconclusive (or a failure under CI=true) without the toolchain.</summary>
+    private static McuBuild Simulate(PrunedModel model, Tensor images, (string Variant, string Multiply) variant)
+    {
         try
         {
-            builds = McuBench.Run(model, DagExportTests.Random(graph, 3, seed: 2), tools, dense: false, variants: [("c", "swmul")]);
+            return McuBench.Run(model, images, Tools(), dense: false, variants: [variant]).Single();
         }
         catch (CExportException e) when (e.Message.Contains("a tool is missing", StringComparison.Ordinal))
         {
             throw Assets.Missing(e.Message);
         }
-
-        McuBuild pruned = builds.Single();
-        Assert.IsTrue(pruned.LogitsMatch, "the simulated MSP430 outputs differ from the C# engine's");
-        Assert.IsGreaterThan(0d, pruned.Layers.Single(l => l.Name == "add").Cycles, "the residual join ran");
     }
 }

@@ -91,7 +91,9 @@ esac
 [[ $count -eq 1 ]] && defs+=(-DUNIT_COUNT)
 defs+=("${user_defs[@]}")
 
-cflags=(--target=msp430 "$OPT" -std=c11 -ffreestanding -fno-builtin -nostdlib -Wall -Wextra -Werror -I"$here" "${defs[@]}")
+# One section per function and object, so that --gc-sections drops the runtime helpers a program never calls (a model
+# without float nodes links no soft-float code; one with them only the operations it uses).
+cflags=(--target=msp430 "$OPT" -std=c11 -ffreestanding -fno-builtin -nostdlib -ffunction-sections -fdata-sections -Wall -Wextra -Werror -I"$here" "${defs[@]}")
 # Objects that do not depend on the case; with UNIT_MSP430_CACHE set they are kept there per build flavour
 # and rebuilt when a source or header is newer.
 objdir="$work"
@@ -118,7 +120,7 @@ for src in "${extra[@]}"; do incs+=(-I"$(dirname "$src")"); done
 "$CLANG" "${cflags[@]}" "${incs[@]}" -include "$case_h" -c "$main_c" -o "$work/main.o"
 objs=()
 for i in "${!extra[@]}"; do
-    "$CLANG" "${cflags[@]}" -ffunction-sections -fdata-sections "${incs[@]}" -include "$here/unit_model_glue.h" -c "${extra[$i]}" -o "$work/extra$i.o"
+    "$CLANG" "${cflags[@]}" "${incs[@]}" -include "$here/unit_model_glue.h" -c "${extra[$i]}" -o "$work/extra$i.o"
     objs+=("$work/extra$i.o")
 done
 "$LLD" -m msp430elf -T "$here/msp430.ld" --gc-sections -e _start \

@@ -3,7 +3,7 @@
  * no libc): the kernels' MAC multiply unit_mul16 (portable C, MSP430 inline assembly with UNIT_ASM, or
  * the MPY peripheral with UNIT_HWMULT), and the MSPABI helpers clang emits calls to for the few
  * per-layer index products and divisions (__mspabi_mpyi, __mspabi_mpyl, __mspabi_divu, __mspabi_remu,
- * 32-bit shifts). All shift-and-add / shift-and-subtract; none of these helpers multiplies, so none
+ * __mspabi_divul, __mspabi_divli, 32-bit shifts). All shift-and-add / shift-and-subtract; none of these helpers multiplies, so none
  * recurses into itself.
  */
 #include <stdint.h>
@@ -149,6 +149,34 @@ uint16_t __mspabi_remu(uint16_t n, uint16_t d)
     uint16_t r;
     divmodu16(n, d, &r);
     return r;
+}
+
+/* Unsigned and signed 32-bit division (restoring, one quotient bit per step; x / 0 gives all ones): the exported C with
+ * exact division divides each group's threshold by |x| at run time. */
+uint32_t __mspabi_divul(uint32_t n, uint32_t d)
+{
+    uint32_t q = 0, r = 0;
+    uint16_t i;
+    for (i = 0; i < 32; i++)
+    {
+        r = (r << 1) | ((uint16_t)(n >> 16) >> 15);
+        n <<= 1;
+        q <<= 1;
+        if (r >= d)
+        {
+            r -= d;
+            q |= 1u;
+        }
+    }
+    return q;
+}
+
+int32_t __mspabi_divli(int32_t n, int32_t d)
+{
+    uint32_t un = n < 0 ? 0u - (uint32_t)n : (uint32_t)n;
+    uint32_t ud = d < 0 ? 0u - (uint32_t)d : (uint32_t)d;
+    uint32_t q = __mspabi_divul(un, ud);
+    return (int32_t)((n < 0) != (d < 0) ? 0u - q : q);
 }
 
 /* 32-bit shifts by a variable count (count in r14, as MSPABI passes it): 16 bits at once by moving words, the rest one bit
