@@ -20,13 +20,15 @@ internal static class AccumulatorHeadroom
     /// <summary>Weights keep at least this many significant bits for their largest magnitude before the input format is coarsened instead.</summary>
     public const int MinWeightSignificantBits = 10;
 
-    /// <summary>Lowers weight and input formats of <paramref name="plan"/> until every layer's accumulator has headroom.</summary>
+    /// <summary>
+    /// Lowers weight and input formats of <paramref name="plan"/> until every layer's accumulator has headroom; returns
+    /// null, or what stops it (naming the layer) when a layer cannot get the headroom within the Q format limits.
+    /// </summary>
     /// <param name="graph">The model.</param>
     /// <param name="plan">Q formats chosen from calibration ranges; changed in place.</param>
     /// <param name="maxAbs">Largest magnitude of each value over the calibration data.</param>
     /// <param name="grids">Each value with the values sharing its Q format (<see cref="QuantizationPlan.SharedGrids"/>).</param>
-    /// <exception cref="ArgumentException">When a layer cannot get the headroom within the Q format limits; names the layer.</exception>
-    public static void Reserve(ModelGraph graph, QuantizationPlan plan, IReadOnlyDictionary<string, float> maxAbs,
+    public static string? Reserve(ModelGraph graph, QuantizationPlan plan, IReadOnlyDictionary<string, float> maxAbs,
         IReadOnlyDictionary<string, List<string>> grids)
     {
         foreach (PrunableNode layer in graph.PrunableLayers)
@@ -55,14 +57,14 @@ internal static class AccumulatorHeadroom
             int inputBits = plan.ValueBits(layer.Input) - excess;
             if (inputBits < FixedPointMath.MinFractionBits)
             {
-                throw new ArgumentException(
-                    $"Layer '{layer.Name}' ({layer.OpName}) cannot be given fixed-point formats whose int32 accumulator holds its outputs (up to {outMax:G4} in calibration): " +
-                    $"its input '{layer.Input}' would need {inputBits} fractional bits (at least {FixedPointMath.MinFractionBits}).");
+                return $"Layer '{layer.Name}' ({layer.OpName}) cannot be given fixed-point formats whose int32 accumulator holds its outputs (up to {outMax:G4} in calibration): " +
+                    $"its input '{layer.Input}' would need {inputBits} fractional bits (at least {FixedPointMath.MinFractionBits}).";
             }
             foreach (string value in grids[layer.Input])
             {
                 plan.Values[value] = inputBits;
             }
         }
+        return null;
     }
 }

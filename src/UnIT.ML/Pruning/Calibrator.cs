@@ -106,7 +106,7 @@ public static class Calibrator
             Layers = thresholds,
             RankValues = rankValues,
             QuantizedLayers = quantized,
-            Quantization = plan ?? ranges!.Quantization(graph),
+            Quantization = plan ?? ranges!.QuantizationIfAny(graph),
         };
     }
 
@@ -136,7 +136,7 @@ public static class Calibrator
         {
             throw new ArgumentException("Calibration needs at least one sample; the calibration data is empty.", nameof(batches));
         }
-        return new ProductHistogram(graph, options.GroupWise, samples, plan, plan ?? capture.Ranges!.Quantization(graph),
+        return new ProductHistogram(graph, options.GroupWise, samples, plan, plan ?? capture.Ranges!.QuantizationIfAny(graph),
             LayerWeights(graph, plan), capture.Inputs(samples));
     }
 
@@ -246,11 +246,31 @@ public static class Calibrator
             _maxAbs[name] = m;
         }
 
+        /// <summary>The Q formats for these ranges.</summary>
+        /// <exception cref="ArgumentException">When a layer's accumulator cannot hold its outputs in any Q format; names the layer.</exception>
         public QuantizationPlan Quantization(ModelGraph g)
         {
+            (QuantizationPlan? plan, string? problem) = Plan(g);
+            return plan ?? throw new ArgumentException(problem);
+        }
+
+        /// <summary>
+        /// The Q formats a float calibration records (so its thresholds can later run in fixed point), or null when the
+        /// model's ranges allow none: a float model need not fit int16.
+        /// </summary>
+        public QuantizationPlan? QuantizationIfAny(ModelGraph g) => Plan(g).Plan;
+
+        private (QuantizationPlan? Plan, string? Problem) Plan(ModelGraph g)
+        {
             var plan = new QuantizationPlan();
+            double widest = Math.ScaleB((double)short.MaxValue, -FixedPointMath.MinFractionBits);
             foreach ((string name, float max) in _maxAbs)
             {
+                if (max > widest)
+                {
+                    // The coarsest format would saturate it: a plausible wrong number.
+                    return (null, $"Value '{name}' reaches {max:G4} in calibration, more than int16 holds in the coarsest Q format ({FixedPointMath.MinFractionBits} fractional bits: ±{widest:N0}).");
+                }
                 plan.Values[name] = FixedPointMath.FractionBitsFor(max);
             }
             Dictionary<string, List<string>> grids = QuantizationPlan.SharedGrids(g);
@@ -265,8 +285,8 @@ public static class Calibrator
             {
                 plan.Weights[layer.Name] = FixedPointMath.FractionBitsFor(layer.Weight.Data.Max(Math.Abs));
             }
-            AccumulatorHeadroom.Reserve(g, plan, _maxAbs, grids);
-            return plan;
+            string? problem = AccumulatorHeadroom.Reserve(g, plan, _maxAbs, grids);
+            return problem is null ? (plan, null) : (null, problem);
         }
     }
 

@@ -33,7 +33,7 @@ public sealed class ProductHistogram
     private readonly Dictionary<string, Group[]> _groups = new(StringComparer.Ordinal);
     private readonly object _gate = new();
 
-    internal ProductHistogram(ModelGraph graph, bool groupWise, int samples, QuantizationPlan? fixedPoint, QuantizationPlan quantization,
+    internal ProductHistogram(ModelGraph graph, bool groupWise, int samples, QuantizationPlan? fixedPoint, QuantizationPlan? quantization,
         Dictionary<string, float[]> weights, Dictionary<string, Tensor> inputs)
     {
         _graph = graph;
@@ -61,8 +61,11 @@ public sealed class ProductHistogram
     /// <summary>Calibration samples behind the counts.</summary>
     public int CalibrationSamples { get; }
 
-    /// <summary>The Q formats recorded in every threshold set (the given plan for fixed point, else those chosen from the value ranges).</summary>
-    public QuantizationPlan Quantization { get; }
+    /// <summary>
+    /// The Q formats recorded in every threshold set: the given plan for fixed point, else those chosen from the value ranges,
+    /// or null when those ranges allow none.
+    /// </summary>
+    public QuantizationPlan? Quantization { get; }
 
     /// <summary>Whether the keys are exact integer products of fixed-point operands (thresholds then go in <see cref="ThresholdSet.QuantizedLayers"/>).</summary>
     public bool FixedPoint => _fixedPoint is not null;

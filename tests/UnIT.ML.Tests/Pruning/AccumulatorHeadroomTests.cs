@@ -66,6 +66,23 @@ public sealed class AccumulatorHeadroomTests
         plan.Validate(graph);
     }
 
+    [TestMethod]
+    public void A_model_no_int16_format_fits_still_calibrates_in_float_and_the_fixed_point_profile_names_the_value()
+    {
+        // Inputs up to 1e7: more than 32767 * 2^8, so even Q(-8) would saturate the graph input (a plausible wrong number).
+        ModelGraph graph = WideSums();
+        var calibration = new Tensor(new Shape(8, 16, 6, 6), Uniform(4, 8 * 576, 0f, 1e7f));
+
+        PrunedModel model = PrunedModel.Create(graph, new PruningOptions { Profile = "float32", Percentile = 50 }, [calibration]);
+        Assert.IsNull(Calibrator.Calibrate(graph, [calibration], new CalibrationOptions { Percentile = 50 }).Quantization, "no Q formats fit, so none are recorded");
+        Assert.IsNull(Calibrator.CalibrateHistogram(graph, [calibration], new CalibrationOptions()).Quantization);
+        Assert.IsTrue(model.Engine.Run(calibration).Data.All(float.IsFinite));
+
+        var e = Assert.ThrowsExactly<ArgumentException>(() => PrunedModel.Create(graph, new PruningOptions { Profile = "msp430", Percentile = 50 }, [calibration]));
+        StringAssert.Contains(e.Message, "Value 'x' reaches");
+        StringAssert.Contains(e.Message, "coarsest Q format");
+    }
+
     private sealed class MaxObserver(Dictionary<string, float> values) : IEngineObserver
     {
         public void OnLayerInput(PrunableNode layer, float[] input, Shape shape)
