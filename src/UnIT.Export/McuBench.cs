@@ -201,6 +201,15 @@ public static class McuBench
                 $"{build} does not fit the simulated MSP430: its code, constants and buffers exceed the {SimulatedFramBytes:N0} bytes of FRAM below 64 KiB " +
                 $"by {long.Parse(overflow.Groups[1].Value, CultureInfo.InvariantCulture):N0} bytes ({FramNote}).");
         }
+        string[] missing = Regex.Matches(err.Result, @"undefined symbol: (\S+)").Select(m => m.Groups[1].Value).Distinct().ToArray();
+        if (missing.Length > 0)
+        {
+            // The generated C is fine for a full toolchain; tools/msp430's runtime has 32-bit float and integer helpers only.
+            throw new CExportException(
+                $"{build} needs runtime helpers tools/msp430 does not provide: {string.Join(", ", missing)} (64-bit double or integer " +
+                "arithmetic, as a Div of two run-time values or operands whose Q formats lie far apart need; the simulator's runtime " +
+                "has 32-bit float and integer helpers only). Build the exported C with a full MSP430 toolchain instead.");
+        }
         if (p.ExitCode != 0)
         {
             string why = p.ExitCode == 2 ? " (a tool is missing: install clang-14, lld-14, llvm-14 and mspdebug)" : "";

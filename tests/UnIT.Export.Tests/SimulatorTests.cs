@@ -93,6 +93,22 @@ public sealed class SimulatorTests
     }
 
     [TestMethod]
+    public void A_build_needing_double_arithmetic_is_refused_naming_the_missing_helpers()
+    {
+        // Div of two run-time values goes through double; the simulator's runtime has 32-bit helpers only.
+        var graph = new ModelGraph(new ValueInfo("x", new Shape(Shape.Dynamic, 8)),
+            [DagExportTests.Dense("f1", "x", "a", 8, 6, 1), DagExportTests.Dense("f2", "x", "b", 8, 6, 2), new BinaryNode("div", "a", "b", "y", ElementwiseOp.Div)],
+            ["y"], "ratio");
+        PrunedModel model = PrunedModel.Create(graph, new PruningOptions { Profile = "msp430", Percentile = 50 }, [DagExportTests.Random(graph, 16, seed: 9)]);
+
+        var e = Assert.ThrowsExactly<CExportException>(() => Simulate(model, DagExportTests.Random(graph, 1, seed: 10), ("c", "swmul")));
+
+        StringAssert.Contains(e.Message, "pruned build of 'ratio' needs runtime helpers tools/msp430 does not provide: ");
+        StringAssert.Contains(e.Message, "__mspabi_divd");
+        Assert.DoesNotContain("\n", e.Message, "one line, not the linker's output");
+    }
+
+    [TestMethod]
     public void Branching_graph_with_residual_joins_of_two_Q_formats_gives_the_engines_outputs_in_the_MSP430_simulator()
     {
         // Add/Mul/Max/Sub of two run-time values in different Q formats, in integers on a 16-bit-int target.
