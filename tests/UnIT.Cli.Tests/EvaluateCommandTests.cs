@@ -127,6 +127,7 @@ public sealed class EvaluateCommandTests
         var export = Cli.Run("export-c", Cli.FashionModel, "--profile", "max78000", "--thresholds", thresholds, "--out", Path.Combine(dir, "c"));
         Assert.AreEqual(0, export.Code, export.Err);
         StringAssert.Contains(File.ReadAllText(Path.Combine(dir, "c", "unit_model_data.h")), "_comp[", "the exported C carries the constants");
+        StringAssert.Contains(export.Out, "see m4-bench", "the bench that builds max78000 code");
     }
 
     [TestMethod]
