@@ -9,7 +9,7 @@ internal static class PointColumns
     [
         "kind", "series", "percentile", "division", "profile", "group_wise", "magnitude_sparsity", "fatrelu_tau", "samples",
         "accuracy", "dense_accuracy", "accuracy_drop", "f1_macro", "quantized_dense_accuracy",
-        "macs_total", "macs_skipped_zero", "macs_skipped_threshold", "macs_executed", "skipped_fraction",
+        "macs_total", "macs_skipped_zero", "macs_skipped_threshold", "macs_executed", "macs_compensated", "skipped_fraction",
         "cycles", "dense_cycles", "speedup", "energy_uj", "dense_energy_uj", "wall_seconds",
     ];
 
@@ -32,7 +32,7 @@ internal static class PointColumns
             ReportFormat.Number(p.Accuracy), ReportFormat.Number(p.DenseAccuracy), ReportFormat.Number(p.AccuracyDrop),
             ReportFormat.Number(p.F1Macro), ReportFormat.Number(p.QuantizedDenseAccuracy),
             ReportFormat.Number(p.MacsTotal), ReportFormat.Number(p.MacsSkippedZero), ReportFormat.Number(p.MacsSkippedThreshold),
-            ReportFormat.Number(p.MacsExecuted), ReportFormat.Number(p.SkippedFraction),
+            ReportFormat.Number(p.MacsExecuted), ReportFormat.Number(p.MacsCompensated), ReportFormat.Number(p.SkippedFraction),
             ReportFormat.Number(p.Cycles), ReportFormat.Number(p.DenseCycles), ReportFormat.Number(p.Speedup),
             ReportFormat.Number(p.EnergyMicrojoules), ReportFormat.Number(p.DenseEnergyMicrojoules), ReportFormat.Number(p.WallSeconds),
         ];

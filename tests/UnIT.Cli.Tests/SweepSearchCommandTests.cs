@@ -68,6 +68,35 @@ public sealed class SweepSearchCommandTests
     }
 
     [TestMethod]
+    public void Sweep_corrections_apply_to_every_UnIT_point_and_are_counted_and_correction_samples_need_one()
+    {
+        string plainDir = NewFolder(), correctedDir = NewFolder() + "-corrected";
+
+        var plain = Cli.Run(Sweep(plainDir, "--json"));
+        var corrected = Cli.Run(Sweep(correctedDir, "--json", "--skip-compensation", "--bias-correction", "--correction-samples", "100"));
+        string error = Cli.SingleErrorLine(Cli.Run(Sweep(NewFolder() + "-refused", "--correction-samples", "100")), ExitCodes.Usage);
+
+        Assert.AreEqual(0, plain.Code, plain.Err);
+        Assert.AreEqual(0, corrected.Code, corrected.Err);
+        StringAssert.Contains(error, "--correction-samples");
+        string[][] Rows(string dir) => File.ReadAllLines(Path.Combine(dir, "sweep.csv")).Select(l => l.Split(',')).ToArray();
+        string[][] a = Rows(plainDir), b = Rows(correctedDir);
+        CollectionAssert.AreEqual(a[0], b[0], "the same columns");
+        int Column(string name) => Array.IndexOf(a[0], name);
+        double Value(string[] row, string name) => double.Parse(row[Column(name)], CultureInfo.InvariantCulture);
+        Assert.HasCount(a.Length, b);
+        for (int i = 1; i < a.Length; i++)
+        {
+            bool unit = a[i][Column("kind")] == "Unit";
+            Assert.AreEqual(0d, Value(a[i], "macs_compensated"), "a plain sweep compensates nothing");
+            Assert.AreEqual(unit ? Value(b[i], "macs_skipped_threshold") : 0d, Value(b[i], "macs_compensated"), 1e-9,
+                $"row {i}: every threshold skip of a UnIT point is compensated, a baseline has none");
+            Assert.AreEqual(unit, b[i][Column("series")].Contains("skip-compensated bias-corrected", StringComparison.Ordinal), b[i][Column("series")]);
+        }
+        Assert.IsTrue(Enumerable.Range(1, a.Length - 1).Any(i => Value(a[i], "accuracy") != Value(b[i], "accuracy")), "the corrections change some accuracy");
+    }
+
+    [TestMethod]
     public void Sweep_into_a_folder_another_command_is_writing_is_refused()
     {
         string outDir = NewFolder();

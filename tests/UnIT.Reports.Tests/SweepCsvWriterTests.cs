@@ -17,7 +17,7 @@ public sealed class SweepCsvWriterTests
         Assert.HasCount(1 + report.Points.Count, lines);
         string[] header = lines[0].Split(',');
         foreach (string column in new[] { "kind", "series", "percentile", "division", "profile", "accuracy", "dense_accuracy", "accuracy_drop", "f1_macro",
-            "macs_total", "macs_skipped_zero", "macs_skipped_threshold", "macs_executed", "skipped_fraction", "cycles", "dense_cycles", "speedup",
+            "macs_total", "macs_skipped_zero", "macs_skipped_threshold", "macs_executed", "macs_compensated", "skipped_fraction", "cycles", "dense_cycles", "speedup",
             "energy_uj", "dense_energy_uj", "wall_seconds", "skipped_fraction:conv1", "threshold:fc", "pareto_skipped", "pareto_cycles" })
         {
             CollectionAssert.Contains(header, column);

@@ -68,6 +68,7 @@ internal sealed class SweepCommand
         DefaultValueFactory = _ => [],
         CustomParser = OptionParsers.NumberList("--fatrelu", NumberRange.AtLeast(0)),
     };
+    private readonly CorrectionOptions _corrections = new(" Here: every UnIT point, for its own thresholds.");
     private readonly ReportFolderOptions _report = new("Folder for the CSV, JSON and PNG files.");
 
     private SweepCommand()
@@ -89,6 +90,7 @@ internal sealed class SweepCommand
         command.Add(c._groupWise);
         command.Add(c._sparsities);
         command.Add(c._taus);
+        c._corrections.AddTo(command);
         c._report.AddTo(command);
         command.SetAction(c.Run);
         return command;
@@ -118,6 +120,9 @@ internal sealed class SweepCommand
             // Plain UnIT (0) is always swept; the values given add baselines and combinations.
             MagnitudeSparsities = [0, .. result.GetRequiredValue(_sparsities)],
             FatReluTaus = [0, .. result.GetRequiredValue(_taus).Select(t => (float)t)],
+            BiasCorrection = result.GetValue(_corrections.BiasCorrection),
+            SkipCompensation = result.GetValue(_corrections.SkipCompensation),
+            CorrectionSamples = result.GetValue(_corrections.Samples),
         };
         IEnumerable<Tensor> batches = calibration.Batches(graph.Input.Shape, result.GetValue(_report.BatchSize));
         Tensor images = validation.ToTensor(graph.Input.Shape);

@@ -5,7 +5,7 @@ namespace UnIT.Cli.Options;
 
 /// <summary>
 /// <c>--bias-correction</c>, <c>--skip-compensation</c> and <c>--correction-samples</c>, as every command that calibrates
-/// thresholds takes them (evaluate, fit, the device benches, search and compare).
+/// thresholds takes them (evaluate, fit, the device benches, sweep, search and compare).
 /// </summary>
 /// <param name="scope">Appended to the descriptions where a command applies them to part of its work only; null for none.</param>
 internal sealed class CorrectionOptions(string? scope = null)

@@ -8,7 +8,8 @@ namespace UnIT.ML.Sweeps;
 /// baselines of docs/method.md for each profile. Immutable; change with <c>with</c>.
 /// </summary>
 /// <remarks>
-/// UnIT points: every percentile × group-wise × magnitude sparsity × FATReLU tau × profile × division.
+/// UnIT points: every percentile × group-wise × magnitude sparsity × FATReLU tau × profile × division, each with the
+/// grid's bias correction and skip compensation.
 /// Baselines (when <see cref="IncludeBaselines"/>), each with all thresholds 0 and the profile's default
 /// division: dense for each profile, magnitude pruning alone for each sparsity &gt; 0, FATReLU alone for each tau &gt; 0.
 /// </remarks>
@@ -37,6 +38,18 @@ public sealed record SweepGrid
 
     /// <summary>BinaryTree points only: weight the pivot tree by the calibration data's control-term exponents.</summary>
     public bool CalibrateBinaryTree { get; init; }
+
+    /// <summary>Every UnIT point runs with bias correction (<see cref="Pruning.BiasCorrection"/>), measured for its own thresholds.</summary>
+    public bool BiasCorrection { get; init; }
+
+    /// <summary>Every UnIT point runs with skip compensation (<see cref="Pruning.SkipCompensation"/>), calibrated for its own thresholds.</summary>
+    public bool SkipCompensation { get; init; }
+
+    /// <summary>
+    /// The calibration samples the corrections are measured on (<see cref="Pruning.PruningOptions.CorrectionSamples"/>); null: all.
+    /// Each UnIT point pays its passes over them.
+    /// </summary>
+    public int? CorrectionSamples { get; init; }
 
     /// <summary>Whether to add the dense, magnitude-pruning and FATReLU baseline points.</summary>
     public bool IncludeBaselines { get; init; } = true;
@@ -74,6 +87,10 @@ public sealed record SweepGrid
         foreach (float t in FatReluTaus.Where(t => !(t >= 0) || float.IsInfinity(t)))
         {
             throw new ArgumentOutOfRangeException(nameof(FatReluTaus), t, $"FATReLU tau {t} must be finite and >= 0.");
+        }
+        if (CorrectionSamples < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(CorrectionSamples), CorrectionSamples, "Corrections need at least one calibration sample.");
         }
     }
 
@@ -119,6 +136,9 @@ public sealed record SweepGrid
                                 GroupWise = groupWise, MagnitudeSparsity = sparsity, FatReluTau = tau,
                                 BitShiftStartingShift = division == "bitshift" ? BitShiftStartingShift : null,
                                 CalibrateBinaryTree = division == "binarytree" && CalibrateBinaryTree,
+                                BiasCorrection = BiasCorrection,
+                                SkipCompensation = SkipCompensation,
+                                CorrectionSamples = BiasCorrection || SkipCompensation ? CorrectionSamples : null,
                             }));
                         }
                     }
