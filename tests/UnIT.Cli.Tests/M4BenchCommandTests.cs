@@ -2,20 +2,10 @@ using System.Text.Json;
 
 namespace UnIT.Cli.Tests;
 
-/// <summary><c>m4-bench</c>: the max78000 C on a Cortex-M4F in QEMU, and its refusal of other profiles.</summary>
+/// <summary><c>m4-bench</c>: the max78000 C on a Cortex-M4F in QEMU (its refusal of other profiles: <see cref="McuBenchCommandTests"/>).</summary>
 [TestClass]
 public sealed class M4BenchCommandTests
 {
-    [TestMethod]
-    public void A_fixed_point_profile_is_refused_in_one_line()
-    {
-        string error = Cli.SingleErrorLine(Cli.Run("m4-bench", Cli.FashionModel, "--profile", "msp430",
-            "--calibration-images", Cli.FashionImages, "--calibration-limit", "10", "--images", Cli.FashionImages, "--limit", "1"));
-
-        StringAssert.Contains(error, "--profile msp430");
-        StringAssert.Contains(error, "max78000");
-    }
-
     [TestMethod]
     public void Json_reports_instructions_of_both_builds_and_bit_identical_logits()
     {

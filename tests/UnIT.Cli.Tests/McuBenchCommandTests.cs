@@ -3,7 +3,10 @@ using System.Text.RegularExpressions;
 
 namespace UnIT.Cli.Tests;
 
-/// <summary><c>mcu-bench</c>: the msp430 C in mspdebug's simulator, its profile, and a build too large for the simulated FRAM.</summary>
+/// <summary>
+/// <c>mcu-bench</c>: the msp430 C in mspdebug's simulator, and a build too large for the simulated FRAM; with <c>m4-bench</c>,
+/// the profile each device bench runs and refuses.
+/// </summary>
 [TestClass]
 public sealed class McuBenchCommandTests
 {
@@ -20,13 +23,15 @@ public sealed class McuBenchCommandTests
     }
 
     [TestMethod]
-    public void A_float_profile_is_refused_in_one_line()
+    [DataRow("mcu-bench", "max78000", "msp430")]
+    [DataRow("m4-bench", "msp430", "max78000")]
+    public void A_profile_the_device_does_not_run_is_refused_in_one_line(string command, string given, string runs)
     {
-        string error = Cli.SingleErrorLine(Cli.Run("mcu-bench", Cli.FashionModel, "--profile", "max78000",
+        string error = Cli.SingleErrorLine(Cli.Run(command, Cli.FashionModel, "--profile", given,
             "--calibration-images", Cli.FashionImages, "--calibration-limit", "10", "--images", Cli.FashionImages, "--limit", "1"));
 
-        StringAssert.Contains(error, "--profile max78000");
-        StringAssert.Contains(error, "msp430");
+        StringAssert.Contains(error, $"--profile {given}");
+        StringAssert.Contains(error, runs);
     }
 
     [TestMethod]

@@ -247,7 +247,7 @@ public static class Calibrator
         }
 
         /// <summary>The Q formats for these ranges.</summary>
-        /// <exception cref="ArgumentException">When a layer's accumulator cannot hold its outputs in any Q format; names the layer.</exception>
+        /// <exception cref="ArgumentException">When a value exceeds the coarsest int16 format, or a layer's accumulator cannot hold its outputs in any Q format; names it.</exception>
         public QuantizationPlan Quantization(ModelGraph g)
         {
             (QuantizationPlan? plan, string? problem) = Plan(g);
