@@ -34,4 +34,22 @@ public sealed class ShiftCommandTests
 
         StringAssert.Contains(Cli.SingleErrorLine(run, ExitCodes.Usage), "--shifts value 'blur'");
     }
+
+    [TestMethod]
+    public void Shift_refuses_normalized_test_samples_naming_the_file_and_sample_and_writes_nothing()
+    {
+        // Mean-0 data would be clipped and filled with 0 as if it were pixels: refused before anything runs.
+        string row = string.Join(",", Enumerable.Repeat("0.5", 784));
+        string images = Cli.TempFile("normalized.csv", $"{row}\n{row.Replace("0.5,0.5,0.5", "0.5,-0.5,0.5")}\n");
+        string labels = Cli.TempFile("labels.csv", "1\n2\n");
+        string outDir = Path.Combine(Path.GetDirectoryName(images)!, "out");
+
+        var run = Cli.Run("shift", Cli.FashionModel, "--calibration-images", Calibration, "--calibration-limit", "10",
+            "--images", images, "--labels", labels, "--out", outDir);
+
+        string error = Cli.SingleErrorLine(run, ExitCodes.Failure);
+        StringAssert.Contains(error, "normalized.csv': Sample 1 has the value -0.5 at position 1");
+        StringAssert.Contains(error, "pixels in [0, 1]");
+        Assert.IsFalse(Directory.Exists(outDir));
+    }
 }

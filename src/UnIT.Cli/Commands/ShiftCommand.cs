@@ -90,7 +90,6 @@ internal sealed class ShiftCommand
         ModelGraph graph = ModelLoader.Load(modelPath);
         SampleSet calibration = _calibration.Load(result, graph)!;
         SampleSet test = _test.Load(result, graph)!;
-        using OutputFolder folder = OutputFolder.Prepare(result.GetRequiredValue(_report.Out), result.GetValue(_report.Force), OutputFiles);
         var options = new ShiftOptions
         {
             Percentile = result.GetValue(_percentile),
@@ -100,6 +99,11 @@ internal sealed class ShiftCommand
         };
         IEnumerable<Tensor> batches = calibration.Batches(graph.Input.Shape, result.GetValue(_report.BatchSize));
         Tensor images = test.ToTensor(graph.Input.Shape);
+        if (ImageShift.PixelProblem(images, result.GetValue(_test.Range)?.Start ?? 0) is { } problem)
+        {
+            throw new DatasetException($"'{test.Source}': {problem}");
+        }
+        using OutputFolder folder = OutputFolder.Prepare(result.GetRequiredValue(_report.Out), result.GetValue(_report.Force), OutputFiles);
         bool json = result.GetValue(_report.Json);
         TextWriter output = result.InvocationConfiguration.Output;
         IAnsiConsole console = Terminal.For(output);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using UnIT.ML.Graph;
 
 namespace UnIT.ML.Shift;
@@ -24,13 +25,12 @@ public static class ImageShift
     /// <param name="kind">The shift.</param>
     /// <param name="strength">Degrees for rotation, the noise sigma, the brightness offset, the contrast reduction (0..1) or the occluder's side as a fraction of the height (0..1).</param>
     /// <param name="seed">Seeds every random draw.</param>
-    /// <exception cref="ArgumentException">The batch is not 4-D, or the strength is not finite or outside its kind's range.</exception>
+    /// <exception cref="ArgumentException">The batch is not 4-D or has a value outside [0, 1], or the strength is not finite or outside its kind's range.</exception>
     public static Tensor Apply(Tensor images, ShiftKind kind, double strength, int seed)
     {
-        ArgumentNullException.ThrowIfNull(images);
-        if (images.Shape.Rank != 4)
+        if (PixelProblem(images) is { } problem)
         {
-            throw new ArgumentException($"Image shifts need a batch [N, C, H, W]; got {images.Shape}.", nameof(images));
+            throw new ArgumentException(problem, nameof(images));
         }
         bool fraction = kind is ShiftKind.Contrast or ShiftKind.Occlusion;
         if (!double.IsFinite(strength) || strength < 0 || (fraction && strength > 1) || !Enum.IsDefined(kind))
@@ -89,6 +89,26 @@ public static class ImageShift
             }
         }
         return new Tensor(images.Shape, data);
+    }
+
+    /// <summary>
+    /// Why <paramref name="images"/> cannot be shifted, or null: the batch must be [N, C, H, W] with every value in [0, 1],
+    /// since rotation and occlusion fill with 0 and noise and brightness clip to [0, 1]; normalized data (e.g. mean 0)
+    /// would be shifted wrongly without a sign of it.
+    /// </summary>
+    /// <param name="images">The batch.</param>
+    /// <param name="firstSample">The number the message gives the batch's first image (its place in the data file).</param>
+    public static string? PixelProblem(Tensor images, int firstSample = 0)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        if (images.Shape.Rank != 4)
+        {
+            return $"Image shifts need a batch [N, C, H, W]; got {images.Shape}.";
+        }
+        int size = images.Shape[1] * images.Shape[2] * images.Shape[3];
+        int outside = Array.FindIndex(images.Data, v => !(v >= 0 && v <= 1));
+        return outside < 0 ? null : string.Create(CultureInfo.InvariantCulture,
+            $"Sample {firstSample + outside / Math.Max(size, 1)} has the value {images.Data[outside]} at position {outside % Math.Max(size, 1)}: image shifts need pixels in [0, 1] (rotation and occlusion fill with 0, noise and brightness clip to [0, 1]). Give the raw pixels scaled to [0, 1]; a model that needs normalized input should normalize in its graph.");
     }
 
     /// <summary>Rotates every channel by <paramref name="radians"/> about the centre, sampling bilinearly; pixels from outside are 0.</summary>

@@ -19,12 +19,16 @@ public static class ShiftComparison
     /// <param name="labels">One label per image.</param>
     /// <param name="options">Percentile, shifts, seed and profile.</param>
     /// <param name="progress">Told before each step and at the end.</param>
-    /// <exception cref="ArgumentException">Invalid options, empty calibration data, a batch that is not 4-D, or labels and images differ in count.</exception>
+    /// <exception cref="ArgumentException">Invalid options, empty calibration data, a batch that is not 4-D or has a value outside [0, 1], or labels and images differ in count.</exception>
     public static ShiftResult Run(ModelGraph graph, IEnumerable<Tensor> calibration, Tensor images, IReadOnlyList<int> labels, ShiftOptions options,
         IProgress<SweepProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        if (ImageShift.PixelProblem(images) is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(images));
+        }
         IReadOnlyList<Tensor> batches = calibration.ToList();
         var shifts = options.Kinds.Distinct().SelectMany(k => ImageShift.DefaultStrengths(k).Select(s => (Kind: k, Strength: s))).ToArray();
         var reporter = new StepReporter(progress, 2 + options.MatchSteps + shifts.Length);

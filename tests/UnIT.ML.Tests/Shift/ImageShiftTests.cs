@@ -72,5 +72,12 @@ public sealed class ImageShiftTests
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ImageShift.Apply(Ramp(), ShiftKind.Contrast, 1.5, 1));
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ImageShift.Apply(Ramp(), ShiftKind.GaussianNoise, double.NaN, 1));
         Assert.ThrowsExactly<ArgumentException>(() => ImageShift.Apply(new Tensor(new Shape(2, 64), new float[128]), ShiftKind.Brightness, 0.1, 1));
+        foreach (float bad in new[] { -0.25f, 1.5f, float.NaN })
+        {
+            Tensor images = Ramp();
+            images.Data[^3] = bad;
+            var refused = Assert.ThrowsExactly<ArgumentException>(() => ImageShift.Apply(images, ShiftKind.Rotation, 10, 1));
+            StringAssert.Contains(refused.Message, $"Sample 2 has the value {bad.ToString(System.Globalization.CultureInfo.InvariantCulture)} at position 61");
+        }
     }
 }
