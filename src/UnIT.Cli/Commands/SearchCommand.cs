@@ -255,7 +255,8 @@ internal sealed class SearchCommand
             Costs = CostsOf(result.GetRequiredValue(_costTable)),
         };
         IEnumerable<Tensor> batches = calibration.Batches(graph.Input.Shape, result.GetValue(_report.BatchSize));
-        Tensor images = validation.ToTensor(graph.Input.Shape);
+        // Shifted copies are made of images: digits a model takes flattened are shifted in their own [H, W].
+        Tensor images = options.ValidationShifts > 0 ? validation.ToImages(graph.Input.Shape) : validation.ToTensor(graph.Input.Shape);
         bool json = result.GetValue(_report.Json);
         TextWriter output = result.InvocationConfiguration.Output;
         IAnsiConsole console = Terminal.For(output);

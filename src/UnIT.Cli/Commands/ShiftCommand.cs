@@ -98,7 +98,7 @@ internal sealed class ShiftCommand
             Profile = result.GetRequiredValue(_profile),
         };
         IEnumerable<Tensor> batches = calibration.Batches(graph.Input.Shape, result.GetValue(_report.BatchSize));
-        Tensor images = test.ToTensor(graph.Input.Shape);
+        Tensor images = test.ToImages(graph.Input.Shape);
         if (ImageShift.PixelProblem(images, result.GetValue(_test.Range)?.Start ?? 0) is { } problem)
         {
             throw new DatasetException($"'{test.Source}': {problem}");

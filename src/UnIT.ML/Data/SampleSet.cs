@@ -98,6 +98,29 @@ public sealed class SampleSet
     public Tensor ToTensor(Shape modelInputShape) => Batch(CheckFits(modelInputShape), 0, Count);
 
     /// <summary>
+    /// All samples as one image batch [Count, C, H, W] for image shifts: shaped like the model input when that is 4-D,
+    /// else from the samples' own dimensions ([H, W] as one channel, [C, H, W]), e.g. IDX digits for a model that takes
+    /// them flattened. The tensor holds a copy of the data.
+    /// </summary>
+    /// <param name="modelInputShape">The model input's shape, batch axis first (it may be dynamic).</param>
+    /// <exception cref="DatasetException">A sample's size differs from what the model input needs, or neither the model input nor the samples have a height and width.</exception>
+    public Tensor ToImages(Shape modelInputShape)
+    {
+        int[] dims = CheckFits(modelInputShape);
+        if (dims.Length != 4)
+        {
+            dims = _dimensions.Length switch
+            {
+                2 => [0, 1, _dimensions[0], _dimensions[1]],
+                3 => [0, .. _dimensions],
+                _ => throw new DatasetException(
+                    $"Image shifts need images with a height and width, but the model input {modelInputShape} is not [N, C, H, W] and the samples of '{Source}' are [{string.Join(",", _dimensions)}]; give the images as an IDX image file."),
+            };
+        }
+        return Batch(dims, 0, Count);
+    }
+
+    /// <summary>
     /// The samples in order as batches of <paramref name="batchSize"/> (the last may be smaller), each shaped
     /// like <see cref="ToTensor"/>. When the model input has a fixed batch size, that size is used instead.
     /// </summary>

@@ -15,7 +15,7 @@ public static class ShiftComparison
     /// <summary>Runs the comparison.</summary>
     /// <param name="graph">The model.</param>
     /// <param name="calibration">Clean calibration batches.</param>
-    /// <param name="images">The clean test images as one batch [N, C, H, W], pixels in [0, 1].</param>
+    /// <param name="images">The clean test images as one batch [N, C, H, W], pixels in [0, 1] (reshaped for a model that takes them flattened).</param>
     /// <param name="labels">One label per image.</param>
     /// <param name="options">Percentile, shifts, seed and profile.</param>
     /// <param name="progress">Told before each step and at the end.</param>

@@ -42,12 +42,23 @@ internal sealed class PointEvaluator
             throw new ArgumentException("Calibration needs at least one sample; the calibration data is empty.", nameof(calibration));
         }
         Graph = graph;
-        _images = images;
+        _images = ShapedForModel(graph.Input.Shape, images);
         _labels = labels;
-        _denseLogits = Evaluator.DenseLogits(graph, images);
+        _denseLogits = Evaluator.DenseLogits(graph, _images);
     }
 
     public ModelGraph Graph { get; }
+
+    /// <summary>
+    /// <paramref name="images"/> reshaped to the model input when they hold as many values per sample in another shape
+    /// (images [N, C, H, W] made for shifts, for a model that takes them flattened); otherwise as they are.
+    /// </summary>
+    private static Tensor ShapedForModel(Shape input, Tensor images)
+    {
+        bool reshape = images.Shape.Rank != input.Rank && input.Rank >= 2 && !input.Dimensions[1..].Contains(Shape.Dynamic)
+            && images.Shape.Rank >= 1 && images.Shape.SampleSize == input.SampleSize;
+        return reshape ? images.Reshape(input.WithBatch(images.Shape[0])) : images;
+    }
 
     /// <summary>Every prunable layer at T = 0.</summary>
     public ThresholdSet ZeroThresholds() => ThresholdSet.Zero(Graph);

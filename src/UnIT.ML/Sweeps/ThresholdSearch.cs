@@ -42,7 +42,7 @@ public static class ThresholdSearch
     /// <summary>Runs the search.</summary>
     /// <param name="graph">The model.</param>
     /// <param name="calibration">Calibration batches (thresholds and fixed-point Q formats come from them); enumerated once.</param>
-    /// <param name="validationImages">The validation images as one batch [N, ...]; never the test set.</param>
+    /// <param name="validationImages">The validation images as one batch [N, ...] (with <see cref="SearchOptions.ValidationShifts"/>, [N, C, H, W], reshaped for a model that takes them flattened); never the test set.</param>
     /// <param name="validationLabels">One label per validation image.</param>
     /// <param name="options">Limit, objective, target and budget.</param>
     /// <param name="progress">Told before each calibration and evaluation, and at the end.</param>

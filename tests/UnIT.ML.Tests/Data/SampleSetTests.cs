@@ -89,4 +89,23 @@ public sealed class SampleSetTests
         CollectionAssert.AreEqual(new[] { 4f, 5f, 6f }, set.Sample(1).ToArray());
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => set.Sample(2));
     }
+
+    [TestMethod]
+    public void ToImages_TakeTheModelsImageShape_OrTheSamplesOwnHeightAndWidth_AndRefuseRowsWithNeither()
+    {
+        SampleSet digits = IdxReader.ReadImages(DataFiles.FashionTestImages, limit: 3);
+        var flat = new Shape(Shape.Dynamic, 784);
+        var rows = new SampleSet(new float[2 * 784], [784], "rows.csv");
+
+        Tensor forFlatModel = digits.ToImages(flat);
+
+        Assert.AreEqual(new Shape(3, 1, 28, 28), forFlatModel.Shape);
+        CollectionAssert.AreEqual(digits.Data.ToArray(), forFlatModel.Data);
+        Assert.AreEqual(new Shape(2, 1, 28, 28), rows.ToImages(MnistInput).Shape);
+        Assert.AreEqual(new Shape(2, 4, 14, 14), new SampleSet(new float[2 * 784], [4, 14, 14], "planes").ToImages(flat).Shape);
+        var e = Assert.ThrowsExactly<DatasetException>(() => rows.ToImages(flat));
+        Assert.Contains("rows.csv", e.Message);
+        Assert.Contains("[784]", e.Message);
+        Assert.Contains("[?,784]", e.Message);
+    }
 }

@@ -1,4 +1,8 @@
+using UnIT.ML.Data;
+using UnIT.ML.Evaluation;
+using UnIT.ML.Graph;
 using UnIT.ML.Shift;
+using UnIT.ML.Tests.Kernels;
 using UnIT.ML.Tests.Sweeps;
 
 namespace UnIT.ML.Tests.Shift;
@@ -29,5 +33,35 @@ public sealed class ShiftComparisonTests
         // Heavier occlusion costs the dense model accuracy on these images.
         ShiftRow[] occlusion = result.Rows.Where(r => r.Kind == ShiftKind.Occlusion).ToArray();
         Assert.IsLessThan(clean.Unit.DenseAccuracy, occlusion[^1].Unit.DenseAccuracy);
+    }
+
+    [TestMethod]
+    public void Run_ShiftsDigitsInTheirOwnHeightAndWidth_ForAModelThatTakesThemFlattened()
+    {
+        ModelGraph flat = TestGraphs.FullyConnected(784, 10, new Random(5));
+        SampleSet test = DatasetLoader.Load(SweepData.Asset("data", "fashion-mnist", "test-500-images-idx3-ubyte.gz"),
+            SweepData.Asset("data", "fashion-mnist", "test-500-labels-idx1-ubyte.gz"), limit: 60);
+        Tensor images = test.ToImages(flat.Input.Shape);
+        var options = new ShiftOptions { Percentile = 50, Kinds = [ShiftKind.Rotation], MatchSteps = 4 };
+
+        ShiftResult result = ShiftComparison.Run(flat, test.Batches(flat.Input.Shape, 30), images, test.Labels!, options);
+
+        Assert.AreEqual(new Shape(60, 1, 28, 28), images.Shape);
+        // The 30-degree row is the dense model on the digits rotated as images, then flattened.
+        Tensor rotated = ImageShift.Apply(images, ShiftKind.Rotation, 30, options.Seed);
+        float[] logits = Evaluator.DenseLogits(flat, rotated.Reshape(new Shape(60, 784)));
+        double accuracy = Enumerable.Range(0, 60).Count(i => ArgMax(logits.AsSpan(i * 10, 10)) == test.Labels![i]) / 60.0;
+        Assert.AreEqual(accuracy, result.Rows[^1].Unit.DenseAccuracy, 1e-12);
+        Assert.AreNotEqual(result.Rows[0].Unit.SkippedFraction, result.Rows[^1].Unit.SkippedFraction);
+    }
+
+    private static int ArgMax(ReadOnlySpan<float> values)
+    {
+        int best = 0;
+        for (int i = 1; i < values.Length; i++)
+        {
+            best = values[i] > values[best] ? i : best;
+        }
+        return best;
     }
 }

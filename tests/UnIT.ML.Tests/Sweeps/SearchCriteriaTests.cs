@@ -1,4 +1,7 @@
+using UnIT.ML.Data;
+using UnIT.ML.Graph;
 using UnIT.ML.Sweeps;
+using UnIT.ML.Tests.Kernels;
 
 namespace UnIT.ML.Tests.Sweeps;
 
@@ -77,5 +80,20 @@ public sealed class SearchCriteriaTests
         // An image and its copy mostly flip together, so the cluster error is above the one that takes them as independent.
         SearchStep last = result.Trace.MaxBy(s => s.Point.SamplesLost + s.Point.SamplesGained)!;
         Assert.IsGreaterThan(last.Point.AccuracyDropStandardError!.Value, last.StandardError);
+    }
+
+    [TestMethod]
+    public void Run_ValidationShifts_MoveDigitsInTheirOwnHeightAndWidth_ForAModelThatTakesThemFlattened()
+    {
+        ModelGraph flat = TestGraphs.FullyConnected(784, 10, new Random(3));
+        SampleSet validation = DatasetLoader.Load(SweepData.Asset("data", "fashion-mnist", "test-500-images-idx3-ubyte.gz"),
+            SweepData.Asset("data", "fashion-mnist", "test-500-labels-idx1-ubyte.gz"), limit: 50);
+        var options = new SearchOptions { MaxAccuracyDrop = 0.05, Levels = Levels, Budget = 4, ValidationShifts = 2 };
+
+        SearchResult result = ThresholdSearch.Run(flat, validation.Batches(flat.Input.Shape, 25), validation.ToImages(flat.Input.Shape),
+            validation.Labels!, options);
+
+        Assert.AreEqual(150, result.Validation.Samples);
+        Assert.IsNotEmpty(result.Trace);
     }
 }
