@@ -26,7 +26,7 @@ public static class ShiftCsvWriter
                 ShiftTable.Name(r.Kind), ReportFormat.Number(r.Strength), ReportFormat.Number(u.Samples), ReportFormat.Number(u.DenseAccuracy),
                 ReportFormat.Number(u.Accuracy), ReportFormat.Number(u.AccuracyDrop), ReportFormat.Number(u.SkippedFraction),
                 ReportFormat.Number(m.Accuracy), ReportFormat.Number(m.AccuracyDrop), ReportFormat.Number(m.SkippedFraction),
-                ReportFormat.Number(result.Options.Percentile), ReportFormat.Number(result.MagnitudeSparsity),
+                ReportFormat.Number(u.Coordinates.Percentile), ReportFormat.Number(result.MagnitudeSparsity),
             ]);
         }
     }

@@ -26,7 +26,10 @@ public static class ShiftTable
                 ReportFormat.Fixed(100 * r.Unit.Accuracy, 2), ReportFormat.Fixed(100 * r.Unit.SkippedFraction, 1),
                 ReportFormat.Fixed(100 * r.Magnitude.Accuracy, 2), ReportFormat.Fixed(100 * r.Magnitude.SkippedFraction, 1));
         }
-        table.Caption(Markup.Escape($"UnIT p={ReportFormat.Setting(result.Options.Percentile)} calibrated on clean data; magnitude sparsity {ReportFormat.Setting(result.MagnitudeSparsity)} matched to its MACs skipped on the clean set; seed {result.Options.Seed}."));
+        string unit = result.Options.Thresholds is { } given
+            ? $"UnIT with the given thresholds ({given.Method}{(given.Percentile is double p ? $" p={ReportFormat.Setting(p)}" : "")}, {given.Division ?? "default"} division)"
+            : $"UnIT p={ReportFormat.Setting(result.Options.Percentile)} calibrated on clean data";
+        table.Caption(Markup.Escape($"{unit}; magnitude sparsity {ReportFormat.Setting(result.MagnitudeSparsity)} matched to its MACs skipped on the clean set; seed {result.Options.Seed}."));
         return table;
     }
 }

@@ -52,4 +52,42 @@ public sealed class ShiftCommandTests
         StringAssert.Contains(error, "pixels in [0, 1]");
         Assert.IsFalse(Directory.Exists(outDir));
     }
+
+    [TestMethod]
+    public void Shift_with_saved_thresholds_runs_them_on_the_clean_set_as_evaluate_does()
+    {
+        string thresholds = Cli.TempFile("t.json", "");
+        string outDir = Path.Combine(Path.GetDirectoryName(thresholds)!, "out");
+        var evaluate = Cli.Run("evaluate", Cli.FashionModel, "--images", Cli.FashionImages, "--labels", Cli.FashionLabels, "--limit", "100",
+            "--calibration-images", Calibration, "--calibration-limit", "100", "--percentile", "40", "--bias-correction",
+            "--save-thresholds", thresholds, "--force", "--json");
+        Assert.AreEqual(0, evaluate.Code, evaluate.Err);
+
+        var run = Cli.Run("shift", Cli.FashionModel, "--calibration-images", Calibration, "--calibration-limit", "100",
+            "--images", Cli.FashionImages, "--labels", Cli.FashionLabels, "--limit", "100", "--shifts", "brightness",
+            "--thresholds", thresholds, "--out", outDir, "--json");
+
+        Assert.AreEqual(0, run.Code, run.Err);
+        using JsonDocument expected = JsonDocument.Parse(evaluate.Out), shift = JsonDocument.Parse(run.Out);
+        JsonElement clean = shift.RootElement.GetProperty("rows")[0].GetProperty("unit");
+        Assert.AreEqual(expected.RootElement.GetProperty("accuracy").GetDouble(), clean.GetProperty("accuracy").GetDouble(), 1e-12);
+        Assert.AreEqual(expected.RootElement.GetProperty("skipped_fraction").GetDouble(), clean.GetProperty("skipped_fraction").GetDouble(), 1e-12);
+        Assert.AreEqual("percentile", shift.RootElement.GetProperty("options").GetProperty("given_thresholds").GetString());
+    }
+
+    [TestMethod]
+    public void Shift_refuses_a_percentile_with_thresholds_and_a_profile_the_thresholds_were_not_saved_for()
+    {
+        string thresholds = Cli.TempFile("t.json", "");
+        Assert.AreEqual(0, Cli.Run("evaluate", Cli.FashionModel, "--images", Cli.FashionImages, "--labels", Cli.FashionLabels, "--limit", "20",
+            "--calibration-images", Calibration, "--calibration-limit", "20", "--save-thresholds", thresholds, "--force").Code);
+        string[] common = ["shift", Cli.FashionModel, "--calibration-images", Calibration, "--images", Cli.FashionImages, "--labels", Cli.FashionLabels,
+            "--thresholds", thresholds, "--out", Path.Combine(Path.GetTempPath(), "never-written")];
+
+        var both = Cli.Run([.. common, "--percentile", "30"]);
+        var profile = Cli.Run([.. common, "--profile", "msp430"]);
+
+        StringAssert.Contains(Cli.SingleErrorLine(both, ExitCodes.Usage), "either --percentile or --thresholds");
+        StringAssert.Contains(Cli.SingleErrorLine(profile), "saved for profile 'float32'");
+    }
 }

@@ -119,14 +119,14 @@ internal sealed class SearchCommand
         "With --group-wise: 'percentile' puts every output channel / neuron at the level's percentile; 'error' skips the level's share of each layer's MACs so that every channel / neuron loses the same share of its product mass; 'sensitivity' skips that share with each channel / neuron's threshold ~ 1/sqrt of its measured output sensitivity.");
     private readonly Option<double[]> _sparsities = new("--magnitude-sparsity")
     {
-        Description = "Comma-separated magnitude-pruning sparsities (0..1) the search may put under UnIT (see --baseline-share). The saved thresholds then need the same --magnitude-sparsity in evaluate.",
+        Description = "Comma-separated magnitude-pruning sparsities (0..1) the search may put under UnIT (see --baseline-share). The saved thresholds record the sparsity chosen, and evaluate, shift and export-c reapply it.",
         HelpName = "S,S,...",
         DefaultValueFactory = _ => [],
         CustomParser = OptionParsers.NumberList("--magnitude-sparsity", new NumberRange(0, 1, MaxExclusive: true)),
     };
     private readonly Option<double[]> _taus = new("--fatrelu")
     {
-        Description = "Comma-separated FATReLU taus (>= 0) the search may put under UnIT (see --baseline-share). The saved thresholds then need the same --fatrelu in evaluate.",
+        Description = "Comma-separated FATReLU taus (>= 0) the search may put under UnIT (see --baseline-share). The saved thresholds record the tau chosen, and evaluate, shift and export-c reapply it.",
         HelpName = "TAU,...",
         DefaultValueFactory = _ => [],
         CustomParser = OptionParsers.NumberList("--fatrelu", NumberRange.AtLeast(0)),

@@ -5,6 +5,7 @@ using UnIT.Cli.Options;
 using UnIT.Cli.Output;
 using UnIT.ML.Data;
 using UnIT.ML.Graph;
+using UnIT.ML.Pruning;
 using UnIT.ML.Shift;
 using UnIT.ML.Targets;
 using UnIT.Reports;
@@ -40,6 +41,11 @@ internal sealed class ShiftCommand
         DefaultValueFactory = _ => new ShiftOptions().Percentile,
         CustomParser = OptionParsers.Number("--percentile", new NumberRange(0, 100)),
     };
+    private readonly Option<string?> _thresholds = new("--thresholds")
+    {
+        Description = "Use the UnIT thresholds in this JSON file (from search or --save-thresholds, with their division and corrections) instead of calibrating --percentile; the profile defaults to the file's.",
+        HelpName = "FILE.json",
+    };
     private readonly Option<string[]> _shifts = new("--shifts")
     {
         Description = $"Comma-separated shifts ({string.Join(", ", KindNames.Keys)}), each at three strengths: rotation 10/20/30 degrees, noise sigma 0.1/0.2/0.3, brightness +0.1/0.2/0.3, contrast -30/50/70%, occlusion square 20/30/40% of the height. Default: all.",
@@ -54,11 +60,10 @@ internal sealed class ShiftCommand
         DefaultValueFactory = _ => new ShiftOptions().Seed,
         CustomParser = OptionParsers.Count("--seed", minimum: 0),
     };
-    private readonly Option<string> _profile = new("--profile")
+    private readonly Option<string?> _profile = new("--profile")
     {
-        Description = $"Target profile ({string.Join(", ", TargetProfile.Names)}).",
+        Description = $"Target profile ({string.Join(", ", TargetProfile.Names)}). Default: the thresholds file's, else float32.",
         HelpName = "NAME",
-        DefaultValueFactory = _ => "float32",
         CustomParser = OptionParsers.Name("--profile", TargetProfile.Names),
     };
     private readonly ReportFolderOptions _report = new("Folder for shift.csv and shift.json.");
@@ -75,10 +80,17 @@ internal sealed class ShiftCommand
         var command = new Command("shift", "UnIT calibrated on clean data against magnitude pruning at the same MACs skipped, on rotated, noisy, brightened, low-contrast and occluded copies of the test set.") { c._model };
         c._calibration.AddTo(command);
         c._test.AddTo(command);
-        foreach (Option option in new Option[] { c._percentile, c._shifts, c._seed, c._profile })
+        foreach (Option option in new Option[] { c._percentile, c._thresholds, c._shifts, c._seed, c._profile })
         {
             command.Add(option);
         }
+        command.Validators.Add(r =>
+        {
+            if (r.GetResult(c._percentile) is { Implicit: false } && r.GetResult(c._thresholds) is not null)
+            {
+                r.AddError("Give either --percentile or --thresholds, not both.");
+            }
+        });
         c._report.AddTo(command);
         command.SetAction(c.Run);
         return command;
@@ -90,13 +102,16 @@ internal sealed class ShiftCommand
         ModelGraph graph = ModelLoader.Load(modelPath);
         SampleSet calibration = _calibration.Load(result, graph)!;
         SampleSet test = _test.Load(result, graph)!;
+        ThresholdSet? thresholds = result.GetValue(_thresholds) is { } file ? ThresholdSet.Load(file) : null;
         var options = new ShiftOptions
         {
             Percentile = result.GetValue(_percentile),
+            Thresholds = thresholds,
             Kinds = result.GetRequiredValue(_shifts).Select(n => KindNames[n]).ToArray(),
             Seed = result.GetValue(_seed),
-            Profile = result.GetRequiredValue(_profile),
+            Profile = result.GetValue(_profile) ?? thresholds?.Profile ?? "float32",
         };
+        options.Validate();
         IEnumerable<Tensor> batches = calibration.Batches(graph.Input.Shape, result.GetValue(_report.BatchSize));
         Tensor images = test.ToImages(graph.Input.Shape);
         if (ImageShift.PixelProblem(images, result.GetValue(_test.Range)?.Start ?? 0) is { } problem)

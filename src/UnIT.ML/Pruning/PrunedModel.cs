@@ -1,3 +1,4 @@
+using System.Globalization;
 using UnIT.ML.Division;
 using UnIT.ML.Engine;
 using UnIT.ML.Graph;
@@ -82,6 +83,7 @@ public sealed class PrunedModel
         }
         TargetProfile profile = TargetProfile.FromName(options.Profile);
         bool fixedPoint = profile.Numerics == NumericFormat.FixedPoint16;
+        options = WithSavedBaselines(graph, options);
         ModelGraph pruned = MagnitudePruning.Apply(graph, options.MagnitudeSparsity);
         Dictionary<string, float> fatRelu = FatReluFor(graph, options);
         ThresholdSet thresholds;
@@ -118,6 +120,8 @@ public sealed class PrunedModel
             DivisionSettings = settings,
             Profile = profile.Name,
             Quantization = fixedPoint ? thresholds.Quantization : null,
+            MagnitudeSparsity = options.MagnitudeSparsity > 0 ? options.MagnitudeSparsity : null,
+            FatRelu = fatRelu.Count > 0 ? new Dictionary<string, float>(fatRelu, StringComparer.Ordinal) : null,
         };
         var model = new PrunedModel(graph, pruned, options, profile, division, thresholds, fatRelu);
         bool correct = options.BiasCorrection || thresholds.BiasCorrections is not null;
@@ -207,6 +211,47 @@ public sealed class PrunedModel
             float[] c = corrections[l.Name];
             return l.WithBias(c.Select((v, i) => (l.Bias?[i] ?? 0f) + v).ToArray());
         }));
+    }
+
+    /// <summary>
+    /// <paramref name="options"/> with the baselines saved thresholds were made on (<see cref="ThresholdSet.MagnitudeSparsity"/>,
+    /// <see cref="ThresholdSet.FatRelu"/>) where the options set none, so a search's thresholds run as they were searched.
+    /// </summary>
+    /// <exception cref="ArgumentException">The options ask for another baseline than the saved one, or a saved FATReLU node is not a Relu of the model.</exception>
+    private static PruningOptions WithSavedBaselines(ModelGraph graph, PruningOptions options)
+    {
+        if (options.Thresholds is not { } saved)
+        {
+            return options;
+        }
+        if (saved.MagnitudeSparsity is double sparsity && sparsity != options.MagnitudeSparsity)
+        {
+            if (options.MagnitudeSparsity != 0)
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                    $"The thresholds were made on magnitude sparsity {sparsity}, not {options.MagnitudeSparsity}; leave the sparsity unset to use theirs."), nameof(options));
+            }
+            options = options with { MagnitudeSparsity = sparsity };
+        }
+        if (saved.FatRelu is { Count: > 0 } taus)
+        {
+            string[] relus = graph.Nodes.OfType<ActivationNode>().Where(a => a.Kind == ActivationKind.Relu).Select(a => a.Name).ToArray();
+            if (taus.Keys.FirstOrDefault(n => !relus.Contains(n, StringComparer.Ordinal)) is { } unknown)
+            {
+                throw new ArgumentException($"The thresholds' FATReLU node '{unknown}' is not a Relu of the model.", nameof(options));
+            }
+            Dictionary<string, float> asked = FatReluFor(graph, options);
+            if (asked.Count == 0)
+            {
+                return options with { FatReluThresholds = taus };
+            }
+            if (asked.Count != taus.Count || taus.Any(t => !asked.TryGetValue(t.Key, out float tau) || tau != t.Value))
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                    $"The thresholds were made on FATReLU taus {string.Join(", ", taus.Select(t => $"{t.Key}={t.Value}"))}, not the ones asked for; leave FATReLU unset to use theirs."), nameof(options));
+            }
+        }
+        return options;
     }
 
     private static Dictionary<string, float> FatReluFor(ModelGraph graph, PruningOptions options)

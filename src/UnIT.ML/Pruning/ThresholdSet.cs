@@ -84,6 +84,15 @@ public sealed record ThresholdSet
     /// </summary>
     public Dictionary<string, float[]>? SkipCompensations { get; init; }
 
+    /// <summary>
+    /// The magnitude-pruning sparsity the thresholds were made on (a baseline under UnIT), or null for none: a loaded
+    /// set runs on it again (<see cref="PrunedModel.Create"/>), as its thresholds only hold with those weights removed.
+    /// </summary>
+    public double? MagnitudeSparsity { get; init; }
+
+    /// <summary>The FATReLU taus (Relu node name to tau) the thresholds were made on, or null for none; reapplied as <see cref="MagnitudeSparsity"/> is.</summary>
+    public Dictionary<string, float>? FatRelu { get; init; }
+
     /// <summary>Thresholds of one layer, or null when the set has none for it.</summary>
     public float[]? For(string layer) => Layers.TryGetValue(layer, out float[]? t) ? t : null;
 

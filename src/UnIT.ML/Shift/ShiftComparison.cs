@@ -7,8 +7,8 @@ namespace UnIT.ML.Shift;
 
 /// <summary>
 /// UnIT under domain shift against magnitude pruning at the same MAC budget (the paper's domain-shift section):
-/// UnIT's thresholds are calibrated on clean data and magnitude pruning's sparsity is matched to UnIT's MACs skipped
-/// on the clean test set; both are then evaluated, unchanged, on reproducibly shifted copies of that set.
+/// UnIT's thresholds are calibrated on clean data (or given, e.g. a search's) and magnitude pruning's sparsity is matched
+/// to UnIT's MACs skipped on the clean test set; both are then evaluated, unchanged, on reproducibly shifted copies of that set.
 /// </summary>
 public static class ShiftComparison
 {
@@ -35,11 +35,16 @@ public static class ShiftComparison
         reporter.Start("clean data");
         var clean = new PointEvaluator(graph, batches, images, labels);
         TargetProfile profile = TargetProfile.FromName(options.Profile);
+        ThresholdSet? given = options.Thresholds;
         var unitAt = new SweepCoordinates
         {
-            Kind = SweepPointKind.Unit, Percentile = options.Percentile, Profile = profile.Name, Division = profile.DefaultDivision.Name,
+            Kind = SweepPointKind.Unit,
+            Percentile = given is null ? options.Percentile : given.Percentile,
+            Profile = profile.Name,
+            Division = given?.Division ?? profile.DefaultDivision.Name,
+            GroupWise = given?.GroupWise ?? false,
         };
-        ThresholdSet thresholds = clean.Histogram(false, fixedPoint: profile.Numerics == NumericFormat.FixedPoint16).ThresholdsFor(options.Percentile);
+        ThresholdSet thresholds = given ?? clean.Histogram(false, fixedPoint: profile.Numerics == NumericFormat.FixedPoint16).ThresholdsFor(options.Percentile);
         SweepPoint unit = clean.Evaluate(unitAt, thresholds);
         reporter.Finish();
 

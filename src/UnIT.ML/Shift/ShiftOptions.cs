@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using UnIT.ML.Pruning;
 using UnIT.ML.Targets;
 
 namespace UnIT.ML.Shift;
@@ -5,8 +7,18 @@ namespace UnIT.ML.Shift;
 /// <summary>What <see cref="ShiftComparison"/> runs. Immutable; change with <c>with</c>.</summary>
 public sealed record ShiftOptions
 {
-    /// <summary>The UnIT calibration percentile (one for every layer), calibrated on the clean data.</summary>
+    /// <summary>The UnIT calibration percentile (one for every layer), calibrated on the clean data; unused with <see cref="Thresholds"/>.</summary>
     public double Percentile { get; init; } = 50;
+
+    /// <summary>
+    /// UnIT thresholds to use instead of calibrating <see cref="Percentile"/>, e.g. a search's (saved with their division,
+    /// corrections and Q formats); they must have been saved for <see cref="Profile"/>. Reported in each row's point.
+    /// </summary>
+    [JsonIgnore]
+    public ThresholdSet? Thresholds { get; init; }
+
+    /// <summary>How the given <see cref="Thresholds"/> were made ("search", "percentile", ...), or null when <see cref="Percentile"/> was calibrated; for reports.</summary>
+    public string? GivenThresholds => Thresholds?.Method;
 
     /// <summary>The shifts, each at its <see cref="ImageShift.DefaultStrengths"/>; default all.</summary>
     public IReadOnlyList<ShiftKind> Kinds { get; init; } = Enum.GetValues<ShiftKind>();
@@ -36,5 +48,9 @@ public sealed record ShiftOptions
             throw new ArgumentOutOfRangeException(nameof(MatchSteps), MatchSteps, "At least one bisection step is needed.");
         }
         TargetProfile.FromName(Profile);
+        if (Thresholds?.Profile is { } saved && saved != TargetProfile.FromName(Profile).Name)
+        {
+            throw new ArgumentException($"The thresholds were saved for profile '{saved}'; run with that profile, not '{Profile}'.", nameof(Thresholds));
+        }
     }
 }
