@@ -101,7 +101,10 @@ internal sealed class EvaluateCommand
         string how = t.Method == "percentile"
             ? string.Create(CultureInfo.InvariantCulture, $"percentile {t.Percentile} on {t.CalibrationSamples} samples ({calibration?.Source})")
             : t.Method;
-        console.WriteLine($"Model '{r.Model}' on {r.Samples} samples from '{source}'; profile {r.Profile}, division {r.Division}; thresholds: {how}{(t.GroupWise ? ", group-wise" : "")}.");
+        string baselines = string.Concat(
+            t.MagnitudeSparsity is double s ? string.Create(CultureInfo.InvariantCulture, $", on magnitude sparsity {s}") : "",
+            t.FatRelu is { Count: > 0 } taus ? string.Create(CultureInfo.InvariantCulture, $", on FATReLU {string.Join(", ", taus.Select(f => $"{f.Key}={f.Value}"))}") : "");
+        console.WriteLine($"Model '{r.Model}' on {r.Samples} samples from '{source}'; profile {r.Profile}, division {r.Division}; thresholds: {how}{(t.GroupWise ? ", group-wise" : "")}{baselines}.");
         var layers = new Table().AddColumns("layer", "threshold", "MACs", "skipped (zero)", "skipped (threshold)", "executed", "cycles/inference");
         foreach (EvaluationReport.Layer l in r.Layers)
         {

@@ -217,7 +217,7 @@ public sealed class PrunedModel
     /// <paramref name="options"/> with the baselines saved thresholds were made on (<see cref="ThresholdSet.MagnitudeSparsity"/>,
     /// <see cref="ThresholdSet.FatRelu"/>) where the options set none, so a search's thresholds run as they were searched.
     /// </summary>
-    /// <exception cref="ArgumentException">The options ask for another baseline than the saved one, or a saved FATReLU node is not a Relu of the model.</exception>
+    /// <exception cref="ArgumentException">The options ask for another baseline than the saved one.</exception>
     private static PruningOptions WithSavedBaselines(ModelGraph graph, PruningOptions options)
     {
         if (options.Thresholds is not { } saved)
@@ -235,11 +235,6 @@ public sealed class PrunedModel
         }
         if (saved.FatRelu is { Count: > 0 } taus)
         {
-            string[] relus = graph.Nodes.OfType<ActivationNode>().Where(a => a.Kind == ActivationKind.Relu).Select(a => a.Name).ToArray();
-            if (taus.Keys.FirstOrDefault(n => !relus.Contains(n, StringComparer.Ordinal)) is { } unknown)
-            {
-                throw new ArgumentException($"The thresholds' FATReLU node '{unknown}' is not a Relu of the model.", nameof(options));
-            }
             Dictionary<string, float> asked = FatReluFor(graph, options);
             if (asked.Count == 0)
             {
@@ -256,20 +251,29 @@ public sealed class PrunedModel
 
     private static Dictionary<string, float> FatReluFor(ModelGraph graph, PruningOptions options)
     {
-        if (options.FatReluTau < 0 || float.IsNaN(options.FatReluTau))
+        if (!(options.FatReluTau >= 0) || float.IsInfinity(options.FatReluTau))
         {
-            throw new ArgumentOutOfRangeException(nameof(options), options.FatReluTau, "FATReLU tau must be >= 0.");
+            throw new ArgumentOutOfRangeException(nameof(options), options.FatReluTau, "FATReLU tau must be finite and >= 0.");
         }
         var taus = new Dictionary<string, float>(StringComparer.Ordinal);
+        string[] relus = graph.Nodes.OfType<ActivationNode>().Where(a => a.Kind == ActivationKind.Relu).Select(a => a.Name).ToArray();
         if (options.FatReluTau > 0)
         {
-            foreach (ActivationNode relu in graph.Nodes.OfType<ActivationNode>().Where(a => a.Kind == ActivationKind.Relu))
+            foreach (string relu in relus)
             {
-                taus[relu.Name] = options.FatReluTau;
+                taus[relu] = options.FatReluTau;
             }
         }
         foreach ((string name, float tau) in options.FatReluThresholds ?? new Dictionary<string, float>())
         {
+            if (!relus.Contains(name, StringComparer.Ordinal))
+            {
+                throw new ArgumentException($"FATReLU node '{name}' is not a Relu of model '{graph.Name}'.", nameof(options));
+            }
+            if (!(tau >= 0) || float.IsInfinity(tau))
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), tau, $"FATReLU tau of '{name}' must be finite and >= 0.");
+            }
             taus[name] = tau;
         }
         return taus;

@@ -44,6 +44,13 @@ public sealed class SavedBaselineTests
         var node = Assert.ThrowsExactly<ArgumentException>(() => PrunedModel.Create(SweepData.Model,
             new PruningOptions { Thresholds = saved with { FatRelu = new() { ["/no_such_relu"] = 0.2f } } }, SweepData.Calibration));
 
+        foreach (float bad in new[] { -1f, float.NaN, float.PositiveInfinity })
+        {
+            var invalid = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => PrunedModel.Create(SweepData.Model,
+                new PruningOptions { Thresholds = saved with { FatRelu = new() { ["/Relu"] = bad } } }, SweepData.Calibration));
+            Assert.Contains("FATReLU tau of '/Relu' must be finite and >= 0", invalid.Message);
+        }
+
         Assert.Contains("magnitude sparsity 0.3, not 0.4", sparsity.Message);
         Assert.Contains("FATReLU taus", tau.Message);
         Assert.Contains("'/no_such_relu' is not a Relu", node.Message);
