@@ -119,6 +119,16 @@ public sealed class OptionValueTests
     }
 
     [TestMethod]
+    public void A_range_with_an_excluded_end_refuses_that_end_by_name()
+    {
+        Command search = CliApp.BuildRootCommand().Subcommands.Single(s => s.Name == "search");
+
+        string zero = Cli.SingleErrorLine(Cli.Run(CommandLine(search, search.Options.Single(o => o.Name == "--baseline-share"), "0")), ExitCodes.Usage);
+
+        Assert.Contains("Invalid --baseline-share '0': expected a number from 0 (0 excluded) to 1.", zero);
+    }
+
+    [TestMethod]
     [DataRow("evaluate", "--division", "fast", "fast")]
     [DataRow("evaluate", "--profile", "avr", "avr")]
     [DataRow("search", "--objective", "speed", "speed")]

@@ -136,7 +136,7 @@ internal sealed class SearchCommand
         Description = "Share of D a FATReLU / magnitude baseline alone may spend to have UnIT searched on it.",
         HelpName = "X",
         DefaultValueFactory = _ => new SearchOptions().BaselineShare,
-        CustomParser = OptionParsers.Number("--baseline-share", new NumberRange(0, 1)),
+        CustomParser = OptionParsers.Number("--baseline-share", new NumberRange(0, 1, MinExclusive: true)),
     };
     private readonly Option<string?> _saveThresholds = new("--save-thresholds")
     {
