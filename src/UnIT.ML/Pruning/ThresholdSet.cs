@@ -298,7 +298,9 @@ public sealed record ThresholdSet
     {
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"Threshold file '{path}' does not exist.", path);
+            throw new FileNotFoundException(Directory.Exists(path)
+                ? $"Threshold file '{path}' is a folder; give the JSON file in it (e.g. thresholds.json)."
+                : $"Threshold file '{path}' does not exist.", path);
         }
         return FromJson(File.ReadAllText(path), $"Threshold file '{path}'");
     }

@@ -17,6 +17,18 @@ public sealed class ThresholdValidationTests
     }
 
     [TestMethod]
+    public void Loading_a_missing_file_or_a_folder_says_which()
+    {
+        string folder = Directory.CreateTempSubdirectory("unit-thresholds").FullName;
+
+        var missing = Assert.ThrowsExactly<FileNotFoundException>(() => ThresholdSet.Load(Path.Combine(folder, "none.json")));
+        var isFolder = Assert.ThrowsExactly<FileNotFoundException>(() => ThresholdSet.Load(folder));
+
+        StringAssert.Contains(missing.Message, "none.json' does not exist");
+        StringAssert.Contains(isFolder.Message, "is a folder");
+    }
+
+    [TestMethod]
     [DataRow(float.NaN)]
     [DataRow(-0.5f)]
     [DataRow(float.PositiveInfinity)]
