@@ -17,7 +17,7 @@ public static class ShiftComparison
     /// <param name="calibration">Clean calibration batches.</param>
     /// <param name="images">The clean test images as one batch [N, C, H, W], pixels in [0, 1] (reshaped for a model that takes them flattened).</param>
     /// <param name="labels">One label per image.</param>
-    /// <param name="options">Percentile, shifts, seed and profile.</param>
+    /// <param name="options">Percentile or given thresholds, shifts, seed and profile.</param>
     /// <param name="progress">Told before each step and at the end.</param>
     /// <exception cref="ArgumentException">Invalid options, empty calibration data, a batch that is not 4-D or has a value outside [0, 1], or labels and images differ in count.</exception>
     public static ShiftResult Run(ModelGraph graph, IEnumerable<Tensor> calibration, Tensor images, IReadOnlyList<int> labels, ShiftOptions options,
