@@ -63,10 +63,13 @@ public static class Evaluator
         };
     }
 
-    /// <summary>The metrics of the unpruned model run in int16 fixed point with <paramref name="plan"/>'s Q formats.</summary>
+    /// <summary>
+    /// The metrics of the unpruned model run in int16 fixed point with <paramref name="plan"/>'s Q formats; a weight
+    /// format made for a magnitude-pruned copy that the unpruned weights would saturate is coarsened to fit them.
+    /// </summary>
     internal static ClassificationMetrics QuantizedDenseMetrics(ModelGraph graph, QuantizationPlan plan, Tensor images, IReadOnlyList<int> labels)
     {
-        var config = new PruningConfiguration { Numerics = NumericFormat.FixedPoint16, Quantization = plan };
+        var config = new PruningConfiguration { Numerics = NumericFormat.FixedPoint16, Quantization = plan.WithWeightsFitting(graph) };
         Tensor q = new InferenceEngine(graph, config).Run(images);
         return ClassificationMetrics.Compute(ClassificationMetrics.ArgMax(q.Data, q.Shape[^1]), labels);
     }

@@ -81,6 +81,25 @@ public sealed class QuantizationPlan
     }
 
     /// <summary>
+    /// This plan with each weight format that would saturate <paramref name="graph"/>'s largest weight of its layer
+    /// coarsened to the one calibration chooses for it; this plan itself when none does. A plan calibrated on a
+    /// magnitude-pruned copy can give a layer whose large weights were removed a finer format than the unpruned layer fits.
+    /// </summary>
+    internal QuantizationPlan WithWeightsFitting(ModelGraph graph)
+    {
+        var weights = new Dictionary<string, int>(Weights, StringComparer.Ordinal);
+        foreach (PrunableNode layer in graph.PrunableLayers)
+        {
+            float max = layer.Weight.Data.Max(MathF.Abs);
+            if (weights.TryGetValue(layer.Name, out int bits) && Math.ScaleB(max, bits) > short.MaxValue)
+            {
+                weights[layer.Name] = FixedPointMath.FractionBitsFor(max);
+            }
+        }
+        return weights.All(w => Weights[w.Key] == w.Value) ? this : new QuantizationPlan { Values = Values, Weights = weights };
+    }
+
+    /// <summary>
     /// Each value with every value that shares its Q format because an op between them only moves or selects values
     /// (so no precision is lost there); the first value of each list is the one the others take their format from.
     /// </summary>
