@@ -73,6 +73,10 @@ public sealed class ShiftCommandTests
         Assert.AreEqual(expected.RootElement.GetProperty("accuracy").GetDouble(), clean.GetProperty("accuracy").GetDouble(), 1e-12);
         Assert.AreEqual(expected.RootElement.GetProperty("skipped_fraction").GetDouble(), clean.GetProperty("skipped_fraction").GetDouble(), 1e-12);
         Assert.AreEqual("percentile", shift.RootElement.GetProperty("options").GetProperty("given_thresholds").GetString());
+        // Each row says what ran: the file's corrections on UnIT's side, none on magnitude pruning's.
+        Assert.IsTrue(clean.GetProperty("coordinates").GetProperty("bias_correction").GetBoolean());
+        Assert.AreEqual(40, clean.GetProperty("coordinates").GetProperty("percentile").GetDouble());
+        Assert.IsFalse(shift.RootElement.GetProperty("rows")[0].GetProperty("magnitude").GetProperty("coordinates").GetProperty("bias_correction").GetBoolean());
     }
 
     [TestMethod]

@@ -36,20 +36,14 @@ public static class ShiftComparison
         var clean = new PointEvaluator(graph, batches, images, labels);
         TargetProfile profile = TargetProfile.FromName(options.Profile);
         ThresholdSet? given = options.Thresholds;
-        var unitAt = new SweepCoordinates
-        {
-            Kind = SweepPointKind.Unit,
-            Percentile = given is null ? options.Percentile : given.Percentile,
-            Profile = profile.Name,
-            Division = given?.Division ?? profile.DefaultDivision.Name,
-            GroupWise = given?.GroupWise ?? false,
-        };
+        var plainAt = new SweepCoordinates { Kind = SweepPointKind.Unit, Profile = profile.Name, Division = profile.DefaultDivision.Name };
+        SweepCoordinates unitAt = given is null ? plainAt with { Percentile = options.Percentile } : CoordinatesOf(given, plainAt, graph);
         ThresholdSet thresholds = given ?? clean.Histogram(false, fixedPoint: profile.Numerics == NumericFormat.FixedPoint16).ThresholdsFor(options.Percentile);
         SweepPoint unit = clean.Evaluate(unitAt, thresholds);
         reporter.Finish();
 
         // Magnitude pruning removes MACs monotonically in its sparsity: bisect for UnIT's skipped fraction on clean data.
-        SweepCoordinates MagnitudeAt(double s) => unitAt with { Kind = SweepPointKind.MagnitudePruning, Percentile = null, MagnitudeSparsity = s };
+        SweepCoordinates MagnitudeAt(double s) => plainAt with { Kind = SweepPointKind.MagnitudePruning, MagnitudeSparsity = s };
         double low = 0, high = 0.999;
         SweepPoint? best = null;
         for (int step = 0; step < options.MatchSteps; step++)
@@ -82,5 +76,28 @@ public static class ShiftComparison
         }
         reporter.Done();
         return new ShiftResult { Rows = rows, MagnitudeSparsity = sparsity, Options = options };
+    }
+
+    /// <summary>
+    /// Where saved thresholds sit among sweep points: their percentile, division and settings, corrections and
+    /// baselines, so each row reports what ran (the set's own corrections and pivots are used, not recomputed).
+    /// </summary>
+    private static SweepCoordinates CoordinatesOf(ThresholdSet given, SweepCoordinates plain, ModelGraph graph)
+    {
+        // One tau on every Relu is what a point's FatReluTau means; other sets of taus still run, as saved.
+        float[] taus = given.FatRelu?.Values.Distinct().ToArray() ?? [];
+        bool everyRelu = given.FatRelu?.Count == graph.Nodes.OfType<ActivationNode>().Count(a => a.Kind == ActivationKind.Relu);
+        return plain with
+        {
+            Percentile = given.Percentile,
+            Division = given.Division ?? plain.Division,
+            GroupWise = given.GroupWise,
+            BitShiftStartingShift = given.DivisionSettings?.StartingShift,
+            CalibrateBinaryTree = given.DivisionSettings?.PivotWeights is not null,
+            BiasCorrection = given.BiasCorrections is not null,
+            SkipCompensation = given.SkipCompensations is not null,
+            MagnitudeSparsity = given.MagnitudeSparsity ?? 0,
+            FatReluTau = taus.Length == 1 && everyRelu ? taus[0] : 0,
+        };
     }
 }
