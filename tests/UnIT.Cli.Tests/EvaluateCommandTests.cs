@@ -131,7 +131,7 @@ public sealed class EvaluateCommandTests
     }
 
     [TestMethod]
-    public void Msp430_thresholds_with_their_Q_formats_need_no_calibration_data()
+    public void Msp430_thresholds_with_their_Q_formats_need_no_calibration_data_and_set_the_default_profile()
     {
         string dir = Path.GetDirectoryName(Cli.TempFile("x", ""))!;
         string thresholds = Path.Combine(dir, "t.json"), first = Path.Combine(dir, "a.json"), second = Path.Combine(dir, "b.json");
@@ -141,6 +141,18 @@ public sealed class EvaluateCommandTests
             "--profile", "msp430", "--thresholds", thresholds, "--logits-out", second, "--json");
         Assert.AreEqual(0, run.Code, run.Err);
         Assert.AreEqual(File.ReadAllText(first), File.ReadAllText(second));
+
+        // Without --profile the file's own is used; a profile given explicitly still wins.
+        string third = Path.Combine(dir, "c.json");
+        var unset = Cli.Run("evaluate", Cli.FashionModel, "--images", Cli.FashionImages, "--labels", Cli.FashionLabels, "--limit", "200",
+            "--thresholds", thresholds, "--logits-out", third, "--json");
+        Assert.AreEqual(0, unset.Code, unset.Err);
+        Assert.AreEqual("msp430", JsonDocument.Parse(unset.Out).RootElement.GetProperty("profile").GetString());
+        Assert.AreEqual(File.ReadAllText(first), File.ReadAllText(third));
+        var explicitFloat = Cli.Run("evaluate", Cli.FashionModel, "--images", Cli.FashionImages, "--labels", Cli.FashionLabels, "--limit", "200",
+            "--thresholds", thresholds, "--profile", "float32", "--json");
+        Assert.AreEqual(0, explicitFloat.Code, explicitFloat.Err);
+        Assert.AreEqual("float32", JsonDocument.Parse(explicitFloat.Out).RootElement.GetProperty("profile").GetString());
 
         // A float thresholds file has no Q formats: the msp430 profile then needs calibration data, and says so.
         string floatThresholds = Path.Combine(dir, "f.json");

@@ -18,7 +18,7 @@ namespace UnIT.Cli.Options;
 internal sealed class DeviceBenchOptions(string profile, string device, string toolsFolder, Func<string, string?> findTools)
 {
     private readonly DataOptions _calibration = new("calibration", "Calibration", withLabels: false, required: false);
-    private readonly PruningOptionGroup _pruning = new();
+    private readonly PruningOptionGroup _pruning = new() { ProfileFollowsThresholds = false };
 
     /// <summary>The model argument.</summary>
     public Argument<string> Model { get; } = CommonOptions.Model();

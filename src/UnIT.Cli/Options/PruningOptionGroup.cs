@@ -37,10 +37,16 @@ internal sealed class PruningOptionGroup
         CustomParser = OptionParsers.Name("--division", DivisionApproximators.Names),
     };
 
+    /// <summary>
+    /// Whether an unset <c>--profile</c> takes the thresholds file's, so a search's thresholds run on the target they were
+    /// made for; commands bound to one target turn it off.
+    /// </summary>
+    public bool ProfileFollowsThresholds { get; init; } = true;
+
     /// <summary><c>--profile</c>.</summary>
     public Option<string> Profile { get; } = new("--profile")
     {
-        Description = "Target profile: float32 (host), max78000 (float, BitMask) or msp430 (int16 fixed point, BitShift).",
+        Description = "Target profile: float32 (host), max78000 (float, BitMask) or msp430 (int16 fixed point, BitShift). Default: the --thresholds file's, else float32.",
         HelpName = "NAME",
         DefaultValueFactory = _ => "float32",
         CustomParser = OptionParsers.Name("--profile", TargetProfile.Names),
@@ -93,16 +99,19 @@ internal sealed class PruningOptionGroup
     /// <summary>The options the user chose (names and ranges were checked while parsing).</summary>
     public PruningOptions Read(ParseResult result)
     {
-        string profile = result.GetValue(Profile)!;
         string? division = result.GetValue(Division);
         string? file = result.GetValue(Thresholds);
+        ThresholdSet? thresholds = file is null ? null : ThresholdSet.Load(file);
+        string profile = ProfileFollowsThresholds && result.GetResult(Profile) is not { Implicit: false } && thresholds?.Profile is { } saved
+            ? saved
+            : result.GetValue(Profile)!;
         // Checked here to name the command-line options; the library checks again with the saved thresholds' division.
         string? effective = division ?? (file is null ? TargetProfile.FromName(profile).DefaultDivision.Name : null);
         (int? start, bool tree) = DivisionSettings.Read(result, effective is null ? null : [effective]);
         return new PruningOptions
         {
             Percentile = result.GetValue(Percentile) ?? 50,
-            Thresholds = file is null ? null : ThresholdSet.Load(file),
+            Thresholds = thresholds,
             GroupWise = result.GetValue(GroupWise),
             Division = division,
             Profile = profile,
