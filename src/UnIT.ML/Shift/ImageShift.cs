@@ -105,10 +105,11 @@ public static class ImageShift
         {
             return $"Image shifts need a batch [N, C, H, W]; got {images.Shape}.";
         }
+        // A value found means size > 0: an empty image holds none.
         int size = images.Shape[1] * images.Shape[2] * images.Shape[3];
         int outside = Array.FindIndex(images.Data, v => !(v >= 0 && v <= 1));
         return outside < 0 ? null : string.Create(CultureInfo.InvariantCulture,
-            $"Sample {firstSample + outside / Math.Max(size, 1)} has the value {images.Data[outside]} at position {outside % Math.Max(size, 1)}: image shifts need pixels in [0, 1] (rotation and occlusion fill with 0, noise and brightness clip to [0, 1]). Give the raw pixels scaled to [0, 1]; a model that needs normalized input should normalize in its graph.");
+            $"Sample {firstSample + outside / size} has the value {images.Data[outside]} at position {outside % size}: image shifts need pixels in [0, 1] (rotation and occlusion fill with 0, noise and brightness clip to [0, 1]). Give the raw pixels scaled to [0, 1]; a model that needs normalized input should normalize in its graph.");
     }
 
     /// <summary>Rotates every channel by <paramref name="radians"/> about the centre, sampling bilinearly; pixels from outside are 0.</summary>

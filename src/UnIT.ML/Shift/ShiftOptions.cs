@@ -47,8 +47,8 @@ public sealed record ShiftOptions
         {
             throw new ArgumentOutOfRangeException(nameof(MatchSteps), MatchSteps, "At least one bisection step is needed.");
         }
-        TargetProfile.FromName(Profile);
-        if (Thresholds?.Profile is { } saved && saved != TargetProfile.FromName(Profile).Name)
+        string profile = TargetProfile.FromName(Profile).Name;
+        if (Thresholds?.Profile is { } saved && saved != profile)
         {
             throw new ArgumentException($"The thresholds were saved for profile '{saved}'; run with that profile, not '{Profile}'.", nameof(Thresholds));
         }

@@ -56,7 +56,7 @@ internal sealed class PointEvaluator
     private static Tensor ShapedForModel(Shape input, Tensor images)
     {
         bool reshape = images.Shape.Rank != input.Rank && input.Rank >= 2 && !input.Dimensions[1..].Contains(Shape.Dynamic)
-            && images.Shape.Rank >= 1 && images.Shape.SampleSize == input.SampleSize;
+            && images.Shape.SampleSize == input.SampleSize;
         return reshape ? images.Reshape(input.WithBatch(images.Shape[0])) : images;
     }
 
