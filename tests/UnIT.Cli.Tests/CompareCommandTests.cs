@@ -45,4 +45,20 @@ public sealed class CompareCommandTests
 
         StringAssert.Contains(Cli.SingleErrorLine(run, ExitCodes.Usage), "--cost-table calibrated-hwmul needs --profile msp430");
     }
+
+    [TestMethod]
+    [DataRow("--skip-compensation", "--skip-compensation is read by --methods layer-search, group-search, combined only")]
+    [DataRow("--fatrelu=0.1", "--fatrelu is read by --methods fatrelu, combined only")]
+    [DataRow("--group-allocation=error", "--group-allocation is read by --methods group-search only")]
+    public void Compare_refuses_an_option_that_none_of_the_chosen_methods_reads(string option, string expected)
+    {
+        List<string> args = [.. Compare(NewFolder(), option)];
+        args[args.IndexOf("--methods") + 1] = "percentile,magnitude";
+        // The budget is a search's too, and would be refused alongside.
+        args.RemoveRange(args.IndexOf("--budget"), 2);
+
+        var run = Cli.Run([.. args]);
+
+        StringAssert.Contains(Cli.SingleErrorLine(run, ExitCodes.Usage), expected);
+    }
 }

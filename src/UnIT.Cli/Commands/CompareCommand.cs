@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using Spectre.Console;
 using UnIT.Cli.Options;
@@ -127,8 +128,42 @@ internal sealed class CompareCommand
         c._corrections.AddTo(command);
         c._report.AddTo(command);
         command.Validators.Add(r => SearchCommand.CheckCostTable(r, c._costTable, c._profile));
+        command.Validators.Add(c.CheckOptionsReachAMethod);
         command.SetAction(c.Run);
         return command;
+    }
+
+    /// <summary>
+    /// Refuses an option that none of the chosen methods reads (e.g. <c>--skip-compensation</c> with <c>--methods
+    /// percentile</c>): it would change nothing, and the report would look as if it had been applied.
+    /// </summary>
+    private void CheckOptionsReachAMethod(CommandResult r)
+    {
+        if (r.GetResult(_methods) is not { Implicit: false } given)
+        {
+            return;
+        }
+        string[] chosen = given.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.TrimEntries)).Select(n => n.ToLowerInvariant()).ToArray();
+        if (!chosen.All(MethodNames.ContainsKey))
+        {
+            return; // The parser reports the unknown name.
+        }
+        string[] searches = ["layer-search", "group-search", "combined"];
+        var readers = new (Option Option, string[] Methods)[]
+        {
+            (_percentiles, ["percentile"]),
+            (_taus, ["fatrelu", "combined"]),
+            (_sparsities, ["magnitude", "combined"]),
+            (_budget, searches),
+            (_groupAllocation.Option, ["group-search"]),
+            (_corrections.BiasCorrection, searches),
+            (_corrections.SkipCompensation, searches),
+            (_corrections.Samples, searches),
+        };
+        foreach ((Option option, string[] methods) in readers.Where(o => r.GetResult(o.Option) is { Implicit: false } && !o.Methods.Any(chosen.Contains)))
+        {
+            r.AddError($"{option.Name} is read by --methods {string.Join(", ", methods)} only, and none of them was chosen.");
+        }
     }
 
     private int Run(ParseResult result)

@@ -80,9 +80,9 @@ internal sealed class DataOptions
             return null;
         }
         string? labels = Labels is null ? null : result.GetValue(Labels);
-        // A classifier's last output axis holds one score per class; labels beyond it can never be predicted.
+        // A classifier's output holds one score per class past the batch axis; labels beyond them can never be predicted.
         Shape? output = model?.Outputs[0].Shape;
-        int? classes = output is { Rank: >= 2 } && output[^1] >= 2 ? output[^1] : null;
+        int? classes = output is { Rank: >= 2 } && output.SampleSize >= 2 ? output.SampleSize : null;
         return DatasetLoader.Load(images, labels, result.GetValue(Range), result.GetValue(Limit), model?.Input.Shape, classes);
     }
 }

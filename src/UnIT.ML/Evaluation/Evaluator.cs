@@ -39,7 +39,8 @@ public static class Evaluator
         var prunedTime = Stopwatch.StartNew();
         Tensor logits = model.Engine.Run(images, stats);
         prunedTime.Stop();
-        int classes = logits.Shape[^1];
+        // A classifier's scores are everything past the batch axis: [N, 1000, 1, 1] as well as [N, 1000].
+        int classes = logits.Shape.SampleSize;
 
         ClassificationMetrics? quantized = null;
         if (model.Profile.Numerics == NumericFormat.FixedPoint16)
@@ -71,7 +72,7 @@ public static class Evaluator
     {
         var config = new PruningConfiguration { Numerics = NumericFormat.FixedPoint16, Quantization = plan.WithWeightsFitting(graph) };
         Tensor q = new InferenceEngine(graph, config).Run(images);
-        return ClassificationMetrics.Compute(ClassificationMetrics.ArgMax(q.Data, q.Shape[^1]), labels);
+        return ClassificationMetrics.Compute(ClassificationMetrics.ArgMax(q.Data, q.Shape.SampleSize), labels);
     }
 
     /// <summary>Dense float32 logits of a graph, flattened [N * classes].</summary>

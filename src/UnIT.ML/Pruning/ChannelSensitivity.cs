@@ -44,7 +44,7 @@ public static class ChannelSensitivity
         bool probabilities = graph.Nodes.Any(n => n.Output == graph.Outputs[0].Name && n is AxisSoftmaxNode { Log: false });
         Func<float, float> asLogit = probabilities ? v => MathF.Log(MathF.Max(v, float.Epsilon)) : v => v;
         double[][] dense = batches.Select(b => engine.Run(b).Data.Select(v => (double)asLogit(v)).ToArray()).ToArray();
-        int classes = graph.Outputs[0].Shape[^1];
+        int classes = graph.Outputs[0].Shape.SampleSize;
         IReadOnlyList<PrunableNode> layers = graph.PrunableLayers;
         double[] rms = LayerOutputStatistics.Measure(engine, layers, batches).Rms;
         var result = new Dictionary<string, double[]>(StringComparer.Ordinal);
