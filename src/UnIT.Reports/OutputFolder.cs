@@ -14,14 +14,16 @@ public sealed class OutputFolder : IDisposable
 
     private readonly HashSet<string> _names;
     private readonly bool _force;
+    private readonly bool _created;
     private FileStream? _lock;
 
-    private OutputFolder(string directory, IEnumerable<string> names, bool force, FileStream lockFile)
+    private OutputFolder(string directory, IEnumerable<string> names, bool force, FileStream lockFile, bool created)
     {
         Directory = directory;
         _names = new HashSet<string>(names, StringComparer.Ordinal);
         _force = force;
         _lock = lockFile;
+        _created = created;
     }
 
     /// <summary>The folder's full path.</summary>
@@ -53,6 +55,7 @@ public sealed class OutputFolder : IDisposable
         {
             throw new IOException($"Output folder '{full}' is an existing file.");
         }
+        bool created = !System.IO.Directory.Exists(full);
         System.IO.Directory.CreateDirectory(full);
         FileStream lockFile = Lock(full);
         try
@@ -69,7 +72,7 @@ public sealed class OutputFolder : IDisposable
                     }
                 }
             }
-            return new OutputFolder(full, names, force, lockFile);
+            return new OutputFolder(full, names, force, lockFile, created);
         }
         catch
         {
@@ -100,7 +103,10 @@ public sealed class OutputFolder : IDisposable
         AtomicFile.WriteText(PathOf(fileName), _force, write);
     }
 
-    /// <summary>Deletes the lock file and releases the folder's lock.</summary>
+    /// <summary>
+    /// Deletes the lock file and releases the folder's lock; a folder <see cref="Prepare"/> created is removed again when
+    /// nothing was written into it (a run that failed leaves no empty folder behind).
+    /// </summary>
     public void Dispose()
     {
         if (_lock is null)
@@ -114,6 +120,17 @@ public sealed class OutputFolder : IDisposable
         }
         _lock.Dispose();
         _lock = null;
+        if (_created && !System.IO.Directory.EnumerateFileSystemEntries(Directory).Any())
+        {
+            try
+            {
+                System.IO.Directory.Delete(Directory);
+            }
+            catch (IOException)
+            {
+                // Something wrote into it meanwhile: it stays.
+            }
+        }
     }
 
     /// <summary>

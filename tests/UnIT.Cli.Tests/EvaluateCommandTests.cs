@@ -71,6 +71,21 @@ public sealed class EvaluateCommandTests
     }
 
     [TestMethod]
+    public void Thresholds_saved_for_one_model_are_refused_on_another_with_the_same_layer_names()
+    {
+        string thresholds = Path.Combine(Path.GetDirectoryName(Cli.TempFile("x", ""))!, "t.json");
+        Evaluate("--percentile", "60", "--save-thresholds", thresholds);
+
+        // fashion_mnist_cnn_ttp70 is the same architecture, trained again with pruning: every layer name matches.
+        var run = Cli.Run("evaluate", Cli.Asset("models/fashion_mnist_cnn_ttp70.onnx"), "--images", Cli.FashionImages, "--labels", Cli.FashionLabels,
+            "--limit", "50", "--thresholds", thresholds);
+
+        string error = Cli.SingleErrorLine(run);
+        StringAssert.Contains(error, "The thresholds were made for model 'fashion_mnist_cnn'");
+        StringAssert.Contains(error, "not for model 'fashion_mnist_cnn_ttp70'");
+    }
+
+    [TestMethod]
     public void Bias_corrected_thresholds_are_saved_with_their_corrections_and_reproduce_the_same_logits()
     {
         string dir = Path.GetDirectoryName(Cli.TempFile("x", ""))!;

@@ -101,14 +101,16 @@ public sealed class SweepSearchCommandTests
     {
         string outDir = NewFolder();
         string line;
+        string?[] left;
         using (OutputFolder.Prepare(outDir, force: false, ["other.csv"]))
         {
             line = Cli.SingleErrorLine(Cli.Run(Sweep(outDir, "--force")));
+            left = Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName).ToArray();
         }
 
         Assert.Contains("in use", line);
         Assert.Contains(outDir, line);
-        Assert.IsEmpty(Directory.GetFileSystemEntries(outDir));
+        CollectionAssert.AreEqual(new[] { OutputFolder.LockFileName }, left, "the refused sweep wrote nothing");
     }
 
     [TestMethod]

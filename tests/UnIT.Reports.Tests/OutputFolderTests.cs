@@ -94,6 +94,25 @@ public sealed class OutputFolderTests
     }
 
     [TestMethod]
+    public void Dispose_FolderItCreatedWithNothingWritten_IsRemoved_WhileAWrittenOrGivenFolderStays()
+    {
+        string parent = ReportData.TempFolder();
+        string failed = Path.Combine(parent, "failed"), written = Path.Combine(parent, "written"), given = Path.Combine(parent, "given");
+        Directory.CreateDirectory(given);
+
+        OutputFolder.Prepare(failed, force: false, ["x.csv"]).Dispose();
+        using (OutputFolder folder = OutputFolder.Prepare(written, force: false, ["x.csv"]))
+        {
+            folder.WriteText("x.csv", w => w.Write("1"));
+        }
+        OutputFolder.Prepare(given, force: false, ["x.csv"]).Dispose();
+
+        Assert.IsFalse(Directory.Exists(failed));
+        Assert.IsTrue(File.Exists(Path.Combine(written, "x.csv")));
+        Assert.IsTrue(Directory.Exists(given));
+    }
+
+    [TestMethod]
     public void WriteText_FileCreatedAfterPrepare_IsNotOverwrittenWithoutForce()
     {
         string dir = ReportData.TempFolder();

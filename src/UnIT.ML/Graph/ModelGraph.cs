@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace UnIT.ML.Graph;
@@ -14,6 +16,7 @@ public sealed class ModelGraph
 {
     private readonly Dictionary<string, Shape> _shapes = new(StringComparer.Ordinal);
     private ActivationPlan? _memory;
+    private string? _weightsFingerprint;
 
     /// <summary>Creates the graph and infers all shapes; throws <see cref="GraphException"/> when nodes do not connect.</summary>
     public ModelGraph(ValueInfo input, IReadOnlyList<Node> nodes, IReadOnlyList<string> outputs, string name = "model")
@@ -76,6 +79,24 @@ public sealed class ModelGraph
                 throw new GraphException($"Two prunable layers are both named '{layer.Name}'; thresholds are keyed by layer name.");
             }
         }
+    }
+
+    /// <summary>
+    /// A digest (32 hex digits of SHA-256) of the prunable layers' names, weight shapes, weights and biases: thresholds
+    /// record it, so a set calibrated on one model is refused on another that merely shares its layer names.
+    /// </summary>
+    public string WeightsFingerprint => _weightsFingerprint ??= ComputeWeightsFingerprint();
+
+    private string ComputeWeightsFingerprint()
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (PrunableNode layer in PrunableLayers)
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(layer.Name + "\0" + layer.Weight.Shape + "\0"));
+            hash.AppendData(MemoryMarshal.AsBytes(layer.Weight.Data.AsSpan()));
+            hash.AppendData(layer.Bias is null ? [0] : [1, .. MemoryMarshal.AsBytes(layer.Bias.AsSpan())]);
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset().AsSpan(0, 16));
     }
 
     /// <summary>How much activation memory one sample needs: value lifetimes and a buffer plan.</summary>

@@ -83,6 +83,7 @@ public sealed class PrunedModel
         }
         TargetProfile profile = TargetProfile.FromName(options.Profile);
         bool fixedPoint = profile.Numerics == NumericFormat.FixedPoint16;
+        CheckMadeFor(graph, options.Thresholds);
         options = WithSavedBaselines(graph, options);
         ModelGraph pruned = MagnitudePruning.Apply(graph, options.MagnitudeSparsity);
         Dictionary<string, float> fatRelu = FatReluFor(graph, options);
@@ -119,6 +120,8 @@ public sealed class PrunedModel
             Division = division.Name,
             DivisionSettings = settings,
             Profile = profile.Name,
+            Model = graph.Name,
+            ModelFingerprint = graph.WeightsFingerprint,
             Quantization = fixedPoint ? thresholds.Quantization : null,
             MagnitudeSparsity = options.MagnitudeSparsity > 0 ? options.MagnitudeSparsity : null,
             FatRelu = fatRelu.Count > 0 ? new Dictionary<string, float>(fatRelu, StringComparer.Ordinal) : null,
@@ -211,6 +214,18 @@ public sealed class PrunedModel
             float[] c = corrections[l.Name];
             return l.WithBias(c.Select((v, i) => (l.Bias?[i] ?? 0f) + v).ToArray());
         }));
+    }
+
+    /// <summary>Refuses thresholds recorded for another model's weights: layer names alone match across many exports.</summary>
+    private static void CheckMadeFor(ModelGraph graph, ThresholdSet? thresholds)
+    {
+        if (thresholds?.ModelFingerprint is { } recorded && recorded != graph.WeightsFingerprint)
+        {
+            throw new ArgumentException(
+                $"The thresholds were made for {(thresholds.Model is { } name ? $"model '{name}'" : "another model")} (weights fingerprint {recorded}), " +
+                $"not for model '{graph.Name}' (weights fingerprint {graph.WeightsFingerprint}): thresholds hold only for the weights they were " +
+                "calibrated on; calibrate them on this model.", nameof(thresholds));
+        }
     }
 
     /// <summary>

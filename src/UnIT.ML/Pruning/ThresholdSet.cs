@@ -68,6 +68,12 @@ public sealed record ThresholdSet
     /// <summary>The model the set was calibrated on (file or graph name), for the record.</summary>
     public string? Model { get; init; }
 
+    /// <summary>
+    /// <see cref="ModelGraph.WeightsFingerprint"/> of the model the set was made for (before any baseline), or null for a
+    /// set written by hand or saved before it was recorded: a set that has one runs on that model only.
+    /// </summary>
+    public string? ModelFingerprint { get; init; }
+
     /// <summary>Q formats for fixed-point profiles, calibrated alongside the thresholds; null for float profiles.</summary>
     public QuantizationPlan? Quantization { get; init; }
 

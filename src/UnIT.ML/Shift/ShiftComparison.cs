@@ -19,7 +19,7 @@ public static class ShiftComparison
     /// <param name="labels">One label per image.</param>
     /// <param name="options">Percentile or given thresholds, shifts, seed and profile.</param>
     /// <param name="progress">Told before each step and at the end.</param>
-    /// <exception cref="ArgumentException">Invalid options, empty calibration data, a batch that is not 4-D or has a value outside [0, 1], or labels and images differ in count.</exception>
+    /// <exception cref="ArgumentException">Invalid options, empty calibration data, a model without a convolution or fully connected layer, a batch that is not 4-D or has a value outside [0, 1], or labels and images differ in count.</exception>
     public static ShiftResult Run(ModelGraph graph, IEnumerable<Tensor> calibration, Tensor images, IReadOnlyList<int> labels, ShiftOptions options,
         IProgress<SweepProgress>? progress = null)
     {

@@ -23,7 +23,7 @@ public static class Comparison
     /// <param name="options">Methods, limits and the searches' options.</param>
     /// <param name="progress">Told before each method and limit, and at the end.</param>
     /// <param name="cancellationToken">Stops between steps.</param>
-    /// <exception cref="ArgumentException">Invalid options, empty calibration data, or labels and images differ in count.</exception>
+    /// <exception cref="ArgumentException">Invalid options, empty calibration data, a model without a convolution or fully connected layer, or labels and images differ in count.</exception>
     public static ComparisonResult Run(ModelGraph graph, IEnumerable<Tensor> calibration, Tensor validationImages, IReadOnlyList<int> validationLabels,
         Tensor testImages, IReadOnlyList<int> testLabels, ComparisonOptions options, IProgress<SweepProgress>? progress = null,
         CancellationToken cancellationToken = default)

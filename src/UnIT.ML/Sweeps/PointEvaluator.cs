@@ -31,6 +31,10 @@ internal sealed class PointEvaluator
         ArgumentNullException.ThrowIfNull(calibration);
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(labels);
+        if (graph.PrunableLayers.Count == 0)
+        {
+            throw new ArgumentException($"Model '{graph.Name}' has no convolution or fully connected layer: UnIT has no MACs to skip, so there is nothing to sweep, search, compare or shift.", nameof(graph));
+        }
         if (labels.Count != images.Shape[0])
         {
             throw new ArgumentException($"There are {images.Shape[0]} validation images but {labels.Count} labels.", nameof(labels));

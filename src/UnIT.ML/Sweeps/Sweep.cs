@@ -25,7 +25,7 @@ public static class Sweep
     /// <param name="grid">The settings to evaluate.</param>
     /// <param name="progress">Told before each calibration and evaluation, and at the end.</param>
     /// <param name="cancellationToken">Stops the sweep between steps.</param>
-    /// <exception cref="ArgumentException">The grid is invalid, the calibration data is empty, or labels and images differ in count.</exception>
+    /// <exception cref="ArgumentException">The grid is invalid, the calibration data is empty, a model without a convolution or fully connected layer, or labels and images differ in count.</exception>
     public static IReadOnlyList<SweepPoint> Run(ModelGraph graph, IEnumerable<Tensor> calibration, Tensor images, IReadOnlyList<int> labels,
         SweepGrid grid, IProgress<SweepProgress>? progress = null, CancellationToken cancellationToken = default)
     {

@@ -47,7 +47,7 @@ public static class ThresholdSearch
     /// <param name="options">Limit, objective, target and budget.</param>
     /// <param name="progress">Told before each calibration and evaluation, and at the end.</param>
     /// <param name="cancellationToken">Stops the search between steps.</param>
-    /// <exception cref="ArgumentException">Invalid options, empty calibration data, or labels and images differ in count.</exception>
+    /// <exception cref="ArgumentException">Invalid options, empty calibration data, a model without a convolution or fully connected layer, or labels and images differ in count.</exception>
     public static SearchResult Run(ModelGraph graph, IEnumerable<Tensor> calibration, Tensor validationImages, IReadOnlyList<int> validationLabels,
         SearchOptions options, IProgress<SweepProgress>? progress = null, CancellationToken cancellationToken = default)
     {
