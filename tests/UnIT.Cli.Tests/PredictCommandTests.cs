@@ -44,6 +44,21 @@ public sealed class PredictCommandTests
     }
 
     [TestMethod]
+    public void Table_OfAThousandClasses_ListsOnlyThoseThatOccur()
+    {
+        // Three samples of a 1,000-class model: classes 7 and 998 predicted, 7 and 500 labelled.
+        float[][] rows = [.. new[] { 7, 998, 7 }.Select(c => Enumerable.Range(0, 1000).Select(i => i == c ? 1f : 0f).ToArray())];
+        var text = new StringWriter();
+
+        Commands.PredictCommand.WriteSummary(Output.Terminal.For(text), "imagenet", "x.csv", rows, [7, 500, 500]);
+
+        string[] classRows = text.ToString().Split('\n').Where(l => l.StartsWith("│ ", StringComparison.Ordinal) && !l.Contains("class")).ToArray();
+        CollectionAssert.AreEqual(new[] { "7", "500", "998" }, classRows.Select(l => l.Split('│', StringSplitOptions.TrimEntries)[1]).ToArray());
+        Assert.Contains("1000 classes; those neither predicted nor labelled are left out.", text.ToString());
+        Assert.Contains("Accuracy: 33.33% (1 of 3)", text.ToString());
+    }
+
+    [TestMethod]
     public void Table_WithLabels_PrintsCountHistogramAndAccuracy()
     {
         var run = Cli.Run("predict", Cli.FashionModel, "--images", Cli.FashionImages, "--labels", Cli.FashionLabels);

@@ -49,7 +49,7 @@ internal sealed class PredictCommand
         }
         else
         {
-            WriteSummary(Terminal.For(output), graph, samples, rows);
+            WriteSummary(Terminal.For(output), graph.Name, samples.Source, rows, samples.Labels);
         }
         return ExitCodes.Success;
     }
@@ -71,27 +71,41 @@ internal sealed class PredictCommand
         return rows.ToArray();
     }
 
-    private static void WriteSummary(IAnsiConsole console, ModelGraph graph, SampleSet samples, float[][] rows)
+    /// <summary>Models with more classes list only the classes that were predicted or labelled.</summary>
+    private const int ListAllClassesUpTo = 20;
+
+    /// <summary>The count of samples predicted (and labelled) per class, and the accuracy when there are labels.</summary>
+    internal static void WriteSummary(IAnsiConsole console, string model, string source, float[][] rows, IReadOnlyList<int>? labels)
     {
         int[] predicted = rows.Select(r => ClassificationMetrics.ArgMax(r, r.Length)[0]).ToArray();
-        IReadOnlyList<int>? labels = samples.Labels;
-        console.WriteLine($"Ran model '{graph.Name}' on {rows.Length} samples from '{samples.Source}'.");
+        console.WriteLine($"Ran model '{model}' on {rows.Length} samples from '{source}'.");
         var table = new Table().AddColumn("class").AddColumn(new TableColumn("predicted").RightAligned());
         if (labels is not null)
         {
             table.AddColumn(new TableColumn("labelled").RightAligned());
         }
         int classes = Math.Max(rows[0].Length, labels is null ? 0 : labels.Max() + 1);
+        // An ImageNet model's 1,000 rows would be nearly all zeros: past a screenful, only classes that occur are listed.
+        bool occurringOnly = classes > ListAllClassesUpTo;
         for (int c = 0; c < classes; c++)
         {
-            var cells = new List<string> { Format(c), Format(predicted.Count(p => p == c)) };
+            int predictedCount = predicted.Count(p => p == c), labelledCount = labels?.Count(l => l == c) ?? 0;
+            if (occurringOnly && predictedCount == 0 && labelledCount == 0)
+            {
+                continue;
+            }
+            var cells = new List<string> { Format(c), Format(predictedCount) };
             if (labels is not null)
             {
-                cells.Add(Format(labels.Count(l => l == c)));
+                cells.Add(Format(labelledCount));
             }
             table.AddRow(cells.Select(t => new Text(t)));
         }
         console.Write(table);
+        if (occurringOnly)
+        {
+            console.WriteLine($"{Format(classes)} classes; those neither predicted nor labelled are left out.");
+        }
         int none = predicted.Count(p => p == ClassificationMetrics.NoClass);
         if (none > 0)
         {
