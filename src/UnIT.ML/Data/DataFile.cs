@@ -34,6 +34,12 @@ internal static class DataFile
             throw new DatasetException($"'{path}' is empty or not a regular file (a FIFO, device or socket).");
         }
         using FileStream file = File.OpenRead(path);
+        // A link to a pipe (/dev/fd/N of a shell's process substitution) passes the size test with the link's own size;
+        // a file is read more than once (sniffed, then parsed), which a pipe cannot give.
+        if (!file.CanSeek)
+        {
+            throw new DatasetException($"'{path}' is not a regular file (a pipe or device); data files are read more than once, so save it to a file first.");
+        }
         return Read(file, read);
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using System.IO.Pipes;
 using UnIT.ML.Data;
 using UnIT.ML.Graph;
 
@@ -171,6 +172,27 @@ public sealed class DataLimitTests
         Assert.AreEqual(0, Task.WaitAny([load], TimeSpan.FromSeconds(10)), "loading blocked on the FIFO");
         var e = Assert.IsInstanceOfType<DatasetException>(load.Exception?.InnerException);
         Assert.Contains(fifo, e.Message);
+        Assert.Contains("not a regular file", e.Message);
+    }
+
+    [TestMethod]
+    public void LinkToAPipeIsRefusedAsNotARegularFile()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Inconclusive("A pipe's /proc/self/fd link, as a shell's process substitution gives, is Linux's.");
+        }
+        using var pipe = new AnonymousPipeServerStream(PipeDirection.Out, HandleInheritability.None);
+        pipe.Write("1,2\n3,4\n"u8);
+        // The link's own size is not 0, so only opening it shows it is a pipe; sniffing would consume what parsing needs.
+        string link = $"/proc/self/fd/{pipe.ClientSafePipeHandle.DangerousGetHandle()}";
+
+        // The write end stays open, so reading the pipe would wait for more: a regression must fail, not hang the run.
+        Task<SampleSet> load = Task.Run(() => DatasetLoader.Load(link));
+        Assert.AreEqual(0, Task.WaitAny([load], TimeSpan.FromSeconds(10)), "loading read from the pipe");
+        var e = Assert.IsInstanceOfType<DatasetException>(load.Exception?.InnerException);
+
+        Assert.Contains(link, e.Message);
         Assert.Contains("not a regular file", e.Message);
     }
 
