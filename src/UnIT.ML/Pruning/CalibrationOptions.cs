@@ -1,3 +1,5 @@
+using UnIT.ML.Graph;
+
 namespace UnIT.ML.Pruning;
 
 /// <summary>How <see cref="Calibrator"/> derives thresholds from calibration data.</summary>
@@ -31,6 +33,28 @@ public sealed class CalibrationOptions
             {
                 throw new ArgumentOutOfRangeException(nameof(Percentile), p, $"Percentile for {name} must be between 0 and 100.");
             }
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="Validate()"/>, and throws <see cref="ArgumentException"/> when <see cref="LayerPercentiles"/> names a
+    /// layer <paramref name="graph"/> does not have: a misspelt name would leave its layer at <see cref="Percentile"/> unnoticed.
+    /// </summary>
+    public void Validate(ModelGraph graph)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        Validate();
+        CheckLayerNames(graph, LayerPercentiles?.Keys ?? []);
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming each of <paramref name="names"/> that is not a prunable layer of <paramref name="graph"/>.</summary>
+    internal static void CheckLayerNames(ModelGraph graph, IEnumerable<string> names)
+    {
+        string[] unknown = names.Where(n => !graph.PrunableLayers.Any(l => l.Name == n)).ToArray();
+        if (unknown.Length > 0)
+        {
+            throw new ArgumentException($"{string.Join(", ", unknown.Select(n => $"'{n}'"))} {(unknown.Length == 1 ? "is" : "are")} not a prunable layer of model " +
+                $"'{graph.Name}' (its layers: {string.Join(", ", graph.PrunableLayers.Select(l => $"'{l.Name}'"))}).");
         }
     }
 }

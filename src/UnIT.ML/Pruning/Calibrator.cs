@@ -36,13 +36,13 @@ public static class Calibrator
     /// Calibrates thresholds and the Q formats. <paramref name="batches"/> is enumerated two or three times,
     /// so it must be re-enumerable (a list, or a query that re-reads its source) with the same samples.
     /// </summary>
-    /// <exception cref="ArgumentException">When the data is empty, holds NaN or infinity, or a product overflows float32.</exception>
+    /// <exception cref="ArgumentException">When the data is empty, holds NaN or infinity, a product overflows float32, or a layer percentile names no prunable layer.</exception>
     public static ThresholdSet Calibrate(ModelGraph graph, IEnumerable<Tensor> batches, CalibrationOptions options)
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(batches);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        options.Validate(graph);
         CheckFiniteWeights(graph);
         QuantizationPlan? plan = options.FixedPoint;
         // The engine checks a fixed-point plan against the graph when it is built.

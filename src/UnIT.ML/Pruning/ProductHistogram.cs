@@ -82,7 +82,7 @@ public sealed class ProductHistogram
     public ThresholdSet ThresholdsFor(double percentile, IReadOnlyDictionary<string, double>? layerPercentiles = null)
     {
         new CalibrationOptions { Percentile = percentile, LayerPercentiles = layerPercentiles }.Validate();
-        CheckLayers(layerPercentiles?.Keys ?? []);
+        CalibrationOptions.CheckLayerNames(_graph, layerPercentiles?.Keys ?? []);
         return Build(layer => Enumerable.Repeat(layerPercentiles?.GetValueOrDefault(layer, percentile) ?? percentile, _groups[layer].Length).ToArray(),
             "percentile", percentile);
     }
@@ -117,7 +117,7 @@ public sealed class ProductHistogram
     private void CheckGroups(IReadOnlyDictionary<string, double[]> percentiles)
     {
         ArgumentNullException.ThrowIfNull(percentiles);
-        CheckLayers(percentiles.Keys);
+        CalibrationOptions.CheckLayerNames(_graph, percentiles.Keys);
         foreach ((string layer, Group[] groups) in _groups)
         {
             if (!percentiles.TryGetValue(layer, out double[]? p) || p is null || (p.Length != 1 && p.Length != groups.Length))
@@ -262,14 +262,6 @@ public sealed class ProductHistogram
         });
     }
 
-    private void CheckLayers(IEnumerable<string> names)
-    {
-        string[] unknown = names.Where(n => !_groups.ContainsKey(n)).ToArray();
-        if (unknown.Length > 0)
-        {
-            throw new ArgumentException($"{string.Join(", ", unknown.Select(n => $"'{n}'"))} {(unknown.Length == 1 ? "is" : "are")} not a prunable layer of model '{_graph.Name}'.");
-        }
-    }
 
     private ThresholdSet Build(Func<string, double[]> percentilesOf, string method, double? percentile)
     {

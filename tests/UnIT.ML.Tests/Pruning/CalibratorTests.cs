@@ -236,4 +236,21 @@ public sealed class CalibratorTests
         Assert.IsTrue(largestPruned <= smallestKept);
         Assert.AreNotSame(before, after, "the original graph is left untouched");
     }
+
+    [TestMethod]
+    public void A_layer_percentile_for_a_layer_the_model_lacks_is_refused_by_name()
+    {
+        var rng = new Random(9);
+        ModelGraph graph = TestGraphs.FullyConnected(12, 4, rng);
+        Tensor[] batches = [new Tensor(new Shape(8, 12), TestGraphs.Random(rng, 96, 0))];
+        var misspelt = new Dictionary<string, double> { ["FC"] = 80 };
+
+        var calibrate = Assert.ThrowsExactly<ArgumentException>(() =>
+            Calibrator.Calibrate(graph, batches, new CalibrationOptions { LayerPercentiles = misspelt }));
+        var create = Assert.ThrowsExactly<ArgumentException>(() =>
+            PrunedModel.Create(graph, new PruningOptions { LayerPercentiles = misspelt }, batches));
+
+        Assert.Contains("'FC' is not a prunable layer of model 'model' (its layers: 'fc')", calibrate.Message);
+        Assert.AreEqual(calibrate.Message, create.Message);
+    }
 }
