@@ -1,11 +1,15 @@
 #:project ../src/UnIT.Onnx/UnIT.Onnx.csproj
+#:property JsonSerializerIsReflectionEnabledByDefault=true
 // Every combination of per-layer percentiles, each measured on a validation and a test set: an exhaustive check of
 // what `unit-prune search` finds greedily. Calibration uses the validation images, as the README's MNIST search does.
 //
-//   dotnet run examples/layer-grid.cs -- MODEL VAL_IMAGES VAL_LABELS TEST_IMAGES TEST_LABELS LAYER=P,P,... [LAYER=P,...] [--bias-correction] [--max-drop D]
+//   dotnet run examples/layer-grid.cs -- MODEL VAL_IMAGES VAL_LABELS TEST_IMAGES TEST_LABELS LAYER=P,P,... [LAYER=P,...]
+//       [--bias-correction] [--max-drop D] [--save-thresholds FILE]
 //
 // A layer not named runs at percentile 0. Prints one line per combination, then the one with the most MACs skipped
 // among those within D points on validation under the search's rule (drop + 2 SE <= D), and the same on test.
+// --save-thresholds writes the first one's thresholds (for unit-prune evaluate / export-c --thresholds); it never
+// replaces an existing file.
 using System.Globalization;
 using UnIT.ML.Data;
 using UnIT.ML.Evaluation;
@@ -18,20 +22,16 @@ try
 {
     List<string> rest = [.. args];
     bool biasCorrection = rest.Remove("--bias-correction");
-    double maxDrop = 1.0;
-    int dropAt = rest.IndexOf("--max-drop");
-    if (dropAt >= 0)
+    double maxDrop = double.Parse(TakeValue(rest, "--max-drop") ?? "1", CultureInfo.InvariantCulture);
+    string? savePath = TakeValue(rest, "--save-thresholds");
+    if (savePath is not null && File.Exists(savePath))
     {
-        if (dropAt + 1 == rest.Count)
-        {
-            throw new FormatException("--max-drop needs a value (points).");
-        }
-        maxDrop = double.Parse(rest[dropAt + 1], CultureInfo.InvariantCulture);
-        rest.RemoveRange(dropAt, 2);
+        throw new IOException($"'{savePath}' exists; give a new file for --save-thresholds.");
     }
     if (rest.Count < 6)
     {
-        Console.Error.WriteLine("usage: layer-grid.cs MODEL VAL_IMAGES VAL_LABELS TEST_IMAGES TEST_LABELS LAYER=P,P,... [LAYER=P,...] [--bias-correction] [--max-drop D]");
+        Console.Error.WriteLine("usage: layer-grid.cs MODEL VAL_IMAGES VAL_LABELS TEST_IMAGES TEST_LABELS LAYER=P,P,... [LAYER=P,...] " +
+            "[--bias-correction] [--max-drop D] [--save-thresholds FILE]");
         return 2;
     }
     ModelGraph graph = OnnxImporter.Import(rest[0]);
@@ -43,7 +43,7 @@ try
     List<Tensor> calibration = [.. validation.Batches(graph.Input.Shape, 250)];
     Set[] sets = [new("validation", validation, graph), new("test", test, graph)];
 
-    var results = new List<(double[] Levels, Measured[] Sets)>();
+    var results = new List<(double[] Levels, Measured[] Sets, ThresholdSet Thresholds)>();
     foreach (double[] levels in Combinations(axes.Select(a => a.Levels).ToArray()))
     {
         var options = new PruningOptions
@@ -54,19 +54,24 @@ try
         };
         PrunedModel model = PrunedModel.Create(graph, options, calibration);
         Measured[] measured = [.. sets.Select(s => s.Measure(model))];
-        results.Add((levels, measured));
+        results.Add((levels, measured, model.Thresholds));
         Console.WriteLine($"{string.Join(" ", levels)}  {string.Join("  ", measured.Select((m, i) => $"{sets[i].Name} {m}"))}");
     }
-    foreach ((string rule, Func<Measured[], bool> within) in new (string, Func<Measured[], bool>)[]
+    foreach ((string rule, Func<Measured[], bool> within, bool save) in new (string, Func<Measured[], bool>, bool)[]
     {
-        ($"validation drop + 2 SE <= {maxDrop}", m => m[0].Drop + 2 * m[0].StandardError <= maxDrop),
-        ($"test drop <= {maxDrop} (a check, not a result: chosen on the test set)", m => m[1].Drop <= maxDrop),
+        ($"validation drop + 2 SE <= {maxDrop}", m => m[0].Drop + 2 * m[0].StandardError <= maxDrop, true),
+        ($"test drop <= {maxDrop} (a check, not a result: chosen on the test set)", m => m[1].Drop <= maxDrop, false),
     })
     {
         var best = results.Where(r => within(r.Sets)).OrderByDescending(r => r.Sets[1].Skipped).FirstOrDefault();
         Console.WriteLine(best.Sets is null
             ? $"best with {rule}: none"
             : $"best with {rule}: {string.Join(", ", axes.Select((a, i) => $"{a.Layer} p={best.Levels[i]}"))}; validation {best.Sets[0]}; test {best.Sets[1]}");
+        if (save && savePath is not null && best.Thresholds is not null)
+        {
+            best.Thresholds.Save(savePath);
+            Console.WriteLine($"Wrote its thresholds to '{savePath}'.");
+        }
     }
     return 0;
 }
@@ -75,6 +80,23 @@ catch (Exception e) when (e is ArgumentException or FormatException or IOExcepti
     // Bad arguments or files: one line naming the problem, as unit-prune gives.
     Console.Error.WriteLine($"error: {e.Message}");
     return 1;
+}
+
+// Removes "--name VALUE" from the arguments and returns VALUE, or null when the option is absent.
+static string? TakeValue(List<string> args, string name)
+{
+    int at = args.IndexOf(name);
+    if (at < 0)
+    {
+        return null;
+    }
+    if (at + 1 == args.Count)
+    {
+        throw new FormatException($"{name} needs a value.");
+    }
+    string value = args[at + 1];
+    args.RemoveRange(at, 2);
+    return value;
 }
 
 static IEnumerable<double[]> Combinations(double[][] axes) => axes.Length == 0
