@@ -176,6 +176,9 @@ public sealed class EvaluateCommandTests
             "--profile", "msp430", "--thresholds", floatThresholds);
         Assert.AreNotEqual(0, refused.Code);
         StringAssert.Contains(refused.Err, "no Q formats");
+        // export-c (and mcu-bench, which shares its preparation) says which profile the file was saved for.
+        var export = Cli.Run("export-c", Cli.FashionModel, "--profile", "msp430", "--thresholds", floatThresholds, "--out", Path.Combine(dir, "c"));
+        StringAssert.Contains(Cli.SingleErrorLine(export), "saved for profile 'float32' and carry no int16 Q formats");
     }
 
     [TestMethod]

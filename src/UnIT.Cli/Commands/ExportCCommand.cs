@@ -45,9 +45,14 @@ internal sealed class ExportCCommand
     /// <summary>The model with its thresholds, as evaluate makes it: calibration samples are needed unless the thresholds carry everything.</summary>
     internal static PrunedModel Prepare(ModelGraph graph, PruningOptions options, SampleSet? calibration)
     {
-        if (calibration is null && (options.Thresholds is null || (options.Profile == "msp430" && options.Thresholds.Quantization is null)))
+        if (calibration is null && options.Thresholds is null)
         {
             throw new ArgumentException("Give --thresholds FILE (saved by evaluate or search for this profile) or --calibration-images to calibrate them.");
+        }
+        if (calibration is null && options.Profile == "msp430" && options.Thresholds!.Quantization is null)
+        {
+            throw new ArgumentException($"The thresholds were saved for profile '{options.Thresholds.Profile ?? "float32"}' and carry no int16 Q formats, " +
+                "which msp430 needs: give --calibration-images to choose them, or thresholds saved with --profile msp430.");
         }
         return PrunedModel.Create(graph, options, calibration?.Batches(graph.Input.Shape, CommonOptions.DefaultBatchSize));
     }
