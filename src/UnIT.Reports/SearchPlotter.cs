@@ -63,7 +63,7 @@ public static class SearchPlotter
         {
             PlotStyle.Annotate(plot, string.Create(CultureInfo.InvariantCulture, $"p{p.Coordinates.Percentile:0.#}"), x(p), Change(p), uniformColor);
         }
-        Add(plot, "greedy moves taken (validation)", all.Where(s => s.Accepted).Select(s => s.Point), x, PlotStyle.SeriesColor(1), MarkerShape.FilledSquare, 9, line: false);
+        Add(plot, "moves taken: greedy and trades (validation)", all.Where(s => s.Accepted).Select(s => s.Point), x, PlotStyle.SeriesColor(1), MarkerShape.FilledSquare, 9, line: false);
         Add(plot, "search result (validation)", [result.Validation], x, Colors.Red, MarkerShape.FilledDiamond, 20, line: false);
         if (report.Test is { } test)
         {

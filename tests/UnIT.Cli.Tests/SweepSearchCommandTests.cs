@@ -211,7 +211,7 @@ public sealed class SweepSearchCommandTests
             "--max-accuracy-drop", "0.05", "--budget", "5"];
 
         var run = Cli.Run([.. search, "--rank-by", "changes", "--cross-validate", "--selection-margin", "--validation-shifts", "1",
-            "--refinements", "0", "--out", outDir, "--json"]);
+            "--refinements", "0", "--trades", "--out", outDir, "--json"]);
         var shifts = Cli.Run([.. search, "--validation-shifts", "5", "--out", NewFolder()]);
         var rank = Cli.Run([.. search, "--rank-by", "loss", "--out", NewFolder()]);
 
@@ -221,6 +221,7 @@ public sealed class SweepSearchCommandTests
         Assert.AreEqual("top_changes", options.GetProperty("rank_by").GetString());
         Assert.IsTrue(options.GetProperty("cross_validate").GetBoolean());
         Assert.AreEqual(1, options.GetProperty("validation_shifts").GetInt32());
+        Assert.IsTrue(options.GetProperty("trades").GetBoolean());
         Assert.AreEqual(120, json.RootElement.GetProperty("validation").GetProperty("samples").GetInt32(), "60 images and one shifted copy each");
         Assert.Contains("--validation-shifts", Cli.SingleErrorLine(shifts, ExitCodes.Usage));
         Assert.Contains("--rank-by", Cli.SingleErrorLine(rank, ExitCodes.Usage));

@@ -114,6 +114,10 @@ internal sealed class SearchCommand
         DefaultValueFactory = _ => new SearchOptions().Refinements,
         CustomParser = OptionParsers.Count("--refinements", minimum: 0),
     };
+    private readonly Option<bool> _trades = new("--trades")
+    {
+        Description = "After the refinements, trade between layers: raise one layer a level while lowering another, keep the best feasible trade that gains, climb from it, repeat (up to L(L-1) evaluations a round for L layers).",
+    };
     private readonly Option<bool> _groupWise = new("--group-wise") { Description = "Calibrate per output channel / neuron at each level." };
     private readonly GroupAllocationOption _groupAllocation = new(
         "With --group-wise: 'percentile' puts every output channel / neuron at the level's percentile; 'error' skips the level's share of each layer's MACs so that every channel / neuron loses the same share of its product mass; 'sensitivity' skips that share with each channel / neuron's threshold ~ 1/sqrt of its measured output sensitivity.");
@@ -172,6 +176,7 @@ internal sealed class SearchCommand
         c._corrections.AddTo(command);
         command.Add(c._sensitivitySamples);
         command.Add(c._refinements);
+        command.Add(c._trades);
         command.Add(c._validationShifts);
         command.Add(c._groupWise);
         command.Add(c._groupAllocation.Option);
@@ -248,6 +253,7 @@ internal sealed class SearchCommand
             CorrectionSamples = result.GetValue(_corrections.Samples),
             SensitivitySamples = result.GetValue(_sensitivitySamples),
             Refinements = result.GetValue(_refinements),
+            Trades = result.GetValue(_trades),
             ValidationShifts = result.GetValue(_validationShifts),
             MagnitudeSparsities = [0, .. result.GetRequiredValue(_sparsities)],
             FatReluTaus = [0, .. result.GetRequiredValue(_taus).Select(t => (float)t)],

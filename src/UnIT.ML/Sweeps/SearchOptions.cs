@@ -99,6 +99,14 @@ public sealed record SearchOptions
     /// <summary>How many times the search may halve the level spacing around its best state (coarse-to-fine); 0 keeps the given levels.</summary>
     public int Refinements { get; init; } = 3;
 
+    /// <summary>
+    /// After the refinements, trade between layers: from the best state, raise one layer a level while lowering another
+    /// a level, keep the best feasible trade that skips more (or saves more cycles), climb greedily from it, and repeat
+    /// until no trade gains or the budget is spent. The greedy climb only raises levels, so it cannot give a little of a
+    /// small layer's skipping for more of a large layer's; trades can. Each round costs up to L(L-1) evaluations for L layers.
+    /// </summary>
+    public bool Trades { get; init; }
+
     /// <summary>Calibrate one threshold per output channel / neuron at each level (the level is still chosen per layer).</summary>
     public bool GroupWise { get; init; }
 

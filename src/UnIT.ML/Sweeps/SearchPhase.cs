@@ -17,4 +17,7 @@ public enum SearchPhase
 
     /// <summary>A FATReLU and/or magnitude-pruning baseline alone (every layer at T = 0), a candidate to put UnIT on.</summary>
     Baseline,
+
+    /// <summary>A trade (<see cref="SearchOptions.Trades"/>): one layer raised one level and another lowered one level from the best state.</summary>
+    Trade,
 }

@@ -95,6 +95,25 @@ internal sealed class SearchRun
         return null;
     }
 
+    /// <summary>The largest calibrated level below <paramref name="level"/>, <see cref="Off"/> below the lowest, or null at <see cref="Off"/>.</summary>
+    public double? Previous(double level)
+    {
+        if (level == Off)
+        {
+            return null;
+        }
+        double previous = Off;
+        foreach (double p in _calibrated.Keys)
+        {
+            if (p >= level)
+            {
+                break;
+            }
+            previous = p;
+        }
+        return previous;
+    }
+
     /// <summary>Thresholds for every level of <paramref name="levels"/> not calibrated yet, from the one calibration pass; returns how many were new.</summary>
     public int Calibrate(IEnumerable<double> levels)
     {

@@ -117,6 +117,55 @@ public static class ThresholdSearch
         {
             Ascend(run, run.StateOf(BestFeasible(run.Trace)!));
         }
+        if (run.Options.Trades)
+        {
+            Trade(run);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="SearchOptions.Trades"/>: from the best feasible state, every move that raises one layer a level and
+    /// lowers another a level; the best feasible one that beats the state is accepted and climbed from, until none does.
+    /// </summary>
+    private static void Trade(SearchRun run)
+    {
+        while (run.BudgetLeft)
+        {
+            SearchStep best = BestFeasible(run.Trace)!;
+            double[] state = run.StateOf(best);
+            (double[] State, SearchStep Step)? gain = null;
+            for (int up = 0; up < state.Length; up++)
+            {
+                for (int down = 0; down < state.Length; down++)
+                {
+                    if (up == down || run.Next(state[up]) is not double raised || run.Previous(state[down]) is not double lowered)
+                    {
+                        continue;
+                    }
+                    double[] candidate = (double[])state.Clone();
+                    candidate[up] = raised;
+                    candidate[down] = lowered;
+                    if (run.KnownInfeasible(candidate))
+                    {
+                        continue;
+                    }
+                    if (run.Evaluate(candidate, SearchPhase.Trade) is not { } step)
+                    {
+                        return;
+                    }
+                    if (step.Feasible && step.Objective > (gain?.Step.Objective ?? best.Objective))
+                    {
+                        gain = (candidate, step);
+                    }
+                }
+            }
+            if (gain is null)
+            {
+                return;
+            }
+            run.Accept(gain.Value.Step);
+            Ascend(run, gain.Value.State);
+        }
     }
 
     /// <summary>

@@ -77,6 +77,37 @@ public sealed class ThresholdSearchTests
     }
 
     [TestMethod]
+    public void Run_Trades_FollowThePlainSearch_RaiseOneLayerAndLowerAnother_AndOnlyGain()
+    {
+        SearchOptions Options(bool trades) => new() { MaxAccuracyDrop = 0.02, Levels = Levels, Budget = 200, ConfidenceZ = 0, Trades = trades };
+
+        SearchResult plain = ThresholdSearch.Run(SweepData.Model, SweepData.Calibration, SweepData.Images, SweepData.Labels, Options(false));
+        SearchResult traded = ThresholdSearch.Run(SweepData.Model, SweepData.Calibration, SweepData.Images, SweepData.Labels, Options(true));
+
+        static string StateOf(SearchStep s) => string.Join(",", s.LayerPercentiles.Values.Select(p => p ?? -1));
+        Assert.IsLessThan(200, plain.Evaluations, "the plain search ends before the budget");
+        CollectionAssert.AreEqual(plain.Trace.Select(StateOf).ToArray(), traded.Trace.Take(plain.Evaluations).Select(StateOf).ToArray());
+        SearchStep[] trades = traded.Trace.Where(s => s.Phase == SearchPhase.Trade).ToArray();
+        Assert.IsNotEmpty(trades);
+        foreach (SearchStep trade in trades)
+        {
+            SearchStep[] before = traded.Trace.Take(trade.Evaluation - 1).ToArray();
+            // Some earlier feasible state differs from it in exactly two layers: one higher, one lower.
+            Assert.IsTrue(before.Where(s => s.Feasible).Any(s =>
+            {
+                var moves = s.LayerPercentiles.Select(kv => Math.Sign((trade.LayerPercentiles[kv.Key] ?? -1) - (kv.Value ?? -1))).Where(d => d != 0).ToArray();
+                return moves.Length == 2 && moves.Sum() == 0;
+            }), $"evaluation {trade.Evaluation}");
+            if (trade.Accepted)
+            {
+                Assert.IsTrue(trade.Feasible);
+                Assert.IsGreaterThan(before.Where(s => s.Feasible).Max(s => s.Objective), trade.Objective);
+            }
+        }
+        Assert.IsGreaterThanOrEqualTo(plain.Validation.SkippedFraction, traded.Validation.SkippedFraction);
+    }
+
+    [TestMethod]
     public void Run_BudgetOfOne_ReturnsEveryLayerOff()
     {
         var reports = new List<SweepProgress>();
