@@ -50,6 +50,7 @@ public sealed class CompareCommandTests
     [DataRow("--skip-compensation", "--skip-compensation is read by --methods layer-search, group-search, combined only")]
     [DataRow("--fatrelu=0.1", "--fatrelu is read by --methods fatrelu, combined only")]
     [DataRow("--group-allocation=error", "--group-allocation is read by --methods group-search only")]
+    [DataRow("--trades", "--trades is read by --methods layer-search, group-search, combined only")]
     public void Compare_refuses_an_option_that_none_of_the_chosen_methods_reads(string option, string expected)
     {
         List<string> args = [.. Compare(NewFolder(), option)];

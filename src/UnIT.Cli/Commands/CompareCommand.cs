@@ -101,6 +101,10 @@ internal sealed class CompareCommand
         DefaultValueFactory = _ => new SearchOptions().ConfidenceZ,
         CustomParser = OptionParsers.Number("--confidence-z", new NumberRange(0, 10)),
     };
+    private readonly Option<bool> _trades = new("--trades")
+    {
+        Description = "The three searches (layer-search, group-search, combined) end with trades between layers (see search --trades).",
+    };
     private readonly GroupAllocationOption _groupAllocation =
         new("How 'group-search' spreads a layer's level over its output channels / neurons (percentile, error or sensitivity; see search).");
     private readonly CorrectionOptions _corrections = new(" Here: the three searches (layer-search, group-search, combined).");
@@ -121,7 +125,7 @@ internal sealed class CompareCommand
         c._validation.AddTo(command);
         c._test.AddTo(command);
         foreach (Option option in new Option[] { c._drops, c._methods, c._percentiles, c._taus, c._sparsities, c._objective, c._profile, c._costTable,
-            c._budget, c._confidenceZ, c._groupAllocation.Option })
+            c._budget, c._confidenceZ, c._trades, c._groupAllocation.Option })
         {
             command.Add(option);
         }
@@ -155,6 +159,7 @@ internal sealed class CompareCommand
             (_taus, ["fatrelu", "combined"]),
             (_sparsities, ["magnitude", "combined"]),
             (_budget, searches),
+            (_trades, searches),
             (_groupAllocation.Option, ["group-search"]),
             (_corrections.BiasCorrection, searches),
             (_corrections.SkipCompensation, searches),
@@ -189,6 +194,7 @@ internal sealed class CompareCommand
                 Budget = result.GetValue(_budget),
                 ConfidenceZ = result.GetValue(_confidenceZ),
                 GroupAllocation = _groupAllocation.Read(result),
+                Trades = result.GetValue(_trades),
                 BiasCorrection = result.GetValue(_corrections.BiasCorrection),
                 SkipCompensation = result.GetValue(_corrections.SkipCompensation),
                 CorrectionSamples = result.GetValue(_corrections.Samples),
