@@ -133,6 +133,11 @@ public sealed record ThresholdSet
         {
             throw new FormatException($"{source} has no \"layers\" with thresholds.");
         }
+        // As ModelGraph.WeightsFingerprint writes it; an edited one would refuse every model with a puzzling message.
+        if (set.ModelFingerprint is { } fingerprint && !(fingerprint.Length == 32 && fingerprint.All(char.IsAsciiHexDigitLower)))
+        {
+            throw new FormatException($"{source} has \"model_fingerprint\" '{fingerprint}'; it must be 32 lowercase hex digits, or be left out.");
+        }
         try
         {
             CheckValues(set.Layers, "threshold");

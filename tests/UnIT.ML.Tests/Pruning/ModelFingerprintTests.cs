@@ -63,4 +63,17 @@ public sealed class ModelFingerprintTests
         Assert.AreNotEqual(SweepData.Model.WeightsFingerprint, otherBias.WeightsFingerprint);
         Assert.AreEqual(32, SweepData.Model.WeightsFingerprint.Length);
     }
+
+    [TestMethod]
+    [DataRow("")]
+    [DataRow("F1B5030ECAD69CD2E2ACE905AC120A17")]
+    [DataRow("f1b5030e")]
+    public void A_malformed_fingerprint_in_a_file_is_refused_when_loaded(string fingerprint)
+    {
+        string json = new ThresholdSet { Layers = new() { ["fc"] = [0.1f] }, ModelFingerprint = fingerprint }.ToJson();
+
+        var e = Assert.ThrowsExactly<FormatException>(() => ThresholdSet.FromJson(json, "t.json"));
+
+        Assert.Contains($"t.json has \"model_fingerprint\" '{fingerprint}'; it must be 32 lowercase hex digits", e.Message);
+    }
 }
