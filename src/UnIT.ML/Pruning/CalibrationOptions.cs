@@ -50,11 +50,11 @@ public sealed class CalibrationOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming each of <paramref name="names"/> that is not a prunable layer of <paramref name="graph"/>.</summary>
     internal static void CheckLayerNames(ModelGraph graph, IEnumerable<string> names)
     {
-        string[] unknown = names.Where(n => !graph.PrunableLayers.Any(l => l.Name == n)).ToArray();
+        string[] unknown = ThresholdSet.NotPrunable(names, graph);
         if (unknown.Length > 0)
         {
-            throw new ArgumentException($"{string.Join(", ", unknown.Select(n => $"'{n}'"))} {(unknown.Length == 1 ? "is" : "are")} not a prunable layer of model " +
-                $"'{graph.Name}' (its layers: {string.Join(", ", graph.PrunableLayers.Select(l => $"'{l.Name}'"))}).");
+            throw new ArgumentException($"{ThresholdSet.Quote(unknown)} {(unknown.Length == 1 ? "is" : "are")} not a prunable layer of model " +
+                $"'{graph.Name}' (its layers: {ThresholdSet.Quote(graph.PrunableLayers.Select(l => l.Name))}).");
         }
     }
 }

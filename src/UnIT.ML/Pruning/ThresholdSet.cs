@@ -296,10 +296,12 @@ public sealed record ThresholdSet
         }
     }
 
-    private static string[] NotPrunable(IEnumerable<string> names, ModelGraph graph) =>
+    /// <summary>Those of <paramref name="names"/> that are not a prunable layer of <paramref name="graph"/>.</summary>
+    internal static string[] NotPrunable(IEnumerable<string> names, ModelGraph graph) =>
         names.Where(n => !graph.PrunableLayers.Any(l => l.Name == n)).ToArray();
 
-    private static string Quote(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"'{n}'"));
+    /// <summary>The names quoted and comma-separated, for messages.</summary>
+    internal static string Quote(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"'{n}'"));
 
     /// <summary>Writes the JSON to <paramref name="path"/>.</summary>
     public void Save(string path) => File.WriteAllText(path, ToJson());
