@@ -36,6 +36,39 @@ public sealed class ShiftCommandTests
     }
 
     [TestMethod]
+    public void Shift_runs_a_shift_at_the_strengths_given_after_its_name_and_says_so_in_the_json()
+    {
+        string outDir = Path.Combine(Path.GetDirectoryName(Cli.TempFile("x", ""))!, "out");
+
+        var run = Cli.Run("shift", Cli.FashionModel, "--calibration-images", Calibration, "--calibration-limit", "50",
+            "--images", Cli.FashionImages, "--labels", Cli.FashionLabels, "--limit", "50", "--shifts", "rotation=45/5,occlusion", "--out", outDir, "--json");
+
+        Assert.AreEqual(0, run.Code, run.Err);
+        using JsonDocument json = JsonDocument.Parse(run.Out);
+        CollectionAssert.AreEqual(new[] { "clean 0", "rotation 45", "rotation 5", "occlusion 0.2", "occlusion 0.3", "occlusion 0.4" },
+            json.RootElement.GetProperty("rows").EnumerateArray()
+                .Select(r => $"{(r.GetProperty("kind").ValueKind == JsonValueKind.Null ? "clean" : r.GetProperty("kind").GetString())} {r.GetProperty("strength").GetDouble()}").ToArray());
+        JsonElement strengths = json.RootElement.GetProperty("options").GetProperty("strengths");
+        CollectionAssert.AreEqual(new[] { 45.0, 5.0 }, strengths.GetProperty("rotation").EnumerateArray().Select(v => v.GetDouble()).ToArray());
+        Assert.IsFalse(strengths.TryGetProperty("occlusion", out _));
+    }
+
+    [TestMethod]
+    [DataRow("contrast=1.5", "Strength 1.5 of Contrast must be finite, >= 0 and <= 1")]
+    [DataRow("rotation=10/x", "'x' is not a number >= 0")]
+    [DataRow("noise=0.1/0.1", "the strength 0.1 is given twice")]
+    [DataRow("rotation=5,rotation=6", "rotation is already given with other strengths")]
+    public void Shift_refuses_bad_strengths_in_one_line_naming_the_value(string shifts, string message)
+    {
+        var run = Cli.Run("shift", Cli.FashionModel, "--calibration-images", Calibration, "--images", Cli.FashionImages, "--labels", Cli.FashionLabels,
+            "--shifts", shifts, "--out", Path.Combine(Path.GetTempPath(), "never-written"));
+
+        string error = Cli.SingleErrorLine(run, ExitCodes.Usage);
+        StringAssert.Contains(error, $"--shifts value '{shifts.Split(',')[^1]}'");
+        StringAssert.Contains(error, message);
+    }
+
+    [TestMethod]
     public void Shift_refuses_normalized_test_samples_naming_the_file_and_sample_and_writes_nothing()
     {
         // Mean-0 data would be clipped and filled with 0 as if it were pixels: refused before anything runs.

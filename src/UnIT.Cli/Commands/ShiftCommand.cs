@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using Spectre.Console;
 using UnIT.Cli.Options;
@@ -46,12 +47,12 @@ internal sealed class ShiftCommand
         Description = "Use the UnIT thresholds in this JSON file (from search or --save-thresholds, with their division and corrections) instead of calibrating --percentile; the profile defaults to the file's.",
         HelpName = "FILE.json",
     };
-    private readonly Option<string[]> _shifts = new("--shifts")
+    private readonly Option<ShiftRequest[]> _shifts = new("--shifts")
     {
-        Description = $"Comma-separated shifts ({string.Join(", ", KindNames.Keys)}), each at three strengths: rotation 10/20/30 degrees, noise sigma 0.1/0.2/0.3, brightness +0.1/0.2/0.3, contrast -30/50/70%, occlusion square 20/30/40% of the height. Default: all.",
-        HelpName = "NAME,...",
-        DefaultValueFactory = _ => [.. KindNames.Keys],
-        CustomParser = OptionParsers.NameList("--shifts", [.. KindNames.Keys]),
+        Description = $"Comma-separated shifts ({string.Join(", ", KindNames.Keys)}), each at three strengths unless NAME=S/S/... gives its own: rotation 10/20/30 degrees, noise sigma 0.1/0.2/0.3, brightness +0.1/0.2/0.3, contrast reduction 0.3/0.5/0.7, occlusion square side 0.2/0.3/0.4 of the height. Default: all.",
+        HelpName = "NAME[=S/S/...],...",
+        DefaultValueFactory = _ => [.. KindNames.Values.Select(k => new ShiftRequest(k, null))],
+        CustomParser = ParseShifts,
     };
     private readonly Option<int> _seed = new("--seed")
     {
@@ -103,11 +104,13 @@ internal sealed class ShiftCommand
         SampleSet calibration = _calibration.Load(result, graph)!;
         SampleSet test = _test.Load(result, graph)!;
         ThresholdSet? thresholds = result.GetValue(_thresholds) is { } file ? ThresholdSet.Load(file) : null;
+        ShiftRequest[] shifts = result.GetRequiredValue(_shifts);
         var options = new ShiftOptions
         {
             Percentile = result.GetValue(_percentile),
             Thresholds = thresholds,
-            Kinds = result.GetRequiredValue(_shifts).Select(n => KindNames[n]).ToArray(),
+            Kinds = [.. shifts.Select(r => r.Kind)],
+            Strengths = shifts.Where(r => r.Strengths is not null).ToDictionary(r => r.Kind, r => (IReadOnlyList<double>)r.Strengths!),
             Seed = result.GetValue(_seed),
             Profile = result.GetValue(_profile) ?? thresholds?.Profile ?? "float32",
         };
@@ -135,4 +138,67 @@ internal sealed class ShiftCommand
         console.WriteLine($"Wrote {string.Join(", ", OutputFiles)} to '{folder.Directory}'.");
         return ExitCodes.Success;
     }
+    /// <summary>
+    /// Parses NAME or NAME=S/S/... items (strengths in the kind's unit, each checked against its range). A kind named
+    /// twice the same way runs once; named twice with different strengths, it is an error.
+    /// </summary>
+    private static ShiftRequest[] ParseShifts(ArgumentResult result)
+    {
+        var requests = new List<ShiftRequest>();
+        foreach (string item in OptionParsers.Items(result, "--shifts"))
+        {
+            string[] parts = item.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (!KindNames.TryGetValue(parts[0].ToLowerInvariant(), out ShiftKind kind))
+            {
+                result.AddError($"Invalid --shifts value '{item}': expected one or more of {string.Join(", ", KindNames.Keys)}, each alone or as NAME=S/S/..., separated by commas.");
+                return [];
+            }
+            double[]? strengths = parts.Length == 2 ? StrengthsOf(result, item, kind, parts[1]) : null;
+            if (parts.Length == 2 && strengths is null)
+            {
+                return [];
+            }
+            if (requests.FirstOrDefault(r => r.Kind == kind) is { } earlier)
+            {
+                if (!SameStrengths(earlier.Strengths, strengths))
+                {
+                    result.AddError($"Invalid --shifts value '{item}': {parts[0]} is already given with other strengths; name each shift once.");
+                    return [];
+                }
+                continue;
+            }
+            requests.Add(new ShiftRequest(kind, strengths));
+        }
+        return [.. requests];
+    }
+
+    private static double[]? StrengthsOf(ArgumentResult result, string item, ShiftKind kind, string text)
+    {
+        var strengths = new List<double>();
+        foreach (string part in text.Split('/', StringSplitOptions.TrimEntries))
+        {
+            if (!OptionParsers.TryParse(part, NumberRange.AtLeast(0), out double strength))
+            {
+                result.AddError($"Invalid --shifts value '{item}': '{part}' is not a number >= 0; give strengths separated by '/' ('.' is the decimal point).");
+                return null;
+            }
+            if (ImageShift.StrengthProblem(kind, strength) is { } problem)
+            {
+                result.AddError($"Invalid --shifts value '{item}': {problem}");
+                return null;
+            }
+            if (strengths.Contains(strength))
+            {
+                result.AddError($"Invalid --shifts value '{item}': the strength {part} is given twice.");
+                return null;
+            }
+            strengths.Add(strength);
+        }
+        return [.. strengths];
+    }
+
+    private static bool SameStrengths(double[]? a, double[]? b) => a is null ? b is null : b is not null && a.SequenceEqual(b);
+
+    /// <summary>One shift asked for on the command line, with its own strengths or null for the defaults.</summary>
+    private sealed record ShiftRequest(ShiftKind Kind, double[]? Strengths);
 }

@@ -122,11 +122,11 @@ internal static class OptionParsers
     };
 
     /// <summary>Whether <paramref name="text"/> is a finite number (strict invariant form) inside <paramref name="range"/>.</summary>
-    private static bool TryParse(string text, NumberRange range, out double value) =>
+    public static bool TryParse(string text, NumberRange range, out double value) =>
         double.TryParse(text, Decimal, CultureInfo.InvariantCulture, out value) && double.IsFinite(value) && range.Contains(value);
 
     /// <summary>The comma-separated items of all the option's tokens, trimmed; an empty item is an error naming the option.</summary>
-    private static List<string> Items(ArgumentResult result, string optionName)
+    public static List<string> Items(ArgumentResult result, string optionName)
     {
         var items = new List<string>();
         foreach (Token token in result.Tokens)

@@ -32,10 +32,9 @@ public static class ImageShift
         {
             throw new ArgumentException(problem, nameof(images));
         }
-        bool fraction = kind is ShiftKind.Contrast or ShiftKind.Occlusion;
-        if (!double.IsFinite(strength) || strength < 0 || (fraction && strength > 1) || !Enum.IsDefined(kind))
+        if (StrengthProblem(kind, strength) is { } bad)
         {
-            throw new ArgumentOutOfRangeException(nameof(strength), strength, $"Strength of {kind} must be finite, >= 0{(fraction ? " and <= 1" : "")}.");
+            throw new ArgumentOutOfRangeException(nameof(strength), strength, bad);
         }
         int n = images.Shape[0], c = images.Shape[1], h = images.Shape[2], w = images.Shape[3];
         float[] data = (float[])images.Data.Clone();
@@ -89,6 +88,20 @@ public static class ImageShift
             }
         }
         return new Tensor(images.Shape, data);
+    }
+
+    /// <summary>Why <paramref name="strength"/> is no strength of <paramref name="kind"/>, or null: every strength is finite and at least 0, a contrast reduction or an occluder's side also at most 1.</summary>
+    /// <param name="kind">The shift.</param>
+    /// <param name="strength">The strength in the kind's unit (see <see cref="Apply"/>).</param>
+    public static string? StrengthProblem(ShiftKind kind, double strength)
+    {
+        if (!Enum.IsDefined(kind))
+        {
+            return $"{kind} is not a shift kind.";
+        }
+        bool fraction = kind is ShiftKind.Contrast or ShiftKind.Occlusion;
+        return double.IsFinite(strength) && strength >= 0 && (!fraction || strength <= 1) ? null
+            : string.Create(CultureInfo.InvariantCulture, $"Strength {strength} of {kind} must be finite, >= 0{(fraction ? " and <= 1" : "")}.");
     }
 
     /// <summary>

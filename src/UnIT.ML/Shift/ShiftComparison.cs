@@ -30,7 +30,7 @@ public static class ShiftComparison
             throw new ArgumentException(problem, nameof(images));
         }
         IReadOnlyList<Tensor> batches = calibration.ToList();
-        var shifts = options.Kinds.Distinct().SelectMany(k => ImageShift.DefaultStrengths(k).Select(s => (Kind: k, Strength: s))).ToArray();
+        var shifts = options.Kinds.Distinct().SelectMany(k => options.StrengthsOf(k).Select(s => (Kind: k, Strength: s))).ToArray();
         var reporter = new StepReporter(progress, 2 + options.MatchSteps + shifts.Length);
         reporter.Start("clean data");
         var clean = new PointEvaluator(graph, batches, images, labels);

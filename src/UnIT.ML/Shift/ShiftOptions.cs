@@ -20,8 +20,15 @@ public sealed record ShiftOptions
     /// <summary>How the given <see cref="Thresholds"/> were made ("search", "percentile", ...), or null when <see cref="Percentile"/> was calibrated; for reports.</summary>
     public string? GivenThresholds => Thresholds?.Method;
 
-    /// <summary>The shifts, each at its <see cref="ImageShift.DefaultStrengths"/>; default all.</summary>
+    /// <summary>The shifts, each at its <see cref="Strengths"/> or else its <see cref="ImageShift.DefaultStrengths"/>; default all.</summary>
     public IReadOnlyList<ShiftKind> Kinds { get; init; } = Enum.GetValues<ShiftKind>();
+
+    /// <summary>
+    /// Strengths that replace a kind's <see cref="ImageShift.DefaultStrengths"/>, in the kind's unit (degrees, noise sigma,
+    /// brightness offset, contrast reduction 0..1, occluder side 0..1 of the height), run in the order given; a kind
+    /// not named keeps its defaults. Every kind named must be among <see cref="Kinds"/>.
+    /// </summary>
+    public IReadOnlyDictionary<ShiftKind, IReadOnlyList<double>>? Strengths { get; init; }
 
     /// <summary>Seeds every random draw of the shifts.</summary>
     public int Seed { get; init; } = 1;
@@ -31,6 +38,10 @@ public sealed record ShiftOptions
 
     /// <summary>Bisection steps that match the magnitude-pruning sparsity to UnIT's MACs skipped on the clean data.</summary>
     public int MatchSteps { get; init; } = 10;
+
+    /// <summary>The strengths <paramref name="kind"/> runs at: its <see cref="Strengths"/> if given, else its defaults.</summary>
+    public IReadOnlyList<double> StrengthsOf(ShiftKind kind) =>
+        Strengths is not null && Strengths.TryGetValue(kind, out IReadOnlyList<double>? given) ? given : ImageShift.DefaultStrengths(kind);
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the bad value.</summary>
     public void Validate()
@@ -42,6 +53,25 @@ public sealed record ShiftOptions
         if (Kinds is null || Kinds.Count == 0 || Kinds.Any(k => !Enum.IsDefined(k)))
         {
             throw new ArgumentException("Give at least one known shift kind.", nameof(Kinds));
+        }
+        foreach ((ShiftKind kind, IReadOnlyList<double> strengths) in Strengths ?? new Dictionary<ShiftKind, IReadOnlyList<double>>())
+        {
+            if (!Kinds.Contains(kind))
+            {
+                throw new ArgumentException($"Strengths are given for {kind}, which is not among the shifts to run ({string.Join(", ", Kinds)}).", nameof(Strengths));
+            }
+            if (strengths is null || strengths.Count == 0)
+            {
+                throw new ArgumentException($"No strength is given for {kind}; leave it out of the strengths to run its defaults.", nameof(Strengths));
+            }
+            if (strengths.Select(s => ImageShift.StrengthProblem(kind, s)).FirstOrDefault(p => p is not null) is { } problem)
+            {
+                throw new ArgumentOutOfRangeException(nameof(Strengths), problem);
+            }
+            if (strengths.Distinct().Count() < strengths.Count)
+            {
+                throw new ArgumentException($"A strength of {kind} is given twice ({string.Join(", ", strengths)}).", nameof(Strengths));
+            }
         }
         if (MatchSteps < 1)
         {

@@ -55,6 +55,45 @@ public sealed class ShiftComparisonTests
         Assert.AreNotEqual(result.Rows[0].Unit.SkippedFraction, result.Rows[^1].Unit.SkippedFraction);
     }
 
+    [TestMethod]
+    public void Run_UsesTheGivenStrengthsInTheirOrder_AndEveryOtherKindAtItsDefaults()
+    {
+        var options = new ShiftOptions
+        {
+            Percentile = 50,
+            Kinds = [ShiftKind.Rotation, ShiftKind.Brightness],
+            Strengths = new Dictionary<ShiftKind, IReadOnlyList<double>> { [ShiftKind.Rotation] = [45, 5] },
+            MatchSteps = 2,
+        };
+
+        ShiftResult result = ShiftComparison.Run(SweepData.Model, SweepData.Calibration, SweepData.Images, SweepData.Labels, options);
+
+        CollectionAssert.AreEqual(new (ShiftKind?, double)[] { (null, 0), (ShiftKind.Rotation, 45), (ShiftKind.Rotation, 5),
+            (ShiftKind.Brightness, 0.1), (ShiftKind.Brightness, 0.2), (ShiftKind.Brightness, 0.3) },
+            result.Rows.Select(r => (r.Kind, r.Strength)).ToArray());
+        // A 45-degree turn costs the dense model more than a 5-degree one on these images.
+        Assert.IsLessThan(result.Rows[2].Unit.DenseAccuracy, result.Rows[1].Unit.DenseAccuracy);
+    }
+
+    [TestMethod]
+    [DataRow(ShiftKind.Occlusion, new[] { 0.2 }, "not among the shifts")]
+    [DataRow(ShiftKind.Rotation, new double[0], "No strength is given for Rotation")]
+    [DataRow(ShiftKind.Rotation, new[] { 10.0, double.NaN }, "Strength NaN of Rotation must be finite")]
+    [DataRow(ShiftKind.Contrast, new[] { 1.5 }, "Strength 1.5 of Contrast must be finite, >= 0 and <= 1")]
+    [DataRow(ShiftKind.Rotation, new[] { 10.0, 10.0 }, "given twice")]
+    public void Validate_RefusesStrengthsForAKindNotRun_NoneOutOfRangeOrRepeated(ShiftKind kind, double[] strengths, string message)
+    {
+        var options = new ShiftOptions
+        {
+            Kinds = [ShiftKind.Rotation, ShiftKind.Contrast],
+            Strengths = new Dictionary<ShiftKind, IReadOnlyList<double>> { [kind] = strengths },
+        };
+
+        var error = Assert.Throws<ArgumentException>(options.Validate);
+
+        StringAssert.Contains(error.Message, message);
+    }
+
     private static int ArgMax(ReadOnlySpan<float> values)
     {
         int best = 0;
