@@ -14,6 +14,11 @@ public static class ShiftTable
         _ => kind.Value.ToString().ToLowerInvariant(),
     };
 
+    /// <summary>Which UnIT thresholds ran, shortly: "p=50" for a calibrated percentile, else the given set's method (and percentile).</summary>
+    internal static string UnitLabel(ShiftResult result) => result.Options.Thresholds is { } given
+        ? $"{given.Method}{(given.Percentile is double p ? $" p={ReportFormat.Setting(p)}" : "")}"
+        : $"p={ReportFormat.Setting(result.Options.Percentile)}";
+
     /// <summary>One row per shift and strength: dense accuracy, and UnIT's and magnitude pruning's accuracy and MACs skipped.</summary>
     public static Table Build(ShiftResult result, string title)
     {
@@ -27,8 +32,8 @@ public static class ShiftTable
                 ReportFormat.Fixed(100 * r.Magnitude.Accuracy, 2), ReportFormat.Fixed(100 * r.Magnitude.SkippedFraction, 1));
         }
         string unit = result.Options.Thresholds is { } given
-            ? $"UnIT with the given thresholds ({given.Method}{(given.Percentile is double p ? $" p={ReportFormat.Setting(p)}" : "")}, {given.Division ?? "default"} division)"
-            : $"UnIT p={ReportFormat.Setting(result.Options.Percentile)} calibrated on clean data";
+            ? $"UnIT with the given thresholds ({UnitLabel(result)}, {given.Division ?? "default"} division)"
+            : $"UnIT {UnitLabel(result)} calibrated on clean data";
         // Global magnitude pruning cannot reach every skipped fraction (a layer of large weights keeps its MACs): say so rather than "matched".
         ShiftRow clean = result.Rows[0];
         string matched = Math.Abs(clean.Magnitude.SkippedFraction - clean.Unit.SkippedFraction) < 0.005

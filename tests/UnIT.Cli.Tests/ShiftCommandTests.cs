@@ -17,7 +17,7 @@ public sealed class ShiftCommandTests
             "--out", outDir, "--json");
 
         Assert.AreEqual(0, run.Code, run.Err);
-        CollectionAssert.AreEquivalent(new[] { "shift.csv", "shift.json" }, Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName).ToArray());
+        CollectionAssert.AreEquivalent(new[] { "shift.csv", "shift.json", "shift.png" }, Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName).ToArray());
         string[] csv = File.ReadAllLines(Path.Combine(outDir, "shift.csv"));
         CollectionAssert.AreEqual(new[] { "clean", "gaussian_noise", "gaussian_noise", "gaussian_noise", "rotation", "rotation", "rotation" },
             csv.Skip(1).Select(l => l.Split(',')[0]).ToArray());

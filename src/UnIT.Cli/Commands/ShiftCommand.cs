@@ -16,12 +16,12 @@ namespace UnIT.Cli.Commands;
 /// <summary>
 /// <c>unit-prune shift &lt;model.onnx&gt; --calibration-images C --images T --labels TL --out DIR [...]</c>: UnIT calibrated on
 /// clean data against magnitude pruning at the same MACs skipped, on reproducibly shifted copies of the test set;
-/// writes shift.csv and shift.json into DIR.
+/// writes shift.csv, shift.json and shift.png into DIR.
 /// </summary>
 internal sealed class ShiftCommand
 {
     /// <summary>The files written into the output folder.</summary>
-    public static readonly string[] OutputFiles = ["shift.csv", "shift.json"];
+    public static readonly string[] OutputFiles = ["shift.csv", "shift.json", "shift.png"];
 
     private static readonly Dictionary<string, ShiftKind> KindNames = new(StringComparer.Ordinal)
     {
@@ -67,7 +67,7 @@ internal sealed class ShiftCommand
         HelpName = "NAME",
         CustomParser = OptionParsers.Name("--profile", TargetProfile.Names),
     };
-    private readonly ReportFolderOptions _report = new("Folder for shift.csv and shift.json.");
+    private readonly ReportFolderOptions _report = new("Folder for shift.csv, shift.json and shift.png.");
 
     private ShiftCommand()
     {
@@ -129,6 +129,7 @@ internal sealed class ShiftCommand
         string title = string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileNameWithoutExtension(modelPath)} under domain shift, {test.Count:N0} test samples");
         folder.WriteText(OutputFiles[0], w => ShiftCsvWriter.Write(shift, w));
         folder.WriteText(OutputFiles[1], w => TitledJsonWriter.Write(shift, title, w));
+        folder.Write(OutputFiles[2], s => ShiftPlotter.WritePng(shift, title, s));
         if (json)
         {
             TitledJsonWriter.Write(shift, title, output);
