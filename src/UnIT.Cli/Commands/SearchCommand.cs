@@ -7,6 +7,7 @@ using UnIT.Cli.Output;
 using UnIT.ML.Data;
 using UnIT.ML.Division;
 using UnIT.ML.Graph;
+using UnIT.ML.Shift;
 using UnIT.ML.Sweeps;
 using UnIT.ML.Targets;
 using UnIT.Reports;
@@ -262,7 +263,7 @@ internal sealed class SearchCommand
         };
         IEnumerable<Tensor> batches = calibration.Batches(graph.Input.Shape, result.GetValue(_report.BatchSize));
         // Shifted copies are made of images: digits a model takes flattened are shifted in their own [H, W].
-        Tensor images = options.ValidationShifts > 0 ? validation.ToImages(graph.Input.Shape) : validation.ToTensor(graph.Input.Shape);
+        Tensor images = options.ValidationShifts > 0 ? ImageLayout.ToImages(graph, validation.ToImages(graph.Input.Shape)) : validation.ToTensor(graph.Input.Shape);
         bool json = result.GetValue(_report.Json);
         TextWriter output = result.InvocationConfiguration.Output;
         IAnsiConsole console = Terminal.For(output);

@@ -116,7 +116,7 @@ internal sealed class ShiftCommand
         };
         options.Validate();
         IEnumerable<Tensor> batches = calibration.Batches(graph.Input.Shape, result.GetValue(_report.BatchSize));
-        Tensor images = test.ToImages(graph.Input.Shape);
+        Tensor images = ImageLayout.ToImages(graph, test.ToImages(graph.Input.Shape));
         if (ImageShift.PixelProblem(images, result.GetValue(_test.Range)?.Start ?? 0) is { } problem)
         {
             throw new DatasetException($"'{test.Source}': {problem}");

@@ -15,7 +15,7 @@ public static class ShiftComparison
     /// <summary>Runs the comparison.</summary>
     /// <param name="graph">The model.</param>
     /// <param name="calibration">Clean calibration batches.</param>
-    /// <param name="images">The clean test images as one batch [N, C, H, W], pixels in [0, 1] (reshaped for a model that takes them flattened).</param>
+    /// <param name="images">The clean test images as one batch [N, C, H, W], pixels in [0, 1] (reshaped for a model that takes them flattened, transposed for one that takes them channels last: <see cref="ImageLayout"/>).</param>
     /// <param name="labels">One label per image.</param>
     /// <param name="options">Percentile or given thresholds, shifts, seed and profile.</param>
     /// <param name="progress">Told before each step and at the end.</param>
@@ -33,7 +33,7 @@ public static class ShiftComparison
         var shifts = options.Kinds.Distinct().SelectMany(k => options.StrengthsOf(k).Select(s => (Kind: k, Strength: s))).ToArray();
         var reporter = new StepReporter(progress, 2 + options.MatchSteps + shifts.Length);
         reporter.Start("clean data");
-        var clean = new PointEvaluator(graph, batches, images, labels);
+        var clean = new PointEvaluator(graph, batches, ImageLayout.ToModelInput(graph, images), labels);
         TargetProfile profile = TargetProfile.FromName(options.Profile);
         ThresholdSet? given = options.Thresholds;
         var plainAt = new SweepCoordinates { Kind = SweepPointKind.Unit, Profile = profile.Name, Division = profile.DefaultDivision.Name };
@@ -64,7 +64,7 @@ public static class ShiftComparison
         foreach ((ShiftKind kind, double strength) in shifts)
         {
             reporter.Start($"{kind} {strength:0.###}");
-            var shifted = new PointEvaluator(graph, batches, ImageShift.Apply(images, kind, strength, options.Seed), labels);
+            var shifted = new PointEvaluator(graph, batches, ImageLayout.ToModelInput(graph, ImageShift.Apply(images, kind, strength, options.Seed)), labels);
             rows.Add(new ShiftRow
             {
                 Kind = kind,

@@ -1,4 +1,5 @@
 using UnIT.ML.Graph;
+using UnIT.ML.Shift;
 
 namespace UnIT.ML.Sweeps;
 
@@ -42,7 +43,7 @@ public static class ThresholdSearch
     /// <summary>Runs the search.</summary>
     /// <param name="graph">The model.</param>
     /// <param name="calibration">Calibration batches (thresholds and fixed-point Q formats come from them); enumerated once.</param>
-    /// <param name="validationImages">The validation images as one batch [N, ...] (with <see cref="SearchOptions.ValidationShifts"/>, [N, C, H, W], reshaped for a model that takes them flattened); never the test set.</param>
+    /// <param name="validationImages">The validation images as one batch [N, ...] (with <see cref="SearchOptions.ValidationShifts"/>, [N, C, H, W], reshaped for a model that takes them flattened, transposed for one that takes them channels last: <see cref="ImageLayout"/>); never the test set.</param>
     /// <param name="validationLabels">One label per validation image.</param>
     /// <param name="options">Limit, objective, target and budget.</param>
     /// <param name="progress">Told before each calibration and evaluation, and at the end.</param>
@@ -65,6 +66,7 @@ public static class ThresholdSearch
                 throw new ArgumentException($"There are {validationImages.Shape[0]} validation images but {validationLabels.Count} labels.", nameof(validationLabels));
             }
             (validationImages, validationLabels) = ValidationShifts.Add(validationImages, validationLabels, options.ValidationShifts);
+            validationImages = ImageLayout.ToModelInput(graph, validationImages);
         }
         var evaluator = new PointEvaluator(graph, calibration, validationImages, validationLabels);
         var trace = new List<SearchStep>();
