@@ -36,6 +36,22 @@ public sealed class CompareCommandTests
         // stdout carries the same document.
         using JsonDocument printed = JsonDocument.Parse(run.Out);
         Assert.AreEqual(3, printed.RootElement.GetProperty("rows").GetArrayLength());
+        Assert.DoesNotContain("warning", run.Err, "the test range is held out from the validation range");
+    }
+
+    [TestMethod]
+    public void Compare_warns_when_test_samples_are_also_validation_samples_and_still_reports()
+    {
+        string outDir = NewFolder();
+        string[] args = Compare(outDir);
+        args[Array.IndexOf(args, "100:200")] = "50:150";
+
+        var run = Cli.Run(args);
+
+        Assert.AreEqual(0, run.Code, run.Err);
+        StringAssert.Contains(run.Err, "warning: 50 of the 100 test samples of");
+        StringAssert.Contains(run.Err, "the test figures are not held out");
+        Assert.IsTrue(File.Exists(Path.Combine(outDir, "compare.json")));
     }
 
     [TestMethod]

@@ -158,6 +158,18 @@ public sealed class SweepSearchCommandTests
     }
 
     [TestMethod]
+    public void Search_warns_when_its_test_samples_are_its_validation_samples()
+    {
+        var run = Cli.Run("search", Cli.FashionModel, "--calibration-images", Calibration, "--calibration-limit", "50",
+            "--validation-images", Cli.FashionImages, "--validation-labels", Cli.FashionLabels, "--validation-limit", "80",
+            "--images", Cli.FashionImages, "--labels", Cli.FashionLabels, "--limit", "100",
+            "--max-accuracy-drop", "0.02", "--budget", "2", "--out", NewFolder());
+
+        Assert.AreEqual(0, run.Code, run.Err);
+        StringAssert.Contains(run.Err, "warning: 80 of the 100 test samples of");
+    }
+
+    [TestMethod]
     public void Search_writes_thresholds_that_evaluate_can_load()
     {
         string outDir = NewFolder();

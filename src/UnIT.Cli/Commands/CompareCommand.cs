@@ -178,6 +178,7 @@ internal sealed class CompareCommand
         SampleSet calibration = _calibration.Load(result, graph)!;
         SampleSet validation = _validation.Load(result, graph)!;
         SampleSet test = _test.Load(result, graph)!;
+        HeldOutCheck.Warn(result.InvocationConfiguration.Error, validation, test);
         using OutputFolder folder = OutputFolder.Prepare(result.GetRequiredValue(_report.Out), result.GetValue(_report.Force), OutputFiles);
         var options = new ComparisonOptions
         {

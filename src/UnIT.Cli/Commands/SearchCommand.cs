@@ -221,6 +221,7 @@ internal sealed class SearchCommand
         SampleSet calibration = _calibration.Load(result, graph)!;
         SampleSet validation = _validation.Load(result, graph)!;
         SampleSet? test = _test.Load(result, graph);
+        HeldOutCheck.Warn(result.InvocationConfiguration.Error, validation, test);
         // Refuse before the long run, not after it. A thresholds path inside --out is one of that folder's files.
         string? thresholdsInFolder = thresholdsPath is null ? DefaultThresholdsFile : FileIn(outDirectory, thresholdsPath);
         using OutputFolder folder = OutputFolder.Prepare(outDirectory, force, thresholdsInFolder is null ? OutputFiles : [thresholdsInFolder, .. OutputFiles]);

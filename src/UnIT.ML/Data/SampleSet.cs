@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using UnIT.ML.Graph;
 
 namespace UnIT.ML.Data;
@@ -96,6 +97,55 @@ public sealed class SampleSet
     /// <param name="modelInputShape">The model input's shape, batch axis first (it may be dynamic).</param>
     /// <exception cref="DatasetException">A sample's size differs from what the model input needs per sample.</exception>
     public Tensor ToTensor(Shape modelInputShape) => Batch(CheckFits(modelInputShape), 0, Count);
+
+    /// <summary>
+    /// How many of these samples also occur, value for value, in <paramref name="other"/>: a test set that shares
+    /// samples with the set a choice was made on is not held out. 0 when the sample sizes differ.
+    /// </summary>
+    public int CountSharedWith(SampleSet other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (other.SampleSize != SampleSize)
+        {
+            return 0;
+        }
+        var byHash = new Dictionary<int, List<int>>();
+        for (int j = 0; j < other.Count; j++)
+        {
+            int hash = other.HashOf(j);
+            if (!byHash.TryGetValue(hash, out List<int>? same))
+            {
+                byHash[hash] = same = [];
+            }
+            same.Add(j);
+        }
+        int shared = 0;
+        for (int i = 0; i < Count; i++)
+        {
+            if (!byHash.TryGetValue(HashOf(i), out List<int>? candidates))
+            {
+                continue;
+            }
+            foreach (int j in candidates)
+            {
+                if (other.SampleAt(j).SequenceEqual(SampleAt(i)))
+                {
+                    shared++;
+                    break;
+                }
+            }
+        }
+        return shared;
+    }
+
+    private ReadOnlySpan<float> SampleAt(int i) => _data.AsSpan(i * SampleSize, SampleSize);
+
+    private int HashOf(int i)
+    {
+        var hash = new HashCode();
+        hash.AddBytes(MemoryMarshal.AsBytes(SampleAt(i)));
+        return hash.ToHashCode();
+    }
 
     /// <summary>
     /// All samples as one image batch [Count, C, H, W] for image shifts: shaped like the model input when that is 4-D,

@@ -9,6 +9,20 @@ public sealed class SampleSetTests
     private static readonly Shape MnistInput = new(Shape.Dynamic, 1, 28, 28);
 
     [TestMethod]
+    public void CountSharedWith_CountsTheSamplesThatOccurValueForValueInTheOtherSet()
+    {
+        float[] a = [1, 2, 3, 4, 5, 6, 1, 2];
+        float[] b = [5, 6, 9, 9, 1, 2, 1, 2.5f];
+        var first = new SampleSet(a, [2], "a");
+        var second = new SampleSet(b, [2], "b");
+
+        // a's samples (1,2), (3,4), (5,6), (1,2): three occur in b; b's (5,6) and (1,2) occur in a.
+        Assert.AreEqual(3, first.CountSharedWith(second));
+        Assert.AreEqual(2, second.CountSharedWith(first));
+        Assert.AreEqual(0, first.CountSharedWith(new SampleSet([1, 2, 3, 4], [4], "c")), "other sample sizes share nothing");
+    }
+
+    [TestMethod]
     public void ToTensor_Images_ReshapesToTheModelInput()
     {
         SampleSet set = IdxReader.ReadImages(DataFiles.FashionTestImages, limit: 7);
