@@ -116,11 +116,13 @@ internal sealed class ShiftCommand
         };
         options.Validate();
         IEnumerable<Tensor> batches = calibration.Batches(graph.Input.Shape, result.GetValue(_report.BatchSize));
-        Tensor images = ImageLayout.ToImages(graph, test.ToImages(graph.Input.Shape));
-        if (ImageShift.PixelProblem(images, result.GetValue(_test.Range)?.Start ?? 0) is { } problem)
+        // Checked in the file's own order, so the position named is the value's place in its sample.
+        Tensor samples = test.ToImages(graph.Input.Shape);
+        if (ImageShift.PixelProblem(samples, result.GetValue(_test.Range)?.Start ?? 0) is { } problem)
         {
             throw new DatasetException($"'{test.Source}': {problem}");
         }
+        Tensor images = ImageLayout.ToImages(graph, samples);
         using OutputFolder folder = OutputFolder.Prepare(result.GetRequiredValue(_report.Out), result.GetValue(_report.Force), OutputFiles);
         bool json = result.GetValue(_report.Json);
         TextWriter output = result.InvocationConfiguration.Output;
