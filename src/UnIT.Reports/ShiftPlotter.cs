@@ -24,6 +24,11 @@ public static class ShiftPlotter
             ("dense", r => r.Unit.DenseAccuracy, MarkerShape.OpenCircle),
             ($"UnIT ({ShiftTable.UnitLabel(result)})", r => r.Unit.Accuracy, MarkerShape.FilledCircle),
             ($"magnitude s={ReportFormat.Setting(result.MagnitudeSparsity)}", r => r.Magnitude.Accuracy, MarkerShape.FilledSquare),
+            .. result.Options.TrainTimePruned is null ? [] : new (string, Func<ShiftRow, double>, MarkerShape)[]
+            {
+                ("train-time pruned", r => r.TrainTime!.Accuracy, MarkerShape.FilledTriangleUp),
+                ($"train-time + UnIT p={ReportFormat.Setting(result.Options.TrainTimePercentile ?? result.Options.Percentile)}", r => r.TrainTimeUnit!.Accuracy, MarkerShape.FilledDiamond),
+            },
         ];
         // Lines join the strengths of one kind only: the clean row and each kind are separate runs of points.
         var runs = result.Rows.Select((row, x) => (Row: row, X: (double)x)).GroupBy(p => p.Row.Kind).ToArray();

@@ -1,5 +1,6 @@
 using Spectre.Console;
 using UnIT.ML.Shift;
+using UnIT.ML.Sweeps;
 
 namespace UnIT.Reports;
 
@@ -23,13 +24,16 @@ public static class ShiftTable
     public static Table Build(ShiftResult result, string title)
     {
         ArgumentNullException.ThrowIfNull(result);
+        bool trainTime = result.Options.TrainTimePruned is not null;
+        string[] columns = ["dense %", "UnIT %", "UnIT skipped %", "magnitude %", "magnitude skipped %",
+            .. trainTime ? new[] { "train-time %", "train-time skipped %", "+ UnIT %", "+ UnIT skipped %" } : []];
         var table = new Table().Title(Markup.Escape(title)).AddColumns("shift", "strength")
-            .AddColumns(new[] { "dense %", "UnIT %", "UnIT skipped %", "magnitude %", "magnitude skipped %" }.Select(n => new TableColumn(n).RightAligned()).ToArray());
+            .AddColumns(columns.Select(n => new TableColumn(n).RightAligned()).ToArray());
         foreach (ShiftRow r in result.Rows)
         {
-            table.AddRow(Name(r.Kind), ReportFormat.Setting(r.Strength), ReportFormat.Fixed(100 * r.Unit.DenseAccuracy, 2),
-                ReportFormat.Fixed(100 * r.Unit.Accuracy, 2), ReportFormat.Fixed(100 * r.Unit.SkippedFraction, 1),
-                ReportFormat.Fixed(100 * r.Magnitude.Accuracy, 2), ReportFormat.Fixed(100 * r.Magnitude.SkippedFraction, 1));
+            SweepPoint?[] points = [r.Unit, r.Magnitude, .. trainTime ? new[] { r.TrainTime, r.TrainTimeUnit } : []];
+            table.AddRow([Name(r.Kind), ReportFormat.Setting(r.Strength), ReportFormat.Fixed(100 * r.Unit.DenseAccuracy, 2),
+                .. points.SelectMany(p => new[] { ReportFormat.Fixed(100 * p!.Accuracy, 2), ReportFormat.Fixed(100 * p.SkippedFraction, 1) })]);
         }
         string unit = result.Options.Thresholds is { } given
             ? $"UnIT with the given thresholds ({UnitLabel(result)}, {given.Division ?? "default"} division)"
@@ -39,7 +43,10 @@ public static class ShiftTable
         string matched = Math.Abs(clean.Magnitude.SkippedFraction - clean.Unit.SkippedFraction) < 0.005
             ? " matched to its MACs skipped on the clean set"
             : $", the closest it comes to UnIT's MACs skipped on the clean set ({ReportFormat.Fixed(100 * clean.Magnitude.SkippedFraction, 1)}% against {ReportFormat.Fixed(100 * clean.Unit.SkippedFraction, 1)}%)";
-        table.Caption(Markup.Escape($"{unit}; magnitude sparsity {ReportFormat.Setting(result.MagnitudeSparsity)}{matched}; seed {result.Options.Seed}."));
+        string trained = result.Options.TrainTimePrunedModel is { } name
+            ? $"; train-time pruned model '{name}', + UnIT p={ReportFormat.Setting(result.Options.TrainTimePercentile ?? result.Options.Percentile)} on it"
+            : "";
+        table.Caption(Markup.Escape($"{unit}; magnitude sparsity {ReportFormat.Setting(result.MagnitudeSparsity)}{matched}{trained}; seed {result.Options.Seed}."));
         return table;
     }
 }

@@ -69,6 +69,43 @@ public sealed class ShiftCommandTests
     }
 
     [TestMethod]
+    public void Shift_with_a_train_time_pruned_model_reports_it_with_and_without_UnIT_in_every_row()
+    {
+        string outDir = Path.Combine(Path.GetDirectoryName(Cli.TempFile("x", ""))!, "out");
+
+        var run = Cli.Run("shift", Cli.FashionModel, "--calibration-images", Calibration, "--calibration-limit", "50",
+            "--images", Cli.FashionImages, "--labels", Cli.FashionLabels, "--limit", "60", "--shifts", "noise",
+            "--train-time-pruned", Cli.Asset("models/fashion_mnist_cnn_ttp70.onnx"), "--train-time-percentile", "20", "--out", outDir);
+
+        Assert.AreEqual(0, run.Code, run.Err);
+        // The caption wraps at the table's width.
+        StringAssert.Contains(string.Join(" ", run.Out.Split(default(char[]), StringSplitOptions.RemoveEmptyEntries)), "train-time pruned model 'fashion_mnist_cnn_ttp70', + UnIT p=20 on it");
+        string[] csv = File.ReadAllLines(Path.Combine(outDir, "shift.csv"));
+        string[] header = csv[0].Split(',');
+        int asIs = Array.IndexOf(header, "train_time_skipped_fraction"), withUnit = Array.IndexOf(header, "train_time_unit_skipped_fraction");
+        Assert.HasCount(5, csv);
+        foreach (string[] row in csv.Skip(1).Select(l => l.Split(',')))
+        {
+            // 70% of the weights are zero, and UnIT skips more on top.
+            Assert.IsGreaterThan(0.6, double.Parse(row[asIs], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.IsGreaterThan(double.Parse(row[asIs], System.Globalization.CultureInfo.InvariantCulture), double.Parse(row[withUnit], System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    [TestMethod]
+    public void Shift_refuses_a_train_time_model_for_other_samples_and_a_train_time_percentile_without_one()
+    {
+        string[] common = ["shift", Cli.FashionModel, "--calibration-images", Calibration, "--images", Cli.FashionImages, "--labels", Cli.FashionLabels,
+            "--out", Path.Combine(Path.GetTempPath(), "never-written")];
+
+        var other = Cli.Run([.. common, "--train-time-pruned", Cli.Asset("models/cifar10_shape_random.onnx")]);
+        var alone = Cli.Run([.. common, "--train-time-percentile", "20"]);
+
+        StringAssert.Contains(Cli.SingleErrorLine(other), "'cifar10_shape_random' takes [?,3,32,32]");
+        StringAssert.Contains(Cli.SingleErrorLine(alone, ExitCodes.Usage), "--train-time-percentile needs --train-time-pruned");
+    }
+
+    [TestMethod]
     public void Shift_refuses_normalized_test_samples_naming_the_file_and_sample_and_writes_nothing()
     {
         // Mean-0 data would be clipped and filled with 0 as if it were pixels: refused before anything runs.

@@ -1,4 +1,5 @@
 using ScottPlot.Plottables;
+using UnIT.ML.Graph;
 using UnIT.ML.Shift;
 using UnIT.ML.Sweeps;
 
@@ -39,5 +40,24 @@ public sealed class ShiftPlotterTests
         Scatter rotation = scatters[4]; // UnIT's rotation run: series after series, each run by run.
         CollectionAssert.AreEqual(new[] { 1.0, 2.0 }, rotation.Data.GetScatterPoints().Select(p => p.X).ToArray());
         CollectionAssert.AreEqual(new[] { 80.0, 50.0 }, rotation.Data.GetScatterPoints().Select(p => Math.Round(p.Y, 6)).ToArray());
+    }
+
+    [TestMethod]
+    public void Plot_adds_the_train_time_pruned_model_with_and_without_UnIT_when_the_result_has_one()
+    {
+        ShiftResult plain = Result();
+        var result = new ShiftResult
+        {
+            Rows = [.. plain.Rows.Select(r => r with { TrainTime = r.Magnitude, TrainTimeUnit = r.Unit })],
+            MagnitudeSparsity = plain.MagnitudeSparsity,
+            Options = plain.Options with { TrainTimePruned = new ModelGraph(new ValueInfo("x", new Shape(Shape.Dynamic, 2)),
+                [new FullyConnectedNode("fc", "x", "y", new Tensor(new Shape(2, 2), new float[4]), null)], ["y"], "ttp"), TrainTimePercentile = 20 },
+        };
+
+        Scatter[] scatters = [.. ShiftPlotter.Build(result, "model").GetPlottables().OfType<Scatter>()];
+
+        Assert.HasCount(15, scatters);
+        CollectionAssert.AreEqual(new[] { "dense", "UnIT (p=50)", "magnitude s=0.6", "train-time pruned", "train-time + UnIT p=20" },
+            scatters.Select(s => s.LegendText).Where(t => t.Length > 0).ToArray());
     }
 }

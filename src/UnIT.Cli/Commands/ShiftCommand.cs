@@ -47,6 +47,17 @@ internal sealed class ShiftCommand
         Description = "Use the UnIT thresholds in this JSON file (from search or --save-thresholds, with their division and corrections) instead of calibrating --percentile; the profile defaults to the file's.",
         HelpName = "FILE.json",
     };
+    private readonly Option<string?> _trainTimePruned = new("--train-time-pruned")
+    {
+        Description = "Also run this ONNX model of the same task, pruned (and fine-tuned) in training, e.g. models/fashion_mnist_cnn_ttp70.onnx: as it is, and with UnIT on top at --train-time-percentile (calibrated on the same clean data), as the paper's domain-shift table does.",
+        HelpName = "MODEL.onnx",
+    };
+    private readonly Option<double?> _trainTimePercentile = new("--train-time-percentile")
+    {
+        Description = "UnIT percentile on top of the --train-time-pruned model. Default: --percentile.",
+        HelpName = "P",
+        CustomParser = OptionParsers.OptionalNumber("--train-time-percentile", new NumberRange(0, 100)),
+    };
     private readonly Option<ShiftRequest[]> _shifts = new("--shifts")
     {
         Description = $"Comma-separated shifts ({string.Join(", ", KindNames.Keys)}), each at three strengths unless NAME=S/S/... gives its own: rotation 10/20/30 degrees, noise sigma 0.1/0.2/0.3, brightness +0.1/0.2/0.3, contrast reduction 0.3/0.5/0.7, occlusion square side 0.2/0.3/0.4 of the height. Default: all.",
@@ -81,7 +92,7 @@ internal sealed class ShiftCommand
         var command = new Command("shift", "UnIT calibrated on clean data against magnitude pruning at the same MACs skipped, on rotated, noisy, brightened, low-contrast and occluded copies of the test set.") { c._model };
         c._calibration.AddTo(command);
         c._test.AddTo(command);
-        foreach (Option option in new Option[] { c._percentile, c._thresholds, c._shifts, c._seed, c._profile })
+        foreach (Option option in new Option[] { c._percentile, c._thresholds, c._trainTimePruned, c._trainTimePercentile, c._shifts, c._seed, c._profile })
         {
             command.Add(option);
         }
@@ -90,6 +101,10 @@ internal sealed class ShiftCommand
             if (r.GetResult(c._percentile) is { Implicit: false } && r.GetResult(c._thresholds) is not null)
             {
                 r.AddError("Give either --percentile or --thresholds, not both.");
+            }
+            if (r.GetResult(c._trainTimePercentile) is not null && r.GetResult(c._trainTimePruned) is null)
+            {
+                r.AddError("--train-time-percentile needs --train-time-pruned.");
             }
         });
         c._report.AddTo(command);
@@ -112,9 +127,11 @@ internal sealed class ShiftCommand
             Kinds = [.. shifts.Select(r => r.Kind)],
             Strengths = shifts.Where(r => r.Strengths is not null).ToDictionary(r => r.Kind, r => (IReadOnlyList<double>)r.Strengths!),
             Seed = result.GetValue(_seed),
+            TrainTimePruned = result.GetValue(_trainTimePruned) is { } pruned ? ModelLoader.Load(pruned) : null,
+            TrainTimePercentile = result.GetValue(_trainTimePercentile),
             Profile = result.GetValue(_profile) ?? thresholds?.Profile ?? "float32",
         };
-        options.Validate();
+        options.Validate(graph);
         IEnumerable<Tensor> batches = calibration.Batches(graph.Input.Shape, result.GetValue(_report.BatchSize));
         // Checked in the file's own order, so the position named is the value's place in its sample.
         Tensor samples = test.ToImages(graph.Input.Shape);

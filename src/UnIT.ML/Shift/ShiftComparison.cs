@@ -24,7 +24,7 @@ public static class ShiftComparison
         IProgress<SweepProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        options.Validate(graph);
         if (ImageShift.PixelProblem(images) is { } problem)
         {
             throw new ArgumentException(problem, nameof(images));
@@ -33,7 +33,8 @@ public static class ShiftComparison
         var shifts = options.Kinds.Distinct().SelectMany(k => options.StrengthsOf(k).Select(s => (Kind: k, Strength: s))).ToArray();
         var reporter = new StepReporter(progress, 2 + options.MatchSteps + shifts.Length);
         reporter.Start("clean data");
-        var clean = new PointEvaluator(graph, batches, ImageLayout.ToModelInput(graph, images), labels);
+        Tensor cleanInput = ImageLayout.ToModelInput(graph, images);
+        var clean = new PointEvaluator(graph, batches, cleanInput, labels);
         TargetProfile profile = TargetProfile.FromName(options.Profile);
         ThresholdSet? given = options.Thresholds;
         var plainAt = new SweepCoordinates { Kind = SweepPointKind.Unit, Profile = profile.Name, Division = profile.DefaultDivision.Name };
@@ -60,18 +61,24 @@ public static class ShiftComparison
         }
         double sparsity = best!.Coordinates.MagnitudeSparsity;
 
-        var rows = new List<ShiftRow> { new() { Unit = unit, Magnitude = best } };
+        TrainTimeRuns? trainTime = options.TrainTimePruned is { } pruned
+            ? new TrainTimeRuns(pruned, batches, plainAt, options.TrainTimePercentile ?? options.Percentile, profile.Numerics == NumericFormat.FixedPoint16)
+            : null;
+        var cleanRow = new ShiftRow { Unit = unit, Magnitude = best };
+        var rows = new List<ShiftRow> { trainTime?.Measure(cleanInput, labels, cleanRow) ?? cleanRow };
         foreach ((ShiftKind kind, double strength) in shifts)
         {
             reporter.Start($"{kind} {strength:0.###}");
-            var shifted = new PointEvaluator(graph, batches, ImageLayout.ToModelInput(graph, ImageShift.Apply(images, kind, strength, options.Seed)), labels);
-            rows.Add(new ShiftRow
+            Tensor input = ImageLayout.ToModelInput(graph, ImageShift.Apply(images, kind, strength, options.Seed));
+            var shifted = new PointEvaluator(graph, batches, input, labels);
+            var row = new ShiftRow
             {
                 Kind = kind,
                 Strength = strength,
                 Unit = shifted.Evaluate(unitAt, thresholds),
                 Magnitude = shifted.Evaluate(MagnitudeAt(sparsity), shifted.ZeroThresholds()),
-            });
+            };
+            rows.Add(trainTime?.Measure(input, labels, row) ?? row);
             reporter.Finish();
         }
         reporter.Done();
@@ -99,5 +106,34 @@ public static class ShiftComparison
             MagnitudeSparsity = given.MagnitudeSparsity ?? 0,
             FatReluTau = taus.Length == 1 && everyRelu ? taus[0] : 0,
         };
+    }
+
+    /// <summary>The train-time pruned model on each test set, as it is and with UnIT calibrated once on the clean calibration data.</summary>
+    private sealed class TrainTimeRuns
+    {
+        private readonly ModelGraph _model;
+        private readonly IReadOnlyList<Tensor> _calibration;
+        private readonly SweepCoordinates _asIs;
+        private readonly SweepCoordinates _withUnit;
+        private readonly bool _fixedPoint;
+        private ThresholdSet? _thresholds;
+
+        public TrainTimeRuns(ModelGraph model, IReadOnlyList<Tensor> calibration, SweepCoordinates plain, double percentile, bool fixedPoint)
+        {
+            _model = model;
+            _calibration = calibration;
+            _asIs = plain with { Kind = SweepPointKind.Dense };
+            _withUnit = plain with { Percentile = percentile };
+            _fixedPoint = fixedPoint;
+        }
+
+        /// <summary><paramref name="row"/> with the model's figures on <paramref name="input"/> (in the model input's layout).</summary>
+        public ShiftRow Measure(Tensor input, IReadOnlyList<int> labels, ShiftRow row)
+        {
+            var evaluator = new PointEvaluator(_model, _calibration, input, labels);
+            // The histogram reads the calibration data only, so one calibration serves every test set.
+            _thresholds ??= evaluator.Histogram(false, fixedPoint: _fixedPoint).ThresholdsFor(_withUnit.Percentile!.Value);
+            return row with { TrainTime = evaluator.Evaluate(_asIs, evaluator.ZeroThresholds()), TrainTimeUnit = evaluator.Evaluate(_withUnit, _thresholds) };
+        }
     }
 }

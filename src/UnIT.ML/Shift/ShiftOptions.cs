@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using UnIT.ML.Graph;
 using UnIT.ML.Pruning;
 using UnIT.ML.Targets;
 
@@ -19,6 +20,23 @@ public sealed record ShiftOptions
 
     /// <summary>How the given <see cref="Thresholds"/> were made ("search", "percentile", ...), or null when <see cref="Percentile"/> was calibrated; for reports.</summary>
     public string? GivenThresholds => Thresholds?.Method;
+
+    /// <summary>
+    /// A model of the same task pruned, and usually fine-tuned, in training (e.g. fashion_mnist_cnn_ttp70.onnx): the
+    /// paper's train-time pruning baseline. Each row then also reports it as it is (its zero weights skip MACs) and with
+    /// UnIT on top, calibrated on the clean calibration data at <see cref="TrainTimePercentile"/>. Null for none.
+    /// </summary>
+    [JsonIgnore]
+    public ModelGraph? TrainTimePruned { get; init; }
+
+    /// <summary>
+    /// The UnIT percentile on top of <see cref="TrainTimePruned"/> (one for every layer); null for <see cref="Percentile"/>.
+    /// A model with most weights at zero has fewer, larger products, so the same percentile skips far more there.
+    /// </summary>
+    public double? TrainTimePercentile { get; init; }
+
+    /// <summary>The name of <see cref="TrainTimePruned"/>, or null; for reports.</summary>
+    public string? TrainTimePrunedModel => TrainTimePruned?.Name;
 
     /// <summary>The shifts, each at its <see cref="Strengths"/> or else its <see cref="ImageShift.DefaultStrengths"/>; default all.</summary>
     public IReadOnlyList<ShiftKind> Kinds { get; init; } = Enum.GetValues<ShiftKind>();
@@ -44,11 +62,16 @@ public sealed record ShiftOptions
         Strengths is not null && Strengths.TryGetValue(kind, out IReadOnlyList<double>? given) ? given : ImageShift.DefaultStrengths(kind);
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the bad value.</summary>
-    public void Validate()
+    /// <param name="graph">The model the options are for: when given, <see cref="TrainTimePruned"/> must take its samples and score its classes.</param>
+    public void Validate(ModelGraph? graph = null)
     {
         if (!(Percentile >= 0 && Percentile <= 100))
         {
             throw new ArgumentOutOfRangeException(nameof(Percentile), Percentile, "The percentile must be between 0 and 100.");
+        }
+        if (TrainTimePercentile is double t && !(t >= 0 && t <= 100))
+        {
+            throw new ArgumentOutOfRangeException(nameof(TrainTimePercentile), t, "The train-time percentile must be between 0 and 100.");
         }
         if (Kinds is null || Kinds.Count == 0 || Kinds.Any(k => !Enum.IsDefined(k)))
         {
@@ -71,6 +94,14 @@ public sealed record ShiftOptions
             if (strengths.Distinct().Count() < strengths.Count)
             {
                 throw new ArgumentException($"A strength of {kind} is given twice ({string.Join(", ", strengths)}).", nameof(Strengths));
+            }
+        }
+        if (graph is not null && TrainTimePruned is { } pruned)
+        {
+            Shape input = graph.Input.Shape, other = pruned.Input.Shape;
+            if (!input.Dimensions[1..].SequenceEqual(other.Dimensions[1..]) || graph.Outputs[0].Shape.SampleSize != pruned.Outputs[0].Shape.SampleSize)
+            {
+                throw new ArgumentException($"The train-time pruned model '{pruned.Name}' takes {other} and gives {pruned.Outputs[0].Shape}, but model '{graph.Name}' takes {input} and gives {graph.Outputs[0].Shape}: both must take the same samples and score the same classes.", nameof(TrainTimePruned));
             }
         }
         if (MatchSteps < 1)

@@ -16,4 +16,10 @@ public sealed record ShiftRow
 
     /// <summary>Magnitude pruning at the sparsity matched on clean data.</summary>
     public required SweepPoint Magnitude { get; init; }
+
+    /// <summary>The train-time pruned model (<see cref="ShiftOptions.TrainTimePruned"/>) as it is, or null; its dense accuracy is its own.</summary>
+    public SweepPoint? TrainTime { get; init; }
+
+    /// <summary>UnIT on top of the train-time pruned model, calibrated on clean data; null without one.</summary>
+    public SweepPoint? TrainTimeUnit { get; init; }
 }

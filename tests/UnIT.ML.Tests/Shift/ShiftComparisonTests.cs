@@ -2,6 +2,7 @@ using UnIT.ML.Data;
 using UnIT.ML.Evaluation;
 using UnIT.ML.Graph;
 using UnIT.ML.Shift;
+using UnIT.ML.Sweeps;
 using UnIT.ML.Tests.Kernels;
 using UnIT.ML.Tests.Sweeps;
 
@@ -89,9 +90,47 @@ public sealed class ShiftComparisonTests
             Strengths = new Dictionary<ShiftKind, IReadOnlyList<double>> { [kind] = strengths },
         };
 
-        var error = Assert.Throws<ArgumentException>(options.Validate);
+        var error = Assert.Throws<ArgumentException>(() => options.Validate());
 
         StringAssert.Contains(error.Message, message);
+    }
+
+    [TestMethod]
+    public void Run_WithATrainTimePrunedModel_ReportsItAsItIsAndWithUnitOnTop_OnEveryRow()
+    {
+        // Half the weights of every layer set to zero stands in for a model pruned in training.
+        ModelGraph pruned = SweepData.Model.WithLayers(SweepData.Model.PrunableLayers.Select(l =>
+            l.WithWeight(new Tensor(l.Weight.Shape, l.Weight.Data.Select((w, i) => i % 2 == 0 ? 0f : w).ToArray()))));
+        var options = new ShiftOptions { Percentile = 50, Kinds = [ShiftKind.Brightness], MatchSteps = 2, TrainTimePruned = pruned, TrainTimePercentile = 20 };
+
+        ShiftResult result = ShiftComparison.Run(SweepData.Model, SweepData.Calibration, SweepData.Images, SweepData.Labels, options);
+
+        float[] logits = Evaluator.DenseLogits(pruned, SweepData.Images);
+        int n = SweepData.Labels.Count;
+        double accuracy = Enumerable.Range(0, n).Count(i => ArgMax(logits.AsSpan(i * 10, 10)) == SweepData.Labels[i]) / (double)n;
+        SweepPoint clean = result.Rows[0].TrainTime!;
+        Assert.AreEqual(accuracy, clean.Accuracy, 1e-12, "as it is, the model runs dense");
+        Assert.AreEqual(clean.DenseAccuracy, clean.Accuracy);
+        Assert.AreEqual(0, clean.MacsSkippedThreshold);
+        Assert.IsGreaterThanOrEqualTo(0.5, clean.SkippedFraction, "its zero weights skip at least half the MACs");
+        foreach (ShiftRow row in result.Rows)
+        {
+            Assert.AreEqual(20, row.TrainTimeUnit!.Coordinates.Percentile);
+            Assert.IsGreaterThan(row.TrainTime!.SkippedFraction, row.TrainTimeUnit.SkippedFraction, "UnIT on top skips more");
+        }
+        // Thresholds are set once on clean calibration data and kept under the shift.
+        CollectionAssert.AreEqual(result.Rows[0].TrainTimeUnit!.Thresholds.Layers["/conv2/Conv"], result.Rows[^1].TrainTimeUnit!.Thresholds.Layers["/conv2/Conv"]);
+    }
+
+    [TestMethod]
+    public void Run_RefusesATrainTimePrunedModelThatTakesOtherSamples()
+    {
+        ModelGraph other = TestGraphs.FullyConnected(784, 10, new Random(2));
+        var options = new ShiftOptions { Kinds = [ShiftKind.Brightness], TrainTimePruned = other };
+
+        var error = Assert.Throws<ArgumentException>(() => ShiftComparison.Run(SweepData.Model, SweepData.Calibration, SweepData.Images, SweepData.Labels, options));
+
+        StringAssert.Contains(error.Message, "both must take the same samples");
     }
 
     private static int ArgMax(ReadOnlySpan<float> values)
