@@ -158,6 +158,7 @@ internal sealed class ShiftCommand
         console.WriteLine($"Wrote {string.Join(", ", OutputFiles)} to '{folder.Directory}'.");
         return ExitCodes.Success;
     }
+
     /// <summary>
     /// Parses NAME or NAME=S/S/... items (strengths in the kind's unit, each checked against its range). A kind named
     /// twice the same way runs once; named twice with different strengths, it is an error.
