@@ -13,19 +13,33 @@ public static class ImageLayout
 {
     /// <summary>
     /// The permutation that makes the model's input the [N, C, H, W] its convolutions read: that of the Transpose every
-    /// consumer of a 4-D input applies (an NHWC export's [0, 3, 1, 2]); null when the input is read as it is.
+    /// reader of a 4-D input applies (an NHWC export's [0, 3, 1, 2]), also after a chain of elementwise steps in the
+    /// input's own layout (a scale, an offset, an activation); null when the input is read as it is.
     /// </summary>
     public static int[]? InputPermutation(ModelGraph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        if (graph.Input.Shape.Rank != 4)
+        Shape shape = graph.Input.Shape;
+        if (shape.Rank != 4)
         {
             return null;
         }
-        Node[] readers = [.. graph.Nodes.Where(n => n.Inputs.Contains(graph.Input.Name, StringComparer.Ordinal))];
-        return readers.Length > 0 && readers.All(r => r is TransposeNode t && t.Perm.SequenceEqual(((TransposeNode)readers[0]).Perm))
-            ? [.. ((TransposeNode)readers[0]).Perm]
-            : null;
+        string value = graph.Input.Name;
+        while (true)
+        {
+            Node[] readers = [.. graph.Nodes.Where(n => n.Inputs.Contains(value, StringComparer.Ordinal))];
+            if (readers.Length > 0 && readers.All(r => r is TransposeNode t && t.Perm.SequenceEqual(((TransposeNode)readers[0]).Perm)))
+            {
+                return [.. ((TransposeNode)readers[0]).Perm];
+            }
+            // Normalization before the Transpose (Keras rescaling, say) keeps the input's layout: follow it.
+            if (readers is [Node step] && step is ElementwiseNode or ActivationNode && graph.ShapeOf(step.Output).Equals(shape))
+            {
+                value = step.Output;
+                continue;
+            }
+            return null;
+        }
     }
 
     /// <summary>A batch in the model input's layout as images [N, C, H, W] (a copy when it is transposed, else the batch itself).</summary>

@@ -43,6 +43,23 @@ public sealed class ImageLayoutTests
     }
 
     [TestMethod]
+    public void The_permutation_is_found_after_elementwise_steps_in_the_inputs_own_layout_but_not_past_other_readers()
+    {
+        ModelGraph model = SweepData.Model;
+        Shape s = model.Input.Shape;
+        var nhwc = new ValueInfo("nhwc", new Shape(s[0], s[2], s[3], s[1]));
+        Node[] scaled = [new ElementwiseNode("scale", "nhwc", "scaled", ElementwiseOp.Mul, new Tensor(new Shape(1), [1f]), false),
+            new ActivationNode("relu", "scaled", "r", ActivationKind.Relu), new TransposeNode("to_nchw", "r", model.Input.Name, [0, 3, 1, 2])];
+
+        var behindSteps = new ModelGraph(nhwc, [.. scaled, .. model.Nodes], [.. model.Outputs.Select(o => o.Name)]);
+
+        CollectionAssert.AreEqual(new[] { 0, 3, 1, 2 }, ImageLayout.InputPermutation(behindSteps));
+        Assert.IsNull(ImageLayout.InputPermutation(new ModelGraph(new ValueInfo("x", new Shape(s[0], 28, 28, 28)),
+            [new ActivationNode("relu", "x", "r", ActivationKind.Relu), new TransposeNode("t1", "r", "a", [0, 3, 1, 2]), new TransposeNode("t2", "r", "b", [0, 2, 3, 1]),
+             new BinaryNode("add", "a", "b", "y", ElementwiseOp.Add)], ["y"])), "two readers that disagree");
+    }
+
+    [TestMethod]
     public void Shift_rotates_and_occludes_a_channels_last_models_digits_as_images_giving_the_channels_first_models_results()
     {
         ModelGraph nhwc = ChannelsLast(SweepData.Model);
