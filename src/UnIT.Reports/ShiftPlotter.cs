@@ -27,7 +27,7 @@ public static class ShiftPlotter
             .. result.Options.TrainTimePruned is null ? [] : new (string, Func<ShiftRow, double>, MarkerShape)[]
             {
                 ("train-time pruned", r => r.TrainTime!.Accuracy, MarkerShape.FilledTriangleUp),
-                ($"train-time + UnIT p={ReportFormat.Setting(result.Options.TrainTimePercentile ?? result.Options.Percentile)}", r => r.TrainTimeUnit!.Accuracy, MarkerShape.FilledDiamond),
+                ($"train-time + UnIT p={ReportFormat.Setting(result.Options.TrainTimeUnitPercentile)}", r => r.TrainTimeUnit!.Accuracy, MarkerShape.FilledDiamond),
             },
         ];
         // Lines join the strengths of one kind only: the clean row and each kind are separate runs of points.

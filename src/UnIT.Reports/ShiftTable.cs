@@ -44,7 +44,7 @@ public static class ShiftTable
             ? " matched to its MACs skipped on the clean set"
             : $", the closest it comes to UnIT's MACs skipped on the clean set ({ReportFormat.Fixed(100 * clean.Magnitude.SkippedFraction, 1)}% against {ReportFormat.Fixed(100 * clean.Unit.SkippedFraction, 1)}%)";
         string trained = result.Options.TrainTimePrunedModel is { } name
-            ? $"; train-time pruned model '{name}', + UnIT p={ReportFormat.Setting(result.Options.TrainTimePercentile ?? result.Options.Percentile)} on it"
+            ? $"; train-time pruned model '{name}', + UnIT p={ReportFormat.Setting(result.Options.TrainTimeUnitPercentile)} on it"
             : "";
         table.Caption(Markup.Escape($"{unit}; magnitude sparsity {ReportFormat.Setting(result.MagnitudeSparsity)}{matched}{trained}; seed {result.Options.Seed}."));
         return table;

@@ -62,7 +62,7 @@ public static class ShiftComparison
         double sparsity = best!.Coordinates.MagnitudeSparsity;
 
         TrainTimeRuns? trainTime = options.TrainTimePruned is { } pruned
-            ? new TrainTimeRuns(pruned, batches, plainAt, options.TrainTimePercentile ?? options.Percentile, profile.Numerics == NumericFormat.FixedPoint16)
+            ? new TrainTimeRuns(pruned, batches, plainAt, options.TrainTimeUnitPercentile, profile.Numerics == NumericFormat.FixedPoint16)
             : null;
         var cleanRow = new ShiftRow { Unit = unit, Magnitude = best };
         var rows = new List<ShiftRow> { trainTime?.Measure(cleanInput, labels, cleanRow) ?? cleanRow };

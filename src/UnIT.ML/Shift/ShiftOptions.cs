@@ -35,6 +35,10 @@ public sealed record ShiftOptions
     /// </summary>
     public double? TrainTimePercentile { get; init; }
 
+    /// <summary>The percentile UnIT runs at on top of <see cref="TrainTimePruned"/>: <see cref="TrainTimePercentile"/>, else <see cref="Percentile"/>.</summary>
+    [JsonIgnore]
+    public double TrainTimeUnitPercentile => TrainTimePercentile ?? Percentile;
+
     /// <summary>The name of <see cref="TrainTimePruned"/>, or null; for reports.</summary>
     public string? TrainTimePrunedModel => TrainTimePruned?.Name;
 
