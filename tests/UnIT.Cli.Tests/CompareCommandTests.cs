@@ -55,6 +55,35 @@ public sealed class CompareCommandTests
     }
 
     [TestMethod]
+    public void Compare_refines_the_one_knob_methods_beyond_their_grid_unless_told_not_to()
+    {
+        JsonElement[] RowsOf(params string[] extra)
+        {
+            string outDir = NewFolder();
+            List<string> args = [.. Compare(outDir, extra)];
+            args[args.IndexOf("--methods") + 1] = "percentile";
+            // Options of the methods left out would be refused.
+            args.RemoveRange(args.IndexOf("--magnitude-sparsity"), 2);
+            args.RemoveRange(args.IndexOf("--budget"), 2);
+            var run = Cli.Run([.. args]);
+            Assert.AreEqual(0, run.Code, run.Err);
+            using JsonDocument json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "compare.json")));
+            return [.. json.RootElement.GetProperty("rows").EnumerateArray().Select(r => r.Clone())];
+        }
+
+        JsonElement grid = RowsOf("--refine-steps", "0").Single();
+        JsonElement refined = RowsOf().Single();
+
+        // T = 0 and the two percentiles of the grid; refined: up to 4 more past the largest fitting one and 4 bisecting.
+        Assert.AreEqual(3, grid.GetProperty("evaluations").GetInt32());
+        Assert.IsGreaterThan(3, refined.GetProperty("evaluations").GetInt32());
+        Assert.IsLessThanOrEqualTo(11, refined.GetProperty("evaluations").GetInt32());
+        CollectionAssert.Contains(new[] { "T=0", "p=30", "p=60" }, grid.GetProperty("setting").GetString());
+        Assert.IsGreaterThanOrEqualTo(grid.GetProperty("validation").GetProperty("skipped_fraction").GetDouble(),
+            refined.GetProperty("validation").GetProperty("skipped_fraction").GetDouble());
+    }
+
+    [TestMethod]
     public void Compare_refuses_a_calibrated_msp430_cost_table_on_another_profile()
     {
         var run = Cli.Run(Compare(NewFolder(), "--cost-table", "calibrated-hwmul"));
@@ -77,5 +106,26 @@ public sealed class CompareCommandTests
         var run = Cli.Run([.. args]);
 
         StringAssert.Contains(Cli.SingleErrorLine(run, ExitCodes.Usage), expected);
+    }
+
+    [TestMethod]
+    public void Compare_refuses_refine_steps_when_only_searches_run()
+    {
+        List<string> args = [.. Compare(NewFolder(), "--refine-steps", "2")];
+        args[args.IndexOf("--methods") + 1] = "layer-search";
+        args.RemoveRange(args.IndexOf("--percentiles"), 2);
+        args.RemoveRange(args.IndexOf("--magnitude-sparsity"), 2);
+
+        var run = Cli.Run([.. args]);
+
+        StringAssert.Contains(Cli.SingleErrorLine(run, ExitCodes.Usage), "--refine-steps is read by --methods percentile, fatrelu, magnitude only");
+    }
+
+    [TestMethod]
+    public void Compare_refuses_negative_refine_steps()
+    {
+        var run = Cli.Run(Compare(NewFolder(), "--refine-steps", "-1"));
+
+        StringAssert.Contains(Cli.SingleErrorLine(run, ExitCodes.Usage), "Invalid --refine-steps '-1': expected a whole number >= 0");
     }
 }

@@ -72,6 +72,13 @@ internal sealed class CompareCommand
         DefaultValueFactory = _ => [.. new ComparisonOptions().MagnitudeSparsities],
         CustomParser = OptionParsers.NumberList("--magnitude-sparsity", new NumberRange(0, 1, MaxExclusive: true)),
     };
+    private readonly Option<int> _refinementSteps = new("--refine-steps")
+    {
+        Description = "Validation runs per limit that 'percentile', 'fatrelu' and 'magnitude' may spend past their grid's largest value while it fits, and again bisecting toward where D is crossed (0: the grid alone).",
+        HelpName = "N",
+        DefaultValueFactory = _ => new ComparisonOptions().RefinementSteps,
+        CustomParser = OptionParsers.Count("--refine-steps", minimum: 0),
+    };
     private readonly Option<string> _objective = new("--objective")
     {
         Description = "What every method maximizes under D: MACs skipped (macs) or estimated speed-up on the profile (cycles).",
@@ -124,7 +131,7 @@ internal sealed class CompareCommand
         c._calibration.AddTo(command);
         c._validation.AddTo(command);
         c._test.AddTo(command);
-        foreach (Option option in new Option[] { c._drops, c._methods, c._percentiles, c._taus, c._sparsities, c._objective, c._profile, c._costTable,
+        foreach (Option option in new Option[] { c._drops, c._methods, c._percentiles, c._taus, c._sparsities, c._refinementSteps, c._objective, c._profile, c._costTable,
             c._budget, c._confidenceZ, c._trades, c._groupAllocation.Option })
         {
             command.Add(option);
@@ -158,6 +165,7 @@ internal sealed class CompareCommand
             (_percentiles, ["percentile"]),
             (_taus, ["fatrelu", "combined"]),
             (_sparsities, ["magnitude", "combined"]),
+            (_refinementSteps, ["percentile", "fatrelu", "magnitude"]),
             (_budget, searches),
             (_trades, searches),
             (_groupAllocation.Option, ["group-search"]),
@@ -187,6 +195,7 @@ internal sealed class CompareCommand
             Percentiles = result.GetRequiredValue(_percentiles),
             FatReluTaus = result.GetRequiredValue(_taus).Select(t => (float)t).ToArray(),
             MagnitudeSparsities = result.GetRequiredValue(_sparsities),
+            RefinementSteps = result.GetValue(_refinementSteps),
             Search = new SearchOptions
             {
                 Objective = result.GetRequiredValue(_objective) == "cycles" ? SearchObjective.Cycles : SearchObjective.Macs,

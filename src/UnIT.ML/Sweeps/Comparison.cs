@@ -50,7 +50,7 @@ public static class Comparison
         };
 
         var rows = new List<ComparisonRow>();
-        var curves = new Dictionary<ComparisonMethod, SweepPoint[]>();
+        var curves = new Dictionary<ComparisonMethod, KnobCurve>();
         foreach (double limit in options.MaxAccuracyDrops.Distinct().Order())
         {
             foreach (ComparisonMethod method in options.Methods.Distinct())
@@ -59,15 +59,16 @@ public static class Comparison
                 reporter.Start(string.Create(CultureInfo.InvariantCulture, $"{method}, D = {100 * limit:0.##} pts"));
                 if (method is ComparisonMethod.SinglePercentile or ComparisonMethod.FatRelu or ComparisonMethod.Magnitude)
                 {
-                    if (!curves.TryGetValue(method, out SweepPoint[]? curve))
+                    if (!curves.TryGetValue(method, out KnobCurve? curve))
                     {
-                        curve = curves[method] = Curve(evaluator, method, at, options);
+                        curve = curves[method] = new KnobCurve(evaluator, method, at, options);
                     }
-                    SweepPoint? chosen = curve.Where(p => Feasible(p, limit, search.ConfidenceZ)).OrderByDescending(p => Objective(p, search.Objective))
+                    curve.Refine(p => Feasible(p, limit, search.ConfidenceZ), options.RefinementSteps);
+                    SweepPoint? chosen = curve.Points.Where(p => Feasible(p, limit, search.ConfidenceZ)).OrderByDescending(p => Objective(p, search.Objective))
                         .ThenBy(p => p.AccuracyDrop).FirstOrDefault();
                     rows.Add(new ComparisonRow
                     {
-                        Method = method, MaxAccuracyDrop = limit, Validation = chosen, Evaluations = curve.Length,
+                        Method = method, MaxAccuracyDrop = limit, Validation = chosen, Evaluations = curve.Points.Count,
                         Setting = chosen is null ? "none" : Knob(chosen.Coordinates),
                     });
                 }
@@ -121,37 +122,12 @@ public static class Comparison
 
     private static double Objective(SweepPoint p, SearchObjective objective) => objective == SearchObjective.Cycles ? p.Speedup : p.SkippedFraction;
 
-    /// <summary>The validation points of a one-knob method: every percentile, tau or sparsity of the options, and T = 0.</summary>
-    private static SweepPoint[] Curve(PointEvaluator evaluator, ComparisonMethod method, SweepCoordinates at, ComparisonOptions options)
-    {
-        SearchOptions search = options.Search;
-        var points = new List<SweepPoint> { evaluator.Evaluate(at, evaluator.ZeroThresholds(), search.Costs) };
-        switch (method)
-        {
-            case ComparisonMethod.SinglePercentile:
-                double[] percentiles = options.Percentiles.Distinct().Order().ToArray();
-                bool fixedPoint = TargetProfile.FromName(at.Profile).Numerics == NumericFormat.FixedPoint16;
-                IReadOnlyList<Pruning.ThresholdSet> sets = evaluator.Histogram(false, fixedPoint: fixedPoint).ThresholdsFor(percentiles);
-                points.AddRange(percentiles.Select((p, i) => evaluator.Evaluate(at with { Kind = SweepPointKind.Unit, Percentile = p }, sets[i], search.Costs)));
-                break;
-            case ComparisonMethod.FatRelu:
-                points.AddRange(options.FatReluTaus.Distinct().Order().Select(t =>
-                    evaluator.Evaluate(at with { Kind = SweepPointKind.FatRelu, FatReluTau = t }, evaluator.ZeroThresholds(), search.Costs)));
-                break;
-            default:
-                points.AddRange(options.MagnitudeSparsities.Distinct().Order().Select(s =>
-                    evaluator.Evaluate(at with { Kind = SweepPointKind.MagnitudePruning, MagnitudeSparsity = s }, evaluator.ZeroThresholds(), search.Costs)));
-                break;
-        }
-        return points.ToArray();
-    }
-
     /// <summary>The one knob of a curve's point: "p=40", "tau=0.2", "s=0.3", or "T=0" for the dense setting.</summary>
     private static string Knob(SweepCoordinates c) => c.Kind switch
     {
-        SweepPointKind.Unit => string.Create(CultureInfo.InvariantCulture, $"p={c.Percentile:0.###}"),
-        SweepPointKind.FatRelu => string.Create(CultureInfo.InvariantCulture, $"tau={c.FatReluTau:0.####}"),
-        SweepPointKind.MagnitudePruning => string.Create(CultureInfo.InvariantCulture, $"s={c.MagnitudeSparsity:0.###}"),
+        SweepPointKind.Unit => string.Create(CultureInfo.InvariantCulture, $"p={c.Percentile:0.######}"),
+        SweepPointKind.FatRelu => string.Create(CultureInfo.InvariantCulture, $"tau={c.FatReluTau:0.######}"),
+        SweepPointKind.MagnitudePruning => string.Create(CultureInfo.InvariantCulture, $"s={c.MagnitudeSparsity:0.######}"),
         _ => "T=0",
     };
 

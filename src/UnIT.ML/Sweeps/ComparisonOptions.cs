@@ -16,6 +16,14 @@ public sealed record ComparisonOptions
     public IReadOnlyList<double> MagnitudeSparsities { get; init; } = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6];
 
     /// <summary>
+    /// Validation runs each one-knob method (percentile, FATReLU, magnitude) may spend per limit beyond its grid: first
+    /// past the grid's largest value while that still fits the limit, then bisecting between the last value that fits
+    /// and the first that does not; 0 keeps the grid alone. Default 4 each, so a border between grid values is found
+    /// to a sixteenth of their spacing.
+    /// </summary>
+    public int RefinementSteps { get; init; } = 4;
+
+    /// <summary>
     /// The searches' options (the combined search gets twice the budget, plus one evaluation per baseline combination):
     /// objective, profile, division, costs, z, budget, levels, group allocation. Its
     /// <see cref="SearchOptions.MaxAccuracyDrop"/>, group-wise flag and baselines are set per row. Its z and objective
@@ -38,6 +46,10 @@ public sealed record ComparisonOptions
         if (Methods is null || Methods.Count == 0 || Methods.Any(m => !Enum.IsDefined(m)))
         {
             throw new ArgumentException("The comparison needs at least one known method.", nameof(Methods));
+        }
+        if (RefinementSteps < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RefinementSteps), RefinementSteps, "The refinement steps cannot be negative.");
         }
         new SweepGrid { Percentiles = Percentiles, FatReluTaus = FatReluTaus, MagnitudeSparsities = MagnitudeSparsities }.Validate();
     }

@@ -53,11 +53,35 @@ public sealed class ComparisonTests
     }
 
     [TestMethod]
+    public void Run_RefinesAOneKnobMethodPastAGridThatStopsShortOfTheLimit()
+    {
+        var options = new ComparisonOptions
+        {
+            MaxAccuracyDrops = [0.05],
+            Methods = [ComparisonMethod.FatRelu],
+            FatReluTaus = [0.001f],
+            Search = new SearchOptions { ConfidenceZ = 0 },
+        };
+
+        ComparisonRow refined = Comparison.Run(SweepData.Model, SweepData.Calibration, SweepData.Images, SweepData.Labels, SweepData.Images, SweepData.Labels, options).Rows.Single();
+        ComparisonRow grid = Comparison.Run(SweepData.Model, SweepData.Calibration, SweepData.Images, SweepData.Labels, SweepData.Images, SweepData.Labels,
+            options with { RefinementSteps = 0 }).Rows.Single();
+
+        Assert.AreEqual("tau=0.001", grid.Setting);
+        Assert.AreEqual(2, grid.Evaluations);
+        Assert.IsTrue(Comparison.Feasible(refined.Validation!, 0.05, 0), refined.Setting);
+        Assert.IsGreaterThan(0.001f, refined.Validation!.Coordinates.FatReluTau, refined.Setting);
+        Assert.IsGreaterThan(grid.Validation!.SkippedFraction, refined.Validation.SkippedFraction, refined.Setting);
+        Assert.IsLessThanOrEqualTo(2 + 2 * options.RefinementSteps, refined.Evaluations);
+    }
+
+    [TestMethod]
     public void Options_Validate_RejectsBadValues()
     {
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new ComparisonOptions { MaxAccuracyDrops = [1.5] }.Validate());
         Assert.ThrowsExactly<ArgumentException>(() => new ComparisonOptions { Methods = [] }.Validate());
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new ComparisonOptions { FatReluTaus = [-1f] }.Validate());
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new ComparisonOptions { Search = new SearchOptions { Budget = 0 } }.Validate());
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new ComparisonOptions { RefinementSteps = -1 }.Validate());
     }
 }

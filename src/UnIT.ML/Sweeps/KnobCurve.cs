@@ -1,0 +1,138 @@
+using UnIT.ML.Pruning;
+using UnIT.ML.Targets;
+
+namespace UnIT.ML.Sweeps;
+
+/// <summary>
+/// The validation points of a one-knob method of <see cref="Comparison"/> (a single percentile, a FATReLU tau, a
+/// magnitude sparsity): the grid of the options, then, per accuracy limit, refined where the limit is crossed. A grid
+/// alone under-reports a method whose largest grid value still fits the limit, or whose border lies between two
+/// grid values, and the comparison would then favour the method with the finer or longer grid.
+/// </summary>
+internal sealed class KnobCurve
+{
+    private readonly PointEvaluator _evaluator;
+    private readonly ComparisonMethod _method;
+    private readonly SweepCoordinates _at;
+    private readonly CostTable? _costs;
+    private readonly ProductHistogram? _histogram;
+    private readonly List<SweepPoint> _points = [];
+
+    public KnobCurve(PointEvaluator evaluator, ComparisonMethod method, SweepCoordinates at, ComparisonOptions options)
+    {
+        _evaluator = evaluator;
+        _method = method;
+        _at = at;
+        _costs = options.Search.Costs;
+        if (method == ComparisonMethod.SinglePercentile)
+        {
+            _histogram = evaluator.Histogram(false, fixedPoint: TargetProfile.FromName(at.Profile).Numerics == NumericFormat.FixedPoint16);
+        }
+        IEnumerable<double> grid = method switch
+        {
+            ComparisonMethod.SinglePercentile => options.Percentiles,
+            ComparisonMethod.FatRelu => options.FatReluTaus.Select(t => (double)t),
+            _ => options.MagnitudeSparsities,
+        };
+        _points.Add(evaluator.Evaluate(at, evaluator.ZeroThresholds(), _costs));
+        foreach (double knob in grid.Distinct().Order())
+        {
+            EvaluateAt(knob);
+        }
+    }
+
+    /// <summary>Every point evaluated so far, the dense setting (T = 0) first.</summary>
+    public IReadOnlyList<SweepPoint> Points => _points;
+
+    /// <summary>The knob of a point: its percentile, tau or sparsity; 0 for the dense setting.</summary>
+    public static double KnobOf(SweepCoordinates c) => c.Kind switch
+    {
+        SweepPointKind.Unit => c.Percentile ?? 0,
+        SweepPointKind.FatRelu => c.FatReluTau,
+        SweepPointKind.MagnitudePruning => c.MagnitudeSparsity,
+        _ => 0,
+    };
+
+    /// <summary>
+    /// Moves toward where <paramref name="feasible"/> stops holding: from the largest feasible knob, steps past the
+    /// grid while the next value still fits (percentile and sparsity halve the distance to 100 and 1, tau doubles),
+    /// then bisects between the last fitting and the first failing knob; at most <paramref name="steps"/> evaluations
+    /// for each of the two phases.
+    /// </summary>
+    public void Refine(Func<SweepPoint, bool> feasible, int steps)
+    {
+        SweepPoint? best = _points.Where(feasible).MaxBy(p => KnobOf(p.Coordinates));
+        if (best is null || steps == 0)
+        {
+            return;
+        }
+        double low = KnobOf(best.Coordinates);
+        double[] above = [.. _points.Select(p => KnobOf(p.Coordinates)).Where(k => k > low)];
+        double? high = above.Length > 0 ? above.Min() : null;
+        for (int i = 0; i < steps && high is null; i++)
+        {
+            double next = Beyond(low);
+            if (!(next > low))
+            {
+                return;
+            }
+            if (feasible(EvaluateAt(next)))
+            {
+                low = next;
+            }
+            else
+            {
+                high = next;
+            }
+        }
+        for (int i = 0; i < steps && high is double h; i++)
+        {
+            double mid = Rounded((low + h) / 2);
+            if (!(mid > low && mid < h))
+            {
+                return;
+            }
+            if (feasible(EvaluateAt(mid)))
+            {
+                low = mid;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+    }
+
+    private double Beyond(double knob) => _method switch
+    {
+        ComparisonMethod.SinglePercentile => Rounded((knob + 100) / 2),
+        ComparisonMethod.FatRelu => knob > 0 ? Rounded(2 * knob) : 0,
+        _ => Rounded((knob + 1) / 2),
+    };
+
+    // Six decimals, so a refined setting reads as what it is ("s=0.425") and can be typed back; a FATReLU tau is then
+    // the float nearest, as it runs, so one knob is never evaluated twice under two names.
+    private double Rounded(double knob)
+    {
+        double decimals = Math.Round(knob, 6);
+        return _method == ComparisonMethod.FatRelu ? (float)decimals : decimals;
+    }
+
+    private SweepPoint EvaluateAt(double knob)
+    {
+        if (_points.FirstOrDefault(p => KnobOf(p.Coordinates) == knob && p.Coordinates.Kind != SweepPointKind.Dense) is { } known)
+        {
+            return known;
+        }
+        SweepPoint point = _method switch
+        {
+            ComparisonMethod.SinglePercentile =>
+                _evaluator.Evaluate(_at with { Kind = SweepPointKind.Unit, Percentile = knob }, _histogram!.ThresholdsFor(knob), _costs),
+            ComparisonMethod.FatRelu =>
+                _evaluator.Evaluate(_at with { Kind = SweepPointKind.FatRelu, FatReluTau = (float)knob }, _evaluator.ZeroThresholds(), _costs),
+            _ => _evaluator.Evaluate(_at with { Kind = SweepPointKind.MagnitudePruning, MagnitudeSparsity = knob }, _evaluator.ZeroThresholds(), _costs),
+        };
+        _points.Add(point);
+        return point;
+    }
+}
