@@ -24,6 +24,27 @@ public sealed class ShiftCommandTests
         using JsonDocument json = JsonDocument.Parse(run.Out);
         Assert.AreEqual(3, json.RootElement.GetProperty("options").GetProperty("seed").GetInt32());
         Assert.AreEqual(7, json.RootElement.GetProperty("rows").GetArrayLength());
+        Assert.DoesNotContain("warning", run.Err, "the calibration images are training images, the test images held out");
+    }
+
+    [TestMethod]
+    public void Shift_warns_when_it_calibrates_on_test_samples_but_not_when_given_thresholds()
+    {
+        string outDir = Path.Combine(Path.GetDirectoryName(Cli.TempFile("x", ""))!, "out");
+        string[] Args(string folder, params string[] extra) => ["shift", Cli.FashionModel, "--calibration-images", Cli.FashionImages, "--calibration-limit", "60",
+            "--images", Cli.FashionImages, "--labels", Cli.FashionLabels, "--range", "40:140", "--shifts", "noise=0.1", "--out", folder, .. extra];
+
+        var calibrated = Cli.Run(Args(outDir));
+        string thresholds = Path.Combine(outDir, "t.json");
+        Assert.AreEqual(0, Cli.Run("evaluate", Cli.FashionModel, "--images", Cli.FashionImages, "--labels", Cli.FashionLabels, "--limit", "10",
+            "--calibration-images", Cli.FashionImages, "--calibration-limit", "60", "--save-thresholds", thresholds).Code);
+        var given = Cli.Run(Args(Path.Combine(outDir, "given"), "--thresholds", thresholds));
+
+        Assert.AreEqual(0, calibrated.Code, calibrated.Err);
+        StringAssert.Contains(calibrated.Err, "warning: 20 of the 100 test samples of");
+        StringAssert.Contains(calibrated.Err, "among the calibration samples of");
+        Assert.AreEqual(0, given.Code, given.Err);
+        Assert.DoesNotContain("warning", given.Err, "saved thresholds were not calibrated on these samples here");
     }
 
     [TestMethod]

@@ -132,6 +132,11 @@ internal sealed class ShiftCommand
             Profile = result.GetValue(_profile) ?? thresholds?.Profile ?? "float32",
         };
         options.Validate(graph);
+        if (thresholds is null || options.TrainTimePruned is not null)
+        {
+            // Thresholds calibrated here on the test samples would make the clean row's pruned accuracy not held out.
+            HeldOutCheck.Warn(result.InvocationConfiguration.Error, calibration, test, "calibration");
+        }
         IEnumerable<Tensor> batches = calibration.Batches(graph.Input.Shape, result.GetValue(_report.BatchSize));
         // Checked in the file's own order, so the position named is the value's place in its sample.
         Tensor samples = test.ToImages(graph.Input.Shape);
