@@ -6,6 +6,7 @@ using UnIT.Export;
 using UnIT.ML.Data;
 using UnIT.ML.Graph;
 using UnIT.ML.Pruning;
+using UnIT.ML.Targets;
 
 namespace UnIT.Cli.Commands;
 
@@ -51,7 +52,7 @@ internal sealed class ExportCCommand
         }
         if (calibration is null && options.Profile == "msp430" && options.Thresholds!.Quantization is null)
         {
-            throw new ArgumentException($"The thresholds were saved for profile '{options.Thresholds.Profile ?? "float32"}' and carry no int16 Q formats, " +
+            throw new ArgumentException($"The thresholds were saved for profile '{options.Thresholds.Profile ?? TargetProfile.DefaultName}' and carry no int16 Q formats, " +
                 "which msp430 needs: give --calibration-images to choose them, or thresholds saved with --profile msp430.");
         }
         return PrunedModel.Create(graph, options, calibration?.Batches(graph.Input.Shape, CommonOptions.DefaultBatchSize));
@@ -61,7 +62,7 @@ internal sealed class ExportCCommand
     {
         ModelGraph graph = ModelLoader.Load(result.GetRequiredValue(_model));
         PruningOptions options = _pruning.Read(result);
-        if (options.Profile == "float32")
+        if (options.Profile == TargetProfile.Float32.Name)
         {
             throw new ArgumentException("export-c generates code for a device: give --profile msp430 (int16 fixed point) or max78000 (float32).");
         }

@@ -53,7 +53,7 @@ internal sealed class SearchCommand
     {
         Description = $"Target profile ({string.Join(", ", TargetProfile.Names)}).",
         HelpName = "NAME",
-        DefaultValueFactory = _ => "float32",
+        DefaultValueFactory = _ => TargetProfile.DefaultName,
         CustomParser = OptionParsers.Name("--profile", TargetProfile.Names),
     };
     private readonly Option<string?> _division = new("--division")

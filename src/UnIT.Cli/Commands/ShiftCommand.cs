@@ -129,7 +129,7 @@ internal sealed class ShiftCommand
             Seed = result.GetValue(_seed),
             TrainTimePruned = result.GetValue(_trainTimePruned) is { } pruned ? ModelLoader.Load(pruned) : null,
             TrainTimePercentile = result.GetValue(_trainTimePercentile),
-            Profile = result.GetValue(_profile) ?? thresholds?.Profile ?? "float32",
+            Profile = result.GetValue(_profile) ?? thresholds?.Profile ?? TargetProfile.DefaultName,
         };
         options.Validate(graph);
         if (thresholds is null || options.TrainTimePruned is not null)

@@ -44,7 +44,7 @@ internal sealed class SweepCommand
     {
         Description = $"Comma-separated target profiles ({string.Join(", ", TargetProfile.Names)}).",
         HelpName = "NAME,...",
-        DefaultValueFactory = _ => ["float32"],
+        DefaultValueFactory = _ => [TargetProfile.DefaultName],
         CustomParser = OptionParsers.NameList("--profiles", TargetProfile.Names),
     };
     private readonly Option<string> _groupWise = new("--group-wise")

@@ -48,7 +48,7 @@ internal sealed class PruningOptionGroup
     {
         Description = "Target profile: float32 (host), max78000 (float, BitMask) or msp430 (int16 fixed point, BitShift). Default: the --thresholds file's, else float32.",
         HelpName = "NAME",
-        DefaultValueFactory = _ => "float32",
+        DefaultValueFactory = _ => TargetProfile.DefaultName,
         CustomParser = OptionParsers.Name("--profile", TargetProfile.Names),
     };
 

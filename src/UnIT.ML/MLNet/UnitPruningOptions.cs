@@ -30,7 +30,7 @@ public sealed class UnitPruningOptions
     public string? Division { get; set; }
 
     /// <summary>Target profile name: float32, max78000 or msp430.</summary>
-    public string Profile { get; set; } = "float32";
+    public string Profile { get; set; } = TargetProfile.DefaultName;
 
     /// <summary>
     /// BitShift only: the starting shift count s, so the shift count is n = max(s, e(C)) (coarser thresholds

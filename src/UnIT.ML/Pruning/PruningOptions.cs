@@ -1,3 +1,5 @@
+using UnIT.ML.Targets;
+
 namespace UnIT.ML.Pruning;
 
 /// <summary>What to prune and how: the dial of <see cref="PrunedModel.Create"/>. Immutable; change with <c>with</c>.</summary>
@@ -51,7 +53,7 @@ public sealed record PruningOptions
     public int? CorrectionSamples { get; init; }
 
     /// <summary>Target profile name: float32, max78000 or msp430.</summary>
-    public string Profile { get; init; } = "float32";
+    public string Profile { get; init; } = TargetProfile.DefaultName;
 
     /// <summary>Baseline: global magnitude pruning of all prunable weights to this sparsity (0..1) before UnIT; 0 is off.</summary>
     public double MagnitudeSparsity { get; init; }

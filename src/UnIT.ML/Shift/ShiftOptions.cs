@@ -56,7 +56,7 @@ public sealed record ShiftOptions
     public int Seed { get; init; } = 1;
 
     /// <summary>Target profile (float32, max78000, msp430).</summary>
-    public string Profile { get; init; } = "float32";
+    public string Profile { get; init; } = TargetProfile.DefaultName;
 
     /// <summary>Bisection steps that match the magnitude-pruning sparsity to UnIT's MACs skipped on the clean data.</summary>
     public int MatchSteps { get; init; } = 10;

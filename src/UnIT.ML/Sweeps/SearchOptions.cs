@@ -76,7 +76,7 @@ public sealed record SearchOptions
     public SearchObjective Objective { get; init; } = SearchObjective.Macs;
 
     /// <summary>Target profile the thresholds run on (float32, max78000, msp430).</summary>
-    public string Profile { get; init; } = "float32";
+    public string Profile { get; init; } = TargetProfile.DefaultName;
 
     /// <summary>
     /// The cycle costs that price a state for <see cref="SearchObjective.Cycles"/> and the reported cycles, e.g. the

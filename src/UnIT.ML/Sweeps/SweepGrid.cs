@@ -22,7 +22,7 @@ public sealed record SweepGrid
     public IReadOnlyList<string>? Divisions { get; init; }
 
     /// <summary>Target profiles (float32, max78000, msp430); default float32.</summary>
-    public IReadOnlyList<string> Profiles { get; init; } = ["float32"];
+    public IReadOnlyList<string> Profiles { get; init; } = [TargetProfile.DefaultName];
 
     /// <summary>Per-layer thresholds (false), per-group thresholds (true), or both; default per layer.</summary>
     public IReadOnlyList<bool> GroupWise { get; init; } = [false];

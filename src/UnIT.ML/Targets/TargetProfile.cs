@@ -36,7 +36,7 @@ public sealed class TargetProfile
 
     /// <summary>Host float32 inference with exact division: the reference for every other profile. Costed with <see cref="CostTable.Float32Host"/>.</summary>
     public static TargetProfile Float32 { get; } = new(
-        "float32", NumericFormat.Float32, new ExactDivision(), CostTable.Float32Host,
+        DefaultName, NumericFormat.Float32, new ExactDivision(), CostTable.Float32Host,
         "Host float32 arithmetic with exact division; the reference. Costed as a generic FPU microcontroller (the MAX78000 Cortex-M4F table).");
 
     /// <summary>MAX78000 (Arm Cortex-M4F): float32 arithmetic, <see cref="BitMaskDivision"/> by default, <see cref="CostTable.Max78000"/>.</summary>
@@ -48,6 +48,9 @@ public sealed class TargetProfile
     public static TargetProfile Msp430 { get; } = new(
         "msp430", NumericFormat.FixedPoint16, new BitShiftDivision(), CostTable.Msp430,
         "MSP430FR5994 16-bit microcontroller without FPU at 16 MHz: int16 fixed point emulated bit-exactly, bit-shift division.");
+
+    /// <summary>The profile options and commands use when none is named: <see cref="Float32"/>, the reference.</summary>
+    public const string DefaultName = "float32";
 
     /// <summary>The names <see cref="FromName"/> accepts.</summary>
     public static IReadOnlyList<string> Names { get; } = ["float32", "max78000", "msp430"];
