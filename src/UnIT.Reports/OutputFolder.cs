@@ -104,6 +104,20 @@ public sealed class OutputFolder : IDisposable
     }
 
     /// <summary>
+    /// Deletes a claimed file this run has nothing to write into, so that an earlier run's file of that name does not
+    /// stand for this run's; only when the folder was prepared with force (without it, no such file exists).
+    /// </summary>
+    public void Remove(string fileName)
+    {
+        ObjectDisposedException.ThrowIf(_lock is null, this);
+        string path = PathOf(fileName);
+        if (_force)
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>
     /// Deletes the lock file and releases the folder's lock; a folder <see cref="Prepare"/> created is removed again when
     /// nothing was written into it (a run that failed leaves no empty folder behind).
     /// </summary>

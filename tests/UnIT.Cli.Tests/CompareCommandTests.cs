@@ -24,7 +24,8 @@ public sealed class CompareCommandTests
         var run = Cli.Run(Compare(outDir, "--json"));
 
         Assert.AreEqual(0, run.Code, run.Err);
-        CollectionAssert.AreEquivalent(new[] { "compare.json", "compare.csv", "compare.png" }, Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName).ToArray());
+        CollectionAssert.AreEquivalent(new[] { "compare.json", "compare.csv", "compare.png", "thresholds-percentile-3pt.json", "thresholds-magnitude-3pt.json",
+            "thresholds-layer-search-3pt.json" }, Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName).ToArray());
         using JsonDocument json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "compare.json")));
         JsonElement[] rows = json.RootElement.GetProperty("rows").EnumerateArray().ToArray();
         CollectionAssert.AreEqual(new[] { "single_percentile", "magnitude", "layer_search" }, rows.Select(r => r.GetProperty("method").GetString()).ToArray());
@@ -38,6 +39,50 @@ public sealed class CompareCommandTests
         Assert.AreEqual(3, printed.RootElement.GetProperty("rows").GetArrayLength());
         Assert.DoesNotContain("warning", run.Err, "the test range is held out from the validation range");
     }
+
+    [TestMethod]
+    [DataRow("percentile,fatrelu,magnitude", "--fatrelu=0.1")]
+    [DataRow("layer-search,combined", "--fatrelu=0.1")]
+    public void Compare_saves_each_rows_thresholds_and_evaluate_reproduces_its_test_figures_from_them(string methods, string extra)
+    {
+        string outDir = NewFolder();
+        List<string> args = [.. Compare(outDir, extra)];
+        args[args.IndexOf("--methods") + 1] = methods;
+        if (!methods.Contains("percentile", StringComparison.Ordinal))
+        {
+            args.RemoveRange(args.IndexOf("--percentiles"), 2);
+        }
+        else
+        {
+            args.RemoveRange(args.IndexOf("--budget"), 2);
+        }
+
+        var run = Cli.Run([.. args]);
+
+        Assert.AreEqual(0, run.Code, run.Err);
+        using JsonDocument json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "compare.json")));
+        foreach (JsonElement row in json.RootElement.GetProperty("rows").EnumerateArray())
+        {
+            string method = row.GetProperty("method").GetString()!;
+            string file = Path.Combine(outDir, $"thresholds-{CliName(method)}-3pt.json");
+            Assert.IsTrue(File.Exists(file), file);
+            var evaluate = Cli.Run("evaluate", Cli.FashionModel, "--images", Cli.FashionImages, "--labels", Cli.FashionLabels, "--range", "100:200",
+                "--thresholds", file, "--json");
+            Assert.AreEqual(0, evaluate.Code, evaluate.Err);
+            using JsonDocument measured = JsonDocument.Parse(evaluate.Out);
+            JsonElement test = row.GetProperty("test");
+            Assert.AreEqual(test.GetProperty("accuracy").GetDouble(), measured.RootElement.GetProperty("accuracy").GetDouble(), 1e-12, method);
+            Assert.AreEqual(test.GetProperty("skipped_fraction").GetDouble(), measured.RootElement.GetProperty("skipped_fraction").GetDouble(), 1e-12, method);
+        }
+    }
+
+    private static string CliName(string method) => method switch
+    {
+        "single_percentile" => "percentile",
+        "fat_relu" => "fatrelu",
+        "layer_search" => "layer-search",
+        _ => method,
+    };
 
     [TestMethod]
     public void Compare_warns_when_test_samples_are_also_validation_samples_and_still_reports()

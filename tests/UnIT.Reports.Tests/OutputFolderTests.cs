@@ -54,6 +54,22 @@ public sealed class OutputFolderTests
     }
 
     [TestMethod]
+    public void Remove_WithForce_DeletesAnEarlierFileOfAClaimedName_AndOnlyThatOne()
+    {
+        string dir = ReportData.TempFolder();
+        File.WriteAllText(Path.Combine(dir, "t-1.json"), "an earlier run's");
+        File.WriteAllText(Path.Combine(dir, "notes.txt"), "unrelated");
+        using OutputFolder folder = OutputFolder.Prepare(dir, force: true, ["t-1.json", "t-2.json"]);
+
+        folder.Remove("t-1.json");
+        folder.Remove("t-2.json");
+
+        Assert.IsFalse(File.Exists(Path.Combine(dir, "t-1.json")));
+        Assert.IsTrue(File.Exists(Path.Combine(dir, "notes.txt")));
+        Assert.ThrowsExactly<InvalidOperationException>(() => folder.Remove("notes.txt"));
+    }
+
+    [TestMethod]
     public void PathOf_UnclaimedName_Throws()
     {
         OutputFolder folder = OutputFolder.Prepare(ReportData.TempFolder(), force: false, ["a.csv"]);

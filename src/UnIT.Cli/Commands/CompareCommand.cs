@@ -16,7 +16,7 @@ namespace UnIT.Cli.Commands;
 /// <c>unit-prune compare &lt;model.onnx&gt; --calibration-images C --validation-images V --validation-labels VL
 /// --images T --labels TL --out DIR [...]</c>: UnIT (single percentile, per-layer and group-wise search), FATReLU,
 /// magnitude pruning and their combinations at equal accuracy limits, each setting chosen on validation and then
-/// measured on the test set; writes compare.csv, compare.json and compare.png into DIR.
+/// measured on the test set; writes compare.csv, compare.json, compare.png and each row's thresholds into DIR.
 /// </summary>
 internal sealed class CompareCommand
 {
@@ -115,7 +115,7 @@ internal sealed class CompareCommand
     private readonly GroupAllocationOption _groupAllocation =
         new("How 'group-search' spreads a layer's level over its output channels / neurons (percentile, error or sensitivity; see search).");
     private readonly CorrectionOptions _corrections = new(" Here: the three searches (layer-search, group-search, combined).");
-    private readonly ReportFolderOptions _report = new("Folder for compare.json, compare.csv and compare.png.");
+    private readonly ReportFolderOptions _report = new("Folder for compare.json, compare.csv, compare.png and the thresholds of every row with a setting (thresholds-METHOD-Dpt.json).");
 
     private CompareCommand()
     {
@@ -187,7 +187,6 @@ internal sealed class CompareCommand
         SampleSet validation = _validation.Load(result, graph)!;
         SampleSet test = _test.Load(result, graph)!;
         HeldOutCheck.Warn(result.InvocationConfiguration.Error, validation, test);
-        using OutputFolder folder = OutputFolder.Prepare(result.GetRequiredValue(_report.Out), result.GetValue(_report.Force), OutputFiles);
         var options = new ComparisonOptions
         {
             MaxAccuracyDrops = result.GetRequiredValue(_drops),
@@ -210,6 +209,8 @@ internal sealed class CompareCommand
                 CorrectionSamples = result.GetValue(_corrections.Samples),
             },
         };
+        string[] thresholdsFiles = [.. options.Methods.Distinct().SelectMany(m => options.MaxAccuracyDrops.Distinct().Select(d => ThresholdsFile(m, d)))];
+        using OutputFolder folder = OutputFolder.Prepare(result.GetRequiredValue(_report.Out), result.GetValue(_report.Force), [.. OutputFiles, .. thresholdsFiles]);
         IEnumerable<Tensor> batches = calibration.Batches(graph.Input.Shape, result.GetValue(_report.BatchSize));
         Tensor validationImages = validation.ToTensor(graph.Input.Shape);
         Tensor testImages = test.ToTensor(graph.Input.Shape);
@@ -222,13 +223,31 @@ internal sealed class CompareCommand
         folder.WriteText(OutputFiles[0], w => TitledJsonWriter.Write(comparison, title, w));
         folder.WriteText(OutputFiles[1], w => ComparisonCsvWriter.Write(comparison, w));
         folder.Write(OutputFiles[2], s => ComparisonPlotter.WritePng(comparison, title, s));
+        foreach (ComparisonRow row in comparison.Rows)
+        {
+            // Each chosen setting as a thresholds file, for evaluate, shift, export-c and the device benches.
+            string file = ThresholdsFile(row.Method, row.MaxAccuracyDrop);
+            if (row.Validation is { } chosen)
+            {
+                folder.WriteText(file, w => w.Write(chosen.Thresholds.ToJson()));
+            }
+            else
+            {
+                folder.Remove(file);
+            }
+        }
         if (json)
         {
             TitledJsonWriter.Write(comparison, title, output);
             return ExitCodes.Success;
         }
         console.Write(ComparisonTable.Build(comparison, title));
-        console.WriteLine($"Wrote {string.Join(", ", OutputFiles)} to '{folder.Directory}'.");
+        int written = comparison.Rows.Count(r => r.Validation is not null);
+        console.WriteLine($"Wrote {string.Join(", ", OutputFiles)} and {written} thresholds files (thresholds-METHOD-Dpt.json, one per row with a setting) to '{folder.Directory}'.");
         return ExitCodes.Success;
     }
+
+    /// <summary>The thresholds file of a method's setting under limit D: "thresholds-layer-search-1pt.json".</summary>
+    public static string ThresholdsFile(ComparisonMethod method, double limit) =>
+        string.Create(CultureInfo.InvariantCulture, $"thresholds-{MethodNames.Single(kv => kv.Value == method).Key}-{100 * limit:0.###}pt.json");
 }
