@@ -38,7 +38,7 @@ public static class CortexM4Run
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(images);
         CExportResult prunedC = CExporter.Export(model);
-        CExportResult denseC = CExporter.Export(model.WithThresholds(ThresholdSet.Zero(model.Graph)), new CExportOptions { Dense = true });
+        CExportResult denseC = CExporter.Export(model.DenseAsGiven(), new CExportOptions { Dense = true });
         int size = model.Graph.InputSampleSize;
         var dense = new List<CortexM4Result>();
         var pruned = new List<CortexM4Result>();

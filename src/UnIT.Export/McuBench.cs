@@ -72,7 +72,7 @@ public static class McuBench
             if (dense)
             {
                 // After the pruned build, so that one too large for the FRAM fails before any dense run.
-                models.Add(("dense", model.WithThresholds(ThresholdSet.Zero(model.Graph)), true));
+                models.Add(("dense", model.DenseAsGiven(), true));
             }
             foreach ((string name, PrunedModel m, bool isDense) in models)
             {

@@ -200,6 +200,30 @@ public sealed class PrunedModel
                 Quantization = Thresholds.Quantization,
             }, FatReluThresholds);
 
+    /// <summary>
+    /// The model as given, dense: no FATReLU or magnitude-pruning baseline, no bias corrections, every threshold 0, on the
+    /// same profile and Q formats. The reference a speed-up is taken against, as the accuracy drop is, also when this
+    /// model runs on a baseline (whose own zeros would otherwise make the "dense" build cheaper where a multiply's cost
+    /// depends on its operands, as the MSP430's software multiply does).
+    /// </summary>
+    public PrunedModel DenseAsGiven() =>
+        new(OriginalGraph, OriginalGraph, Options with
+        {
+            Thresholds = null,
+            MagnitudeSparsity = 0,
+            FatReluTau = 0,
+            FatReluThresholds = null,
+            BiasCorrection = false,
+            SkipCompensation = false,
+        }, Profile, Division,
+            ThresholdSet.Zero(OriginalGraph) with
+            {
+                Division = Division.Name,
+                DivisionSettings = Thresholds.DivisionSettings,
+                Profile = Profile.Name,
+                Quantization = Thresholds.Quantization,
+            }, new Dictionary<string, float>(StringComparer.Ordinal));
+
     private static ModelGraph Correct(ModelGraph graph, ThresholdSet thresholds)
     {
         Dictionary<string, float[]>? corrections = thresholds.BiasCorrections;

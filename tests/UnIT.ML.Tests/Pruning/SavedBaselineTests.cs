@@ -33,6 +33,33 @@ public sealed class SavedBaselineTests
     }
 
     [TestMethod]
+    [DataRow("float32")]
+    [DataRow("msp430")]
+    public void The_dense_reference_of_a_model_on_a_baseline_is_the_model_as_given_in_the_same_numerics(string profile)
+    {
+        PrunedModel made = PrunedModel.Create(SweepData.Model, new PruningOptions
+        {
+            Profile = profile, Percentile = 50, FatReluTau = 0.2f, MagnitudeSparsity = 0.3, BiasCorrection = true,
+        }, SweepData.Calibration);
+        PrunedModel plain = PrunedModel.Create(SweepData.Model, new PruningOptions { Profile = profile, Percentile = 50 }, SweepData.Calibration);
+
+        PrunedModel dense = made.DenseAsGiven();
+        PrunedModel withoutUnit = made.WithThresholds(ThresholdSet.Zero(made.Graph));
+
+        Assert.IsEmpty(dense.FatReluThresholds);
+        Assert.IsTrue(dense.Thresholds.Layers.Values.All(t => t.All(v => v == 0)));
+        Assert.IsTrue(dense.Thresholds.QuantizedLayers?.Values.All(t => t.All(v => v == 0)) ?? true);
+        Assert.IsNull(dense.Thresholds.BiasCorrections);
+        Assert.AreSame(made.Thresholds.Quantization, dense.Thresholds.Quantization);
+        if (profile == "float32")
+        {
+            // Float: exactly the model as given, whatever the baseline did.
+            CollectionAssert.AreEqual(plain.DenseAsGiven().Engine.Run(SweepData.Images).Data, Logits(dense));
+        }
+        CollectionAssert.AreNotEqual(Logits(withoutUnit), Logits(dense), "the baseline's zeros are not in the dense reference");
+    }
+
+    [TestMethod]
     public void Options_that_ask_for_another_baseline_are_refused_by_name()
     {
         ThresholdSet saved = Made().Thresholds;
