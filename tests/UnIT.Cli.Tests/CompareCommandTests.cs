@@ -167,6 +167,19 @@ public sealed class CompareCommandTests
     }
 
     [TestMethod]
+    public void Compare_refuses_two_limits_whose_thresholds_files_would_share_a_name()
+    {
+        string outDir = NewFolder();
+        List<string> args = [.. Compare(outDir)];
+        args[args.IndexOf("--max-accuracy-drops") + 1] = "0.01,0.0100000000001";
+
+        var run = Cli.Run([.. args]);
+
+        StringAssert.Contains(Cli.SingleErrorLine(run, ExitCodes.Usage), "--max-accuracy-drops 0.01 and 0.0100000000001 differ by less than a millionth of a point");
+        Assert.IsFalse(Directory.Exists(outDir));
+    }
+
+    [TestMethod]
     public void Compare_refuses_negative_refine_steps()
     {
         var run = Cli.Run(Compare(NewFolder(), "--refine-steps", "-1"));

@@ -140,6 +140,7 @@ internal sealed class CompareCommand
         c._report.AddTo(command);
         command.Validators.Add(r => SearchCommand.CheckCostTable(r, c._costTable, c._profile));
         command.Validators.Add(c.CheckOptionsReachAMethod);
+        command.Validators.Add(c.CheckLimitsNameDistinctFiles);
         command.SetAction(c.Run);
         return command;
     }
@@ -176,6 +177,21 @@ internal sealed class CompareCommand
         foreach ((Option option, string[] methods) in readers.Where(o => r.GetResult(o.Option) is { Implicit: false } && !o.Methods.Any(chosen.Contains)))
         {
             r.AddError($"{option.Name} is read by --methods {string.Join(", ", methods)} only, and none of them was chosen.");
+        }
+    }
+
+    /// <summary>Refuses two limits so close that their rows' thresholds files would get one name.</summary>
+    private void CheckLimitsNameDistinctFiles(CommandResult r)
+    {
+        if (r.GetResult(_drops) is not { Implicit: false } given || given.Errors.Any())
+        {
+            return;
+        }
+        double[] limits = [.. r.GetValue(_drops)!.Distinct()];
+        if (limits.GroupBy(d => ThresholdsFile(ComparisonMethod.SinglePercentile, d)).FirstOrDefault(g => g.Count() > 1) is { } same)
+        {
+            r.AddError(string.Create(CultureInfo.InvariantCulture,
+                $"--max-accuracy-drops {string.Join(" and ", same)} differ by less than a millionth of a point; give each limit once."));
         }
     }
 
@@ -249,5 +265,5 @@ internal sealed class CompareCommand
 
     /// <summary>The thresholds file of a method's setting under limit D: "thresholds-layer-search-1pt.json".</summary>
     public static string ThresholdsFile(ComparisonMethod method, double limit) =>
-        string.Create(CultureInfo.InvariantCulture, $"thresholds-{MethodNames.Single(kv => kv.Value == method).Key}-{100 * limit:0.###}pt.json");
+        string.Create(CultureInfo.InvariantCulture, $"thresholds-{MethodNames.Single(kv => kv.Value == method).Key}-{100 * limit:0.######}pt.json");
 }
