@@ -103,11 +103,12 @@ internal sealed class KnobCurve
         }
     }
 
+    // NaN where no step is left: a sparsity must stay below 1.
     private double Beyond(double knob) => _method switch
     {
         ComparisonMethod.SinglePercentile => Rounded((knob + 100) / 2),
         ComparisonMethod.FatRelu => knob > 0 ? Rounded(2 * knob) : 0,
-        _ => Rounded((knob + 1) / 2),
+        _ => Rounded((knob + 1) / 2) is var s && s < 1 ? s : double.NaN,
     };
 
     // Six decimals, so a refined setting reads as what it is ("s=0.425") and can be typed back; a FATReLU tau is then

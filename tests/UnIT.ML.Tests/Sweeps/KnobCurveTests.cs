@@ -84,10 +84,14 @@ public sealed class KnobCurveTests
     [TestMethod]
     public void Refine_StopsAtTheTopOfTheRange()
     {
-        KnobCurve curve = CurveOf(ComparisonMethod.SinglePercentile, new ComparisonOptions { Percentiles = [100] });
+        KnobCurve percentile = CurveOf(ComparisonMethod.SinglePercentile, new ComparisonOptions { Percentiles = [100] });
+        KnobCurve sparsity = CurveOf(ComparisonMethod.Magnitude, new ComparisonOptions { MagnitudeSparsities = [0.999998] });
 
-        curve.Refine(_ => true, 4);
+        percentile.Refine(_ => true, 4);
+        sparsity.Refine(_ => true, 4);
 
-        CollectionAssert.AreEqual(new double[] { 0, 100 }, Knobs(curve));
+        CollectionAssert.AreEqual(new double[] { 0, 100 }, Knobs(percentile));
+        // 0.999999 is the last sparsity below 1 in six decimals.
+        AssertKnobs([0, 0.999998, 0.999999], sparsity);
     }
 }
