@@ -21,6 +21,6 @@ public sealed record ComparisonRow
     /// <summary>The chosen setting on the test set; null when <see cref="Validation"/> is.</summary>
     public SweepPoint? Test { get; init; }
 
-    /// <summary>Validation runs spent on this row (a curve's points are shared by its rows and counted in each).</summary>
+    /// <summary>Validation runs spent on this row: a search's own, or its curve's points so far (grid and refinements up to this limit; shared by the curve's rows).</summary>
     public required int Evaluations { get; init; }
 }
