@@ -183,12 +183,21 @@ internal sealed class CompareCommand
     /// <summary>Refuses two limits so close that their rows' thresholds files would get one name.</summary>
     private void CheckLimitsNameDistinctFiles(CommandResult r)
     {
-        if (r.GetResult(_drops) is not { Implicit: false } given || given.Errors.Any())
+        if (r.GetResult(_drops) is not { Implicit: false } given)
         {
             return;
         }
-        double[] limits = [.. r.GetValue(_drops)!.Distinct()];
-        if (limits.GroupBy(d => ThresholdsFile(ComparisonMethod.SinglePercentile, d)).FirstOrDefault(g => g.Count() > 1) is { } same)
+        // Read from the tokens: the option's own parser reports values that are not numbers, and would throw here.
+        var limits = new List<double>();
+        foreach (string text in given.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.TrimEntries)))
+        {
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double limit))
+            {
+                return;
+            }
+            limits.Add(limit);
+        }
+        if (limits.Distinct().GroupBy(d => ThresholdsFile(ComparisonMethod.SinglePercentile, d)).FirstOrDefault(g => g.Count() > 1) is { } same)
         {
             r.AddError(string.Create(CultureInfo.InvariantCulture,
                 $"--max-accuracy-drops {string.Join(" and ", same)} differ by less than a millionth of a point; give each limit once."));
