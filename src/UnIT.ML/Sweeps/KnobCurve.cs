@@ -35,9 +35,12 @@ internal sealed class KnobCurve
             _ => options.MagnitudeSparsities,
         };
         _points.Add(evaluator.Evaluate(at, evaluator.ZeroThresholds(), _costs));
-        foreach (double knob in grid.Distinct().Order())
+        double[] knobs = [.. grid.Distinct().Order()];
+        // The whole percentile grid in one scan of the calibration products, not one scan per percentile.
+        IReadOnlyList<ThresholdSet>? sets = _histogram?.ThresholdsFor(knobs);
+        for (int i = 0; i < knobs.Length; i++)
         {
-            EvaluateAt(knob);
+            EvaluateAt(knobs[i], sets?[i]);
         }
     }
 
@@ -119,7 +122,9 @@ internal sealed class KnobCurve
         return _method == ComparisonMethod.FatRelu ? (float)decimals : decimals;
     }
 
-    private SweepPoint EvaluateAt(double knob)
+    /// <param name="knob">The percentile, tau or sparsity.</param>
+    /// <param name="percentileThresholds">A percentile's thresholds when already made; else made here.</param>
+    private SweepPoint EvaluateAt(double knob, ThresholdSet? percentileThresholds = null)
     {
         if (_points.FirstOrDefault(p => KnobOf(p.Coordinates) == knob && p.Coordinates.Kind != SweepPointKind.Dense) is { } known)
         {
@@ -128,7 +133,7 @@ internal sealed class KnobCurve
         SweepPoint point = _method switch
         {
             ComparisonMethod.SinglePercentile =>
-                _evaluator.Evaluate(_at with { Kind = SweepPointKind.Unit, Percentile = knob }, _histogram!.ThresholdsFor(knob), _costs),
+                _evaluator.Evaluate(_at with { Kind = SweepPointKind.Unit, Percentile = knob }, percentileThresholds ?? _histogram!.ThresholdsFor(knob), _costs),
             ComparisonMethod.FatRelu =>
                 _evaluator.Evaluate(_at with { Kind = SweepPointKind.FatRelu, FatReluTau = (float)knob }, _evaluator.ZeroThresholds(), _costs),
             _ => _evaluator.Evaluate(_at with { Kind = SweepPointKind.MagnitudePruning, MagnitudeSparsity = knob }, _evaluator.ZeroThresholds(), _costs),

@@ -8,9 +8,11 @@ public sealed class KnobCurveTests
 {
     private static readonly TargetProfile Profile = TargetProfile.FromName("float32");
 
-    private static KnobCurve CurveOf(ComparisonMethod method, ComparisonOptions options)
+    private static KnobCurve CurveOf(ComparisonMethod method, ComparisonOptions options) =>
+        CurveOf(new PointEvaluator(SweepData.Model, SweepData.Calibration, SweepData.Images, SweepData.Labels), method, options);
+
+    private static KnobCurve CurveOf(PointEvaluator evaluator, ComparisonMethod method, ComparisonOptions options)
     {
-        var evaluator = new PointEvaluator(SweepData.Model, SweepData.Calibration, SweepData.Images, SweepData.Labels);
         var at = new SweepCoordinates { Kind = SweepPointKind.Dense, Profile = Profile.Name, Division = Profile.DefaultDivision.Name };
         return new KnobCurve(evaluator, method, at, options);
     }
@@ -35,6 +37,17 @@ public sealed class KnobCurveTests
         CollectionAssert.AreEqual(new[] { 0, 0.2, 0.4 }, Knobs(curve));
         Assert.AreEqual(SweepPointKind.Dense, curve.Points[0].Coordinates.Kind);
         Assert.IsGreaterThan(curve.Points[1].SkippedFraction, curve.Points[2].SkippedFraction);
+    }
+
+    [TestMethod]
+    public void New_CalibratesAPercentileGridInOneScanOfTheCalibrationProducts()
+    {
+        var evaluator = new PointEvaluator(SweepData.Model, SweepData.Calibration, SweepData.Images, SweepData.Labels);
+
+        CurveOf(evaluator, ComparisonMethod.SinglePercentile, new ComparisonOptions { Percentiles = [10, 30, 50, 70, 90] });
+
+        // The first count, then one scan for the five percentiles' ranks.
+        Assert.AreEqual(2, evaluator.Histogram(false).Scans);
     }
 
     [TestMethod]
