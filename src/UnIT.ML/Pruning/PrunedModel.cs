@@ -191,14 +191,7 @@ public sealed class PrunedModel
 
     /// <summary>The same model with other thresholds (calibration, baselines and Q formats kept).</summary>
     public PrunedModel WithThresholds(ThresholdSet thresholds) =>
-        new(OriginalGraph, _uncorrected, Options with { Thresholds = thresholds }, Profile, Division,
-            thresholds with
-            {
-                Division = Division.Name,
-                DivisionSettings = Thresholds.DivisionSettings,
-                Profile = Profile.Name,
-                Quantization = Thresholds.Quantization,
-            }, FatReluThresholds);
+        new(OriginalGraph, _uncorrected, Options with { Thresholds = thresholds }, Profile, Division, InThisSetting(thresholds), FatReluThresholds);
 
     /// <summary>
     /// The model as given, dense: no FATReLU or magnitude-pruning baseline, no bias corrections, every threshold 0, on the
@@ -215,14 +208,16 @@ public sealed class PrunedModel
             FatReluThresholds = null,
             BiasCorrection = false,
             SkipCompensation = false,
-        }, Profile, Division,
-            ThresholdSet.Zero(OriginalGraph) with
-            {
-                Division = Division.Name,
-                DivisionSettings = Thresholds.DivisionSettings,
-                Profile = Profile.Name,
-                Quantization = Thresholds.Quantization,
-            }, new Dictionary<string, float>(StringComparer.Ordinal));
+        }, Profile, Division, InThisSetting(ThresholdSet.Zero(OriginalGraph)), new Dictionary<string, float>(StringComparer.Ordinal));
+
+    /// <summary>Other thresholds recorded with this model's division, its settings, profile and Q formats.</summary>
+    private ThresholdSet InThisSetting(ThresholdSet thresholds) => thresholds with
+    {
+        Division = Division.Name,
+        DivisionSettings = Thresholds.DivisionSettings,
+        Profile = Profile.Name,
+        Quantization = Thresholds.Quantization,
+    };
 
     private static ModelGraph Correct(ModelGraph graph, ThresholdSet thresholds)
     {
