@@ -42,7 +42,17 @@ internal sealed class CompareCommand
         Description = "Comma-separated accuracy limits D on the validation set, as fractions (0.01 is one point).",
         HelpName = "D,D,...",
         DefaultValueFactory = _ => [.. new ComparisonOptions().MaxAccuracyDrops],
-        CustomParser = OptionParsers.NumberList("--max-accuracy-drops", new NumberRange(0, 1)),
+        CustomParser = result =>
+        {
+            double[] limits = OptionParsers.NumberList("--max-accuracy-drops", new NumberRange(0, 1))(result);
+            // Two limits this close would write their rows' thresholds into one file.
+            if (limits.GroupBy(LimitName).FirstOrDefault(g => g.Count() > 1) is { } same)
+            {
+                result.AddError(string.Create(CultureInfo.InvariantCulture,
+                    $"--max-accuracy-drops {string.Join(" and ", same)} differ by less than a millionth of a point; give each limit once."));
+            }
+            return limits;
+        },
     };
     private readonly Option<string[]> _methods = new("--methods")
     {
@@ -140,7 +150,6 @@ internal sealed class CompareCommand
         c._report.AddTo(command);
         command.Validators.Add(r => SearchCommand.CheckCostTable(r, c._costTable, c._profile));
         command.Validators.Add(c.CheckOptionsReachAMethod);
-        command.Validators.Add(c.CheckLimitsNameDistinctFiles);
         command.SetAction(c.Run);
         return command;
     }
@@ -177,30 +186,6 @@ internal sealed class CompareCommand
         foreach ((Option option, string[] methods) in readers.Where(o => r.GetResult(o.Option) is { Implicit: false } && !o.Methods.Any(chosen.Contains)))
         {
             r.AddError($"{option.Name} is read by --methods {string.Join(", ", methods)} only, and none of them was chosen.");
-        }
-    }
-
-    /// <summary>Refuses two limits so close that their rows' thresholds files would get one name.</summary>
-    private void CheckLimitsNameDistinctFiles(CommandResult r)
-    {
-        if (r.GetResult(_drops) is not { Implicit: false } given)
-        {
-            return;
-        }
-        // Read from the tokens: the option's own parser reports values that are not numbers, and would throw here.
-        var limits = new List<double>();
-        foreach (string text in given.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.TrimEntries)))
-        {
-            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double limit))
-            {
-                return;
-            }
-            limits.Add(limit);
-        }
-        if (limits.Distinct().GroupBy(d => ThresholdsFile(ComparisonMethod.SinglePercentile, d)).FirstOrDefault(g => g.Count() > 1) is { } same)
-        {
-            r.AddError(string.Create(CultureInfo.InvariantCulture,
-                $"--max-accuracy-drops {string.Join(" and ", same)} differ by less than a millionth of a point; give each limit once."));
         }
     }
 
@@ -274,5 +259,8 @@ internal sealed class CompareCommand
 
     /// <summary>The thresholds file of a method's setting under limit D: "thresholds-layer-search-1pt.json".</summary>
     public static string ThresholdsFile(ComparisonMethod method, double limit) =>
-        string.Create(CultureInfo.InvariantCulture, $"thresholds-{MethodNames.Single(kv => kv.Value == method).Key}-{100 * limit:0.######}pt.json");
+        $"thresholds-{MethodNames.Single(kv => kv.Value == method).Key}-{LimitName(limit)}.json";
+
+    /// <summary>A limit in points to a millionth, as file names carry it: "0.5pt".</summary>
+    private static string LimitName(double limit) => string.Create(CultureInfo.InvariantCulture, $"{100 * limit:0.######}pt");
 }
