@@ -537,7 +537,7 @@ internal sealed class ConvEmitter : INodeEmitter
         {
             LayerNumerics q = LayerNumerics.Of(conv, context);
             string thr = "0";
-            if (!context.Dense)
+            if (!context.RunsDense(conv))
             {
                 int perChannel = q.Weight.Length / conv.OutputChannels;
                 var ops = default(DivisionOps);
@@ -545,7 +545,7 @@ internal sealed class ConvEmitter : INodeEmitter
                     ? 0
                     : Math.Min(0x8000, context.Division.Threshold(q.Thresholds.Length == 1 ? q.Thresholds[0] : q.Thresholds[i / perChannel], Math.Abs((int)w), ref ops))).ToArray());
             }
-            if (!context.Dense && SortedLayout.Of(g) is SortedLayout layout)
+            if (!context.RunsDense(conv) && SortedLayout.Of(g) is SortedLayout layout)
             {
                 string sorted = context.ConstStruct("unit_conv_sorted", name + "_sorted",
                     string.Join(", ", new[] { layout.AccW, layout.OutFirst, layout.InFirst, g.DilationW }.Select(EmitContext.Int)), 4 * context.IndexBytes);
@@ -566,7 +566,7 @@ internal sealed class ConvEmitter : INodeEmitter
         string wName = context.ConstFloat(name + "_w", weights);
         string bias = conv.Bias is null ? "0" : context.ConstFloat(name + "_b", conv.Bias);
         string thresholds = "0";
-        if (!context.Dense)
+        if (!context.RunsDense(conv))
         {
             float[] t = context.Configuration.Thresholds?.For(conv.Name) ?? [0f];
             int perChannel = weights.Length / conv.OutputChannels;

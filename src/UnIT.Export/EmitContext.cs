@@ -38,6 +38,9 @@ internal sealed class EmitContext
     /// <summary>The dense variant: every MAC runs.</summary>
     public bool Dense { get; }
 
+    /// <summary>Whether <paramref name="layer"/> runs the plain dense loop: in the dense variant, or as one of the thresholds' <see cref="ThresholdSet.DenseLayers"/>.</summary>
+    public bool RunsDense(PrunableNode layer) => Dense || Configuration.Thresholds?.RunsDenseLoop(layer.Name) == true;
+
     /// <summary>int16 fixed point (msp430) rather than float32.</summary>
     public bool FixedPoint { get; }
 
@@ -153,7 +156,7 @@ internal sealed class EmitContext
     public long AccumulatorBytes => FixedPoint ? ScratchElements * 4L : 0;
 
     /// <summary>The layer's skip-compensation constants (the engine's layout: positive half, negative half), or null without them or in the dense build.</summary>
-    public float[]? Compensation(PrunableNode layer) => Dense ? null : Configuration.Thresholds?.SkipCompensations?.GetValueOrDefault(layer.Name);
+    public float[]? Compensation(PrunableNode layer) => RunsDense(layer) ? null : Configuration.Thresholds?.SkipCompensations?.GetValueOrDefault(layer.Name);
 
     /// <summary>
     /// Compensation constants as the kernels read them: one (positive, negative) pair per weight, each half first put in

@@ -234,7 +234,7 @@ internal sealed class FullyConnectedEmitter : INodeEmitter
         string counters = $"UNIT_CNT_ARG({context.LayerIndex(fc)})";
         context.CheckIndexRange(fc, (long)k * n);
         // Sorted columns visit kept weights only; skip compensation needs the skipped ones too.
-        if (context.FixedPoint && !context.Dense && n is >= SortedMinNeurons and <= 256 && (context.Configuration.Thresholds?.For(fc.Name)?.Length ?? 1) == 1
+        if (context.FixedPoint && !context.RunsDense(fc) && n is >= SortedMinNeurons and <= 256 && (context.Configuration.Thresholds?.For(fc.Name)?.Length ?? 1) == 1
             && context.Compensation(fc) is null)
         {
             EmitSorted(fc, context, k, n, rows, counters);
@@ -243,7 +243,7 @@ internal sealed class FullyConnectedEmitter : INodeEmitter
         if (context.FixedPoint)
         {
             LayerNumerics q = LayerNumerics.Of(fc, context, w => Transpose(w, n, k));
-            (string thr, string exact) = context.Dense ? ("0", "0") : Thresholds(context, q, name);
+            (string thr, string exact) = context.RunsDense(fc) ? ("0", "0") : Thresholds(context, q, name);
             context.Kernel("fc_q", FixedKernel);
             context.NeedScratch(n);
             for (int r = 0; r < rows; r++)
@@ -256,7 +256,7 @@ internal sealed class FullyConnectedEmitter : INodeEmitter
         string bias = fc.Bias is null ? "0" : context.ConstFloat(name + "_b", fc.Bias);
         float[] thresholds = context.Configuration.Thresholds?.For(fc.Name) ?? [0f];
         (string fthr, string fexact) = ("0", "0");
-        if (!context.Dense)
+        if (!context.RunsDense(fc))
         {
             float[][] table = thresholds.Select(t => ByExponent(FloatExponents, e => MathF.ScaleB(1f, e - 149), FloatMagnitudes, c =>
             {

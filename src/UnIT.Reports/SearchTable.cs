@@ -20,7 +20,7 @@ public static class SearchTable
             string thresholds = l.Thresholds.Length == 1
                 ? ReportFormat.Number(l.Thresholds[0])
                 : $"{l.Thresholds.Length} groups, {ReportFormat.Number(l.Thresholds.Min())} to {ReportFormat.Number(l.Thresholds.Max())}";
-            table.AddRow(new Text(l.Layer), new Text(p is null ? "off (T=0)" : ReportFormat.Setting(p.Value)), new Text(thresholds),
+            table.AddRow(new Text(l.Layer), new Text(p is not null ? ReportFormat.Setting(p.Value) : r.Thresholds.RunsDenseLoop(l.Layer) ? "off (dense loop)" : "off (T=0)"), new Text(thresholds),
                 new Text(ReportFormat.Fixed(100 * l.SkippedFraction, 1)));
         }
         return table;

@@ -218,4 +218,42 @@ public sealed class EvaluateCommandTests
         Assert.AreEqual(2, saved.RootElement.GetProperty("division_settings").GetProperty("starting_shift").GetInt32());
         Assert.Contains("--bitshift-start", Cli.SingleErrorLine(refused));
     }
+
+    [TestMethod]
+    public void Dense_where_cheaper_runs_costly_layers_dense_and_saves_the_choice()
+    {
+        string thresholds = Path.Combine(Path.GetDirectoryName(Cli.TempFile("x", ""))!, "dense-loops.json");
+
+        JsonElement plain = Evaluate("--profile", "msp430", "--percentile", "30", "--cost-table", "calibrated-hwmul");
+        JsonElement chosen = Evaluate("--profile", "msp430", "--percentile", "30", "--cost-table", "calibrated-hwmul", "--dense-where-cheaper",
+            "--save-thresholds", thresholds, "--force");
+
+        string[] dense = chosen.GetProperty("thresholds").GetProperty("dense_layers").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        Assert.IsNotEmpty(dense, "at p = 30 a layer pays more for its tests than it saves with the hardware multiplier");
+        foreach (JsonElement layer in chosen.GetProperty("layers").EnumerateArray().Where(l => dense.Contains(l.GetProperty("name").GetString())))
+        {
+            Assert.AreEqual(layer.GetProperty("total").GetInt64(), layer.GetProperty("executed").GetInt64(), "a dense loop executes every MAC");
+            Assert.AreEqual(layer.GetProperty("dense_cycles").GetDouble(), layer.GetProperty("cycles").GetDouble(), 1e-6);
+        }
+        Assert.IsLessThan(plain.GetProperty("cycles").GetProperty("pruned").GetDouble(), chosen.GetProperty("cycles").GetProperty("pruned").GetDouble());
+        CollectionAssert.AreEqual(dense, ThresholdSet.Load(thresholds).DenseLayers);
+        JsonElement again = Evaluate("--thresholds", thresholds, "--cost-table", "calibrated-hwmul");
+        Assert.AreEqual(chosen.GetProperty("accuracy").GetDouble(), again.GetProperty("accuracy").GetDouble());
+        Assert.AreEqual(chosen.GetProperty("cycles").GetProperty("pruned").GetDouble(), again.GetProperty("cycles").GetProperty("pruned").GetDouble(), 1e-6);
+    }
+
+    [TestMethod]
+    public void Dense_where_cheaper_without_calibration_images_or_a_calibrated_table_off_msp430_is_an_error()
+    {
+        string thresholds = Path.Combine(Path.GetDirectoryName(Cli.TempFile("x", ""))!, "msp-for-dense.json");
+        Evaluate("--profile", "msp430", "--save-thresholds", thresholds, "--force");
+
+        var noCalibration = Cli.Run("evaluate", Cli.FashionModel, "--images", Cli.FashionImages, "--labels", Cli.FashionLabels, "--limit", "20",
+            "--thresholds", thresholds, "--dense-where-cheaper");
+        var floatTable = Cli.Run("evaluate", Cli.FashionModel, "--images", Cli.FashionImages, "--labels", Cli.FashionLabels, "--limit", "20",
+            "--calibration-images", Calibration, "--cost-table", "calibrated-swmul");
+
+        StringAssert.Contains(Cli.SingleErrorLine(noCalibration), "--dense-where-cheaper needs --calibration-images");
+        StringAssert.Contains(Cli.SingleErrorLine(floatTable), "--cost-table calibrated-swmul needs the msp430 profile");
+    }
 }

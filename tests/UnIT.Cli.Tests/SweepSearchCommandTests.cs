@@ -238,4 +238,26 @@ public sealed class SweepSearchCommandTests
         Assert.Contains("--validation-shifts", Cli.SingleErrorLine(shifts, ExitCodes.Usage));
         Assert.Contains("--rank-by", Cli.SingleErrorLine(rank, ExitCodes.Usage));
     }
+
+    [TestMethod]
+    public void Search_runs_zero_threshold_layers_dense_where_cheaper_only_for_the_cycles_objective()
+    {
+        string outDir = NewFolder();
+        string[] search = ["search", Cli.FashionModel, "--calibration-images", Calibration, "--calibration-limit", "100",
+            "--validation-images", Cli.FashionImages, "--validation-labels", Cli.FashionLabels, "--validation-limit", "60",
+            "--max-accuracy-drop", "0.05", "--budget", "4", "--refinements", "0", "--profile", "msp430", "--cost-table", "calibrated-hwmul", "--dense-where-cheaper"];
+
+        var run = Cli.Run([.. search, "--objective", "cycles", "--out", outDir, "--json"]);
+        var macs = Cli.Run([.. search, "--out", NewFolder()]);
+
+        Assert.AreEqual(0, run.Code, run.Err);
+        using JsonDocument json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "search.json")));
+        Assert.IsTrue(json.RootElement.GetProperty("options").GetProperty("dense_where_cheaper").GetBoolean());
+        ThresholdSet saved = ThresholdSet.Load(Path.Combine(outDir, "thresholds.json"));
+        foreach (string layer in saved.DenseLayers ?? [])
+        {
+            Assert.IsTrue(saved.For(layer)!.All(t => t == 0f), layer);
+        }
+        Assert.Contains("--dense-where-cheaper needs --objective cycles", Cli.SingleErrorLine(macs, ExitCodes.Usage));
+    }
 }

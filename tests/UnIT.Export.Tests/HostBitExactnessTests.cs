@@ -43,6 +43,23 @@ public sealed class HostBitExactnessTests
         CheckAgainstEngine(model.WithThresholds(ThresholdSet.Zero(graph)), test, dense: true);
     }
 
+    [TestMethod]
+    [DataRow("fashion", "msp430", true)]
+    [DataRow("mnist", "max78000", false)]
+    public void Layers_run_by_the_dense_loop_in_a_pruned_build_equal_the_engine(string dataset, string profile, bool corrected)
+    {
+        (ModelGraph graph, SampleSet test, SampleSet calibration) = Assets.Load(dataset, Images);
+        IReadOnlyList<Tensor> batches = calibration.Batches(graph.Input.Shape, 256).ToList();
+        PrunedModel model = PrunedModel.Create(graph,
+            new PruningOptions { Profile = profile, Percentile = 50, BiasCorrection = corrected, SkipCompensation = corrected }, batches);
+        // The first and the last layer: a convolution and a fully connected layer.
+        PrunedModel dense = KernelChoice.RunDense(model, [graph.PrunableLayers[0].Name, graph.PrunableLayers[^1].Name], batches);
+
+        CExportResult export = EngineComparison.Check(dense, test.ToTensor(graph.Input.Shape), test.Count, dense: false, TestContext);
+
+        StringAssert.Contains(export.Files[CExportResult.SourceFile], $"dense loop where cheaper: {graph.PrunableLayers[0].Name}, {graph.PrunableLayers[^1].Name}");
+    }
+
     private static int Images => int.TryParse(Environment.GetEnvironmentVariable("UNIT_EXPORT_HOST_IMAGES"), CultureInfo.InvariantCulture, out int n) ? n : 200;
 
     private void CheckAgainstEngine(PrunedModel model, SampleSet test, bool dense) =>

@@ -104,6 +104,7 @@ internal sealed class CompareCommand
         CustomParser = OptionParsers.Name("--profile", TargetProfile.Names),
     };
     private readonly Option<string> _costTable = SearchCommand.CostTableOption();
+    private readonly Option<bool> _denseWhereCheaper = SearchCommand.DenseWhereCheaperOption();
     private readonly Option<int> _budget = new("--budget")
     {
         Description = "Most validation evaluations of each search (the combined search gets twice as many, plus one per FATReLU / magnitude combination it tries alone).",
@@ -142,13 +143,14 @@ internal sealed class CompareCommand
         c._validation.AddTo(command);
         c._test.AddTo(command);
         foreach (Option option in new Option[] { c._drops, c._methods, c._percentiles, c._taus, c._sparsities, c._refinementSteps, c._objective, c._profile, c._costTable,
-            c._budget, c._confidenceZ, c._trades, c._groupAllocation.Option })
+            c._denseWhereCheaper, c._budget, c._confidenceZ, c._trades, c._groupAllocation.Option })
         {
             command.Add(option);
         }
         c._corrections.AddTo(command);
         c._report.AddTo(command);
         command.Validators.Add(r => SearchCommand.CheckCostTable(r, c._costTable, c._profile));
+        command.Validators.Add(r => SearchCommand.CheckDenseWhereCheaper(r, c._denseWhereCheaper, c._objective));
         command.Validators.Add(c.CheckOptionsReachAMethod);
         command.SetAction(c.Run);
         return command;
@@ -210,6 +212,7 @@ internal sealed class CompareCommand
                 Objective = result.GetRequiredValue(_objective) == "cycles" ? SearchObjective.Cycles : SearchObjective.Macs,
                 Profile = result.GetRequiredValue(_profile),
                 Costs = SearchCommand.CostsOf(result.GetRequiredValue(_costTable)),
+                DenseWhereCheaper = result.GetValue(_denseWhereCheaper),
                 Budget = result.GetValue(_budget),
                 ConfidenceZ = result.GetValue(_confidenceZ),
                 GroupAllocation = _groupAllocation.Read(result),

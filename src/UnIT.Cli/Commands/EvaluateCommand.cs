@@ -7,6 +7,7 @@ using UnIT.ML.Data;
 using UnIT.ML.Evaluation;
 using UnIT.ML.Graph;
 using UnIT.ML.Pruning;
+using UnIT.ML.Targets;
 
 namespace UnIT.Cli.Commands;
 
@@ -21,6 +22,12 @@ internal sealed class EvaluateCommand
     private readonly DataOptions _data = new(role: "Evaluation");
     private readonly DataOptions _calibration = new("calibration", "Calibration", withLabels: false, required: false);
     private readonly PruningOptionGroup _pruning = new();
+    private readonly Option<string> _costTable = SearchCommand.CostTableOption();
+    private readonly Option<bool> _denseWhereCheaper = new("--dense-where-cheaper")
+    {
+        Description = "Run each layer whose plain dense loop costs fewer cycles than its UnIT kernel (under --cost-table, counted on the calibration samples) by the dense loop: " +
+            "threshold 0, no skip tests; saved with the thresholds and carried into the exported C. Corrections are measured again when a layer's threshold changes.",
+    };
     private readonly Option<int> _batchSize = CommonOptions.BatchSize();
     private readonly Option<string?> _saveThresholds = new("--save-thresholds") { Description = "Write the thresholds used to this JSON file.", HelpName = "FILE" };
     private readonly Option<string?> _logitsOut = new("--save-logits", "--logits-out") { Description = "Write the pruned run's logits to this JSON file (--logits-out is the older name).", HelpName = "FILE" };
@@ -39,6 +46,8 @@ internal sealed class EvaluateCommand
         c._data.AddTo(command);
         c._calibration.AddTo(command);
         c._pruning.AddTo(command);
+        command.Add(c._costTable);
+        command.Add(c._denseWhereCheaper);
         command.Add(c._batchSize);
         command.Add(c._saveThresholds);
         command.Add(c._logitsOut);
@@ -70,7 +79,17 @@ internal sealed class EvaluateCommand
         }
         int batch = result.GetValue(_batchSize);
         PrunedModel model = PrunedModel.Create(graph, options, calibration?.Batches(graph.Input.Shape, batch));
-        EvaluationResult evaluation = Evaluator.Evaluate(model, data.ToTensor(graph.Input.Shape), labels);
+        CostTable? costs = SearchCommand.CostsOf(result.GetRequiredValue(_costTable));
+        if (costs is not null && model.Profile.Name != "msp430")
+        {
+            throw new ArgumentException($"--cost-table {result.GetRequiredValue(_costTable)} needs the msp430 profile (it was measured on the MSP430FR5994), not {model.Profile.Name}.");
+        }
+        if (result.GetValue(_denseWhereCheaper))
+        {
+            model = KernelChoice.DenseWhereCheaper(model, costs ?? model.Profile.Costs, (calibration ?? throw new ArgumentException(
+                "--dense-where-cheaper needs --calibration-images: it counts each layer's MACs on them.")).Batches(graph.Input.Shape, batch).ToArray());
+        }
+        EvaluationResult evaluation = Evaluator.Evaluate(model, data.ToTensor(graph.Input.Shape), labels, costs: costs);
 
         if (saveThresholds is not null)
         {
@@ -108,7 +127,8 @@ internal sealed class EvaluateCommand
         var layers = new Table().AddColumns("layer", "threshold", "MACs", "skipped (zero)", "skipped (threshold)", "executed", "cycles/inference");
         foreach (EvaluationReport.Layer l in r.Layers)
         {
-            string threshold = l.Threshold.Length == 1 ? l.Threshold[0].ToString("G6", CultureInfo.InvariantCulture) : $"{l.Threshold.Length} groups";
+            string threshold = t.RunsDenseLoop(l.Name) ? "dense loop"
+                : l.Threshold.Length == 1 ? l.Threshold[0].ToString("G6", CultureInfo.InvariantCulture) : $"{l.Threshold.Length} groups";
             layers.AddRow(l.Name, threshold, N(l.Total), P((double)l.SkippedZero / l.Total), P((double)l.SkippedThreshold / l.Total), P((double)l.Executed / l.Total), N(l.Cycles));
         }
         layers.AddRow("[bold]total[/]", "", N(r.Macs.Total), P((double)r.Macs.SkippedZero / r.Macs.Total), P((double)r.Macs.SkippedThreshold / r.Macs.Total), P((double)r.Macs.Executed / r.Macs.Total), N(r.Cycles.Pruned));

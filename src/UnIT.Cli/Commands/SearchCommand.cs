@@ -64,6 +64,7 @@ internal sealed class SearchCommand
     };
     private readonly DivisionSettingOptions _divisionSettings = new();
     private readonly Option<string> _costTable = CostTableOption();
+    private readonly Option<bool> _denseWhereCheaper = DenseWhereCheaperOption();
     private readonly Option<int> _budget = new("--budget")
     {
         Description = "Most evaluations of the validation set.",
@@ -169,6 +170,7 @@ internal sealed class SearchCommand
         command.Add(c._division);
         c._divisionSettings.AddTo(command);
         command.Add(c._costTable);
+        command.Add(c._denseWhereCheaper);
         command.Add(c._budget);
         command.Add(c._confidenceZ);
         command.Add(c._rankBy);
@@ -201,6 +203,7 @@ internal sealed class SearchCommand
                 r.AddError("--group-allocation needs --group-wise: it spreads a layer's level over its output channels / neurons.");
             }
             CheckCostTable(r, c._costTable, c._profile);
+            CheckDenseWhereCheaper(r, c._denseWhereCheaper, c._objective);
             if (r.GetResult(c._validationShifts) is { Implicit: false, Tokens: [{ } shifts] }
                 && int.TryParse(shifts.Value, NumberStyles.None, CultureInfo.InvariantCulture, out int copies) && copies > ValidationShiftsMax)
             {
@@ -261,6 +264,7 @@ internal sealed class SearchCommand
             FatReluTaus = [0, .. result.GetRequiredValue(_taus).Select(t => (float)t)],
             BaselineShare = result.GetValue(_baselineShare),
             Costs = CostsOf(result.GetRequiredValue(_costTable)),
+            DenseWhereCheaper = result.GetValue(_denseWhereCheaper),
         };
         IEnumerable<Tensor> batches = calibration.Batches(graph.Input.Shape, result.GetValue(_report.BatchSize));
         // Shifted copies are made of images: digits a model takes flattened are shifted in their own [H, W].
@@ -314,6 +318,23 @@ internal sealed class SearchCommand
         HelpName = "profile|calibrated-swmul|calibrated-hwmul",
         DefaultValueFactory = _ => "profile",
         CustomParser = OptionParsers.Name("--cost-table", ["profile", "calibrated-swmul", "calibrated-hwmul"]),
+    };
+
+    /// <summary>Refuses <c>--dense-where-cheaper</c> without <c>--objective cycles</c>.</summary>
+    internal static void CheckDenseWhereCheaper(CommandResult r, Option<bool> denseWhereCheaper, Option<string> objectiveOption)
+    {
+        if (r.GetResult(denseWhereCheaper) is not null
+            && !(r.GetResult(objectiveOption) is { Tokens: [{ } objective] } && objective.Value.Trim().Equals("cycles", StringComparison.OrdinalIgnoreCase)))
+        {
+            r.AddError("--dense-where-cheaper needs --objective cycles: it saves cycles and gives up the MACs that zero skipping saved.");
+        }
+    }
+
+    /// <summary>The <c>--dense-where-cheaper</c> option of <c>search</c> and <c>compare</c>.</summary>
+    internal static Option<bool> DenseWhereCheaperOption() => new("--dense-where-cheaper")
+    {
+        Description = "A layer a state leaves at threshold 0 runs by the plain dense loop where the cost table prices it below the UnIT kernel's zero skipping " +
+            "(same outputs; no skip tests), so each state is priced as deployed; saved with the thresholds and carried into the exported C. Needs --objective cycles.",
     };
 
     /// <summary>Refuses a calibrated MSP430 table on another profile.</summary>

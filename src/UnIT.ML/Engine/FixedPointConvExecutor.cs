@@ -18,7 +18,7 @@ internal sealed class FixedPointConvExecutor : LayerExecutor
     private readonly int[] _inBounds;
     private readonly int[] _compensation;
 
-    public FixedPointConvExecutor(ConvNode conv, Shape sampleShape, ThresholdSet? thresholds, IDivisionApproximator division, QuantizationPlan plan) : base(conv)
+    public FixedPointConvExecutor(ConvNode conv, Shape sampleShape, ThresholdSet? thresholds, IDivisionApproximator division, QuantizationPlan plan) : base(conv, thresholds)
     {
         _conv = conv;
         _geometry = conv.Geometry(sampleShape);
@@ -60,6 +60,8 @@ internal sealed class FixedPointConvExecutor : LayerExecutor
         {
             x[i] = FixedPointMath.Quantize(input[i], _inBits);
         }
+        CountDenseLoop(stats, (long)g.OutputSampleSize * g.ColumnRows);
+        stats = KernelCounts(stats);
         FixedPointConvKernel.RunCompensated(g, x, _weight, _bias, _weightThresholds, _compensation, _shift, y, acc, columns, _inBounds, stats);
         stats?.Division.Add(_thresholdOps);
         for (int i = 0; i < y.Length; i++)

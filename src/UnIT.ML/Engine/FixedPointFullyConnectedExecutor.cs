@@ -18,7 +18,7 @@ internal sealed class FixedPointFullyConnectedExecutor : LayerExecutor
 
     private readonly int _rows;
 
-    public FixedPointFullyConnectedExecutor(FullyConnectedNode fc, Shape sampleShape, ThresholdSet? thresholds, IDivisionApproximator division, QuantizationPlan plan) : base(fc)
+    public FixedPointFullyConnectedExecutor(FullyConnectedNode fc, Shape sampleShape, ThresholdSet? thresholds, IDivisionApproximator division, QuantizationPlan plan) : base(fc, thresholds)
     {
         _rows = sampleShape.SampleSize / fc.InputFeatures;
         _fc = fc;
@@ -43,13 +43,15 @@ internal sealed class FixedPointFullyConnectedExecutor : LayerExecutor
         short[] x = workspace.Rent<short>(this, 0, k);
         short[] y = workspace.Rent<short>(this, 1, n);
         int[] acc = workspace.Rent<int>(this, 2, n);
+        LayerStatistics? counts = KernelCounts(stats);
         for (int r = 0; r < _rows; r++)
         {
+            CountDenseLoop(stats, (long)k * n);
             for (int i = 0; i < k; i++)
             {
                 x[i] = FixedPointMath.Quantize(input[r * k + i], _inBits);
             }
-            FixedPointFullyConnectedKernel.RunCompensated(x, _weightTransposed, _bias, _thresholds, _compensationTransposed, _division, _shift, y, acc, stats);
+            FixedPointFullyConnectedKernel.RunCompensated(x, _weightTransposed, _bias, _thresholds, _compensationTransposed, _division, _shift, y, acc, counts);
             for (int j = 0; j < n; j++)
             {
                 output[r * n + j] = FixedPointMath.Dequantize(y[j], _outBits);

@@ -23,7 +23,7 @@ internal sealed class FloatConvExecutor : LayerExecutor
     private readonly bool _finiteParameters;
     private readonly float[]? _compensation;
 
-    public FloatConvExecutor(ConvNode conv, Shape sampleShape, ThresholdSet? thresholds, IDivisionApproximator division) : base(conv)
+    public FloatConvExecutor(ConvNode conv, Shape sampleShape, ThresholdSet? thresholds, IDivisionApproximator division) : base(conv, thresholds)
     {
         _conv = conv;
         _geometry = conv.Geometry(sampleShape);
@@ -55,12 +55,15 @@ internal sealed class FloatConvExecutor : LayerExecutor
 
     public override void Run(float[] input, float[] output, LayerStatistics? stats, Workspace workspace)
     {
+        long macs = (long)_geometry.OutputSampleSize * _geometry.ColumnRows;
         if (!_finiteParameters || !AllFinite(input))
         {
             ConvKernel.Reference(_geometry, input, _conv.Weight.Data, _conv.Bias, output);
-            stats?.AddUnpruned((long)_geometry.OutputSampleSize * _geometry.ColumnRows);
+            CountUnpruned(stats, macs);
             return;
         }
+        CountDenseLoop(stats, macs);
+        stats = KernelCounts(stats);
         // The compensated kernel always works over im2col columns.
         float[] scratch = workspace.Rent<float>(this, 0, _compensation is null ? ConvKernel.ScratchLength(_geometry) : _geometry.ColumnsLength);
         if (_dense && stats is null)

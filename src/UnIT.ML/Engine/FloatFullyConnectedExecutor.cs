@@ -23,7 +23,7 @@ internal sealed class FloatFullyConnectedExecutor : LayerExecutor
     private readonly int _rows;
     private readonly bool _finiteParameters;
 
-    public FloatFullyConnectedExecutor(FullyConnectedNode fc, Shape sampleShape, ThresholdSet? thresholds, IDivisionApproximator division) : base(fc)
+    public FloatFullyConnectedExecutor(FullyConnectedNode fc, Shape sampleShape, ThresholdSet? thresholds, IDivisionApproximator division) : base(fc, thresholds)
     {
         _rows = sampleShape.SampleSize / fc.InputFeatures;
         _fc = fc;
@@ -41,6 +41,7 @@ internal sealed class FloatFullyConnectedExecutor : LayerExecutor
     {
         int k = _fc.InputFeatures, n = _fc.OutputChannels;
         ReadOnlySpan<float> bias = _fc.Bias;
+        LayerStatistics? counts = KernelCounts(stats);
         for (int r = 0; r < _rows; r++)
         {
             ReadOnlySpan<float> x = input.AsSpan(r * k, k);
@@ -48,19 +49,21 @@ internal sealed class FloatFullyConnectedExecutor : LayerExecutor
             if (!_finiteParameters || !AllFinite(x))
             {
                 FullyConnectedKernel.Reference(x, _fc.Weight.Data, bias, y);
-                stats?.AddUnpruned((long)k * n);
+                CountUnpruned(stats, (long)k * n);
+                continue;
             }
-            else if (_dense && stats is null)
+            CountDenseLoop(stats, (long)k * n);
+            if (_dense && counts is null)
             {
                 FullyConnectedKernel.Dense(x, _fc.Weight.Data, bias, y);
             }
             else if (_weightPadded is not null)
             {
-                PrunedFullyConnectedKernel.RunMasked(x, _weightPadded, bias, _thresholds[0], _division, y, stats);
+                PrunedFullyConnectedKernel.RunMasked(x, _weightPadded, bias, _thresholds[0], _division, y, counts);
             }
             else
             {
-                PrunedFullyConnectedKernel.RunCompensated(x, _weightTransposed, bias, _thresholds, _compensationTransposed, _division, y, stats);
+                PrunedFullyConnectedKernel.RunCompensated(x, _weightTransposed, bias, _thresholds, _compensationTransposed, _division, y, counts);
             }
         }
     }

@@ -10,12 +10,47 @@ namespace UnIT.ML.Engine;
 /// </summary>
 internal abstract class LayerExecutor
 {
-    protected LayerExecutor(PrunableNode layer) => Layer = layer;
+    protected LayerExecutor(PrunableNode layer, ThresholdSet? set)
+    {
+        Layer = layer;
+        DenseLoop = set?.RunsDenseLoop(layer.Name) == true;
+    }
 
     public PrunableNode Layer { get; }
 
+    /// <summary>Whether a deployed build runs this layer by the plain dense loop (<see cref="ThresholdSet.DenseLayers"/>).</summary>
+    protected bool DenseLoop { get; }
+
     /// <summary>Runs the layer on one sample; counts go to <paramref name="stats"/> when given; scratch comes from <paramref name="workspace"/>.</summary>
     public abstract void Run(float[] input, float[] output, LayerStatistics? stats, Workspace workspace);
+
+    /// <summary>
+    /// Where the kernel counts: a dense-loop layer's kernel runs on a tally of its own that is dropped, as its outputs are
+    /// those of threshold 0 but its counts are the dense loop's (<see cref="CountDenseLoop"/>).
+    /// </summary>
+    protected LayerStatistics? KernelCounts(LayerStatistics? stats) => DenseLoop && stats is not null ? new LayerStatistics(Layer.Name) : stats;
+
+    /// <summary>Charges a dense-loop layer's <paramref name="macs"/> MACs of one sample (or row) to <paramref name="stats"/>.</summary>
+    protected void CountDenseLoop(LayerStatistics? stats, long macs)
+    {
+        if (DenseLoop)
+        {
+            stats?.AddDense(macs);
+        }
+    }
+
+    /// <summary>Counts a run of one sample (or row) that skipped nothing because its input was not finite, as the layer's loop counts it.</summary>
+    protected void CountUnpruned(LayerStatistics? stats, long macs)
+    {
+        if (DenseLoop)
+        {
+            stats?.AddDense(macs);
+        }
+        else
+        {
+            stats?.AddUnpruned(macs);
+        }
+    }
 
     /// <summary>The layer's thresholds (one or one per group, as <see cref="ThresholdSet.Validate"/> checked), or a single 0 without a set.</summary>
     protected static float[] ThresholdsOf(PrunableNode layer, ThresholdSet? set) => set?.For(layer.Name) ?? [0f];

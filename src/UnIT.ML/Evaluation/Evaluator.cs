@@ -12,17 +12,18 @@ public static class Evaluator
     /// <summary>
     /// Evaluates <paramref name="model"/> on <paramref name="images"/> ([N, ...] matching the model input).
     /// <paramref name="denseLogits"/> may carry the dense float32 logits of the same images from an
-    /// earlier call (sweeps reuse them); when null they are computed here.
+    /// earlier call (sweeps reuse them); when null they are computed here. <paramref name="costs"/>, when given, prices the
+    /// counts instead of the profile's own table (e.g. <see cref="CostTable.Msp430HardwareMultiply"/>).
     /// </summary>
-    public static EvaluationResult Evaluate(PrunedModel model, Tensor images, IReadOnlyList<int> labels, float[]? denseLogits = null) =>
-        Evaluate(model, images, labels, denseLogits, null);
+    public static EvaluationResult Evaluate(PrunedModel model, Tensor images, IReadOnlyList<int> labels, float[]? denseLogits = null, CostTable? costs = null) =>
+        Evaluate(model, images, labels, denseLogits, null, costs);
 
     /// <summary>
     /// As the public overload; <paramref name="quantizedDense"/>, when given, supplies the dense fixed-point metrics of a
     /// Q-format plan on these images (sweeps share them between the points of one plan instead of rerunning them).
     /// </summary>
     internal static EvaluationResult Evaluate(PrunedModel model, Tensor images, IReadOnlyList<int> labels, float[]? denseLogits,
-        Func<QuantizationPlan, ClassificationMetrics>? quantizedDense)
+        Func<QuantizationPlan, ClassificationMetrics>? quantizedDense, CostTable? costs = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(images);
@@ -54,7 +55,7 @@ public static class Evaluator
             Dense = ClassificationMetrics.Compute(ClassificationMetrics.ArgMax(denseLogits, classes), labels),
             QuantizedDense = quantized,
             Statistics = stats,
-            Cost = CostModel.Estimate(model.Profile, stats),
+            Cost = CostModel.Estimate(costs is null ? model.Profile : model.Profile.WithCosts(costs), stats),
             Thresholds = model.Thresholds,
             Division = model.Division.Name,
             Profile = model.Profile.Name,

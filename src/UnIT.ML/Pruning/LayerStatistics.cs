@@ -35,6 +35,12 @@ public sealed class LayerStatistics
     /// </summary>
     public long Compensations { get; set; }
 
+    /// <summary>
+    /// MACs run by the plain dense loop (a layer in <see cref="ThresholdSet.DenseLayers"/>: no tests, no reads beyond the
+    /// loop's own, every MAC multiplied), all of them also in <see cref="Executed"/>; priced at the dense MAC's cost.
+    /// </summary>
+    public long DenseMacs { get; set; }
+
     /// <summary>Compare-and-branch operations of the skip rule: zero tests of control terms plus threshold tests.</summary>
     public long Comparisons { get; set; }
 
@@ -57,6 +63,14 @@ public sealed class LayerStatistics
         Executed += macs;
         WeightReads += macs;
         ActivationReads += macs;
+    }
+
+    /// <summary>Counts one sample's run of the layer by the plain dense loop: every one of <paramref name="macs"/> MACs executed, nothing tested.</summary>
+    public void AddDense(long macs)
+    {
+        Total += macs;
+        Executed += macs;
+        DenseMacs += macs;
     }
 
     /// <summary>
@@ -104,6 +118,7 @@ public sealed class LayerStatistics
         SkippedThreshold += other.SkippedThreshold;
         Compensations += other.Compensations;
         Executed += other.Executed;
+        DenseMacs += other.DenseMacs;
         Comparisons += other.Comparisons;
         WeightReads += other.WeightReads;
         ActivationReads += other.ActivationReads;

@@ -38,7 +38,9 @@ public static class SkipCompensation
         }
         PrunedModel plain = model.Thresholds.SkipCompensations is null ? model : model.WithThresholds(model.Thresholds with { SkipCompensations = null });
         QuantizationPlan? plan = plain.Profile.Numerics == NumericFormat.FixedPoint16 ? plain.Thresholds.Quantization : null;
-        Dictionary<string, LayerRule> rules = plain.Graph.PrunableLayers.ToDictionary(l => l.Name, l => new LayerRule(l, plain.Thresholds, plain.Division, plan));
+        // A dense-loop layer skips nothing by threshold, so it gets no constants.
+        Dictionary<string, LayerRule> rules = plain.Graph.PrunableLayers.Where(l => !plain.Thresholds.RunsDenseLoop(l.Name))
+            .ToDictionary(l => l.Name, l => new LayerRule(l, plain.Thresholds, plain.Division, plan));
         var observers = batches.Select(_ => new SkippedActivations(rules)).ToArray();
         Parallel.For(0, batches.Length, b => plain.Engine.RunObserved(batches[b], observers[b]));
         if (observers.Select(o => o.NonFiniteLayer).FirstOrDefault(n => n is not null) is { } layer)
@@ -162,7 +164,10 @@ public static class SkipCompensation
                 NonFiniteLayer ??= layer.Name;
                 return;
             }
-            LayerRule rule = _rules[layer.Name];
+            if (!_rules.TryGetValue(layer.Name, out LayerRule? rule))
+            {
+                return;
+            }
             float[] x = rule.InputBits is int bits ? Array.ConvertAll(input, v => (float)FixedPointMath.Quantize(v, bits)) : input;
             var visitor = new SkipVisitor(rule, Sums[layer.Name], Counts[layer.Name]);
             MacEnumerator.Visit<SkipVisitor, FloatProduct>(layer, rule.Weights, x, shape, ref visitor);

@@ -99,6 +99,17 @@ public sealed record ThresholdSet
     /// <summary>The FATReLU taus (Relu node name to tau) the thresholds were made on, or null for none; reapplied as <see cref="MagnitudeSparsity"/> is.</summary>
     public Dictionary<string, float>? FatRelu { get; init; }
 
+    /// <summary>
+    /// Layers a deployed build runs by the plain dense loop instead of the UnIT kernel, where that loop costs fewer cycles
+    /// (see <see cref="KernelChoice"/>); each has threshold 0 and no skip compensation, so the outputs are those of threshold 0
+    /// (a bias correction stays: it is folded into the bias) and only the counts and the cost differ: every MAC executed,
+    /// nothing tested. Null or empty: every layer runs the UnIT kernel.
+    /// </summary>
+    public string[]? DenseLayers { get; init; }
+
+    /// <summary>Whether <paramref name="layer"/> is one of <see cref="DenseLayers"/>.</summary>
+    public bool RunsDenseLoop(string layer) => DenseLayers is { } d && Array.IndexOf(d, layer) >= 0;
+
     /// <summary>Thresholds of one layer, or null when the set has none for it.</summary>
     public float[]? For(string layer) => Layers.TryGetValue(layer, out float[]? t) ? t : null;
 
@@ -145,6 +156,7 @@ public sealed record ThresholdSet
             CheckCorrections(set.BiasCorrections, "bias correction");
             CheckCorrections(set.SkipCompensations, "skip compensation");
             set.CheckQuantizedLayers();
+            set.CheckDenseLayerNames();
             set.Quantization?.CheckRanges();
         }
         catch (ArgumentException e)
@@ -197,6 +209,23 @@ public sealed record ThresholdSet
                 problems.Add($"layer '{layer.Name}' has {layer.Weight.Data.Length} weights but {k.Length} skip compensations (give 2 per weight)");
             }
         }
+        CheckDenseLayerNames();
+        string[] strayDense = NotPrunable(DenseLayers ?? [], graph);
+        if (strayDense.Length > 0)
+        {
+            problems.Add($"dense loops for {Quote(strayDense)}, which {(strayDense.Length == 1 ? "is" : "are")} not a prunable layer of model '{graph.Name}'");
+        }
+        foreach (string layer in DenseLayers ?? [])
+        {
+            if (Layers.TryGetValue(layer, out float[]? t) && t.Any(v => v != 0f) || QuantizedFor(layer) is { } tq && tq.Any(v => v != 0))
+            {
+                problems.Add($"layer '{layer}' runs the dense loop but has a threshold above 0 (a dense loop skips nothing; give 0)");
+            }
+            if (SkipCompensations?.ContainsKey(layer) == true)
+            {
+                problems.Add($"layer '{layer}' runs the dense loop but has skip compensations (a dense loop skips nothing to compensate)");
+            }
+        }
         foreach ((Dictionary<string, float[]>? values, string what) in new[] { (BiasCorrections, "bias corrections"), (SkipCompensations, "skip compensations") })
         {
             string[] strays = NotPrunable(values?.Keys ?? Enumerable.Empty<string>(), graph);
@@ -247,6 +276,22 @@ public sealed record ThresholdSet
                         $"Layer '{layer}': quantized threshold {values[g]} does not match threshold {floats[g]} in Q{productBits} ({fromFloat}); edit both or remove \"quantized_layers\".");
                 }
             }
+        }
+    }
+
+    private void CheckDenseLayerNames()
+    {
+        if (DenseLayers is null)
+        {
+            return;
+        }
+        if (DenseLayers.Any(string.IsNullOrEmpty))
+        {
+            throw new ArgumentException("\"dense_layers\" holds an empty or null layer name.");
+        }
+        if (DenseLayers.Distinct(StringComparer.Ordinal).Count() != DenseLayers.Length)
+        {
+            throw new ArgumentException($"\"dense_layers\" names a layer twice: {Quote(DenseLayers.GroupBy(n => n, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key))}.");
         }
     }
 

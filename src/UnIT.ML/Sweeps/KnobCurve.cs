@@ -15,6 +15,7 @@ internal sealed class KnobCurve
     private readonly ComparisonMethod _method;
     private readonly SweepCoordinates _at;
     private readonly CostTable? _costs;
+    private readonly bool _denseWhereCheaper;
     private readonly ProductHistogram? _histogram;
     private readonly List<SweepPoint> _points = [];
 
@@ -24,6 +25,7 @@ internal sealed class KnobCurve
         _method = method;
         _at = at;
         _costs = options.Search.Costs;
+        _denseWhereCheaper = options.Search.DenseWhereCheaper;
         if (method == ComparisonMethod.SinglePercentile)
         {
             _histogram = evaluator.Histogram(false, fixedPoint: TargetProfile.FromName(at.Profile).Numerics == NumericFormat.FixedPoint16);
@@ -34,7 +36,7 @@ internal sealed class KnobCurve
             ComparisonMethod.FatRelu => options.FatReluTaus.Select(t => (double)t),
             _ => options.MagnitudeSparsities,
         };
-        _points.Add(evaluator.Evaluate(at, evaluator.ZeroThresholds(), _costs));
+        _points.Add(evaluator.Evaluate(at, evaluator.ZeroThresholds(), _costs, _denseWhereCheaper));
         double[] knobs = [.. grid.Distinct().Order()];
         // The whole percentile grid in one scan of the calibration products, not one scan per percentile.
         IReadOnlyList<ThresholdSet>? sets = _histogram?.ThresholdsFor(knobs);
@@ -133,10 +135,10 @@ internal sealed class KnobCurve
         SweepPoint point = _method switch
         {
             ComparisonMethod.SinglePercentile =>
-                _evaluator.Evaluate(_at with { Kind = SweepPointKind.Unit, Percentile = knob }, percentileThresholds ?? _histogram!.ThresholdsFor(knob), _costs),
+                _evaluator.Evaluate(_at with { Kind = SweepPointKind.Unit, Percentile = knob }, percentileThresholds ?? _histogram!.ThresholdsFor(knob), _costs, _denseWhereCheaper),
             ComparisonMethod.FatRelu =>
-                _evaluator.Evaluate(_at with { Kind = SweepPointKind.FatRelu, FatReluTau = (float)knob }, _evaluator.ZeroThresholds(), _costs),
-            _ => _evaluator.Evaluate(_at with { Kind = SweepPointKind.MagnitudePruning, MagnitudeSparsity = knob }, _evaluator.ZeroThresholds(), _costs),
+                _evaluator.Evaluate(_at with { Kind = SweepPointKind.FatRelu, FatReluTau = (float)knob }, _evaluator.ZeroThresholds(), _costs, _denseWhereCheaper),
+            _ => _evaluator.Evaluate(_at with { Kind = SweepPointKind.MagnitudePruning, MagnitudeSparsity = knob }, _evaluator.ZeroThresholds(), _costs, _denseWhereCheaper),
         };
         _points.Add(point);
         return point;

@@ -85,8 +85,12 @@ internal sealed class PointEvaluator
         _sensitivities.GetOrAdd((magnitudeSparsity, samples), key => new Lazy<Dictionary<string, double[]>>(() =>
             ChannelSensitivity.Measure(MagnitudePruning.Apply(Graph, key.Item1), _calibration, key.Item2))).Value;
 
-    /// <summary>Runs the setting <paramref name="coordinates"/> with <paramref name="thresholds"/> on the labelled set; <paramref name="costs"/> prices it instead of the profile's own table.</summary>
-    public SweepPoint Evaluate(SweepCoordinates coordinates, ThresholdSet thresholds, CostTable? costs = null)
+    /// <summary>
+    /// Runs the setting <paramref name="coordinates"/> with <paramref name="thresholds"/> on the labelled set; <paramref name="costs"/>
+    /// prices it instead of the profile's own table; <paramref name="denseWhereCheaper"/> runs the layers at T = 0 by the dense
+    /// loop where that table prices it lower (<see cref="SearchOptions.DenseWhereCheaper"/>).
+    /// </summary>
+    public SweepPoint Evaluate(SweepCoordinates coordinates, ThresholdSet thresholds, CostTable? costs = null, bool denseWhereCheaper = false)
     {
         PrunedModel model = PrunedModel.Create(Graph, new PruningOptions
         {
@@ -107,6 +111,10 @@ internal sealed class PointEvaluator
             ? Recosted(last.Result, model)
             : Evaluator.Evaluate(model, _images, _labels, _denseLogits, QuantizedDense);
         Volatile.Write(ref _last, new LastRun(key, result));
+        if (denseWhereCheaper)
+        {
+            result = KernelChoice.WithZeroThresholdLayersDenseWhereCheaper(result, model.Profile, costs ?? model.Profile.Costs);
+        }
         // Paired counts against the dense model give the drop's standard error (SweepPoint.AccuracyDropStandardError).
         SampleOutcomes outcomes = SampleOutcomes.Measure(_denseLogits, _labels, result.Logits);
         (int lost, int gained) = outcomes.LostGained(null);

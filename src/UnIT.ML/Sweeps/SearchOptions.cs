@@ -1,5 +1,6 @@
 using System.Globalization;
 using UnIT.ML.Division;
+using UnIT.ML.Pruning;
 using UnIT.ML.Targets;
 
 namespace UnIT.ML.Sweeps;
@@ -83,6 +84,13 @@ public sealed record SearchOptions
     /// measured <see cref="CostTable.Msp430SoftwareMultiply"/>; null takes <see cref="Profile"/>'s own table.
     /// </summary>
     public CostTable? Costs { get; init; }
+
+    /// <summary>
+    /// Cycles objective only: a layer a state leaves at T = 0 runs by the plain dense loop where <see cref="Costs"/> (or the
+    /// profile's table) prices that below the UnIT kernel's zero skipping (<see cref="KernelChoice"/>; same outputs), so a
+    /// state is priced as it would be deployed and the thresholds record the choice (<see cref="ThresholdSet.DenseLayers"/>).
+    /// </summary>
+    public bool DenseWhereCheaper { get; init; }
 
     /// <summary>Division approximator (exact, bitshift, binarytree, bitmask); null takes the profile's default.</summary>
     public string? Division { get; init; }
@@ -177,6 +185,10 @@ public sealed record SearchOptions
         }
         TargetProfile.FromName(Profile);
         Costs?.Validate();
+        if (DenseWhereCheaper && Objective != SearchObjective.Cycles)
+        {
+            throw new ArgumentException("Choosing the dense loop where it is cheaper needs the cycles objective: it saves cycles and gives up the MACs its zero skips saved.", nameof(DenseWhereCheaper));
+        }
         string division = Division is null ? TargetProfile.FromName(Profile).DefaultDivision.Name : DivisionApproximators.Create(Division).Name;
         DivisionApproximators.CheckSettings(BitShiftStartingShift, CalibrateBinaryTree, [division]);
         if (MagnitudeSparsities is null || MagnitudeSparsities.Count == 0 || MagnitudeSparsities.Any(v => !(v >= 0 && v < 1)))

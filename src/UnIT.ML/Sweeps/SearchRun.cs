@@ -177,7 +177,7 @@ internal sealed class SearchRun
         };
         _reporter.Start($"{phase}: {Describe(state)}{Modifiers}");
         // A uniform state is exactly a single-percentile calibration; keep its record as such.
-        SweepPoint point = _evaluator.Evaluate(coordinates, uniform ? _calibrated[state[0]] : Compose(state), _options.Costs);
+        SweepPoint point = _evaluator.Evaluate(coordinates, uniform ? _calibrated[state[0]] : Compose(state), _options.Costs, _options.DenseWhereCheaper);
         _reporter.Finish();
         Resolution = 1.0 / point.Samples;
         SampleOutcomes outcomes = point.Outcomes!.WithOriginals(point.Samples / (_options.ValidationShifts + 1));

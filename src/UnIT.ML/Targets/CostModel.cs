@@ -18,7 +18,8 @@ namespace UnIT.ML.Targets;
 /// and memory parts), or <c>Compensations·c.Compensation</c> in the MAC part when the table has a measured cost;</item>
 /// <item>dense = <c>Total·(c.Multiply + c.Add) + Total·2·c.MemoryRead</c> (every MAC reads both operands,
 /// nothing is compared), so the speed-up is a like-for-like ratio under one table; <c>Total·c.DenseMac</c> when the
-/// table has a measured dense MAC cost.</item>
+/// table has a measured dense MAC cost. A layer the pruned build runs by the dense loop
+/// (<see cref="LayerStatistics.DenseMacs"/>) is priced the same way in the pruned figure.</item>
 /// </list>
 /// Everything else of an inference (pooling, activations, bias, data transfer) is left out of both.
 /// </remarks>
@@ -65,14 +66,15 @@ public static class CostModel
             + layer.Division.Comparisons * costs.CompareBranch
             + layer.Division.MaskOps * costs.MaskOp
             + layer.Division.TableLookups * costs.TableLookup;
-        double dense = layer.Total * (costs.DenseMac ?? macCost + 2 * costs.MemoryRead) / samples;
+        double denseMac = costs.DenseMac ?? macCost + 2 * costs.MemoryRead;
+        double dense = layer.Total * denseMac / samples;
         // A measured compensation cost is charged whole to the MAC part; otherwise its add, test and read go to theirs.
         long itemized = costs.Compensation is null ? layer.Compensations : 0;
         var estimate = new LayerCostEstimate
         {
             Layer = layer.Layer,
             Samples = layer.Samples,
-            MacCycles = (layer.Executed * macCost + layer.Compensations * (costs.Compensation ?? costs.Add)) / samples,
+            MacCycles = ((layer.Executed - layer.DenseMacs) * macCost + layer.DenseMacs * denseMac + layer.Compensations * (costs.Compensation ?? costs.Add)) / samples,
             ComparisonCycles = (layer.Comparisons + itemized) * costs.CompareBranch / samples,
             DivisionCycles = division / samples,
             MemoryCycles = (layer.WeightReads + layer.ActivationReads + itemized) * costs.MemoryRead / samples,

@@ -1,0 +1,158 @@
+using UnIT.ML.Evaluation;
+using UnIT.ML.Graph;
+using UnIT.ML.Targets;
+
+namespace UnIT.ML.Pruning;
+
+/// <summary>
+/// Per layer, the cheaper of the UnIT kernel and the plain dense loop. A layer whose threshold skips too few MACs pays
+/// more for its skip tests and kernel overhead than it saves: on the MSP430 with its hardware multiplier, an executed MAC
+/// of the UnIT kernel costs about 94 cycles and a dense one 57 (<see cref="CostTable.Msp430HardwareMultiply"/>). Such a
+/// layer is better run dense, which also removes its pruning error.
+/// </summary>
+public static class KernelChoice
+{
+    /// <summary>
+    /// The layers of <paramref name="model"/> whose dense loop costs fewer cycles under <paramref name="costs"/> than their
+    /// UnIT kernel, counted on <paramref name="samples"/>: those already in <see cref="ThresholdSet.DenseLayers"/> and,
+    /// in graph order, each layer whose <see cref="LayerCostEstimate.DenseCycles"/> is below its <see cref="LayerCostEstimate.Cycles"/>.
+    /// </summary>
+    /// <param name="model">The model as it runs now.</param>
+    /// <param name="costs">The cycle costs that decide, e.g. <see cref="CostTable.Msp430HardwareMultiply"/>.</param>
+    /// <param name="samples">Batches to count on, e.g. the calibration samples.</param>
+    /// <param name="zeroThresholdsOnly">Only layers whose every threshold is 0: the choice then leaves every output as it is.</param>
+    public static IReadOnlyList<string> CheaperDense(PrunedModel model, CostTable costs, IEnumerable<Tensor> samples, bool zeroThresholdsOnly = false)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(costs);
+        ArgumentNullException.ThrowIfNull(samples);
+        var stats = new InferenceStatistics();
+        foreach (Tensor batch in samples)
+        {
+            model.Engine.Run(batch, stats);
+        }
+        if (stats.Samples == 0)
+        {
+            throw new ArgumentException("Choosing each layer's kernel needs at least one sample.", nameof(samples));
+        }
+        return Choose(model.Thresholds, stats, costs, zeroThresholdsOnly);
+    }
+
+    /// <summary><paramref name="model"/> with the layers of <see cref="CheaperDense"/> run by the dense loop (<see cref="RunDense"/>).</summary>
+    /// <returns>The model as it is when no layer's dense loop is cheaper.</returns>
+    public static PrunedModel DenseWhereCheaper(PrunedModel model, CostTable costs, IReadOnlyList<Tensor> samples, bool zeroThresholdsOnly = false) =>
+        RunDense(model, CheaperDense(model, costs, samples, zeroThresholdsOnly), samples);
+
+    /// <summary>
+    /// <paramref name="model"/> with <paramref name="layers"/> (and the layers that ran dense already) run by the dense
+    /// loop: their thresholds set to 0 and their skip compensations removed. A layer that had a threshold above 0 now
+    /// computes every MAC, which changes what the layers after it see, so bias corrections and skip compensations the
+    /// thresholds had are measured again on <paramref name="samples"/> (with the model's options, as
+    /// <see cref="PrunedModel.Create"/> measures them).
+    /// </summary>
+    /// <exception cref="ArgumentException">A name is not a prunable layer of the model.</exception>
+    public static PrunedModel RunDense(PrunedModel model, IEnumerable<string> layers, IReadOnlyList<Tensor> samples)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(layers);
+        ThresholdSet t = model.Thresholds;
+        string[] dense = [.. t.DenseLayers ?? [], .. layers.Where(l => !t.RunsDenseLoop(l)).Distinct(StringComparer.Ordinal)];
+        if (ThresholdSet.NotPrunable(dense, model.Graph) is { Length: > 0 } unknown)
+        {
+            throw new ArgumentException($"{ThresholdSet.Quote(unknown)} {(unknown.Length == 1 ? "is" : "are")} not a prunable layer of model '{model.Graph.Name}'.", nameof(layers));
+        }
+        if (dense.Length == (t.DenseLayers?.Length ?? 0))
+        {
+            return model;
+        }
+        if (dense.All(layer => RunsAsDense(t, layer)))
+        {
+            return model.WithThresholds(WithDenseLoops(t, dense));
+        }
+        ArgumentNullException.ThrowIfNull(samples);
+        ThresholdSet chosen = WithDenseLoops(t, dense) with
+        {
+            Layers = t.Layers.ToDictionary(kv => kv.Key, kv => dense.Contains(kv.Key) ? new float[kv.Value.Length] : kv.Value, StringComparer.Ordinal),
+            QuantizedLayers = t.QuantizedLayers?.ToDictionary(kv => kv.Key, kv => dense.Contains(kv.Key) ? new int[kv.Value.Length] : kv.Value, StringComparer.Ordinal),
+            SkipCompensations = null,
+            BiasCorrections = null,
+        };
+        return PrunedModel.Create(model.OriginalGraph, model.Options with
+        {
+            Thresholds = chosen,
+            BiasCorrection = t.BiasCorrections is not null,
+            SkipCompensation = t.SkipCompensations is not null,
+        }, samples);
+    }
+
+    /// <summary>
+    /// <paramref name="result"/> as it is with every layer whose thresholds are all 0 run by the dense loop where that is
+    /// cheaper under <paramref name="costs"/>: the same outputs, the dense loop's counts for those layers, the cost again
+    /// under <paramref name="profile"/>, and the layers recorded in the thresholds. No second run is needed, since at
+    /// T = 0 the UnIT kernel and the dense loop compute the same sums.
+    /// </summary>
+    internal static EvaluationResult WithZeroThresholdLayersDenseWhereCheaper(EvaluationResult result, TargetProfile profile, CostTable costs)
+    {
+        IReadOnlyList<string> dense = Choose(result.Thresholds, result.Statistics, costs, zeroThresholdsOnly: true);
+        if (dense.All(result.Thresholds.RunsDenseLoop))
+        {
+            return result;
+        }
+        var stats = new InferenceStatistics();
+        foreach (LayerStatistics l in result.Statistics.Layers)
+        {
+            stats.For(l.Layer).Add(dense.Contains(l.Layer) ? DenseLoopCounts(l) : l);
+        }
+        return new EvaluationResult
+        {
+            Pruned = result.Pruned,
+            Dense = result.Dense,
+            QuantizedDense = result.QuantizedDense,
+            Statistics = stats,
+            Cost = CostModel.Estimate(profile, stats),
+            Thresholds = WithDenseLoops(result.Thresholds, dense),
+            Division = result.Division,
+            Profile = result.Profile,
+            PrunedWallTime = result.PrunedWallTime,
+            DenseWallTime = result.DenseWallTime,
+            Logits = result.Logits,
+        };
+    }
+
+    private static string[] Choose(ThresholdSet t, InferenceStatistics stats, CostTable costs, bool zeroThresholdsOnly) =>
+        stats.Layers.Select(l => l.Layer).Where(layer =>
+        {
+            if (t.RunsDenseLoop(layer))
+            {
+                return true;
+            }
+            if (zeroThresholdsOnly && !RunsAsDense(t, layer))
+            {
+                return false;
+            }
+            LayerCostEstimate estimate = CostModel.EstimateLayer(costs, stats.For(layer));
+            return estimate.DenseCycles < estimate.Cycles;
+        }).ToArray();
+
+    /// <summary>The counts the dense loop gives the samples of <paramref name="layer"/>: every MAC executed by it.</summary>
+    private static LayerStatistics DenseLoopCounts(LayerStatistics layer)
+    {
+        var counts = new LayerStatistics(layer.Layer) { Samples = layer.Samples };
+        counts.AddDense(layer.Total);
+        return counts;
+    }
+
+    /// <summary><paramref name="t"/> with <paramref name="dense"/> as its dense-loop layers, which lose their skip compensations.</summary>
+    private static ThresholdSet WithDenseLoops(ThresholdSet t, IReadOnlyList<string> dense) => t with
+    {
+        DenseLayers = [.. dense],
+        SkipCompensations = t.SkipCompensations?.Where(kv => !dense.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),
+    };
+
+    /// <summary>
+    /// Whether the layer's outputs are those of the dense loop already: every threshold 0. A skip compensation does not
+    /// change that, as T = 0 skips only MACs with a zero operand, which it never compensates.
+    /// </summary>
+    private static bool RunsAsDense(ThresholdSet t, string layer) =>
+        (t.For(layer) ?? [0f]).All(v => v == 0f) && (t.QuantizedFor(layer) ?? [0]).All(v => v == 0);
+}
