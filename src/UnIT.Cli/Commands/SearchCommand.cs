@@ -314,7 +314,7 @@ internal sealed class SearchCommand
     /// <summary>The <c>--cost-table</c> option: the profile's own table or one of the MSP430 tables measured by mcu-bench.</summary>
     internal static Option<string> CostTableOption() => new("--cost-table")
     {
-        Description = "Cycle costs for --objective cycles and the reported cycles: 'profile' (the profile's own table), or with --profile msp430 the tables measured by mcu-bench, 'calibrated-swmul' (software multiply) or 'calibrated-hwmul' (hardware multiplier).",
+        Description = "Cycle costs for the reported cycles, --objective cycles and --dense-where-cheaper: 'profile' (the profile's own table), or with the msp430 profile the tables measured by mcu-bench, 'calibrated-swmul' (software multiply) or 'calibrated-hwmul' (hardware multiplier).",
         HelpName = "profile|calibrated-swmul|calibrated-hwmul",
         DefaultValueFactory = _ => "profile",
         CustomParser = OptionParsers.Name("--cost-table", ["profile", "calibrated-swmul", "calibrated-hwmul"]),

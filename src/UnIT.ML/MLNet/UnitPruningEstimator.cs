@@ -51,8 +51,7 @@ public sealed class UnitPruningEstimator : IEstimator<UnitPruningTransformer>
         DataViewSchema.Column column = InputColumnCheck.Check(input.Schema, _options.InputColumnName, Graph);
         _options.CheckClassNamesAgainst(input.Schema);
         IEnumerable<Tensor> calibration = CalibrationBatches(input, column);
-        PrunedModel model = PrunedModel.Create(Graph, _options.ToPruningOptions(), calibration);
-        var scorer = new UnitScorer(model, _options);
+        var scorer = new UnitScorer(Prune(_options, calibration), _options);
         var chain = BuiltInCarrier.Build(_catalog, scorer, input, UnitModelState.Write(scorer));
         return new UnitPruningTransformer(scorer, chain);
     }
@@ -81,9 +80,16 @@ public sealed class UnitPruningEstimator : IEstimator<UnitPruningTransformer>
             UnitPruningOptions options = _options.Clone();
             options.Percentile = set.Percentile ?? 0;
             options.Thresholds = set;
-            var scorer = new UnitScorer(PrunedModel.Create(Graph, options.ToPruningOptions(), calibration), options);
+            var scorer = new UnitScorer(Prune(options, calibration), options);
             return new UnitPruningTransformer(scorer, BuiltInCarrier.Build(_catalog, scorer, input, UnitModelState.Write(scorer)));
         }).ToArray();
+    }
+
+    /// <summary>The model <paramref name="options"/> make on <paramref name="calibration"/> (re-enumerable), with dense loops where they ask for them.</summary>
+    private PrunedModel Prune(UnitPruningOptions options, IEnumerable<Tensor> calibration)
+    {
+        PrunedModel model = PrunedModel.Create(Graph, options.ToPruningOptions(), calibration);
+        return options.DenseWhereCheaper is { } costs ? KernelChoice.DenseWhereCheaper(model, costs, calibration) : model;
     }
 
     /// <summary>Re-enumerable: each enumeration opens a new cursor, as the two calibration passes need.</summary>

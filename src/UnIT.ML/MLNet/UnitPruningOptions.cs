@@ -74,6 +74,13 @@ public sealed class UnitPruningOptions
     public int? CorrectionSamples { get; set; }
 
     /// <summary>
+    /// When set, <c>Fit</c> runs each layer whose plain dense loop costs fewer cycles under this table than its UnIT kernel,
+    /// counted on the calibration rows, by the dense loop (<see cref="KernelChoice.DenseWhereCheaper"/>; e.g.
+    /// <see cref="CostTable.Msp430HardwareMultiply"/>). The choice is saved with the thresholds and carried into the exported C.
+    /// </summary>
+    public CostTable? DenseWhereCheaper { get; set; }
+
+    /// <summary>
     /// The predicted-label column: a key over the model's classes, built as ML.NET's multiclass trainers build
     /// PredictedLabel (class k of the first output is key k + 1; a row with a NaN score is the missing key 0),
     /// so <c>MulticlassClassification.Evaluate</c> and <c>MapKeyToValue</c> need no user code. The class is the
@@ -148,6 +155,7 @@ public sealed class UnitPruningOptions
             throw new ArgumentOutOfRangeException(nameof(FatReluTau), FatReluTau, "FatReluTau must be a finite number of at least 0 (0 is plain Relu).");
         }
         DivisionApproximators.CheckSettings(BitShiftStartingShift, CalibrateBinaryTree, [EffectiveDivision()]);
+        DenseWhereCheaper?.Validate();
     }
 
     /// <summary>

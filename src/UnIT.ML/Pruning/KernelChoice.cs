@@ -38,9 +38,12 @@ public static class KernelChoice
         return Choose(model.Thresholds, stats, costs, zeroThresholdsOnly);
     }
 
-    /// <summary><paramref name="model"/> with the layers of <see cref="CheaperDense"/> run by the dense loop (<see cref="RunDense"/>).</summary>
+    /// <summary>
+    /// <paramref name="model"/> with the layers of <see cref="CheaperDense"/> run by the dense loop (<see cref="RunDense"/>);
+    /// <paramref name="samples"/> is enumerated once to count and once more to measure corrections again, if any.
+    /// </summary>
     /// <returns>The model as it is when no layer's dense loop is cheaper.</returns>
-    public static PrunedModel DenseWhereCheaper(PrunedModel model, CostTable costs, IReadOnlyList<Tensor> samples, bool zeroThresholdsOnly = false) =>
+    public static PrunedModel DenseWhereCheaper(PrunedModel model, CostTable costs, IEnumerable<Tensor> samples, bool zeroThresholdsOnly = false) =>
         RunDense(model, CheaperDense(model, costs, samples, zeroThresholdsOnly), samples);
 
     /// <summary>
@@ -51,7 +54,7 @@ public static class KernelChoice
     /// <see cref="PrunedModel.Create"/> measures them).
     /// </summary>
     /// <exception cref="ArgumentException">A name is not a prunable layer of the model.</exception>
-    public static PrunedModel RunDense(PrunedModel model, IEnumerable<string> layers, IReadOnlyList<Tensor> samples)
+    public static PrunedModel RunDense(PrunedModel model, IEnumerable<string> layers, IEnumerable<Tensor> samples)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(layers);

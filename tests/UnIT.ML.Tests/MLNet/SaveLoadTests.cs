@@ -5,6 +5,7 @@ using Microsoft.ML;
 using UnIT.ML.Graph.Serialization;
 using UnIT.ML.MLNet;
 using UnIT.ML.Pruning;
+using UnIT.ML.Targets;
 using UnIT.Onnx.MLNet;
 using static UnIT.ML.Tests.MLNet.FashionMnistViews;
 
@@ -45,6 +46,30 @@ public sealed class SaveLoadTests
         Assert.AreEqual(50L, view.Statistics.Samples, "The typed view counts what the loaded chain scored.");
         Assert.IsNotNull(inputSchema.GetColumnOrNull("Features"));
         Assert.IsNotNull(loaded.GetOutputSchema(test.Schema).GetColumnOrNull("Score.MacsSkipped"));
+    }
+
+    [TestMethod]
+    public void Dense_loops_chosen_in_Fit_are_saved_and_loaded_with_the_thresholds()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = new UnitPruningOptions { Percentile = 30, Profile = "msp430", EmitStatistics = true, DenseWhereCheaper = CostTable.Msp430HardwareMultiply };
+        ITransformer model = ml.Transforms.ApplyUnitPruning(options, ModelPath).Fit(Calibration(ml, limit: 100));
+        UnitPruningTransformer fitted = UnitPruningTransformer.FromLoadedModel(model);
+        IDataView test = Test(ml, limit: 30);
+        string path = ZipPath();
+
+        ml.Model.Save(model, test.Schema, path);
+        ITransformer loaded = new MLContext(seed: 2).Model.Load(path, out _);
+        UnitPruningTransformer view = UnitPruningTransformer.FromLoadedModel(loaded);
+
+        Assert.IsNotEmpty(fitted.Thresholds.DenseLayers!, "at p = 30 a layer of this model costs more under UnIT than dense with the hardware multiplier");
+        CollectionAssert.AreEqual(fitted.Thresholds.DenseLayers, view.Thresholds.DenseLayers);
+        Assert.AreEqual(0f, MaxAbsDifference(Column(model.Transform(test), "Score"), Column(loaded.Transform(test), "Score")));
+        foreach (string layer in view.Thresholds.DenseLayers!)
+        {
+            LayerStatistics counts = view.Statistics.For(layer);
+            Assert.AreEqual(counts.Total, counts.DenseMacs, $"{layer} runs the dense loop after loading");
+        }
     }
 
     [TestMethod]
