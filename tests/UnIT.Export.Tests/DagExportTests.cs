@@ -20,9 +20,10 @@ public sealed class DagExportTests
     private static int Images => Math.Min(500, int.TryParse(Environment.GetEnvironmentVariable("UNIT_EXPORT_HOST_IMAGES"), CultureInfo.InvariantCulture, out int n) ? n : 100);
 
     [TestMethod]
-    [DataRow("msp430")]
-    [DataRow("max78000")]
-    public void Residual_network_C_equals_the_engine_on_test_images(string profile)
+    [DataRow("msp430", false)]
+    [DataRow("max78000", false)]
+    [DataRow("msp430", true)]
+    public void Residual_network_C_equals_the_engine_on_test_images(string profile, bool everyOtherLayerDense)
     {
         string assets = Path.Combine(AppContext.BaseDirectory, "assets");
         ModelGraph graph = OnnxImporter.Import(Path.Combine(assets, "models", "fashion_mnist_resnet.onnx"));
@@ -30,6 +31,10 @@ public sealed class DagExportTests
         SampleSet test = DatasetLoader.Load(Path.Combine(assets, "data", "fashion-mnist", "test-500-images-idx3-ubyte.gz"), null, null, Images, graph.Input.Shape);
         SampleSet calibration = DatasetLoader.Load(Path.Combine(assets, "data", "fashion-mnist", "train-55000-55999-images-idx3-ubyte.gz"), null, null, 20, graph.Input.Shape);
         PrunedModel model = PrunedModel.Create(graph, new PruningOptions { Profile = profile, Percentile = 50 }, calibration.Batches(graph.Input.Shape, 20));
+        if (everyOtherLayerDense)
+        {
+            model = KernelChoice.RunDense(model, graph.PrunableLayers.Where((_, i) => i % 2 == 0).Select(l => l.Name), calibration.Batches(graph.Input.Shape, 20));
+        }
 
         EngineComparison.Check(model, test.ToTensor(graph.Input.Shape), test.Count, dense: false, TestContext);
     }

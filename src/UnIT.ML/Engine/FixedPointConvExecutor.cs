@@ -17,6 +17,7 @@ internal sealed class FixedPointConvExecutor : LayerExecutor
     private readonly ConvGeometry _geometry;
     private readonly int[] _inBounds;
     private readonly int[] _compensation;
+    private readonly long _inBoundsMacs;
 
     public FixedPointConvExecutor(ConvNode conv, Shape sampleShape, ThresholdSet? thresholds, IDivisionApproximator division, QuantizationPlan plan) : base(conv, thresholds)
     {
@@ -32,6 +33,7 @@ internal sealed class FixedPointConvExecutor : LayerExecutor
         _bias = conv.Bias is null ? [] : conv.Bias.Select(b => FixedPointMath.QuantizeWide(b, productBits)).ToArray();
         _weightThresholds = WeightThresholds(_weight, conv.OutputChannels, QuantizedThresholdsOf(conv, thresholds, productBits), division, ref _thresholdOps);
         _compensation = CompensationOf(conv, thresholds) is { } c ? FixedPointCompensation.Quantize(c, productBits).Added : [];
+        _inBoundsMacs = Im2Col.InBoundsMacs(_geometry);
     }
 
     /// <summary>C = w: each nonzero weight's integer threshold t(T_q, |w_q|), computed once per layer (0 for a zero weight, whose MACs never run).</summary>
@@ -60,7 +62,7 @@ internal sealed class FixedPointConvExecutor : LayerExecutor
         {
             x[i] = FixedPointMath.Quantize(input[i], _inBits);
         }
-        CountDenseLoop(stats, (long)g.OutputSampleSize * g.ColumnRows);
+        CountDenseLoop(stats, (long)g.OutputSampleSize * g.ColumnRows, _inBoundsMacs);
         stats = KernelCounts(stats);
         FixedPointConvKernel.RunCompensated(g, x, _weight, _bias, _weightThresholds, _compensation, _shift, y, acc, columns, _inBounds, stats);
         stats?.Division.Add(_thresholdOps);

@@ -46,7 +46,7 @@ internal sealed class FixedPointFullyConnectedExecutor : LayerExecutor
         LayerStatistics? counts = KernelCounts(stats);
         for (int r = 0; r < _rows; r++)
         {
-            CountDenseLoop(stats, (long)k * n);
+            CountDenseLoop(stats, (long)k * n, (long)k * n);
             for (int i = 0; i < k; i++)
             {
                 x[i] = FixedPointMath.Quantize(input[r * k + i], _inBits);

@@ -22,6 +22,7 @@ internal sealed class FloatConvExecutor : LayerExecutor
     private readonly ConvWeightCounts _counts;
     private readonly bool _finiteParameters;
     private readonly float[]? _compensation;
+    private readonly long _inBoundsMacs;
 
     public FloatConvExecutor(ConvNode conv, Shape sampleShape, ThresholdSet? thresholds, IDivisionApproximator division) : base(conv, thresholds)
     {
@@ -33,6 +34,7 @@ internal sealed class FloatConvExecutor : LayerExecutor
         _compensation = CompensationOf(conv, thresholds);
         _dense = t.All(v => v == 0f);
         _weightThresholds = WeightThresholds(conv, t, division, ref _thresholdOps);
+        _inBoundsMacs = Im2Col.InBoundsMacs(_geometry);
     }
 
     /// <summary>
@@ -59,10 +61,10 @@ internal sealed class FloatConvExecutor : LayerExecutor
         if (!_finiteParameters || !AllFinite(input))
         {
             ConvKernel.Reference(_geometry, input, _conv.Weight.Data, _conv.Bias, output);
-            CountUnpruned(stats, macs);
+            CountUnpruned(stats, macs, _inBoundsMacs);
             return;
         }
-        CountDenseLoop(stats, macs);
+        CountDenseLoop(stats, macs, _inBoundsMacs);
         stats = KernelCounts(stats);
         // The compensated kernel always works over im2col columns.
         float[] scratch = workspace.Rent<float>(this, 0, _compensation is null ? ConvKernel.ScratchLength(_geometry) : _geometry.ColumnsLength);

@@ -49,10 +49,10 @@ internal sealed class FloatFullyConnectedExecutor : LayerExecutor
             if (!_finiteParameters || !AllFinite(x))
             {
                 FullyConnectedKernel.Reference(x, _fc.Weight.Data, bias, y);
-                CountUnpruned(stats, (long)k * n);
+                CountUnpruned(stats, (long)k * n, (long)k * n);
                 continue;
             }
-            CountDenseLoop(stats, (long)k * n);
+            CountDenseLoop(stats, (long)k * n, (long)k * n);
             if (_dense && counts is null)
             {
                 FullyConnectedKernel.Dense(x, _fc.Weight.Data, bias, y);

@@ -30,21 +30,24 @@ internal abstract class LayerExecutor
     /// </summary>
     protected LayerStatistics? KernelCounts(LayerStatistics? stats) => DenseLoop && stats is not null ? new LayerStatistics(Layer.Name) : stats;
 
-    /// <summary>Charges a dense-loop layer's <paramref name="macs"/> MACs of one sample (or row) to <paramref name="stats"/>.</summary>
-    protected void CountDenseLoop(LayerStatistics? stats, long macs)
+    /// <summary>
+    /// Charges a dense-loop layer's run of one sample (or row), of <paramref name="macs"/> MACs of which <paramref name="inBounds"/>
+    /// meet no padding, to <paramref name="stats"/>.
+    /// </summary>
+    protected void CountDenseLoop(LayerStatistics? stats, long macs, long inBounds)
     {
         if (DenseLoop)
         {
-            stats?.AddDense(macs);
+            stats?.AddDense(macs, inBounds);
         }
     }
 
     /// <summary>Counts a run of one sample (or row) that skipped nothing because its input was not finite, as the layer's loop counts it.</summary>
-    protected void CountUnpruned(LayerStatistics? stats, long macs)
+    protected void CountUnpruned(LayerStatistics? stats, long macs, long inBounds)
     {
         if (DenseLoop)
         {
-            stats?.AddDense(macs);
+            stats?.AddDense(macs, inBounds);
         }
         else
         {

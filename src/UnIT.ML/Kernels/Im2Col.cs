@@ -88,6 +88,9 @@ public static class Im2Col
         }
     }
 
+    /// <summary>The MACs of one sample whose input operand exists: all but those a padded position would meet.</summary>
+    public static long InBoundsMacs(in ConvGeometry g) => (long)g.OutChannels * g.InChannelsPerGroup * InBoundsPerKernelPosition(g).Sum();
+
     /// <summary>For each kernel position (kh, kw), how many output positions read a real input (not padding).</summary>
     public static int[] InBoundsPerKernelPosition(in ConvGeometry g)
     {

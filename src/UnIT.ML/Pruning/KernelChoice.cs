@@ -1,5 +1,6 @@
 using UnIT.ML.Evaluation;
 using UnIT.ML.Graph;
+using UnIT.ML.Kernels;
 using UnIT.ML.Targets;
 
 namespace UnIT.ML.Pruning;
@@ -15,7 +16,7 @@ public static class KernelChoice
     /// <summary>
     /// The layers of <paramref name="model"/> whose dense loop costs fewer cycles under <paramref name="costs"/> than their
     /// UnIT kernel, counted on <paramref name="samples"/>: those already in <see cref="ThresholdSet.DenseLayers"/> and,
-    /// in graph order, each layer whose <see cref="LayerCostEstimate.DenseCycles"/> is below its <see cref="LayerCostEstimate.Cycles"/>.
+    /// in graph order, each layer whose dense loop (its MACs on padding left out) the table prices below its <see cref="LayerCostEstimate.Cycles"/>.
     /// </summary>
     /// <param name="model">The model as it runs now.</param>
     /// <param name="costs">The cycle costs that decide, e.g. <see cref="CostTable.Msp430HardwareMultiply"/>.</param>
@@ -35,7 +36,7 @@ public static class KernelChoice
         {
             throw new ArgumentException("Choosing each layer's kernel needs at least one sample.", nameof(samples));
         }
-        return Choose(model.Thresholds, stats, costs, zeroThresholdsOnly);
+        return Choose(model.Graph, model.Thresholds, stats, costs, zeroThresholdsOnly);
     }
 
     /// <summary>
@@ -91,12 +92,12 @@ public static class KernelChoice
     /// <summary>
     /// <paramref name="result"/> as it is with every layer whose thresholds are all 0 run by the dense loop where that is
     /// cheaper under <paramref name="costs"/>: the same outputs, the dense loop's counts for those layers, the cost again
-    /// under <paramref name="profile"/>, and the layers recorded in the thresholds. No second run is needed, since at
+    /// under <paramref name="model"/>'s profile, and the layers recorded in the thresholds. No second run is needed, since at
     /// T = 0 the UnIT kernel and the dense loop compute the same sums.
     /// </summary>
-    internal static EvaluationResult WithZeroThresholdLayersDenseWhereCheaper(EvaluationResult result, TargetProfile profile, CostTable costs)
+    internal static EvaluationResult WithZeroThresholdLayersDenseWhereCheaper(EvaluationResult result, PrunedModel model, CostTable costs)
     {
-        IReadOnlyList<string> dense = Choose(result.Thresholds, result.Statistics, costs, zeroThresholdsOnly: true);
+        IReadOnlyList<string> dense = Choose(model.Graph, result.Thresholds, result.Statistics, costs, zeroThresholdsOnly: true);
         if (dense.All(result.Thresholds.RunsDenseLoop))
         {
             return result;
@@ -104,7 +105,7 @@ public static class KernelChoice
         var stats = new InferenceStatistics();
         foreach (LayerStatistics l in result.Statistics.Layers)
         {
-            stats.For(l.Layer).Add(dense.Contains(l.Layer) ? DenseLoopCounts(l) : l);
+            stats.For(l.Layer).Add(dense.Contains(l.Layer) ? DenseLoopCounts(model.Graph, l) : l);
         }
         return new EvaluationResult
         {
@@ -112,7 +113,7 @@ public static class KernelChoice
             Dense = result.Dense,
             QuantizedDense = result.QuantizedDense,
             Statistics = stats,
-            Cost = CostModel.Estimate(profile, stats),
+            Cost = CostModel.Estimate(model.Profile, stats),
             Thresholds = WithDenseLoops(result.Thresholds, dense),
             Division = result.Division,
             Profile = result.Profile,
@@ -122,26 +123,27 @@ public static class KernelChoice
         };
     }
 
-    private static string[] Choose(ThresholdSet t, InferenceStatistics stats, CostTable costs, bool zeroThresholdsOnly) =>
-        stats.Layers.Select(l => l.Layer).Where(layer =>
+    private static string[] Choose(ModelGraph graph, ThresholdSet t, InferenceStatistics stats, CostTable costs, bool zeroThresholdsOnly) =>
+        stats.Layers.Where(l =>
         {
-            if (t.RunsDenseLoop(layer))
+            if (t.RunsDenseLoop(l.Layer))
             {
                 return true;
             }
-            if (zeroThresholdsOnly && !RunsAsDense(t, layer))
+            if (zeroThresholdsOnly && !RunsAsDense(t, l.Layer))
             {
                 return false;
             }
-            LayerCostEstimate estimate = CostModel.EstimateLayer(costs, stats.For(layer));
-            return estimate.DenseCycles < estimate.Cycles;
-        }).ToArray();
+            return CostModel.EstimateLayer(costs, DenseLoopCounts(graph, l)).Cycles < CostModel.EstimateLayer(costs, l).Cycles;
+        }).Select(l => l.Layer).ToArray();
 
-    /// <summary>The counts the dense loop gives the samples of <paramref name="layer"/>: every MAC executed by it.</summary>
-    private static LayerStatistics DenseLoopCounts(LayerStatistics layer)
+    /// <summary>The counts the dense loop gives the samples of <paramref name="layer"/>: every MAC executed by it but those on padding.</summary>
+    private static LayerStatistics DenseLoopCounts(ModelGraph graph, LayerStatistics layer)
     {
+        PrunableNode node = graph.Layer(layer.Layer);
+        long inBounds = node is ConvNode conv ? Im2Col.InBoundsMacs(conv.Geometry(graph.ShapeOf(conv.Input).WithBatch(1))) * layer.Samples : layer.Total;
         var counts = new LayerStatistics(layer.Layer) { Samples = layer.Samples };
-        counts.AddDense(layer.Total);
+        counts.AddDense(layer.Total, inBounds);
         return counts;
     }
 

@@ -37,7 +37,8 @@ public sealed class LayerStatistics
 
     /// <summary>
     /// MACs run by the plain dense loop (a layer in <see cref="ThresholdSet.DenseLayers"/>: no tests, no reads beyond the
-    /// loop's own, every MAC multiplied), all of them also in <see cref="Executed"/>; priced at the dense MAC's cost.
+    /// loop's own, every MAC but those on padding multiplied), all of them also in <see cref="Executed"/>; priced at the
+    /// dense MAC's cost.
     /// </summary>
     public long DenseMacs { get; set; }
 
@@ -65,12 +66,16 @@ public sealed class LayerStatistics
         ActivationReads += macs;
     }
 
-    /// <summary>Counts one sample's run of the layer by the plain dense loop: every one of <paramref name="macs"/> MACs executed, nothing tested.</summary>
-    public void AddDense(long macs)
+    /// <summary>
+    /// Counts runs of the layer by the plain dense loop: of <paramref name="macs"/> MACs, the <paramref name="inBounds"/> whose
+    /// operands exist are executed, nothing tested; the rest meet a convolution's padding (zero skips the loop never visits).
+    /// </summary>
+    public void AddDense(long macs, long inBounds)
     {
         Total += macs;
-        Executed += macs;
-        DenseMacs += macs;
+        Executed += inBounds;
+        DenseMacs += inBounds;
+        SkippedZero += macs - inBounds;
     }
 
     /// <summary>

@@ -113,7 +113,7 @@ internal sealed class PointEvaluator
         Volatile.Write(ref _last, new LastRun(key, result));
         if (denseWhereCheaper)
         {
-            result = KernelChoice.WithZeroThresholdLayersDenseWhereCheaper(result, model.Profile, costs ?? model.Profile.Costs);
+            result = KernelChoice.WithZeroThresholdLayersDenseWhereCheaper(result, model, costs ?? model.Profile.Costs);
         }
         // Paired counts against the dense model give the drop's standard error (SweepPoint.AccuracyDropStandardError).
         SampleOutcomes outcomes = SampleOutcomes.Measure(_denseLogits, _labels, result.Logits);

@@ -58,6 +58,44 @@ public sealed class KernelChoiceTests
     }
 
     [TestMethod]
+    [DataRow("float32")]
+    [DataRow("msp430")]
+    public void A_dense_loop_skips_a_padded_convolutions_padding_as_the_generated_loop_does(string profile)
+    {
+        var rng = new Random(5);
+        // 2 input channels of 6x7, 3 output channels, 3x3 kernel, stride 2 x 1, padding 1 / 2 (top, left) and 0 / 1 (bottom, right).
+        ModelGraph graph = Kernels.TestGraphs.Conv(1, 2, 6, 7, 3, 3, 3, [2, 1], [1, 2], [0, 1], [1, 1], 1, rng);
+        var batch = new Tensor(graph.Input.Shape.WithBatch(4), Kernels.TestGraphs.Random(rng, 4 * graph.InputSampleSize, 0.0));
+        PrunedModel model = KernelChoice.RunDense(PrunedModel.Create(graph, new PruningOptions { Profile = profile, Percentile = 50 }, [batch]), ["conv"], [batch]);
+        ConvGeometry g = ((ConvNode)graph.Layer("conv")).Geometry(graph.ShapeOf(graph.Layer("conv").Input).WithBatch(1));
+        long inBounds = 0;
+        for (int oh = 0; oh < g.OutH; oh++)
+        {
+            for (int ow = 0; ow < g.OutW; ow++)
+            {
+                for (int kh = 0; kh < 3; kh++)
+                {
+                    for (int kw = 0; kw < 3; kw++)
+                    {
+                        int ih = oh * 2 - 1 + kh, iw = ow - 2 + kw;
+                        inBounds += ih >= 0 && ih < 6 && iw >= 0 && iw < 7 ? 3 * 2 : 0;
+                    }
+                }
+            }
+        }
+
+        var stats = new InferenceStatistics();
+        model.Engine.Run(batch, stats);
+
+        LayerStatistics conv = stats.For("conv");
+        Assert.AreEqual(4L * g.OutputSampleSize * g.ColumnRows, conv.Total);
+        Assert.IsLessThan(conv.Total, 4 * inBounds, "the padding takes some MACs");
+        Assert.AreEqual(4 * inBounds, conv.Executed);
+        Assert.AreEqual(4 * inBounds, conv.DenseMacs);
+        Assert.AreEqual(conv.Total - conv.Executed, conv.SkippedZero);
+    }
+
+    [TestMethod]
     public void The_choice_takes_exactly_the_layers_whose_dense_loop_the_table_prices_lower()
     {
         PrunedModel pruned = Model("msp430", 30);
@@ -113,7 +151,7 @@ public sealed class KernelChoiceTests
         EvaluationResult asUnit = Evaluator.Evaluate(lastOff, SweepData.Images, SweepData.Labels);
         CostTable everywhereCheaper = HardwareMultiply with { DenseMac = 1 };
 
-        EvaluationResult rewritten = KernelChoice.WithZeroThresholdLayersDenseWhereCheaper(asUnit, lastOff.Profile, everywhereCheaper);
+        EvaluationResult rewritten = KernelChoice.WithZeroThresholdLayersDenseWhereCheaper(asUnit, lastOff, everywhereCheaper);
         EvaluationResult run = Evaluator.Evaluate(lastOff.WithThresholds(rewritten.Thresholds), SweepData.Images, SweepData.Labels);
 
         CollectionAssert.AreEqual(new[] { last }, rewritten.Thresholds.DenseLayers, "only the layer at threshold 0 may turn dense without changing outputs");
@@ -128,7 +166,7 @@ public sealed class KernelChoiceTests
                 (r.Samples, r.Total, r.Executed, r.DenseMacs, r.SkippedZero, r.SkippedThreshold, r.Comparisons, r.WeightReads, r.ActivationReads), l.Layer);
         }
         Assert.AreEqual(run.Cost.Cycles, rewritten.Cost.Cycles, 1e-6);
-        Assert.AreSame(asUnit, KernelChoice.WithZeroThresholdLayersDenseWhereCheaper(asUnit, lastOff.Profile, HardwareMultiply with { DenseMac = 1e6 }));
+        Assert.AreSame(asUnit, KernelChoice.WithZeroThresholdLayersDenseWhereCheaper(asUnit, lastOff, HardwareMultiply with { DenseMac = 1e6 }));
     }
 
     [TestMethod]
