@@ -136,7 +136,8 @@ public static class Comparison
     {
         SweepCoordinates c = result.Validation.Coordinates;
         string layers = string.Join(", ", result.LayerPercentiles.Select(kv =>
-            kv.Value is double p ? string.Create(CultureInfo.InvariantCulture, $"{kv.Key} p={p:0.###}") : $"{kv.Key} off"));
+            kv.Value is double p ? string.Create(CultureInfo.InvariantCulture, $"{kv.Key} p={p:0.###}")
+                : result.Thresholds.RunsDenseLoop(kv.Key) ? $"{kv.Key} dense" : $"{kv.Key} off"));
         return layers
             + (c.MagnitudeSparsity > 0 ? string.Create(CultureInfo.InvariantCulture, $"; on magnitude s={c.MagnitudeSparsity:0.###}") : "")
             + (c.FatReluTau > 0 ? string.Create(CultureInfo.InvariantCulture, $"; on FATReLU tau={c.FatReluTau:0.####}") : "");

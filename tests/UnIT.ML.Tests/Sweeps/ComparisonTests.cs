@@ -1,5 +1,6 @@
 using UnIT.ML.Graph;
 using UnIT.ML.Sweeps;
+using UnIT.ML.Targets;
 
 namespace UnIT.ML.Tests.Sweeps;
 
@@ -50,6 +51,39 @@ public sealed class ComparisonTests
             Assert.IsGreaterThanOrEqualTo(rows[0].Validation!.SkippedFraction - 1e-12, rows[1].Validation!.SkippedFraction, m.ToString());
         }
         Assert.IsTrue(result.Rows.Where(r => r.Method == ComparisonMethod.FatRelu).All(r => r.Setting == "T=0" || r.Setting.StartsWith("tau=", StringComparison.Ordinal)));
+    }
+
+    [TestMethod]
+    public void Run_WithDenseWhereCheaper_RecordsTheDenseLoopsAndPricesEveryRowAsItsThresholdsRun()
+    {
+        var options = new ComparisonOptions
+        {
+            MaxAccuracyDrops = [0.05],
+            Methods = [ComparisonMethod.FatRelu, ComparisonMethod.LayerSearch],
+            FatReluTaus = [0.2f, 0.5f],
+            RefinementSteps = 0,
+            Search = new SearchOptions
+            {
+                Levels = [30, 60], Budget = 6, Refinements = 0, ConfidenceZ = 1, Profile = "msp430", Objective = SearchObjective.Cycles,
+                Costs = CostTable.Msp430HardwareMultiply, DenseWhereCheaper = true,
+            },
+        };
+
+        ComparisonResult result = Comparison.Run(SweepData.Model, SweepData.Calibration, SweepData.Images, SweepData.Labels, SweepData.Images, SweepData.Labels, options);
+
+        ComparisonRow fatRelu = result.Rows.Single(r => r.Method == ComparisonMethod.FatRelu);
+        Assert.IsNotEmpty(fatRelu.Validation!.Thresholds.DenseLayers!, "FATReLU leaves conv1's normalized input without zeros: its dense loop is cheaper");
+        foreach (ComparisonRow r in result.Rows)
+        {
+            SweepPoint again = Sweep.Evaluate(SweepData.Model, SweepData.Calibration, SweepData.Images, SweepData.Labels, [r.Validation!], options.Search.Costs)[0];
+            Assert.AreEqual(again.Speedup, r.Test!.Speedup, 1e-9, r.Method.ToString());
+        }
+        ComparisonRow search = result.Rows.Single(r => r.Method == ComparisonMethod.LayerSearch);
+        Assert.IsNotEmpty(search.Validation!.Thresholds.DenseLayers!, $"the search leaves a costly layer off, which runs dense: {search.Setting}");
+        foreach (string layer in SweepData.Model.PrunableLayers.Select(l => l.Name))
+        {
+            Assert.AreEqual(search.Validation.Thresholds.RunsDenseLoop(layer), search.Setting.Contains($"{layer} dense", StringComparison.Ordinal), search.Setting);
+        }
     }
 
     [TestMethod]
