@@ -77,6 +77,11 @@ internal sealed class EvaluateCommand
                 ? "Give --calibration-images or --thresholds FILE: thresholds are calibrated on held-out samples."
                 : "Give --calibration-images: the thresholds file has no Q formats (it was not saved for the msp430 profile), and the msp430 profile calibrates them on held-out samples.");
         }
+        bool denseWhereCheaper = result.GetValue(_denseWhereCheaper);
+        if (denseWhereCheaper && calibration is null)
+        {
+            throw new ArgumentException("--dense-where-cheaper needs --calibration-images: it counts each layer's MACs on them.");
+        }
         int batch = result.GetValue(_batchSize);
         PrunedModel model = PrunedModel.Create(graph, options, calibration?.Batches(graph.Input.Shape, batch));
         CostTable? costs = SearchCommand.CostsOf(result.GetRequiredValue(_costTable));
@@ -84,10 +89,9 @@ internal sealed class EvaluateCommand
         {
             throw new ArgumentException($"--cost-table {result.GetRequiredValue(_costTable)} needs the msp430 profile (it was measured on the MSP430FR5994), not {model.Profile.Name}.");
         }
-        if (result.GetValue(_denseWhereCheaper))
+        if (denseWhereCheaper)
         {
-            model = KernelChoice.DenseWhereCheaper(model, costs ?? model.Profile.Costs, (calibration ?? throw new ArgumentException(
-                "--dense-where-cheaper needs --calibration-images: it counts each layer's MACs on them.")).Batches(graph.Input.Shape, batch).ToArray());
+            model = KernelChoice.DenseWhereCheaper(model, costs ?? model.Profile.Costs, calibration!.Batches(graph.Input.Shape, batch).ToArray());
         }
         EvaluationResult evaluation = Evaluator.Evaluate(model, data.ToTensor(graph.Input.Shape), labels, costs: costs);
 
