@@ -48,6 +48,36 @@ public sealed class McuBenchCommandTests
     }
 
     [TestMethod]
+    public void A_dense_loop_layer_of_the_pruned_build_costs_what_it_costs_in_the_dense_build()
+    {
+        string thresholds = Path.Combine(Path.GetDirectoryName(Cli.TempFile("x", ""))!, "mcu-dense-loops.json");
+        var chosen = Cli.Run("evaluate", Cli.FashionModel, "--images", Cli.FashionImages, "--labels", Cli.FashionLabels, "--limit", "20",
+            "--calibration-images", Cli.Asset("data/fashion-mnist/train-55000-55999-images-idx3-ubyte.gz"), "--calibration-limit", "20", "--profile", "msp430", "--percentile", "30",
+            "--cost-table", "calibrated-hwmul", "--dense-where-cheaper", "--save-thresholds", thresholds, "--force", "--json");
+        Assert.AreEqual(0, chosen.Code, chosen.Err);
+        string[] dense = UnIT.ML.Pruning.ThresholdSet.Load(thresholds).DenseLayers!;
+
+        var table = Simulated("mcu-bench", Cli.FashionModel, "--thresholds", thresholds, "--images", Cli.FashionImages, "--limit", "1");
+        var run = Simulated("mcu-bench", Cli.FashionModel, "--thresholds", thresholds, "--images", Cli.FashionImages, "--limit", "1", "--json");
+
+        Assert.IsNotEmpty(dense, "at p = 30 a layer of this model costs more under UnIT than dense with the hardware multiplier");
+        Assert.AreEqual(0, table.Code, table.Err);
+        StringAssert.Contains(table.Out, $"The pruned builds run {string.Join(", ", dense)} by the plain dense loop");
+        Assert.AreEqual(0, run.Code, run.Err);
+        JsonElement[] builds = [.. JsonDocument.Parse(run.Out).RootElement.GetProperty("builds").EnumerateArray()];
+        foreach (string multiply in new[] { "swmul", "hwmul" })
+        {
+            JsonElement Build(string model) => builds.Single(b => b.GetProperty("model").GetString() == model && b.GetProperty("multiply").GetString() == multiply);
+            foreach (string layer in dense)
+            {
+                double Cycles(JsonElement b) => b.GetProperty("layers").EnumerateArray().Single(l => l.GetProperty("name").GetString() == layer).GetProperty("cycles").GetDouble();
+                double inDense = Cycles(Build("dense")), inPruned = Cycles(Build("pruned"));
+                Assert.IsLessThan(0.1, Math.Abs(inPruned / inDense - 1), $"{layer}, {multiply}: {inPruned} cycles in the pruned build, {inDense} in the dense one");
+            }
+        }
+    }
+
+    [TestMethod]
     public void A_build_over_the_simulated_FRAM_is_refused_in_one_line_naming_the_overflow()
     {
         // The residual network's weights alone (about 150 KB) are more than the 64 KiB the simulator models.

@@ -58,6 +58,10 @@ internal sealed class McuBenchCommand
         static string N(double v) => v.ToString("N0", CultureInfo.InvariantCulture);
         IAnsiConsole console = Terminal.For(output);
         console.WriteLine($"Model '{graph.Name}', {images.Count} image(s) from '{images.Source}'; msp430 (clang-14 -O2, mspdebug sim MCLK), division {model.Division.Name}.");
+        if (model.Thresholds.DenseLayers is { Length: > 0 } dense)
+        {
+            console.WriteLine($"The pruned builds run {string.Join(", ", dense)} by the plain dense loop (the thresholds' dense_layers).");
+        }
         var table = new Table().AddColumns("build", "multiply", "cycles/inference", "estimate (paper table)", "estimate (calibrated)", "code B", "const B", "RAM B", "µJ/inference", "logits = C#");
         foreach (McuBuild b in builds)
         {
