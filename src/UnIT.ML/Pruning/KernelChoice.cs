@@ -69,7 +69,7 @@ public static class KernelChoice
         {
             return model;
         }
-        if (dense.All(layer => RunsAsDense(t, layer)))
+        if (dense.All(t.ZeroThresholds))
         {
             return model.WithThresholds(WithDenseLoops(t, dense));
         }
@@ -130,7 +130,8 @@ public static class KernelChoice
             {
                 return true;
             }
-            if (zeroThresholdsOnly && !RunsAsDense(t, l.Layer))
+            // At T = 0 the rule skips only MACs with a zero operand, which add nothing and are never compensated: the outputs stay.
+            if (zeroThresholdsOnly && !t.ZeroThresholds(l.Layer))
             {
                 return false;
             }
@@ -153,11 +154,4 @@ public static class KernelChoice
         DenseLayers = [.. dense],
         SkipCompensations = t.SkipCompensations?.Where(kv => !dense.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),
     };
-
-    /// <summary>
-    /// Whether the layer's outputs are those of the dense loop already: every threshold 0. A skip compensation does not
-    /// change that, as T = 0 skips only MACs with a zero operand, which it never compensates.
-    /// </summary>
-    private static bool RunsAsDense(ThresholdSet t, string layer) =>
-        (t.For(layer) ?? [0f]).All(v => v == 0f) && (t.QuantizedFor(layer) ?? [0]).All(v => v == 0);
 }

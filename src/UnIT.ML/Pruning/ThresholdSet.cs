@@ -110,6 +110,9 @@ public sealed record ThresholdSet
     /// <summary>Whether <paramref name="layer"/> is one of <see cref="DenseLayers"/>.</summary>
     public bool RunsDenseLoop(string layer) => DenseLayers is { } d && Array.IndexOf(d, layer) >= 0;
 
+    /// <summary>Whether every threshold of <paramref name="layer"/> is 0, float and integer alike (a layer the set has none for counts as 0).</summary>
+    internal bool ZeroThresholds(string layer) => (For(layer) ?? [0f]).All(v => v == 0f) && (QuantizedFor(layer) ?? [0]).All(v => v == 0);
+
     /// <summary>Thresholds of one layer, or null when the set has none for it.</summary>
     public float[]? For(string layer) => Layers.TryGetValue(layer, out float[]? t) ? t : null;
 
@@ -217,7 +220,7 @@ public sealed record ThresholdSet
         }
         foreach (string layer in DenseLayers ?? [])
         {
-            if (Layers.TryGetValue(layer, out float[]? t) && t.Any(v => v != 0f) || QuantizedFor(layer) is { } tq && tq.Any(v => v != 0))
+            if (!ZeroThresholds(layer))
             {
                 problems.Add($"layer '{layer}' runs the dense loop but has a threshold above 0 (a dense loop skips nothing; give 0)");
             }
