@@ -13,39 +13,65 @@ namespace UnIT.ML.Pruning;
 /// </summary>
 public static class KernelChoice
 {
+    /// <summary>The layers <see cref="DenseWhereCheaper"/> runs by the dense loop (those already in <see cref="ThresholdSet.DenseLayers"/> included).</summary>
+    /// <param name="model">The model as it runs now.</param>
+    /// <param name="costs">The cycle costs that decide, e.g. <see cref="CostTable.Msp430HardwareMultiply"/>.</param>
+    /// <param name="samples">Batches to count on, e.g. the calibration samples.</param>
+    /// <param name="zeroThresholdsOnly">Only layers whose every threshold is 0: the choice then leaves every output as it is.</param>
+    public static IReadOnlyList<string> CheaperDense(PrunedModel model, CostTable costs, IEnumerable<Tensor> samples, bool zeroThresholdsOnly = false) =>
+        DenseWhereCheaper(model, costs, samples, zeroThresholdsOnly).Thresholds.DenseLayers ?? [];
+
     /// <summary>
-    /// The layers of <paramref name="model"/> whose dense loop costs fewer cycles under <paramref name="costs"/> than their
-    /// UnIT kernel, counted on <paramref name="samples"/>: those already in <see cref="ThresholdSet.DenseLayers"/> and,
-    /// in graph order, each layer whose dense loop (its MACs on padding left out) the table prices below its <see cref="LayerCostEstimate.Cycles"/>.
+    /// <paramref name="model"/> with the plain dense loop in the layers where it costs fewer cycles under <paramref name="costs"/>,
+    /// counted on <paramref name="samples"/>. First every layer whose thresholds are all 0 and whose dense loop (its MACs on
+    /// padding left out) the table prices below its UnIT kernel: its outputs stay, so its own cost decides. Then each layer
+    /// with a threshold above 0 that the table prices the same way, tried with <see cref="RunDense"/>: its dense loop
+    /// computes every MAC, which changes what the layers after it see (after a ReLU, fewer zeros to skip), so it is kept only
+    /// when the whole model, counted again, costs less. Layers are tried from the last to the first, so the kernels of
+    /// the layers after a try are settled. Each try measures corrections again, if any, and counts the samples once.
     /// </summary>
     /// <param name="model">The model as it runs now.</param>
     /// <param name="costs">The cycle costs that decide, e.g. <see cref="CostTable.Msp430HardwareMultiply"/>.</param>
     /// <param name="samples">Batches to count on, e.g. the calibration samples.</param>
     /// <param name="zeroThresholdsOnly">Only layers whose every threshold is 0: the choice then leaves every output as it is.</param>
-    public static IReadOnlyList<string> CheaperDense(PrunedModel model, CostTable costs, IEnumerable<Tensor> samples, bool zeroThresholdsOnly = false)
+    /// <returns>The model as it is when no layer's dense loop is cheaper.</returns>
+    public static PrunedModel DenseWhereCheaper(PrunedModel model, CostTable costs, IEnumerable<Tensor> samples, bool zeroThresholdsOnly = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(costs);
         ArgumentNullException.ThrowIfNull(samples);
-        var stats = new InferenceStatistics();
-        foreach (Tensor batch in samples)
-        {
-            model.Engine.Run(batch, stats);
-        }
-        if (stats.Samples == 0)
+        Tensor[] batches = [.. samples];
+        if (batches.Sum(b => b.Shape[0]) == 0)
         {
             throw new ArgumentException("Choosing each layer's kernel needs at least one sample.", nameof(samples));
         }
-        return Choose(model.Graph, model.Thresholds, stats, costs, zeroThresholdsOnly);
+        InferenceStatistics stats = Count(model, batches);
+        PrunedModel chosen = RunDense(model, Choose(model.Graph, model.Thresholds, stats, costs), batches);
+        if (zeroThresholdsOnly)
+        {
+            return chosen;
+        }
+        if (!ReferenceEquals(chosen, model))
+        {
+            stats = Count(chosen, batches);
+        }
+        double cycles = Cycles(costs, stats);
+        foreach (PrunableNode layer in model.Graph.PrunableLayers.Reverse())
+        {
+            if (chosen.Thresholds.ZeroThresholds(layer.Name) || !CheaperAsDenseLoop(model.Graph, stats.For(layer.Name), costs))
+            {
+                continue;
+            }
+            PrunedModel trial = RunDense(chosen, [layer.Name], batches);
+            InferenceStatistics trialStats = Count(trial, batches);
+            double trialCycles = Cycles(costs, trialStats);
+            if (trialCycles < cycles)
+            {
+                (chosen, stats, cycles) = (trial, trialStats, trialCycles);
+            }
+        }
+        return chosen;
     }
-
-    /// <summary>
-    /// <paramref name="model"/> with the layers of <see cref="CheaperDense"/> run by the dense loop (<see cref="RunDense"/>);
-    /// <paramref name="samples"/> is enumerated once to count and once more to measure corrections again, if any.
-    /// </summary>
-    /// <returns>The model as it is when no layer's dense loop is cheaper.</returns>
-    public static PrunedModel DenseWhereCheaper(PrunedModel model, CostTable costs, IEnumerable<Tensor> samples, bool zeroThresholdsOnly = false) =>
-        RunDense(model, CheaperDense(model, costs, samples, zeroThresholdsOnly), samples);
 
     /// <summary>
     /// <paramref name="model"/> with <paramref name="layers"/> (and the layers that ran dense already) run by the dense
@@ -97,7 +123,7 @@ public static class KernelChoice
     /// </summary>
     internal static EvaluationResult WithZeroThresholdLayersDenseWhereCheaper(EvaluationResult result, PrunedModel model, CostTable costs)
     {
-        IReadOnlyList<string> dense = Choose(model.Graph, result.Thresholds, result.Statistics, costs, zeroThresholdsOnly: true);
+        IReadOnlyList<string> dense = Choose(model.Graph, result.Thresholds, result.Statistics, costs);
         if (dense.All(result.Thresholds.RunsDenseLoop))
         {
             return result;
@@ -123,20 +149,26 @@ public static class KernelChoice
         };
     }
 
-    private static string[] Choose(ModelGraph graph, ThresholdSet t, InferenceStatistics stats, CostTable costs, bool zeroThresholdsOnly) =>
-        stats.Layers.Where(l =>
+    /// <summary>The layers already dense and those whose thresholds are all 0 and whose dense loop the table prices lower.</summary>
+    private static string[] Choose(ModelGraph graph, ThresholdSet t, InferenceStatistics stats, CostTable costs) =>
+        // At T = 0 the rule skips only MACs with a zero operand, which add nothing and are never compensated: the outputs stay.
+        [.. stats.Layers.Where(l => t.RunsDenseLoop(l.Layer) || (t.ZeroThresholds(l.Layer) && CheaperAsDenseLoop(graph, l, costs))).Select(l => l.Layer)];
+
+    private static bool CheaperAsDenseLoop(ModelGraph graph, LayerStatistics layer, CostTable costs) =>
+        CostModel.EstimateLayer(costs, DenseLoopCounts(graph, layer)).Cycles < CostModel.EstimateLayer(costs, layer).Cycles;
+
+    /// <summary>Estimated cycles per inference of the counted layers under <paramref name="costs"/>.</summary>
+    private static double Cycles(CostTable costs, InferenceStatistics stats) => stats.Layers.Sum(l => CostModel.EstimateLayer(costs, l).Cycles);
+
+    private static InferenceStatistics Count(PrunedModel model, Tensor[] batches)
+    {
+        var stats = new InferenceStatistics();
+        foreach (Tensor batch in batches)
         {
-            if (t.RunsDenseLoop(l.Layer))
-            {
-                return true;
-            }
-            // At T = 0 the rule skips only MACs with a zero operand, which add nothing and are never compensated: the outputs stay.
-            if (zeroThresholdsOnly && !t.ZeroThresholds(l.Layer))
-            {
-                return false;
-            }
-            return CostModel.EstimateLayer(costs, DenseLoopCounts(graph, l)).Cycles < CostModel.EstimateLayer(costs, l).Cycles;
-        }).Select(l => l.Layer).ToArray();
+            model.Engine.Run(batch, stats);
+        }
+        return stats;
+    }
 
     /// <summary>The counts the dense loop gives the samples of <paramref name="layer"/>: every MAC executed by it but those on padding.</summary>
     private static LayerStatistics DenseLoopCounts(ModelGraph graph, LayerStatistics layer)

@@ -96,25 +96,56 @@ public sealed class KernelChoiceTests
     }
 
     [TestMethod]
-    public void The_choice_takes_exactly_the_layers_whose_dense_loop_the_table_prices_lower()
+    public void A_layer_with_a_threshold_turns_dense_only_where_the_whole_model_then_costs_less()
     {
         PrunedModel pruned = Model("msp430", 30);
         InferenceStatistics stats = Count(pruned, out _);
-        string[] expected = stats.Layers.Where(l => CostModel.EstimateLayer(HardwareMultiply, l) is var e && e.DenseCycles < e.Cycles).Select(l => l.Layer).ToArray();
+        string[] cheaperAlone = [.. stats.Layers.Where(l => CostModel.EstimateLayer(HardwareMultiply, l) is var e && e.DenseCycles < e.Cycles).Select(l => l.Layer)];
 
-        IReadOnlyList<string> chosen = KernelChoice.CheaperDense(pruned, HardwareMultiply, [SweepData.Images]);
         PrunedModel chosenModel = KernelChoice.DenseWhereCheaper(pruned, HardwareMultiply, [SweepData.Images]);
+        IReadOnlyList<string> chosen = KernelChoice.CheaperDense(pruned, HardwareMultiply, [SweepData.Images]);
 
-        Assert.IsNotEmpty(expected, "at p = 30 some layer of this model skips too little to pay for its tests with the hardware multiplier");
-        CollectionAssert.AreEqual(expected, chosen.ToArray());
-        CollectionAssert.AreEqual(expected, chosenModel.Thresholds.DenseLayers);
-        InferenceStatistics after = Count(chosenModel, out _);
-        foreach (string layer in expected)
+        Assert.IsNotEmpty(cheaperAlone, "at p = 30 some layer of this model skips too little to pay for its tests with the hardware multiplier");
+        Assert.IsNotEmpty(chosen);
+        CollectionAssert.AreEqual(chosenModel.Thresholds.DenseLayers, chosen.ToArray());
+        CollectionAssert.IsSubsetOf(chosen.ToArray(), cheaperAlone, "only a layer whose own dense loop is cheaper is tried");
+        double before = Cycles(stats), after = Cycles(Count(chosenModel, out _));
+        Assert.IsLessThan(before, after);
+        // Each layer tried and left out would have made the whole model dearer, counted with its effect on the layers after it.
+        foreach (string left in cheaperAlone.Except(chosen))
         {
-            Assert.IsLessThan(CostModel.EstimateLayer(HardwareMultiply, stats.For(layer)).Cycles, CostModel.EstimateLayer(HardwareMultiply, after.For(layer)).Cycles, layer);
+            Assert.IsGreaterThanOrEqualTo(after, Cycles(Count(KernelChoice.RunDense(chosenModel, [left], [SweepData.Images]), out _)), left);
         }
         Assert.AreSame(pruned, KernelChoice.DenseWhereCheaper(pruned, CostTable.Msp430 with { DenseMac = 1e6 }, [SweepData.Images]), "no layer changes when dense is dearer everywhere");
     }
+
+    [TestMethod]
+    public void A_layer_cheaper_alone_stays_UnIT_where_the_layers_after_it_would_lose_more_than_it_saves()
+    {
+        // conv1 at p30 keeps most of its MACs and the layers after it at p90 few, so a dense MAC price can make conv1's dense
+        // loop cheaper than its kernel while theirs stay dearer. Dense, conv1 changes what they see and what they cost.
+        ModelGraph graph = SweepData.Model;
+        string first = graph.PrunableLayers[0].Name;
+        PrunedModel pruned = PrunedModel.Create(graph, new PruningOptions
+        {
+            Profile = "msp430",
+            Percentile = 90,
+            LayerPercentiles = new Dictionary<string, double> { [first] = 30 },
+        }, SweepData.Calibration);
+        InferenceStatistics unit = Count(pruned, out _), firstDense = Count(KernelChoice.RunDense(pruned, [first], SweepData.Calibration), out _);
+        CostTable paper = CostTable.Msp430;
+        double After(InferenceStatistics s) => s.Layers.Where(l => l.Layer != first).Sum(l => CostModel.EstimateLayer(paper, l).Cycles);
+        double lost = After(firstDense) - After(unit), own = CostModel.EstimateLayer(paper, unit.For(first)).Cycles;
+        double macs = (double)firstDense.For(first).DenseMacs / firstDense.For(first).Samples;
+        CostTable Saving(double saved) => paper with { DenseMac = (own - saved) / macs };
+
+        Assert.IsGreaterThan(0, lost, "the layers after a dense conv1 cost more");
+        Assert.IsGreaterThan(2 * lost, own);
+        CollectionAssert.AreEqual(Array.Empty<string>(), KernelChoice.CheaperDense(pruned, Saving(lost / 2), [SweepData.Images]).ToArray(), "saves half of what the later layers lose");
+        CollectionAssert.AreEqual(new[] { first }, KernelChoice.CheaperDense(pruned, Saving(2 * lost), [SweepData.Images]).ToArray(), "saves twice what the later layers lose");
+    }
+
+    private static double Cycles(InferenceStatistics stats) => stats.Layers.Sum(l => CostModel.EstimateLayer(HardwareMultiply, l).Cycles);
 
     [TestMethod]
     public void Corrections_are_measured_again_when_a_layer_with_a_threshold_turns_dense()
