@@ -99,7 +99,8 @@ public static class CortexM4Run
             throw new CExportException($"tools/cortex-m4/build.sh failed with exit code {p.ExitCode} (needs arm-none-eabi-gcc and qemu-system-arm):\n{log.Trim()}");
         }
         var outputs = new List<float>();
-        long? ticks = null;
+        var marks = new List<long>();
+        long? ticks = null, marksCost = null;
         // QEMU writes the semihosting console to stdout or stderr depending on its version: read both.
         foreach (string line in log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
@@ -107,21 +108,36 @@ public static class CortexM4Run
             if (kv.Length == 2 && kv[1].StartsWith("0x", StringComparison.Ordinal)
                 && uint.TryParse(kv[1].AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out uint v))
             {
-                if (kv[0] == "out")
+                switch (kv[0])
                 {
-                    outputs.Add(BitConverter.UInt32BitsToSingle(v));
-                }
-                else if (kv[0] == "ticks")
-                {
-                    ticks = v;
+                    case "out":
+                        outputs.Add(BitConverter.UInt32BitsToSingle(v));
+                        break;
+                    case "ticks":
+                        ticks = v;
+                        break;
+                    case "marks256":
+                        marksCost = v;
+                        break;
+                    case "mark":
+                        marks.Add(v);
+                        break;
+                    case "marks_dropped":
+                        throw new CExportException($"Model '{export.Model}' has more nodes than tools/cortex-m4/main.c keeps marks for ({v} marks dropped).");
                 }
             }
         }
-        if (ticks is null)
+        if (ticks is null || marksCost is null)
         {
             throw new CExportException($"The Cortex-M4 run reported no instruction count:\n{log.Trim()}");
         }
-        // -icount shift=0: 1 ns of virtual time per instruction; the mps2 SysTick runs at 25 MHz, 40 ns a tick.
-        return new CortexM4Result(outputs.ToArray(), ticks.Value * 40, log);
+        // -icount shift=0: 1 ns of virtual time per instruction; the mps2 SysTick runs at 25 MHz, 40 ns a tick. A mark
+        // (a call and a tick reading) costs less than a tick, so its cost comes from 256 of them and is taken off.
+        double mark = marksCost.Value * TickInstructions / 256.0;
+        long total = (long)Math.Round(ticks.Value * TickInstructions - marks.Count * mark);
+        long[] nodes = [.. marks.Zip(marks.Skip(1), (a, b) => Math.Max(0, (long)Math.Round((b - a) * TickInstructions - mark)))];
+        return new CortexM4Result(outputs.ToArray(), total, nodes, log);
     }
+
+    private const int TickInstructions = 40;
 }

@@ -129,11 +129,13 @@ public sealed class CompareCommandTests
     }
 
     [TestMethod]
-    public void Compare_refuses_a_calibrated_msp430_cost_table_on_another_profile()
+    [DataRow("calibrated-hwmul", "float32", "--cost-table calibrated-hwmul needs --profile msp430")]
+    [DataRow("calibrated-m4", "msp430", "--cost-table calibrated-m4 needs --profile max78000: it was measured on the MAX78000")]
+    public void Compare_refuses_a_measured_cost_table_on_another_profile(string table, string profile, string message)
     {
-        var run = Cli.Run(Compare(NewFolder(), "--cost-table", "calibrated-hwmul"));
+        var run = Cli.Run(Compare(NewFolder(), "--cost-table", table, "--profile", profile));
 
-        StringAssert.Contains(Cli.SingleErrorLine(run, ExitCodes.Usage), "--cost-table calibrated-hwmul needs --profile msp430");
+        StringAssert.Contains(Cli.SingleErrorLine(run, ExitCodes.Usage), message);
     }
 
     [TestMethod]

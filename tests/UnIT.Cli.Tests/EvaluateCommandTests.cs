@@ -243,7 +243,7 @@ public sealed class EvaluateCommandTests
     }
 
     [TestMethod]
-    public void Dense_where_cheaper_without_calibration_images_or_a_calibrated_table_off_msp430_is_an_error()
+    public void Dense_where_cheaper_without_calibration_images_or_a_measured_table_off_its_profile_is_an_error()
     {
         string thresholds = Path.Combine(Path.GetDirectoryName(Cli.TempFile("x", ""))!, "msp-for-dense.json");
         Evaluate("--profile", "msp430", "--save-thresholds", thresholds, "--force");
@@ -252,8 +252,11 @@ public sealed class EvaluateCommandTests
             "--thresholds", thresholds, "--dense-where-cheaper");
         var floatTable = Cli.Run("evaluate", Cli.FashionModel, "--images", Cli.FashionImages, "--labels", Cli.FashionLabels, "--limit", "20",
             "--calibration-images", Calibration, "--cost-table", "calibrated-swmul");
+        var m4Table = Cli.Run("evaluate", Cli.FashionModel, "--images", Cli.FashionImages, "--labels", Cli.FashionLabels, "--limit", "20",
+            "--thresholds", thresholds, "--cost-table", "calibrated-m4");
 
         StringAssert.Contains(Cli.SingleErrorLine(noCalibration), "--dense-where-cheaper needs --calibration-images");
         StringAssert.Contains(Cli.SingleErrorLine(floatTable), "--cost-table calibrated-swmul needs the msp430 profile");
+        StringAssert.Contains(Cli.SingleErrorLine(m4Table), "--cost-table calibrated-m4 needs the max78000 profile");
     }
 }

@@ -48,6 +48,13 @@ public sealed class CortexM4Tests
             // skip test can cost more instructions than the multiply-add it saves.
             Assert.IsTrue(full.Instructions >= graph.TotalMacsPerSample, $"image {s}: dense {full.Instructions:N0} instructions for {graph.TotalMacsPerSample:N0} MACs");
             Assert.IsTrue(pruned[s].Instructions > 0, $"image {s}: UnIT build {pruned[s].Instructions:N0} instructions");
+            // The nodes' spans cover the inference but for its input and output copies.
+            foreach (CortexM4Result run in new[] { full, pruned[s] })
+            {
+                Assert.HasCount(graph.Nodes.Count, run.NodeInstructions, $"image {s}: one span per node");
+                long nodes = run.NodeInstructions.Sum();
+                Assert.IsTrue(nodes <= run.Instructions && nodes >= 0.99 * run.Instructions, $"image {s}: nodes {nodes:N0} of {run.Instructions:N0} instructions");
+            }
             TestContext.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"mnist_cnn image {s}: Cortex-M4F (QEMU mps2-an386) instructions dense {full.Instructions:N0}, UnIT p50 {pruned[s].Instructions:N0} ({(double)full.Instructions / pruned[s].Instructions:F2}x); logits bit-identical"));
         }

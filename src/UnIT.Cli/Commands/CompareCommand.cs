@@ -211,7 +211,7 @@ internal sealed class CompareCommand
             {
                 Objective = result.GetRequiredValue(_objective) == "cycles" ? SearchObjective.Cycles : SearchObjective.Macs,
                 Profile = result.GetRequiredValue(_profile),
-                Costs = SearchCommand.CostsOf(result.GetRequiredValue(_costTable)),
+                Costs = SearchCommand.CostsOf(result.GetRequiredValue(_costTable), TargetProfile.FromName(result.GetRequiredValue(_profile))),
                 DenseWhereCheaper = result.GetValue(_denseWhereCheaper),
                 Budget = result.GetValue(_budget),
                 ConfidenceZ = result.GetValue(_confidenceZ),

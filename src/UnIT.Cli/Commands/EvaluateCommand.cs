@@ -26,7 +26,8 @@ internal sealed class EvaluateCommand
     private readonly Option<bool> _denseWhereCheaper = new("--dense-where-cheaper")
     {
         Description = "Run each layer whose plain dense loop costs fewer cycles than its UnIT kernel (under --cost-table, counted on the calibration samples) by the dense loop: " +
-            "threshold 0, no skip tests; saved with the thresholds and carried into the exported C. Corrections are measured again when a layer's threshold changes.",
+            "threshold 0, no skip tests; saved with the thresholds and carried into the exported C. A layer with a threshold above 0 turns dense only if the whole model then " +
+            "costs less, since its new outputs change what the layers after it skip; corrections are then measured again.",
     };
     private readonly Option<int> _batchSize = CommonOptions.BatchSize();
     private readonly Option<string?> _saveThresholds = new("--save-thresholds") { Description = "Write the thresholds used to this JSON file.", HelpName = "FILE" };
@@ -84,11 +85,7 @@ internal sealed class EvaluateCommand
         }
         int batch = result.GetValue(_batchSize);
         PrunedModel model = PrunedModel.Create(graph, options, calibration?.Batches(graph.Input.Shape, batch));
-        CostTable? costs = SearchCommand.CostsOf(result.GetRequiredValue(_costTable));
-        if (costs is not null && model.Profile.Name != "msp430")
-        {
-            throw new ArgumentException($"--cost-table {result.GetRequiredValue(_costTable)} needs the msp430 profile (it was measured on the MSP430FR5994), not {model.Profile.Name}.");
-        }
+        CostTable? costs = SearchCommand.CostsOf(result.GetRequiredValue(_costTable), model.Profile);
         if (denseWhereCheaper)
         {
             model = KernelChoice.DenseWhereCheaper(model, costs ?? model.Profile.Costs, calibration!.Batches(graph.Input.Shape, batch).ToArray());

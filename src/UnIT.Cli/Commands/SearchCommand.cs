@@ -263,7 +263,7 @@ internal sealed class SearchCommand
             MagnitudeSparsities = [0, .. result.GetRequiredValue(_sparsities)],
             FatReluTaus = [0, .. result.GetRequiredValue(_taus).Select(t => (float)t)],
             BaselineShare = result.GetValue(_baselineShare),
-            Costs = CostsOf(result.GetRequiredValue(_costTable)),
+            Costs = CostsOf(result.GetRequiredValue(_costTable), TargetProfile.FromName(result.GetRequiredValue(_profile))),
             DenseWhereCheaper = result.GetValue(_denseWhereCheaper),
         };
         IEnumerable<Tensor> batches = calibration.Batches(graph.Input.Shape, result.GetValue(_report.BatchSize));
@@ -311,13 +311,23 @@ internal sealed class SearchCommand
         return ExitCodes.Success;
     }
 
-    /// <summary>The <c>--cost-table</c> option: the profile's own table or one of the MSP430 tables measured by mcu-bench.</summary>
+    /// <summary>The measured tables <c>--cost-table</c> names, each with the profile it was measured for.</summary>
+    private static readonly Dictionary<string, (CostTable Table, string Profile)> MeasuredTables = new(StringComparer.Ordinal)
+    {
+        ["calibrated-swmul"] = (CostTable.Msp430SoftwareMultiply, "msp430"),
+        ["calibrated-hwmul"] = (CostTable.Msp430HardwareMultiply, "msp430"),
+        ["calibrated-m4"] = (CostTable.CortexM4Instructions, "max78000"),
+    };
+
+    /// <summary>The <c>--cost-table</c> option: the profile's own table or one of the tables measured on a target.</summary>
     internal static Option<string> CostTableOption() => new("--cost-table")
     {
-        Description = "Cycle costs for the reported cycles, --objective cycles and --dense-where-cheaper: 'profile' (the profile's own table), or with the msp430 profile the tables measured by mcu-bench, 'calibrated-swmul' (software multiply) or 'calibrated-hwmul' (hardware multiplier).",
-        HelpName = "profile|calibrated-swmul|calibrated-hwmul",
+        Description = "Cycle costs for the reported cycles, --objective cycles and --dense-where-cheaper: 'profile' (the profile's own table); with the msp430 profile " +
+            "the tables measured by mcu-bench, 'calibrated-swmul' (software multiply) or 'calibrated-hwmul' (hardware multiplier); with the max78000 profile " +
+            "'calibrated-m4', measured by m4-bench (instructions QEMU counts, not cycles).",
+        HelpName = "profile|" + string.Join("|", MeasuredTables.Keys),
         DefaultValueFactory = _ => "profile",
-        CustomParser = OptionParsers.Name("--cost-table", ["profile", "calibrated-swmul", "calibrated-hwmul"]),
+        CustomParser = OptionParsers.Name("--cost-table", ["profile", .. MeasuredTables.Keys]),
     };
 
     /// <summary>Refuses <c>--dense-where-cheaper</c> without <c>--objective cycles</c>.</summary>
@@ -337,23 +347,29 @@ internal sealed class SearchCommand
             "(same outputs; no skip tests), so each state is priced as deployed; saved with the thresholds and carried into the exported C. Needs --objective cycles.",
     };
 
-    /// <summary>Refuses a calibrated MSP430 table on another profile.</summary>
+    /// <summary>Refuses a measured table on another profile than the one it was measured for.</summary>
     internal static void CheckCostTable(CommandResult r, Option<string> costTable, Option<string> profileOption)
     {
-        if (r.GetResult(costTable) is { Implicit: false, Tokens: [{ } table] } && table.Value.Trim().StartsWith("calibrated", StringComparison.OrdinalIgnoreCase)
-            && !(r.GetResult(profileOption) is { Tokens: [{ } profile] } && profile.Value.Trim().Equals("msp430", StringComparison.OrdinalIgnoreCase)))
+        if (r.GetResult(costTable) is { Implicit: false, Tokens: [{ } token] } && MeasuredTables.TryGetValue(token.Value.Trim().ToLowerInvariant(), out var measured)
+            && !(r.GetResult(profileOption) is { Tokens: [{ } profile] } && profile.Value.Trim().Equals(measured.Profile, StringComparison.OrdinalIgnoreCase)))
         {
-            r.AddError($"--cost-table {table.Value.Trim()} needs --profile msp430: it was measured on the MSP430FR5994.");
+            r.AddError($"--cost-table {token.Value.Trim()} needs --profile {measured.Profile}: it was measured on the {measured.Table.Device}.");
         }
     }
 
-    /// <summary>The table a <c>--cost-table</c> name stands for; null for the profile's own.</summary>
-    internal static CostTable? CostsOf(string name) => name switch
+    /// <summary>
+    /// The table a <c>--cost-table</c> name stands for (null for the profile's own).
+    /// </summary>
+    /// <exception cref="ArgumentException">The table was measured for another profile than <paramref name="profile"/>.</exception>
+    internal static CostTable? CostsOf(string name, TargetProfile profile)
     {
-        "calibrated-swmul" => CostTable.Msp430SoftwareMultiply,
-        "calibrated-hwmul" => CostTable.Msp430HardwareMultiply,
-        _ => null,
-    };
+        if (!MeasuredTables.TryGetValue(name, out var measured))
+        {
+            return null;
+        }
+        return measured.Profile == profile.Name ? measured.Table : throw new ArgumentException(
+            $"--cost-table {name} needs the {measured.Profile} profile (it was measured on the {measured.Table.Device}), not {profile.Name}.");
+    }
 
     /// <summary>
     /// The file name of <paramref name="path"/> when it lies directly in <paramref name="directory"/> (null otherwise).

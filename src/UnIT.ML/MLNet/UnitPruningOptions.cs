@@ -75,8 +75,9 @@ public sealed class UnitPruningOptions
 
     /// <summary>
     /// When set, <c>Fit</c> runs each layer whose plain dense loop costs fewer cycles under this table than its UnIT kernel,
-    /// counted on the calibration rows, by the dense loop (<see cref="KernelChoice.DenseWhereCheaper"/>; e.g.
-    /// <see cref="CostTable.Msp430HardwareMultiply"/>). The choice is saved with the thresholds and carried into the exported C.
+    /// counted on the calibration rows, by the dense loop; a layer with a threshold above 0 only where the whole model then
+    /// costs less (<see cref="KernelChoice.DenseWhereCheaper"/>; e.g. <see cref="CostTable.Msp430HardwareMultiply"/>, or
+    /// <see cref="CostTable.CortexM4Instructions"/> for max78000). The choice is saved with the thresholds and carried into the exported C.
     /// </summary>
     public CostTable? DenseWhereCheaper { get; set; }
 

@@ -186,6 +186,42 @@ public sealed record CostTable
     };
 
     /// <summary>
+    /// MAX78000's Cortex-M4F calibrated against whole-model runs of `unit-prune export-c` max78000 code in QEMU
+    /// (`unit-prune m4-bench`). QEMU counts instructions, not cycles, so each "cycle" here is one executed instruction:
+    /// the table ranks kernels and layers as the instruction counts do, and its absolute figures run low wherever an
+    /// instruction takes more than one cycle (loads, taken branches, fused multiply-adds). <see cref="Max78000"/> stays
+    /// the datasheet table; see <see cref="Sources"/> for the fit.
+    /// </summary>
+    public static CostTable CortexM4Instructions { get; } = Max78000 with
+    {
+        Device = "MAX78000 (Arm Cortex-M4F), calibrated: instructions counted by QEMU",
+        Multiply = CortexM4ExecutedMac - 1,
+        Add = 1,
+        CompareBranch = CortexM4SkipTest,
+        MemoryRead = 0,
+        DenseMac = CortexM4DenseMac,
+        Compensation = CortexM4Compensation,
+        Sources = """
+            Calibrated: measured with `unit-prune m4-bench` (docs/deployment.md) on 2026-12-02, arm-none-eabi-gcc -O2, qemu-system-arm mps2-an386 -icount,
+            5 test images per build; instructions counted, not cycles (one instruction priced as one cycle). Fitted to the whole-model totals,
+            minimizing the largest relative error with the threshold computations priced as the cost model counts them: a skip test costs 10.17
+            instructions (it reads the operand, so MemoryRead is 0, and it carries the loops' and layers' fixed costs) and an executed MAC 3.99
+            more (largest error 1.7 % over 13 pruned builds of mnist_cnn, fashion_mnist_cnn and fashion_mnist_resnet at percentiles 10 to 90,
+            group-wise and FATReLU, division bitmask); a MAC of the dense build 8.66 (9.39 on mnist_cnn and fashion_mnist_cnn, 8.04 on
+            fashion_mnist_resnet: largest error 7.7 %); a compensated skip 15.8 (largest error 4.1 % over three compensated builds). The float kernel tests every operand in bounds of a nonzero weight, so a skip test
+            costs more than a MAC of the dense loop: under this table a layer beats its dense loop only where many weights are zero
+            (magnitude pruning), which the kernel skips whole.
+            The other numbers (division, shifts, masks, lookups, clock and energy) are the datasheet table's:
+            """ + "\n" + Max78000.Sources,
+    };
+
+    // The fit of CortexM4Instructions (instructions per operation; see its Sources).
+    private const double CortexM4SkipTest = 10.17;
+    private const double CortexM4ExecutedMac = 3.99;
+    private const double CortexM4DenseMac = 8.66;
+    private const double CortexM4Compensation = 15.8;
+
+    /// <summary>
     /// The host float32 profile has no real device: it reuses the Cortex-M4F table of <see cref="Max78000"/>
     /// as a generic estimate for a microcontroller with a single-precision FPU.
     /// </summary>
