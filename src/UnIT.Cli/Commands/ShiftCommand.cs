@@ -62,7 +62,6 @@ internal sealed class ShiftCommand
     {
         Description = $"Comma-separated shifts ({string.Join(", ", KindNames.Keys)}), each at three strengths unless NAME=S/S/... gives its own: rotation 10/20/30 degrees, noise sigma 0.1/0.2/0.3, brightness +0.1/0.2/0.3, contrast reduction 0.3/0.5/0.7, occlusion square side 0.2/0.3/0.4 of the height. Default: all.",
         HelpName = "NAME[=S/S/...],...",
-        DefaultValueFactory = _ => [.. KindNames.Values.Select(k => new ShiftRequest(k, null))],
         CustomParser = ParseShifts,
     };
     private readonly Option<int> _seed = new("--seed")
@@ -119,7 +118,8 @@ internal sealed class ShiftCommand
         SampleSet calibration = _calibration.Load(result, graph)!;
         SampleSet test = _test.Load(result, graph)!;
         ThresholdSet? thresholds = result.GetValue(_thresholds) is { } file ? ThresholdSet.Load(file) : null;
-        ShiftRequest[] shifts = result.GetRequiredValue(_shifts);
+        // Unset, the option reads as no shifts at all: all of them at their default strengths.
+        ShiftRequest[] shifts = result.GetValue(_shifts) is { Length: > 0 } given ? given : [.. KindNames.Values.Select(k => new ShiftRequest(k, null))];
         var options = new ShiftOptions
         {
             Percentile = result.GetValue(_percentile),

@@ -40,8 +40,9 @@ internal sealed class DeviceBenchOptions(string profile, string device, string t
     public Command CreateCommand(string name, string description)
     {
         var command = new Command(name, description) { Model };
-        // Help shows the profile the device runs, not the host's float32.
+        // The device runs one profile, whatever the thresholds file says; help shows it.
         _pruning.Profile.DefaultValueFactory = _ => profile;
+        _pruning.Profile.Description = $"Target profile: {profile}, the one this command builds (another is refused).";
         Images.AddTo(command);
         _calibration.AddTo(command);
         _pruning.AddTo(command);

@@ -48,7 +48,6 @@ internal sealed class PruningOptionGroup
     {
         Description = "Target profile: float32 (host), max78000 (float, BitMask) or msp430 (int16 fixed point, BitShift). Default: the --thresholds file's, else float32.",
         HelpName = "NAME",
-        DefaultValueFactory = _ => TargetProfile.DefaultName,
         CustomParser = OptionParsers.Name("--profile", TargetProfile.Names),
     };
 
@@ -104,7 +103,7 @@ internal sealed class PruningOptionGroup
         ThresholdSet? thresholds = file is null ? null : ThresholdSet.Load(file);
         string profile = ProfileFollowsThresholds && result.GetResult(Profile) is not { Implicit: false } && thresholds?.Profile is { } saved
             ? saved
-            : result.GetValue(Profile)!;
+            : result.GetValue(Profile) ?? TargetProfile.DefaultName;
         // Checked here to name the command-line options; the library checks again with the saved thresholds' division.
         string? effective = division ?? (file is null ? TargetProfile.FromName(profile).DefaultDivision.Name : null);
         (int? start, bool tree) = DivisionSettings.Read(result, effective is null ? null : [effective]);
