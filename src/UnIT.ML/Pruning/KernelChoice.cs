@@ -28,7 +28,8 @@ public static class KernelChoice
     /// with a threshold above 0 that the table prices the same way, tried with <see cref="RunDense"/>: its dense loop
     /// computes every MAC, which changes what the layers after it see (after a ReLU, fewer zeros to skip), so it is kept only
     /// when the whole model, counted again, costs less. Layers are tried from the last to the first, so the kernels of
-    /// the layers after a try are settled. Each try measures corrections again, if any, and counts the samples once.
+    /// the layers after a try are settled. The samples are counted once, then once per try, which also measures corrections
+    /// again, if any.
     /// </summary>
     /// <param name="model">The model as it runs now.</param>
     /// <param name="costs">The cycle costs that decide, e.g. <see cref="CostTable.Msp430HardwareMultiply"/>.</param>
@@ -46,15 +47,13 @@ public static class KernelChoice
             throw new ArgumentException("Choosing each layer's kernel needs at least one sample.", nameof(samples));
         }
         InferenceStatistics stats = Count(model, batches);
-        PrunedModel chosen = RunDense(model, Choose(model.Graph, model.Thresholds, stats, costs), batches);
+        string[] atZero = Choose(model.Graph, model.Thresholds, stats, costs);
+        PrunedModel chosen = RunDense(model, atZero, batches);
         if (zeroThresholdsOnly)
         {
             return chosen;
         }
-        if (!ReferenceEquals(chosen, model))
-        {
-            stats = Count(chosen, batches);
-        }
+        stats = WithDenseLoopCounts(model.Graph, stats, atZero);
         double cycles = Cycles(costs, stats);
         foreach (PrunableNode layer in model.Graph.PrunableLayers.Reverse())
         {
@@ -128,11 +127,7 @@ public static class KernelChoice
         {
             return result;
         }
-        var stats = new InferenceStatistics();
-        foreach (LayerStatistics l in result.Statistics.Layers)
-        {
-            stats.For(l.Layer).Add(dense.Contains(l.Layer) ? DenseLoopCounts(model.Graph, l) : l);
-        }
+        InferenceStatistics stats = WithDenseLoopCounts(model.Graph, result.Statistics, dense);
         return new EvaluationResult
         {
             Pruned = result.Pruned,
@@ -168,6 +163,20 @@ public static class KernelChoice
             model.Engine.Run(batch, stats);
         }
         return stats;
+    }
+
+    /// <summary>
+    /// <paramref name="stats"/> as they are with <paramref name="dense"/>, whose thresholds are all 0, run by the dense loop:
+    /// their outputs, and so every other layer's counts, stay; only their own counts become the loop's.
+    /// </summary>
+    private static InferenceStatistics WithDenseLoopCounts(ModelGraph graph, InferenceStatistics stats, IReadOnlyList<string> dense)
+    {
+        var rewritten = new InferenceStatistics();
+        foreach (LayerStatistics l in stats.Layers)
+        {
+            rewritten.For(l.Layer).Add(dense.Contains(l.Layer) ? DenseLoopCounts(graph, l) : l);
+        }
+        return rewritten;
     }
 
     /// <summary>The counts the dense loop gives the samples of <paramref name="layer"/>: every MAC executed by it but those on padding.</summary>
