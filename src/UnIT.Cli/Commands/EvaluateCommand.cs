@@ -63,6 +63,8 @@ internal sealed class EvaluateCommand
         string modelPath = result.GetRequiredValue(_model);
         ModelGraph graph = ModelLoader.Load(modelPath);
         PruningOptions options = _pruning.Read(result);
+        // A measured table on another profile is refused before calibration, which can take minutes.
+        CostTable? costs = SearchCommand.CostsOf(result.GetRequiredValue(_costTable), TargetProfile.FromName(options.Profile));
         bool force = result.GetValue(_force);
         string? saveThresholds = result.GetValue(_saveThresholds);
         string? logitsOut = result.GetValue(_logitsOut);
@@ -85,7 +87,6 @@ internal sealed class EvaluateCommand
         }
         int batch = result.GetValue(_batchSize);
         PrunedModel model = PrunedModel.Create(graph, options, calibration?.Batches(graph.Input.Shape, batch));
-        CostTable? costs = SearchCommand.CostsOf(result.GetRequiredValue(_costTable), model.Profile);
         if (denseWhereCheaper)
         {
             model = KernelChoice.DenseWhereCheaper(model, costs ?? model.Profile.Costs, calibration!.Batches(graph.Input.Shape, batch).ToArray());
