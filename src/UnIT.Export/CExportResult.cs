@@ -48,12 +48,16 @@ public sealed class CExportResult
     /// <summary>Bytes of the static activation arena, sized by buffer liveness.</summary>
     public long ArenaBytes { get; }
 
-    /// <summary>Bytes of the static scratch (msp430: int32 accumulators of the largest, padded layer plane, the sorted lists' starts and any list that found no room in the arena; 0 for float).</summary>
+    /// <summary>
+    /// Bytes of the static scratch: the accumulators of the largest (padded) layer plane, the sorted lists' starts, and the lists
+    /// (msp430: those that found no room in the arena; max78000: all, in <c>unit_list</c>); 0 for a float build without sorted lists.
+    /// </summary>
     public long ScratchBytes { get; }
 
     /// <summary>
-    /// Bytes of the msp430 int32 accumulators (<c>unit_acc</c>, part of <see cref="ScratchBytes"/>), which every MAC reads and
-    /// writes: a firmware may place them apart from the other buffers by defining <c>UNIT_ACC_ATTR</c>. 0 for float.
+    /// Bytes of the accumulators (<c>unit_acc</c>, part of <see cref="ScratchBytes"/>: int32 on the msp430, float for the max78000's
+    /// sorted-list convolutions), which every MAC of their layers reads and writes: a firmware may place them apart from the
+    /// other buffers by defining <c>UNIT_ACC_ATTR</c>.
     /// </summary>
     public long AccumulatorBytes { get; }
 

@@ -119,19 +119,20 @@ public static class CExporter
         // A firmware may place the buffers (e.g. in FRAM on an MSP430FR part, whose SRAM is 8 KiB) by defining UNIT_BUFFER_ATTR.
         sb.Append("#ifndef UNIT_BUFFER_ATTR\n#define UNIT_BUFFER_ATTR\n#endif\n");
         sb.Append(CultureInfo.InvariantCulture, $"static unit_value_t unit_arena[{Math.Max(1, c.Buffers.ArenaElements)}] UNIT_BUFFER_ATTR;\n");
-        if (c.FixedPoint)
+        if (c.ScratchElements > 0 || c.FixedPoint)
         {
             // Every MAC reads and writes an accumulator: a firmware may keep them in faster memory (SRAM beside FRAM buffers).
             sb.Append("#ifndef UNIT_ACC_ATTR\n#define UNIT_ACC_ATTR UNIT_BUFFER_ATTR\n#endif\n");
-            sb.Append(CultureInfo.InvariantCulture, $"static int32_t unit_acc[{Math.Max(1, c.ScratchElements)}] UNIT_ACC_ATTR;\n");
-            if (c.ListElements > 0)
-            {
-                sb.Append(CultureInfo.InvariantCulture, $"static int16_t unit_list[{c.ListElements}] UNIT_BUFFER_ATTR;\n");
-            }
-            if (c.StartsElements > 0)
-            {
-                sb.Append(CultureInfo.InvariantCulture, $"static unit_uidx_t unit_starts[{c.StartsElements}] UNIT_BUFFER_ATTR;\n");
-            }
+            sb.Append(CultureInfo.InvariantCulture, $"static {(c.FixedPoint ? "int32_t" : "float")} unit_acc[{Math.Max(1, c.ScratchElements)}] UNIT_ACC_ATTR;\n");
+        }
+        if (c.ListElements > 0)
+        {
+            // int16 entries in fixed point (x, place); uint16 in float32 (index of x, place).
+            sb.Append(CultureInfo.InvariantCulture, $"static {(c.FixedPoint ? "int16_t" : "uint16_t")} unit_list[{c.ListElements}] UNIT_BUFFER_ATTR;\n");
+        }
+        if (c.StartsElements > 0)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"static unit_uidx_t unit_starts[{c.StartsElements}] UNIT_BUFFER_ATTR;\n");
         }
         sb.Append('\n').Append(c.Kernels);
         sb.Append("static void unit_run(void)\n{\n    unit_idx_t i;\n    (void)i;\n").Append(c.Body).Append("}\n\n");

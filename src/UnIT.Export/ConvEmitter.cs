@@ -228,16 +228,18 @@ internal sealed class ConvEmitter : INodeEmitter
         """;
 
     /// <summary>
-    /// The UnIT build of a stride-1 convolution. Its MACs only depend on each output receiving its products in weight
-    /// order, not on the order in which one weight's products reach the outputs, so the search for the kept MACs is
-    /// free: each input channel's nonzero activations are listed once per inference, sorted by |x| descending, and
-    /// each weight runs the prefix with |x| &gt; t found by a binary search (zeros and skipped operands are never visited).
-    /// The accumulators of one output plane sit in a plane padded by the kernel's reach (acc_w wide), so an operand's
-    /// place is its list entry minus the weight's offset; <c>map</c> marks the places that are real outputs.
+    /// The UnIT build of a stride-1 convolution, in both profiles (<see cref="SortedKernel"/> fills in each one's types and
+    /// arithmetic). Its MACs only depend on each output receiving its products in weight order, not on the order in which one
+    /// weight's products reach the outputs, so the search for the kept MACs is free: each input channel's nonzero activations
+    /// are listed once per inference, sorted by |x| descending, and each weight runs the prefix with |x| &gt; t found by a
+    /// binary search (zeros and skipped operands are never visited). The accumulators of one output plane sit in a plane
+    /// padded by the kernel's reach (acc_w wide), so an operand's place is its list entry minus the weight's offset;
+    /// <c>map</c> marks the places that are real outputs. The msp430 lists hold (x, place) in int16; the float32 (max78000)
+    /// lists hold (index of x in the group's input, place) in uint16, and the MACs are fused multiply-adds, as in the engine.
     /// </summary>
-    private const string SortedKernel = """
-        /* Sorts n list entries (x, place) by |x| descending: Shell sort with Ciura's gaps, in place. */
-        static void unit_sort_list(int16_t *e, unit_uidx_t n)
+    private const string SortedKernelTemplate = """
+        /* Sorts n list entries ($ENTRY$) by |x| descending: Shell sort with Ciura's gaps, in place. */
+        static void unit_sort_list$S$($E$ *e, unit_uidx_t n$XSPARAM$)
         {
             static const unit_uidx_t gaps[] = {8858u, 3937u, 1750u, 701u, 301u, 132u, 57u, 23u, 10u, 4u, 1u};
             unit_uidx_t k, i, j;
@@ -246,10 +248,10 @@ internal sealed class ConvEmitter : INodeEmitter
                 const unit_uidx_t gap = gaps[k], step = (unit_uidx_t)(2u * gap);
                 for (i = gap; i < n; i++)
                 {
-                    int16_t *q = e + 2u * i;
-                    const int16_t x = q[0], at = q[1];
-                    const uint16_t ax = UNIT_ABS16(x);
-                    for (j = i; j >= gap && UNIT_ABS16(*(q - step)) < ax; j -= gap, q -= step)
+                    $E$ *q = e + 2u * i;
+                    const $E$ x = q[0], at = q[1];
+                    const $K$ ax = $KEY$x$/KEY$;
+                    for (j = i; j >= gap && $KEY$*(q - step)$/KEY$ < ax; j -= gap, q -= step)
                     {
                         q[0] = *(q - step);
                         q[1] = *(q - step + 1);
@@ -262,8 +264,8 @@ internal sealed class ConvEmitter : INodeEmitter
 
         /* The MACs of one weight over list entries [p, end): those whose place (entry minus the weight's offset) is an
          * output. A function of its own so that its operands stay in registers. */
-        __attribute__((noinline)) static void unit_sorted_macs(const int16_t *p, const int16_t *end, int32_t *acc,
-                                                              const uint8_t *map, uint16_t koff, int16_t wv, unit_layer_counts *cnt)
+        __attribute__((noinline)) static void unit_sorted_macs$S$(const $E$ *p, const $E$ *end, $XSPARAM2$$A$ *acc,
+                                                              const uint8_t *map, uint16_t koff, $W$ wv, unit_layer_counts *cnt)
         {
             (void)cnt;
             for (; p != end; p += 2)
@@ -271,7 +273,7 @@ internal sealed class ConvEmitter : INodeEmitter
                 const uint16_t o = (uint16_t)((uint16_t)p[1] - koff);
                 if (map[o])
                 {
-                    acc[o] = UNIT_SAT_ADD32(acc[o], UNIT_MUL16(p[0], wv));
+                    $MAC$
                     UNIT_CNT(cnt, executed, 1);
                 }
             }
@@ -280,63 +282,55 @@ internal sealed class ConvEmitter : INodeEmitter
         /* Skip compensation of one weight over the list entries [p, end) its test skipped: each output place adds the weight's
          * constant for the operand's sign where a product would have gone. The constants come in registers: this loop runs
          * once per skipped operand. */
-        __attribute__((noinline)) static void unit_sorted_comp(const int16_t *p, const int16_t *end, int32_t *acc,
-                                                              const uint8_t *map, uint16_t koff, int32_t cpos, int32_t cneg)
+        __attribute__((noinline)) static void unit_sorted_comp$S$(const $E$ *p, const $E$ *end, $XSPARAM2$$A$ *acc,
+                                                              const uint8_t *map, uint16_t koff, $A$ cpos, $A$ cneg)
         {
             for (; p != end; p += 2)
             {
                 const uint16_t o = (uint16_t)((uint16_t)p[1] - koff);
                 if (map[o])
                 {
-                    acc[o] = UNIT_SAT_ADD32(acc[o], p[0] > 0 ? cpos : cneg);
+                    $COMPADD$
                 }
             }
         }
 
-        /* UnIT int16 stride-1 convolution of one sample, sorted-list search (see the generator's note). list: 2 int16 per
-         * input element of a group (x, place in the padded plane for kernel offset 0); starts: cin_g + 1 entries; comp: the
-         * skip-compensation constants, or 0. */
-        static void unit_conv_sorted_q(const unit_conv_geom *g, const unit_conv_sorted *sg, const uint8_t *map, const int16_t *cols,
-                                       const int16_t *in, const int16_t *w, const int32_t *bias, const uint16_t *thr,
-                                       const unit_comp *comp, int16_t shift, int16_t *out, int32_t *acc, int16_t *list,
-                                       unit_uidx_t *starts, unit_layer_counts *cnt)
-        {
-            const int16_t *cpos = comp ? comp->pos : 0, *cneg = comp ? comp->neg : 0;
+        $MAINHEAD$
             const unit_idx_t in_plane = (unit_idx_t)(g->in_h * g->in_w), acc_w = sg->acc_w;
             /* From the last kernel column of one kernel row to the first of the next. */
             const uint16_t kh_next = (uint16_t)(g->dil_h * acc_w - g->k_w * sg->dil_w);
-            const int16_t *group_in = in;
+            const $V$ *group_in = in;
             unit_idx_t grp, mm, c, kh, kw, i, j;
             (void)cnt;
             (void)cols;
             for (grp = 0; grp < g->groups; grp++, group_in += g->cin_g * in_plane)
             {
-                const int16_t *x = group_in;
-                int16_t *e = list;
+                const $V$ *x = group_in;
+                $E$ *e = list;
                 for (c = 0; c < g->cin_g; c++)
                 {
                     uint16_t at = (uint16_t)sg->in_first;
-                    int16_t *const first = e;
+                    $E$ *const first = e;
                     for (i = 0; i < g->in_h; i++, at += (uint16_t)(acc_w - g->in_w))
                     {
                         for (j = 0; j < g->in_w; j++, x++, at++)
                         {
                             if (*x != 0)
                             {
-                                e[0] = *x;
-                                e[1] = (int16_t)at;
+                                e[0] = $ENTRYX$;
+                                e[1] = ($E$)at;
                                 e += 2;
                             }
                         }
                     }
                     starts[c] = (unit_uidx_t)((first - list) >> 1);
-                    unit_sort_list(first, (unit_uidx_t)((e - first) >> 1));
+                    unit_sort_list$S$(first, (unit_uidx_t)((e - first) >> 1)$XSARG$);
                 }
                 starts[g->cin_g] = (unit_uidx_t)((e - list) >> 1);
                 for (mm = 0; mm < g->cout_g; mm++)
                 {
-                    const int32_t b = bias ? *bias++ : 0;
-                    int32_t *a = acc + sg->out_first;
+                    const $A$ b = bias ? *bias++ : 0;
+                    $A$ *a = acc + sg->out_first;
                     for (i = 0; i < g->out_h; i++, a += acc_w)
                     {
                         for (j = 0; j < g->out_w; j++)
@@ -346,7 +340,7 @@ internal sealed class ConvEmitter : INodeEmitter
                     }
                     for (c = 0; c < g->cin_g; c++)
                     {
-                        const int16_t *const first = list + 2u * starts[c];
+                        const $E$ *const first = list + 2u * starts[c];
                         const unit_uidx_t n = (unit_uidx_t)(starts[c + 1] - starts[c]);
                         uint16_t koff = 0;
         #ifdef UNIT_COUNT
@@ -365,11 +359,11 @@ internal sealed class ConvEmitter : INodeEmitter
         #endif
                             for (kw = 0; kw < g->k_w; kw++, koff = (uint16_t)(koff + sg->dil_w))
                             {
-                                const int16_t wv = *w++;
-                                const uint16_t t = *thr++;
-                                const int16_t cp = cpos ? *cpos++ : 0, cn = cneg ? *cneg++ : 0;
+                                const $W$ wv = *w++;
+                                const $K$ t = $TLOAD$;
+                                const $W$ cp = cpos ? *cpos++ : 0, cn = cneg ? *cneg++ : 0;
         #ifdef UNIT_COUNT
-                                const int16_t *p, *end;
+                                const $E$ *p, *end;
         #endif
                                 unit_uidx_t lo = 0;
                                 if (wv == 0)
@@ -377,15 +371,14 @@ internal sealed class ConvEmitter : INodeEmitter
                                     continue;
                                 }
                                 UNIT_CNT(cnt, tested, (uint32_t)rows * (uint16_t)cols[3 * kw + 1]);
-                                if (t <= 32767u)
+                                if ($GUARD$)
                                 {
-                                    /* The first entry whose test fails: |x| > t <=> (uint16_t)(x + t) > 2t. */
-                                    const uint16_t t2 = (uint16_t)(t << 1);
+                                    /* The first entry whose test fails: $TESTDOC$. */$T2$
                                     unit_uidx_t hi = n;
                                     while (lo < hi)
                                     {
                                         const unit_uidx_t mid = (unit_uidx_t)((lo + hi) >> 1);
-                                        if ((uint16_t)((uint16_t)first[2u * mid] + t) > t2)
+                                        if ($TEST$)
                                         {
                                             lo = (unit_uidx_t)(mid + 1u);
                                         }
@@ -395,11 +388,11 @@ internal sealed class ConvEmitter : INodeEmitter
                                         }
                                     }
                                 }
-                                unit_sorted_macs(first, first + 2u * lo, acc, map, koff, wv, cnt);
-                                if (comp)
+                                unit_sorted_macs$S$(first, first + 2u * lo, $XSARG2$acc, map, koff, wv, cnt);
+                                if ($COMPCOND$)
                                 {
-                                    unit_sorted_comp(first + 2u * lo, first + 2u * n, acc, map, koff, unit_comp_value(cp, comp->shift),
-                                                     unit_comp_value(cn, comp->shift));
+                                    unit_sorted_comp$S$(first + 2u * lo, first + 2u * n, $XSARG2$acc, map, koff, $CPOS$,
+                                                     $CNEG$);
                                 }
         #ifdef UNIT_COUNT
                                 for (p = first + 2u * lo, end = first + 2u * n; p != end; p += 2)
@@ -414,7 +407,7 @@ internal sealed class ConvEmitter : INodeEmitter
                     {
                         for (j = 0; j < g->out_w; j++)
                         {
-                            *out++ = unit_requant(a[j], shift);
+                            *out++ = $OUT$;
                         }
                     }
                 }
@@ -422,6 +415,108 @@ internal sealed class ConvEmitter : INodeEmitter
         }
 
         """;
+
+    /// <summary>The msp430 kernel's head: its note, signature and compensation pointers.</summary>
+    private const string SortedHeadQ = """
+        /* UnIT int16 stride-1 convolution of one sample, sorted-list search (see the generator's note). list: 2 int16 per
+         * input element of a group (x, place in the padded plane for kernel offset 0); starts: cin_g + 1 entries; comp: the
+         * skip-compensation constants, or 0. */
+        static void unit_conv_sorted_q(const unit_conv_geom *g, const unit_conv_sorted *sg, const uint8_t *map, const int16_t *cols,
+                                       const int16_t *in, const int16_t *w, const int32_t *bias, const uint16_t *thr,
+                                       const unit_comp *comp, int16_t shift, int16_t *out, int32_t *acc, int16_t *list,
+                                       unit_uidx_t *starts, unit_layer_counts *cnt)
+        {
+            const int16_t *cpos = comp ? comp->pos : 0, *cneg = comp ? comp->neg : 0;
+        """;
+
+    /// <summary>The float32 kernel's head.</summary>
+    private const string SortedHeadF = """
+        /* UnIT float32 stride-1 convolution of one sample, sorted-list search (see the generator's note). list: 2 uint16 per
+         * input element of a group (index in the group's input, place in the padded plane for kernel offset 0); starts:
+         * cin_g + 1 entries; thr: one threshold per weight; cpos, cneg: the skip-compensation constants per weight for a
+         * positive and a negative operand, or 0. */
+        static void unit_conv_sorted_f(const unit_conv_geom *g, const unit_conv_sorted *sg, const uint8_t *map, const int16_t *cols,
+                                       const float *in, const float *w, const float *bias, const float *thr, const float *cpos,
+                                       const float *cneg, float *out, float *acc, uint16_t *list, unit_uidx_t *starts,
+                                       unit_layer_counts *cnt)
+        {
+        """;
+
+    /// <summary>
+    /// The msp430 (int16) values of <see cref="SortedKernelTemplate"/>'s tokens, filled in this order; the sort key of a list
+    /// entry v is $KEY$v$/KEY$.
+    /// </summary>
+    private static readonly (string Token, string Text)[] SortedTokensQ =
+    [
+        ("MAINHEAD", SortedHeadQ),
+        ("ENTRY", "x, place"),
+        ("S", ""),
+        ("E", "int16_t"),
+        ("XSPARAM", ""),
+        ("K", "uint16_t"),
+        ("KEY", "UNIT_ABS16("),
+        ("/KEY", ")"),
+        ("XSPARAM2", ""),
+        ("A", "int32_t"),
+        ("W", "int16_t"),
+        ("MAC", "acc[o] = UNIT_SAT_ADD32(acc[o], UNIT_MUL16(p[0], wv));"),
+        ("COMPADD", "acc[o] = UNIT_SAT_ADD32(acc[o], p[0] > 0 ? cpos : cneg);"),
+        ("V", "int16_t"),
+        ("ENTRYX", "*x"),
+        ("XSARG", ""),
+        ("TLOAD", "*thr++"),
+        ("GUARD", "t <= 32767u"),
+        ("TESTDOC", "|x| > t <=> (uint16_t)(x + t) > 2t"),
+        ("T2", "\n                            const uint16_t t2 = (uint16_t)(t << 1);"),
+        ("TEST", "(uint16_t)((uint16_t)first[2u * mid] + t) > t2"),
+        ("XSARG2", ""),
+        ("COMPCOND", "comp"),
+        ("CPOS", "unit_comp_value(cp, comp->shift)"),
+        ("CNEG", "unit_comp_value(cn, comp->shift)"),
+        ("OUT", "unit_requant(a[j], shift)"),
+    ];
+
+    /// <summary>The float32 (max78000) values of <see cref="SortedKernelTemplate"/>'s tokens.</summary>
+    private static readonly (string Token, string Text)[] SortedTokensF =
+    [
+        ("MAINHEAD", SortedHeadF),
+        ("ENTRY", "index of x in xs, place"),
+        ("S", "_f"),
+        ("E", "uint16_t"),
+        ("XSPARAM", ", const float *xs"),
+        ("K", "uint32_t"),
+        ("KEY", "unit_abs_bits(xs["),
+        ("/KEY", "])"),
+        ("XSPARAM2", "const float *xs, "),
+        ("A", "float"),
+        ("W", "float"),
+        ("MAC", "acc[o] = UNIT_FMA(xs[p[0]], wv, acc[o]);"),
+        ("COMPADD", "acc[o] = acc[o] + (xs[p[0]] > 0.0f ? cpos : cneg);"),
+        ("V", "float"),
+        ("ENTRYX", "(uint16_t)(x - group_in)"),
+        ("XSARG", ", group_in"),
+        ("TLOAD", "unit_abs_bits(*thr++)"),
+        ("GUARD", "1"),
+        ("TESTDOC", "|x| > t <=> bits(|x|) > bits(t)"),
+        ("T2", ""),
+        ("TEST", "unit_abs_bits(group_in[first[2u * mid]]) > t"),
+        ("XSARG2", "group_in, "),
+        ("COMPCOND", "cpos"),
+        ("CPOS", "cp"),
+        ("CNEG", "cn"),
+        ("OUT", "a[j]"),
+    ];
+
+    /// <summary>The sorted-list convolution of the profile: <see cref="SortedKernelTemplate"/> with its tokens filled in.</summary>
+    private static string SortedKernel(bool fixedPoint)
+    {
+        string text = SortedKernelTemplate;
+        foreach ((string token, string value) in fixedPoint ? SortedTokensQ : SortedTokensF)
+        {
+            text = text.Replace("$" + token + "$", value, StringComparison.Ordinal);
+        }
+        return text;
+    }
 
     private const string FloatKernel = """
         /* UnIT float32 convolution of one sample; thr: one threshold per weight, or 0 for the dense build; comp: a
@@ -516,6 +611,15 @@ internal sealed class ConvEmitter : INodeEmitter
 
     public BufferSharing Sharing(Node node, EmitContext context) => BufferSharing.None;
 
+    /// <summary>The sorted-list loop's constants: its plane geometry (returned) and the byte map of output places (<paramref name="map"/>).</summary>
+    private static string SortedGeometry(EmitContext context, string name, in ConvGeometry g, SortedLayout layout, out string map)
+    {
+        string sorted = context.ConstStruct("unit_conv_sorted", name + "_sorted",
+            string.Join(", ", new[] { layout.AccW, layout.OutFirst, layout.InFirst, g.DilationW }.Select(EmitContext.Int)), 4 * context.IndexBytes);
+        map = context.ConstUInt8(name + "_map", layout.Map(g));
+        return sorted;
+    }
+
     public void Emit(Node node, EmitContext context)
     {
         var conv = (ConvNode)node;
@@ -547,10 +651,8 @@ internal sealed class ConvEmitter : INodeEmitter
             }
             if (!context.RunsDense(conv) && SortedLayout.Of(g) is SortedLayout layout)
             {
-                string sorted = context.ConstStruct("unit_conv_sorted", name + "_sorted",
-                    string.Join(", ", new[] { layout.AccW, layout.OutFirst, layout.InFirst, g.DilationW }.Select(EmitContext.Int)), 4 * context.IndexBytes);
-                string map = context.ConstUInt8(name + "_map", layout.Map(g));
-                context.Kernel("conv_sorted_q", SortedKernel);
+                string sorted = SortedGeometry(context, name, g, layout, out string map);
+                context.Kernel("conv_sorted_q", SortedKernel(fixedPoint: true));
                 context.NeedScratch(layout.AccW * layout.AccH);
                 string list = context.NodeScratch(conv, layout.ListElements);
                 context.NeedStarts(g.InChannelsPerGroup + 1);
@@ -575,7 +677,22 @@ internal sealed class ConvEmitter : INodeEmitter
                 ? 0f
                 : context.Division.Threshold(t.Length == 1 ? t[0] : t[i / perChannel], MathF.Abs(w), ref ops)).ToArray());
         }
-        string compensation = context.Compensation(conv) is { } c ? context.ConstFloat(name + "_comp", EmitContext.Pairs(c, null)) : "0";
+        float[]? constants = context.Compensation(conv);
+        if (!context.RunsDense(conv) && SortedLayout.Of(g) is SortedLayout sortedLayout)
+        {
+            string sorted = SortedGeometry(context, name, g, sortedLayout, out string map);
+            // The engine's layout: the positive operands' constants, then the negative ones'.
+            string positive = constants is null ? "0" : context.ConstFloat(name + "_comp", constants);
+            string negative = constants is null ? "0" : $"{positive} + {weights.Length}";
+            context.Kernel("conv_sorted_f", SortedKernel(fixedPoint: false));
+            context.NeedScratch(sortedLayout.AccW * sortedLayout.AccH);
+            // Its own buffer, not the float arena: the list is read as uint16.
+            context.NeedList(sortedLayout.ListElements);
+            context.NeedStarts(g.InChannelsPerGroup + 1);
+            context.Line($"unit_conv_sorted_f(&{geom}, &{sorted}, {map}, {colsName}, {input}, {wName}, {bias}, {thresholds}, {positive}, {negative}, {output}, unit_acc, unit_list, unit_starts, {counters});");
+            return;
+        }
+        string compensation = constants is null ? "0" : context.ConstFloat(name + "_comp", EmitContext.Pairs(constants, null));
         context.Kernel("conv_f", FloatKernel);
         context.Line($"unit_conv_f(&{geom}, {colsName}, {input}, {wName}, {bias}, {thresholds}, {compensation}, {output}, {counters});");
     }

@@ -149,11 +149,14 @@ internal sealed class EmitContext
     /// <summary>Makes the list start scratch at least <paramref name="elements"/> long.</summary>
     public void NeedStarts(int elements) => StartsElements = Math.Max(StartsElements, elements);
 
-    /// <summary>Bytes of every scratch buffer: accumulators (int32 in fixed point), sorted lists and their starts.</summary>
-    public long ScratchBytes => AccumulatorBytes + (FixedPoint ? ListElements * 2L + StartsElements * (long)IndexBytes : 0);
+    /// <summary>Bytes of every scratch buffer: accumulators (int32 in fixed point, float in float32), sorted lists and their starts.</summary>
+    public long ScratchBytes => AccumulatorBytes + ListElements * 2L + StartsElements * (long)IndexBytes;
 
-    /// <summary>Bytes of the int32 accumulators (fixed point; 0 for float), part of <see cref="ScratchBytes"/>.</summary>
-    public long AccumulatorBytes => FixedPoint ? ScratchElements * 4L : 0;
+    /// <summary>
+    /// Bytes of the accumulators, part of <see cref="ScratchBytes"/>: int32 in fixed point, float in float32 (where only the
+    /// sorted-list convolutions use them).
+    /// </summary>
+    public long AccumulatorBytes => ScratchElements * 4L;
 
     /// <summary>The layer's skip-compensation constants (the engine's layout: positive half, negative half), or null without them or in the dense build.</summary>
     public float[]? Compensation(PrunableNode layer) => RunsDense(layer) ? null : Configuration.Thresholds?.SkipCompensations?.GetValueOrDefault(layer.Name);

@@ -36,7 +36,8 @@ public sealed class M4BenchCommandTests
     {
         NeedTools();
         string folder = Path.GetDirectoryName(Cli.TempFile("x", ""))!;
-        string atZero = Path.Combine(folder, "m4-threshold-zero.json"), chosen = Path.Combine(folder, "m4-dense-loops.json");
+        string atZero = Path.Combine(folder, "m4-threshold-zero.json"), chosen = Path.Combine(folder, "m4-dense-loops.json"),
+            high = Path.Combine(folder, "m4-p90.json");
         string calibration = Cli.Asset("data/fashion-mnist/train-55000-55999-images-idx3-ubyte.gz");
         JsonElement Evaluate(params string[] args)
         {
@@ -54,21 +55,27 @@ public sealed class M4BenchCommandTests
 
         JsonElement plain = Evaluate("--percentile", "0", "--save-thresholds", atZero);
         JsonElement dense = Evaluate("--percentile", "50", "--dense-where-cheaper", "--save-thresholds", chosen);
-        JsonElement plainRun = Bench(atZero), denseRun = Bench(chosen);
+        Evaluate("--percentile", "90", "--save-thresholds", high);
+        JsonElement plainRun = Bench(atZero), denseRun = Bench(chosen), highRun = Bench(high);
 
         // Threshold 0 everywhere: the engine's uncounted float run takes its dense fast path, which sums in another order;
         // m4-bench must compare the C with the kernel the C runs.
         Assert.IsTrue(plainRun.GetProperty("logits_match").GetBoolean(), "every layer at threshold 0");
         double estimated = plain.GetProperty("cycles").GetProperty("pruned").GetDouble(), measured = plainRun.GetProperty("pruned_instructions").GetDouble();
-        Assert.IsLessThan(0.05, Math.Abs(estimated / measured - 1), $"estimated {estimated:N0}, QEMU {measured:N0} instructions");
-        Assert.IsLessThan(1.0, plain.GetProperty("speedup").GetDouble(), "the float kernel's skip test costs more than a dense MAC");
+        // The table's largest error on whole models is 17.5 % (CostTable.CortexM4Instructions).
+        Assert.IsLessThan(0.2, Math.Abs(estimated / measured - 1), $"estimated {estimated:N0}, QEMU {measured:N0} instructions");
+        Assert.IsLessThan(1.0, plain.GetProperty("speedup").GetDouble(), "the normalized input has no zeros: the lists cost and skip nothing");
 
-        // So under the measured table the dense loop is cheaper in every layer of this model, and the build runs as dense.
+        // At p = 50 the lists still cost more than they save in every layer of this model, so the build runs as dense.
         string[] layers = [.. dense.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("name").GetString()!)];
         CollectionAssert.AreEquivalent(layers, dense.GetProperty("thresholds").GetProperty("dense_layers").EnumerateArray().Select(e => e.GetString()).ToArray());
         Assert.IsTrue(denseRun.GetProperty("logits_match").GetBoolean(), "every layer by the dense loop");
         Assert.AreEqual(denseRun.GetProperty("dense_instructions").GetDouble(), denseRun.GetProperty("pruned_instructions").GetDouble(),
             0.01 * denseRun.GetProperty("dense_instructions").GetDouble());
+
+        // At p = 90 the sorted lists skip without visiting: the UnIT build runs fewer instructions than the dense one.
+        Assert.IsTrue(highRun.GetProperty("logits_match").GetBoolean(), "p = 90");
+        Assert.IsLessThan(0.7 * highRun.GetProperty("dense_instructions").GetDouble(), highRun.GetProperty("pruned_instructions").GetDouble());
     }
 
     private static void NeedTools()

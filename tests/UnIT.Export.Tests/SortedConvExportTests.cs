@@ -4,10 +4,10 @@ using UnIT.ML.Pruning;
 namespace UnIT.Export.Tests;
 
 /// <summary>
-/// The msp430 UnIT convolution that searches sorted lists (stride 1) against the engine on the geometries it must get
+/// The UnIT convolutions that search sorted lists (stride 1; msp430 int16 and max78000 float32) against the engine on the geometries it must get
 /// right: asymmetric padding, padding wider than the kernel's reach, dilation, groups, a 1x1 kernel, negative
-/// activations (no Relu before a conv), and a stride-2 conv that keeps the present loop; then a fully connected layer
-/// with sorted columns (threshold from the exponent table, or exact division at run time); logits and counters bit for bit.
+/// activations (no Relu before a conv), and a stride-2 conv that keeps the present loop; then (msp430) a fully connected
+/// layer with sorted columns (threshold from the exponent table, or exact division at run time); logits and counters bit for bit.
 /// </summary>
 [TestClass]
 public sealed class SortedConvExportTests
@@ -15,18 +15,24 @@ public sealed class SortedConvExportTests
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
-    [DataRow(50.0, null)]
-    [DataRow(90.0, "exact")]
-    public void Stride_one_convolutions_of_every_geometry_and_sorted_fc_columns_equal_the_engine(double percentile, string? division)
+    [DataRow("msp430", 50.0, null)]
+    [DataRow("msp430", 90.0, "exact")]
+    [DataRow("max78000", 50.0, null)]
+    [DataRow("max78000", 90.0, "exact")]
+    public void Stride_one_convolutions_of_every_geometry_and_sorted_fc_columns_equal_the_engine(string profile, double percentile, string? division)
     {
         ModelGraph graph = Geometries(seed: 3);
         Tensor calibration = DagExportTests.Random(graph, 48, seed: 4);
-        PrunedModel model = PrunedModel.Create(graph, new PruningOptions { Profile = "msp430", Percentile = percentile, Division = division }, [calibration]);
+        PrunedModel model = PrunedModel.Create(graph, new PruningOptions { Profile = profile, Percentile = percentile, Division = division }, [calibration]);
         CExportResult export = CExporter.Export(model, new CExportOptions());
         string source = export.Files[CExportResult.SourceFile];
-        Assert.AreEqual(4, Count(source, "unit_conv_sorted_q(&"), "the four stride-1 convolutions take the sorted-list loop");
-        Assert.AreEqual(1, Count(source, "unit_conv_q(&"), "the stride-2 convolution keeps the present loop");
-        Assert.AreEqual(1, Count(source, "unit_fc_sorted_q(30, 20, "), "the fully connected layer (one threshold) takes sorted columns");
+        string suffix = profile == "msp430" ? "q" : "f";
+        Assert.AreEqual(4, Count(source, $"unit_conv_sorted_{suffix}(&"), "the four stride-1 convolutions take the sorted-list loop");
+        Assert.AreEqual(1, Count(source, $"unit_conv_{suffix}(&"), "the stride-2 convolution keeps the present loop");
+        if (profile == "msp430")
+        {
+            Assert.AreEqual(1, Count(source, "unit_fc_sorted_q(30, 20, "), "the fully connected layer (one threshold) takes sorted columns");
+        }
 
         EngineComparison.Check(model, DagExportTests.Random(graph, 24, seed: 5), 24, dense: false, TestContext);
     }

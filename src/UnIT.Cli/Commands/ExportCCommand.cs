@@ -89,7 +89,7 @@ internal sealed class ExportCCommand
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Wrote {string.Join(", ", export.Files.Keys)} to '{dir}': model '{export.Model}', profile {export.Profile}, {(export.Dense ? "dense" : "UnIT-pruned")}, division {model.Division.Name}."));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Constants {export.ConstantBytes:N0} B; static RAM {export.RamBytes:N0} B (activation arena {export.ArenaBytes:N0} B, scratch {export.ScratchBytes:N0} B: {export.AccumulatorBytes:N0} B of accumulators, sorted lists that found no room in the arena and their starts). Code bytes depend on the compiler: see {(export.Profile == "msp430" ? "mcu-bench" : "m4-bench")}."));
+            $"Constants {export.ConstantBytes:N0} B; static RAM {export.RamBytes:N0} B (activation arena {export.ArenaBytes:N0} B, scratch {export.ScratchBytes:N0} B: {export.AccumulatorBytes:N0} B of accumulators, sorted lists and their starts). Code bytes depend on the compiler: see {(export.Profile == "msp430" ? "mcu-bench" : "m4-bench")}."));
         return ExitCodes.Success;
     }
 }

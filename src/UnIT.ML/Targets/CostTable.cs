@@ -203,23 +203,25 @@ public sealed record CostTable
         Compensation = CortexM4Compensation,
         Sources = """
             Calibrated: measured with `unit-prune m4-bench` (docs/deployment.md) on 2026-12-02, arm-none-eabi-gcc -O2, qemu-system-arm mps2-an386 -icount,
-            5 test images per build; instructions counted, not cycles (one instruction priced as one cycle). Fitted to the whole-model totals,
-            minimizing the largest relative error with the threshold computations priced as the cost model counts them: a skip test costs 10.17
-            instructions (it reads the operand, so MemoryRead is 0, and it carries the loops' and layers' fixed costs) and an executed MAC 3.99
-            more (largest error 1.7 % over 13 pruned builds of mnist_cnn, fashion_mnist_cnn and fashion_mnist_resnet at percentiles 10 to 90,
-            group-wise and FATReLU, division bitmask); a MAC of the dense build 8.66 (9.39 on mnist_cnn and fashion_mnist_cnn, 8.04 on
-            fashion_mnist_resnet: largest error 7.7 %); a compensated skip 15.8 (largest error 4.1 % over three compensated builds). The float kernel tests every operand in bounds of a nonzero weight, so a skip test
-            costs more than a MAC of the dense loop: under this table a layer beats its dense loop only where many weights are zero
-            (magnitude pruning), which the kernel skips whole.
+            5 test images per build; instructions counted, not cycles (one instruction priced as one cycle). The stride-1 convolutions
+            search per-channel lists of nonzero activations sorted by |x| (as the msp430 code does), so a skipped operand is never
+            visited. Fitted to the whole-model totals, minimizing the largest relative error with the threshold computations priced as
+            the cost model counts them: a skip test costs 2.26 instructions (it stands for the lists' building, sorting and binary
+            searches and the layers' fixed costs, so MemoryRead is 0) and an executed MAC 21.7 (largest error 17.5 % over 13 pruned
+            builds of mnist_cnn, fashion_mnist_cnn and fashion_mnist_resnet at percentiles 10 to 90, group-wise and FATReLU, division
+            bitmask: the lists cost what the number of nonzero activations says, which no term sees, so fashion_mnist_cnn, whose
+            normalized input has no zeros, runs 12 to 17 % above the estimate and fashion_mnist_resnet up to 15 % below it); a MAC of
+            the dense build 8.66 (9.39 on mnist_cnn and fashion_mnist_cnn, 8.04 on fashion_mnist_resnet: largest error 7.7 %); a
+            compensated skip 34.8 (largest error 2.3 % over three compensated builds; the skipped tail of each weight's list is walked).
             The other numbers (division, shifts, masks, lookups, clock and energy) are the datasheet table's:
             """ + "\n" + Max78000.Sources,
     };
 
     // The fit of CortexM4Instructions (instructions per operation; see its Sources).
-    private const double CortexM4SkipTest = 10.17;
-    private const double CortexM4ExecutedMac = 3.99;
+    private const double CortexM4SkipTest = 2.26;
+    private const double CortexM4ExecutedMac = 21.7;
     private const double CortexM4DenseMac = 8.66;
-    private const double CortexM4Compensation = 15.8;
+    private const double CortexM4Compensation = 34.8;
 
     /// <summary>
     /// The host float32 profile has no real device: it reuses the Cortex-M4F table of <see cref="Max78000"/>
