@@ -4,10 +4,11 @@ using UnIT.ML.Pruning;
 namespace UnIT.Export.Tests;
 
 /// <summary>
-/// The UnIT convolutions that search sorted lists (stride 1; msp430 int16 and max78000 float32) against the engine on the geometries it must get
-/// right: asymmetric padding, padding wider than the kernel's reach, dilation, groups, a 1x1 kernel, negative
-/// activations (no Relu before a conv), and a stride-2 conv that keeps the present loop; then (msp430) a fully connected
-/// layer with sorted columns (threshold from the exponent table, or exact division at run time); logits and counters bit for bit.
+/// The UnIT convolutions that search sorted lists (stride 1; msp430 int16 and max78000 float32) against the engine on the
+/// geometries they must get right: asymmetric padding, padding wider than the kernel's reach, dilation, groups, a 1x1
+/// kernel, negative activations (no Relu before a conv), and a stride-2 conv that keeps the present loop; then (msp430) a
+/// fully connected layer with sorted columns (threshold from the exponent table, or exact division at run time); logits
+/// and counters bit for bit.
 /// </summary>
 [TestClass]
 public sealed class SortedConvExportTests
