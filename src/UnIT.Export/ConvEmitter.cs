@@ -507,11 +507,17 @@ internal sealed class ConvEmitter : INodeEmitter
         ("OUT", "a[j]"),
     ];
 
+    // Filled once, not per layer emitted (declared after the token arrays they read).
+    private static readonly string SortedKernelQ = Fill(SortedTokensQ);
+    private static readonly string SortedKernelF = Fill(SortedTokensF);
+
     /// <summary>The sorted-list convolution of the profile: <see cref="SortedKernelTemplate"/> with its tokens filled in.</summary>
-    private static string SortedKernel(bool fixedPoint)
+    private static string SortedKernel(bool fixedPoint) => fixedPoint ? SortedKernelQ : SortedKernelF;
+
+    private static string Fill((string Token, string Text)[] tokens)
     {
         string text = SortedKernelTemplate;
-        foreach ((string token, string value) in fixedPoint ? SortedTokensQ : SortedTokensF)
+        foreach ((string token, string value) in tokens)
         {
             text = text.Replace("$" + token + "$", value, StringComparison.Ordinal);
         }
