@@ -1,4 +1,5 @@
 using UnIT.ML.Graph;
+using UnIT.ML.Kernels;
 
 namespace UnIT.Export;
 
@@ -13,22 +14,13 @@ internal sealed record SortedLayout(int AccW, int AccH, int HaloTop, int HaloLef
     /// <summary>The layout of <paramref name="g"/>, or null where the present loop must run (stride above 1, or indices beyond 16 bits).</summary>
     public static SortedLayout? Of(in ConvGeometry g)
     {
-        if (g.StrideH != 1 || g.StrideW != 1)
+        if (!SortedListConvolution.Applies(g))
         {
             return null;
         }
-        // An input row ih meets kernel row kh at output row ih + PadTop - kh * DilationH: from PadTop - (KernelH - 1) * DilationH
-        // (the first input row and the last kernel row) to InH - 1 + PadTop.
-        int haloTop = Math.Max(0, (g.KernelH - 1) * g.DilationH - g.PadTop), haloBottom = Math.Max(0, g.InH + g.PadTop - g.OutH);
-        int haloLeft = Math.Max(0, (g.KernelW - 1) * g.DilationW - g.PadLeft), haloRight = Math.Max(0, g.InW + g.PadLeft - g.OutW);
-        int accW = g.OutW + haloLeft + haloRight, accH = g.OutH + haloTop + haloBottom;
-        long list = 2L * g.InChannelsPerGroup * g.InH * g.InW;
-        if ((long)accW * accH > short.MaxValue || list > short.MaxValue)
-        {
-            return null;
-        }
+        (int accW, int accH, int haloTop, int haloLeft) = SortedListConvolution.AccumulatorPlane(g);
         return new SortedLayout(accW, accH, haloTop, haloLeft, haloTop * accW + haloLeft,
-            (g.PadTop + haloTop) * accW + g.PadLeft + haloLeft, (int)list);
+            (g.PadTop + haloTop) * accW + g.PadLeft + haloLeft, (int)SortedListConvolution.ListElements(g));
     }
 
     /// <summary>One byte per place: 1 where it is an output (row HaloTop.., column HaloLeft..), 0 in the padding.</summary>

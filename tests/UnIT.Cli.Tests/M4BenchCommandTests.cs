@@ -62,8 +62,8 @@ public sealed class M4BenchCommandTests
         // m4-bench must compare the C with the kernel the C runs.
         Assert.IsTrue(plainRun.GetProperty("logits_match").GetBoolean(), "every layer at threshold 0");
         double estimated = plain.GetProperty("cycles").GetProperty("pruned").GetDouble(), measured = plainRun.GetProperty("pruned_instructions").GetDouble();
-        // The table's largest error on whole models is 17.5 % (CostTable.CortexM4Instructions).
-        Assert.IsLessThan(0.2, Math.Abs(estimated / measured - 1), $"estimated {estimated:N0}, QEMU {measured:N0} instructions");
+        // The table's largest error on whole UnIT builds is 2.7 % (CostTable.CortexM4Instructions); the flat table before it, 17.5 %.
+        Assert.IsLessThan(0.05, Math.Abs(estimated / measured - 1), $"estimated {estimated:N0}, QEMU {measured:N0} instructions");
         Assert.IsLessThan(1.0, plain.GetProperty("speedup").GetDouble(), "the normalized input has no zeros: the lists cost and skip nothing");
 
         // At p = 50 the lists still cost more than they save in every layer of this model, so the build runs as dense.

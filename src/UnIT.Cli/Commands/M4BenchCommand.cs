@@ -93,7 +93,7 @@ internal sealed class M4BenchCommand
             table.AddRow(Markup.Escape(l.Name), l.Op, N(l.DenseInstructions), N(l.EstimatedDense), N(l.PrunedInstructions), N(l.EstimatedPruned));
         }
         table.AddRow("total", "", N(denseMean), N(estimatedDense), N(prunedMean), N(estimatedPruned));
-        console.WriteLine("Instructions per inference by node (estimate: the calibrated-m4 table; it prices MACs and skip tests only, and folds the other nodes into them):");
+        console.WriteLine("Instructions per inference by node (estimate: the calibrated-m4 table; it prices the UnIT layers only and folds the other nodes into them):");
         console.Write(table);
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Instructions per inference: dense {denseMean:N0}, UnIT {prunedMean:N0} ({denseMean / prunedMean:F2}x; estimated {estimatedDense / estimatedPruned:F2}x). QEMU counts instructions, not cycles."));

@@ -18,6 +18,7 @@ internal sealed class FixedPointConvExecutor : LayerExecutor
     private readonly int[] _inBounds;
     private readonly int[] _compensation;
     private readonly long _inBoundsMacs;
+    private readonly SortedListCounts? _lists;
 
     public FixedPointConvExecutor(ConvNode conv, Shape sampleShape, ThresholdSet? thresholds, IDivisionApproximator division, QuantizationPlan plan) : base(conv, thresholds)
     {
@@ -34,6 +35,7 @@ internal sealed class FixedPointConvExecutor : LayerExecutor
         _weightThresholds = WeightThresholds(_weight, conv.OutputChannels, QuantizedThresholdsOf(conv, thresholds, productBits), division, ref _thresholdOps);
         _compensation = CompensationOf(conv, thresholds) is { } c ? FixedPointCompensation.Quantize(c, productBits).Added : [];
         _inBoundsMacs = Im2Col.InBoundsMacs(_geometry);
+        _lists = SortedListCounts.For<short>(_geometry, _weight);
     }
 
     /// <summary>C = w: each nonzero weight's integer threshold t(T_q, |w_q|), computed once per layer (0 for a zero weight, whose MACs never run).</summary>
@@ -66,6 +68,10 @@ internal sealed class FixedPointConvExecutor : LayerExecutor
         stats = KernelCounts(stats);
         FixedPointConvKernel.RunCompensated(g, x, _weight, _bias, _weightThresholds, _compensation, _shift, y, acc, columns, _inBounds, stats);
         stats?.Division.Add(_thresholdOps);
+        if (stats is not null)
+        {
+            _lists?.Add<short, int>(x, _weightThresholds, _compensation.Length > 0, stats);
+        }
         for (int i = 0; i < y.Length; i++)
         {
             output[i] = FixedPointMath.Dequantize(y[i], _outBits);

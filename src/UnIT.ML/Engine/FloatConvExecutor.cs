@@ -23,6 +23,7 @@ internal sealed class FloatConvExecutor : LayerExecutor
     private readonly bool _finiteParameters;
     private readonly float[]? _compensation;
     private readonly long _inBoundsMacs;
+    private readonly SortedListCounts? _lists;
 
     public FloatConvExecutor(ConvNode conv, Shape sampleShape, ThresholdSet? thresholds, IDivisionApproximator division) : base(conv, thresholds)
     {
@@ -35,6 +36,7 @@ internal sealed class FloatConvExecutor : LayerExecutor
         _dense = t.All(v => v == 0f);
         _weightThresholds = WeightThresholds(conv, t, division, ref _thresholdOps);
         _inBoundsMacs = Im2Col.InBoundsMacs(_geometry);
+        _lists = SortedListCounts.For<float>(_geometry, conv.Weight.Data);
     }
 
     /// <summary>
@@ -83,5 +85,9 @@ internal sealed class FloatConvExecutor : LayerExecutor
         }
         // Charged per inference, as a device without room to store them recomputes them each time.
         stats?.Division.Add(_thresholdOps);
+        if (stats is not null)
+        {
+            _lists?.Add<float, float>(input, _weightThresholds, _compensation is not null, stats);
+        }
     }
 }

@@ -51,6 +51,28 @@ public sealed class LayerStatistics
     /// <summary>Activation reads from memory.</summary>
     public long ActivationReads { get; set; }
 
+    /// <summary>
+    /// Activations a sorted-list convolution (<see cref="UnIT.ML.Kernels.SortedListConvolution"/>, as the exported C runs it)
+    /// scans into its lists: its whole input, once per sample. 0 for every other layer and for the dense loop. The engine
+    /// computes differently; these counts are what the C would spend, for the cost model.
+    /// </summary>
+    public long ListScans { get; set; }
+
+    /// <summary>The nonzero activations among <see cref="ListScans"/>: entries listed and sorted.</summary>
+    public long ListEntries { get; set; }
+
+    /// <summary>The lists' sorting work: over every list of n entries, n·⌈log2 n⌉.</summary>
+    public long ListSortWork { get; set; }
+
+    /// <summary>Binary-search steps: over the nonzero weights, ⌊log2 n⌋ + 1 for the list of n entries the weight searches (0 for an empty one).</summary>
+    public long ListSearchSteps { get; set; }
+
+    /// <summary>List entries the nonzero weights walk for their MACs: the prefix each threshold keeps, places outside the output included.</summary>
+    public long ListWalked { get; set; }
+
+    /// <summary>With skip compensation, list entries the nonzero weights walk past their prefix to add their constants.</summary>
+    public long ListTailWalked { get; set; }
+
     /// <summary>Operations spent on threshold computations t(T, |C|).</summary>
     public DivisionOps Division;
 
@@ -127,6 +149,12 @@ public sealed class LayerStatistics
         Comparisons += other.Comparisons;
         WeightReads += other.WeightReads;
         ActivationReads += other.ActivationReads;
+        ListScans += other.ListScans;
+        ListEntries += other.ListEntries;
+        ListSortWork += other.ListSortWork;
+        ListSearchSteps += other.ListSearchSteps;
+        ListWalked += other.ListWalked;
+        ListTailWalked += other.ListTailWalked;
         Division.Add(other.Division);
     }
 

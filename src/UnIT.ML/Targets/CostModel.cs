@@ -20,6 +20,10 @@ namespace UnIT.ML.Targets;
 /// nothing is compared), so the speed-up is a like-for-like ratio under one table; <c>Total·c.DenseMac</c> when the
 /// table has a measured dense MAC cost. A layer the pruned build runs by the dense loop
 /// (<see cref="LayerStatistics.DenseMacs"/>) is priced the same way in the pruned figure.</item>
+/// <item>With <see cref="CostTable.SortedLists"/> (measured tables), a layer the C runs by sorted lists
+/// (<see cref="LayerStatistics.ListScans"/> above 0) is priced by its lists instead of tests and reads:
+/// <c>ListScans·Scan + ListEntries·Entry + ListSortWork·SortWork + WeightReads·Weight + ListSearchSteps·SearchStep
+/// + ListWalked·Walk + ListTailWalked·TailWalk</c> in the comparison part, and its executed MACs at <c>Mac</c> each.</item>
 /// </list>
 /// Everything else of an inference (pooling, activations, bias, data transfer) is left out of both.
 /// </remarks>
@@ -70,14 +74,25 @@ public static class CostModel
         double dense = layer.Total * denseMac / samples;
         // A measured compensation cost is charged whole to the MAC part; otherwise its add, test and read go to theirs.
         long itemized = costs.Compensation is null ? layer.Compensations : 0;
+        double skipRule = (layer.Comparisons + itemized) * costs.CompareBranch;
+        double reads = (layer.WeightReads + layer.ActivationReads + itemized) * costs.MemoryRead;
+        if (costs.SortedLists is { } lists && layer.ListScans > 0)
+        {
+            // The C runs this layer by sorted lists: a skipped operand is never visited, so the lists' work replaces the tests and reads.
+            macCost = lists.Mac;
+            skipRule = layer.ListScans * lists.Scan + layer.ListEntries * lists.Entry + layer.ListSortWork * lists.SortWork
+                + layer.WeightReads * lists.Weight + layer.ListSearchSteps * lists.SearchStep + layer.ListWalked * lists.Walk
+                + layer.ListTailWalked * lists.TailWalk + itemized * costs.CompareBranch;
+            reads = itemized * costs.MemoryRead;
+        }
         var estimate = new LayerCostEstimate
         {
             Layer = layer.Layer,
             Samples = layer.Samples,
             MacCycles = ((layer.Executed - layer.DenseMacs) * macCost + layer.DenseMacs * denseMac + layer.Compensations * (costs.Compensation ?? costs.Add)) / samples,
-            ComparisonCycles = (layer.Comparisons + itemized) * costs.CompareBranch / samples,
+            ComparisonCycles = skipRule / samples,
             DivisionCycles = division / samples,
-            MemoryCycles = (layer.WeightReads + layer.ActivationReads + itemized) * costs.MemoryRead / samples,
+            MemoryCycles = reads / samples,
             DenseCycles = dense,
             EnergyMicrojoules = 0,
             DenseEnergyMicrojoules = MicrojoulesOf(dense, costs),

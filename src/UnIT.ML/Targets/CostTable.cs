@@ -50,6 +50,12 @@ public sealed record CostTable
     /// </summary>
     public double? Compensation { get; init; }
 
+    /// <summary>
+    /// Measured cycles of a sorted-list convolution's work, when measured; null prices such a layer as any other (a test
+    /// per operand met, reads and MACs). See <see cref="CostModel"/>.
+    /// </summary>
+    public SortedListCosts? SortedLists { get; init; }
+
     /// <summary>Clock frequency in Hz, used to turn cycles into time.</summary>
     public required double ClockHz { get; init; }
 
@@ -186,7 +192,7 @@ public sealed record CostTable
     };
 
     /// <summary>
-    /// MAX78000's Cortex-M4F calibrated against whole-model runs of `unit-prune export-c` max78000 code in QEMU
+    /// MAX78000's Cortex-M4F calibrated against the layers of `unit-prune export-c` max78000 code run in QEMU
     /// (`unit-prune m4-bench`). QEMU counts instructions, not cycles, so each "cycle" here is one executed instruction:
     /// the table ranks kernels and layers as the instruction counts do, and its absolute figures run low wherever an
     /// instruction takes more than one cycle (loads, taken branches, fused multiply-adds). <see cref="Max78000"/> stays
@@ -195,33 +201,47 @@ public sealed record CostTable
     public static CostTable CortexM4Instructions { get; } = Max78000 with
     {
         Device = "MAX78000 (Arm Cortex-M4F), calibrated: instructions counted by QEMU",
-        Multiply = CortexM4ExecutedMac - 1,
+        Multiply = CortexM4TestedMac - 1,
         Add = 1,
         CompareBranch = CortexM4SkipTest,
         MemoryRead = 0,
         DenseMac = CortexM4DenseMac,
         Compensation = CortexM4Compensation,
+        SortedLists = new SortedListCosts
+        {
+            Scan = 96.5,
+            Entry = 0,
+            SortWork = 20.4,
+            Weight = 0,
+            SearchStep = 13.1,
+            Walk = 10.9,
+            Mac = 4.39,
+            TailWalk = 10.0,
+        },
         Sources = """
             Calibrated: measured with `unit-prune m4-bench` (docs/deployment.md) on 2026-12-02, arm-none-eabi-gcc -O2, qemu-system-arm mps2-an386 -icount,
-            5 test images per build; instructions counted, not cycles (one instruction priced as one cycle). The stride-1 convolutions
-            search per-channel lists of nonzero activations sorted by |x| (as the msp430 code does), so a skipped operand is never
-            visited. Fitted to the whole-model totals, minimizing the largest relative error with the threshold computations priced as
-            the cost model counts them: a skip test costs 2.26 instructions (it stands for the lists' building, sorting and binary
-            searches and the layers' fixed costs, so MemoryRead is 0) and an executed MAC 21.7 (largest error 17.5 % over 13 pruned
-            builds of mnist_cnn, fashion_mnist_cnn and fashion_mnist_resnet at percentiles 10 to 90, group-wise and FATReLU, division
-            bitmask: the lists cost what the number of nonzero activations says, which no term sees, so fashion_mnist_cnn, whose
-            normalized input has no zeros, runs 12 to 17 % above the estimate and fashion_mnist_resnet up to 15 % below it); a MAC of
-            the dense build 8.66 (9.39 on mnist_cnn and fashion_mnist_cnn, 8.04 on fashion_mnist_resnet: largest error 7.7 %); a
-            compensated skip 34.8 (largest error 2.3 % over three compensated builds; the skipped tail of each weight's list is walked).
-            The other numbers (division, shifts, masks, lookups, clock and energy) are the datasheet table's:
+            5 test images per build; instructions counted, not cycles (one instruction priced as one cycle). Fitted by non-negative least
+            squares to each UnIT layer's measured instructions over 16 builds of mnist_cnn, fashion_mnist_cnn and fashion_mnist_resnet
+            (percentiles 10 to 90, group-wise, FATReLU, compensated; division bitmask), the other nodes (activations, pooling) folded into
+            the layers by their dense share. The stride-1 convolutions search per-channel lists of nonzero activations sorted by |x| and
+            are priced by their lists (SortedLists): 96.5 per activation scanned (it also carries the layer's fixed costs and the other
+            nodes), 20.4 per unit of sorting work n·ceil(log2 n), 13.1 per binary-search step (it also carries each weight's setup), 10.9
+            per entry walked, 4.39 more per MAC run, 10.0 per entry walked for skip compensation; listing and the weight count got 0 (their
+            cost went to the terms beside them). The loops that still test (FC, stride-2 convolutions): 6.73 per skip test, 10.75 per
+            executed MAC, no separate read. A compensated skip adds 11.8. Whole-model error within 2.6 % on the 16 builds and 2.7 % on 5
+            builds outside the fit. Per node (its instructions plus its dense share of the other nodes') mostly within 10 %, but the
+            stride-2 convolutions of fashion_mnist_resnet run 15 to 28 % above their estimate, its stride-1 ones at p80 up to 20 % below
+            it, and FC layers (about 1 % of a model) are off by up to 42 %. A MAC of the dense build 8.66 (9.39 on mnist_cnn and fashion_mnist_cnn, 8.04 on fashion_mnist_resnet: largest error
+            7.7 %). The other numbers (division, shifts, masks, lookups, clock and energy) are
+            the datasheet table's:
             """ + "\n" + Max78000.Sources,
     };
 
-    // The fit of CortexM4Instructions (instructions per operation; see its Sources).
-    private const double CortexM4SkipTest = 2.26;
-    private const double CortexM4ExecutedMac = 21.7;
+    // The fit of CortexM4Instructions outside its sorted lists (instructions per operation; see its Sources).
+    private const double CortexM4SkipTest = 6.73;
+    private const double CortexM4TestedMac = 10.75;
     private const double CortexM4DenseMac = 8.66;
-    private const double CortexM4Compensation = 34.8;
+    private const double CortexM4Compensation = 11.8;
 
     /// <summary>
     /// The host float32 profile has no real device: it reuses the Cortex-M4F table of <see cref="Max78000"/>
@@ -258,6 +278,7 @@ public sealed record CostTable
         {
             Check(compensation, nameof(Compensation));
         }
+        SortedLists?.Validate(Device);
         Check(SupplyVolts, nameof(SupplyVolts));
         Check(CurrentMicroampsPerMHz, nameof(CurrentMicroampsPerMHz));
         if (!(ClockHz > 0) || !double.IsFinite(ClockHz))
@@ -265,12 +286,15 @@ public sealed record CostTable
             throw new ArgumentException($"Cost table '{Device}': ClockHz ({ClockHz}) must be positive and finite.");
         }
 
-        void Check(double value, string field)
+        void Check(double value, string field) => CheckCost(Device, field, value);
+    }
+
+    /// <summary>Throws when a cost of the table named <paramref name="device"/> is negative or not finite.</summary>
+    internal static void CheckCost(string device, string field, double value)
+    {
+        if (!(value >= 0) || !double.IsFinite(value))
         {
-            if (!(value >= 0) || !double.IsFinite(value))
-            {
-                throw new ArgumentException($"Cost table '{Device}': {field} ({value}) must be non-negative and finite.");
-            }
+            throw new ArgumentException($"Cost table '{device}': {field} ({value}) must be non-negative and finite.");
         }
     }
 }

@@ -99,6 +99,45 @@ public sealed class CostModelTests
     }
 
     [TestMethod]
+    public void A_table_with_list_costs_prices_a_sorted_list_layer_by_its_lists()
+    {
+        InferenceStatistics stats = HandBuilt();
+        LayerStatistics conv = stats.For("conv");
+        conv.ListScans = 100;
+        conv.ListEntries = 60;
+        conv.ListSortWork = 360;
+        conv.ListSearchSteps = 700;
+        conv.ListWalked = 1300;
+        conv.ListTailWalked = 40;
+        conv.Compensations = 30;
+        var lists = new SortedListCosts { Scan = 1, Entry = 2, SortWork = 3, Weight = 4, SearchStep = 5, Walk = 6, Mac = 7, TailWalk = 8 };
+        CostTable table = CostTable.Max78000 with { Compensation = 9, SortedLists = lists };
+
+        LayerCostEstimate[] layers = [.. CostModel.Estimate(TargetProfile.Max78000.WithCosts(table), stats).Layers];
+        LayerCostEstimate[] plain = [.. CostModel.Estimate(TargetProfile.Max78000.WithCosts(table with { SortedLists = null }), stats).Layers];
+
+        // conv: lists 100*1 + 60*2 + 360*3 + 1200*4 + 700*5 + 1300*6 + 40*8 = 17720; MACs 1000*7 + 30*9 = 7270; nothing read.
+        Assert.AreEqual(17720 / 2.0, layers[1].ComparisonCycles, 1e-9);
+        Assert.AreEqual(7270 / 2.0, layers[1].MacCycles, 1e-9);
+        Assert.AreEqual(0, layers[1].MemoryCycles);
+        Assert.AreEqual(plain[1].DivisionCycles, layers[1].DivisionCycles);
+        Assert.AreEqual(plain[1].DenseCycles, layers[1].DenseCycles);
+        // fc has no list counts: priced as without the list costs.
+        Assert.AreEqual(plain[0], layers[0]);
+        Assert.AreNotEqual(plain[1].Cycles, layers[1].Cycles);
+    }
+
+    [TestMethod]
+    public void A_negative_list_cost_is_rejected_by_name()
+    {
+        var lists = new SortedListCosts { Scan = 1, Entry = 2, SortWork = 3, Weight = 4, SearchStep = -5, Walk = 6, Mac = 7, TailWalk = 8 };
+
+        ArgumentException e = Assert.ThrowsExactly<ArgumentException>(() => (CostTable.Max78000 with { SortedLists = lists }).Validate());
+
+        Assert.Contains("SortedLists.SearchStep", e.Message);
+    }
+
+    [TestMethod]
     public void Empty_statistics_cost_nothing()
     {
         CostEstimate estimate = CostModel.Estimate(TargetProfile.Float32, new InferenceStatistics());
