@@ -35,7 +35,7 @@ internal sealed class FixedPointConvExecutor : LayerExecutor
         _weightThresholds = WeightThresholds(_weight, conv.OutputChannels, QuantizedThresholdsOf(conv, thresholds, productBits), division, ref _thresholdOps);
         _compensation = CompensationOf(conv, thresholds) is { } c ? FixedPointCompensation.Quantize(c, productBits).Added : [];
         _inBoundsMacs = Im2Col.InBoundsMacs(_geometry);
-        _lists = SortedListCounts.For<short>(_geometry, _weight);
+        _lists = SortedListCounts.For<short, int>(_geometry, _weight, _weightThresholds);
     }
 
     /// <summary>C = w: each nonzero weight's integer threshold t(T_q, |w_q|), computed once per layer (0 for a zero weight, whose MACs never run).</summary>
@@ -70,7 +70,7 @@ internal sealed class FixedPointConvExecutor : LayerExecutor
         stats?.Division.Add(_thresholdOps);
         if (stats is not null)
         {
-            _lists?.Add<short, int>(x, _weightThresholds, _compensation.Length > 0, stats);
+            _lists?.Add<short>(x, _compensation.Length > 0, stats);
         }
         for (int i = 0; i < y.Length; i++)
         {

@@ -36,7 +36,7 @@ internal sealed class FloatConvExecutor : LayerExecutor
         _dense = t.All(v => v == 0f);
         _weightThresholds = WeightThresholds(conv, t, division, ref _thresholdOps);
         _inBoundsMacs = Im2Col.InBoundsMacs(_geometry);
-        _lists = SortedListCounts.For<float>(_geometry, conv.Weight.Data);
+        _lists = SortedListCounts.For<float, float>(_geometry, conv.Weight.Data, _weightThresholds);
     }
 
     /// <summary>
@@ -87,7 +87,7 @@ internal sealed class FloatConvExecutor : LayerExecutor
         stats?.Division.Add(_thresholdOps);
         if (stats is not null)
         {
-            _lists?.Add<float, float>(input, _weightThresholds, _compensation is not null, stats);
+            _lists?.Add<float>(input, _compensation is not null, stats);
         }
     }
 }

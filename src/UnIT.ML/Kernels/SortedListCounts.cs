@@ -13,50 +13,54 @@ namespace UnIT.ML.Kernels;
 internal sealed class SortedListCounts
 {
     private readonly int _plane;
-    private readonly int[][] _weightsOf;
+    private readonly double[][] _thresholdsOf;
 
-    private SortedListCounts(int plane, int[][] weightsOf)
+    private SortedListCounts(int plane, double[][] thresholdsOf)
     {
         _plane = plane;
-        _weightsOf = weightsOf;
+        _thresholdsOf = thresholdsOf;
     }
 
-    /// <summary>The counter of a convolution with <paramref name="weight"/> ([out, in per group, kh, kw]), or null where <paramref name="g"/> runs no lists.</summary>
-    public static SortedListCounts? For<T>(in ConvGeometry g, ReadOnlySpan<T> weight) where T : INumberBase<T>
+    /// <summary>
+    /// The counter of a convolution with <paramref name="weight"/> ([out, in per group, kh, kw]) and its per-weight
+    /// <paramref name="thresholds"/> as the kernel compares them (a MAC runs where |x| &gt; t), or null where
+    /// <paramref name="g"/> runs no lists.
+    /// </summary>
+    public static SortedListCounts? For<TW, TT>(in ConvGeometry g, ReadOnlySpan<TW> weight, ReadOnlySpan<TT> thresholds)
+        where TW : INumberBase<TW> where TT : INumberBase<TT>
     {
         if (!SortedListConvolution.Applies(g))
         {
             return null;
         }
         // Weight (m, c, kh, kw) searches the list of input channel (m's group) * InChannelsPerGroup + c.
-        var weightsOf = new List<int>[g.InChannels];
-        for (int c = 0; c < weightsOf.Length; c++)
+        var thresholdsOf = new List<double>[g.InChannels];
+        for (int c = 0; c < thresholdsOf.Length; c++)
         {
-            weightsOf[c] = [];
+            thresholdsOf[c] = [];
         }
         int rows = g.ColumnRows, kernelSize = g.KernelH * g.KernelW;
         for (int i = 0; i < weight.Length; i++)
         {
-            if (!T.IsZero(weight[i]))
+            if (!TW.IsZero(weight[i]))
             {
                 int m = i / rows, c = i % rows / kernelSize;
-                weightsOf[m / g.OutChannelsPerGroup * g.InChannelsPerGroup + c].Add(i);
+                thresholdsOf[m / g.OutChannelsPerGroup * g.InChannelsPerGroup + c].Add(double.CreateTruncating(thresholds[i]));
             }
         }
-        return new SortedListCounts(g.InH * g.InW, [.. weightsOf.Select(w => w.ToArray())]);
+        // Ascending, so that one merge with a sorted list counts every weight's prefix.
+        return new SortedListCounts(g.InH * g.InW, [.. thresholdsOf.Select(t => t.Order().ToArray())]);
     }
 
     /// <summary>
-    /// Adds one sample's list counts to <paramref name="stats"/>: <paramref name="input"/> is the layer's input and
-    /// <paramref name="thresholds"/> the per-weight thresholds, both as the kernel compares them (a MAC runs where |x| &gt; t);
-    /// with <paramref name="compensated"/> each weight also walks the rest of its list.
+    /// Adds one sample's list counts for <paramref name="input"/> (the layer's input as the kernel sees it) to
+    /// <paramref name="stats"/>; with <paramref name="compensated"/> each weight also walks the rest of its list.
     /// </summary>
-    public void Add<TX, TT>(ReadOnlySpan<TX> input, ReadOnlySpan<TT> thresholds, bool compensated, LayerStatistics stats)
-        where TX : INumberBase<TX> where TT : INumberBase<TT>
+    public void Add<TX>(ReadOnlySpan<TX> input, bool compensated, LayerStatistics stats) where TX : INumberBase<TX>
     {
         long entries = 0, sort = 0, search = 0, walked = 0, tail = 0;
         double[] magnitudes = ArrayPool<double>.Shared.Rent(_plane);
-        for (int c = 0; c < _weightsOf.Length; c++)
+        for (int c = 0; c < _thresholdsOf.Length; c++)
         {
             int n = 0;
             foreach (TX x in input.Slice(c * _plane, _plane))
@@ -72,41 +76,28 @@ internal sealed class SortedListCounts
             }
             Span<double> list = magnitudes.AsSpan(0, n);
             list.Sort();
+            double[] thresholds = _thresholdsOf[c];
             entries += n;
             sort += n > 1 ? (long)n * (BitOperations.Log2((uint)n - 1) + 1) : 0;
-            search += (long)_weightsOf[c].Length * (BitOperations.Log2((uint)n) + 1);
-            foreach (int w in _weightsOf[c])
+            search += (long)thresholds.Length * (BitOperations.Log2((uint)n) + 1);
+            // Both ascending: below counts the entries at most the current threshold.
+            int below = 0;
+            foreach (double t in thresholds)
             {
-                int kept = n - AtOrBelow(list, double.CreateTruncating(thresholds[w]));
-                walked += kept;
-                tail += compensated ? n - kept : 0;
+                while (below < n && list[below] <= t)
+                {
+                    below++;
+                }
+                walked += n - below;
+                tail += compensated ? below : 0;
             }
         }
         ArrayPool<double>.Shared.Return(magnitudes);
-        stats.ListScans += (long)_weightsOf.Length * _plane;
+        stats.ListScans += (long)_thresholdsOf.Length * _plane;
         stats.ListEntries += entries;
         stats.ListSortWork += sort;
         stats.ListSearchSteps += search;
         stats.ListWalked += walked;
         stats.ListTailWalked += tail;
-    }
-
-    /// <summary>How many of the ascending <paramref name="sorted"/> are at most <paramref name="t"/>.</summary>
-    private static int AtOrBelow(ReadOnlySpan<double> sorted, double t)
-    {
-        int lo = 0, hi = sorted.Length;
-        while (lo < hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            if (sorted[mid] <= t)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-        return lo;
     }
 }
