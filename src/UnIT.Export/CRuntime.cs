@@ -265,6 +265,14 @@ internal static class CRuntime
          * the weights (input channel, kernel row, kernel column), as a Cortex-M4F's VFMA does. */
         #define UNIT_FMA(x, w, acc) __builtin_fmaf((x), (w), (acc))
 
+        /* Each layer kernel is inlined where a layer calls it, so that the compiler folds that layer's constant geometry into
+         * its loops; a kernel two layers call stays generic otherwise (dense mnist_cnn on a Cortex-M4F: 21 % more instructions). */
+        #if defined(__GNUC__) || defined(__clang__)
+        #define UNIT_LAYER_KERNEL static inline __attribute__((always_inline))
+        #else
+        #define UNIT_LAYER_KERNEL static inline
+        #endif
+
         /* A max pool's result: the maximum itself. */
         #define UNIT_POOL_RESULT(acc, rescale) (acc)
 

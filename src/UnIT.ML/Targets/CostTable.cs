@@ -211,39 +211,40 @@ public sealed record CostTable
         Compensation = CortexM4Compensation,
         SortedLists = new SortedListCosts
         {
-            Scan = 96.5,
+            Scan = 99.7,
             Entry = 0,
-            SortWork = 20.4,
+            SortWork = 20.1,
             Weight = 0,
-            SearchStep = 13.1,
+            SearchStep = 12.0,
             Walk = 10.9,
-            Mac = 4.39,
-            TailWalk = 10.0,
+            Mac = 4.58,
+            TailWalk = 10.3,
         },
         Sources = """
-            Calibrated: measured with `unit-prune m4-bench` (docs/deployment.md) on 2026-12-02, arm-none-eabi-gcc -O2, qemu-system-arm mps2-an386 -icount,
-            5 test images per build; instructions counted, not cycles (one instruction priced as one cycle). Fitted by non-negative least
-            squares to each UnIT layer's measured instructions over 16 builds of mnist_cnn, fashion_mnist_cnn and fashion_mnist_resnet
-            (percentiles 10 to 90, group-wise, FATReLU, compensated; division bitmask), the other nodes (activations, pooling) folded into
-            the layers by their dense share. The stride-1 convolutions search per-channel lists of nonzero activations sorted by |x| and
-            are priced by their lists (SortedLists): 96.5 per activation scanned (it also carries the layer's fixed costs and the other
-            nodes), 20.4 per unit of sorting work n·ceil(log2 n), 13.1 per binary-search step (it also carries each weight's setup), 10.9
-            per entry walked, 4.39 more per MAC run, 10.0 per entry walked for skip compensation; listing and the weight count got 0 (their
-            cost went to the terms beside them). The loops that still test (FC, stride-2 convolutions): 6.73 per skip test, 10.75 per
-            executed MAC, no separate read. A compensated skip adds 11.8. Whole-model error within 2.6 % on the 16 builds and 2.7 % on 5
-            builds outside the fit. Per node (its instructions plus its dense share of the other nodes') mostly within 10 %, but the
-            stride-2 convolutions of fashion_mnist_resnet run 15 to 28 % above their estimate, its stride-1 ones at p80 up to 20 % below
-            it, and FC layers (about 1 % of a model) are off by up to 42 %. A MAC of the dense build 8.66 (9.39 on mnist_cnn and fashion_mnist_cnn, 8.04 on fashion_mnist_resnet: largest error
-            7.7 %). The other numbers (division, shifts, masks, lookups, clock and energy) are
+            Calibrated: measured with `unit-prune m4-bench` (docs/deployment.md) on 2026-12-02, arm-none-eabi-gcc -O2 (each layer kernel inlined
+            where the layer calls it), qemu-system-arm mps2-an386 -icount, 5 test images per build; instructions counted, not cycles (one
+            instruction priced as one cycle). Fitted by non-negative least squares to each UnIT layer's measured instructions over 16
+            builds of mnist_cnn, fashion_mnist_cnn and fashion_mnist_resnet (percentiles 10 to 90, group-wise, FATReLU, compensated;
+            division bitmask), the other nodes (activations, pooling) folded into the layers by their dense share. The stride-1
+            convolutions search per-channel lists of nonzero activations sorted by |x| and are priced by their lists (SortedLists): 99.7
+            per activation scanned (it also carries the layer's fixed costs and the other nodes), 20.1 per unit of sorting work
+            n·ceil(log2 n), 12.0 per binary-search step (it also carries each weight's setup), 10.9 per entry walked, 4.58 more per MAC
+            run, 10.3 per entry walked for skip compensation; listing and the weight count got 0 (their cost went to the terms beside
+            them). The loops that still test (FC, stride-2 convolutions): 7.46 per skip test, 10.28 per executed MAC, no separate read.
+            A compensated skip adds 11.4. Whole-model error within 4.1 % on the 16 builds and 2.8 % on 5 builds outside the fit. Per
+            node (its instructions plus its dense share of the other nodes') mostly within 10 %, but the stride-2 convolutions of
+            fashion_mnist_resnet run 13 to 30 % above their estimate, its stride-1 ones at p80 up to 20 % below it, and FC layers (about
+            1 % of a model) are off by up to 43 %. A MAC of the dense build 7.24 (7.73 on mnist_cnn, 7.77 on fashion_mnist_cnn, 6.79 on
+            fashion_mnist_resnet: largest error 6.8 %). The other numbers (division, shifts, masks, lookups, clock and energy) are
             the datasheet table's:
             """ + "\n" + Max78000.Sources,
     };
 
     // The fit of CortexM4Instructions outside its sorted lists (instructions per operation; see its Sources).
-    private const double CortexM4SkipTest = 6.73;
-    private const double CortexM4TestedMac = 10.75;
-    private const double CortexM4DenseMac = 8.66;
-    private const double CortexM4Compensation = 11.8;
+    private const double CortexM4SkipTest = 7.46;
+    private const double CortexM4TestedMac = 10.28;
+    private const double CortexM4DenseMac = 7.24;
+    private const double CortexM4Compensation = 11.4;
 
     /// <summary>
     /// The host float32 profile has no real device: it reuses the Cortex-M4F table of <see cref="Max78000"/>
