@@ -12,10 +12,13 @@ public sealed record LayerCostEstimate
     /// <summary>Samples the counts were summed over.</summary>
     public required long Samples { get; init; }
 
-    /// <summary>Executed MACs × (multiply + add) cycles.</summary>
+    /// <summary>Executed MACs × their cycles (multiply + add, the dense MAC's, or a list MAC's), plus compensated skips.</summary>
     public required double MacCycles { get; init; }
 
-    /// <summary>Skip-rule compare-and-branch cycles (zero tests and threshold tests).</summary>
+    /// <summary>
+    /// Skip-rule cycles: compare-and-branch of the zero and threshold tests, or, for a layer the C runs by sorted lists
+    /// under a table with <see cref="CostTable.SortedLists"/>, the lists' work (scans, sorting, searches and walks).
+    /// </summary>
     public required double ComparisonCycles { get; init; }
 
     /// <summary>Threshold computation cycles: divisions, shifts, compares, mask ops and table lookups of the approximator.</summary>
