@@ -33,6 +33,7 @@ public sealed record SortedListCosts
     public required double TailWalk { get; init; }
 
     /// <summary>Throws when a number is negative or not finite.</summary>
+    /// <param name="device">The table's device, named in the message.</param>
     /// <exception cref="ArgumentException">Names the bad field and its value.</exception>
     public void Validate(string device)
     {
