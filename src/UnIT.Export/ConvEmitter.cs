@@ -617,12 +617,17 @@ internal sealed class ConvEmitter : INodeEmitter
 
     public BufferSharing Sharing(Node node, EmitContext context) => BufferSharing.None;
 
-    /// <summary>The sorted-list loop's constants: its plane geometry (returned) and the byte map of output places (<paramref name="map"/>).</summary>
-    private static string SortedGeometry(EmitContext context, string name, in ConvGeometry g, SortedLayout layout, out string map)
+    /// <summary>
+    /// What the sorted-list loop needs in either profile: its plane geometry (returned) and the byte map of output places
+    /// (<paramref name="map"/>) as constants, room for its accumulator plane and for its list starts.
+    /// </summary>
+    private static string PrepareSorted(EmitContext context, string name, in ConvGeometry g, SortedLayout layout, out string map)
     {
         string sorted = context.ConstStruct("unit_conv_sorted", name + "_sorted",
             string.Join(", ", new[] { layout.AccW, layout.OutFirst, layout.InFirst, g.DilationW }.Select(EmitContext.Int)), 4 * context.IndexBytes);
         map = context.ConstUInt8(name + "_map", layout.Map(g));
+        context.NeedScratch(layout.AccW * layout.AccH);
+        context.NeedStarts(g.InChannelsPerGroup + 1);
         return sorted;
     }
 
@@ -643,6 +648,7 @@ internal sealed class ConvEmitter : INodeEmitter
         string colsName = context.ConstInt16(name + "_cols", cols);
         string counters = $"UNIT_CNT_ARG({context.LayerIndex(conv)})";
         string input = context.Buffer(conv.Input), output = context.Buffer(conv.Output);
+        SortedLayout? layout = context.RunsDense(conv) ? null : SortedLayout.Of(g);
         if (context.FixedPoint)
         {
             LayerNumerics q = LayerNumerics.Of(conv, context);
@@ -655,13 +661,11 @@ internal sealed class ConvEmitter : INodeEmitter
                     ? 0
                     : Math.Min(0x8000, context.Division.Threshold(q.Thresholds.Length == 1 ? q.Thresholds[0] : q.Thresholds[i / perChannel], Math.Abs((int)w), ref ops))).ToArray());
             }
-            if (!context.RunsDense(conv) && SortedLayout.Of(g) is SortedLayout layout)
+            if (layout is not null)
             {
-                string sorted = SortedGeometry(context, name, g, layout, out string map);
+                string sorted = PrepareSorted(context, name, g, layout, out string map);
                 context.Kernel("conv_sorted_q", SortedKernel(fixedPoint: true));
-                context.NeedScratch(layout.AccW * layout.AccH);
                 string list = context.NodeScratch(conv, layout.ListElements);
-                context.NeedStarts(g.InChannelsPerGroup + 1);
                 context.Line($"unit_conv_sorted_q(&{geom}, &{sorted}, {map}, {colsName}, {input}, {q.WeightName}, {q.BiasName}, {thr}, {q.CompensationName}, {q.Shift}, {output}, unit_acc, {list}, unit_starts, {counters});");
                 return;
             }
@@ -684,17 +688,15 @@ internal sealed class ConvEmitter : INodeEmitter
                 : context.Division.Threshold(t.Length == 1 ? t[0] : t[i / perChannel], MathF.Abs(w), ref ops)).ToArray());
         }
         float[]? constants = context.Compensation(conv);
-        if (!context.RunsDense(conv) && SortedLayout.Of(g) is SortedLayout sortedLayout)
+        if (layout is not null)
         {
-            string sorted = SortedGeometry(context, name, g, sortedLayout, out string map);
+            string sorted = PrepareSorted(context, name, g, layout, out string map);
             // The engine's layout: the positive operands' constants, then the negative ones'.
             string positive = constants is null ? "0" : context.ConstFloat(name + "_comp", constants);
             string negative = constants is null ? "0" : $"{positive} + {weights.Length}";
             context.Kernel("conv_sorted_f", SortedKernel(fixedPoint: false));
-            context.NeedScratch(sortedLayout.AccW * sortedLayout.AccH);
             // Its own buffer, not the float arena: the list is read as uint16.
-            context.NeedList(sortedLayout.ListElements);
-            context.NeedStarts(g.InChannelsPerGroup + 1);
+            context.NeedList(layout.ListElements);
             context.Line($"unit_conv_sorted_f(&{geom}, &{sorted}, {map}, {colsName}, {input}, {wName}, {bias}, {thresholds}, {positive}, {negative}, {output}, unit_acc, unit_list, unit_starts, {counters});");
             return;
         }

@@ -35,7 +35,8 @@ internal sealed class FixedPointConvExecutor : LayerExecutor
         _weightThresholds = WeightThresholds(_weight, conv.OutputChannels, QuantizedThresholdsOf(conv, thresholds, productBits), division, ref _thresholdOps);
         _compensation = CompensationOf(conv, thresholds) is { } c ? FixedPointCompensation.Quantize(c, productBits).Added : [];
         _inBoundsMacs = Im2Col.InBoundsMacs(_geometry);
-        _lists = SortedListCounts.For<short, int>(_geometry, _weight, _weightThresholds);
+        // A dense-loop layer lists nothing: its kernel's counts are dropped (KernelCounts).
+        _lists = DenseLoop ? null : SortedListCounts.For<short, int>(_geometry, _weight, _weightThresholds);
     }
 
     /// <summary>C = w: each nonzero weight's integer threshold t(T_q, |w_q|), computed once per layer (0 for a zero weight, whose MACs never run).</summary>

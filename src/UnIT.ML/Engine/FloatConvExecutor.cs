@@ -36,7 +36,8 @@ internal sealed class FloatConvExecutor : LayerExecutor
         _dense = t.All(v => v == 0f);
         _weightThresholds = WeightThresholds(conv, t, division, ref _thresholdOps);
         _inBoundsMacs = Im2Col.InBoundsMacs(_geometry);
-        _lists = SortedListCounts.For<float, float>(_geometry, conv.Weight.Data, _weightThresholds);
+        // A dense-loop layer lists nothing: its kernel's counts are dropped (KernelCounts).
+        _lists = DenseLoop ? null : SortedListCounts.For<float, float>(_geometry, conv.Weight.Data, _weightThresholds);
     }
 
     /// <summary>
