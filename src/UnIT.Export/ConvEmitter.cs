@@ -436,9 +436,9 @@ internal sealed class ConvEmitter : INodeEmitter
          * cin_g + 1 entries; thr: one threshold per weight; cpos, cneg: the skip-compensation constants per weight for a
          * positive and a negative operand, or 0. */
         UNIT_LAYER_KERNEL void unit_conv_sorted_f(const unit_conv_geom *g, const unit_conv_sorted *sg, const uint8_t *map, const int16_t *cols,
-                                       const float *in, const float *w, const float *bias, const float *thr, const float *cpos,
-                                       const float *cneg, float *out, float *acc, uint16_t *list, unit_uidx_t *starts,
-                                       unit_layer_counts *cnt)
+                                                  const float *in, const float *w, const float *bias, const float *thr, const float *cpos,
+                                                  const float *cneg, float *out, float *acc, uint16_t *list, unit_uidx_t *starts,
+                                                  unit_layer_counts *cnt)
         {
         """;
 
@@ -528,7 +528,7 @@ internal sealed class ConvEmitter : INodeEmitter
         /* UnIT float32 convolution of one sample; thr: one threshold per weight, or 0 for the dense build; comp: a
          * skip-compensation pair per weight (positive, negative operand), or 0. */
         UNIT_LAYER_KERNEL void unit_conv_f(const unit_conv_geom *g, const int16_t *cols, const float *in, const float *w,
-                                const float *bias, const float *thr, const float *comp, float *out, unit_layer_counts *cnt)
+                                           const float *bias, const float *thr, const float *comp, float *out, unit_layer_counts *cnt)
         {
             const unit_idx_t out_plane = (unit_idx_t)(g->out_h * g->out_w), in_plane = (unit_idx_t)(g->in_h * g->in_w);
             const unit_idx_t row_step = (unit_idx_t)(g->s_h * g->in_w), kh_step = (unit_idx_t)(g->dil_h * g->in_w);

@@ -167,8 +167,8 @@ internal sealed class FullyConnectedEmitter : INodeEmitter
          * or 0 with exact (t_exact: T per group, divided by |x|), or both 0 for the dense build; comp: a skip-compensation
          * pair (positive, negative input) per weight in the order of wt, or 0. */
         UNIT_LAYER_KERNEL void unit_fc_f(unit_idx_t k, unit_idx_t n, const float *in, const float *wt, const float *bias,
-                              const float *thr, const float *t_exact, const float *comp, unit_idx_t groups, float *out,
-                              unit_layer_counts *cnt)
+                                         const float *thr, const float *t_exact, const float *comp, unit_idx_t groups, float *out,
+                                         unit_layer_counts *cnt)
         {
             unit_idx_t kk, j;
             const float *row = wt;
