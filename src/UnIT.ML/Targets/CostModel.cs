@@ -76,10 +76,12 @@ public static class CostModel
         long itemized = costs.Compensation is null ? layer.Compensations : 0;
         double skipRule = (layer.Comparisons + itemized) * costs.CompareBranch;
         double reads = (layer.WeightReads + layer.ActivationReads + itemized) * costs.MemoryRead;
+        // An executed MAC of the UnIT loop; the dense MAC above keeps the table's multiply and add.
+        double unitMac = macCost;
         if (costs.SortedLists is { } lists && layer.ListScans > 0)
         {
             // The C runs this layer by sorted lists: a skipped operand is never visited, so the lists' work replaces the tests and reads.
-            macCost = lists.Mac;
+            unitMac = lists.Mac;
             skipRule = layer.ListScans * lists.Scan + layer.ListEntries * lists.Entry + layer.ListSortWork * lists.SortWork
                 + layer.WeightReads * lists.Weight + layer.ListSearchSteps * lists.SearchStep + layer.ListWalked * lists.Walk
                 + layer.ListTailWalked * lists.TailWalk + itemized * costs.CompareBranch;
@@ -89,7 +91,7 @@ public static class CostModel
         {
             Layer = layer.Layer,
             Samples = layer.Samples,
-            MacCycles = ((layer.Executed - layer.DenseMacs) * macCost + layer.DenseMacs * denseMac + layer.Compensations * (costs.Compensation ?? costs.Add)) / samples,
+            MacCycles = ((layer.Executed - layer.DenseMacs) * unitMac + layer.DenseMacs * denseMac + layer.Compensations * (costs.Compensation ?? costs.Add)) / samples,
             ComparisonCycles = skipRule / samples,
             DivisionCycles = division / samples,
             MemoryCycles = reads / samples,
