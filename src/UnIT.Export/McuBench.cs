@@ -89,7 +89,7 @@ public static class McuBench
                 export.WriteTo(dir, force: true);
                 var stats = new InferenceStatistics();
                 short[] expected = Native(m.Engine.Run(images, stats).Data, model.Configuration.Quantization.ValueBits(model.Graph.Outputs[0].Name));
-                CostEstimate estimate = CostModel.Estimate(model.Profile, stats);
+                CostEstimate estimate = CostModel.Estimate(model.Profile, stats, m.Graph);
                 foreach ((string variant, string multiply) in variants ?? Variants)
                 {
                     log?.WriteLine($"mcu-bench: {name} build, {multiply}: simulating {count} image(s)...");
@@ -118,7 +118,7 @@ public static class McuBench
                     }
                     double cycles = total / count;
                     CostTable calibrated = multiply == "hwmul" ? CostTable.Msp430HardwareMultiply : CostTable.Msp430SoftwareMultiply;
-                    CostEstimate calibratedEstimate = CostModel.Estimate(model.Profile.WithCosts(calibrated), stats);
+                    CostEstimate calibratedEstimate = CostModel.Estimate(model.Profile.WithCosts(calibrated), stats, m.Graph);
                     builds.Add(new McuBuild
                     {
                         Model = name,
@@ -160,8 +160,8 @@ public static class McuBench
         for (int j = 0; j < n; j++)
         {
             Node node = graph.Nodes[j];
-            LayerCostEstimate? e = estimate.Layers.FirstOrDefault(l => l.Layer == node.Name);
-            layers[j] = new McuLayer { Name = node.Name, Op = node.OpName, Cycles = spans[1 + j] / images, Estimate = e is null ? null : dense ? e.DenseCycles : e.Cycles };
+            (double Dense, double Pruned)? e = estimate.CyclesOf(node.Name);
+            layers[j] = new McuLayer { Name = node.Name, Op = node.OpName, Cycles = spans[1 + j] / images, Estimate = dense ? e?.Dense : e?.Pruned };
         }
         layers[n] = new McuLayer { Name = "(other)", Op = "", Cycles = (spans[0] + spans[n + 1]) / images, Estimate = null };
         return layers;

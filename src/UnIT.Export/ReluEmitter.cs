@@ -29,9 +29,9 @@ internal sealed class ReluEmitter : INodeEmitter
         }
         else
         {
-            // NaN passes through, as in the C# kernel and ONNX Runtime.
+            // One comparison: NaN compares false, so it passes through, as in the C# kernel and ONNX Runtime.
             context.Line($"    const float v = {x}[i];");
-            context.Line($"    {y}[i] = v > {EmitContext.FloatLiteral(tau)} || v != v ? v : 0.0f;");
+            context.Line($"    {y}[i] = v <= {EmitContext.FloatLiteral(tau)} ? 0.0f : v;");
         }
         context.Line("}");
     }

@@ -247,6 +247,30 @@ public sealed class EvaluateCommandTests
     }
 
     [TestMethod]
+    public void A_table_that_prices_every_node_adds_the_other_nodes_to_both_figures()
+    {
+        JsonElement layersOnly = Evaluate("--profile", "max78000", "--percentile", "70");
+        JsonElement whole = Evaluate("--profile", "max78000", "--percentile", "70", "--cost-table", "calibrated-m4");
+
+        Assert.AreEqual(0, layersOnly.GetProperty("other_nodes").GetArrayLength(), "the datasheet table prices the UnIT layers only");
+        JsonElement[] nodes = [.. whole.GetProperty("other_nodes").EnumerateArray()];
+        // fashion_mnist_cnn: Sub, Div (its input normalization), two Relus, two MaxPools, Flatten; every one priced.
+        CollectionAssert.AreEqual(new[] { "Sub", "Div", "Relu", "MaxPool", "Relu", "MaxPool", "Flatten" }, nodes.Select(n => n.GetProperty("op").GetString()).ToArray());
+        Assert.IsTrue(nodes.All(n => n.GetProperty("priced").GetBoolean()));
+        double other = nodes.Sum(n => n.GetProperty("cycles").GetDouble());
+        Assert.IsGreaterThan(0.0, other);
+        double layers = whole.GetProperty("layers").EnumerateArray().Sum(l => l.GetProperty("cycles").GetDouble());
+        double denseLayers = whole.GetProperty("layers").EnumerateArray().Sum(l => l.GetProperty("dense_cycles").GetDouble());
+        Assert.AreEqual(layers + other, whole.GetProperty("cycles").GetProperty("pruned").GetDouble(), 1e-6);
+        Assert.AreEqual(denseLayers + other, whole.GetProperty("cycles").GetProperty("dense").GetDouble(), 1e-6);
+
+        var text = Cli.Run("evaluate", Cli.FashionModel, "--images", Cli.FashionImages, "--labels", Cli.FashionLabels, "--limit", "20",
+            "--calibration-images", Calibration, "--calibration-limit", "20", "--profile", "max78000", "--cost-table", "calibrated-m4");
+        Assert.AreEqual(0, text.Code, text.Err);
+        StringAssert.Contains(text.Out, "other nodes (7)");
+    }
+
+    [TestMethod]
     public void Dense_where_cheaper_without_calibration_images_or_a_measured_table_off_its_profile_is_an_error()
     {
         string thresholds = Path.Combine(Path.GetDirectoryName(Cli.TempFile("x", ""))!, "msp-for-dense.json");

@@ -133,6 +133,13 @@ internal sealed class EvaluateCommand
                 : l.Threshold.Length == 1 ? l.Threshold[0].ToString("G6", CultureInfo.InvariantCulture) : $"{l.Threshold.Length} groups";
             layers.AddRow(l.Name, threshold, N(l.Total), P((double)l.SkippedZero / l.Total), P((double)l.SkippedThreshold / l.Total), P((double)l.Executed / l.Total), N(l.Cycles));
         }
+        if (r.OtherNodes.Count > 0)
+        {
+            // A table that prices the other nodes adds them to both figures; say which ops it could not price.
+            string[] unpriced = [.. r.OtherNodes.Where(n => !n.Priced).Select(n => n.Op).Distinct()];
+            string note = unpriced.Length == 0 ? "" : $"; unpriced: {string.Join(", ", unpriced)}";
+            layers.AddRow(Markup.Escape($"other nodes ({r.OtherNodes.Count}{note})"), "", "", "", "", "", N(r.OtherNodes.Sum(n => n.Cycles)));
+        }
         layers.AddRow("[bold]total[/]", "", N(r.Macs.Total), P((double)r.Macs.SkippedZero / r.Macs.Total), P((double)r.Macs.SkippedThreshold / r.Macs.Total), P((double)r.Macs.Executed / r.Macs.Total), N(r.Cycles.Pruned));
         console.Write(layers);
         var summary = new Table().AddColumns("", "dense", "pruned");

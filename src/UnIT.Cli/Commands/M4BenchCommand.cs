@@ -51,18 +51,17 @@ internal sealed class M4BenchCommand
         bool match = pruned.Select((run, s) => run.Outputs.Select(BitConverter.SingleToInt32Bits)
             .SequenceEqual(expected.AsSpan(s * outSize, outSize).ToArray().Select(BitConverter.SingleToInt32Bits))).All(m => m);
         double denseMean = dense.Average(r => (double)r.Instructions), prunedMean = pruned.Average(r => (double)r.Instructions);
-        LayerCostEstimate?[] estimates = [.. graph.Nodes.Select(n => statistics.Layers.FirstOrDefault(l => l.Layer == n.Name) is { } counted
-            ? CostModel.EstimateLayer(CostTable.CortexM4Instructions, counted) : null)];
+        CostEstimate estimate = CostModel.Estimate(model.Profile.WithCosts(CostTable.CortexM4Instructions), statistics, graph);
         var layers = graph.Nodes.Select((n, j) => new
         {
             n.Name,
             Op = n.OpName,
             DenseInstructions = dense.Average(r => (double)r.NodeInstructions[j]),
             PrunedInstructions = pruned.Average(r => (double)r.NodeInstructions[j]),
-            EstimatedDense = estimates[j]?.DenseCycles,
-            EstimatedPruned = estimates[j]?.Cycles,
+            EstimatedDense = estimate.CyclesOf(n.Name)?.Dense,
+            EstimatedPruned = estimate.CyclesOf(n.Name)?.Pruned,
         }).ToArray();
-        double estimatedDense = estimates.Sum(e => e?.DenseCycles ?? 0), estimatedPruned = estimates.Sum(e => e?.Cycles ?? 0);
+        double estimatedDense = estimate.DenseCycles, estimatedPruned = estimate.Cycles;
         TextWriter output = result.InvocationConfiguration.Output;
         if (result.GetValue(_bench.Json))
         {
@@ -93,7 +92,7 @@ internal sealed class M4BenchCommand
             table.AddRow(Markup.Escape(l.Name), l.Op, N(l.DenseInstructions), N(l.EstimatedDense), N(l.PrunedInstructions), N(l.EstimatedPruned));
         }
         table.AddRow("total", "", N(denseMean), N(estimatedDense), N(prunedMean), N(estimatedPruned));
-        console.WriteLine("Instructions per inference by node (estimate: the calibrated-m4 table; it prices the UnIT layers only and folds the other nodes into them):");
+        console.WriteLine("Instructions per inference by node (estimate: the calibrated-m4 table; '-' where it prices no such op):");
         console.Write(table);
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Instructions per inference: dense {denseMean:N0}, UnIT {prunedMean:N0} ({denseMean / prunedMean:F2}x; estimated {estimatedDense / estimatedPruned:F2}x). QEMU counts instructions, not cycles."));

@@ -1,5 +1,6 @@
 using UnIT.ML.Evaluation;
 using UnIT.ML.Pruning;
+using UnIT.ML.Targets;
 
 namespace UnIT.Cli.Output;
 
@@ -18,6 +19,7 @@ internal sealed record EvaluationReport(
     EvaluationReport.MacCounts Macs,
     double SkippedFraction,
     IReadOnlyList<EvaluationReport.Layer> Layers,
+    IReadOnlyList<NodeCostEstimate> OtherNodes,
     EvaluationReport.Pair Cycles,
     EvaluationReport.Pair EnergyUj,
     double Speedup,
@@ -49,7 +51,7 @@ internal sealed record EvaluationReport(
         return new EvaluationReport(
             model, r.Pruned.Samples, r.Division, r.Profile,
             r.Pruned.Accuracy, r.Dense.Accuracy, r.QuantizedDense?.Accuracy, r.AccuracyDrop, r.Pruned.F1Macro, r.Dense.F1Macro,
-            new MacCounts(s.Total, s.SkippedZero, s.SkippedThreshold, s.Executed, s.Compensations), s.SkippedFraction, layers,
+            new MacCounts(s.Total, s.SkippedZero, s.SkippedThreshold, s.Executed, s.Compensations), s.SkippedFraction, layers, r.Cost.Nodes,
             new Pair(r.Cost.DenseCycles, r.Cost.Cycles), new Pair(r.Cost.DenseEnergyMicrojoules, r.Cost.EnergyMicrojoules), r.Cost.Speedup,
             new Pair(r.DenseWallTime.TotalMilliseconds, r.PrunedWallTime.TotalMilliseconds),
             (double)computations / Math.Max(1, r.Pruned.Samples),

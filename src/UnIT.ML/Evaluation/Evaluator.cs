@@ -55,7 +55,7 @@ public static class Evaluator
             Dense = ClassificationMetrics.Compute(ClassificationMetrics.ArgMax(denseLogits, classes), labels),
             QuantizedDense = quantized,
             Statistics = stats,
-            Cost = CostModel.Estimate(costs is null ? model.Profile : model.Profile.WithCosts(costs), stats),
+            Cost = CostModel.Estimate(costs is null ? model.Profile : model.Profile.WithCosts(costs), stats, model.Graph),
             Thresholds = model.Thresholds,
             Division = model.Division.Name,
             Profile = model.Profile.Name,

@@ -134,7 +134,7 @@ public static class KernelChoice
             Dense = result.Dense,
             QuantizedDense = result.QuantizedDense,
             Statistics = stats,
-            Cost = CostModel.Estimate(model.Profile, stats),
+            Cost = CostModel.Estimate(model.Profile, stats, model.Graph),
             Thresholds = WithDenseLoops(result.Thresholds, dense),
             Division = result.Division,
             Profile = result.Profile,

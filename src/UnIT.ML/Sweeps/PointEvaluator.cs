@@ -118,7 +118,7 @@ internal sealed class PointEvaluator
         // Paired counts against the dense model give the drop's standard error (SweepPoint.AccuracyDropStandardError).
         SampleOutcomes outcomes = SampleOutcomes.Measure(_denseLogits, _labels, result.Logits);
         (int lost, int gained) = outcomes.LostGained(null);
-        CostEstimate? cost = costs is null ? null : CostModel.Estimate(model.Profile.WithCosts(costs), result.Statistics);
+        CostEstimate? cost = costs is null ? null : CostModel.Estimate(model.Profile.WithCosts(costs), result.Statistics, model.Graph);
         return SweepPoint.FromEvaluation(coordinates, result, cost) with
         {
             SamplesLost = lost,
@@ -137,7 +137,7 @@ internal sealed class PointEvaluator
         Dense = run.Dense,
         QuantizedDense = run.QuantizedDense,
         Statistics = run.Statistics,
-        Cost = CostModel.Estimate(model.Profile, run.Statistics),
+        Cost = CostModel.Estimate(model.Profile, run.Statistics, model.Graph),
         Thresholds = model.Thresholds,
         Division = model.Division.Name,
         Profile = model.Profile.Name,

@@ -21,17 +21,41 @@ public sealed record CostEstimate
     /// <summary>Per-layer estimates, in execution order.</summary>
     public required IReadOnlyList<LayerCostEstimate> Layers { get; init; }
 
-    /// <summary>Pruned-run cycles per inference (sum over layers).</summary>
-    public double Cycles => Layers.Sum(l => l.Cycles);
+    /// <summary>
+    /// The nodes outside the prunable layers, in graph order, when the table prices them (<see cref="CostTable.NodeCosts"/>) and
+    /// the graph was given; empty otherwise.
+    /// </summary>
+    public IReadOnlyList<NodeCostEstimate> Nodes { get; init; } = [];
 
-    /// <summary>Dense-baseline cycles per inference (sum over layers).</summary>
-    public double DenseCycles => Layers.Sum(l => l.DenseCycles);
+    /// <summary>Cycles per inference of <see cref="Nodes"/>, in both the pruned and the dense figure.</summary>
+    public double NodeCycles => Nodes.Sum(n => n.Cycles);
+
+    /// <summary>Pruned-run cycles per inference (sum over layers and nodes).</summary>
+    public double Cycles => Layers.Sum(l => l.Cycles) + NodeCycles;
+
+    /// <summary>Dense-baseline cycles per inference (sum over layers and nodes).</summary>
+    public double DenseCycles => Layers.Sum(l => l.DenseCycles) + NodeCycles;
 
     /// <summary>Pruned-run energy per inference in µJ.</summary>
-    public double EnergyMicrojoules => Layers.Sum(l => l.EnergyMicrojoules);
+    public double EnergyMicrojoules => Layers.Sum(l => l.EnergyMicrojoules) + NodeMicrojoules;
 
     /// <summary>Dense-baseline energy per inference in µJ.</summary>
-    public double DenseEnergyMicrojoules => Layers.Sum(l => l.DenseEnergyMicrojoules);
+    public double DenseEnergyMicrojoules => Layers.Sum(l => l.DenseEnergyMicrojoules) + NodeMicrojoules;
+
+    /// <summary>
+    /// The dense and the pruned cycles per inference of the graph node named <paramref name="node"/>: a counted layer's,
+    /// or a priced node's (the same in both); null for a node the estimate does not price.
+    /// </summary>
+    public (double Dense, double Pruned)? CyclesOf(string node)
+    {
+        if (Layers.FirstOrDefault(l => l.Layer == node) is { } layer)
+        {
+            return (layer.DenseCycles, layer.Cycles);
+        }
+        return Nodes.FirstOrDefault(n => n.Node == node && n.Priced) is { } other ? (other.Cycles, other.Cycles) : null;
+    }
+
+    private double NodeMicrojoules => NodeCycles * Costs.EnergyPerCycleNanojoules / 1000.0;
 
     /// <summary>Pruned-run time per inference in seconds at <see cref="CostTable.ClockHz"/>.</summary>
     public double Seconds => Cycles / Costs.ClockHz;

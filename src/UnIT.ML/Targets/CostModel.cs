@@ -1,3 +1,4 @@
+using UnIT.ML.Graph;
 using UnIT.ML.Pruning;
 
 namespace UnIT.ML.Targets;
@@ -13,7 +14,8 @@ namespace UnIT.ML.Targets;
 /// <item>pruned = <c>Executed·(c.Multiply + c.Add) + Comparisons·c.CompareBranch
 /// + Division.Divisions·c.Division + Division.Shifts·c.Shift + Division.Comparisons·c.CompareBranch
 /// + Division.MaskOps·c.MaskOp + Division.TableLookups·c.TableLookup
-/// + (WeightReads + ActivationReads)·c.MemoryRead</c>, plus, with skip compensation, <c>Compensations·(c.Add + c.CompareBranch
+/// + WeightReads·c.MemoryRead + ActivationReads·c.ActivationRead</c> (<c>c.MemoryRead</c> when the table has no separate
+/// activation read), plus, with skip compensation, <c>Compensations·(c.Add + c.CompareBranch
 /// + c.MemoryRead)</c> (each compensated skip adds its constant after a sign test and a read; in the MAC, comparison
 /// and memory parts), or <c>Compensations·c.Compensation</c> in the MAC part when the table has a measured cost;</item>
 /// <item>dense = <c>Total·(c.Multiply + c.Add) + Total·2·c.MemoryRead</c> (every MAC reads both operands,
@@ -25,16 +27,23 @@ namespace UnIT.ML.Targets;
 /// <c>ListScans·Scan + ListEntries·Entry + ListSortWork·SortWork + WeightReads·Weight + ListSearchSteps·SearchStep
 /// + ListWalked·Walk + ListTailWalked·TailWalk</c> in the comparison part, and its executed MACs at <c>Mac</c> each.</item>
 /// </list>
-/// Everything else of an inference (pooling, activations, bias, data transfer) is left out of both.
+/// The other nodes of an inference (pooling, activations, elementwise arithmetic) are priced only when the table has
+/// <see cref="CostTable.NodeCosts"/> and the graph is given: each at its op's price per element
+/// (<see cref="ElementsPerSample"/>), the same in the pruned and the dense figure. Otherwise they, like bias and data transfer,
+/// are left out of both.
 /// </remarks>
 public static class CostModel
 {
     /// <summary>Estimates one inference's cost from statistics summed over <see cref="InferenceStatistics.Samples"/> samples.</summary>
     /// <param name="profile">The target; its <see cref="TargetProfile.Costs"/> price every operation.</param>
     /// <param name="statistics">Per-layer counts; each layer is divided by its own sample count.</param>
+    /// <param name="graph">
+    /// The graph that ran, whose nodes outside the prunable layers are priced when the table has <see cref="CostTable.NodeCosts"/>;
+    /// null prices the counted layers only.
+    /// </param>
     /// <returns>The estimate; all zeros with speed-up 1 when there are no layers.</returns>
     /// <exception cref="ArgumentException">When a layer covers no samples.</exception>
-    public static CostEstimate Estimate(TargetProfile profile, InferenceStatistics statistics)
+    public static CostEstimate Estimate(TargetProfile profile, InferenceStatistics statistics, ModelGraph? graph = null)
     {
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(statistics);
@@ -49,8 +58,35 @@ public static class CostModel
             Costs = profile.Costs,
             Samples = statistics.Samples,
             Layers = layers,
+            Nodes = graph is null || profile.Costs.NodeCosts is null ? [] : EstimateNodes(profile.Costs.NodeCosts, graph),
         };
     }
+
+    /// <summary>
+    /// The elements a node outside the prunable layers handles per sample, the unit <see cref="CostTable.NodeCosts"/> prices:
+    /// the window reads of a pooling node (output × kernel), the input of a global pooling or reduction, and the output of
+    /// anything else (activations, elementwise arithmetic, reshapes).
+    /// </summary>
+    public static long ElementsPerSample(ModelGraph graph, Node node)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(node);
+        long output = graph.ShapeOf(node.Output).SampleSize;
+        return node switch
+        {
+            PoolNode pool => output * pool.Kernel.Aggregate(1L, (a, k) => a * k),
+            GlobalAveragePoolNode or ReduceNode => graph.ShapeOf(node.Input).SampleSize,
+            _ => output,
+        };
+    }
+
+    private static NodeCostEstimate[] EstimateNodes(IReadOnlyDictionary<string, double> prices, ModelGraph graph) =>
+        [.. graph.Nodes.Where(n => n is not PrunableNode).Select(n =>
+        {
+            long elements = ElementsPerSample(graph, n);
+            bool priced = prices.TryGetValue(n.OpName, out double price);
+            return new NodeCostEstimate { Node = n.Name, Op = n.OpName, Elements = elements, Cycles = priced ? elements * price : 0, Priced = priced };
+        })];
 
     /// <summary>Estimates one layer's cost per inference with the given table.</summary>
     /// <exception cref="ArgumentException">When the layer covers no samples or the table is invalid.</exception>
@@ -75,7 +111,7 @@ public static class CostModel
         // A measured compensation cost is charged whole to the MAC part; otherwise its add, test and read go to theirs.
         long itemized = costs.Compensation is null ? layer.Compensations : 0;
         double skipRule = (layer.Comparisons + itemized) * costs.CompareBranch;
-        double reads = (layer.WeightReads + layer.ActivationReads + itemized) * costs.MemoryRead;
+        double reads = (layer.WeightReads + itemized) * costs.MemoryRead + layer.ActivationReads * (costs.ActivationRead ?? costs.MemoryRead);
         // An executed MAC of the UnIT loop; the dense MAC above keeps the table's multiply and add.
         double unitMac = macCost;
         if (costs.SortedLists is { } lists && layer.ListScans > 0)

@@ -34,8 +34,15 @@ public sealed record CostTable
     /// <summary>Cycles of one lookup in a precomputed table in memory.</summary>
     public required double TableLookup { get; init; }
 
-    /// <summary>Cycles of one memory read of a weight or an activation.</summary>
+    /// <summary>Cycles of one memory read of a weight or an activation (of an activation only when <see cref="ActivationRead"/> is set).</summary>
     public required double MemoryRead { get; init; }
+
+    /// <summary>
+    /// Cycles of one activation read by a loop that tests its operands, when measured apart from a weight read; null prices
+    /// it as <see cref="MemoryRead"/>. A convolution tests its weights and reads an activation per test, a fully connected
+    /// layer the other way round, so a calibrated table tells the two loops' per-test work apart by these two prices.
+    /// </summary>
+    public double? ActivationRead { get; init; }
 
     /// <summary>
     /// Cycles of one MAC of a dense build, everything included (loads, loop, accumulate), when measured; null prices a
@@ -55,6 +62,14 @@ public sealed record CostTable
     /// per operand met, reads and MACs). See <see cref="CostModel"/>.
     /// </summary>
     public SortedListCosts? SortedLists { get; init; }
+
+    /// <summary>
+    /// Measured cycles per element of the nodes outside the prunable layers, by operator (<see cref="UnIT.ML.Graph.Node.OpName"/>:
+    /// <c>Relu</c>, <c>MaxPool</c>, <c>Add</c>, ...), when measured; null leaves those nodes out of the estimate, as the
+    /// datasheet tables do. What an element is depends on the node (<see cref="CostModel.ElementsPerSample"/>). A node whose
+    /// operator has no price here is left out and reported as unpriced (<see cref="NodeCostEstimate.Priced"/>).
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? NodeCosts { get; init; }
 
     /// <summary>Clock frequency in Hz, used to turn cycles into time.</summary>
     public required double ClockHz { get; init; }
@@ -205,46 +220,58 @@ public sealed record CostTable
         Device = "MAX78000 (Arm Cortex-M4F), calibrated: instructions counted by QEMU",
         Multiply = CortexM4TestedMac - 1,
         Add = 1,
-        CompareBranch = CortexM4SkipTest,
-        MemoryRead = 0,
-        DenseMac = CortexM4DenseMac,
-        Compensation = CortexM4Compensation,
+        MemoryRead = 3.47,
+        ActivationRead = 9.86,
+        DenseMac = 6.85,
+        Compensation = 11.9,
         SortedLists = new SortedListCosts
         {
-            Scan = 99.7,
+            Scan = 45.8,
             Entry = 0,
-            SortWork = 20.1,
+            SortWork = 18.6,
             Weight = 0,
-            SearchStep = 12.0,
-            Walk = 10.9,
-            Mac = 4.58,
-            TailWalk = 10.3,
+            SearchStep = 11.3,
+            Walk = 9.93,
+            Mac = 6.31,
+            TailWalk = 10.0,
+        },
+        NodeCosts = new Dictionary<string, double>(StringComparer.Ordinal)
+        {
+            ["Relu"] = 8.12,
+            ["MaxPool"] = 9.44,
+            ["Add"] = 6.5,
+            ["Sub"] = 5.02,
+            ["Div"] = 4.97,
+            ["GlobalAveragePool"] = 4.15,
+            ["Flatten"] = 0,
+            ["Reshape"] = 0,
         },
         Sources = """
-            Calibrated: measured with `unit-prune m4-bench` (docs/deployment.md) on 2026-12-02, arm-none-eabi-gcc -O2 (each layer kernel inlined
-            where the layer calls it), qemu-system-arm mps2-an386 -icount, 5 test images per build; instructions counted, not cycles (one
-            instruction priced as one cycle). Fitted by non-negative least squares to each UnIT layer's measured instructions over 16
-            builds of mnist_cnn, fashion_mnist_cnn and fashion_mnist_resnet (percentiles 10 to 90, group-wise, FATReLU, compensated;
-            division bitmask), the other nodes (activations, pooling) folded into the layers by their dense share. The stride-1
-            convolutions search per-channel lists of nonzero activations sorted by |x| and are priced by their lists (SortedLists): 99.7
-            per activation scanned (it also carries the layer's fixed costs and the other nodes), 20.1 per unit of sorting work
-            n·ceil(log2 n), 12.0 per binary-search step (it also carries each weight's setup), 10.9 per entry walked, 4.58 more per MAC
-            run, 10.3 per entry walked for skip compensation; listing and the weight count got 0 (their cost went to the terms beside
-            them). The loops that still test (FC, stride-2 convolutions): 7.46 per skip test, 10.28 per executed MAC, no separate read.
-            A compensated skip adds 11.4. Whole-model error within 4.1 % on the 16 builds and 2.8 % on 5 builds outside the fit. Per
-            node (its instructions plus its dense share of the other nodes') mostly within 10 %, but the stride-2 convolutions of
-            fashion_mnist_resnet run 13 to 30 % above their estimate, its stride-1 ones at p80 up to 20 % below it, and FC layers (about
-            1 % of a model) are off by up to 43 %. A MAC of the dense build 7.24 (7.73 on mnist_cnn, 7.77 on fashion_mnist_cnn, 6.79 on
-            fashion_mnist_resnet: largest error 6.8 %). The other numbers (division, shifts, masks, lookups, clock and energy) are
-            the datasheet table's:
+            Calibrated: measured with `unit-prune m4-bench` (docs/deployment.md) on 2026-12-02, arm-none-eabi-gcc -O2 (each layer kernel, max
+            pools included, inlined where the layer calls it), qemu-system-arm mps2-an386 -icount, 5 test images per build; instructions
+            counted, not cycles (one instruction priced as one cycle). Every node is priced: the other nodes per element (NodeCosts, their
+            measured means: Relu 8.12 per output, 8.0 to 9.0 measured; MaxPool 9.44 per window read, 9.2 to 9.9; Add 6.5, 6.0 to 7.0; Sub
+            5.02; Div 4.97; GlobalAveragePool 4.15 per input; Flatten and Reshape 0), and a MAC of the dense build 6.85 (7.08 on mnist_cnn
+            and fashion_mnist_cnn, 6.62 on fashion_mnist_resnet: 3.4 % off per model). The UnIT layers' prices were fitted by
+            non-negative least squares to each layer's measured instructions (weighted by the square root of the layer's and its
+            build's instructions) over 16 builds of mnist_cnn, fashion_mnist_cnn and fashion_mnist_resnet (percentiles 10 to 90,
+            group-wise, FATReLU, compensated; division bitmask). The stride-1 convolutions search per-channel lists of nonzero
+            activations sorted by |x| and are priced by their lists (SortedLists): 45.8 per activation scanned (it also carries the
+            layer's fixed costs), 18.6 per unit of sorting work n·ceil(log2 n), 11.3 per binary-search step (it also carries each
+            weight's setup), 9.93 per entry walked, 6.31 more per MAC run, 10.0 per entry walked for skip compensation; listing and the
+            weight count got 0 (their cost went to the terms beside them). The loops that test (FC, stride-2 convolutions): the
+            datasheet's 3 per skip test (held, not fitted: tests and reads come in fixed ratios), 2.50 per executed MAC, 3.47 per weight
+            read and 9.86 per activation read (a convolution reads an activation per test and steps its window indices, a fully
+            connected layer reads a weight per test). A compensated skip adds 11.9. Whole-model error within 1.7 % on the 16 builds and
+            1.8 % on 5 builds outside the fit; fitted without one model's builds, within 2.5 % (mnist_cnn), 2.4 % (fashion_mnist_cnn)
+            and 4.9 % (fashion_mnist_resnet) on that model. Per node mostly within 10 %, but fashion_mnist_resnet's stem runs up to 15 %
+            below its estimate at p80, and FC layers (about 1 % of a model) are off by up to 24 % (80 to 90 % group-wise). The other
+            numbers (division, shifts, masks, lookups, clock and energy) are the datasheet table's:
             """ + "\n" + Max78000.Sources,
     };
 
-    // The fit of CortexM4Instructions outside its sorted lists (instructions per operation; see its Sources).
-    private const double CortexM4SkipTest = 7.46;
-    private const double CortexM4TestedMac = 10.28;
-    private const double CortexM4DenseMac = 7.24;
-    private const double CortexM4Compensation = 11.4;
+    // The fit of CortexM4Instructions's tested loops: Multiply + Add per executed MAC (see its Sources).
+    private const double CortexM4TestedMac = 2.50;
 
     /// <summary>
     /// The host float32 profile has no real device: it reuses the Cortex-M4F table of <see cref="Max78000"/>
@@ -277,11 +304,19 @@ public sealed record CostTable
         {
             Check(denseMac, nameof(DenseMac));
         }
+        if (ActivationRead is double activationRead)
+        {
+            Check(activationRead, nameof(ActivationRead));
+        }
         if (Compensation is double compensation)
         {
             Check(compensation, nameof(Compensation));
         }
         SortedLists?.Validate(Device);
+        foreach ((string op, double price) in NodeCosts ?? new Dictionary<string, double>())
+        {
+            Check(price, $"NodeCosts[{op}]");
+        }
         Check(SupplyVolts, nameof(SupplyVolts));
         Check(CurrentMicroampsPerMHz, nameof(CurrentMicroampsPerMHz));
         if (!(ClockHz > 0) || !double.IsFinite(ClockHz))

@@ -1,4 +1,5 @@
 using UnIT.ML.Division;
+using UnIT.ML.Graph;
 using UnIT.ML.Pruning;
 
 namespace UnIT.ML.Targets.Tests;
@@ -135,6 +136,88 @@ public sealed class CostModelTests
         ArgumentException e = Assert.ThrowsExactly<ArgumentException>(() => (CostTable.Max78000 with { SortedLists = lists }).Validate());
 
         Assert.Contains("SortedLists.SearchStep", e.Message);
+    }
+
+    // x [2, 6, 6] -> Relu -> MaxPool 3x3 stride 1 (overlapping: 4x4 outputs read 9 each) -> Sub -> GAP -> Flatten -> FC 2 -> 3.
+    private static ModelGraph NodeGraph()
+    {
+        var weight = new Tensor(new Shape(3, 2), [0.5f, -1f, 2f, 0.25f, 1f, 1f]);
+        return new ModelGraph(new ValueInfo("x", new Shape(Shape.Dynamic, 2, 6, 6)),
+        [
+            new ActivationNode("relu", "x", "r", ActivationKind.Relu),
+            new PoolNode("pool", "r", "p", PoolKind.Max, [3, 3], [1, 1], [0, 0], [0, 0], [1, 1], ceilMode: false, countIncludePad: false),
+            new ElementwiseNode("shift", "p", "s", ElementwiseOp.Sub, new Tensor(new Shape(1), [0.5f]), constantFirst: false),
+            new GlobalAveragePoolNode("gap", "s", "g"),
+            new FlattenNode("flatten", "g", "f", 1),
+            new FullyConnectedNode("fc", "f", "y", weight, null),
+        ], ["y"], "node-costs");
+    }
+
+    private static InferenceStatistics FcOnly()
+    {
+        var stats = new InferenceStatistics();
+        LayerStatistics fc = stats.For("fc");
+        fc.Samples = 1;
+        fc.Total = 6;
+        fc.Executed = 4;
+        fc.SkippedThreshold = 2;
+        fc.Comparisons = 6;
+        return stats;
+    }
+
+    [TestMethod]
+    public void Elements_are_window_reads_for_pools_inputs_for_global_pools_and_outputs_otherwise()
+    {
+        ModelGraph graph = NodeGraph();
+
+        long[] elements = [.. graph.Nodes.Select(n => CostModel.ElementsPerSample(graph, n))];
+
+        // relu: 2*6*6 outputs; pool: 2*4*4 outputs * 9 reads; shift: 2*4*4 outputs; gap: its 2*4*4 inputs; flatten: 2; fc: 3.
+        CollectionAssert.AreEqual(new long[] { 72, 288, 32, 32, 2, 3 }, elements);
+    }
+
+    [TestMethod]
+    public void A_table_with_node_costs_prices_every_other_node_in_both_figures()
+    {
+        ModelGraph graph = NodeGraph();
+        var prices = new Dictionary<string, double> { ["Relu"] = 2, ["MaxPool"] = 0.5, ["GlobalAveragePool"] = 3, ["Flatten"] = 0 };
+        TargetProfile profile = TargetProfile.Max78000.WithCosts(CostTable.Max78000 with { NodeCosts = prices });
+        CostEstimate layersOnly = CostModel.Estimate(profile, FcOnly());
+
+        CostEstimate estimate = CostModel.Estimate(profile, FcOnly(), graph);
+
+        // 72*2 + 288*0.5 + 32*3 + 2*0 = 384; the Sub has no price: listed, unpriced, 0.
+        Assert.AreEqual(384, estimate.NodeCycles, 1e-9);
+        Assert.AreEqual(layersOnly.Cycles + 384, estimate.Cycles, 1e-9);
+        Assert.AreEqual(layersOnly.DenseCycles + 384, estimate.DenseCycles, 1e-9);
+        Assert.AreEqual(layersOnly.EnergyMicrojoules + 384 * profile.Costs.EnergyPerCycleNanojoules / 1000, estimate.EnergyMicrojoules, 1e-12);
+        CollectionAssert.AreEqual(new[] { "relu", "pool", "shift", "gap", "flatten" }, estimate.Nodes.Select(n => n.Node).ToArray());
+        NodeCostEstimate shift = estimate.Nodes.Single(n => n.Node == "shift");
+        Assert.IsFalse(shift.Priced);
+        Assert.AreEqual(0, shift.Cycles);
+        Assert.IsNull(estimate.CyclesOf("shift"));
+        Assert.AreEqual((144.0, 144.0), estimate.CyclesOf("pool"));
+        Assert.AreEqual((layersOnly.Layers[0].DenseCycles, layersOnly.Layers[0].Cycles), estimate.CyclesOf("fc"));
+        Assert.IsTrue(estimate.Speedup < layersOnly.Speedup, "the same fixed cost in both figures lowers the ratio");
+    }
+
+    [TestMethod]
+    public void A_table_without_node_costs_leaves_the_other_nodes_out()
+    {
+        CostEstimate estimate = CostModel.Estimate(TargetProfile.Max78000, FcOnly(), NodeGraph());
+
+        Assert.AreEqual(0, estimate.Nodes.Count);
+        Assert.AreEqual(CostModel.Estimate(TargetProfile.Max78000, FcOnly()).Cycles, estimate.Cycles, 1e-12);
+    }
+
+    [TestMethod]
+    public void A_negative_node_cost_is_rejected_by_op()
+    {
+        var prices = new Dictionary<string, double> { ["Relu"] = 1, ["MaxPool"] = -1 };
+
+        ArgumentException e = Assert.ThrowsExactly<ArgumentException>(() => (CostTable.Max78000 with { NodeCosts = prices }).Validate());
+
+        Assert.Contains("NodeCosts[MaxPool]", e.Message);
     }
 
     [TestMethod]
