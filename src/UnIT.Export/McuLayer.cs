@@ -13,8 +13,9 @@ public sealed record McuLayer
     public required double Cycles { get; init; }
 
     /// <summary>
-    /// The calibrated table's estimate per inference for a prunable layer (Conv, Gemm/MatMul), or null: the cost model prices
-    /// MACs and skip tests only, and its calibration folds requantization, activations and pooling into those terms.
+    /// The calibrated table's estimate per inference: a prunable layer (Conv, Gemm/MatMul) by its counts, another node by its
+    /// op's price per element (<see cref="UnIT.ML.Targets.CostTable.NodeCosts"/>); null for "(other)" and for an op the table
+    /// has no price for.
     /// </summary>
     public required double? Estimate { get; init; }
 }

@@ -228,12 +228,12 @@ public sealed class EvaluateCommandTests
     {
         string thresholds = Path.Combine(Path.GetDirectoryName(Cli.TempFile("x", ""))!, "dense-loops.json");
 
-        JsonElement plain = Evaluate("--profile", "msp430", "--percentile", "30", "--cost-table", "calibrated-hwmul");
-        JsonElement chosen = Evaluate("--profile", "msp430", "--percentile", "30", "--cost-table", "calibrated-hwmul", "--dense-where-cheaper",
+        JsonElement plain = Evaluate("--profile", "msp430", "--percentile", "10", "--cost-table", "calibrated-hwmul");
+        JsonElement chosen = Evaluate("--profile", "msp430", "--percentile", "10", "--cost-table", "calibrated-hwmul", "--dense-where-cheaper",
             "--save-thresholds", thresholds, "--force");
 
         string[] dense = chosen.GetProperty("thresholds").GetProperty("dense_layers").EnumerateArray().Select(e => e.GetString()!).ToArray();
-        Assert.IsNotEmpty(dense, "at p = 30 a layer pays more for its tests than it saves with the hardware multiplier");
+        Assert.IsNotEmpty(dense, "at p = 10 a layer pays more for its tests than it saves with the hardware multiplier");
         foreach (JsonElement layer in chosen.GetProperty("layers").EnumerateArray().Where(l => dense.Contains(l.GetProperty("name").GetString())))
         {
             Assert.AreEqual(layer.GetProperty("total").GetInt64(), layer.GetProperty("executed").GetInt64(), "a dense loop executes every MAC");

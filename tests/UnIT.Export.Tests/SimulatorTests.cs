@@ -35,18 +35,18 @@ public sealed class SimulatorTests
         Assert.IsGreaterThan(0L, pruned.CodeBytes);
         CollectionAssert.AreEqual(graph.Nodes.Select(n => n.Name).Append("(other)").ToArray(), pruned.Layers.Select(l => l.Name).ToArray());
         Assert.AreEqual(pruned.Cycles, pruned.Layers.Sum(l => l.Cycles), 1.0, "the per-node spans add up to the whole");
-        foreach (McuLayer layer in pruned.Layers)
+        Assert.IsNull(pruned.Layers[^1].Estimate, "startup and the copies in and out are not a node");
+        Assert.IsTrue(pruned.Layers.SkipLast(1).All(l => l.Estimate is not null), "the calibrated table prices every node of the shipped models");
+        Assert.IsGreaterThan(pruned.Cycles / 2, pruned.Layers.Where(l => graph.PrunableLayers.Any(p => p.Name == l.Name)).Sum(l => l.Cycles), "the convolutions dominate");
+
+        // The calibrated table was fitted on 5-image mcu-bench runs of these models (docs/deployment.md: whole model within
+        // 3.2 %, a convolution within 6 %); one image at p50, compensated or not, stays within 5 %, and a node within 15 %
+        // (fashion's soft-float normalization takes 11 % fewer cycles on the first test image than on the mean of five).
+        Assert.IsLessThan(0.05, Math.Abs(pruned.CalibratedEstimatedCycles / pruned.Cycles - 1),
+            $"calibrated estimate {pruned.CalibratedEstimatedCycles:N0} against {pruned.Cycles:N0} simulated cycles");
+        foreach (McuLayer layer in pruned.Layers.Where(l => l.Cycles > pruned.Cycles / 20))
         {
-            bool prunable = graph.PrunableLayers.Any(l => l.Name == layer.Name);
-            Assert.AreEqual(prunable, layer.Estimate is not null, $"{layer.Name}: the cost model estimates the prunable layers only");
-        }
-        Assert.IsGreaterThan(pruned.Cycles / 10, pruned.Layers.Where(l => l.Estimate is not null).Sum(l => l.Cycles), "the convolutions dominate");
-        if (dataset == "mnist")
-        {
-            // The calibrated table (fitted on mcu-bench runs of these models, its compensation term on compensated ones) predicts
-            // the simulated build within 15 %; fashion's float normalization is outside the cost model (docs/deployment.md).
-            Assert.IsLessThan(0.15, Math.Abs(pruned.CalibratedEstimatedCycles / pruned.Cycles - 1),
-                $"calibrated estimate {pruned.CalibratedEstimatedCycles:N0} against {pruned.Cycles:N0} simulated cycles");
+            Assert.IsLessThan(0.15, Math.Abs(layer.Estimate!.Value / layer.Cycles - 1), $"{layer.Name}: estimate {layer.Estimate:N0} against {layer.Cycles:N0} cycles");
         }
     }
 
@@ -86,7 +86,7 @@ public sealed class SimulatorTests
         var graph = new ModelGraph(new ValueInfo("x", new Shape(Shape.Dynamic, 98)), [DagExportTests.Dense("fc", "x", "y", 98, 160, 8)], ["y"], "wide_fc");
         PrunedModel model = PrunedModel.Create(graph, new PruningOptions { Profile = "msp430", Percentile = 50 }, [DagExportTests.Random(graph, 16, seed: 9)]);
 
-        var e = Assert.ThrowsExactly<CExportException>(() => Simulate(model, DagExportTests.Random(graph, 1, seed: 10), ("c", "swmul")));
+        CExportException e = Refusal(model, DagExportTests.Random(graph, 1, seed: 10));
 
         StringAssert.Contains(e.Message, "pruned build of 'wide_fc' does not fit the simulated MSP430");
         StringAssert.Matches(e.Message, new Regex(@"exceed the 49,024 bytes of FRAM below 64 KiB by [\d,]+ bytes \(tools"));
@@ -101,7 +101,7 @@ public sealed class SimulatorTests
             ["y"], "ratio");
         PrunedModel model = PrunedModel.Create(graph, new PruningOptions { Profile = "msp430", Percentile = 50 }, [DagExportTests.Random(graph, 16, seed: 9)]);
 
-        var e = Assert.ThrowsExactly<CExportException>(() => Simulate(model, DagExportTests.Random(graph, 1, seed: 10), ("c", "swmul")));
+        CExportException e = Refusal(model, DagExportTests.Random(graph, 1, seed: 10));
 
         StringAssert.Contains(e.Message, "pruned build of 'ratio' needs runtime helpers tools/msp430 does not provide: ");
         StringAssert.Contains(e.Message, "__mspabi_divd");
@@ -118,6 +118,21 @@ public sealed class SimulatorTests
 
         Assert.IsTrue(pruned.LogitsMatch, "the simulated MSP430 outputs differ from the C# engine's");
         Assert.IsGreaterThan(0d, pruned.Layers.Single(l => l.Name == "add").Cycles, "the residual join ran");
+    }
+
+    /// <summary>The exception refusing the pruned build; a missing toolchain stays Inconclusive rather than a failed assertion.</summary>
+    private static CExportException Refusal(PrunedModel model, Tensor images)
+    {
+        try
+        {
+            Simulate(model, images, ("c", "swmul"));
+        }
+        catch (CExportException e) when (e.GetType() == typeof(CExportException))
+        {
+            return e;
+        }
+
+        throw new AssertFailedException("the build was not refused");
     }
 
     private static string Tools() => McuBench.FindTools(AppContext.BaseDirectory) ?? McuBench.FindTools(Environment.CurrentDirectory)

@@ -84,7 +84,7 @@ internal sealed class McuBenchCommand
             }
             layers.AddRow(row.ToArray());
         }
-        console.WriteLine("Cycles per inference by node (estimate: the build's calibrated table; it prices MACs and skip tests only, and folds requantization, activations and pooling into them):");
+        console.WriteLine("Cycles per inference by node (estimate: the build's calibrated table, which prices every node; '-' where it has no price for the op):");
         console.Write(layers);
         foreach (string mul in new[] { "swmul", "hwmul" })
         {

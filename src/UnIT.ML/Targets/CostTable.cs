@@ -122,59 +122,68 @@ public sealed record CostTable
 
     /// <summary>
     /// MSP430FR5994 calibrated against whole-model runs of `unit-prune export-c` code in mspdebug's simulator, software
-    /// multiply (tools/msp430 inline-assembly shift-and-add): the per-executed-MAC and per-dense-MAC terms are fitted to the
-    /// measured cycles, a skip test reads nothing (see <see cref="Sources"/>). The paper's table stays <see cref="Msp430"/>.
+    /// multiply (tools/msp430 inline-assembly shift-and-add): every node priced, the sorted-list convolutions by their lists,
+    /// fitted to each node's measured cycles (see <see cref="Sources"/>). The paper's table stays <see cref="Msp430"/>.
     /// </summary>
     public static CostTable Msp430SoftwareMultiply { get; } = Msp430 with
     {
         Device = "MSP430FR5994, calibrated: software multiply",
-        Multiply = CalibratedSoftwareMultiply,
+        Multiply = 209.1 - CalibratedAdd,
         Add = CalibratedAdd,
-        CompareBranch = CalibratedCompareBranch,
-        MemoryRead = CalibratedMemoryRead,
-        DenseMac = CalibratedSoftwareDenseMac,
-        Compensation = CalibratedCompensation,
+        CompareBranch = 5.62,
+        MemoryRead = 0,
+        DenseMac = 171.3,
+        Compensation = 42.6,
+        SortedLists = new SortedListCosts { Scan = 830, Entry = 0, SortWork = 85.0, Weight = 0, SearchStep = 0, Walk = 20.7, Mac = 188.1, TailWalk = 20.3 },
+        // Measured alike in both multiply builds; the float input normalization (Sub, Div) runs in software floating point.
+        NodeCosts = new Dictionary<string, double>(StringComparer.Ordinal)
+        {
+            ["Relu"] = 19.2,
+            ["MaxPool"] = 57.4,
+            ["Sub"] = 827,
+            ["Div"] = 2552,
+            ["Flatten"] = 0,
+            ["Reshape"] = 0,
+        },
         Sources = CalibrationSources + Msp430.Sources,
     };
 
-    /// <summary>As <see cref="Msp430SoftwareMultiply"/>, with the MSP430's hardware multiplier (MPY peripheral) for the MAC.</summary>
+    /// <summary>As <see cref="Msp430SoftwareMultiply"/>, with the MSP430's hardware multiplier (MPY peripheral) for every multiply.</summary>
     public static CostTable Msp430HardwareMultiply { get; } = Msp430SoftwareMultiply with
     {
         Device = "MSP430FR5994, calibrated: hardware multiplier",
-        Multiply = CalibratedHardwareMultiply,
-        DenseMac = CalibratedHardwareDenseMac,
+        Multiply = 28.0 - CalibratedAdd,
+        CompareBranch = 6.16,
+        MemoryRead = 17.8,
+        ActivationRead = 0,
+        DenseMac = 51.0,
+        Compensation = 39.1,
+        SortedLists = new SortedListCosts { Scan = 555, Entry = 0, SortWork = 39.4, Weight = 0, SearchStep = 4.83, Walk = 16.8, Mac = 41.9, TailWalk = 22.4 },
     };
 
-    // Fitted on mcu-bench runs of 2026-12-01 (5 test images each; mnist_cnn at the 0.5-, 0.75- and 1-point search thresholds and
-    // percentile 50, fashion_mnist_cnn at its 1-point search thresholds) of the sorted-list UnIT loops, minimizing the largest
-    // relative error: per executed MAC Multiply + Add = 257.0 (software) / 93.8 (hardware) cycles; a skip test reads nothing
-    // more (the lists visit kept operands only, so MemoryRead is 0) and its CompareBranch (3) now stands for the per-layer fixed
-    // costs (largest error 5.4 % / 10.2 %); a dense MAC 175.8 / 57.3 cycles (largest error 11.6 % / 9.5 %: software multiply time
-    // depends on the operands, and fashion_mnist_cnn's float input normalization is folded in).
+    // The split of a tested loop's executed MAC into multiply and add is not measured; their sum is (see the Sources).
     private const double CalibratedAdd = 18;
-    private const double CalibratedSoftwareMultiply = 257.0 - CalibratedAdd;
-    private const double CalibratedHardwareMultiply = 93.8 - CalibratedAdd;
-    private const double CalibratedCompareBranch = 3;
-    private const double CalibratedMemoryRead = 0;
-    private const double CalibratedSoftwareDenseMac = 175.8;
-    private const double CalibratedHardwareDenseMac = 57.3;
-
-    // Fitted on compensated mcu-bench runs of 2026-12-01 (5 test images each, mnist_cnn at percentiles 50 and 70, software and
-    // hardware multiply), the other terms as above: 80.0 to 86.7 cycles per compensated skip, so 85 leaves every run's total
-    // within 1.7 %. A sorted-list convolution walks the skipped tail of each weight's list, including operands whose place is
-    // no output, and adds a 32-bit constant with saturation: about a third of a software-multiplied MAC, nearly a hardware one.
-    private const double CalibratedCompensation = 85;
 
     private const string CalibrationSources = """
-        Calibrated: measured with `unit-prune mcu-bench` (docs/deployment.md) on mnist_cnn and fashion_mnist_cnn, clang 14.0.6 -O2, mspdebug 0.22 simulator
-        MCLK (FRAM wait states not modelled): Multiply + Add per executed MAC, DenseMac per MAC of the dense build, fitted per build
-        (largest relative error) on the dense runs and five pruned runs. The UnIT loops search per-channel lists of nonzero
-        activations sorted by |x| (conv) and per-input weight columns (FC of 16+ neurons), so a skipped operand costs no read
-        (MemoryRead 0) and the CompareBranch charged per skip test stands for the lists' and layers' fixed costs. A compensated skip
-        (skip compensation) costs 85 cycles, fitted on compensated mnist_cnn runs at percentiles 50 and 70 (largest error 1.7 %).
-        Requantization, pooling, list building and float nodes are folded into these terms. On 39 builds outside the fit (2026-12-02)
-        the whole-model estimate was -12 % to +14 % off with software multiply and -21 % to +23 % with the multiplier (low on
-        fashion_mnist_cnn, whose float input normalization no term sees, high on mnist_cnn); per convolution up to 24 % / 40 %.
+        Calibrated: measured with `unit-prune mcu-bench` (docs/deployment.md) on 2026-12-01 and 02, mnist_cnn and fashion_mnist_cnn, clang 14.0.6 -O2, mspdebug 0.22
+        simulator MCLK (FRAM wait states not modelled), 5 test images per build. Every node is priced. The other nodes per element
+        (NodeCosts, measured): Relu 19.2 per output, MaxPool 57.4 per window read, Sub 827 and Div 2552 (fashion_mnist_cnn's input
+        normalization in software floating point), Flatten and Reshape 0; ops not measured on this chip (Add, GlobalAveragePool, ...)
+        are unpriced. A MAC of the dense build (DenseMac): 171.3 cycles with software multiply (156.0 on mnist_cnn, 186.6 on
+        fashion_mnist_cnn: its time depends on the operands, a zero multiplier being cheap; 9.7 % off per model) and 51.0 with the
+        multiplier (0.1 %). The UnIT layers were fitted by non-negative least squares to each layer's measured cycles (weighted by
+        the square root of the layer's and its build's cycles) over 27 builds: the 0.5- and 2-point rows of each model's on-chip
+        comparison (README; 24) and 3 compensated ones. The convolutions search per-channel lists of nonzero activations sorted by |x| and
+        are priced by their lists (SortedLists), software / hardware multiply: per activation scanned 830 / 555 (it carries the
+        list building and the layer's fixed costs), per unit of sorting work 85.0 / 39.4, per binary-search step 0 / 4.83, per entry
+        walked 20.7 / 16.8, per MAC run 188.1 / 41.9, per entry walked for compensation 20.3 / 22.4, per compensated add 42.6 / 39.1
+        (listing and the weight count got 0). The fully connected layers test their operands: per executed MAC Multiply + Add =
+        209.1 / 28.0, per skip test 5.62 / 6.16, per weight read 0 / 17.8, per activation read 0. Whole-model error on the 27
+        builds within 3.2 % / 1.3 %, on the 12 one-point builds outside the fit within 3.0 % / 2.0 %; fitted without one model's
+        builds, within 5.2 % / 6.9 % (mnist_cnn) and 6.4 % / 1.1 % (fashion_mnist_cnn) on that model. Per convolution within 6 % / 4 %;
+        the FC layers (1 to 3 % of a model) up to 43 % off, 110 % group-wise. No stride-2 convolution was measured on this chip.
+        Before this fit (to 2026-12-02) the tables folded the other nodes into a flat price per MAC and skip test: -12 % to +14 % / -21 %
+        to +23 % off on 39 builds outside their fit.
         """;
 
     /// <summary>

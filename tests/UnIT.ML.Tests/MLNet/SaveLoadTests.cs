@@ -52,7 +52,7 @@ public sealed class SaveLoadTests
     public void Dense_loops_chosen_in_Fit_are_saved_and_loaded_with_the_thresholds()
     {
         var ml = new MLContext(seed: 1);
-        var options = new UnitPruningOptions { Percentile = 30, Profile = "msp430", EmitStatistics = true, DenseWhereCheaper = CostTable.Msp430HardwareMultiply };
+        var options = new UnitPruningOptions { Percentile = 10, Profile = "msp430", EmitStatistics = true, DenseWhereCheaper = CostTable.Msp430HardwareMultiply };
         ITransformer model = ml.Transforms.ApplyUnitPruning(options, ModelPath).Fit(Calibration(ml, limit: 100));
         UnitPruningTransformer fitted = UnitPruningTransformer.FromLoadedModel(model);
         IDataView test = Test(ml, limit: 30);
@@ -62,7 +62,7 @@ public sealed class SaveLoadTests
         ITransformer loaded = new MLContext(seed: 2).Model.Load(path, out _);
         UnitPruningTransformer view = UnitPruningTransformer.FromLoadedModel(loaded);
 
-        Assert.IsNotEmpty(fitted.Thresholds.DenseLayers!, "at p = 30 a layer of this model costs more under UnIT than dense with the hardware multiplier");
+        Assert.IsNotEmpty(fitted.Thresholds.DenseLayers!, "at p = 10 a layer of this model costs more under UnIT than dense with the hardware multiplier");
         CollectionAssert.AreEqual(fitted.Thresholds.DenseLayers, view.Thresholds.DenseLayers);
         Assert.AreEqual(0f, MaxAbsDifference(Column(model.Transform(test), "Score"), Column(loaded.Transform(test), "Score")));
         foreach (string layer in view.Thresholds.DenseLayers!)

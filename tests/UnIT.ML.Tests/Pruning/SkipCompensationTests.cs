@@ -152,10 +152,16 @@ public sealed class SkipCompensationTests
         double extra = CostModel.EstimateLayer(costs, first).Cycles - CostModel.EstimateLayer(costs, firstPlain).Cycles;
         Assert.AreEqual((double)first.Compensations / first.Samples * (costs.Add + costs.CompareBranch + costs.MemoryRead), extra, 1e-6 * extra);
         // A table with a measured compensation cost charges that instead, to the MAC part.
-        CostTable measured = CostTable.Msp430SoftwareMultiply;
+        CostTable measured = CostTable.Msp430SoftwareMultiply with { SortedLists = null };
         LayerCostEstimate withCompensation = CostModel.EstimateLayer(measured, first), without = CostModel.EstimateLayer(measured, firstPlain);
         Assert.AreEqual((double)first.Compensations / first.Samples * measured.Compensation!.Value, withCompensation.MacCycles - without.MacCycles, 1e-6 * extra);
         Assert.AreEqual(without.ComparisonCycles, withCompensation.ComparisonCycles);
+        // Priced by its lists, a compensated layer also walks the skipped tail of each weight's list.
+        CostTable lists = CostTable.Msp430SoftwareMultiply;
+        Assert.IsGreaterThan(0L, first.ListTailWalked);
+        Assert.AreEqual(0L, firstPlain.ListTailWalked);
+        double tail = CostModel.EstimateLayer(lists, first).ComparisonCycles - CostModel.EstimateLayer(lists, firstPlain).ComparisonCycles;
+        Assert.AreEqual((double)first.ListTailWalked / first.Samples * lists.SortedLists!.TailWalk, tail, 1e-6 * tail);
     }
 
     [TestMethod]

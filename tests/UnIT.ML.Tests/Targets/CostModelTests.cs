@@ -211,6 +211,25 @@ public sealed class CostModelTests
     }
 
     [TestMethod]
+    public void Every_measured_table_prices_the_lists_and_the_nodes_of_the_shipped_models()
+    {
+        foreach (CostTable table in new[] { CostTable.Msp430SoftwareMultiply, CostTable.Msp430HardwareMultiply, CostTable.CortexM4Instructions })
+        {
+            table.Validate();
+            Assert.IsNotNull(table.SortedLists, table.Device);
+            Assert.IsNotNull(table.DenseMac, table.Device);
+            Assert.IsNotNull(table.NodeCosts, table.Device);
+            foreach (string op in new[] { "Relu", "MaxPool", "Sub", "Div", "Flatten" })
+            {
+                Assert.IsTrue(table.NodeCosts.ContainsKey(op), $"{table.Device}: {op}");
+            }
+        }
+        // The datasheet tables price the counted layers only.
+        Assert.IsNull(CostTable.Msp430.NodeCosts);
+        Assert.IsNull(CostTable.Max78000.NodeCosts);
+    }
+
+    [TestMethod]
     public void A_negative_node_cost_is_rejected_by_op()
     {
         var prices = new Dictionary<string, double> { ["Relu"] = 1, ["MaxPool"] = -1 };
