@@ -145,7 +145,7 @@ public sealed record CostTable
             ["Flatten"] = 0,
             ["Reshape"] = 0,
         },
-        Sources = CalibrationSources + Msp430.Sources,
+        Sources = CalibrationSources + "\n" + Msp430.Sources,
     };
 
     /// <summary>As <see cref="Msp430SoftwareMultiply"/>, with the MSP430's hardware multiplier (MPY peripheral) for every multiply.</summary>
