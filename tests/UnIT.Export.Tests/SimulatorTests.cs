@@ -51,6 +51,37 @@ public sealed class SimulatorTests
     }
 
     [TestMethod]
+    [DataRow("swmul")]
+    [DataRow("hwmul")]
+    public void Strided_convolutions_are_priced_by_their_tested_loop_within_ten_percent(string multiply)
+    {
+        // Stride-2 convolutions take the tested loop, not sorted lists; the calibrated tables price it apart (CostTable.TestedConvolutions),
+        // fitted on larger layers (28x28 MNIST input, 14 or 13 output rows and 7): these 7- and 4-row layers measured within 7.4 %.
+        var p = new SeededParameters(21);
+        Node[] nodes =
+        [
+            new ConvNode("c1", "x", "a1", p.Weights(4, 2, 3, 3), p.Bias(4), [1, 1], [1, 1], [1, 1], [1, 1], 1),
+            new ActivationNode("r1", "a1", "h1", ActivationKind.Relu),
+            new ConvNode("s2", "h1", "a2", p.Weights(8, 4, 3, 3), p.Bias(8), [2, 2], [1, 1], [1, 1], [1, 1], 1),
+            new ActivationNode("r2", "a2", "h2", ActivationKind.Relu),
+            new ConvNode("s2b", "h2", "a3", p.Weights(8, 8, 3, 3), p.Bias(8), [2, 2], [1, 1], [1, 1], [1, 1], 1),
+            new FlattenNode("flat", "a3", "f", 1),
+            DagExportTests.Dense("fc", "f", "y", 8 * 4 * 4, 6, 5),
+        ];
+        var graph = new ModelGraph(new ValueInfo("x", new Shape(Shape.Dynamic, 2, 14, 14)), nodes, ["y"], "strided");
+        PrunedModel model = PrunedModel.Create(graph, new PruningOptions { Profile = "msp430", Percentile = 50 }, [DagExportTests.Random(graph, 32, seed: 3)]);
+
+        McuBuild pruned = Simulate(model, DagExportTests.Random(graph, 1, seed: 4), (multiply == "hwmul" ? "hw" : "asm", multiply));
+
+        Assert.IsTrue(pruned.LogitsMatch, "the simulated MSP430 outputs differ from the C# engine's");
+        foreach (string strided in new[] { "s2", "s2b" })
+        {
+            McuLayer layer = pruned.Layers.Single(l => l.Name == strided);
+            Assert.IsLessThan(0.10, Math.Abs(layer.Estimate!.Value / layer.Cycles - 1), $"{strided}: estimate {layer.Estimate:N0} against {layer.Cycles:N0} cycles");
+        }
+    }
+
+    [TestMethod]
     [DataRow("exact")]
     [DataRow("binarytree")]
     [DataRow("bitmask")]

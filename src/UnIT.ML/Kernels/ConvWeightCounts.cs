@@ -28,7 +28,7 @@ public sealed class ConvWeightCounts
         {
             throw new ArgumentException($"The geometry needs {g.OutChannels * rows} weights but {weight.Length} were given.", nameof(weight));
         }
-        int[] inBounds = Im2Col.InBoundsPerKernelPosition(g);
+        int[] inBounds = Im2Col.InBoundsPerKernelPosition(g), inBoundsRows = Im2Col.InBoundsRowsPerKernelPosition(g);
         var nonzero = new int[g.Groups * rows];
         for (int m = 0; m < g.OutChannels; m++)
         {
@@ -42,6 +42,7 @@ public sealed class ConvWeightCounts
         for (int i = 0; i < nonzero.Length; i++)
         {
             Tested += (long)nonzero[i] * inBounds[i % kernelSize];
+            TestedRows += (long)nonzero[i] * inBoundsRows[i % kernelSize];
             // Entry i is (group, channel c of the group, kh, kw): add its weights to every input position of its window.
             int channel = i / kernelSize, kh = i % kernelSize / g.KernelW, kw = i % g.KernelW;
             (int start, int end) = ConvKernel.ValidColumns(g, kw, outW);
@@ -62,6 +63,9 @@ public sealed class ConvWeightCounts
 
     /// <summary>Threshold tests per sample: over nonzero weights, the in-bounds activations each meets.</summary>
     public long Tested { get; }
+
+    /// <summary>Output rows per sample that the tests of <see cref="Tested"/> fall in: over nonzero weights, the in-bounds rows each reaches.</summary>
+    public long TestedRows { get; }
 
     /// <summary>Over all nonzero weights of the layer, how many nonzero activations of <paramref name="input"/> (one sample) they meet.</summary>
     public long NonzeroMet(ReadOnlySpan<float> input)

@@ -49,7 +49,8 @@ public static class FixedPointConvKernel
         int outPlane = g.OutH * g.OutW;
         int rows = g.ColumnRows;
         int kernelSize = g.KernelH * g.KernelW;
-        long executed = 0, skippedThreshold = 0, tested = 0;
+        long executed = 0, skippedThreshold = 0, tested = 0, loopTests = 0, loopRows = 0;
+        int[] rowsOf = Im2Col.InBoundsRowsPerKernelPosition(g);
         Span<int> acc = accumulators[..outPlane];
         for (int group = 0; group < g.Groups; group++)
         {
@@ -66,6 +67,12 @@ public static class FixedPointConvKernel
                         continue;
                     }
                     tested += inBounds[r % kernelSize];
+                    // Without compensation the C tests nothing for a weight whose threshold no int16 operand passes.
+                    if (compensated || weightThresholds[wi] <= short.MaxValue)
+                    {
+                        loopTests += inBounds[r % kernelSize];
+                        loopRows += rowsOf[r % kernelSize];
+                    }
                     int positive = compensated ? compensation[wi] : 0, negative = compensated ? compensation[weight.Length + wi] : 0;
                     (int runExecuted, int runSkipped) = AccumulateRun(columns.Slice(r * outPlane, outPlane), w, weightThresholds[wi], positive, negative, acc);
                     executed += runExecuted;
@@ -78,7 +85,8 @@ public static class FixedPointConvKernel
                 }
             }
         }
-        stats?.AddConvolution((long)g.OutChannels * outPlane * g.InChannelsPerGroup * kernelSize, weight.Length, tested, executed, skippedThreshold, compensated);
+        stats?.AddConvolution((long)g.OutChannels * outPlane * g.InChannelsPerGroup * kernelSize, (long)g.OutChannels * outPlane, weight.Length, tested, loopTests,
+            loopRows, (long)g.OutChannels * g.InChannelsPerGroup * g.KernelH * g.OutH, executed, skippedThreshold, compensated);
     }
 
     /// <summary>

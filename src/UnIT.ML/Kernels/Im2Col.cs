@@ -94,21 +94,28 @@ public static class Im2Col
     /// <summary>For each kernel position (kh, kw), how many output positions read a real input (not padding).</summary>
     public static int[] InBoundsPerKernelPosition(in ConvGeometry g)
     {
+        int[] counts = InBoundsRowsPerKernelPosition(g);
+        for (int k = 0; k < counts.Length; k++)
+        {
+            (int s, int e) = ConvKernel.ValidColumns(g, k % g.KernelW);
+            counts[k] *= e - s;
+        }
+        return counts;
+    }
+
+    /// <summary>For each kernel position (kh, kw), how many output rows read a real input row under kernel row kh.</summary>
+    public static int[] InBoundsRowsPerKernelPosition(in ConvGeometry g)
+    {
         var counts = new int[g.KernelH * g.KernelW];
-        int outH = g.OutH;
         for (int kh = 0; kh < g.KernelH; kh++)
         {
             int rows = 0;
-            for (int oh = 0; oh < outH; oh++)
+            for (int oh = 0; oh < g.OutH; oh++)
             {
                 int ih = oh * g.StrideH - g.PadTop + kh * g.DilationH;
                 rows += (uint)ih < (uint)g.InH ? 1 : 0;
             }
-            for (int kw = 0; kw < g.KernelW; kw++)
-            {
-                (int s, int e) = ConvKernel.ValidColumns(g, kw);
-                counts[kh * g.KernelW + kw] = rows * (e - s);
-            }
+            counts.AsSpan(kh * g.KernelW, g.KernelW).Fill(rows);
         }
         return counts;
     }

@@ -73,6 +73,29 @@ public sealed class LayerStatistics
     /// <summary>With skip compensation, list entries the nonzero weights walk past their prefix to add their constants.</summary>
     public long ListTailWalked { get; set; }
 
+    /// <summary>
+    /// Outputs a convolution computed under the skip rule (output channels × output plane, per sample); 0 for every other
+    /// layer and for the dense loop. With <see cref="LoopTests"/> it prices a convolution that the exported C runs by its
+    /// tested loop (one with no sorted lists, e.g. stride 2).
+    /// </summary>
+    public long ConvOutputs { get; set; }
+
+    /// <summary>
+    /// The operand tests a convolution's tested loop runs in the exported C: the in-bounds activations of each nonzero weight
+    /// whose threshold some operand can pass. Unlike <see cref="ActivationReads"/> it leaves out the weights of an int16
+    /// layer without skip compensation whose threshold exceeds every |x| (the C skips their rows whole, testing nothing).
+    /// </summary>
+    public long LoopTests { get; set; }
+
+    /// <summary>The output rows the tested loop runs for the weights of <see cref="LoopTests"/>: those its kernel row reaches inside the input.</summary>
+    public long LoopRows { get; set; }
+
+    /// <summary>
+    /// The output rows a convolution's tested loop looks through to find those each kernel row reaches: output channels ×
+    /// input channels per group × kernel rows × output rows, per sample.
+    /// </summary>
+    public long RowSearches { get; set; }
+
     /// <summary>Operations spent on threshold computations t(T, |C|).</summary>
     public DivisionOps Division;
 
@@ -120,12 +143,19 @@ public sealed class LayerStatistics
     }
 
     /// <summary>
-    /// Counts one sample of a convolution under the skip rule: <paramref name="total"/> MACs; one zero test and read per
-    /// weight (<paramref name="weights"/>) and one threshold test and activation read per in-bounds activation of a
-    /// nonzero weight (<paramref name="tested"/>); each threshold skip compensated when <paramref name="compensated"/>.
+    /// Counts one sample of a convolution under the skip rule: <paramref name="total"/> MACs into <paramref name="outputs"/>
+    /// outputs; one zero test and read per weight (<paramref name="weights"/>) and one threshold test and activation read per
+    /// in-bounds activation of a nonzero weight (<paramref name="tested"/>), of which the C's tested loop runs
+    /// <paramref name="loopTests"/> in <paramref name="loopRows"/> output rows, found among <paramref name="rowSearches"/>;
+    /// each threshold skip compensated when <paramref name="compensated"/>.
     /// </summary>
-    internal void AddConvolution(long total, long weights, long tested, long executed, long skippedThreshold, bool compensated = false)
+    internal void AddConvolution(long total, long outputs, long weights, long tested, long loopTests, long loopRows, long rowSearches, long executed,
+        long skippedThreshold, bool compensated = false)
     {
+        ConvOutputs += outputs;
+        RowSearches += rowSearches;
+        LoopTests += loopTests;
+        LoopRows += loopRows;
         Compensations += compensated ? skippedThreshold : 0;
         Total += total;
         Executed += executed;
@@ -155,6 +185,10 @@ public sealed class LayerStatistics
         ListSearchSteps += other.ListSearchSteps;
         ListWalked += other.ListWalked;
         ListTailWalked += other.ListTailWalked;
+        ConvOutputs += other.ConvOutputs;
+        LoopTests += other.LoopTests;
+        LoopRows += other.LoopRows;
+        RowSearches += other.RowSearches;
         Division.Add(other.Division);
     }
 

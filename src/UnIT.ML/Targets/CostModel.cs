@@ -26,6 +26,10 @@ namespace UnIT.ML.Targets;
 /// (<see cref="LayerStatistics.ListScans"/> above 0) is priced by its lists instead of tests and reads:
 /// <c>ListScans·Scan + ListEntries·Entry + ListSortWork·SortWork + WeightReads·Weight + ListSearchSteps·SearchStep
 /// + ListWalked·Walk + ListTailWalked·TailWalk</c> in the comparison part, and its executed MACs at <c>Mac</c> each.</item>
+/// <item>a convolution without lists (<see cref="LayerStatistics.ConvOutputs"/> &gt; 0), when the table has
+/// <see cref="CostTable.TestedConvolutions"/>: <c>LoopTests·Test + LoopRows·Row + RowSearches·RowSearch + WeightReads·Weight
+/// + ConvOutputs·Output</c> in the
+/// comparison part, no reads, and its executed MACs at <c>Mac</c> each.</item>
 /// </list>
 /// The other nodes of an inference (pooling, activations, elementwise arithmetic) are priced only when the table has
 /// <see cref="CostTable.NodeCosts"/> and the graph is given: each at its op's price per element
@@ -121,6 +125,15 @@ public static class CostModel
             skipRule = layer.ListScans * lists.Scan + layer.ListEntries * lists.Entry + layer.ListSortWork * lists.SortWork
                 + layer.WeightReads * lists.Weight + layer.ListSearchSteps * lists.SearchStep + layer.ListWalked * lists.Walk
                 + layer.ListTailWalked * lists.TailWalk + itemized * costs.CompareBranch;
+            reads = itemized * costs.MemoryRead;
+        }
+        else if (costs.TestedConvolutions is { } tested && layer.ConvOutputs > 0)
+        {
+            // A convolution without lists: its tested loop's own prices replace the tests and reads fitted on fully connected layers.
+            unitMac = tested.Mac;
+            skipRule = layer.LoopTests * tested.Test + layer.LoopRows * tested.Row + layer.RowSearches * tested.RowSearch
+                + layer.WeightReads * tested.Weight + layer.ConvOutputs * tested.Output
+                + itemized * costs.CompareBranch;
             reads = itemized * costs.MemoryRead;
         }
         var estimate = new LayerCostEstimate

@@ -64,6 +64,12 @@ public sealed record CostTable
     public SortedListCosts? SortedLists { get; init; }
 
     /// <summary>
+    /// Measured cycles of a convolution the C runs by its tested loop (no sorted lists), when measured; null prices such a
+    /// layer as a fully connected one (a test per operand met, reads and MACs). See <see cref="CostModel"/>.
+    /// </summary>
+    public TestedConvolutionCosts? TestedConvolutions { get; init; }
+
+    /// <summary>
     /// Measured cycles per element of the nodes outside the prunable layers, by operator (<see cref="UnIT.ML.Graph.Node.OpName"/>:
     /// <c>Relu</c>, <c>MaxPool</c>, <c>Add</c>, ...), when measured; null leaves those nodes out of the estimate, as the
     /// datasheet tables do. What an element is depends on the node (<see cref="CostModel.ElementsPerSample"/>). A node whose
@@ -135,6 +141,7 @@ public sealed record CostTable
         DenseMac = 171.3,
         Compensation = 42.6,
         SortedLists = new SortedListCosts { Scan = 830, Entry = 0, SortWork = 85.0, Weight = 0, SearchStep = 0, Walk = 20.7, Mac = 188.1, TailWalk = 20.3 },
+        TestedConvolutions = new TestedConvolutionCosts { Test = 15.3, Row = 109.1, RowSearch = 0, Weight = 0, Output = 180.5, Mac = 192.1 },
         // Measured alike in both multiply builds; the float input normalization (Sub, Div) runs in software floating point.
         NodeCosts = new Dictionary<string, double>(StringComparer.Ordinal)
         {
@@ -159,6 +166,7 @@ public sealed record CostTable
         DenseMac = 51.0,
         Compensation = 39.1,
         SortedLists = new SortedListCosts { Scan = 555, Entry = 0, SortWork = 39.4, Weight = 0, SearchStep = 4.83, Walk = 16.8, Mac = 41.9, TailWalk = 22.4 },
+        TestedConvolutions = new TestedConvolutionCosts { Test = 14.2, Row = 66.2, RowSearch = 55.2, Weight = 8.3, Output = 118.9, Mac = 39.1 },
     };
 
     // The split of a tested loop's executed MAC into multiply and add is not measured; their sum is (see the Sources).
@@ -181,7 +189,14 @@ public sealed record CostTable
         209.1 / 28.0, per skip test 5.62 / 6.16, per weight read 0 / 17.8, per activation read 0. Whole-model error on the 27
         builds within 3.2 % / 1.3 %, on the 12 one-point builds outside the fit within 3.0 % / 2.0 %; fitted without one model's
         builds, within 5.2 % / 6.9 % (mnist_cnn) and 6.4 % / 1.1 % (fashion_mnist_cnn) on that model. Per convolution within 6 % / 4 %;
-        the FC layers (1 to 3 % of a model) up to 43 % off, 110 % group-wise. No stride-2 convolution was measured on this chip.
+        the FC layers (1 to 3 % of a model) up to 43 % off, 110 % group-wise. Stride-2 convolutions take the tested loop
+        (TestedConvolutions), fitted by non-negative least squares to 34 such layers (17 builds of four seeded stride-2 CNNs on
+        MNIST digits, tools/msp430/strided-conv-bench.cs: 3x3, 5x5, 1x1 and unpadded kernels, 4 to 16 channels, p10 to p95;
+        2026-12-02), less the thresholds' divisions charged per inference, software / hardware multiply: per operand test run
+        15.3 / 14.2, per output row run 109.1 / 66.2, per output row looked through for them 0 / 55.2, per weight 0 / 8.3, per
+        output 180.5 / 118.9, per MAC run 192.1 / 39.1; within 4.5 % / 1.2 % per layer, 6.5 % / 1.5 % with one CNN's builds left
+        out of the fit (software multiply's time depends on the operands). The fully connected loop's prices had put them 16 to
+        75 % low.
         Before this fit (to 2026-12-02) the tables folded the other nodes into a flat price per MAC and skip test: -12 % to +14 % / -21 %
         to +23 % off on 39 builds outside their fit.
         """;
@@ -322,6 +337,7 @@ public sealed record CostTable
             Check(compensation, nameof(Compensation));
         }
         SortedLists?.Validate(Device);
+        TestedConvolutions?.Validate(Device);
         foreach ((string op, double price) in NodeCosts ?? new Dictionary<string, double>())
         {
             Check(price, $"NodeCosts[{op}]");
