@@ -189,7 +189,8 @@ public sealed record CostTable
         209.1 / 28.0, per skip test 5.62 / 6.16, per weight read 0 / 17.8, per activation read 0. Whole-model error on the 27
         builds within 3.2 % / 1.3 %, on the 12 one-point builds outside the fit within 3.0 % / 2.0 %; fitted without one model's
         builds, within 5.2 % / 6.9 % (mnist_cnn) and 6.4 % / 1.1 % (fashion_mnist_cnn) on that model. Per convolution within 6 % / 4 %;
-        the FC layers (1 to 3 % of a model) up to 43 % off, 110 % group-wise. Stride-2 convolutions take the tested loop
+        the FC layers (1 to 3 % of a model) up to 43 % off, 110 % group-wise; one of 16 or more neurons (sorted columns, in
+        neither shipped CNN; priced as a tested loop) -29 % to +120 % on a seeded CNN at p30 to p90. Stride-2 convolutions take the tested loop
         (TestedConvolutions), fitted by non-negative least squares to 34 such layers (17 builds of four seeded stride-2 CNNs on
         MNIST digits, tools/msp430/strided-conv-bench.cs: 3x3, 5x5, 1x1 and unpadded kernels, 4 to 16 channels, p10 to p95;
         2026-12-02), less the thresholds' divisions charged per inference, software / hardware multiply: per operand test run
