@@ -16,6 +16,7 @@ internal sealed class FixedPointConvExecutor : LayerExecutor
     private readonly DivisionOps _thresholdOps;
     private readonly ConvGeometry _geometry;
     private readonly int[] _inBounds;
+    private readonly int[] _inBoundsRows;
     private readonly int[] _compensation;
     private readonly long _inBoundsMacs;
     private readonly SortedListCounts? _lists;
@@ -25,6 +26,7 @@ internal sealed class FixedPointConvExecutor : LayerExecutor
         _conv = conv;
         _geometry = conv.Geometry(sampleShape);
         _inBounds = Im2Col.InBoundsPerKernelPosition(_geometry);
+        _inBoundsRows = Im2Col.InBoundsRowsPerKernelPosition(_geometry);
         _inBits = plan.ValueBits(conv.Input);
         _outBits = plan.ValueBits(conv.Output);
         int weightBits = plan.WeightBits(conv.Name);
@@ -67,7 +69,7 @@ internal sealed class FixedPointConvExecutor : LayerExecutor
         }
         CountDenseLoop(stats, (long)g.OutputSampleSize * g.ColumnRows, _inBoundsMacs);
         stats = KernelCounts(stats);
-        FixedPointConvKernel.RunCompensated(g, x, _weight, _bias, _weightThresholds, _compensation, _shift, y, acc, columns, _inBounds, stats);
+        FixedPointConvKernel.RunCompensated(g, x, _weight, _bias, _weightThresholds, _compensation, _shift, y, acc, columns, _inBounds, _inBoundsRows, stats);
         stats?.Division.Add(_thresholdOps);
         if (stats is not null)
         {

@@ -23,14 +23,15 @@ public static class FixedPointConvKernel
 {
     /// <summary>
     /// Runs one sample. <paramref name="accumulators"/> is scratch of one output plane; <paramref name="columns"/>
-    /// is scratch of <see cref="ConvGeometry.ColumnsLength"/> elements; <paramref name="inBounds"/> is
-    /// <see cref="Im2Col.InBoundsPerKernelPosition"/> of the geometry;
+    /// is scratch of <see cref="ConvGeometry.ColumnsLength"/> elements; <paramref name="inBounds"/> and
+    /// <paramref name="inBoundsRows"/> are <see cref="Im2Col.InBoundsPerKernelPosition"/> and
+    /// <see cref="Im2Col.InBoundsRowsPerKernelPosition"/> of the geometry;
     /// <paramref name="outputShift"/> = input bits + weight bits - output bits.
     /// </summary>
     public static void Run(in ConvGeometry g, ReadOnlySpan<short> input, ReadOnlySpan<short> weight, ReadOnlySpan<int> bias,
         ReadOnlySpan<int> weightThresholds, int outputShift, Span<short> output, Span<int> accumulators, Span<short> columns,
-        ReadOnlySpan<int> inBounds, LayerStatistics? stats) =>
-        RunCompensated(g, input, weight, bias, weightThresholds, [], outputShift, output, accumulators, columns, inBounds, stats);
+        ReadOnlySpan<int> inBounds, ReadOnlySpan<int> inBoundsRows, LayerStatistics? stats) =>
+        RunCompensated(g, input, weight, bias, weightThresholds, [], outputShift, output, accumulators, columns, inBounds, inBoundsRows, stats);
 
     /// <summary>
     /// <see cref="Run"/> with skip compensation (<see cref="SkipCompensation"/>) when <paramref name="compensation"/> is not
@@ -39,7 +40,7 @@ public static class FixedPointConvKernel
     /// </summary>
     public static void RunCompensated(in ConvGeometry g, ReadOnlySpan<short> input, ReadOnlySpan<short> weight, ReadOnlySpan<int> bias,
         ReadOnlySpan<int> weightThresholds, ReadOnlySpan<int> compensation, int outputShift, Span<short> output, Span<int> accumulators,
-        Span<short> columns, ReadOnlySpan<int> inBounds, LayerStatistics? stats)
+        Span<short> columns, ReadOnlySpan<int> inBounds, ReadOnlySpan<int> inBoundsRows, LayerStatistics? stats)
     {
         bool compensated = !compensation.IsEmpty;
         if (compensated && compensation.Length != 2 * weight.Length)
@@ -50,7 +51,6 @@ public static class FixedPointConvKernel
         int rows = g.ColumnRows;
         int kernelSize = g.KernelH * g.KernelW;
         long executed = 0, skippedThreshold = 0, tested = 0, loopTests = 0, loopRows = 0;
-        int[] rowsOf = Im2Col.InBoundsRowsPerKernelPosition(g);
         Span<int> acc = accumulators[..outPlane];
         for (int group = 0; group < g.Groups; group++)
         {
@@ -71,7 +71,7 @@ public static class FixedPointConvKernel
                     if (compensated || weightThresholds[wi] <= short.MaxValue)
                     {
                         loopTests += inBounds[r % kernelSize];
-                        loopRows += rowsOf[r % kernelSize];
+                        loopRows += inBoundsRows[r % kernelSize];
                     }
                     int positive = compensated ? compensation[wi] : 0, negative = compensated ? compensation[weight.Length + wi] : 0;
                     (int runExecuted, int runSkipped) = AccumulateRun(columns.Slice(r * outPlane, outPlane), w, weightThresholds[wi], positive, negative, acc);
@@ -85,8 +85,7 @@ public static class FixedPointConvKernel
                 }
             }
         }
-        stats?.AddConvolution((long)g.OutChannels * outPlane * g.InChannelsPerGroup * kernelSize, (long)g.OutChannels * outPlane, weight.Length, tested, loopTests,
-            loopRows, (long)g.OutChannels * g.InChannelsPerGroup * g.KernelH * g.OutH, executed, skippedThreshold, compensated);
+        stats?.AddConvolution(g, weight.Length, tested, loopTests, loopRows, executed, skippedThreshold, compensated);
     }
 
     /// <summary>

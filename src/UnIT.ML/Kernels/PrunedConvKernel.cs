@@ -79,9 +79,7 @@ public static class PrunedConvKernel
 
     /// <summary>Every nonzero activation a nonzero weight met was either executed or skipped by threshold (and then compensated, if so).</summary>
     private static void Count(in ConvGeometry g, ReadOnlySpan<float> input, int weights, ConvWeightCounts counts, long executed, bool compensated, LayerStatistics? stats) =>
-        stats?.AddConvolution((long)g.OutChannels * g.OutH * g.OutW * g.InChannelsPerGroup * g.KernelH * g.KernelW, (long)g.OutChannels * g.OutH * g.OutW,
-            weights, counts.Tested, counts.Tested, counts.TestedRows, (long)g.OutChannels * g.InChannelsPerGroup * g.KernelH * g.OutH, executed,
-            counts.NonzeroMet(input) - executed, compensated);
+        stats?.AddConvolution(g, weights, counts.Tested, counts.Tested, counts.TestedRows, executed, counts.NonzeroMet(input) - executed, compensated);
 
     /// <summary>The portable path over im2col columns, group by group; returns the MACs executed.</summary>
     private static long ByRows(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,

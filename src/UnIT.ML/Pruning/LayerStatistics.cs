@@ -1,4 +1,5 @@
 using UnIT.ML.Division;
+using UnIT.ML.Graph;
 
 namespace UnIT.ML.Pruning;
 
@@ -143,20 +144,21 @@ public sealed class LayerStatistics
     }
 
     /// <summary>
-    /// Counts one sample of a convolution under the skip rule: <paramref name="total"/> MACs into <paramref name="outputs"/>
-    /// outputs; one zero test and read per weight (<paramref name="weights"/>) and one threshold test and activation read per
-    /// in-bounds activation of a nonzero weight (<paramref name="tested"/>), of which the C's tested loop runs
-    /// <paramref name="loopTests"/> in <paramref name="loopRows"/> output rows, found among <paramref name="rowSearches"/>;
-    /// each threshold skip compensated when <paramref name="compensated"/>.
+    /// Counts one sample of a convolution of geometry <paramref name="g"/> under the skip rule: its MACs and outputs; one zero
+    /// test and read per weight (<paramref name="weights"/>) and one threshold test and activation read per in-bounds
+    /// activation of a nonzero weight (<paramref name="tested"/>), of which the C's tested loop runs <paramref name="loopTests"/>
+    /// in <paramref name="loopRows"/> output rows; each threshold skip compensated when <paramref name="compensated"/>.
     /// </summary>
-    internal void AddConvolution(long total, long outputs, long weights, long tested, long loopTests, long loopRows, long rowSearches, long executed,
-        long skippedThreshold, bool compensated = false)
+    internal void AddConvolution(in ConvGeometry g, long weights, long tested, long loopTests, long loopRows, long executed, long skippedThreshold,
+        bool compensated = false)
     {
+        long outputs = (long)g.OutChannels * g.OutH * g.OutW;
         ConvOutputs += outputs;
-        RowSearches += rowSearches;
+        RowSearches += (long)g.OutChannels * g.InChannelsPerGroup * g.KernelH * g.OutH;
         LoopTests += loopTests;
         LoopRows += loopRows;
         Compensations += compensated ? skippedThreshold : 0;
+        long total = outputs * g.InChannelsPerGroup * g.KernelH * g.KernelW;
         Total += total;
         Executed += executed;
         SkippedThreshold += skippedThreshold;

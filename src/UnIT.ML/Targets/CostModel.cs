@@ -28,8 +28,7 @@ namespace UnIT.ML.Targets;
 /// + ListWalked·Walk + ListTailWalked·TailWalk</c> in the comparison part, and its executed MACs at <c>Mac</c> each.</item>
 /// <item>a convolution without lists (<see cref="LayerStatistics.ConvOutputs"/> &gt; 0), when the table has
 /// <see cref="CostTable.TestedConvolutions"/>: <c>LoopTests·Test + LoopRows·Row + RowSearches·RowSearch + WeightReads·Weight
-/// + ConvOutputs·Output</c> in the
-/// comparison part, no reads, and its executed MACs at <c>Mac</c> each.</item>
+/// + ConvOutputs·Output</c> in the comparison part, no reads, and its executed MACs at <c>Mac</c> each.</item>
 /// </list>
 /// The other nodes of an inference (pooling, activations, elementwise arithmetic) are priced only when the table has
 /// <see cref="CostTable.NodeCosts"/> and the graph is given: each at its op's price per element

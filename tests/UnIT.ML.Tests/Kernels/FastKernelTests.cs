@@ -261,7 +261,8 @@ public sealed class FastKernelTests
         var actual = new short[g.OutputSampleSize];
         var stats = new LayerStatistics("conv");
 
-        FixedPointConvKernel.Run(g, x, w, bias, t, shift, actual, new int[g.OutH * g.OutW], new short[g.ColumnsLength], Im2Col.InBoundsPerKernelPosition(g), stats);
+        FixedPointConvKernel.Run(g, x, w, bias, t, shift, actual, new int[g.OutH * g.OutW], new short[g.ColumnsLength], Im2Col.InBoundsPerKernelPosition(g),
+            Im2Col.InBoundsRowsPerKernelPosition(g), stats);
 
         for (int i = 0; i < expected.Length; i++)
         {
@@ -289,7 +290,7 @@ public sealed class FastKernelTests
         var stats = new LayerStatistics("conv");
 
         FixedPointConvKernel.RunCompensated(g, x, w, bias, t, compensation, shift, actual, new int[g.OutH * g.OutW], new short[g.ColumnsLength],
-            Im2Col.InBoundsPerKernelPosition(g), stats);
+            Im2Col.InBoundsPerKernelPosition(g), Im2Col.InBoundsRowsPerKernelPosition(g), stats);
 
         for (int i = 0; i < expected.Length; i++)
         {

@@ -29,7 +29,7 @@ public sealed class TestedLoopCountOracleTests
         var stats = new LayerStatistics("conv");
 
         FixedPointConvKernel.Run(g, input, weight, new int[3], thresholds, 0, new short[3 * 16], new int[16], new short[g.ColumnsLength],
-            Im2Col.InBoundsPerKernelPosition(g), stats);
+            Im2Col.InBoundsPerKernelPosition(g), Im2Col.InBoundsRowsPerKernelPosition(g), stats);
 
         long reads = 0, tests = 0, rows = 0;
         for (int i = 0; i < weight.Length; i++)
@@ -50,7 +50,7 @@ public sealed class TestedLoopCountOracleTests
         // With compensation every nonzero weight's operands are visited: the skipped ones add their constants.
         var compensated = new LayerStatistics("conv");
         FixedPointConvKernel.RunCompensated(g, input, weight, new int[3], thresholds, new int[2 * 54], 0, new short[3 * 16], new int[16],
-            new short[g.ColumnsLength], Im2Col.InBoundsPerKernelPosition(g), compensated);
+            new short[g.ColumnsLength], Im2Col.InBoundsPerKernelPosition(g), Im2Col.InBoundsRowsPerKernelPosition(g), compensated);
         Assert.AreEqual(reads, compensated.LoopTests);
     }
 
