@@ -1,5 +1,6 @@
 using UnIT.ML.Division;
 using UnIT.ML.Graph;
+using UnIT.ML.Kernels;
 
 namespace UnIT.Export;
 
@@ -13,12 +14,6 @@ internal sealed class FullyConnectedEmitter : INodeEmitter
 {
     private const int FixedExponents = 16;
 
-    /// <summary>
-    /// Sorted columns from this many neurons up: a binary search then takes fewer steps than the tests it replaces. Below it
-    /// they do not pay for their neuron index (a byte per weight): mnist_cnn's 10-neuron fc1 ran 287,669 cycles per inference
-    /// sorted against 288,384 tested one by one (software multiply) and needed 3,074 B more constants.
-    /// </summary>
-    private const int SortedMinNeurons = 16;
     private const int FloatExponents = 277;
 
     private const string FixedKernel = """
@@ -233,9 +228,8 @@ internal sealed class FullyConnectedEmitter : INodeEmitter
         string name = fc.Name;
         string counters = $"UNIT_CNT_ARG({context.LayerIndex(fc)})";
         context.CheckIndexRange(fc, (long)k * n);
-        // Sorted columns visit kept weights only; skip compensation needs the skipped ones too.
-        if (context.FixedPoint && !context.RunsDense(fc) && n is >= SortedMinNeurons and <= 256 && (context.Configuration.Thresholds?.For(fc.Name)?.Length ?? 1) == 1
-            && context.Compensation(fc) is null)
+        if (context.FixedPoint && !context.RunsDense(fc)
+            && SortedColumnFullyConnected.Applies(n, context.Configuration.Thresholds?.For(fc.Name)?.Length ?? 1, context.Compensation(fc) is not null))
         {
             EmitSorted(fc, context, k, n, rows, counters);
             return;

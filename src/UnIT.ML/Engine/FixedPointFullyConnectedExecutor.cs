@@ -15,6 +15,7 @@ internal sealed class FixedPointFullyConnectedExecutor : LayerExecutor
     private readonly int[] _thresholds;
     private readonly int[] _compensationTransposed;
     private readonly IDivisionApproximator _division;
+    private readonly SortedColumnCounts? _columns;
 
     private readonly int _rows;
 
@@ -35,6 +36,7 @@ internal sealed class FixedPointFullyConnectedExecutor : LayerExecutor
             ? TransposeHalves(FixedPointCompensation.Quantize(c, productBits).Added, fc.OutputChannels, fc.InputFeatures)
             : [];
         _division = division;
+        _columns = DenseLoop ? null : SortedColumnCounts.For(_weightTransposed, fc.OutputChannels, _thresholds.Length, _compensationTransposed.Length > 0);
     }
 
     public override void Run(float[] input, float[] output, LayerStatistics? stats, Workspace workspace)
@@ -52,6 +54,10 @@ internal sealed class FixedPointFullyConnectedExecutor : LayerExecutor
                 x[i] = FixedPointMath.Quantize(input[r * k + i], _inBits);
             }
             FixedPointFullyConnectedKernel.RunCompensated(x, _weightTransposed, _bias, _thresholds, _compensationTransposed, _division, _shift, y, acc, counts);
+            if (counts is not null)
+            {
+                _columns?.Add(x.AsSpan(0, k), _thresholds[0], _division, counts);
+            }
             for (int j = 0; j < n; j++)
             {
                 output[r * n + j] = FixedPointMath.Dequantize(y[j], _outBits);

@@ -97,6 +97,22 @@ public sealed class LayerStatistics
     /// </summary>
     public long RowSearches { get; set; }
 
+    /// <summary>
+    /// Inputs a fully connected layer run by sorted columns (<see cref="UnIT.ML.Kernels.SortedColumnFullyConnected"/>, as the
+    /// exported int16 C runs it) scans, once per row; 0 for every other layer and for the dense loop. Like the list counts,
+    /// these are what the C would spend, for the cost model.
+    /// </summary>
+    public long ColumnInputs { get; set; }
+
+    /// <summary>The nonzero inputs among <see cref="ColumnInputs"/>: a threshold looked up and a column searched for each.</summary>
+    public long ColumnThresholds { get; set; }
+
+    /// <summary>Steps of the columns' binary searches for the first weight each threshold skips (none when it exceeds every weight).</summary>
+    public long ColumnSearchSteps { get; set; }
+
+    /// <summary>Outputs of the rows run by sorted columns (neurons per row): each starts at its bias and is requantized.</summary>
+    public long ColumnOutputs { get; set; }
+
     /// <summary>Operations spent on threshold computations t(T, |C|).</summary>
     public DivisionOps Division;
 
@@ -191,6 +207,10 @@ public sealed class LayerStatistics
         LoopTests += other.LoopTests;
         LoopRows += other.LoopRows;
         RowSearches += other.RowSearches;
+        ColumnInputs += other.ColumnInputs;
+        ColumnThresholds += other.ColumnThresholds;
+        ColumnSearchSteps += other.ColumnSearchSteps;
+        ColumnOutputs += other.ColumnOutputs;
         Division.Add(other.Division);
     }
 

@@ -29,6 +29,10 @@ namespace UnIT.ML.Targets;
 /// <item>a convolution without lists (<see cref="LayerStatistics.ConvOutputs"/> &gt; 0), when the table has
 /// <see cref="CostTable.TestedConvolutions"/>: <c>LoopTests·Test + LoopRows·Row + RowSearches·RowSearch + WeightReads·Weight
 /// + ConvOutputs·Output</c> in the comparison part, no reads, and its executed MACs at <c>Mac</c> each.</item>
+/// <item>a fully connected layer the C runs by sorted columns (<see cref="LayerStatistics.ColumnInputs"/> &gt; 0), when the
+/// table has <see cref="CostTable.SortedColumns"/>: <c>ColumnInputs·Input + ColumnThresholds·Threshold
+/// + ColumnSearchSteps·SearchStep + ColumnOutputs·Output</c> in the comparison part, no reads, and its executed MACs at
+/// <c>Mac</c> each.</item>
 /// </list>
 /// The other nodes of an inference (pooling, activations, elementwise arithmetic) are priced only when the table has
 /// <see cref="CostTable.NodeCosts"/> and the graph is given: each at its op's price per element
@@ -134,6 +138,14 @@ public static class CostModel
                 + layer.WeightReads * tested.Weight + layer.ConvOutputs * tested.Output
                 + itemized * costs.CompareBranch;
             reads = itemized * costs.MemoryRead;
+        }
+        else if (costs.SortedColumns is { } columns && layer.ColumnInputs > 0)
+        {
+            // Sorted columns: a nonzero input's kept weights are a prefix found by one search, so no weight is tested or skipped one by one.
+            unitMac = columns.Mac;
+            skipRule = layer.ColumnInputs * columns.Input + layer.ColumnThresholds * columns.Threshold
+                + layer.ColumnSearchSteps * columns.SearchStep + layer.ColumnOutputs * columns.Output;
+            reads = 0;
         }
         var estimate = new LayerCostEstimate
         {

@@ -70,6 +70,12 @@ public sealed record CostTable
     public TestedConvolutionCosts? TestedConvolutions { get; init; }
 
     /// <summary>
+    /// Measured cycles of a fully connected layer the C runs by sorted columns, when measured; null prices such a layer as
+    /// any other fully connected one (a test per weight of each nonzero input, reads and MACs). See <see cref="CostModel"/>.
+    /// </summary>
+    public SortedColumnCosts? SortedColumns { get; init; }
+
+    /// <summary>
     /// Measured cycles per element of the nodes outside the prunable layers, by operator (<see cref="UnIT.ML.Graph.Node.OpName"/>:
     /// <c>Relu</c>, <c>MaxPool</c>, <c>Add</c>, ...), when measured; null leaves those nodes out of the estimate, as the
     /// datasheet tables do. What an element is depends on the node (<see cref="CostModel.ElementsPerSample"/>). A node whose
@@ -142,6 +148,7 @@ public sealed record CostTable
         Compensation = 42.6,
         SortedLists = new SortedListCosts { Scan = 830, Entry = 0, SortWork = 85.0, Weight = 0, SearchStep = 0, Walk = 20.7, Mac = 188.1, TailWalk = 20.3 },
         TestedConvolutions = new TestedConvolutionCosts { Test = 15.3, Row = 109.1, RowSearch = 0, Weight = 0, Output = 180.5, Mac = 192.1 },
+        SortedColumns = new SortedColumnCosts { Input = 23.7, Threshold = 0, SearchStep = 36.8, Output = 131.0, Mac = 206.3 },
         // Measured alike in both multiply builds; the float input normalization (Sub, Div) runs in software floating point.
         NodeCosts = new Dictionary<string, double>(StringComparer.Ordinal)
         {
@@ -167,6 +174,7 @@ public sealed record CostTable
         Compensation = 39.1,
         SortedLists = new SortedListCosts { Scan = 555, Entry = 0, SortWork = 39.4, Weight = 0, SearchStep = 4.83, Walk = 16.8, Mac = 41.9, TailWalk = 22.4 },
         TestedConvolutions = new TestedConvolutionCosts { Test = 14.2, Row = 66.2, RowSearch = 55.2, Weight = 8.3, Output = 118.9, Mac = 39.1 },
+        SortedColumns = new SortedColumnCosts { Input = 21.7, Threshold = 0, SearchStep = 22.4, Output = 110.8, Mac = 49.8 },
     };
 
     // The split of a tested loop's executed MAC into multiply and add is not measured; their sum is (see the Sources).
@@ -189,15 +197,22 @@ public sealed record CostTable
         209.1 / 28.0, per skip test 5.62 / 6.16, per weight read 0 / 17.8, per activation read 0. Whole-model error on the 27
         builds within 3.2 % / 1.3 %, on the 12 one-point builds outside the fit within 3.0 % / 2.0 %; fitted without one model's
         builds, within 5.2 % / 6.9 % (mnist_cnn) and 6.4 % / 1.1 % (fashion_mnist_cnn) on that model. Per convolution within 6 % / 4 %;
-        the FC layers (1 to 3 % of a model) up to 43 % off, 110 % group-wise; one of 16 or more neurons (sorted columns, in
-        neither shipped CNN; priced as a tested loop) -29 % to +120 % on a seeded CNN at p30 to p90. Stride-2 convolutions take the tested loop
+        the FC layers (1 to 3 % of a model) up to 43 % off, 110 % group-wise. Stride-2 convolutions take the tested loop
         (TestedConvolutions), fitted by non-negative least squares to 34 such layers (17 builds of four seeded stride-2 CNNs on
-        MNIST digits, tools/msp430/strided-conv-bench.cs: 3x3, 5x5, 1x1 and unpadded kernels, 4 to 16 channels, p10 to p95;
+        MNIST digits, tools/msp430/seeded-cnn-bench.cs strided: 3x3, 5x5, 1x1 and unpadded kernels, 4 to 16 channels, p10 to p95;
         2026-12-02), less the thresholds' divisions charged per inference, software / hardware multiply: per operand test run
         15.3 / 14.2, per output row run 109.1 / 66.2, per output row looked through for them 0 / 55.2, per weight 0 / 8.3, per
         output 180.5 / 118.9, per MAC run 192.1 / 39.1; within 4.5 % / 1.2 % per layer, 6.5 % / 1.5 % with one CNN's builds left
         out of the fit (software multiply's time depends on the operands). The fully connected loop's prices had put them 16 to
         75 % low.
+        A fully connected layer of 16 to 256 neurons with one threshold takes sorted columns (SortedColumns; in neither shipped CNN),
+        fitted by non-negative least squares to 40 such layers (the hidden layer of five seeded CNNs on MNIST digits, 16 to 192
+        neurons and 49 to 294 inputs, alone pruned at p0 to p99, tools/msp430/seeded-cnn-bench.cs columns; 2026-12-02), less the
+        thresholds' divisions, software / hardware multiply: per input scanned 23.7 / 21.7, per nonzero input 0 / 0 (its lookup
+        folds into the input's price: the share of nonzero inputs varied too little to tell them apart), per search step
+        36.8 / 22.4, per output 131.0 / 110.8, per MAC run 206.3 / 49.8; within 15.2 % / 3.8 % per layer, 23.6 % / 5.7 % with one
+        CNN left out of the fit; on a sixth CNN outside it (48 neurons; p20, p60, p90) within 7.7 % / 0.4 % per layer and 1.3 % /
+        1.9 % whole model. The tested loop's prices had put these layers -18 % to +57 % / -13 % to +558 % off.
         Before this fit (to 2026-12-02) the tables folded the other nodes into a flat price per MAC and skip test: -12 % to +14 % / -21 %
         to +23 % off on 39 builds outside their fit.
         """;
@@ -339,6 +354,7 @@ public sealed record CostTable
         }
         SortedLists?.Validate(Device);
         TestedConvolutions?.Validate(Device);
+        SortedColumns?.Validate(Device);
         foreach ((string op, double price) in NodeCosts ?? new Dictionary<string, double>())
         {
             Check(price, $"NodeCosts[{op}]");

@@ -162,6 +162,42 @@ public sealed class CostModelTests
     }
 
     [TestMethod]
+    public void A_table_with_sorted_column_costs_prices_a_fully_connected_layer_run_by_sorted_columns_by_its_columns()
+    {
+        InferenceStatistics stats = HandBuilt();
+        LayerStatistics fc = stats.For("fc");
+        fc.ColumnInputs = 200;
+        fc.ColumnThresholds = 100;
+        fc.ColumnSearchSteps = 450;
+        fc.ColumnOutputs = 40;
+        var columns = new SortedColumnCosts { Input = 1, Threshold = 2, SearchStep = 3, Output = 4, Mac = 5 };
+        CostTable table = CostTable.Max78000 with { SortedColumns = columns };
+
+        LayerCostEstimate[] layers = [.. CostModel.Estimate(TargetProfile.Max78000.WithCosts(table), stats).Layers];
+        LayerCostEstimate[] plain = [.. CostModel.Estimate(TargetProfile.Max78000.WithCosts(table with { SortedColumns = null }), stats).Layers];
+
+        // fc: inputs 200*1 + thresholds 100*2 + steps 450*3 + outputs 40*4 = 1910; MACs 300*5; no weight tested or read.
+        Assert.AreEqual(1910 / 2.0, layers[0].ComparisonCycles, 1e-9);
+        Assert.AreEqual(300 * 5 / 2.0, layers[0].MacCycles, 1e-9);
+        Assert.AreEqual(0, layers[0].MemoryCycles);
+        Assert.AreEqual(plain[0].DivisionCycles, layers[0].DivisionCycles);
+        Assert.AreEqual(plain[0].DenseCycles, layers[0].DenseCycles);
+        // conv has no column counts: priced as without the column costs.
+        Assert.AreEqual(plain[1], layers[1]);
+        Assert.AreNotEqual(plain[0].Cycles, layers[0].Cycles);
+    }
+
+    [TestMethod]
+    public void A_negative_sorted_column_cost_is_rejected_by_name()
+    {
+        var columns = new SortedColumnCosts { Input = 1, Threshold = 2, SearchStep = -3, Output = 4, Mac = 5 };
+
+        ArgumentException e = Assert.ThrowsExactly<ArgumentException>(() => (CostTable.Max78000 with { SortedColumns = columns }).Validate());
+
+        Assert.Contains("SortedColumns.SearchStep", e.Message);
+    }
+
+    [TestMethod]
     public void A_negative_tested_convolution_cost_is_rejected_by_name()
     {
         var loop = new TestedConvolutionCosts { Test = 1, Row = 5, RowSearch = 6, Weight = 2, Output = double.NaN, Mac = 4 };

@@ -1,0 +1,109 @@
+#:project ../../src/UnIT.Export/UnIT.Export.csproj
+// Measures the MSP430 loops the shipped CNNs do not exercise, in the simulator, beside the calibrated tables' estimates and
+// the counts they are priced by (docs/deployment.md). Run from the repository root:
+//   dotnet run tools/msp430/seeded-cnn-bench.cs -- FAMILY CNN PERCENTILE...
+// Seeded CNNs with He-initialized weights on 28x28 MNIST digits (256 validation digits calibrate, 5 test digits run):
+// - strided (CNN 0 to 3; CostTable.TestedConvolutions was fitted on it): stride-2 convolutions, which take the tested loop.
+//   conv 3x3 -> relu -> conv stride 2 -> relu -> conv stride 2 -> relu -> FC 10; every layer at PERCENTILE.
+//   0: 6 -> 12 -> 12 channels, 3x3 kernels; 1: the middle kernel 5x5; 2: 6 -> 10 -> 16, the middle 3x3 unpadded, the last 1x1; 3: 4 -> 8 -> 8.
+//   Prints each convolution's cycles, estimate and counts.
+// - columns (CNN 0 to 5; CostTable.SortedColumns was fitted on 0 to 4): a fully connected layer of 16 to 192 neurons, which takes sorted columns.
+//   conv 3x3 stride 2 -> relu -> conv 3x3 stride 2 -> relu -> FC H ("hidden") -> relu -> FC 10; only "hidden" at PERCENTILE,
+//   so that its inputs stay those of the dense convolutions. Channels / H: 0: 4 / 16; 1: 3 / 64; 2: 6 / 32; 3: 2 / 96;
+//   4: 1 / 192; 5: 4 / 48 (the hidden layer's inputs: channels x 49). Prints its cycles, estimate and counts, and the whole model's.
+using UnIT.Export;
+using UnIT.ML.Data;
+using UnIT.ML.Graph;
+using UnIT.ML.Pruning;
+using UnIT.ML.Targets;
+
+string family = args[0];
+int cnn = int.Parse(args[1]);
+double[] percentiles = [.. args.Skip(2).Select(double.Parse)];
+var rng = new Random((family == "strided" ? 7 : 11) + cnn);
+(ModelGraph graph, Func<double, PruningOptions> options, string[] measured) = family switch
+{
+    "strided" => Strided(),
+    "columns" => Columns(),
+    _ => throw new ArgumentException($"Family '{family}': strided or columns."),
+};
+SampleSet calibration = DatasetLoader.Load("data/mnist/mnist-val-images-idx3-ubyte.gz", null, null, 256, graph.Input.Shape);
+Tensor test = DatasetLoader.Load("data/mnist/mnist-test-images-idx3-ubyte.gz", null, null, 5, graph.Input.Shape).ToTensor(graph.Input.Shape);
+Console.WriteLine("cnn,percentile,multiply,layer,cycles,estimate,division_estimate,samples,executed,"
+    + "loop_tests,loop_rows,row_searches,weight_reads,conv_outputs,column_inputs,column_thresholds,column_search_steps,column_outputs");
+foreach (double percentile in percentiles)
+{
+    PrunedModel model = PrunedModel.Create(graph, options(percentile), calibration.Batches(graph.Input.Shape, 256));
+    var stats = new InferenceStatistics();
+    model.Engine.Run(test, stats);
+    foreach (McuBuild build in McuBench.Run(model, test, "tools/msp430", dense: false))
+    {
+        if (!build.LogitsMatch)
+        {
+            throw new InvalidOperationException($"{family} CNN {cnn} at p{percentile} ({build.Multiply}): the simulated logits differ from the engine's.");
+        }
+        foreach (McuLayer layer in build.Layers.Where(l => measured.Contains(l.Name)))
+        {
+            LayerStatistics s = stats.For(layer.Name);
+            // The thresholds' divisions the cost model prices apart: a fit leaves them out.
+            CostTable table = build.Multiply == "hwmul" ? CostTable.Msp430HardwareMultiply : CostTable.Msp430SoftwareMultiply;
+            double division = CostModel.EstimateLayer(table, s).DivisionCycles;
+            Console.WriteLine($"{cnn},{percentile},{build.Multiply},{layer.Name},{layer.Cycles},{layer.Estimate},{division},{s.Samples},{s.Executed},"
+                + $"{s.LoopTests},{s.LoopRows},{s.RowSearches},{s.WeightReads},{s.ConvOutputs},{s.ColumnInputs},{s.ColumnThresholds},{s.ColumnSearchSteps},{s.ColumnOutputs}");
+        }
+        Console.WriteLine($"{cnn},{percentile},{build.Multiply},(model),{build.Cycles},{build.CalibratedEstimatedCycles},,,,,,,,,,,,");
+    }
+}
+
+(ModelGraph, Func<double, PruningOptions>, string[]) Strided()
+{
+    int c1 = cnn == 3 ? 4 : 6, c2 = cnn switch { 2 => 10, 3 => 8, _ => 12 }, c3 = cnn switch { 2 => 16, 3 => 8, _ => 12 };
+    int k2 = cnn == 1 ? 5 : 3, p2 = cnn == 2 ? 0 : k2 / 2, k3 = cnn == 2 ? 1 : 3, p3 = cnn == 2 ? 0 : 1;
+    int o2 = (28 + 2 * p2 - k2) / 2 + 1, o3 = (o2 + 2 * p3 - k3) / 2 + 1;
+    Node[] nodes =
+    [
+        new ConvNode("c1", "x", "a1", Weights(c1, 1, 3, 3), Bias(c1), [1, 1], [1, 1], [1, 1], [1, 1], 1),
+        new ActivationNode("r1", "a1", "h1", ActivationKind.Relu),
+        new ConvNode("c2", "h1", "a2", Weights(c2, c1, k2, k2), Bias(c2), [2, 2], [p2, p2], [p2, p2], [1, 1], 1),
+        new ActivationNode("r2", "a2", "h2", ActivationKind.Relu),
+        new ConvNode("c3", "h2", "a3", Weights(c3, c2, k3, k3), Bias(c3), [2, 2], [p3, p3], [p3, p3], [1, 1], 1),
+        new ActivationNode("r3", "a3", "h3", ActivationKind.Relu),
+        new FlattenNode("flat", "h3", "f", 1),
+        new FullyConnectedNode("fc", "f", "y", Weights(10, c3 * o3 * o3), Bias(10)),
+    ];
+    var graph = new ModelGraph(new ValueInfo("x", new Shape(Shape.Dynamic, 1, 28, 28)), nodes, ["y"], $"strided{cnn}");
+    return (graph, p => new PruningOptions { Profile = "msp430", Percentile = p }, ["c1", "c2", "c3"]);
+}
+
+(ModelGraph, Func<double, PruningOptions>, string[]) Columns()
+{
+    (int c, int h) = cnn switch { 0 => (4, 16), 1 => (3, 64), 2 => (6, 32), 3 => (2, 96), 4 => (1, 192), 5 => (4, 48), _ => throw new ArgumentException($"CNN {cnn}: 0 to 5.") };
+    Node[] nodes =
+    [
+        new ConvNode("c1", "x", "a1", Weights(c, 1, 3, 3), Bias(c), [2, 2], [1, 1], [1, 1], [1, 1], 1),
+        new ActivationNode("r1", "a1", "h1", ActivationKind.Relu),
+        new ConvNode("c2", "h1", "a2", Weights(c, c, 3, 3), Bias(c), [2, 2], [1, 1], [1, 1], [1, 1], 1),
+        new ActivationNode("r2", "a2", "h2", ActivationKind.Relu),
+        new FlattenNode("flat", "h2", "f", 1),
+        new FullyConnectedNode("hidden", "f", "z", Weights(h, c * 49), Bias(h)),
+        new ActivationNode("r3", "z", "hz", ActivationKind.Relu),
+        new FullyConnectedNode("fc", "hz", "y", Weights(10, h), Bias(10)),
+    ];
+    var graph = new ModelGraph(new ValueInfo("x", new Shape(Shape.Dynamic, 1, 28, 28)), nodes, ["y"], $"sortedfc{cnn}");
+    return (graph, p => new PruningOptions { Profile = "msp430", Percentile = 0, LayerPercentiles = new Dictionary<string, double> { ["hidden"] = p } }, ["hidden"]);
+}
+
+Tensor Weights(params int[] shape)
+{
+    int n = shape.Aggregate(1, (a, b) => a * b);
+    double std = Math.Sqrt(2.0 * shape[0] / n);
+    var data = new float[n];
+    for (int i = 0; i < n; i++)
+    {
+        double u1 = 1 - rng.NextDouble(), u2 = rng.NextDouble();
+        data[i] = (float)(std * Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
+    }
+    return new Tensor(new Shape(shape), data);
+}
+
+float[] Bias(int n) => [.. Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 0.1 - 0.05))];
