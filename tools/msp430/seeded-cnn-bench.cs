@@ -11,6 +11,10 @@
 //   conv 3x3 stride 2 -> relu -> conv 3x3 stride 2 -> relu -> FC H ("hidden") -> relu -> FC 10; only "hidden" at PERCENTILE,
 //   so that its inputs stay those of the dense convolutions. Channels / H: 0: 4 / 16; 1: 3 / 64; 2: 6 / 32; 3: 2 / 96;
 //   4: 1 / 192; 5: 4 / 48 (the hidden layer's inputs: channels x 49). Prints its cycles, estimate and counts, and the whole model's.
+// - nodes (CNN 0: 14x14 planes, 1: 20x20, 2: 12x12; CostTable.NodeCosts' int16 and soft-float ops beyond the shipped CNNs'
+//   were measured on 0 and 1):
+//   the nodes outside the prunable layers that a branching CNN has, one of each, with every layer at PERCENTILE. Prints
+//   each node's cycles, its estimate and the elements it is priced by (CostModel.ElementsPerSample) in the executed column.
 using UnIT.Export;
 using UnIT.ML.Data;
 using UnIT.ML.Graph;
@@ -25,7 +29,8 @@ var rng = new Random((family == "strided" ? 7 : 11) + cnn);
 {
     "strided" => Strided(),
     "columns" => Columns(),
-    _ => throw new ArgumentException($"Family '{family}': strided or columns."),
+    "nodes" => Nodes(),
+    _ => throw new ArgumentException($"Family '{family}': strided, columns or nodes."),
 };
 SampleSet calibration = DatasetLoader.Load("data/mnist/mnist-val-images-idx3-ubyte.gz", null, null, 256, graph.Input.Shape);
 Tensor test = DatasetLoader.Load("data/mnist/mnist-test-images-idx3-ubyte.gz", null, null, 5, graph.Input.Shape).ToTensor(graph.Input.Shape);
@@ -44,6 +49,11 @@ foreach (double percentile in percentiles)
         }
         foreach (McuLayer layer in build.Layers.Where(l => measured.Contains(l.Name)))
         {
+            if (graph.Nodes.Single(n => n.Name == layer.Name) is not PrunableNode)
+            {
+                Console.WriteLine($"{cnn},{percentile},{build.Multiply},{layer.Name},{layer.Cycles},{layer.Estimate},,,{CostModel.ElementsPerSample(graph, graph.Nodes.Single(n => n.Name == layer.Name))},,,,,,,,,");
+                continue;
+            }
             LayerStatistics s = stats.For(layer.Name);
             // The thresholds' divisions the cost model prices apart: a fit leaves them out.
             CostTable table = build.Multiply == "hwmul" ? CostTable.Msp430HardwareMultiply : CostTable.Msp430SoftwareMultiply;
@@ -91,6 +101,40 @@ foreach (double percentile in percentiles)
     ];
     var graph = new ModelGraph(new ValueInfo("x", new Shape(Shape.Dynamic, 1, 28, 28)), nodes, ["y"], $"sortedfc{cnn}");
     return (graph, p => new PruningOptions { Profile = "msp430", Percentile = 0, LayerPercentiles = new Dictionary<string, double> { ["hidden"] = p } }, ["hidden"]);
+}
+
+(ModelGraph, Func<double, PruningOptions>, string[]) Nodes()
+{
+    // 0: a 3x3 stride-2 convolution makes 14x14 planes; 1: a 9x9 unpadded one 20x20; 2: a 5x5 unpadded stride-2 one 12x12.
+    (int stride, int kernel, int pad) = cnn switch { 0 => (2, 3, 1), 1 => (1, 9, 0), 2 => (2, 5, 0), _ => throw new ArgumentException($"CNN {cnn}: 0 to 2.") };
+    int pooled = ((28 + 2 * pad - kernel) / stride + 1) / 2;
+    Tensor perChannel = new(new Shape(4, 1, 1), [0.5f, -0.75f, 1.25f, 2f]);
+    Node[] nodes =
+    [
+        new ConvNode("c1", "x", "a1", Weights(4, 1, kernel, kernel), Bias(4), [stride, stride], [pad, pad], [pad, pad], [1, 1], 1),
+        new ActivationNode("relu", "a1", "h1", ActivationKind.Relu),
+        new ConvNode("c2", "h1", "a2", Weights(4, 4, 3, 3), Bias(4), [1, 1], [1, 1], [1, 1], [1, 1], 1),
+        new BinaryNode("add", "h1", "a2", "s", ElementwiseOp.Add),
+        new BinaryNode("sub", "s", "h1", "d", ElementwiseOp.Sub),
+        new BinaryNode("mul", "d", "a2", "m", ElementwiseOp.Mul),
+        new BinaryNode("max", "m", "s", "mx", ElementwiseOp.Max),
+        new ActivationNode("clip", "mx", "k", ActivationKind.Clip, min: 0, max: 6),
+        new ActivationNode("leaky", "k", "l", ActivationKind.LeakyRelu, alpha: 0.1f),
+        new BatchNormNode("bn", "l", "b", [0.9f, 1.1f, 0.8f, 1.2f], [0.1f, -0.1f, 0.05f, 0f]),
+        new ElementwiseNode("mulc", "b", "mc", ElementwiseOp.Mul, perChannel, constantFirst: false),
+        new ElementwiseNode("addc", "mc", "ac", ElementwiseOp.Add, new Tensor(new Shape(1), [0.25f]), constantFirst: false),
+        new PoolNode("avg", "ac", "p1", PoolKind.Average, [2, 2], [2, 2], [0, 0], [0, 0], [1, 1], ceilMode: false, countIncludePad: false),
+        new PoolNode("maxpool", "ac", "p2", PoolKind.Max, [2, 2], [2, 2], [0, 0], [0, 0], [1, 1], ceilMode: false, countIncludePad: false),
+        new ConcatNode("cat", ["p1", "p2"], "cc", 1),
+        new PadNode("pad", "cc", "pd", PadMode.Constant, [0, 0, 1, 1], [0, 0, 1, 1], 0f),
+        new SliceNode("slice", "pd", "sl", [0, 1, 1], [1, 1, 1], [8, pooled, pooled]),
+        new TransposeNode("transpose", "sl", "tr", [0, 1, 3, 2]),
+        new GlobalAveragePoolNode("gap", "tr", "g"),
+        new FlattenNode("flat", "g", "f", 1),
+        new FullyConnectedNode("fc", "f", "y", Weights(10, 8), Bias(10)),
+    ];
+    var graph = new ModelGraph(new ValueInfo("x", new Shape(Shape.Dynamic, 1, 28, 28)), nodes, ["y"], $"nodes{cnn}");
+    return (graph, p => new PruningOptions { Profile = "msp430", Percentile = p }, [.. nodes.Where(n => n is not PrunableNode).Select(n => n.Name)]);
 }
 
 Tensor Weights(params int[] shape)

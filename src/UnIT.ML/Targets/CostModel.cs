@@ -87,12 +87,25 @@ public static class CostModel
         };
     }
 
+    /// <summary>
+    /// The key of a node's price in <see cref="CostTable.NodeCosts"/>: its operator (<see cref="Node.OpName"/>), with
+    /// <c>(constant)</c> after it for arithmetic with a constant operand (e.g. <c>Sub(constant)</c>, an input normalization),
+    /// which the generated C runs in float arithmetic where the same op between two values runs on the values' own format
+    /// (on the MSP430: software floating point against int16, 10 to 50 times apart).
+    /// </summary>
+    public static string PriceKey(Node node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return node is ElementwiseNode ? node.OpName + "(constant)" : node.OpName;
+    }
+
     private static NodeCostEstimate[] EstimateNodes(IReadOnlyDictionary<string, double> prices, ModelGraph graph) =>
         [.. graph.Nodes.Where(n => n is not PrunableNode).Select(n =>
         {
             long elements = ElementsPerSample(graph, n);
-            bool priced = prices.TryGetValue(n.OpName, out double price);
-            return new NodeCostEstimate { Node = n.Name, Op = n.OpName, Elements = elements, Cycles = priced ? elements * price : 0, Priced = priced };
+            string key = PriceKey(n);
+            bool priced = prices.TryGetValue(key, out double price);
+            return new NodeCostEstimate { Node = n.Name, Op = key, Elements = elements, Cycles = priced ? elements * price : 0, Priced = priced };
         })];
 
     /// <summary>Estimates one layer's cost per inference with the given table.</summary>

@@ -76,8 +76,8 @@ public sealed record CostTable
     public SortedColumnCosts? SortedColumns { get; init; }
 
     /// <summary>
-    /// Measured cycles per element of the nodes outside the prunable layers, by operator (<see cref="UnIT.ML.Graph.Node.OpName"/>:
-    /// <c>Relu</c>, <c>MaxPool</c>, <c>Add</c>, ...), when measured; null leaves those nodes out of the estimate, as the
+    /// Measured cycles per element of the nodes outside the prunable layers, by operator (<see cref="CostModel.PriceKey"/>:
+    /// <c>Relu</c>, <c>MaxPool</c>, <c>Add</c>, <c>Sub(constant)</c>, ...), when measured; null leaves those nodes out of the estimate, as the
     /// datasheet tables do. What an element is depends on the node (<see cref="CostModel.ElementsPerSample"/>). A node whose
     /// operator has no price here is left out and reported as unpriced (<see cref="NodeCostEstimate.Priced"/>).
     /// </summary>
@@ -154,10 +154,30 @@ public sealed record CostTable
         {
             ["Relu"] = 19.2,
             ["MaxPool"] = 57.4,
-            ["Sub"] = 827,
-            ["Div"] = 2552,
+            ["Sub(constant)"] = 827,
+            ["Div(constant)"] = 2552,
             ["Flatten"] = 0,
             ["Reshape"] = 0,
+            // Measured on seeded graphs (tools/msp430/seeded-cnn-bench.cs nodes): the mean of two plane sizes.
+            ["Add"] = 53.5,
+            ["Sub"] = 68.7,
+            ["Mul"] = 1828,
+            ["Max"] = 60.8,
+            ["Clip"] = 694,
+            ["LeakyRelu"] = 3256,
+            ["BatchNormalization"] = 4439,
+            ["Mul(constant)"] = 3665,
+            ["Add(constant)"] = 1331,
+            ["AveragePool"] = 1787,
+            ["GlobalAveragePool"] = 1011.5,
+            ["Concat"] = 25.6,
+            ["Pad"] = 20.9,
+            ["Slice"] = 16.0,
+            ["Transpose"] = 16.0,
+            // Measured on SimulatorTests' branching graph (DagExportTests.Branching, 3 random inputs).
+            ["HardSwish"] = 6407,
+            ["HardSigmoid"] = 3916,
+            ["Softsign"] = 3010,
         },
         Sources = CalibrationSources + "\n" + Msp430.Sources,
     };
@@ -183,9 +203,20 @@ public sealed record CostTable
     private const string CalibrationSources = """
         Calibrated: measured with `unit-prune mcu-bench` (docs/deployment.md) on 2026-12-01 and 02, mnist_cnn and fashion_mnist_cnn, clang 14.0.6 -O2, mspdebug 0.22
         simulator MCLK (FRAM wait states not modelled), 5 test images per build. Every node is priced. The other nodes per element
-        (NodeCosts, measured): Relu 19.2 per output, MaxPool 57.4 per window read, Sub 827 and Div 2552 (fashion_mnist_cnn's input
-        normalization in software floating point), Flatten and Reshape 0; ops not measured on this chip (Add, GlobalAveragePool, ...)
-        are unpriced. A MAC of the dense build (DenseMac): 171.3 cycles with software multiply (156.0 on mnist_cnn, 186.6 on
+        (NodeCosts, measured): Relu 19.2 per output, MaxPool 57.4 per window read, Sub(constant) 827 and Div(constant) 2552
+        (fashion_mnist_cnn's input normalization in software floating point), Flatten and Reshape 0. The ops the shipped CNNs lack
+        were measured on one seeded graph of each (tools/msp430/seeded-cnn-bench.cs nodes 0 and 1: 4 channels of 14x14 and 20x20,
+        MNIST digits; 2026-12-02), the mean of the two sizes, alike in both multiply builds: in int16, Add 53.5 (34 to 73; the
+        two inputs' Q formats are aligned by shifts), Sub 68.7 (36 to 101), Mul 1828, Max 60.8 (21 to 101), Concat 25.6 per
+        output (12 to 39), Pad 20.9, Slice and Transpose 16.0 per output; in software floating point, Clip 694, LeakyRelu 3256
+        (2820 to 3691: the time depends on the values), BatchNormalization 4439, Mul(constant) 3665, Add(constant) 1331,
+        AveragePool 1787 per window read (683 on ReLU outputs: a soft-float add of zero is cheap), GlobalAveragePool 1011.5 per
+        input; and on SimulatorTests' branching graph (8x8 planes, random inputs), HardSwish 6407, HardSigmoid 3916, Softsign
+        3010. Each kernel was called once there, and clang inlines a kernel with one call site: a lone MaxPool measured 7
+        cycles per read against the 57.4 of the shipped CNNs' two, so one MaxPool in a model is priced eight times its cost.
+        Whole model on a third seeded graph (12x12) within 1.6 %; on the 14x14 one +9.6 % to +14.6 %; on the branching graph
+        +25 % (its average pools over ReLU zeros priced 2.6 times their cost, its 8x8 list convolutions half). Min, Div
+        between two values and the exponential activations are unpriced. A MAC of the dense build (DenseMac): 171.3 cycles with software multiply (156.0 on mnist_cnn, 186.6 on
         fashion_mnist_cnn: its time depends on the operands, a zero multiplier being cheap; 9.7 % off per model) and 51.0 with the
         multiplier (0.1 %). The UnIT layers were fitted by non-negative least squares to each layer's measured cycles (weighted by
         the square root of the layer's and its build's cycles) over 27 builds: the 0.5- and 2-point rows of each model's on-chip
@@ -196,7 +227,8 @@ public sealed record CostTable
         (listing and the weight count got 0). The fully connected layers test their operands: per executed MAC Multiply + Add =
         209.1 / 28.0, per skip test 5.62 / 6.16, per weight read 0 / 17.8, per activation read 0. Whole-model error on the 27
         builds within 3.2 % / 1.3 %, on the 12 one-point builds outside the fit within 3.0 % / 2.0 %; fitted without one model's
-        builds, within 5.2 % / 6.9 % (mnist_cnn) and 6.4 % / 1.1 % (fashion_mnist_cnn) on that model. Per convolution within 6 % / 4 %;
+        builds, within 5.2 % / 6.9 % (mnist_cnn) and 6.4 % / 1.1 % (fashion_mnist_cnn) on that model. Per convolution within
+        6 % / 4 % on the shipped CNNs (a seeded CNN's 4- and 6-channel 3x3 list convolutions: -12 % to +38 %, docs/deployment.md);
         the FC layers (1 to 3 % of a model) up to 43 % off, 110 % group-wise. Stride-2 convolutions take the tested loop
         (TestedConvolutions), fitted by non-negative least squares to 34 such layers (17 builds of four seeded stride-2 CNNs on
         MNIST digits, tools/msp430/seeded-cnn-bench.cs strided: 3x3, 5x5, 1x1 and unpadded kernels, 4 to 16 channels, p10 to p95;
@@ -280,8 +312,8 @@ public sealed record CostTable
             ["Relu"] = 8.12,
             ["MaxPool"] = 9.44,
             ["Add"] = 6.5,
-            ["Sub"] = 5.02,
-            ["Div"] = 4.97,
+            ["Sub(constant)"] = 5.02,
+            ["Div(constant)"] = 4.97,
             ["GlobalAveragePool"] = 4.15,
             ["Flatten"] = 0,
             ["Reshape"] = 0,
@@ -290,8 +322,8 @@ public sealed record CostTable
             Calibrated: measured with `unit-prune m4-bench` (docs/deployment.md) on 2026-12-02, arm-none-eabi-gcc -O2 (each layer kernel, max
             pools included, inlined where the layer calls it), qemu-system-arm mps2-an386 -icount, 5 test images per build; instructions
             counted, not cycles (one instruction priced as one cycle). Every node is priced: the other nodes per element (NodeCosts, their
-            measured means: Relu 8.12 per output, 8.0 to 9.0 measured; MaxPool 9.44 per window read, 9.2 to 9.9; Add 6.5, 6.0 to 7.0; Sub
-            5.02; Div 4.97; GlobalAveragePool 4.15 per input; Flatten and Reshape 0), and a MAC of the dense build 6.85 (7.08 on mnist_cnn
+            measured means: Relu 8.12 per output, 8.0 to 9.0 measured; MaxPool 9.44 per window read, 9.2 to 9.9; Add 6.5, 6.0 to 7.0; Sub(constant)
+            5.02; Div(constant) 4.97; GlobalAveragePool 4.15 per input; Flatten and Reshape 0), and a MAC of the dense build 6.85 (7.08 on mnist_cnn
             and fashion_mnist_cnn, 6.62 on fashion_mnist_resnet: 3.4 % off per model). The UnIT layers' prices were fitted by
             non-negative least squares to each layer's measured instructions (weighted by the square root of the layer's and its
             build's instructions) over 16 builds of mnist_cnn, fashion_mnist_cnn and fashion_mnist_resnet (percentiles 10 to 90,

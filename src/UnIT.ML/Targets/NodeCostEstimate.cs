@@ -10,7 +10,7 @@ public sealed record NodeCostEstimate
     /// <summary>The node's name.</summary>
     public required string Node { get; init; }
 
-    /// <summary>Its operator (<see cref="UnIT.ML.Graph.Node.OpName"/>), the key of its price.</summary>
+    /// <summary>The key of its price (<see cref="CostModel.PriceKey"/>): its operator, e.g. <c>Relu</c> or <c>Sub(constant)</c>.</summary>
     public required string Op { get; init; }
 
     /// <summary>Elements it handles per sample (see <see cref="CostModel.ElementsPerSample"/>).</summary>

@@ -281,6 +281,28 @@ public sealed class CostModelTests
     }
 
     [TestMethod]
+    public void Arithmetic_with_a_constant_is_priced_apart_from_the_same_op_between_two_values()
+    {
+        // On the MSP430 a Sub with a constant runs in software floating point, a Sub of two tensors in int16.
+        var graph = new ModelGraph(new ValueInfo("x", new Shape(Shape.Dynamic, 2, 3)),
+        [
+            new ElementwiseNode("normalize", "x", "n", ElementwiseOp.Sub, new Tensor(new Shape(1), [0.5f]), constantFirst: false),
+            new BinaryNode("difference", "n", "x", "d", ElementwiseOp.Sub),
+            new FlattenNode("flatten", "d", "f", 1),
+            new FullyConnectedNode("fc", "f", "y", new Tensor(new Shape(3, 6), new float[18]), null),
+        ], ["y"], "keys");
+        var prices = new Dictionary<string, double> { ["Sub(constant)"] = 100, ["Sub"] = 2, ["Flatten"] = 0 };
+        TargetProfile profile = TargetProfile.Max78000.WithCosts(CostTable.Max78000 with { NodeCosts = prices });
+
+        CostEstimate estimate = CostModel.Estimate(profile, FcOnly(), graph);
+
+        CollectionAssert.AreEqual(new[] { "Sub(constant)", "Sub", "Flatten" }, estimate.Nodes.Select(n => n.Op).ToArray());
+        CollectionAssert.AreEqual(new[] { 600.0, 12.0, 0.0 }, estimate.Nodes.Select(n => n.Cycles).ToArray());
+        Assert.AreEqual("Sub(constant)", CostModel.PriceKey(graph.Nodes[0]));
+        Assert.AreEqual("Sub", CostModel.PriceKey(graph.Nodes[1]));
+    }
+
+    [TestMethod]
     public void A_table_without_node_costs_leaves_the_other_nodes_out()
     {
         CostEstimate estimate = CostModel.Estimate(TargetProfile.Max78000, FcOnly(), NodeGraph());
@@ -298,7 +320,7 @@ public sealed class CostModelTests
             Assert.IsNotNull(table.SortedLists, table.Device);
             Assert.IsNotNull(table.DenseMac, table.Device);
             Assert.IsNotNull(table.NodeCosts, table.Device);
-            foreach (string op in new[] { "Relu", "MaxPool", "Sub", "Div", "Flatten" })
+            foreach (string op in new[] { "Relu", "MaxPool", "Sub(constant)", "Div(constant)", "Flatten", "Add" })
             {
                 Assert.IsTrue(table.NodeCosts.ContainsKey(op), $"{table.Device}: {op}");
             }
