@@ -180,10 +180,10 @@ public sealed class SimulatorTests
         Assert.IsTrue(pruned.LogitsMatch, "the simulated MSP430 outputs differ from the C# engine's");
         Assert.IsGreaterThan(0d, pruned.Layers.Single(l => l.Name == "add").Cycles, "the residual join ran");
         // The calibrated table prices every op here (before the ops beyond the shipped CNNs' were measured, a third of this
-        // graph's cycles went unpriced). Roughly: measured +25 %, its average pools over ReLU zeros priced 2.6 times their
-        // cost and its 8x8 list convolutions half (docs/deployment.md).
+        // graph's cycles went unpriced). Measured -14.6 %: this build multiplies by the compiler's plain-C routine, which the
+        // table does not price (with tools/msp430's assembly multiply -7.4 %, with the multiplier -7.3 %; docs/deployment.md).
         Assert.IsTrue(pruned.Layers.SkipLast(1).All(l => l.Estimate is not null), "every node is priced");
-        Assert.IsLessThan(0.35, Math.Abs(pruned.CalibratedEstimatedCycles / pruned.Cycles - 1),
+        Assert.IsLessThan(0.20, Math.Abs(pruned.CalibratedEstimatedCycles / pruned.Cycles - 1),
             $"calibrated estimate {pruned.CalibratedEstimatedCycles:N0} against {pruned.Cycles:N0} simulated cycles");
     }
 

@@ -1,4 +1,5 @@
 #:project ../../src/UnIT.Export/UnIT.Export.csproj
+#:project ../../src/UnIT.Onnx/UnIT.Onnx.csproj
 // Measures the MSP430 loops the shipped CNNs do not exercise, in the simulator, beside the calibrated tables' estimates and
 // the counts they are priced by (docs/deployment.md). Run from the repository root:
 //   dotnet run tools/msp430/seeded-cnn-bench.cs -- FAMILY CNN PERCENTILE...
@@ -11,6 +12,11 @@
 //   conv 3x3 stride 2 -> relu -> conv 3x3 stride 2 -> relu -> FC H ("hidden") -> relu -> FC 10; only "hidden" at PERCENTILE,
 //   so that its inputs stay those of the dense convolutions. Channels / H: 0: 4 / 16; 1: 3 / 64; 2: 6 / 32; 3: 2 / 96;
 //   4: 1 / 192; 5: 4 / 48 (the hidden layer's inputs: channels x 49). Prints its cycles, estimate and counts, and the whole model's.
+// - lists (CNN 0 to 3): stride-1 convolutions, which take sorted lists, of 2 to 16 channels on 7x7 to 28x28 planes; every
+//   layer at PERCENTILE. 0: 1 -> 4 (28x28), pool, 4 -> 8 (14x14); 1: 1 -> 8 5x5 (24x24), pool, 8 -> 4 -> 16 (12x12);
+//   2: 1 -> 2 stride 2, 2 -> 12 -> 12 (14x14); 3: 1 -> 4 -> 8 two stride 2, 8 -> 8 -> 12 (7x7). Prints each list convolution.
+// - shipped (CNN 0: models/mnist_cnn.onnx on the digits, 1: models/fashion_mnist_cnn.onnx on data/fashion-mnist; 2 and 3:
+//   the same with skip compensation): the shipped CNNs with every layer at PERCENTILE, each convolution printed.
 // - nodes (CNN 0: 14x14 planes, 1: 20x20, 2: 12x12; CostTable.NodeCosts' int16 and soft-float ops beyond the shipped CNNs'
 //   were measured on 0 and 1):
 //   the nodes outside the prunable layers that a branching CNN has, one of each, with every layer at PERCENTILE. Prints
@@ -20,6 +26,7 @@ using UnIT.ML.Data;
 using UnIT.ML.Graph;
 using UnIT.ML.Pruning;
 using UnIT.ML.Targets;
+using UnIT.Onnx;
 
 string family = args[0];
 int cnn = int.Parse(args[1]);
@@ -30,12 +37,18 @@ var rng = new Random((family == "strided" ? 7 : 11) + cnn);
     "strided" => Strided(),
     "columns" => Columns(),
     "nodes" => Nodes(),
-    _ => throw new ArgumentException($"Family '{family}': strided, columns or nodes."),
+    "lists" => Lists(),
+    "shipped" => Shipped(),
+    _ => throw new ArgumentException($"Family '{family}': strided, columns, lists, shipped or nodes."),
 };
-SampleSet calibration = DatasetLoader.Load("data/mnist/mnist-val-images-idx3-ubyte.gz", null, null, 256, graph.Input.Shape);
-Tensor test = DatasetLoader.Load("data/mnist/mnist-test-images-idx3-ubyte.gz", null, null, 5, graph.Input.Shape).ToTensor(graph.Input.Shape);
+bool fashion = family == "shipped" && cnn % 2 == 1;
+SampleSet calibration = DatasetLoader.Load(fashion ? "data/fashion-mnist/train-55000-55999-images-idx3-ubyte.gz" : "data/mnist/mnist-val-images-idx3-ubyte.gz",
+    null, null, 256, graph.Input.Shape);
+Tensor test = DatasetLoader.Load(fashion ? "data/fashion-mnist/test-500-images-idx3-ubyte.gz" : "data/mnist/mnist-test-images-idx3-ubyte.gz",
+    null, null, 5, graph.Input.Shape).ToTensor(graph.Input.Shape);
 Console.WriteLine("cnn,percentile,multiply,layer,cycles,estimate,division_estimate,samples,executed,"
-    + "loop_tests,loop_rows,row_searches,weight_reads,conv_outputs,column_inputs,column_thresholds,column_search_steps,column_outputs");
+    + "loop_tests,loop_rows,row_searches,weight_reads,conv_outputs,column_inputs,column_thresholds,column_search_steps,column_outputs,"
+    + "list_scans,list_entries,list_sort_work,list_search_steps,list_walked,list_tail_walked,compensations");
 foreach (double percentile in percentiles)
 {
     PrunedModel model = PrunedModel.Create(graph, options(percentile), calibration.Batches(graph.Input.Shape, 256));
@@ -59,7 +72,8 @@ foreach (double percentile in percentiles)
             CostTable table = build.Multiply == "hwmul" ? CostTable.Msp430HardwareMultiply : CostTable.Msp430SoftwareMultiply;
             double division = CostModel.EstimateLayer(table, s).DivisionCycles;
             Console.WriteLine($"{cnn},{percentile},{build.Multiply},{layer.Name},{layer.Cycles},{layer.Estimate},{division},{s.Samples},{s.Executed},"
-                + $"{s.LoopTests},{s.LoopRows},{s.RowSearches},{s.WeightReads},{s.ConvOutputs},{s.ColumnInputs},{s.ColumnThresholds},{s.ColumnSearchSteps},{s.ColumnOutputs}");
+                + $"{s.LoopTests},{s.LoopRows},{s.RowSearches},{s.WeightReads},{s.ConvOutputs},{s.ColumnInputs},{s.ColumnThresholds},{s.ColumnSearchSteps},{s.ColumnOutputs},"
+                + $"{s.ListScans},{s.ListEntries},{s.ListSortWork},{s.ListSearchSteps},{s.ListWalked},{s.ListTailWalked},{s.Compensations}");
         }
         Console.WriteLine($"{cnn},{percentile},{build.Multiply},(model),{build.Cycles},{build.CalibratedEstimatedCycles},,,,,,,,,,,,");
     }
@@ -101,6 +115,42 @@ foreach (double percentile in percentiles)
     ];
     var graph = new ModelGraph(new ValueInfo("x", new Shape(Shape.Dynamic, 1, 28, 28)), nodes, ["y"], $"sortedfc{cnn}");
     return (graph, p => new PruningOptions { Profile = "msp430", Percentile = 0, LayerPercentiles = new Dictionary<string, double> { ["hidden"] = p } }, ["hidden"]);
+}
+
+(ModelGraph, Func<double, PruningOptions>, string[]) Lists()
+{
+    Node Conv(string name, string input, string output, int outC, int inC, int k, int stride = 1) =>
+        new ConvNode(name, input, output, Weights(outC, inC, k, k), Bias(outC), [stride, stride], [k == 5 ? 0 : 1, k == 5 ? 0 : 1], [k == 5 ? 0 : 1, k == 5 ? 0 : 1], [1, 1], 1);
+    Node Relu(string input, string output) => new ActivationNode("relu_" + input, input, output, ActivationKind.Relu);
+    Node Pool(string input, string output) =>
+        new PoolNode("pool_" + input, input, output, PoolKind.Max, [2, 2], [2, 2], [0, 0], [0, 0], [1, 1], ceilMode: false, countIncludePad: false);
+    (Node[] body, int features, string[] lists) = cnn switch
+    {
+        0 => (new[] { Conv("c1", "x", "a1", 4, 1, 3), Relu("a1", "h1"), Pool("h1", "p1"), Conv("c2", "p1", "a2", 8, 4, 3), Relu("a2", "h2"), Pool("h2", "o") },
+            8 * 7 * 7, new[] { "c1", "c2" }),
+        1 => (new[] { Conv("c1", "x", "a1", 8, 1, 5), Relu("a1", "h1"), Pool("h1", "p1"), Conv("c2", "p1", "a2", 4, 8, 3), Relu("a2", "h2"),
+            Conv("c3", "h2", "a3", 16, 4, 3), Relu("a3", "h3"), Pool("h3", "o") }, 16 * 6 * 6, new[] { "c1", "c2", "c3" }),
+        2 => (new[] { Conv("c1", "x", "a1", 2, 1, 3, 2), Relu("a1", "h1"), Conv("c2", "h1", "a2", 12, 2, 3), Relu("a2", "h2"),
+            Conv("c3", "h2", "a3", 12, 12, 3), Relu("a3", "h3"), Pool("h3", "o") }, 12 * 7 * 7, new[] { "c2", "c3" }),
+        3 => (new[] { Conv("c1", "x", "a1", 4, 1, 3, 2), Relu("a1", "h1"), Conv("c2", "h1", "a2", 8, 4, 3, 2), Relu("a2", "h2"),
+            Conv("c3", "h2", "a3", 8, 8, 3), Relu("a3", "h3"), Conv("c4", "h3", "a4", 12, 8, 3), Relu("a4", "o") }, 12 * 7 * 7, new[] { "c3", "c4" }),
+        _ => throw new ArgumentException($"CNN {cnn}: 0 to 3."),
+    };
+    Node[] nodes = [.. body, new FlattenNode("flat", "o", "f", 1), new FullyConnectedNode("fc", "f", "y", Weights(10, features), Bias(10))];
+    var graph = new ModelGraph(new ValueInfo("x", new Shape(Shape.Dynamic, 1, 28, 28)), nodes, ["y"], $"lists{cnn}");
+    return (graph, p => new PruningOptions { Profile = "msp430", Percentile = p }, lists);
+}
+
+(ModelGraph, Func<double, PruningOptions>, string[]) Shipped()
+{
+    ModelGraph graph = OnnxImporter.Import(cnn switch
+    {
+        0 or 2 => "models/mnist_cnn.onnx",
+        1 or 3 => "models/fashion_mnist_cnn.onnx",
+        _ => throw new ArgumentException($"CNN {cnn}: 0 (mnist_cnn), 1 (fashion_mnist_cnn), 2 or 3 (the same with skip compensation)."),
+    });
+    return (graph, p => new PruningOptions { Profile = "msp430", Percentile = p, SkipCompensation = cnn >= 2 },
+        [.. graph.PrunableLayers.OfType<ConvNode>().Select(c => c.Name)]);
 }
 
 (ModelGraph, Func<double, PruningOptions>, string[]) Nodes()

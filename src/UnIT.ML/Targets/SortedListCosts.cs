@@ -29,6 +29,12 @@ public sealed record SortedListCosts
     /// <summary>Cycles per MAC run from a list, beyond its entry's <see cref="Walk"/>.</summary>
     public required double Mac { get; init; }
 
+    /// <summary>
+    /// Cycles per output of the layer (<see cref="UnIT.ML.Pruning.LayerStatistics.ConvOutputs"/>): its accumulator's place
+    /// cleared and its requantization, which scale with the output channels where the scan scales with the input ones.
+    /// </summary>
+    public required double Output { get; init; }
+
     /// <summary>Cycles per entry walked past a weight's prefix for skip compensation (<see cref="UnIT.ML.Pruning.LayerStatistics.ListTailWalked"/>), beyond the constant's add (<see cref="CostTable.Compensation"/>).</summary>
     public required double TailWalk { get; init; }
 
@@ -38,6 +44,7 @@ public sealed record SortedListCosts
     public void Validate(string device)
     {
         Check(Scan, nameof(Scan));
+        Check(Output, nameof(Output));
         Check(Entry, nameof(Entry));
         Check(SortWork, nameof(SortWork));
         Check(Weight, nameof(Weight));

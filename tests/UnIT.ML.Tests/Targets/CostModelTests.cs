@@ -111,14 +111,15 @@ public sealed class CostModelTests
         conv.ListWalked = 1300;
         conv.ListTailWalked = 40;
         conv.Compensations = 30;
-        var lists = new SortedListCosts { Scan = 1, Entry = 2, SortWork = 3, Weight = 4, SearchStep = 5, Walk = 6, Mac = 7, TailWalk = 8 };
+        conv.ConvOutputs = 50;
+        var lists = new SortedListCosts { Scan = 1, Entry = 2, SortWork = 3, Weight = 4, SearchStep = 5, Walk = 6, Mac = 7, TailWalk = 8, Output = 10 };
         CostTable table = CostTable.Max78000 with { Compensation = 9, SortedLists = lists };
 
         LayerCostEstimate[] layers = [.. CostModel.Estimate(TargetProfile.Max78000.WithCosts(table), stats).Layers];
         LayerCostEstimate[] plain = [.. CostModel.Estimate(TargetProfile.Max78000.WithCosts(table with { SortedLists = null }), stats).Layers];
 
-        // conv: lists 100*1 + 60*2 + 360*3 + 1200*4 + 700*5 + 1300*6 + 40*8 = 17720; MACs 1000*7 + 30*9 = 7270; nothing read.
-        Assert.AreEqual(17720 / 2.0, layers[1].ComparisonCycles, 1e-9);
+        // conv: lists 100*1 + 60*2 + 360*3 + 1200*4 + 700*5 + 1300*6 + 40*8 + outputs 50*10 = 18220; MACs 1000*7 + 30*9 = 7270; nothing read.
+        Assert.AreEqual(18220 / 2.0, layers[1].ComparisonCycles, 1e-9);
         Assert.AreEqual(7270 / 2.0, layers[1].MacCycles, 1e-9);
         Assert.AreEqual(0, layers[1].MemoryCycles);
         Assert.AreEqual(plain[1].DivisionCycles, layers[1].DivisionCycles);
@@ -155,7 +156,7 @@ public sealed class CostModelTests
 
         // A convolution with lists is priced by its lists, not by the tested loop.
         conv.ListScans = 100;
-        var lists = new SortedListCosts { Scan = 1, Entry = 0, SortWork = 0, Weight = 0, SearchStep = 0, Walk = 0, Mac = 7, TailWalk = 0 };
+        var lists = new SortedListCosts { Scan = 1, Entry = 0, SortWork = 0, Weight = 0, SearchStep = 0, Walk = 0, Mac = 7, TailWalk = 0, Output = 0 };
         LayerCostEstimate listed = CostModel.Estimate(TargetProfile.Max78000.WithCosts(table with { SortedLists = lists }), stats).Layers[1];
         Assert.AreEqual(100 / 2.0, listed.ComparisonCycles, 1e-9);
         Assert.AreEqual((1000 * 7 + 30 * 9) / 2.0, listed.MacCycles, 1e-9);
@@ -210,7 +211,7 @@ public sealed class CostModelTests
     [TestMethod]
     public void A_negative_list_cost_is_rejected_by_name()
     {
-        var lists = new SortedListCosts { Scan = 1, Entry = 2, SortWork = 3, Weight = 4, SearchStep = -5, Walk = 6, Mac = 7, TailWalk = 8 };
+        var lists = new SortedListCosts { Scan = 1, Entry = 2, SortWork = 3, Weight = 4, SearchStep = -5, Walk = 6, Mac = 7, TailWalk = 8, Output = 9 };
 
         ArgumentException e = Assert.ThrowsExactly<ArgumentException>(() => (CostTable.Max78000 with { SortedLists = lists }).Validate());
 
@@ -245,14 +246,20 @@ public sealed class CostModelTests
     }
 
     [TestMethod]
-    public void Elements_are_window_reads_for_pools_inputs_for_global_pools_and_outputs_otherwise()
+    public void Elements_are_window_reads_for_max_pools_inputs_for_global_pools_and_outputs_otherwise()
     {
         ModelGraph graph = NodeGraph();
+        var average = new ModelGraph(new ValueInfo("x", new Shape(Shape.Dynamic, 2, 6, 6)),
+        [
+            new PoolNode("avg", "x", "y", PoolKind.Average, [3, 3], [1, 1], [0, 0], [0, 0], [1, 1], ceilMode: false, countIncludePad: false),
+        ], ["y"], "average");
 
         long[] elements = [.. graph.Nodes.Select(n => CostModel.ElementsPerSample(graph, n))];
 
         // relu: 2*6*6 outputs; pool: 2*4*4 outputs * 9 reads; shift: 2*4*4 outputs; gap: its 2*4*4 inputs; flatten: 2; fc: 3.
         CollectionAssert.AreEqual(new long[] { 72, 288, 32, 32, 2, 3 }, elements);
+        // An average pool is priced by its outputs (its division per output dominates): 2*4*4.
+        Assert.AreEqual(32, CostModel.ElementsPerSample(average, average.Nodes[0]));
     }
 
     [TestMethod]
