@@ -305,8 +305,34 @@ public sealed class CostModelTests
 
         CollectionAssert.AreEqual(new[] { "Sub(constant)", "Sub", "Flatten" }, estimate.Nodes.Select(n => n.Op).ToArray());
         CollectionAssert.AreEqual(new[] { 600.0, 12.0, 0.0 }, estimate.Nodes.Select(n => n.Cycles).ToArray());
-        Assert.AreEqual("Sub(constant)", CostModel.PriceKey(graph.Nodes[0]));
-        Assert.AreEqual("Sub", CostModel.PriceKey(graph.Nodes[1]));
+        Assert.AreEqual("Sub(constant)", CostModel.PriceKey(graph, graph.Nodes[0]));
+        Assert.AreEqual("Sub", CostModel.PriceKey(graph, graph.Nodes[1]));
+    }
+
+    [TestMethod]
+    public void The_only_max_pool_of_a_graph_takes_its_own_price_when_the_table_has_one()
+    {
+        // The MSP430 C inlines the max-pool kernel when one pool calls it: much cheaper per read than the shared kernel.
+        ModelGraph one = NodeGraph();
+        var two = new ModelGraph(new ValueInfo("x", new Shape(Shape.Dynamic, 2, 6, 6)),
+        [
+            new PoolNode("p1", "x", "a", PoolKind.Max, [2, 2], [1, 1], [0, 0], [0, 0], [1, 1], ceilMode: false, countIncludePad: false),
+            new PoolNode("p2", "a", "b", PoolKind.Max, [2, 2], [1, 1], [0, 0], [0, 0], [1, 1], ceilMode: false, countIncludePad: false),
+            new FlattenNode("flatten", "b", "f", 1),
+            new FullyConnectedNode("fc", "f", "y", new Tensor(new Shape(3, 32), new float[96]), null),
+        ], ["y"], "two-pools");
+        var prices = new Dictionary<string, double> { ["MaxPool"] = 10, ["MaxPool(single)"] = 1 };
+        TargetProfile profile = TargetProfile.Max78000.WithCosts(CostTable.Max78000 with { NodeCosts = prices });
+        TargetProfile shared = TargetProfile.Max78000.WithCosts(CostTable.Max78000 with { NodeCosts = new Dictionary<string, double> { ["MaxPool"] = 10 } });
+
+        NodeCostEstimate lone = CostModel.Estimate(profile, FcOnly(), one).Nodes.Single(n => n.Node == "pool");
+        NodeCostEstimate[] pair = [.. CostModel.Estimate(profile, FcOnly(), two).Nodes.Where(n => n.Op.StartsWith("MaxPool", StringComparison.Ordinal))];
+        NodeCostEstimate fallback = CostModel.Estimate(shared, FcOnly(), one).Nodes.Single(n => n.Node == "pool");
+
+        // The lone pool reads 2*4*4 outputs * 9; the pair 2*5*5 * 4 and 2*4*4 * 4.
+        Assert.AreEqual(("MaxPool(single)", 288.0), (lone.Op, lone.Cycles));
+        CollectionAssert.AreEqual(new[] { ("MaxPool", 2000.0), ("MaxPool", 1280.0) }, pair.Select(n => (n.Op, n.Cycles)).ToArray());
+        Assert.AreEqual(("MaxPool", 2880.0), (fallback.Op, fallback.Cycles), "a table without the lone price prices it as any");
     }
 
     [TestMethod]
