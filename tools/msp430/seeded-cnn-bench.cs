@@ -46,9 +46,13 @@ SampleSet calibration = DatasetLoader.Load(fashion ? "data/fashion-mnist/train-5
     null, null, 256, graph.Input.Shape);
 Tensor test = DatasetLoader.Load(fashion ? "data/fashion-mnist/test-500-images-idx3-ubyte.gz" : "data/mnist/mnist-test-images-idx3-ubyte.gz",
     null, null, 5, graph.Input.Shape).ToTensor(graph.Input.Shape);
-Console.WriteLine("cnn,percentile,multiply,layer,cycles,estimate,division_estimate,samples,executed,"
-    + "loop_tests,loop_rows,row_searches,weight_reads,conv_outputs,column_inputs,column_thresholds,column_search_steps,column_outputs,"
-    + "list_scans,list_entries,list_sort_work,list_search_steps,list_walked,list_tail_walked,compensations");
+string[] header =
+[
+    "cnn", "percentile", "multiply", "layer", "cycles", "estimate", "division_estimate", "samples", "executed",
+    "loop_tests", "loop_rows", "row_searches", "weight_reads", "conv_outputs", "column_inputs", "column_thresholds", "column_search_steps", "column_outputs",
+    "list_scans", "list_entries", "list_sort_work", "list_search_steps", "list_walked", "list_tail_walked", "compensations",
+];
+Console.WriteLine(string.Join(",", header));
 foreach (double percentile in percentiles)
 {
     PrunedModel model = PrunedModel.Create(graph, options(percentile), calibration.Batches(graph.Input.Shape, 256));
@@ -62,22 +66,26 @@ foreach (double percentile in percentiles)
         }
         foreach (McuLayer layer in build.Layers.Where(l => measured.Contains(l.Name)))
         {
-            if (graph.Nodes.Single(n => n.Name == layer.Name) is not PrunableNode)
+            Node node = graph.Nodes.Single(n => n.Name == layer.Name);
+            if (node is not PrunableNode)
             {
-                Console.WriteLine($"{cnn},{percentile},{build.Multiply},{layer.Name},{layer.Cycles},{layer.Estimate},,,{CostModel.ElementsPerSample(graph, graph.Nodes.Single(n => n.Name == layer.Name))},,,,,,,,,");
+                Row(cnn, percentile, build.Multiply, layer.Name, layer.Cycles, layer.Estimate, "", "", CostModel.ElementsPerSample(graph, node));
                 continue;
             }
             LayerStatistics s = stats.For(layer.Name);
             // The thresholds' divisions the cost model prices apart: a fit leaves them out.
             CostTable table = build.Multiply == "hwmul" ? CostTable.Msp430HardwareMultiply : CostTable.Msp430SoftwareMultiply;
             double division = CostModel.EstimateLayer(table, s).DivisionCycles;
-            Console.WriteLine($"{cnn},{percentile},{build.Multiply},{layer.Name},{layer.Cycles},{layer.Estimate},{division},{s.Samples},{s.Executed},"
-                + $"{s.LoopTests},{s.LoopRows},{s.RowSearches},{s.WeightReads},{s.ConvOutputs},{s.ColumnInputs},{s.ColumnThresholds},{s.ColumnSearchSteps},{s.ColumnOutputs},"
-                + $"{s.ListScans},{s.ListEntries},{s.ListSortWork},{s.ListSearchSteps},{s.ListWalked},{s.ListTailWalked},{s.Compensations}");
+            Row(cnn, percentile, build.Multiply, layer.Name, layer.Cycles, layer.Estimate, division, s.Samples, s.Executed,
+                s.LoopTests, s.LoopRows, s.RowSearches, s.WeightReads, s.ConvOutputs, s.ColumnInputs, s.ColumnThresholds, s.ColumnSearchSteps, s.ColumnOutputs,
+                s.ListScans, s.ListEntries, s.ListSortWork, s.ListSearchSteps, s.ListWalked, s.ListTailWalked, s.Compensations);
         }
-        Console.WriteLine($"{cnn},{percentile},{build.Multiply},(model),{build.Cycles},{build.CalibratedEstimatedCycles},,,,,,,,,,,,");
+        Row(cnn, percentile, build.Multiply, "(model)", build.Cycles, build.CalibratedEstimatedCycles);
     }
 }
+
+// One CSV row, its missing trailing fields empty so that every row has the header's columns.
+void Row(params object?[] fields) => Console.WriteLine(string.Join(",", fields.Concat(Enumerable.Repeat<object?>("", header.Length - fields.Length))));
 
 (ModelGraph, Func<double, PruningOptions>, string[]) Strided()
 {
