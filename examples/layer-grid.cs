@@ -1,5 +1,4 @@
 #:project ../src/UnIT.Onnx/UnIT.Onnx.csproj
-#:property JsonSerializerIsReflectionEnabledByDefault=true
 // Every combination of per-layer percentiles, each measured on a validation and a test set: an exhaustive check of
 // what `unit-prune search` finds greedily. Calibration uses the validation images, as the README's MNIST search does.
 //

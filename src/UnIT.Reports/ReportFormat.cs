@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace UnIT.Reports;
 
@@ -10,6 +11,8 @@ internal static class ReportFormat
     /// <summary>JSON as the CLI writes it: snake_case keys, indented, NaN and infinities allowed.</summary>
     public static JsonSerializerOptions Json { get; } = new()
     {
+        // Named, so reports are written in a host that turns reflection-based JSON off by default (`dotnet run app.cs`).
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,

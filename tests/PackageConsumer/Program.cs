@@ -5,6 +5,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using UnIT.ML.Data;
 using UnIT.ML.MLNet;
+using UnIT.ML.Pruning;
 using UnIT.ML.Sweeps;
 using UnIT.Onnx.MLNet;
 using UnIT.Reports;
@@ -21,6 +22,11 @@ UnitPruningTransformer unit = UnitPruningTransformer.FromLoadedModel(model);
 MulticlassClassificationMetrics metrics = ml.MulticlassClassification.Evaluate(model.Transform(test));
 Console.WriteLine($"consumer: UnIT p=50 accuracy {metrics.MicroAccuracy:F4} on 500 test images, MACs skipped {unit.Statistics.SkippedFraction:P1}");
 
+// The thresholds file round trip, with reflection-based JSON off by default in this project (as in `dotnet run app.cs`).
+ThresholdSet thresholds = ThresholdSet.FromJson(unit.Thresholds.ToJson(), "the consumer's thresholds");
+bool sameThresholds = thresholds.Layers.Count > 0 && thresholds.Layers.All(kv => kv.Value.SequenceEqual(unit.Thresholds.Layers[kv.Key]));
+Console.WriteLine($"consumer: thresholds JSON round trip {(sameThresholds ? "equal" : "DIFFERS")}");
+
 string zip = Path.Combine(Path.GetTempPath(), $"unit-consumer-{Guid.NewGuid():N}.zip");
 ml.Model.Save(model, test.Schema, zip);
 ITransformer loaded = new MLContext().Model.Load(zip, out _);
@@ -34,7 +40,7 @@ using var png = new MemoryStream();
 SweepPlotter.WritePng(report, png, ParetoObjective.SkippedFraction, 320, 240);
 Console.WriteLine($"consumer: plot {png.Length} bytes of PNG");
 
-bool ok = metrics.MicroAccuracy > 0.5 && reloaded == metrics.MicroAccuracy && unit.Statistics.SkippedFraction > 0 && png.Length > 0;
+bool ok = metrics.MicroAccuracy > 0.5 && sameThresholds && reloaded == metrics.MicroAccuracy && unit.Statistics.SkippedFraction > 0 && png.Length > 0;
 Console.WriteLine(ok ? "consumer: OK" : "consumer: FAILED");
 return ok ? 0 : 1;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using UnIT.ML.Division;
 using UnIT.ML.Graph;
 
@@ -18,6 +19,9 @@ public sealed record ThresholdSet
 
     private static readonly JsonSerializerOptions Json = new()
     {
+        // Named, so a host that turns reflection-based JSON off by default (a file-based `dotnet run app.cs`, a trimmed
+        // app) still reads and writes thresholds files and ML.NET models.
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,

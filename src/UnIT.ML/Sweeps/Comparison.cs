@@ -9,7 +9,9 @@ namespace UnIT.ML.Sweeps;
 /// The paper's comparison (its Figures 5 and 6) on one model: at equal accuracy limits, how many MACs and estimated
 /// cycles UnIT with a single percentile, the per-layer and group-wise searches, FATReLU, magnitude pruning and UnIT
 /// on those baselines save. Every setting is chosen on the validation set under the search's rule (drop + z SE
-/// &lt;= D, best objective); only then is it measured on the test set.
+/// &lt;= D, best objective); only then is it measured on the test set. A search's choice under a tighter limit also
+/// stands for each looser one where it scores higher on validation (<see cref="ComparisonRow.ChosenUnder"/>), so a looser
+/// limit never skips less on validation.
 /// </summary>
 public static class Comparison
 {
@@ -51,6 +53,8 @@ public static class Comparison
 
         var rows = new List<ComparisonRow>();
         var curves = new Dictionary<ComparisonMethod, KnobCurve>();
+        // A search's choice under the tighter limit before, which meets every looser one too.
+        var tighterChoice = new Dictionary<ComparisonMethod, ComparisonRow>();
         foreach (double limit in options.MaxAccuracyDrops.Distinct().Order())
         {
             foreach (ComparisonMethod method in options.Methods.Distinct())
@@ -85,12 +89,14 @@ public static class Comparison
                             ? 2 * search.Budget + (options.FatReluTaus.Count + 1) * (options.MagnitudeSparsities.Count + 1) - 1
                             : search.Budget,
                     }, cancellationToken: cancellationToken);
-                    rows.Add(new ComparisonRow
+                    var own = new ComparisonRow
                     {
                         Method = method, MaxAccuracyDrop = limit, Evaluations = result.Evaluations,
                         Validation = result.Feasible ? result.Validation : null,
                         Setting = result.Feasible ? Describe(result) : "none",
-                    });
+                    };
+                    rows.Add(tighterChoice.TryGetValue(method, out ComparisonRow? tighter) ? BetterOf(own, tighter, search.Objective) : own);
+                    tighterChoice[method] = rows[^1];
                 }
                 reporter.Finish();
             }
@@ -118,6 +124,25 @@ public static class Comparison
     {
         ArgumentNullException.ThrowIfNull(point);
         return point.AccuracyDrop + z * (point.AccuracyDropStandardError ?? 0) <= limit + 1e-12;
+    }
+
+    /// <summary>
+    /// A search's own choice under a limit, or the choice under a tighter one when that scores higher on validation: it
+    /// passed the tighter limit's rule, so it passes this one, and each limit's greedy search may spend its budget on
+    /// another path, which would otherwise let a looser limit skip less.
+    /// </summary>
+    private static ComparisonRow BetterOf(ComparisonRow own, ComparisonRow tighter, SearchObjective objective)
+    {
+        if (tighter.Validation is not { } carried
+            || own.Validation is { } chosen && Objective(chosen, objective) >= Objective(carried, objective))
+        {
+            return own;
+        }
+        double under = tighter.ChosenUnder ?? tighter.MaxAccuracyDrop;
+        string setting = tighter.ChosenUnder is null
+            ? tighter.Setting + string.Create(CultureInfo.InvariantCulture, $" (chosen under D = {100 * under:0.##} pts)")
+            : tighter.Setting;
+        return own with { Validation = carried, Setting = setting, ChosenUnder = under };
     }
 
     private static double Objective(SweepPoint p, SearchObjective objective) => objective == SearchObjective.Cycles ? p.Speedup : p.SkippedFraction;

@@ -54,6 +54,31 @@ public sealed class ComparisonTests
     }
 
     [TestMethod]
+    public void Run_KeepsATighterLimitsSearchChoiceWhereTheLooserLimitsOwnSearchFindsLess()
+    {
+        // A budget this small lets each limit's greedy search end on another path: here the 2-point search finds less than
+        // the 1-point one, whose choice meets 2 points as well.
+        var options = new ComparisonOptions
+        {
+            MaxAccuracyDrops = [0.01, 0.02],
+            Methods = [ComparisonMethod.LayerSearch],
+            Search = new SearchOptions { Levels = [40, 70, 90], Budget = 5, Refinements = 0, ConfidenceZ = 1 },
+        };
+
+        ComparisonResult result = Comparison.Run(SweepData.Model, SweepData.Calibration, SweepData.Images, SweepData.Labels, SweepData.Images, SweepData.Labels, options);
+        SearchResult own = ThresholdSearch.Run(SweepData.Model, SweepData.Calibration, SweepData.Images, SweepData.Labels, options.Search with { MaxAccuracyDrop = 0.02 });
+
+        ComparisonRow tight = result.Rows[0], loose = result.Rows[1];
+        Assert.IsNull(tight.ChosenUnder);
+        Assert.IsLessThan(tight.Validation!.SkippedFraction, own.Validation.SkippedFraction, "the 2-point search alone finds less");
+        Assert.AreEqual(0.01, loose.ChosenUnder);
+        Assert.AreSame(tight.Validation, loose.Validation);
+        Assert.AreEqual(tight.Setting + " (chosen under D = 1 pts)", loose.Setting);
+        Assert.AreEqual(own.Evaluations, loose.Evaluations, "the row still reports what its own search spent");
+        Assert.AreEqual(tight.Test!.SkippedFraction, loose.Test!.SkippedFraction);
+    }
+
+    [TestMethod]
     public void Run_WithDenseWhereCheaper_RecordsTheDenseLoopsAndPricesEveryRowAsItsThresholdsRun()
     {
         var options = new ComparisonOptions
