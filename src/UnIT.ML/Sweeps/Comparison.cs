@@ -53,8 +53,6 @@ public static class Comparison
 
         var rows = new List<ComparisonRow>();
         var curves = new Dictionary<ComparisonMethod, KnobCurve>();
-        // A search's choice under the tighter limit before, which meets every looser one too.
-        var tighterChoice = new Dictionary<ComparisonMethod, ComparisonRow>();
         foreach (double limit in options.MaxAccuracyDrops.Distinct().Order())
         {
             foreach (ComparisonMethod method in options.Methods.Distinct())
@@ -95,8 +93,9 @@ public static class Comparison
                         Validation = result.Feasible ? result.Validation : null,
                         Setting = result.Feasible ? Describe(result) : "none",
                     };
-                    rows.Add(tighterChoice.TryGetValue(method, out ComparisonRow? tighter) ? BetterOf(own, tighter, search.Objective) : own);
-                    tighterChoice[method] = rows[^1];
+                    // The method's row under the tighter limit before (limits ascend), whose choice meets this one too.
+                    ComparisonRow? tighter = rows.LastOrDefault(r => r.Method == method);
+                    rows.Add(tighter is null ? own : BetterOf(own, tighter, search.Objective));
                 }
                 reporter.Finish();
             }
