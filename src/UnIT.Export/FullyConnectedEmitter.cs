@@ -16,13 +16,17 @@ internal sealed class FullyConnectedEmitter : INodeEmitter
 
     private const int FloatExponents = 277;
 
-    private const string FixedKernel = """
-        /* UnIT int16 fully connected layer of one row. thr: thresholds per exponent of |x| ([16] or [16][n] group-wise),
-         * or 0 with exact (t_exact: T per group, divided by |x| at run time), or both 0 for the dense build; comp: the
-         * skip-compensation constants in the order of wt, or 0. */
-        static void unit_fc_q(unit_idx_t k, unit_idx_t n, const int16_t *in, const int16_t *wt, const int32_t *bias,
-                              const uint16_t *thr, const int32_t *t_exact, const unit_comp *comp, unit_idx_t groups, int16_t shift,
-                              int16_t *out, int32_t *acc, unit_layer_counts *cnt)
+    /// <summary>
+    /// The int16 loop that tests every weight of a nonzero input, with <see cref="FixedTestTokens"/> (one threshold per layer,
+    /// found once per input; also the dense build's loop) or <see cref="GroupedTestTokens"/> (one per neuron: a nonzero input's
+    /// thresholds are a column of the [n][16] table, reached by stepping a pointer, so no index is multiplied) filled in.
+    /// A token stands alone on its line, and its text is indented to the line's place in the kernel.
+    /// </summary>
+    private const string TestedKernelTemplate = """
+        $DOC$
+        static void $NAME$(unit_idx_t k, unit_idx_t n, const int16_t *in, const int16_t *wt, const int32_t *bias,
+        $PAD$const uint16_t *thr, const int32_t *t_exact, const unit_comp *comp, int16_t shift,
+        $PAD$int16_t *out, int32_t *acc, unit_layer_counts *cnt)
         {
             unit_idx_t kk, j;
             const int16_t *row = wt;
@@ -37,30 +41,12 @@ internal sealed class FullyConnectedEmitter : INodeEmitter
                 const int16_t x = in[kk];
                 /* This input's constants for its sign (none for a negative one without a negative half). */
                 const int16_t *const crow = x > 0 ? cpos : cneg;
-                uint16_t ax, e;
-                if (!thr && !t_exact)
-                {
-                    UNIT_CNT(cnt, executed, n);
-                    for (j = 0; j < n; j++)
-                    {
-                        acc[j] = UNIT_SAT_ADD32(acc[j], UNIT_MUL16(x, row[j]));
-                    }
-                    continue;
-                }
-                if (x == 0)
-                {
-                    continue;
-                }
-                ax = x < 0 ? (uint16_t)(0u - (uint16_t)x) : (uint16_t)x;
-                e = thr ? unit_log2_16(ax) : 0;
+        $INPUT$
                 UNIT_CNT(cnt, tested, n);
                 for (j = 0; j < n; j++)
                 {
                     const int16_t w = row[j];
-                    const unit_idx_t gi = groups == 1 ? 0 : j;
-                    int32_t te = t_exact ? t_exact[gi] / (int32_t)ax : 0;
-                    const uint16_t t = thr ? thr[e * groups + gi] : (te > 0x8000 ? (uint16_t)0x8000u : (uint16_t)te);
-                    if (w > (t > 32767u ? 32767 : (int16_t)t) || w < (int16_t)(0u - t))
+        $TEST$
                     {
                         acc[j] = UNIT_SAT_ADD32(acc[j], UNIT_MUL16(x, w));
                         UNIT_CNT(cnt, executed, 1);
@@ -82,6 +68,92 @@ internal sealed class FullyConnectedEmitter : INodeEmitter
         }
 
         """;
+
+    /// <summary><see cref="TestedKernelTemplate"/>'s tokens for one threshold per layer (<c>unit_fc_q</c>).</summary>
+    private static readonly (string Token, string Text)[] FixedTestTokens =
+    [
+        ("DOC", """
+            /* UnIT int16 fully connected layer of one row with one threshold. thr: thresholds per exponent of |x| ([16]), or 0
+             * with exact (t_exact: T, divided by |x| at run time), or both 0 for the dense build; comp: the skip-compensation
+             * constants in the order of wt, or 0. */
+            """),
+        ("NAME", "unit_fc_q"),
+        ("INPUT", """
+                    uint16_t ax, e;
+                    if (!thr && !t_exact)
+                    {
+                        UNIT_CNT(cnt, executed, n);
+                        for (j = 0; j < n; j++)
+                        {
+                            acc[j] = UNIT_SAT_ADD32(acc[j], UNIT_MUL16(x, row[j]));
+                        }
+                        continue;
+                    }
+                    if (x == 0)
+                    {
+                        continue;
+                    }
+                    ax = x < 0 ? (uint16_t)(0u - (uint16_t)x) : (uint16_t)x;
+                    e = thr ? unit_log2_16(ax) : 0;
+            """),
+        ("TEST", """
+                        int32_t te = t_exact ? t_exact[0] / (int32_t)ax : 0;
+                        const uint16_t t = thr ? thr[e] : (te > 0x8000 ? (uint16_t)0x8000u : (uint16_t)te);
+                        if (w > (t > 32767u ? 32767 : (int16_t)t) || w < (int16_t)(0u - t))
+            """),
+    ];
+
+    /// <summary><see cref="TestedKernelTemplate"/>'s tokens for a threshold per neuron (<c>unit_fc_grouped_q</c>).</summary>
+    private static readonly (string Token, string Text)[] GroupedTestTokens =
+    [
+        ("DOC", """
+            /* UnIT int16 fully connected layer of one row with a threshold per neuron. thr: each neuron's thresholds per exponent
+             * of |x| ([n][16]), or 0 with exact (t_exact: T per neuron, divided by |x| at run time); comp: the skip-compensation
+             * constants in the order of wt, or 0. */
+            """),
+        ("NAME", "unit_fc_grouped_q"),
+        ("INPUT", """
+                    const uint16_t *tp;
+                    uint16_t ax;
+                    if (x == 0)
+                    {
+                        continue;
+                    }
+                    ax = UNIT_ABS16(x);
+                    tp = thr ? thr + unit_log2_16(ax) : 0;
+            """),
+        ("TEST", """
+                        uint16_t t;
+                        if (tp)
+                        {
+                            t = *tp;
+                            tp += 16;
+                        }
+                        else
+                        {
+                            const int32_t te = t_exact[j] / (int32_t)ax;
+                            t = te > 0x8000 ? (uint16_t)0x8000u : (uint16_t)te;
+                        }
+                        /* t <= 0x8000, so |w| > t is the rule for every int16 w, -32768 included. */
+                        if (UNIT_ABS16(w) > t)
+            """),
+    ];
+
+    // Filled once, not per layer emitted (declared after the token arrays they read).
+    private static readonly string FixedKernel = FillTested(FixedTestTokens);
+    private static readonly string GroupedKernel = FillTested(GroupedTestTokens);
+
+    /// <summary><see cref="TestedKernelTemplate"/> with its tokens filled in; the signature's continuation lines aligned under its first parameter.</summary>
+    private static string FillTested((string Token, string Text)[] tokens)
+    {
+        string name = tokens.Single(t => t.Token == "NAME").Text;
+        string text = TestedKernelTemplate.Replace("$PAD$", new string(' ', "static void (".Length + name.Length), StringComparison.Ordinal);
+        foreach ((string token, string value) in tokens)
+        {
+            text = text.Replace("$" + token + "$", value, StringComparison.Ordinal);
+        }
+        return text;
+    }
 
     /// <summary>
     /// The UnIT build with one threshold per layer: an input's threshold is the same for all its weights, so each input's
@@ -238,11 +310,12 @@ internal sealed class FullyConnectedEmitter : INodeEmitter
         {
             LayerNumerics q = LayerNumerics.Of(fc, context, w => Transpose(w, n, k));
             (string thr, string exact) = context.RunsDense(fc) ? ("0", "0") : Thresholds(context, q, name);
-            context.Kernel("fc_q", FixedKernel);
+            string kernel = !context.RunsDense(fc) && q.Thresholds.Length > 1 ? "fc_grouped_q" : "fc_q";
+            context.Kernel(kernel, kernel == "fc_q" ? FixedKernel : GroupedKernel);
             context.NeedScratch(n);
             for (int r = 0; r < rows; r++)
             {
-                context.Line($"unit_fc_q({k}, {n}, {context.Buffer(fc.Input)} + {r * k}, {q.WeightName}, {q.BiasName}, {thr}, {exact}, {q.CompensationName}, {q.Thresholds.Length}, {q.Shift}, {context.Buffer(fc.Output)} + {r * n}, unit_acc, {counters});");
+                context.Line($"unit_{kernel}({k}, {n}, {context.Buffer(fc.Input)} + {r * k}, {q.WeightName}, {q.BiasName}, {thr}, {exact}, {q.CompensationName}, {q.Shift}, {context.Buffer(fc.Output)} + {r * n}, unit_acc, {counters});");
             }
             return;
         }
@@ -307,7 +380,7 @@ internal sealed class FullyConnectedEmitter : INodeEmitter
         }
     }
 
-    /// <summary>The int16 thresholds per exponent of |x| ([16][groups]), or, where the approximator depends on more than the exponent, T itself.</summary>
+    /// <summary>The int16 thresholds per exponent of |x| ([groups][16]), or, where the approximator depends on more than the exponent, T itself.</summary>
     private static (string Table, string Exact) Thresholds(EmitContext context, LayerNumerics q, string name)
     {
         int[][] table = q.Thresholds.Select(t => ByExponent(FixedExponents, e => 1 << e, IntegerMagnitudes, c =>
@@ -317,7 +390,7 @@ internal sealed class FullyConnectedEmitter : INodeEmitter
         })).ToArray();
         return table.Any(t => t.Length == 0)
             ? ("0", context.ConstInt32(name + "_t", q.Thresholds))
-            : (context.ConstUInt16(name + "_thr", Interleave(table, FixedExponents).Select(t => Math.Min(t, 0x8000)).ToArray()), "0");
+            : (context.ConstUInt16(name + "_thr", table.SelectMany(t => t).Select(t => Math.Min(t, 0x8000)).ToArray()), "0");
     }
 
     /// <summary>

@@ -20,6 +20,7 @@ public sealed class HostBitExactnessTests
     [TestMethod]
     [DataRow("mnist", "msp430", null, false, false)]
     [DataRow("fashion", "msp430", "binarytree", true, true)]
+    [DataRow("mnist", "msp430", "exact", true, false)]
     [DataRow("mnist", "max78000", null, true, true)]
     [DataRow("fashion", "max78000", "bitshift", false, false)]
     public void Generated_C_equals_the_engine_on_test_images(string dataset, string profile, string? division, bool groupWise, bool corrected)

@@ -12,6 +12,10 @@
 //   conv 3x3 stride 2 -> relu -> conv 3x3 stride 2 -> relu -> FC H ("hidden") -> relu -> FC 10; only "hidden" at PERCENTILE,
 //   so that its inputs stay those of the dense convolutions. Channels / H: 0: 4 / 16; 1: 3 / 64; 2: 6 / 32; 3: 2 / 96;
 //   4: 1 / 192; 5: 4 / 48 (the hidden layer's inputs: channels x 49). Prints its cycles, estimate and counts, and the whole model's.
+// - grouped (CNN 0 to 9; CostTable.GroupedFullyConnected): the columns CNNs with group-wise thresholds, so that "hidden" has a
+//   threshold per neuron and takes the grouped loop; besides, 6: 4 / 12, 7: 2 / 128, and 8 and 9: 4 / 32 with the second
+//   convolution's bias shifted by -0.5 and +0.5, so that fewer or more of the hidden layer's inputs are nonzero; 10 to 13: the
+//   shapes of 0, 6, 8 and 9 with skip compensation.
 // - lists (CNN 0 to 3): stride-1 convolutions, which take sorted lists, of 2 to 16 channels on 7x7 to 28x28 planes; every
 //   layer at PERCENTILE. 0: 1 -> 4 (28x28), pool, 4 -> 8 (14x14); 1: 1 -> 8 5x5 (24x24), pool, 8 -> 4 -> 16 (12x12);
 //   2: 1 -> 2 stride 2, 2 -> 12 -> 12 (14x14); 3: 1 -> 4 -> 8 two stride 2, 8 -> 8 -> 12 (7x7). Prints each list convolution.
@@ -35,11 +39,12 @@ var rng = new Random((family == "strided" ? 7 : 11) + cnn);
 (ModelGraph graph, Func<double, PruningOptions> options, string[] measured) = family switch
 {
     "strided" => Strided(),
-    "columns" => Columns(),
+    "columns" => Columns(groupWise: false),
+    "grouped" => Columns(groupWise: true),
     "nodes" => Nodes(),
     "lists" => Lists(),
     "shipped" => Shipped(),
-    _ => throw new ArgumentException($"Family '{family}': strided, columns, lists, shipped or nodes."),
+    _ => throw new ArgumentException($"Family '{family}': strided, columns, grouped, lists, shipped or nodes."),
 };
 bool fashion = family == "shipped" && cnn % 2 == 1;
 SampleSet calibration = DatasetLoader.Load(fashion ? "data/fashion-mnist/train-55000-55999-images-idx3-ubyte.gz" : "data/mnist/mnist-val-images-idx3-ubyte.gz",
@@ -49,7 +54,7 @@ Tensor test = DatasetLoader.Load(fashion ? "data/fashion-mnist/test-500-images-i
 string[] header =
 [
     "cnn", "percentile", "multiply", "layer", "cycles", "estimate", "division_estimate", "samples", "executed",
-    "loop_tests", "loop_rows", "row_searches", "weight_reads", "conv_outputs", "column_inputs", "column_thresholds", "column_search_steps", "column_outputs",
+    "loop_tests", "loop_rows", "row_searches", "activation_reads", "weight_reads", "conv_outputs", "column_inputs", "column_thresholds", "column_search_steps", "column_outputs", "grouped_inputs", "grouped_outputs",
     "list_scans", "list_entries", "list_sort_work", "list_search_steps", "list_walked", "list_tail_walked", "compensations",
 ];
 Console.WriteLine(string.Join(",", header));
@@ -77,7 +82,7 @@ foreach (double percentile in percentiles)
             CostTable table = build.Multiply == "hwmul" ? CostTable.Msp430HardwareMultiply : CostTable.Msp430SoftwareMultiply;
             double division = CostModel.EstimateLayer(table, s).DivisionCycles;
             Row(cnn, percentile, build.Multiply, layer.Name, layer.Cycles, layer.Estimate, division, s.Samples, s.Executed,
-                s.LoopTests, s.LoopRows, s.RowSearches, s.WeightReads, s.ConvOutputs, s.ColumnInputs, s.ColumnThresholds, s.ColumnSearchSteps, s.ColumnOutputs,
+                s.LoopTests, s.LoopRows, s.RowSearches, s.ActivationReads, s.WeightReads, s.ConvOutputs, s.ColumnInputs, s.ColumnThresholds, s.ColumnSearchSteps, s.ColumnOutputs, s.GroupedInputs, s.GroupedOutputs,
                 s.ListScans, s.ListEntries, s.ListSortWork, s.ListSearchSteps, s.ListWalked, s.ListTailWalked, s.Compensations);
         }
         Row(cnn, percentile, build.Multiply, "(model)", build.Cycles, build.CalibratedEstimatedCycles);
@@ -107,22 +112,35 @@ void Row(params object?[] fields) => Console.WriteLine(string.Join(",", fields.C
     return (graph, p => new PruningOptions { Profile = "msp430", Percentile = p }, ["c1", "c2", "c3"]);
 }
 
-(ModelGraph, Func<double, PruningOptions>, string[]) Columns()
+(ModelGraph, Func<double, PruningOptions>, string[]) Columns(bool groupWise)
 {
-    (int c, int h) = cnn switch { 0 => (4, 16), 1 => (3, 64), 2 => (6, 32), 3 => (2, 96), 4 => (1, 192), 5 => (4, 48), _ => throw new ArgumentException($"CNN {cnn}: 0 to 5.") };
+    // Grouped 10 to 13: the shapes of 0, 6, 8 and 9 with skip compensation (its constants leave larger ones no room in the FRAM).
+    bool compensated = groupWise && cnn is >= 10 and <= 13;
+    int shape = compensated ? new[] { 0, 6, 8, 9 }[cnn - 10] : cnn;
+    (int c, int h) = shape switch
+    {
+        0 => (4, 16), 1 => (3, 64), 2 => (6, 32), 3 => (2, 96), 4 => (1, 192), 5 => (4, 48),
+        6 when groupWise => (4, 12), 7 when groupWise => (2, 128), 8 or 9 when groupWise => (4, 32),
+        _ => throw new ArgumentException($"CNN {cnn}: 0 to {(groupWise ? 13 : 5)}."),
+    };
+    // 8 and 9 shift the second convolution's bias, so that fewer (8) or more (9) of the hidden layer's inputs are nonzero.
+    float shift = groupWise ? shape switch { 8 => -0.5f, 9 => 0.5f, _ => 0f } : 0f;
     Node[] nodes =
     [
         new ConvNode("c1", "x", "a1", Weights(c, 1, 3, 3), Bias(c), [2, 2], [1, 1], [1, 1], [1, 1], 1),
         new ActivationNode("r1", "a1", "h1", ActivationKind.Relu),
-        new ConvNode("c2", "h1", "a2", Weights(c, c, 3, 3), Bias(c), [2, 2], [1, 1], [1, 1], [1, 1], 1),
+        new ConvNode("c2", "h1", "a2", Weights(c, c, 3, 3), [.. Bias(c).Select(b => b + shift)], [2, 2], [1, 1], [1, 1], [1, 1], 1),
         new ActivationNode("r2", "a2", "h2", ActivationKind.Relu),
         new FlattenNode("flat", "h2", "f", 1),
         new FullyConnectedNode("hidden", "f", "z", Weights(h, c * 49), Bias(h)),
         new ActivationNode("r3", "z", "hz", ActivationKind.Relu),
         new FullyConnectedNode("fc", "hz", "y", Weights(10, h), Bias(10)),
     ];
-    var graph = new ModelGraph(new ValueInfo("x", new Shape(Shape.Dynamic, 1, 28, 28)), nodes, ["y"], $"sortedfc{cnn}");
-    return (graph, p => new PruningOptions { Profile = "msp430", Percentile = 0, LayerPercentiles = new Dictionary<string, double> { ["hidden"] = p } }, ["hidden"]);
+    var graph = new ModelGraph(new ValueInfo("x", new Shape(Shape.Dynamic, 1, 28, 28)), nodes, ["y"], $"{(groupWise ? "groupedfc" : "sortedfc")}{cnn}");
+    return (graph, p => new PruningOptions
+    {
+        Profile = "msp430", Percentile = 0, GroupWise = groupWise, SkipCompensation = compensated, LayerPercentiles = new Dictionary<string, double> { ["hidden"] = p },
+    }, ["hidden"]);
 }
 
 (ModelGraph, Func<double, PruningOptions>, string[]) Lists()

@@ -85,5 +85,9 @@ public static class FixedPointFullyConnectedKernel
             output[j] = FixedPointMath.Requantize(acc[j], outputShift);
         }
         stats?.AddFullyConnected(input.Length, n, nonzeroInputs, executed, skippedThreshold, ops, compensated);
+        if (perNeuron)
+        {
+            stats?.AddGroupedRow(nonzeroInputs, n);
+        }
     }
 }

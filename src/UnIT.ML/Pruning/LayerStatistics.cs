@@ -113,6 +113,17 @@ public sealed class LayerStatistics
     /// <summary>Outputs of the rows run by sorted columns (neurons per row): each starts at its bias and is requantized.</summary>
     public long ColumnOutputs { get; set; }
 
+    /// <summary>
+    /// Nonzero inputs of an int16 fully connected layer with a threshold per neuron (group-wise), as the exported C's grouped
+    /// loop runs it: each one's exponent is found once and its neurons' thresholds are looked up in a table, one per test
+    /// (<see cref="WeightReads"/>), where the engine counts an approximator's work per neuron (<see cref="Division"/>). 0 for
+    /// every other layer and for the dense loop; for the cost model.
+    /// </summary>
+    public long GroupedInputs { get; set; }
+
+    /// <summary>Outputs of the rows of <see cref="GroupedInputs"/>' layers (neurons per row): each starts at its bias and is requantized.</summary>
+    public long GroupedOutputs { get; set; }
+
     /// <summary>Operations spent on threshold computations t(T, |C|).</summary>
     public DivisionOps Division;
 
@@ -157,6 +168,13 @@ public sealed class LayerStatistics
         ActivationReads += inputs;
         WeightReads += nonzeroInputs * outputs;
         Division.Add(ops);
+    }
+
+    /// <summary>Counts one row of an int16 fully connected layer with a threshold per neuron (<see cref="GroupedInputs"/>).</summary>
+    internal void AddGroupedRow(long nonzeroInputs, int outputs)
+    {
+        GroupedInputs += nonzeroInputs;
+        GroupedOutputs += outputs;
     }
 
     /// <summary>
@@ -211,6 +229,8 @@ public sealed class LayerStatistics
         ColumnThresholds += other.ColumnThresholds;
         ColumnSearchSteps += other.ColumnSearchSteps;
         ColumnOutputs += other.ColumnOutputs;
+        GroupedInputs += other.GroupedInputs;
+        GroupedOutputs += other.GroupedOutputs;
         Division.Add(other.Division);
     }
 

@@ -33,6 +33,10 @@ namespace UnIT.ML.Targets;
 /// table has <see cref="CostTable.SortedColumns"/>: <c>ColumnInputs·Input + ColumnThresholds·Threshold
 /// + ColumnSearchSteps·SearchStep + ColumnOutputs·Output</c> in the comparison part, no reads, and its executed MACs at
 /// <c>Mac</c> each.</item>
+/// <item>an int16 fully connected layer with a threshold per neuron (<see cref="LayerStatistics.GroupedOutputs"/> &gt; 0), when the
+/// table has <see cref="CostTable.GroupedFullyConnected"/>: <c>ActivationReads·Input + GroupedInputs·Lookup + WeightReads·Test
+/// + GroupedOutputs·Output</c> in the comparison part, no reads, its executed MACs at <c>Mac</c> each, and of its threshold
+/// work only the true divisions (the C looks the other approximators' thresholds up).</item>
 /// </list>
 /// The other nodes of an inference (pooling, activations, elementwise arithmetic) are priced only when the table has
 /// <see cref="CostTable.NodeCosts"/> and the graph is given: each at its op's price per element
@@ -135,11 +139,12 @@ public static class CostModel
         }
         double samples = layer.Samples;
         double macCost = costs.Multiply + costs.Add;
-        double division = layer.Division.Divisions * costs.Division
-            + layer.Division.Shifts * costs.Shift
+        // The C's grouped loop looks each neuron's threshold up: of the engine's work per neuron only true divisions remain.
+        bool grouped = costs.GroupedFullyConnected is not null && layer.GroupedOutputs > 0;
+        double division = layer.Division.Divisions * costs.Division + (grouped ? 0 : layer.Division.Shifts * costs.Shift
             + layer.Division.Comparisons * costs.CompareBranch
             + layer.Division.MaskOps * costs.MaskOp
-            + layer.Division.TableLookups * costs.TableLookup;
+            + layer.Division.TableLookups * costs.TableLookup);
         double denseMac = costs.DenseMac ?? macCost + 2 * costs.MemoryRead;
         double dense = layer.Total * denseMac / samples;
         // A measured compensation cost is charged whole to the MAC part; otherwise its add, test and read go to theirs.
@@ -173,6 +178,14 @@ public static class CostModel
             skipRule = layer.ColumnInputs * columns.Input + layer.ColumnThresholds * columns.Threshold
                 + layer.ColumnSearchSteps * columns.SearchStep + layer.ColumnOutputs * columns.Output;
             reads = 0;
+        }
+        else if (grouped)
+        {
+            GroupedFullyConnectedCosts g = costs.GroupedFullyConnected!;
+            unitMac = g.Mac;
+            skipRule = layer.ActivationReads * g.Input + layer.GroupedInputs * g.Lookup + layer.WeightReads * g.Test
+                + layer.GroupedOutputs * g.Output + itemized * costs.CompareBranch;
+            reads = itemized * costs.MemoryRead;
         }
         var estimate = new LayerCostEstimate
         {

@@ -13,7 +13,8 @@ namespace UnIT.ML.Tests.Oracles;
 /// the integer quotient, for which |w| &gt; floor(T / |x|) is the same as |x| * |w| &gt; T, so the oracle divides nothing.
 /// Counts follow the kernel's documented definitions: one zero test and one read per input, one threshold test and one
 /// weight read per (nonzero input, neuron); one threshold per nonzero input, or per (nonzero input, neuron) when
-/// thresholds are group-wise.
+/// thresholds are group-wise, where the C's grouped loop instead finds each nonzero input's exponent once and looks up a
+/// threshold per neuron (GroupedInputs: the nonzero inputs; GroupedOutputs: the neurons; both 0 with one threshold).
 /// </summary>
 [TestClass]
 public sealed class FixedPointFullyConnectedOracleTests
@@ -21,7 +22,8 @@ public sealed class FixedPointFullyConnectedOracleTests
     private sealed record Scenario(string Name, int K, int N, int XMax, int WMax, int BiasMax, int Shift, bool PerNeuron, int ThresholdMax, bool SkipsSome);
 
     private sealed record Expected(short[] Output, long Executed, long SkippedZero, long SkippedThreshold,
-        long Comparisons, long WeightReads, long ActivationReads, long ThresholdComputations, long BitShiftSteps, bool AccumulatorSaturated);
+        long Comparisons, long WeightReads, long ActivationReads, long ThresholdComputations, long BitShiftSteps, bool AccumulatorSaturated,
+        long GroupedInputs, long GroupedOutputs);
 
     private static readonly Scenario[] Scenarios =
     [
@@ -83,6 +85,7 @@ public sealed class FixedPointFullyConnectedOracleTests
             Assert.AreEqual(e.WeightReads, stats.WeightReads, $"{what}: weight reads");
             Assert.AreEqual(e.ActivationReads, stats.ActivationReads, $"{what}: activation reads");
             Assert.AreEqual(e.ThresholdComputations, stats.Division.Computations, $"{what}: threshold computations");
+            Assert.AreEqual((e.GroupedInputs, e.GroupedOutputs), (stats.GroupedInputs, stats.GroupedOutputs), $"{what}: grouped loop counts");
             if (division == "bitshift")
             {
                 // Each step shifts |x| and T once (tools/msp430/README.md: BitShift steps x 2 = Division.Shifts).
@@ -155,7 +158,8 @@ public sealed class FixedPointFullyConnectedOracleTests
             Comparisons: k + thresholdTests, WeightReads: thresholdTests, ActivationReads: k,
             ThresholdComputations: perNeuron ? perNeuronComputations : nonzero.Length,
             BitShiftSteps: perNeuron ? perNeuronSteps : nonzero.Sum(v => (long)ExactArithmetic.ShiftsToOne(Math.Abs((int)v))),
-            AccumulatorSaturated: saturated);
+            AccumulatorSaturated: saturated,
+            GroupedInputs: perNeuron ? nonzero.Length : 0, GroupedOutputs: perNeuron ? n : 0);
     }
 
     /// <summary>Values in [-max, max - 1] (max = 32768 reaches short.MinValue), a fraction of them 0.</summary>

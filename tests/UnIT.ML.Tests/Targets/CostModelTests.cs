@@ -189,6 +189,43 @@ public sealed class CostModelTests
     }
 
     [TestMethod]
+    public void A_table_with_grouped_costs_prices_a_fully_connected_layer_with_a_threshold_per_neuron_by_its_lookups()
+    {
+        InferenceStatistics stats = HandBuilt();
+        LayerStatistics fc = stats.For("fc");
+        fc.GroupedInputs = 60;
+        fc.GroupedOutputs = 20;
+        fc.Compensations = 400;
+        fc.Division = fc.Division with { Divisions = 600 };
+        var grouped = new GroupedFullyConnectedCosts { Input = 1, Lookup = 2, Test = 3, Output = 4, Mac = 5 };
+        CostTable table = CostTable.Max78000 with { GroupedFullyConnected = grouped, Compensation = null };
+
+        LayerCostEstimate[] layers = [.. CostModel.Estimate(TargetProfile.Max78000.WithCosts(table), stats).Layers];
+        LayerCostEstimate[] plain = [.. CostModel.Estimate(TargetProfile.Max78000.WithCosts(table with { GroupedFullyConnected = null }), stats).Layers];
+
+        // fc: inputs 100*1 + nonzero inputs 60*2 + tests 600*3 + outputs 20*4 + compensations' tests 400*3 = 3300; MACs 300*5
+        // and the compensations' adds 400*1; their reads 400*2; of the threshold work only the 600 divisions (14 each).
+        Assert.AreEqual(3300 / 2.0, layers[0].ComparisonCycles, 1e-9);
+        Assert.AreEqual((300 * 5 + 400 * 1) / 2.0, layers[0].MacCycles, 1e-9);
+        Assert.AreEqual(400 * 2 / 2.0, layers[0].MemoryCycles, 1e-9);
+        Assert.AreEqual(600 * 14 / 2.0, layers[0].DivisionCycles, 1e-9);
+        Assert.IsGreaterThan(layers[0].DivisionCycles, plain[0].DivisionCycles);
+        Assert.AreEqual(plain[0].DenseCycles, layers[0].DenseCycles);
+        // conv has no grouped counts: priced as without the grouped costs.
+        Assert.AreEqual(plain[1], layers[1]);
+    }
+
+    [TestMethod]
+    public void A_negative_grouped_cost_is_rejected_by_name()
+    {
+        var grouped = new GroupedFullyConnectedCosts { Input = 1, Lookup = double.NaN, Test = 3, Output = 4, Mac = 5 };
+
+        ArgumentException e = Assert.ThrowsExactly<ArgumentException>(() => (CostTable.Max78000 with { GroupedFullyConnected = grouped }).Validate());
+
+        Assert.Contains("GroupedFullyConnected.Lookup", e.Message);
+    }
+
+    [TestMethod]
     public void A_negative_sorted_column_cost_is_rejected_by_name()
     {
         var columns = new SortedColumnCosts { Input = 1, Threshold = 2, SearchStep = -3, Output = 4, Mac = 5 };
