@@ -508,21 +508,11 @@ internal sealed class ConvEmitter : INodeEmitter
     ];
 
     // Filled once, not per layer emitted (declared after the token arrays they read).
-    private static readonly string SortedKernelQ = Fill(SortedTokensQ);
-    private static readonly string SortedKernelF = Fill(SortedTokensF);
+    private static readonly string SortedKernelQ = KernelTemplate.Fill(SortedKernelTemplate, SortedTokensQ);
+    private static readonly string SortedKernelF = KernelTemplate.Fill(SortedKernelTemplate, SortedTokensF);
 
     /// <summary>The sorted-list convolution of the profile: <see cref="SortedKernelTemplate"/> with its tokens filled in.</summary>
     private static string SortedKernel(bool fixedPoint) => fixedPoint ? SortedKernelQ : SortedKernelF;
-
-    private static string Fill((string Token, string Text)[] tokens)
-    {
-        string text = SortedKernelTemplate;
-        foreach ((string token, string value) in tokens)
-        {
-            text = text.Replace("$" + token + "$", value, StringComparison.Ordinal);
-        }
-        return text;
-    }
 
     private const string FloatKernel = """
         /* UnIT float32 convolution of one sample; thr: one threshold per weight, or 0 for the dense build; comp: a

@@ -147,12 +147,7 @@ internal sealed class FullyConnectedEmitter : INodeEmitter
     private static string FillTested((string Token, string Text)[] tokens)
     {
         string name = tokens.Single(t => t.Token == "NAME").Text;
-        string text = TestedKernelTemplate.Replace("$PAD$", new string(' ', "static void (".Length + name.Length), StringComparison.Ordinal);
-        foreach ((string token, string value) in tokens)
-        {
-            text = text.Replace("$" + token + "$", value, StringComparison.Ordinal);
-        }
-        return text;
+        return KernelTemplate.Fill(TestedKernelTemplate, [.. tokens, ("PAD", new string(' ', "static void (".Length + name.Length))]);
     }
 
     /// <summary>
@@ -309,9 +304,10 @@ internal sealed class FullyConnectedEmitter : INodeEmitter
         if (context.FixedPoint)
         {
             LayerNumerics q = LayerNumerics.Of(fc, context, w => Transpose(w, n, k));
-            (string thr, string exact) = context.RunsDense(fc) ? ("0", "0") : Thresholds(context, q, name);
-            string kernel = !context.RunsDense(fc) && q.Thresholds.Length > 1 ? "fc_grouped_q" : "fc_q";
-            context.Kernel(kernel, kernel == "fc_q" ? FixedKernel : GroupedKernel);
+            bool dense = context.RunsDense(fc);
+            (string thr, string exact) = dense ? ("0", "0") : Thresholds(context, q, name);
+            (string kernel, string code) = !dense && q.Thresholds.Length > 1 ? ("fc_grouped_q", GroupedKernel) : ("fc_q", FixedKernel);
+            context.Kernel(kernel, code);
             context.NeedScratch(n);
             for (int r = 0; r < rows; r++)
             {
