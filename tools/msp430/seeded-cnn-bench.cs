@@ -124,7 +124,7 @@ void Row(params object?[] fields) => Console.WriteLine(string.Join(",", fields.C
         _ => throw new ArgumentException($"CNN {cnn}: 0 to {(groupWise ? 13 : 5)}."),
     };
     // 8 and 9 shift the second convolution's bias, so that fewer (8) or more (9) of the hidden layer's inputs are nonzero.
-    float shift = groupWise ? shape switch { 8 => -0.5f, 9 => 0.5f, _ => 0f } : 0f;
+    float shift = shape switch { 8 => -0.5f, 9 => 0.5f, _ => 0f };
     Node[] nodes =
     [
         new ConvNode("c1", "x", "a1", Weights(c, 1, 3, 3), Bias(c), [2, 2], [1, 1], [1, 1], [1, 1], 1),
