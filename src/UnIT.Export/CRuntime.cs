@@ -124,6 +124,13 @@ internal static class CRuntime
             return (int32_t)((uint32_t)(int32_t)v << shift);
         }
 
+        /* FixedPointMath.SaturatingShiftLeft: a neuron's sum of skip-compensation constants v * 2^shift, saturated to int32;
+         * lim = INT32_MAX >> shift, found once per layer (the MSP430 shifts a bit at a time). */
+        static inline int32_t unit_comp_sum(int32_t v, int32_t lim, int16_t shift)
+        {
+            return v > lim ? INT32_MAX : v < -lim - 1 ? INT32_MIN : (int32_t)((uint32_t)v << shift);
+        }
+
         static inline int16_t unit_sat16(int32_t v)
         {
             return v > 32767 ? (int16_t)32767 : v < -32768 ? (int16_t)-32768 : (int16_t)v;

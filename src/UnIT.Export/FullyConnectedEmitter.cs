@@ -31,10 +31,17 @@ internal sealed class FullyConnectedEmitter : INodeEmitter
             unit_idx_t kk, j;
             const int16_t *row = wt;
             const int16_t *cpos = comp ? comp->pos : 0, *cneg = comp ? comp->neg : 0;
+            /* With comp: each neuron's sum of skipped constants, shifted into the product's Q format once, after the last input. */
+            int32_t *const csum = acc + n;
+            const int32_t clim = comp ? (int32_t)(INT32_MAX >> comp->shift) : 0;
             (void)cnt;
             for (j = 0; j < n; j++)
             {
                 acc[j] = bias ? bias[j] : 0;
+                if (comp)
+                {
+                    csum[j] = 0;
+                }
             }
             for (kk = 0; kk < k; kk++, row += n, cpos = cpos ? cpos + n : 0, cneg = cneg ? cneg + n : 0)
             {
@@ -55,7 +62,7 @@ internal sealed class FullyConnectedEmitter : INodeEmitter
                     {
                         if (crow)
                         {
-                            acc[j] = UNIT_SAT_ADD32(acc[j], unit_comp_value(crow[j], comp->shift));
+                            csum[j] += crow[j];
                         }
                         UNIT_CNT(cnt, skipped_threshold, 1);
                     }
@@ -63,7 +70,7 @@ internal sealed class FullyConnectedEmitter : INodeEmitter
             }
             for (j = 0; j < n; j++)
             {
-                out[j] = unit_requant(acc[j], shift);
+                out[j] = unit_requant(comp ? UNIT_SAT_ADD32(acc[j], unit_comp_sum(csum[j], clim, comp->shift)) : acc[j], shift);
             }
         }
 
@@ -308,7 +315,14 @@ internal sealed class FullyConnectedEmitter : INodeEmitter
             (string thr, string exact) = dense ? ("0", "0") : Thresholds(context, q, name);
             (string kernel, string code) = !dense && q.Thresholds.Length > 1 ? ("fc_grouped_q", GroupedKernel) : ("fc_q", FixedKernel);
             context.Kernel(kernel, code);
-            context.NeedScratch(n);
+            bool compensated = q.CompensationName != "0";
+            if (compensated && k > FixedPointFullyConnectedKernel.MaxCompensatedInputs)
+            {
+                throw new CExportException($"Layer '{name}' has {k} inputs; int16 skip compensation sums at most "
+                    + $"{FixedPointFullyConnectedKernel.MaxCompensatedInputs} constants per neuron exactly in int32.");
+            }
+            // The compensated loop keeps each neuron's sum of constants after its accumulator.
+            context.NeedScratch(compensated ? 2 * n : n);
             for (int r = 0; r < rows; r++)
             {
                 context.Line($"unit_{kernel}({k}, {n}, {context.Buffer(fc.Input)} + {r * k}, {q.WeightName}, {q.BiasName}, {thr}, {exact}, {q.CompensationName}, {q.Shift}, {context.Buffer(fc.Output)} + {r * n}, unit_acc, {counters});");

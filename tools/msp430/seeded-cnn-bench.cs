@@ -7,20 +7,21 @@
 // - strided (CNN 0 to 3; CostTable.TestedConvolutions was fitted on it): stride-2 convolutions, which take the tested loop.
 //   conv 3x3 -> relu -> conv stride 2 -> relu -> conv stride 2 -> relu -> FC 10; every layer at PERCENTILE.
 //   0: 6 -> 12 -> 12 channels, 3x3 kernels; 1: the middle kernel 5x5; 2: 6 -> 10 -> 16, the middle 3x3 unpadded, the last 1x1; 3: 4 -> 8 -> 8.
-//   Prints each convolution's cycles, estimate and counts.
+//   Prints each convolution's cycles, estimate and counts, and the last layer's (a fully connected one of 10 neurons, the tested loop).
 // - columns (CNN 0 to 5; CostTable.SortedColumns was fitted on 0 to 4): a fully connected layer of 16 to 192 neurons, which takes sorted columns.
 //   conv 3x3 stride 2 -> relu -> conv 3x3 stride 2 -> relu -> FC H ("hidden") -> relu -> FC 10; only "hidden" at PERCENTILE,
 //   so that its inputs stay those of the dense convolutions. Channels / H: 0: 4 / 16; 1: 3 / 64; 2: 6 / 32; 3: 2 / 96;
-//   4: 1 / 192; 5: 4 / 48 (the hidden layer's inputs: channels x 49). Prints its cycles, estimate and counts, and the whole model's.
+//   4: 1 / 192; 5: 4 / 48 (the hidden layer's inputs: channels x 49); 6 to 9: grouped 10 to 13's shapes with one threshold,
+//   whose skip compensation takes the tested loop. Prints its cycles, estimate and counts, and the whole model's.
 // - grouped (CNN 0 to 9; CostTable.GroupedFullyConnected): the columns CNNs with group-wise thresholds, so that "hidden" has a
 //   threshold per neuron and takes the grouped loop; besides, 6: 4 / 12, 7: 2 / 128, and 8 and 9: 4 / 32 with the second
 //   convolution's bias shifted by -0.5 and +0.5, so that fewer or more of the hidden layer's inputs are nonzero; 10 to 13: the
 //   shapes of 0, 6, 8 and 9 with skip compensation.
 // - lists (CNN 0 to 3): stride-1 convolutions, which take sorted lists, of 2 to 16 channels on 7x7 to 28x28 planes; every
 //   layer at PERCENTILE. 0: 1 -> 4 (28x28), pool, 4 -> 8 (14x14); 1: 1 -> 8 5x5 (24x24), pool, 8 -> 4 -> 16 (12x12);
-//   2: 1 -> 2 stride 2, 2 -> 12 -> 12 (14x14); 3: 1 -> 4 -> 8 two stride 2, 8 -> 8 -> 12 (7x7). Prints each list convolution.
+//   2: 1 -> 2 stride 2, 2 -> 12 -> 12 (14x14); 3: 1 -> 4 -> 8 two stride 2, 8 -> 8 -> 12 (7x7). Prints each list convolution and the last layer.
 // - shipped (CNN 0: models/mnist_cnn.onnx on the digits, 1: models/fashion_mnist_cnn.onnx on data/fashion-mnist; 2 and 3:
-//   the same with skip compensation): the shipped CNNs with every layer at PERCENTILE, each convolution printed.
+//   the same with skip compensation): the shipped CNNs with every layer at PERCENTILE, each prunable layer printed.
 // - nodes (CNN 0: 14x14 planes, 1: 20x20, 2: 12x12; CostTable.NodeCosts' int16 and soft-float ops beyond the shipped CNNs'
 //   were measured on 0 and 1):
 //   the nodes outside the prunable layers that a branching CNN has, one of each, with every layer at PERCENTILE. Prints
@@ -35,7 +36,16 @@ using UnIT.Onnx;
 string family = args[0];
 int cnn = int.Parse(args[1]);
 double[] percentiles = [.. args.Skip(2).Select(double.Parse)];
-var rng = new Random((family == "strided" ? 7 : 11) + cnn);
+// A compensated CNN (columns 6 to 9, grouped 10 to 13) draws the weights of its shape, so that grouped 10 to 13 pair with
+// grouped 0, 6, 8 and 9: the same thresholds and MACs, and a difference in cycles that is the compensation's alone.
+int[] compensatedShapes = [0, 6, 8, 9];
+int seed = (family, cnn) switch
+{
+    ("grouped", >= 10 and <= 13) => compensatedShapes[cnn - 10],
+    ("columns", >= 6 and <= 9) => compensatedShapes[cnn - 6],
+    _ => cnn,
+};
+var rng = new Random((family == "strided" ? 7 : 11) + seed);
 (ModelGraph graph, Func<double, PruningOptions> options, string[] measured) = family switch
 {
     "strided" => Strided(),
@@ -55,7 +65,7 @@ string[] header =
 [
     "cnn", "percentile", "multiply", "layer", "cycles", "estimate", "division_estimate", "samples", "executed",
     "loop_tests", "loop_rows", "row_searches", "activation_reads", "weight_reads", "conv_outputs", "column_inputs", "column_thresholds", "column_search_steps", "column_outputs", "grouped_inputs", "grouped_outputs",
-    "list_scans", "list_entries", "list_sort_work", "list_search_steps", "list_walked", "list_tail_walked", "compensations",
+    "list_scans", "list_entries", "list_sort_work", "list_search_steps", "list_walked", "list_tail_walked", "compensations", "compensated_outputs", "tested_inputs", "tested_outputs",
 ];
 Console.WriteLine(string.Join(",", header));
 foreach (double percentile in percentiles)
@@ -83,7 +93,7 @@ foreach (double percentile in percentiles)
             double division = CostModel.EstimateLayer(table, s).DivisionCycles;
             Row(cnn, percentile, build.Multiply, layer.Name, layer.Cycles, layer.Estimate, division, s.Samples, s.Executed,
                 s.LoopTests, s.LoopRows, s.RowSearches, s.ActivationReads, s.WeightReads, s.ConvOutputs, s.ColumnInputs, s.ColumnThresholds, s.ColumnSearchSteps, s.ColumnOutputs, s.GroupedInputs, s.GroupedOutputs,
-                s.ListScans, s.ListEntries, s.ListSortWork, s.ListSearchSteps, s.ListWalked, s.ListTailWalked, s.Compensations);
+                s.ListScans, s.ListEntries, s.ListSortWork, s.ListSearchSteps, s.ListWalked, s.ListTailWalked, s.Compensations, s.CompensatedOutputs, s.TestedInputs, s.TestedOutputs);
         }
         Row(cnn, percentile, build.Multiply, "(model)", build.Cycles, build.CalibratedEstimatedCycles);
     }
@@ -109,19 +119,20 @@ void Row(params object?[] fields) => Console.WriteLine(string.Join(",", fields.C
         new FullyConnectedNode("fc", "f", "y", Weights(10, c3 * o3 * o3), Bias(10)),
     ];
     var graph = new ModelGraph(new ValueInfo("x", new Shape(Shape.Dynamic, 1, 28, 28)), nodes, ["y"], $"strided{cnn}");
-    return (graph, p => new PruningOptions { Profile = "msp430", Percentile = p }, ["c1", "c2", "c3"]);
+    return (graph, p => new PruningOptions { Profile = "msp430", Percentile = p }, ["c1", "c2", "c3", "fc"]);
 }
 
 (ModelGraph, Func<double, PruningOptions>, string[]) Columns(bool groupWise)
 {
-    // Grouped 10 to 13: the shapes of 0, 6, 8 and 9 with skip compensation (its constants leave larger ones no room in the FRAM).
-    bool compensated = groupWise && cnn is >= 10 and <= 13;
-    int shape = compensated ? new[] { 0, 6, 8, 9 }[cnn - 10] : cnn;
+    // Grouped 10 to 13: the shapes of 0, 6, 8 and 9 with skip compensation (its constants leave larger ones no room in the FRAM);
+    // columns 6 to 9: the same shapes with one threshold, which takes the tested loop instead of sorted columns.
+    bool compensated = groupWise ? cnn is >= 10 and <= 13 : cnn is >= 6 and <= 9;
+    int shape = compensated ? compensatedShapes[cnn - (groupWise ? 10 : 6)] : cnn;
     (int c, int h) = shape switch
     {
         0 => (4, 16), 1 => (3, 64), 2 => (6, 32), 3 => (2, 96), 4 => (1, 192), 5 => (4, 48),
-        6 when groupWise => (4, 12), 7 when groupWise => (2, 128), 8 or 9 when groupWise => (4, 32),
-        _ => throw new ArgumentException($"CNN {cnn}: 0 to {(groupWise ? 13 : 5)}."),
+        6 when groupWise || compensated => (4, 12), 7 when groupWise => (2, 128), 8 or 9 when groupWise || compensated => (4, 32),
+        _ => throw new ArgumentException($"CNN {cnn}: 0 to {(groupWise ? 13 : 9)}."),
     };
     // 8 and 9 shift the second convolution's bias, so that fewer (8) or more (9) of the hidden layer's inputs are nonzero.
     float shift = shape switch { 8 => -0.5f, 9 => 0.5f, _ => 0f };
@@ -164,7 +175,7 @@ void Row(params object?[] fields) => Console.WriteLine(string.Join(",", fields.C
     };
     Node[] nodes = [.. body, new FlattenNode("flat", "o", "f", 1), new FullyConnectedNode("fc", "f", "y", Weights(10, features), Bias(10))];
     var graph = new ModelGraph(new ValueInfo("x", new Shape(Shape.Dynamic, 1, 28, 28)), nodes, ["y"], $"lists{cnn}");
-    return (graph, p => new PruningOptions { Profile = "msp430", Percentile = p }, lists);
+    return (graph, p => new PruningOptions { Profile = "msp430", Percentile = p }, [.. lists, "fc"]);
 }
 
 (ModelGraph, Func<double, PruningOptions>, string[]) Shipped()
@@ -176,7 +187,7 @@ void Row(params object?[] fields) => Console.WriteLine(string.Join(",", fields.C
         _ => throw new ArgumentException($"CNN {cnn}: 0 (mnist_cnn), 1 (fashion_mnist_cnn), 2 or 3 (the same with skip compensation)."),
     });
     return (graph, p => new PruningOptions { Profile = "msp430", Percentile = p, SkipCompensation = cnn >= 2 },
-        [.. graph.PrunableLayers.OfType<ConvNode>().Select(c => c.Name)]);
+        [.. graph.PrunableLayers.Select(c => c.Name)]);
 }
 
 (ModelGraph, Func<double, PruningOptions>, string[]) Nodes()

@@ -13,7 +13,8 @@ internal sealed class FixedPointFullyConnectedExecutor : LayerExecutor
     private readonly short[] _weightTransposed;
     private readonly int[] _bias;
     private readonly int[] _thresholds;
-    private readonly int[] _compensationTransposed;
+    private readonly short[] _compensationTransposed;
+    private readonly int _compensationShift;
     private readonly IDivisionApproximator _division;
     private readonly SortedColumnCounts? _columns;
 
@@ -32,9 +33,21 @@ internal sealed class FixedPointFullyConnectedExecutor : LayerExecutor
         _weightTransposed = Transpose<short>(w, fc.OutputChannels, fc.InputFeatures);
         _bias = fc.Bias is null ? [] : fc.Bias.Select(b => FixedPointMath.QuantizeWide(b, productBits)).ToArray();
         _thresholds = QuantizedThresholdsOf(fc, thresholds, productBits);
-        _compensationTransposed = CompensationOf(fc, thresholds) is { } c
-            ? TransposeHalves(FixedPointCompensation.Quantize(c, productBits).Added, fc.OutputChannels, fc.InputFeatures)
-            : [];
+        if (CompensationOf(fc, thresholds) is { } c)
+        {
+            if (fc.InputFeatures > FixedPointFullyConnectedKernel.MaxCompensatedInputs)
+            {
+                throw new GraphException($"Layer '{fc.Name}' has {fc.InputFeatures} inputs; int16 skip compensation sums at most "
+                    + $"{FixedPointFullyConnectedKernel.MaxCompensatedInputs} constants per neuron exactly in int32.");
+            }
+            FixedPointCompensation q = FixedPointCompensation.Quantize(c, productBits);
+            _compensationTransposed = TransposeHalves(q.Values, fc.OutputChannels, fc.InputFeatures);
+            _compensationShift = q.Shift;
+        }
+        else
+        {
+            _compensationTransposed = [];
+        }
         _division = division;
         _columns = DenseLoop ? null : SortedColumnCounts.For(_weightTransposed, fc.OutputChannels, _thresholds.Length, _compensationTransposed.Length > 0);
     }
@@ -44,7 +57,7 @@ internal sealed class FixedPointFullyConnectedExecutor : LayerExecutor
         int k = _fc.InputFeatures, n = _fc.OutputChannels;
         short[] x = workspace.Rent<short>(this, 0, k);
         short[] y = workspace.Rent<short>(this, 1, n);
-        int[] acc = workspace.Rent<int>(this, 2, n);
+        int[] acc = workspace.Rent<int>(this, 2, _compensationTransposed.Length > 0 ? 2 * n : n);
         LayerStatistics? counts = KernelCounts(stats);
         for (int r = 0; r < _rows; r++)
         {
@@ -53,7 +66,7 @@ internal sealed class FixedPointFullyConnectedExecutor : LayerExecutor
             {
                 x[i] = FixedPointMath.Quantize(input[r * k + i], _inBits);
             }
-            FixedPointFullyConnectedKernel.RunCompensated(x, _weightTransposed, _bias, _thresholds, _compensationTransposed, _division, _shift, y, acc, counts);
+            FixedPointFullyConnectedKernel.RunCompensated(x, _weightTransposed, _bias, _thresholds, _compensationTransposed, _compensationShift, _division, _shift, y, acc, counts);
             if (counts is not null)
             {
                 _columns?.Add(x.AsSpan(0, k), _thresholds[0], _division, counts);

@@ -10,6 +10,9 @@ namespace UnIT.ML.Kernels;
 /// </summary>
 public static class FixedPointFullyConnectedKernel
 {
+    /// <summary>The most inputs whose compensation constants (|c| ≤ 32767) a neuron's int32 sum holds exactly.</summary>
+    public const int MaxCompensatedInputs = 65536;
+
     /// <summary>
     /// Runs one row. <paramref name="thresholds"/> are in the product's Q format (one, or one per neuron);
     /// <paramref name="accumulators"/> is scratch of N entries.
@@ -17,16 +20,20 @@ public static class FixedPointFullyConnectedKernel
     public static void Run(ReadOnlySpan<short> input, ReadOnlySpan<short> weightTransposed, ReadOnlySpan<int> bias,
         ReadOnlySpan<int> thresholds, IDivisionApproximator division, int outputShift, Span<short> output,
         Span<int> accumulators, LayerStatistics? stats) =>
-        RunCompensated(input, weightTransposed, bias, thresholds, [], division, outputShift, output, accumulators, stats);
+        RunCompensated(input, weightTransposed, bias, thresholds, [], 0, division, outputShift, output, accumulators, stats);
 
     /// <summary>
     /// <see cref="Run"/> with skip compensation (<see cref="SkipCompensation"/>) when <paramref name="compensationTransposed"/>
-    /// is not empty: a MAC the threshold skips adds (saturating) its weight's constant in the product's Q format instead of
-    /// nothing, from the first [K, N] half for a positive input and from the second for a negative one.
+    /// is not empty: a MAC the threshold skips adds its weight's constant (<see cref="FixedPointCompensation.Values"/>, the
+    /// first [K, N] half for a positive input, the second for a negative one) to its neuron's sum of constants instead of
+    /// nothing; after the last input each sum is shifted left by <paramref name="compensationShift"/> into the product's
+    /// Q format (saturating) and added (saturating) to the neuron's accumulator. The sum stays exact (|sum| ≤ K · 32767
+    /// fits int32 for K ≤ 65536) and shifting once per neuron instead of once per skip is what the MSP430, which shifts a
+    /// bit at a time, saves. <paramref name="accumulators"/> then needs 2N entries.
     /// </summary>
     public static void RunCompensated(ReadOnlySpan<short> input, ReadOnlySpan<short> weightTransposed, ReadOnlySpan<int> bias,
-        ReadOnlySpan<int> thresholds, ReadOnlySpan<int> compensationTransposed, IDivisionApproximator division, int outputShift,
-        Span<short> output, Span<int> accumulators, LayerStatistics? stats)
+        ReadOnlySpan<int> thresholds, ReadOnlySpan<short> compensationTransposed, int compensationShift, IDivisionApproximator division,
+        int outputShift, Span<short> output, Span<int> accumulators, LayerStatistics? stats)
     {
         bool compensated = !compensationTransposed.IsEmpty;
         if (compensated && compensationTransposed.Length != 2 * weightTransposed.Length)
@@ -34,11 +41,18 @@ public static class FixedPointFullyConnectedKernel
             throw new ArgumentException($"Skip compensation needs 2 values per weight ({2 * weightTransposed.Length}), not {compensationTransposed.Length}.",
                 nameof(compensationTransposed));
         }
+        if (compensated && input.Length > MaxCompensatedInputs)
+        {
+            throw new ArgumentException($"Skip compensation sums at most {MaxCompensatedInputs} inputs' constants exactly in int32, not {input.Length}.",
+                nameof(input));
+        }
         int n = output.Length;
         bool perNeuron = thresholds.Length > 1;
         long executed = 0, skippedThreshold = 0, nonzeroInputs = 0;
         var ops = default(DivisionOps);
         Span<int> acc = accumulators[..n];
+        Span<int> sums = compensated ? accumulators.Slice(n, n) : [];
+        sums.Clear();
         if (bias.IsEmpty)
         {
             acc.Clear();
@@ -75,19 +89,24 @@ public static class FixedPointFullyConnectedKernel
                     skippedThreshold++;
                     if (compensated)
                     {
-                        acc[j] = FixedPointMath.SaturatingAdd(acc[j], compensationTransposed[(x > 0 ? 0 : weightTransposed.Length) + k * n + j]);
+                        sums[j] += compensationTransposed[(x > 0 ? 0 : weightTransposed.Length) + k * n + j];
                     }
                 }
             }
         }
         for (int j = 0; j < n; j++)
         {
-            output[j] = FixedPointMath.Requantize(acc[j], outputShift);
+            int total = compensated ? FixedPointMath.SaturatingAdd(acc[j], FixedPointMath.SaturatingShiftLeft(sums[j], compensationShift)) : acc[j];
+            output[j] = FixedPointMath.Requantize(total, outputShift);
         }
         stats?.AddFullyConnected(input.Length, n, nonzeroInputs, executed, skippedThreshold, ops, compensated);
         if (perNeuron)
         {
             stats?.AddGroupedRow(nonzeroInputs, n);
+        }
+        else
+        {
+            stats?.AddTestedRow(nonzeroInputs, n);
         }
     }
 }

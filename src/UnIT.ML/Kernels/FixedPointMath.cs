@@ -53,6 +53,13 @@ public static class FixedPointMath
         return s > int.MaxValue ? int.MaxValue : s < int.MinValue ? int.MinValue : (int)s;
     }
 
+    /// <summary>v · 2^<paramref name="shift"/> (0 to 31) saturated to int32, as the exported C scales a sum of skip-compensation constants.</summary>
+    public static int SaturatingShiftLeft(int v, int shift)
+    {
+        long s = (long)v << shift;
+        return s > int.MaxValue ? int.MaxValue : s < int.MinValue ? int.MinValue : (int)s;
+    }
+
     /// <summary>
     /// Moves an int32 accumulator to int16 by an arithmetic shift right of <paramref name="shift"/> bits
     /// with round-half-up (left when negative), saturating to int16.

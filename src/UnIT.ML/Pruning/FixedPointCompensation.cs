@@ -32,7 +32,10 @@ public sealed class FixedPointCompensation
     /// </summary>
     public bool HasNegativeHalf { get; }
 
-    /// <summary>What the int16 engine adds for each constant, in the product's Q format: value · 2^shift.</summary>
+    /// <summary>
+    /// What the int16 convolution adds for each constant, in the product's Q format: value · 2^shift (the C shifts a
+    /// weight's constant once per list; a fully connected layer sums its <see cref="Values"/> per neuron and shifts the sum).
+    /// </summary>
     public int[] Added => Array.ConvertAll(Values, v => v << Shift);
 
     /// <summary>

@@ -124,6 +124,23 @@ public sealed class LayerStatistics
     /// <summary>Outputs of the rows of <see cref="GroupedInputs"/>' layers (neurons per row): each starts at its bias and is requantized.</summary>
     public long GroupedOutputs { get; set; }
 
+    /// <summary>
+    /// Nonzero inputs of an int16 fully connected layer with one threshold per layer, as the exported C's tested loop runs it
+    /// (or, for 16 to 256 neurons without compensation, its sorted columns, which <see cref="ColumnInputs"/> counts apart):
+    /// each one's exponent is found once and its threshold looked up, where the engine counts the approximator's work
+    /// (<see cref="Division"/>). 0 for every other layer and for the dense loop; for the cost model.
+    /// </summary>
+    public long TestedInputs { get; set; }
+
+    /// <summary>Outputs of the rows of <see cref="TestedInputs"/>' layers (neurons per row): each starts at its bias and is requantized.</summary>
+    public long TestedOutputs { get; set; }
+
+    /// <summary>
+    /// Outputs of the rows of a fully connected layer with skip compensation (neurons per row): the int16 C sums each one's
+    /// skipped constants and shifts the sum into the product's Q format once, after the row's last input; for the cost model.
+    /// </summary>
+    public long CompensatedOutputs { get; set; }
+
     /// <summary>Operations spent on threshold computations t(T, |C|).</summary>
     public DivisionOps Division;
 
@@ -159,6 +176,7 @@ public sealed class LayerStatistics
     internal void AddFullyConnected(int inputs, int outputs, long nonzeroInputs, long executed, long skippedThreshold, in DivisionOps ops, bool compensated = false)
     {
         Compensations += compensated ? skippedThreshold : 0;
+        CompensatedOutputs += compensated ? outputs : 0;
         long total = (long)inputs * outputs;
         Total += total;
         Executed += executed;
@@ -175,6 +193,13 @@ public sealed class LayerStatistics
     {
         GroupedInputs += nonzeroInputs;
         GroupedOutputs += outputs;
+    }
+
+    /// <summary>Counts one row of an int16 fully connected layer with one threshold (<see cref="TestedInputs"/>).</summary>
+    internal void AddTestedRow(long nonzeroInputs, int outputs)
+    {
+        TestedInputs += nonzeroInputs;
+        TestedOutputs += outputs;
     }
 
     /// <summary>
@@ -231,6 +256,9 @@ public sealed class LayerStatistics
         ColumnOutputs += other.ColumnOutputs;
         GroupedInputs += other.GroupedInputs;
         GroupedOutputs += other.GroupedOutputs;
+        TestedInputs += other.TestedInputs;
+        TestedOutputs += other.TestedOutputs;
+        CompensatedOutputs += other.CompensatedOutputs;
         Division.Add(other.Division);
     }
 

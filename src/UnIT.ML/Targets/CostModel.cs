@@ -17,7 +17,9 @@ namespace UnIT.ML.Targets;
 /// + WeightReads·c.MemoryRead + ActivationReads·c.ActivationRead</c> (<c>c.MemoryRead</c> when the table has no separate
 /// activation read), plus, with skip compensation, <c>Compensations·(c.Add + c.CompareBranch
 /// + c.MemoryRead)</c> (each compensated skip adds its constant after a sign test and a read; in the MAC, comparison
-/// and memory parts), or <c>Compensations·c.Compensation</c> in the MAC part when the table has a measured cost;</item>
+/// and memory parts), or <c>Compensations·c.Compensation</c> in the MAC part when the table has a measured cost; for a fully
+/// connected layer (<see cref="LayerStatistics.CompensatedOutputs"/> &gt; 0) with <see cref="CostTable.FullyConnectedCompensation"/>,
+/// <c>Compensations·Skip + ActivationReads·Input + CompensatedOutputs·Output</c> in the MAC part instead;</item>
 /// <item>dense = <c>Total·(c.Multiply + c.Add) + Total·2·c.MemoryRead</c> (every MAC reads both operands,
 /// nothing is compared), so the speed-up is a like-for-like ratio under one table; <c>Total·c.DenseMac</c> when the
 /// table has a measured dense MAC cost. A layer the pruned build runs by the dense loop
@@ -37,6 +39,9 @@ namespace UnIT.ML.Targets;
 /// table has <see cref="CostTable.GroupedFullyConnected"/>: <c>ActivationReads·Input + GroupedInputs·Lookup + WeightReads·Test
 /// + GroupedOutputs·Output</c> in the comparison part, no reads, its executed MACs at <c>Mac</c> each, and of its threshold
 /// work only the true divisions (the C looks the other approximators' thresholds up).</item>
+/// <item>an int16 fully connected layer with one threshold that the C runs by its tested loop (<see cref="LayerStatistics.TestedOutputs"/>
+/// &gt; 0 and not by sorted columns), when the table has <see cref="CostTable.TestedFullyConnected"/>: the same with
+/// <c>TestedInputs</c> and <c>TestedOutputs</c>.</item>
 /// </list>
 /// The other nodes of an inference (pooling, activations, elementwise arithmetic) are priced only when the table has
 /// <see cref="CostTable.NodeCosts"/> and the graph is given: each at its op's price per element
@@ -139,16 +144,26 @@ public static class CostModel
         }
         double samples = layer.Samples;
         double macCost = costs.Multiply + costs.Add;
-        // The C's grouped loop looks each neuron's threshold up: of the engine's work per neuron only true divisions remain.
-        bool grouped = costs.GroupedFullyConnected is not null && layer.GroupedOutputs > 0;
-        double division = layer.Division.Divisions * costs.Division + (grouped ? 0 : layer.Division.Shifts * costs.Shift
+        // The C's grouped and tested fully connected loops look their thresholds up: of the engine's approximator work only
+        // true divisions remain. A layer the C runs by sorted columns is counted by the tested loop too, and priced by its columns.
+        bool columns = costs.SortedColumns is not null && layer.ColumnInputs > 0;
+        (FullyConnectedLoopCosts? loop, long loopInputs, long loopOutputs) =
+            costs.GroupedFullyConnected is { } g && layer.GroupedOutputs > 0 ? (g, layer.GroupedInputs, layer.GroupedOutputs)
+            : costs.TestedFullyConnected is { } t && layer.TestedOutputs > 0 && !columns ? (t, layer.TestedInputs, layer.TestedOutputs)
+            : (null, 0, 0);
+        double division = layer.Division.Divisions * costs.Division + (loop is not null ? 0 : layer.Division.Shifts * costs.Shift
             + layer.Division.Comparisons * costs.CompareBranch
             + layer.Division.MaskOps * costs.MaskOp
             + layer.Division.TableLookups * costs.TableLookup);
         double denseMac = costs.DenseMac ?? macCost + 2 * costs.MemoryRead;
         double dense = layer.Total * denseMac / samples;
+        // The int16 C's fully connected loops add a compensated skip's constant to its neuron's sum and scale each sum once.
+        FullyConnectedCompensationCosts? fcCompensation = layer.CompensatedOutputs > 0 ? costs.FullyConnectedCompensation : null;
+        double compensation = fcCompensation is null
+            ? layer.Compensations * (costs.Compensation ?? costs.Add)
+            : layer.Compensations * fcCompensation.Skip + layer.ActivationReads * fcCompensation.Input + layer.CompensatedOutputs * fcCompensation.Output;
         // A measured compensation cost is charged whole to the MAC part; otherwise its add, test and read go to theirs.
-        long itemized = costs.Compensation is null ? layer.Compensations : 0;
+        long itemized = costs.Compensation is null && fcCompensation is null ? layer.Compensations : 0;
         double skipRule = (layer.Comparisons + itemized) * costs.CompareBranch;
         double reads = (layer.WeightReads + itemized) * costs.MemoryRead + layer.ActivationReads * (costs.ActivationRead ?? costs.MemoryRead);
         // An executed MAC of the UnIT loop; the dense MAC above keeps the table's multiply and add.
@@ -171,27 +186,27 @@ public static class CostModel
                 + itemized * costs.CompareBranch;
             reads = itemized * costs.MemoryRead;
         }
-        else if (costs.SortedColumns is { } columns && layer.ColumnInputs > 0)
+        else if (columns)
         {
+            SortedColumnCosts sorted = costs.SortedColumns!;
             // Sorted columns: a nonzero input's kept weights are a prefix found by one search, so no weight is tested or skipped one by one.
-            unitMac = columns.Mac;
-            skipRule = layer.ColumnInputs * columns.Input + layer.ColumnThresholds * columns.Threshold
-                + layer.ColumnSearchSteps * columns.SearchStep + layer.ColumnOutputs * columns.Output;
+            unitMac = sorted.Mac;
+            skipRule = layer.ColumnInputs * sorted.Input + layer.ColumnThresholds * sorted.Threshold
+                + layer.ColumnSearchSteps * sorted.SearchStep + layer.ColumnOutputs * sorted.Output;
             reads = 0;
         }
-        else if (grouped)
+        else if (loop is not null)
         {
-            GroupedFullyConnectedCosts g = costs.GroupedFullyConnected!;
-            unitMac = g.Mac;
-            skipRule = layer.ActivationReads * g.Input + layer.GroupedInputs * g.Lookup + layer.WeightReads * g.Test
-                + layer.GroupedOutputs * g.Output + itemized * costs.CompareBranch;
+            unitMac = loop.Mac;
+            skipRule = layer.ActivationReads * loop.Input + loopInputs * loop.Lookup + layer.WeightReads * loop.Test
+                + loopOutputs * loop.Output + itemized * costs.CompareBranch;
             reads = itemized * costs.MemoryRead;
         }
         var estimate = new LayerCostEstimate
         {
             Layer = layer.Layer,
             Samples = layer.Samples,
-            MacCycles = ((layer.Executed - layer.DenseMacs) * unitMac + layer.DenseMacs * denseMac + layer.Compensations * (costs.Compensation ?? costs.Add)) / samples,
+            MacCycles = ((layer.Executed - layer.DenseMacs) * unitMac + layer.DenseMacs * denseMac + compensation) / samples,
             ComparisonCycles = skipRule / samples,
             DivisionCycles = division / samples,
             MemoryCycles = reads / samples,

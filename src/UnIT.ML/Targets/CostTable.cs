@@ -80,7 +80,19 @@ public sealed record CostTable
     /// measured; null prices such a layer as any other fully connected one (a test per weight of each nonzero input, reads,
     /// MACs and the approximator's work per neuron). See <see cref="CostModel"/>.
     /// </summary>
-    public GroupedFullyConnectedCosts? GroupedFullyConnected { get; init; }
+    public FullyConnectedLoopCosts? GroupedFullyConnected { get; init; }
+
+    /// <summary>
+    /// Measured cycles of an int16 fully connected layer with one threshold that the C runs by its tested loop (not sorted
+    /// columns), when measured; null prices such a layer by the table's multiply, add, comparison and reads. See <see cref="CostModel"/>.
+    /// </summary>
+    public FullyConnectedLoopCosts? TestedFullyConnected { get; init; }
+
+    /// <summary>
+    /// Measured cycles of skip compensation in an int16 fully connected layer, when measured; null prices its compensated
+    /// skips as any (<see cref="Compensation"/>). See <see cref="CostModel"/>.
+    /// </summary>
+    public FullyConnectedCompensationCosts? FullyConnectedCompensation { get; init; }
 
     /// <summary>
     /// Measured cycles per element of the nodes outside the prunable layers, by operator (<see cref="CostModel.PriceKey"/>:
@@ -159,7 +171,9 @@ public sealed record CostTable
         },
         TestedConvolutions = new TestedConvolutionCosts { Test = 15.3, Row = 109.1, RowSearch = 0, Weight = 0, Output = 180.5, Mac = 192.1 },
         SortedColumns = new SortedColumnCosts { Input = 23.7, Threshold = 0, SearchStep = 36.8, Output = 131.0, Mac = 206.3 },
-        GroupedFullyConnected = new GroupedFullyConnectedCosts { Input = 68.3, Lookup = 0, Test = 31.8, Output = 3.4, Mac = 188.6 },
+        GroupedFullyConnected = new FullyConnectedLoopCosts { Input = 68.3, Lookup = 0, Test = 31.8, Output = 3.4, Mac = 188.6 },
+        TestedFullyConnected = new FullyConnectedLoopCosts { Input = 6.8, Lookup = 0, Test = 30.5, Output = 476.9, Mac = 191.3 },
+        FullyConnectedCompensation = new FullyConnectedCompensationCosts { Skip = 56.3, Input = 43.0, Output = 381.5 },
         // Measured alike in both multiply builds; the float input normalization (Sub, Div) runs in software floating point.
         NodeCosts = new Dictionary<string, double>(StringComparer.Ordinal)
         {
@@ -210,7 +224,9 @@ public sealed record CostTable
         },
         TestedConvolutions = new TestedConvolutionCosts { Test = 14.2, Row = 66.2, RowSearch = 55.2, Weight = 8.3, Output = 118.9, Mac = 39.1 },
         SortedColumns = new SortedColumnCosts { Input = 21.7, Threshold = 0, SearchStep = 22.4, Output = 110.8, Mac = 49.8 },
-        GroupedFullyConnected = new GroupedFullyConnectedCosts { Input = 26.2, Lookup = 74.9, Test = 26.6, Output = 127.3, Mac = 36.0 },
+        GroupedFullyConnected = new FullyConnectedLoopCosts { Input = 26.2, Lookup = 74.9, Test = 26.6, Output = 127.3, Mac = 36.0 },
+        TestedFullyConnected = new FullyConnectedLoopCosts { Input = 4.0, Lookup = 0, Test = 28.3, Output = 388.1, Mac = 34.0 },
+        FullyConnectedCompensation = new FullyConnectedCompensationCosts { Skip = 51.5, Input = 32.1, Output = 358.3 },
     };
 
     // The split of a tested loop's executed MAC into multiply and add is not measured; their sum is (see the Sources).
@@ -239,7 +255,8 @@ public sealed record CostTable
         multiplier (0.1 %). The UnIT layers were fitted by non-negative least squares to each layer's measured cycles (weighted by
         the square root of the layer's and its build's cycles) over 27 builds: the 0.5- and 2-point rows of each model's on-chip
         comparison (README; 24) and 3 compensated ones. The fully connected layers test their operands: per executed MAC
-        Multiply + Add = 209.1 / 28.0, per skip test 5.62 / 6.16, per weight read 0 / 17.8, per activation read 0. Whole-model
+        Multiply + Add = 209.1 / 28.0, per skip test 5.62 / 6.16, per weight read 0 / 17.8, per activation read 0 (since
+        2026-12-03 the tested fully connected loop has prices of its own, TestedFullyConnected, below). Whole-model
         error on the 27 builds within 3.2 % / 1.3 %, on the 12 one-point builds outside the fit within 3.0 % / 2.0 %; fitted
         without one model's builds, within 5.2 % / 6.9 % (mnist_cnn) and 6.4 % / 1.1 % (fashion_mnist_cnn) on that model (with
         the list prices of that fit, since refit). The convolutions search per-channel lists of nonzero activations sorted by
@@ -281,8 +298,31 @@ public sealed record CostTable
         188.6 / 36.0 (software multiply's time follows the operands, so its split between the terms is not the loop's). Within
         8.9 % / 3.6 % per layer, 14.3 % / 8.6 % with one CNN left out of the fit; on two CNNs outside it (48 and 128 neurons)
         within 4.9 % / 0.6 %. The tested loop's prices, which charged the approximator's work per neuron, had put these layers
-        20 to 104 % / 58 to 196 % high (before the loop changed). Its compensated skips are not priced apart: at Compensation
-        such layers come out 29 to 74 % / 50 to 80 % low on seeded CNNs (docs/deployment.md).
+        20 to 104 % / 58 to 196 % high (before the loop changed).
+        A fully connected layer with one threshold and fewer than 16 or more than 256 neurons, or with skip compensation, takes
+        the tested loop (TestedFullyConnected; 2026-12-03), which the fit above had priced with the tables' multiply, add,
+        comparison and reads, 67 % low to 10 % high per layer. Fitted by non-negative least squares (weighted by the square
+        root of the layer's cycles) to 56 such layers per multiply: the last layer (10 neurons, 392 to 784 inputs) of eight
+        seeded CNNs at p10 / p40 / p70 / p90 (tools/msp430/seeded-cnn-bench.cs strided 0 to 3 and lists 0 to 3), mnist_cnn's
+        and fashion_mnist_cnn's fc1 (10 neurons, 256 inputs) at p50 / p80 with and without skip compensation (shipped 0 to 3),
+        and four seeded hidden layers with skip compensation (12 to 32 neurons, 196 inputs; columns 6 to 9), the compensation
+        priced by FullyConnectedCompensation. The engine's approximator work is left out, as the C looks the threshold up per
+        nonzero input (exact division's divisions stay). Software / hardware multiply: per input scanned 6.8 / 4.0, per nonzero
+        input 0 / 0 (it folds into the tests), per weight tested 30.5 / 28.3, per output 476.9 / 388.1, per MAC run
+        191.3 / 34.0. Within -10.9 to +9.7 % / -8.9 to +13.8 % per layer (without compensation -10.9 to +6.2 % / -8.4 to
+        +3.2 %); with one CNN left out of the fit within 10.0 % / 14.1 %, except the seeded layer with 6 % of its inputs
+        nonzero (columns 8: 29.3 % / 29.2 %) and, in software, lists 0's (19.5 %).
+        Skip compensation in a fully connected layer (FullyConnectedCompensation; since 2026-12-03 the int16 loops add a skipped
+        weight's constant to its neuron's int32 sum and shift each sum into the product's Q format once per row, where they had
+        shifted every constant, a bit at a time, per skip): fitted by non-negative least squares (weighted by the square root of
+        the layer's cycles) to the difference in cycles between four seeded grouped CNNs with skip compensation and the same
+        CNNs without it (tools/msp430/seeded-cnn-bench.cs grouped 10 to 13 against 0, 6, 8 and 9: the same thresholds and MACs;
+        12 to 32 neurons, 196 inputs, p10 / p40 / p70 / p90; 2026-12-03). Software / hardware multiply: per compensated skip
+        56.3 / 51.5, per input 43.0 / 32.1 (every fit layer has 196 inputs, so this also carries any fixed cost per row), per
+        compensated output 381.5 / 358.3. Those layers within -3.1 to +2.4 % / -2.5 to +4.0 %, 9.6 % / 6.3 % with one CNN left
+        out of the fit; at Compensation (fitted on list convolutions) they had come out 3 to 35 % / 7 to 43 % low. mnist_cnn's
+        compensated fc1 (one threshold or per neuron, p50 / p80; the tested loop or the grouped one, the tested loop priced
+        by TestedFullyConnected) +5 to +12 % / +11 to +15 %, the whole model -0.3 to +0.8 % / -1.4 to +2.2 %.
         Before this fit (to 2026-12-02) the tables folded the other nodes into a flat price per MAC and skip test: -12 % to +14 % / -21 %
         to +23 % off on 39 builds outside their fit.
         """;
@@ -427,7 +467,9 @@ public sealed record CostTable
         SortedLists?.Validate(Device);
         TestedConvolutions?.Validate(Device);
         SortedColumns?.Validate(Device);
-        GroupedFullyConnected?.Validate(Device);
+        GroupedFullyConnected?.Validate(Device, nameof(GroupedFullyConnected));
+        TestedFullyConnected?.Validate(Device, nameof(TestedFullyConnected));
+        FullyConnectedCompensation?.Validate(Device);
         foreach ((string op, double price) in NodeCosts ?? new Dictionary<string, double>())
         {
             Check(price, $"NodeCosts[{op}]");

@@ -14,7 +14,9 @@ namespace UnIT.ML.Tests.Oracles;
 /// Counts follow the kernel's documented definitions: one zero test and one read per input, one threshold test and one
 /// weight read per (nonzero input, neuron); one threshold per nonzero input, or per (nonzero input, neuron) when
 /// thresholds are group-wise, where the C's grouped loop instead finds each nonzero input's exponent once and looks up a
-/// threshold per neuron (GroupedInputs: the nonzero inputs; GroupedOutputs: the neurons; both 0 with one threshold).
+/// threshold per neuron (GroupedInputs: the nonzero inputs; GroupedOutputs: the neurons; both 0 with one threshold), and
+/// with one threshold its tested loop finds the exponent and looks the threshold up once per nonzero input (TestedInputs and
+/// TestedOutputs alike; both 0 with a threshold per neuron).
 /// </summary>
 [TestClass]
 public sealed class FixedPointFullyConnectedOracleTests
@@ -23,7 +25,7 @@ public sealed class FixedPointFullyConnectedOracleTests
 
     private sealed record Expected(short[] Output, long Executed, long SkippedZero, long SkippedThreshold,
         long Comparisons, long WeightReads, long ActivationReads, long ThresholdComputations, long BitShiftSteps, bool AccumulatorSaturated,
-        long GroupedInputs, long GroupedOutputs);
+        long GroupedInputs, long GroupedOutputs, long TestedInputs, long TestedOutputs);
 
     private static readonly Scenario[] Scenarios =
     [
@@ -86,6 +88,7 @@ public sealed class FixedPointFullyConnectedOracleTests
             Assert.AreEqual(e.ActivationReads, stats.ActivationReads, $"{what}: activation reads");
             Assert.AreEqual(e.ThresholdComputations, stats.Division.Computations, $"{what}: threshold computations");
             Assert.AreEqual((e.GroupedInputs, e.GroupedOutputs), (stats.GroupedInputs, stats.GroupedOutputs), $"{what}: grouped loop counts");
+            Assert.AreEqual((e.TestedInputs, e.TestedOutputs), (stats.TestedInputs, stats.TestedOutputs), $"{what}: tested loop counts");
             if (division == "bitshift")
             {
                 // Each step shifts |x| and T once (tools/msp430/README.md: BitShift steps x 2 = Division.Shifts).
@@ -108,6 +111,63 @@ public sealed class FixedPointFullyConnectedOracleTests
         {
             Assert.IsTrue(outputSaturated, $"{scenario}, {division}: some output should saturate to int16");
         }
+    }
+
+    /// <summary>
+    /// Skip compensation: a threshold skip adds its weight's constant (by the input's sign) to the neuron's exact sum, which
+    /// is shifted left by the layer's compensation shift, saturated to int32 and added (saturating) to the accumulator once,
+    /// after the MACs; the exported C does the same (HostBitExactnessTests).
+    /// </summary>
+    [TestMethod]
+    [DataRow(0, 1 << 20, false, DisplayName = "sums in range")]
+    [DataRow(16, 1 << 30, true, DisplayName = "sums saturate")]
+    public void Compensated_skips_add_each_neurons_sum_shifted_once(int compensationShift, int biasMax, bool saturates)
+    {
+        const int K = 50, N = 6, T = 1 << 22, Shift = 16;
+        var rng = new Random(17 + compensationShift);
+        short[] x = RandomShorts(rng, K, 2048, 0.3);
+        short[] wt = RandomShorts(rng, K * N, 8192, 0.1); // [K, N]
+        short[] constants = RandomShorts(rng, 2 * K * N, 32767, 0); // positive-input half, then negative-input half
+        int[] bias = Enumerable.Range(0, N).Select(_ => rng.Next(-biasMax, biasMax)).ToArray();
+        var expected = new short[N];
+        bool saturated = false;
+        long skips = 0;
+        for (int j = 0; j < N; j++)
+        {
+            BigInteger acc = bias[j], sum = 0;
+            for (int i = 0; i < K; i++)
+            {
+                long xv = x[i], wv = wt[i * N + j];
+                if (xv == 0 || wv == 0)
+                {
+                    continue;
+                }
+                if (Math.Abs(xv) * Math.Abs(wv) > T)
+                {
+                    acc = ExactArithmetic.Saturate(acc + xv * wv, int.MinValue, int.MaxValue);
+                }
+                else
+                {
+                    sum += constants[(xv > 0 ? 0 : K * N) + i * N + j];
+                    skips++;
+                }
+            }
+            BigInteger scaled = ExactArithmetic.Saturate(sum * BigInteger.Pow(2, compensationShift), int.MinValue, int.MaxValue);
+            BigInteger total = ExactArithmetic.Saturate(acc + scaled, int.MinValue, int.MaxValue);
+            saturated |= scaled != sum * BigInteger.Pow(2, compensationShift) || total != acc + scaled;
+            expected[j] = (short)ExactArithmetic.Saturate(ExactArithmetic.RoundHalfUpShift(total, Shift), short.MinValue, short.MaxValue);
+        }
+        var output = new short[N];
+        var stats = new LayerStatistics("fc");
+
+        FixedPointFullyConnectedKernel.RunCompensated(x, wt, bias, [T], constants, compensationShift, DivisionApproximators.Create("exact"),
+            Shift, output, new int[2 * N], stats);
+
+        CollectionAssert.AreEqual(expected, output);
+        Assert.AreEqual(skips, stats.Compensations, "every threshold skip is compensated");
+        Assert.AreEqual(N, stats.CompensatedOutputs, "each neuron's sum is scaled once");
+        Assert.IsGreaterThan(0L, skips);
+        Assert.AreEqual(saturates, saturated, "the case should (not) saturate the scaled sum or the total");
     }
 
     /// <summary>The plain definition, neuron by neuron and MAC by MAC (per neuron, the adds run in input order as on the device).</summary>
@@ -159,7 +219,8 @@ public sealed class FixedPointFullyConnectedOracleTests
             ThresholdComputations: perNeuron ? perNeuronComputations : nonzero.Length,
             BitShiftSteps: perNeuron ? perNeuronSteps : nonzero.Sum(v => (long)ExactArithmetic.ShiftsToOne(Math.Abs((int)v))),
             AccumulatorSaturated: saturated,
-            GroupedInputs: perNeuron ? nonzero.Length : 0, GroupedOutputs: perNeuron ? n : 0);
+            GroupedInputs: perNeuron ? nonzero.Length : 0, GroupedOutputs: perNeuron ? n : 0,
+            TestedInputs: perNeuron ? 0 : nonzero.Length, TestedOutputs: perNeuron ? 0 : n);
     }
 
     /// <summary>Values in [-max, max - 1] (max = 32768 reaches short.MinValue), a fraction of them 0.</summary>

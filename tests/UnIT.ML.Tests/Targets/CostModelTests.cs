@@ -197,7 +197,7 @@ public sealed class CostModelTests
         fc.GroupedOutputs = 20;
         fc.Compensations = 400;
         fc.Division = fc.Division with { Divisions = 600 };
-        var grouped = new GroupedFullyConnectedCosts { Input = 1, Lookup = 2, Test = 3, Output = 4, Mac = 5 };
+        var grouped = new FullyConnectedLoopCosts { Input = 1, Lookup = 2, Test = 3, Output = 4, Mac = 5 };
         CostTable table = CostTable.Max78000 with { GroupedFullyConnected = grouped, Compensation = null };
 
         LayerCostEstimate[] layers = [.. CostModel.Estimate(TargetProfile.Max78000.WithCosts(table), stats).Layers];
@@ -216,13 +216,75 @@ public sealed class CostModelTests
     }
 
     [TestMethod]
-    public void A_negative_grouped_cost_is_rejected_by_name()
+    public void A_table_with_fully_connected_compensation_costs_prices_a_compensated_fully_connected_layer_by_its_sums()
     {
-        var grouped = new GroupedFullyConnectedCosts { Input = 1, Lookup = double.NaN, Test = 3, Output = 4, Mac = 5 };
+        InferenceStatistics stats = HandBuilt();
+        LayerStatistics fc = stats.For("fc"), conv = stats.For("conv");
+        fc.Compensations = 400;
+        fc.CompensatedOutputs = 20;
+        conv.Compensations = 500;
+        CostTable table = CostTable.Max78000 with { Compensation = 7, FullyConnectedCompensation = new FullyConnectedCompensationCosts { Skip = 2, Input = 3, Output = 9 } };
 
-        ArgumentException e = Assert.ThrowsExactly<ArgumentException>(() => (CostTable.Max78000 with { GroupedFullyConnected = grouped }).Validate());
+        LayerCostEstimate[] layers = [.. CostModel.Estimate(TargetProfile.Max78000.WithCosts(table), stats).Layers];
+        LayerCostEstimate[] plain = [.. CostModel.Estimate(TargetProfile.Max78000.WithCosts(table with { FullyConnectedCompensation = null }), stats).Layers];
 
-        Assert.Contains("GroupedFullyConnected.Lookup", e.Message);
+        // fc: its 400 compensated skips at 2 instead of 7, its 100 inputs at 3 and its 20 sums at 9, in the MAC part; nothing else moves.
+        Assert.AreEqual(plain[0].MacCycles + (400 * (2 - 7) + 100 * 3 + 20 * 9) / 2.0, layers[0].MacCycles, 1e-9);
+        Assert.AreEqual(plain[0] with { MacCycles = 0, EnergyMicrojoules = 0 }, layers[0] with { MacCycles = 0, EnergyMicrojoules = 0 });
+        // conv has no compensated outputs: its skips keep the table's Compensation.
+        Assert.AreEqual(plain[1], layers[1]);
+    }
+
+    [TestMethod]
+    public void A_negative_fully_connected_compensation_cost_is_rejected_by_name()
+    {
+        var costs = new FullyConnectedCompensationCosts { Skip = 1, Input = 2, Output = -1 };
+
+        ArgumentException e = Assert.ThrowsExactly<ArgumentException>(() => (CostTable.Max78000 with { FullyConnectedCompensation = costs }).Validate());
+
+        Assert.Contains("FullyConnectedCompensation.Output", e.Message);
+    }
+
+    [TestMethod]
+    public void A_table_with_tested_loop_costs_prices_a_fully_connected_layer_with_one_threshold_by_its_lookups()
+    {
+        InferenceStatistics stats = HandBuilt();
+        LayerStatistics fc = stats.For("fc");
+        fc.TestedInputs = 60;
+        fc.TestedOutputs = 20;
+        var tested = new FullyConnectedLoopCosts { Input = 1, Lookup = 2, Test = 3, Output = 4, Mac = 5 };
+        CostTable table = CostTable.Max78000 with { TestedFullyConnected = tested };
+        var columns = new SortedColumnCosts { Input = 7, Threshold = 0, SearchStep = 0, Output = 0, Mac = 5 };
+
+        LayerCostEstimate[] layers = [.. CostModel.Estimate(TargetProfile.Max78000.WithCosts(table), stats).Layers];
+        LayerCostEstimate[] plain = [.. CostModel.Estimate(TargetProfile.Max78000.WithCosts(table with { TestedFullyConnected = null }), stats).Layers];
+        fc.ColumnInputs = 60;
+        LayerCostEstimate[] byColumns = [.. CostModel.Estimate(TargetProfile.Max78000.WithCosts(table with { SortedColumns = columns }), stats).Layers];
+
+        // fc: inputs 100*1 + nonzero inputs 60*2 + tests 600*3 + outputs 20*4 = 2100; MACs 300*5; no reads; the approximator's
+        // shifts and comparisons are looked up, not priced.
+        Assert.AreEqual(2100 / 2.0, layers[0].ComparisonCycles, 1e-9);
+        Assert.AreEqual(300 * 5 / 2.0, layers[0].MacCycles, 1e-9);
+        Assert.AreEqual(0, layers[0].MemoryCycles);
+        Assert.AreEqual(0, layers[0].DivisionCycles);
+        Assert.IsGreaterThan(0, plain[0].DivisionCycles);
+        // A layer the C runs by sorted columns keeps its columns' prices and the approximator's work.
+        Assert.AreEqual(plain[0].DivisionCycles, byColumns[0].DivisionCycles);
+        Assert.AreEqual(60 * 7 / 2.0, byColumns[0].ComparisonCycles, 1e-9);
+        // conv has no tested-loop counts: priced as without the tested-loop costs.
+        Assert.AreEqual(plain[1], layers[1]);
+    }
+
+    [TestMethod]
+    public void A_bad_fully_connected_loop_cost_is_rejected_by_its_table_property()
+    {
+        var bad = new FullyConnectedLoopCosts { Input = 1, Lookup = double.NaN, Test = 3, Output = 4, Mac = 5 };
+
+        ArgumentException grouped = Assert.ThrowsExactly<ArgumentException>(() => (CostTable.Max78000 with { GroupedFullyConnected = bad }).Validate());
+        ArgumentException tested = Assert.ThrowsExactly<ArgumentException>(() => (CostTable.Max78000 with { TestedFullyConnected = bad }).Validate());
+
+        Assert.Contains("GroupedFullyConnected.Lookup", grouped.Message);
+        Assert.Contains("TestedFullyConnected.Lookup", tested.Message);
     }
 
     [TestMethod]
