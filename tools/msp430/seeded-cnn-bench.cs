@@ -13,10 +13,11 @@
 //   so that its inputs stay those of the dense convolutions. Channels / H: 0: 4 / 16; 1: 3 / 64; 2: 6 / 32; 3: 2 / 96;
 //   4: 1 / 192; 5: 4 / 48 (the hidden layer's inputs: channels x 49); 6 to 9: grouped 10 to 13's shapes with one threshold,
 //   whose skip compensation takes the tested loop. Prints its cycles, estimate and counts, and the whole model's.
-// - grouped (CNN 0 to 9; CostTable.GroupedFullyConnected): the columns CNNs with group-wise thresholds, so that "hidden" has a
+// - grouped (CNN 0 to 17; CostTable.GroupedFullyConnected, CostTable.FullyConnectedCompensation): the columns CNNs with group-wise thresholds, so that "hidden" has a
 //   threshold per neuron and takes the grouped loop; besides, 6: 4 / 12, 7: 2 / 128, and 8 and 9: 4 / 32 with the second
 //   convolution's bias shifted by -0.5 and +0.5, so that fewer or more of the hidden layer's inputs are nonzero; 10 to 13: the
-//   shapes of 0, 6, 8 and 9 with skip compensation.
+//   shapes of 0, 6, 8 and 9 with skip compensation; 14: 2 / 16 and 15: 1 / 24 (98 and 49 inputs; 15's bias shifted as 9's),
+//   and 16 and 17 the same with skip compensation.
 // - lists (CNN 0 to 3): stride-1 convolutions, which take sorted lists, of 2 to 16 channels on 7x7 to 28x28 planes; every
 //   layer at PERCENTILE. 0: 1 -> 4 (28x28), pool, 4 -> 8 (14x14); 1: 1 -> 8 5x5 (24x24), pool, 8 -> 4 -> 16 (12x12);
 //   2: 1 -> 2 stride 2, 2 -> 12 -> 12 (14x14); 3: 1 -> 4 -> 8 two stride 2, 8 -> 8 -> 12 (7x7). Prints each list convolution and the last layer.
@@ -36,16 +37,15 @@ using UnIT.Onnx;
 string family = args[0];
 int cnn = int.Parse(args[1]);
 double[] percentiles = [.. args.Skip(2).Select(double.Parse)];
-// A compensated CNN (columns 6 to 9, grouped 10 to 13) draws the weights of its shape, so that grouped 10 to 13 pair with
-// grouped 0, 6, 8 and 9: the same thresholds and MACs, and a difference in cycles that is the compensation's alone.
-int[] compensatedShapes = [0, 6, 8, 9];
-int seed = (family, cnn) switch
+// A compensated CNN (columns 6 to 9, grouped 10 to 13, 16 and 17) has the shape of another and draws its weights, so that
+// grouped 10 to 13, 16 and 17 pair with grouped 0, 6, 8, 9, 14 and 15: the same thresholds and MACs, and a difference in
+// cycles that is the compensation's alone.
+var compensatedShapes = new Dictionary<(string Family, int Cnn), int>
 {
-    ("grouped", >= 10 and <= 13) => compensatedShapes[cnn - 10],
-    ("columns", >= 6 and <= 9) => compensatedShapes[cnn - 6],
-    _ => cnn,
+    [("grouped", 10)] = 0, [("grouped", 11)] = 6, [("grouped", 12)] = 8, [("grouped", 13)] = 9, [("grouped", 16)] = 14, [("grouped", 17)] = 15,
+    [("columns", 6)] = 0, [("columns", 7)] = 6, [("columns", 8)] = 8, [("columns", 9)] = 9,
 };
-var rng = new Random((family == "strided" ? 7 : 11) + seed);
+var rng = new Random((family == "strided" ? 7 : 11) + compensatedShapes.GetValueOrDefault((family, cnn), cnn));
 (ModelGraph graph, Func<double, PruningOptions> options, string[] measured) = family switch
 {
     "strided" => Strided(),
@@ -124,18 +124,21 @@ void Row(params object?[] fields) => Console.WriteLine(string.Join(",", fields.C
 
 (ModelGraph, Func<double, PruningOptions>, string[]) Columns(bool groupWise)
 {
-    // Grouped 10 to 13: the shapes of 0, 6, 8 and 9 with skip compensation (its constants leave larger ones no room in the FRAM);
-    // columns 6 to 9: the same shapes with one threshold, which takes the tested loop instead of sorted columns.
-    bool compensated = groupWise ? cnn is >= 10 and <= 13 : cnn is >= 6 and <= 9;
-    int shape = compensated ? compensatedShapes[cnn - (groupWise ? 10 : 6)] : cnn;
+    // Grouped 10 to 13, 16 and 17: the shapes of 0, 6, 8, 9, 14 and 15 with skip compensation (its constants leave larger
+    // ones no room in the FRAM); columns 6 to 9: the shapes of 0, 6, 8 and 9 with one threshold, which takes the tested loop
+    // instead of sorted columns.
+    bool compensated = compensatedShapes.TryGetValue((family, cnn), out int shape);
+    shape = compensated ? shape : cnn;
     (int c, int h) = shape switch
     {
         0 => (4, 16), 1 => (3, 64), 2 => (6, 32), 3 => (2, 96), 4 => (1, 192), 5 => (4, 48),
         6 when groupWise || compensated => (4, 12), 7 when groupWise => (2, 128), 8 or 9 when groupWise || compensated => (4, 32),
-        _ => throw new ArgumentException($"CNN {cnn}: 0 to {(groupWise ? 13 : 9)}."),
+        14 when groupWise => (2, 16), 15 when groupWise => (1, 24),
+        _ => throw new ArgumentException($"CNN {cnn}: {(groupWise ? "0 to 17" : "0 to 9")}."),
     };
-    // 8 and 9 shift the second convolution's bias, so that fewer (8) or more (9) of the hidden layer's inputs are nonzero.
-    float shift = shape switch { 8 => -0.5f, 9 => 0.5f, _ => 0f };
+    // 8 and 9 shift the second convolution's bias, so that fewer (8) or more (9) of the hidden layer's inputs are nonzero; 15
+    // as 9, since its one channel leaves them all 0 otherwise.
+    float shift = shape switch { 8 => -0.5f, 9 or 15 => 0.5f, _ => 0f };
     Node[] nodes =
     [
         new ConvNode("c1", "x", "a1", Weights(c, 1, 3, 3), Bias(c), [2, 2], [1, 1], [1, 1], [1, 1], 1),
