@@ -1,4 +1,5 @@
 using UnIT.ML.Graph;
+using UnIT.ML.Kernels;
 using UnIT.ML.Pruning;
 using UnIT.ML.Sweeps;
 using UnIT.ML.Targets;
@@ -70,6 +71,22 @@ public sealed class SkipCompensationTests
     private static (ModelGraph Graph, Tensor Input) Layer(string kind, Random rng) => kind == "fc"
         ? (TestGraphs.FullyConnected(24, 5, rng), new Tensor(new Shape(40, 24), TestGraphs.Random(rng, 40 * 24, 0.3)))
         : (TestGraphs.Conv(1, 3, 9, 9, 4, 3, 3, [1, 1], [0, 0], [0, 0], [1, 1], 1, rng), new Tensor(new Shape(6, 3, 9, 9), TestGraphs.Random(rng, 6 * 243, 0.3)));
+
+    [TestMethod]
+    public void An_int16_fully_connected_layer_too_wide_for_exact_sums_of_constants_is_refused_by_name()
+    {
+        // Each neuron sums its skipped constants (|c| <= 32767) in int32: exact for up to 65,536 inputs.
+        var rng = new Random(23);
+        const int Inputs = FixedPointFullyConnectedKernel.MaxCompensatedInputs + 1;
+        ModelGraph graph = TestGraphs.FullyConnected(Inputs, 1, rng);
+        var x = new Tensor(new Shape(2, Inputs), TestGraphs.Random(rng, 2 * Inputs, 0.3));
+
+        GraphException e = Assert.ThrowsExactly<GraphException>(() =>
+            PrunedModel.Create(graph, new PruningOptions { Profile = "msp430", Percentile = 50, SkipCompensation = true }, [x]));
+
+        Assert.Contains($"'{graph.PrunableLayers[0].Name}'", e.Message);
+        Assert.Contains($"{Inputs} inputs", e.Message);
+    }
 
     [TestMethod]
     [DataRow("fc", false)]
