@@ -316,10 +316,9 @@ internal sealed class FullyConnectedEmitter : INodeEmitter
             (string kernel, string code) = !dense && q.Thresholds.Length > 1 ? ("fc_grouped_q", GroupedKernel) : ("fc_q", FixedKernel);
             context.Kernel(kernel, code);
             bool compensated = q.CompensationName != "0";
-            if (compensated && k > FixedPointFullyConnectedKernel.MaxCompensatedInputs)
+            if (compensated && FixedPointFullyConnectedKernel.CompensationRefusal(name, k) is { } refusal)
             {
-                throw new CExportException($"Layer '{name}' has {k} inputs; int16 skip compensation sums at most "
-                    + $"{FixedPointFullyConnectedKernel.MaxCompensatedInputs} constants per neuron exactly in int32.");
+                throw new CExportException(refusal);
             }
             // The compensated loop keeps each neuron's sum of constants after its accumulator.
             context.NeedScratch(compensated ? 2 * n : n);

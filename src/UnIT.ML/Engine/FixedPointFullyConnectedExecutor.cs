@@ -35,10 +35,9 @@ internal sealed class FixedPointFullyConnectedExecutor : LayerExecutor
         _thresholds = QuantizedThresholdsOf(fc, thresholds, productBits);
         if (CompensationOf(fc, thresholds) is { } c)
         {
-            if (fc.InputFeatures > FixedPointFullyConnectedKernel.MaxCompensatedInputs)
+            if (FixedPointFullyConnectedKernel.CompensationRefusal(fc.Name, fc.InputFeatures) is { } refusal)
             {
-                throw new GraphException($"Layer '{fc.Name}' has {fc.InputFeatures} inputs; int16 skip compensation sums at most "
-                    + $"{FixedPointFullyConnectedKernel.MaxCompensatedInputs} constants per neuron exactly in int32.");
+                throw new GraphException(refusal);
             }
             FixedPointCompensation q = FixedPointCompensation.Quantize(c, productBits);
             _compensationTransposed = TransposeHalves(q.Values, fc.OutputChannels, fc.InputFeatures);

@@ -14,6 +14,14 @@ public static class FixedPointFullyConnectedKernel
     public const int MaxCompensatedInputs = 65536;
 
     /// <summary>
+    /// Why <paramref name="layer"/>, of <paramref name="inputs"/> inputs, cannot run with int16 skip compensation (more
+    /// inputs than <see cref="MaxCompensatedInputs"/>), or null when it can; the engine and the C generator refuse with it.
+    /// </summary>
+    public static string? CompensationRefusal(string layer, int inputs) => inputs > MaxCompensatedInputs
+        ? $"Layer '{layer}' has {inputs} inputs; int16 skip compensation sums at most {MaxCompensatedInputs} constants per neuron exactly in int32."
+        : null;
+
+    /// <summary>
     /// Runs one row. <paramref name="thresholds"/> are in the product's Q format (one, or one per neuron);
     /// <paramref name="accumulators"/> is scratch of N entries.
     /// </summary>
