@@ -107,14 +107,6 @@ public static class FixedPointFullyConnectedKernel
             int total = compensated ? FixedPointMath.SaturatingAdd(acc[j], FixedPointMath.SaturatingShiftLeft(sums[j], compensationShift)) : acc[j];
             output[j] = FixedPointMath.Requantize(total, outputShift);
         }
-        stats?.AddFullyConnected(input.Length, n, nonzeroInputs, executed, skippedThreshold, ops, compensated);
-        if (perNeuron)
-        {
-            stats?.AddGroupedRow(nonzeroInputs, n);
-        }
-        else
-        {
-            stats?.AddTestedRow(nonzeroInputs, n);
-        }
+        stats?.AddFullyConnected(input.Length, n, nonzeroInputs, executed, skippedThreshold, ops, perNeuron, compensated);
     }
 }

@@ -93,7 +93,7 @@ public static class PrunedFullyConnectedKernel
                 }
             }
         }
-        stats?.AddFullyConnected(input.Length, n, nonzeroInputs, executed, skippedThreshold, ops, compensated);
+        stats?.AddFullyConnected(input.Length, n, nonzeroInputs, executed, skippedThreshold, ops, perNeuron, compensated);
     }
 
     /// <summary>
@@ -145,7 +145,7 @@ public static class PrunedFullyConnectedKernel
             }
         }
         y[..n].CopyTo(output);
-        stats?.AddFullyConnected(input.Length, n, nonzeroInputs, Vector256.Sum(executed), Vector256.Sum(skipped), ops);
+        stats?.AddFullyConnected(input.Length, n, nonzeroInputs, Vector256.Sum(executed), Vector256.Sum(skipped), ops, perNeuron: false);
     }
 
     /// <summary>The outputs rounded up to whole vectors: the row width <see cref="RunMasked"/> expects.</summary>

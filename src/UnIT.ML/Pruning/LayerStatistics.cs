@@ -114,25 +114,25 @@ public sealed class LayerStatistics
     public long ColumnOutputs { get; set; }
 
     /// <summary>
-    /// Nonzero inputs of an int16 fully connected layer with a threshold per neuron (group-wise), as the exported C's grouped
+    /// Nonzero inputs of a fully connected layer with a threshold per neuron (group-wise), as the exported C's grouped
     /// loop runs it: each one's exponent is found once and its neurons' thresholds are looked up in a table, one per test
     /// (<see cref="WeightReads"/>), where the engine counts an approximator's work per neuron (<see cref="Division"/>). 0 for
     /// every other layer and for the dense loop; for the cost model.
     /// </summary>
     public long GroupedInputs { get; set; }
 
-    /// <summary>Outputs of the rows of <see cref="GroupedInputs"/>' layers (neurons per row): each starts at its bias and is requantized.</summary>
+    /// <summary>Outputs of the rows of <see cref="GroupedInputs"/>' layers (neurons per row): each starts at its bias (and in int16 is requantized).</summary>
     public long GroupedOutputs { get; set; }
 
     /// <summary>
-    /// Nonzero inputs of an int16 fully connected layer with one threshold per layer, as the exported C's tested loop runs it
-    /// (or, for 16 to 256 neurons without compensation, its sorted columns, which <see cref="ColumnInputs"/> counts apart):
+    /// Nonzero inputs of a fully connected layer with one threshold per layer, as the exported C's tested loop runs it
+    /// (or, in int16 for 16 to 256 neurons without compensation, its sorted columns, which <see cref="ColumnInputs"/> counts apart):
     /// each one's exponent is found once and its threshold looked up, where the engine counts the approximator's work
     /// (<see cref="Division"/>). 0 for every other layer and for the dense loop; for the cost model.
     /// </summary>
     public long TestedInputs { get; set; }
 
-    /// <summary>Outputs of the rows of <see cref="TestedInputs"/>' layers (neurons per row): each starts at its bias and is requantized.</summary>
+    /// <summary>Outputs of the rows of <see cref="TestedInputs"/>' layers (neurons per row): each starts at its bias (and in int16 is requantized).</summary>
     public long TestedOutputs { get; set; }
 
     /// <summary>
@@ -172,9 +172,22 @@ public sealed class LayerStatistics
     /// Counts one row of a fully connected layer under the skip rule: <paramref name="inputs"/> x <paramref name="outputs"/>
     /// MACs; one zero test per input and, for each of the <paramref name="nonzeroInputs"/>, a threshold test and a weight
     /// read per output; <paramref name="ops"/> spent on its thresholds; each threshold skip compensated when <paramref name="compensated"/>.
+    /// The row counts as the exported C's grouped loop's (<see cref="GroupedInputs"/>) with a threshold per neuron
+    /// (<paramref name="perNeuron"/>), else as its tested loop's (<see cref="TestedInputs"/>).
     /// </summary>
-    internal void AddFullyConnected(int inputs, int outputs, long nonzeroInputs, long executed, long skippedThreshold, in DivisionOps ops, bool compensated = false)
+    internal void AddFullyConnected(int inputs, int outputs, long nonzeroInputs, long executed, long skippedThreshold, in DivisionOps ops, bool perNeuron,
+        bool compensated = false)
     {
+        if (perNeuron)
+        {
+            GroupedInputs += nonzeroInputs;
+            GroupedOutputs += outputs;
+        }
+        else
+        {
+            TestedInputs += nonzeroInputs;
+            TestedOutputs += outputs;
+        }
         Compensations += compensated ? skippedThreshold : 0;
         CompensatedOutputs += compensated ? outputs : 0;
         long total = (long)inputs * outputs;
@@ -186,20 +199,6 @@ public sealed class LayerStatistics
         ActivationReads += inputs;
         WeightReads += nonzeroInputs * outputs;
         Division.Add(ops);
-    }
-
-    /// <summary>Counts one row of an int16 fully connected layer with a threshold per neuron (<see cref="GroupedInputs"/>).</summary>
-    internal void AddGroupedRow(long nonzeroInputs, int outputs)
-    {
-        GroupedInputs += nonzeroInputs;
-        GroupedOutputs += outputs;
-    }
-
-    /// <summary>Counts one row of an int16 fully connected layer with one threshold (<see cref="TestedInputs"/>).</summary>
-    internal void AddTestedRow(long nonzeroInputs, int outputs)
-    {
-        TestedInputs += nonzeroInputs;
-        TestedOutputs += outputs;
     }
 
     /// <summary>

@@ -19,7 +19,8 @@ namespace UnIT.ML.Targets;
 /// + c.MemoryRead)</c> (each compensated skip adds its constant after a sign test and a read; in the MAC, comparison
 /// and memory parts), or <c>Compensations·c.Compensation</c> in the MAC part when the table has a measured cost; for a fully
 /// connected layer (<see cref="LayerStatistics.CompensatedOutputs"/> &gt; 0) with <see cref="CostTable.FullyConnectedCompensation"/>,
-/// <c>Compensations·Skip + ActivationReads·Input + CompensatedOutputs·Output</c> in the MAC part instead;</item>
+/// <c>Compensations·Skip + ActivationReads·Input + CompensatedOutputs·Output</c>, plus its loop's nonzero inputs at <c>Lookup</c>
+/// and executed MACs at <c>Mac</c>, in the MAC part instead;</item>
 /// <item>dense = <c>Total·(c.Multiply + c.Add) + Total·2·c.MemoryRead</c> (every MAC reads both operands,
 /// nothing is compared), so the speed-up is a like-for-like ratio under one table; <c>Total·c.DenseMac</c> when the
 /// table has a measured dense MAC cost. A layer the pruned build runs by the dense loop
@@ -35,11 +36,11 @@ namespace UnIT.ML.Targets;
 /// table has <see cref="CostTable.SortedColumns"/>: <c>ColumnInputs·Input + ColumnThresholds·Threshold
 /// + ColumnSearchSteps·SearchStep + ColumnOutputs·Output</c> in the comparison part, no reads, and its executed MACs at
 /// <c>Mac</c> each.</item>
-/// <item>an int16 fully connected layer with a threshold per neuron (<see cref="LayerStatistics.GroupedOutputs"/> &gt; 0), when the
+/// <item>a fully connected layer with a threshold per neuron (<see cref="LayerStatistics.GroupedOutputs"/> &gt; 0), when the
 /// table has <see cref="CostTable.GroupedFullyConnected"/>: <c>ActivationReads·Input + GroupedInputs·Lookup + WeightReads·Test
 /// + GroupedOutputs·Output</c> in the comparison part, no reads, its executed MACs at <c>Mac</c> each, and of its threshold
-/// work only the true divisions (the C looks the other approximators' thresholds up).</item>
-/// <item>an int16 fully connected layer with one threshold that the C runs by its tested loop (<see cref="LayerStatistics.TestedOutputs"/>
+/// work only the true divisions, at the loop's <c>Division</c> when it has one (the C looks the other approximators' thresholds up).</item>
+/// <item>a fully connected layer with one threshold that the C runs by its tested loop (<see cref="LayerStatistics.TestedOutputs"/>
 /// &gt; 0 and not by sorted columns), when the table has <see cref="CostTable.TestedFullyConnected"/>: the same with
 /// <c>TestedInputs</c> and <c>TestedOutputs</c>.</item>
 /// </list>
@@ -151,17 +152,18 @@ public static class CostModel
             costs.GroupedFullyConnected is { } g && layer.GroupedOutputs > 0 ? (g, layer.GroupedInputs, layer.GroupedOutputs)
             : costs.TestedFullyConnected is { } t && layer.TestedOutputs > 0 && !columns ? (t, layer.TestedInputs, layer.TestedOutputs)
             : (null, 0, 0);
-        double division = layer.Division.Divisions * costs.Division + (loop is not null ? 0 : layer.Division.Shifts * costs.Shift
+        double division = layer.Division.Divisions * (loop?.Division ?? costs.Division) + (loop is not null ? 0 : layer.Division.Shifts * costs.Shift
             + layer.Division.Comparisons * costs.CompareBranch
             + layer.Division.MaskOps * costs.MaskOp
             + layer.Division.TableLookups * costs.TableLookup);
         double denseMac = costs.DenseMac ?? macCost + 2 * costs.MemoryRead;
         double dense = layer.Total * denseMac / samples;
-        // The int16 C's fully connected loops add a compensated skip's constant to its neuron's sum and scale each sum once.
+        // The C's fully connected loops have compensation prices of their own (the int16 ones add a skip's constant to its neuron's sum and scale each sum once).
         FullyConnectedCompensationCosts? fcCompensation = layer.CompensatedOutputs > 0 ? costs.FullyConnectedCompensation : null;
         double compensation = fcCompensation is null
             ? layer.Compensations * (costs.Compensation ?? costs.Add)
-            : layer.Compensations * fcCompensation.Skip + layer.ActivationReads * fcCompensation.Input + layer.CompensatedOutputs * fcCompensation.Output;
+            : layer.Compensations * fcCompensation.Skip + layer.ActivationReads * fcCompensation.Input + layer.CompensatedOutputs * fcCompensation.Output
+                + loopInputs * fcCompensation.Lookup + (layer.Executed - layer.DenseMacs) * fcCompensation.Mac;
         // A measured compensation cost is charged whole to the MAC part; otherwise its add, test and read go to theirs.
         long itemized = costs.Compensation is null && fcCompensation is null ? layer.Compensations : 0;
         double skipRule = (layer.Comparisons + itemized) * costs.CompareBranch;

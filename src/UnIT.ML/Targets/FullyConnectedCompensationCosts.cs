@@ -1,10 +1,10 @@
 namespace UnIT.ML.Targets;
 
 /// <summary>
-/// Measured cycles of skip compensation in an int16 fully connected layer (tested or grouped loop): a compensated skip adds
-/// its weight's constant to its neuron's int32 sum, and each sum is shifted into the product's Q format and added to the
-/// accumulator once per row. Where a table has these prices they replace <see cref="CostTable.Compensation"/> (fitted on
-/// convolutions, whose lists shift each weight's constant once) for such layers. Immutable.
+/// Measured cycles of skip compensation in a fully connected layer (tested or grouped loop), on top of the loop's own prices:
+/// a compensated skip adds its weight's constant (in int16 to its neuron's int32 sum, which is shifted into the product's Q
+/// format and added to the accumulator once per row; in float32 to the output itself). Where a table has these prices they
+/// replace <see cref="CostTable.Compensation"/> (fitted on convolutions) for such layers. Immutable.
 /// </summary>
 public sealed record FullyConnectedCompensationCosts
 {
@@ -23,6 +23,16 @@ public sealed record FullyConnectedCompensationCosts
     /// </summary>
     public required double Output { get; init; }
 
+    /// <summary>
+    /// Cycles per nonzero input of such a layer (<see cref="UnIT.ML.Pruning.LayerStatistics.TestedInputs"/> or
+    /// <see cref="UnIT.ML.Pruning.LayerStatistics.GroupedInputs"/>) beyond the loop's <see cref="FullyConnectedLoopCosts.Lookup"/>: its
+    /// row of constants and its sign.
+    /// </summary>
+    public required double Lookup { get; init; }
+
+    /// <summary>Cycles per MAC run in such a layer beyond the loop's <see cref="FullyConnectedLoopCosts.Mac"/>: the longer loop body.</summary>
+    public required double Mac { get; init; }
+
     /// <summary>Throws when a number is negative or not finite.</summary>
     /// <param name="device">The table's device, named in the message.</param>
     /// <exception cref="ArgumentException">Names the bad field and its value.</exception>
@@ -31,5 +41,7 @@ public sealed record FullyConnectedCompensationCosts
         CostTable.CheckCost(device, "FullyConnectedCompensation." + nameof(Skip), Skip);
         CostTable.CheckCost(device, "FullyConnectedCompensation." + nameof(Input), Input);
         CostTable.CheckCost(device, "FullyConnectedCompensation." + nameof(Output), Output);
+        CostTable.CheckCost(device, "FullyConnectedCompensation." + nameof(Lookup), Lookup);
+        CostTable.CheckCost(device, "FullyConnectedCompensation." + nameof(Mac), Mac);
     }
 }

@@ -1,8 +1,8 @@
 namespace UnIT.ML.Targets;
 
 /// <summary>
-/// Measured cycles of an int16 fully connected loop that tests each weight of a nonzero input, as the exported C runs it:
-/// the grouped loop (<see cref="CostTable.GroupedFullyConnected"/>: a threshold per neuron, looked up in a table by the
+/// Measured cycles of a fully connected loop that tests each weight of a nonzero input, as the exported C runs it (int16 or
+/// float32): the grouped loop (<see cref="CostTable.GroupedFullyConnected"/>: a threshold per neuron, looked up in a table by the
 /// input's exponent) or the tested loop (<see cref="CostTable.TestedFullyConnected"/>: one threshold, looked up once per
 /// nonzero input). The engine counts an approximator's work instead (what the method defines), so a calibrated
 /// <see cref="CostTable"/> carries these prices and leaves that work out; only true divisions (exact division, which the C
@@ -28,12 +28,18 @@ public sealed record FullyConnectedLoopCosts
 
     /// <summary>
     /// Cycles per output (<see cref="UnIT.ML.Pruning.LayerStatistics.GroupedOutputs"/> or
-    /// <see cref="UnIT.ML.Pruning.LayerStatistics.TestedOutputs"/>): the accumulator's bias and requantization.
+    /// <see cref="UnIT.ML.Pruning.LayerStatistics.TestedOutputs"/>): the accumulator's bias and (int16) requantization.
     /// </summary>
     public required double Output { get; init; }
 
-    /// <summary>Cycles per MAC run: the multiply and the saturating add.</summary>
+    /// <summary>Cycles per MAC run: the multiply and the (int16: saturating) add.</summary>
     public required double Mac { get; init; }
+
+    /// <summary>
+    /// Cycles per true division in the loop (exact division's T/|x|, <see cref="UnIT.ML.Division.DivisionOps.Divisions"/>), when
+    /// measured apart; null charges the table's <see cref="CostTable.Division"/>.
+    /// </summary>
+    public double? Division { get; init; }
 
     /// <summary>Throws when a number is negative or not finite.</summary>
     /// <param name="device">The table's device, named in the message.</param>
@@ -46,6 +52,10 @@ public sealed record FullyConnectedLoopCosts
         Check(Test, nameof(Test));
         Check(Output, nameof(Output));
         Check(Mac, nameof(Mac));
+        if (Division is { } division)
+        {
+            Check(division, nameof(Division));
+        }
 
         void Check(double value, string field) => CostTable.CheckCost(device, name + "." + field, value);
     }

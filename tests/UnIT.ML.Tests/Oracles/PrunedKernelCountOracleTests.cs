@@ -66,15 +66,22 @@ public sealed class PrunedKernelCountOracleTests
             Counts expected = Enumerable.Range(0, rows)
                 .Select(r => FullyConnectedOracle(x[(r * k)..((r + 1) * k)], fc.Weight.Data, n, thresholds))
                 .Aggregate((a, b) => a.Plus(b));
-            AssertEngineCounts(graph, "fc", x, thresholds, expected, $"fc, {thresholds.Length} threshold(s)");
+            // The exported C's loop: each nonzero input looks its thresholds up once, each row sets its outputs.
+            bool grouped = thresholds.Length > 1;
+            (long Inputs, long Outputs) loop = (x.Count(v => v != 0f), rows * n);
+            AssertEngineCounts(graph, "fc", x, thresholds, expected, $"fc, {thresholds.Length} threshold(s)",
+                s => Assert.AreEqual(grouped ? (loop, (0L, 0L)) : ((0L, 0L), loop),
+                    ((s.GroupedInputs, s.GroupedOutputs), (s.TestedInputs, s.TestedOutputs)), $"fc, {thresholds.Length} threshold(s): loop counts"));
         }
     }
 
     /// <summary>
     /// Runs the engine with each approximator. Comparisons and reads do not depend on the approximator; the fate of each
-    /// MAC is the exact rule's for exact division, and for every approximator the nonzero MACs are either run or skipped.
+    /// MAC is the exact rule's for exact division, and for every approximator the nonzero MACs are either run or skipped;
+    /// <paramref name="alsoCheck"/> then checks more of each run's counts.
     /// </summary>
-    private static void AssertEngineCounts(ModelGraph graph, string layer, float[] x, float[] thresholds, Counts expected, string what)
+    private static void AssertEngineCounts(ModelGraph graph, string layer, float[] x, float[] thresholds, Counts expected, string what,
+        Action<LayerStatistics>? alsoCheck = null)
     {
         Assert.IsTrue(expected.Executed > 0 && expected.SkippedThreshold > 0 && expected.SkippedZero > 0, $"{what}: the case should run, skip by threshold and skip zeros");
         foreach (string division in DivisionApproximators.Names)
@@ -100,6 +107,7 @@ public sealed class PrunedKernelCountOracleTests
                 Assert.AreEqual(expected.Executed, s.Executed, $"{at}: executed");
                 Assert.AreEqual(expected.SkippedThreshold, s.SkippedThreshold, $"{at}: skipped (threshold)");
             }
+            alsoCheck?.Invoke(s);
         }
     }
 

@@ -222,14 +222,22 @@ public sealed class CostModelTests
         LayerStatistics fc = stats.For("fc"), conv = stats.For("conv");
         fc.Compensations = 400;
         fc.CompensatedOutputs = 20;
+        fc.TestedInputs = 60;
+        fc.TestedOutputs = 20;
         conv.Compensations = 500;
-        CostTable table = CostTable.Max78000 with { Compensation = 7, FullyConnectedCompensation = new FullyConnectedCompensationCosts { Skip = 2, Input = 3, Output = 9 } };
+        CostTable table = CostTable.Max78000 with
+        {
+            Compensation = 7,
+            TestedFullyConnected = new FullyConnectedLoopCosts { Input = 1, Lookup = 1, Test = 1, Output = 1, Mac = 1 },
+            FullyConnectedCompensation = new FullyConnectedCompensationCosts { Skip = 2, Input = 3, Output = 9, Lookup = 4, Mac = 5 },
+        };
 
         LayerCostEstimate[] layers = [.. CostModel.Estimate(TargetProfile.Max78000.WithCosts(table), stats).Layers];
         LayerCostEstimate[] plain = [.. CostModel.Estimate(TargetProfile.Max78000.WithCosts(table with { FullyConnectedCompensation = null }), stats).Layers];
 
-        // fc: its 400 compensated skips at 2 instead of 7, its 100 inputs at 3 and its 20 sums at 9, in the MAC part; nothing else moves.
-        Assert.AreEqual(plain[0].MacCycles + (400 * (2 - 7) + 100 * 3 + 20 * 9) / 2.0, layers[0].MacCycles, 1e-9);
+        // fc: its 400 compensated skips at 2 instead of 7, its 100 inputs at 3, its 20 sums at 9, its loop's 60 nonzero inputs at 4
+        // and its 300 MACs at 5, in the MAC part; nothing else moves.
+        Assert.AreEqual(plain[0].MacCycles + (400 * (2 - 7) + 100 * 3 + 20 * 9 + 60 * 4 + 300 * 5) / 2.0, layers[0].MacCycles, 1e-9);
         Assert.AreEqual(plain[0] with { MacCycles = 0, EnergyMicrojoules = 0 }, layers[0] with { MacCycles = 0, EnergyMicrojoules = 0 });
         // conv has no compensated outputs: its skips keep the table's Compensation.
         Assert.AreEqual(plain[1], layers[1]);
@@ -238,7 +246,7 @@ public sealed class CostModelTests
     [TestMethod]
     public void A_negative_fully_connected_compensation_cost_is_rejected_by_name()
     {
-        var costs = new FullyConnectedCompensationCosts { Skip = 1, Input = 2, Output = -1 };
+        var costs = new FullyConnectedCompensationCosts { Skip = 1, Input = 2, Output = -1, Lookup = 0, Mac = 0 };
 
         ArgumentException e = Assert.ThrowsExactly<ArgumentException>(() => (CostTable.Max78000 with { FullyConnectedCompensation = costs }).Validate());
 
@@ -273,6 +281,12 @@ public sealed class CostModelTests
         Assert.AreEqual(60 * 7 / 2.0, byColumns[0].ComparisonCycles, 1e-9);
         // conv has no tested-loop counts: priced as without the tested-loop costs.
         Assert.AreEqual(plain[1], layers[1]);
+
+        // Exact division's 60 true divisions: at the table's 14, or at the loop's own price when it has one.
+        fc.ColumnInputs = 0;
+        fc.Division = new DivisionOps { Computations = 60, Divisions = 60, Shifts = 200, Comparisons = 150 };
+        Assert.AreEqual(60 * 14 / 2.0, CostModel.EstimateLayer(table, fc).DivisionCycles, 1e-9);
+        Assert.AreEqual(60 * 1.5 / 2.0, CostModel.EstimateLayer(table with { TestedFullyConnected = tested with { Division = 1.5 } }, fc).DivisionCycles, 1e-9);
     }
 
     [TestMethod]
@@ -285,6 +299,9 @@ public sealed class CostModelTests
 
         Assert.Contains("GroupedFullyConnected.Lookup", grouped.Message);
         Assert.Contains("TestedFullyConnected.Lookup", tested.Message);
+        ArgumentException division = Assert.ThrowsExactly<ArgumentException>(
+            () => (CostTable.Max78000 with { TestedFullyConnected = bad with { Lookup = 2, Division = -1 } }).Validate());
+        Assert.Contains("TestedFullyConnected.Division", division.Message);
     }
 
     [TestMethod]
