@@ -319,7 +319,7 @@ public sealed record CostTable
         CNNs without it (tools/msp430/seeded-cnn-bench.cs grouped 10 to 13 against 0, 6, 8 and 9: the same thresholds and MACs;
         12 to 32 neurons, 196 inputs, p10 / p40 / p70 / p90; 2026-12-03). Software / hardware multiply: per compensated skip
         56.3 / 51.5, per input 43.0 / 32.1 (every fit layer has 196 inputs, so this also carries any fixed cost per row), per
-        compensated output 381.5 / 358.3. Those layers within -3.1 to +2.4 % / -2.5 to +4.0 %, 9.6 % / 6.3 % with one CNN left
+        compensated output 381.5 / 358.3 (nothing more per nonzero input or MAC run: not fitted apart). Those layers within -3.1 to +2.4 % / -2.5 to +4.0 %, 9.6 % / 6.3 % with one CNN left
         out of the fit; at Compensation (fitted on list convolutions) they had come out 3 to 35 % / 7 to 43 % low. Outside the
         fit, two more pairs with 98 and 49 inputs (grouped 14 and 15 against 16 and 17) within -5.5 to +6.2 % / -0.9 to +4.5 %
         per compensated layer. mnist_cnn's
