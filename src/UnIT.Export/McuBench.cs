@@ -131,6 +131,7 @@ public static class McuBench
                         ConstantBytes = long.Parse(r["rodata_bytes"], CultureInfo.InvariantCulture) - 2L * m.Graph.InputSampleSize,
                         // .bss holds the accumulators when they are in SRAM.
                         RamBytes = long.Parse(r["bss_bytes"], CultureInfo.InvariantCulture) + export.RamBytes - sramBytes,
+                        FramSpareBytes = long.Parse(r["fram_spare_bytes"], CultureInfo.InvariantCulture),
                         LogitsMatch = outputs.SequenceEqual(expected),
                         ExecutedMacs = (isDense ? stats.Layers.Sum(l => l.Total) : stats.Layers.Sum(l => l.Executed)) / (double)count,
                         SkipTestReads = isDense ? 0 : stats.Layers.Sum(l => l.WeightReads + l.ActivationReads) / (double)count,

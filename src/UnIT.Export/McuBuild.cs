@@ -27,6 +27,13 @@ public sealed record McuBuild
     /// <summary>Bytes of static read-write data: .bss plus the activation arena and accumulators (which this build places in FRAM).</summary>
     public required long RamBytes { get; init; }
 
+    /// <summary>
+    /// Bytes of the simulated MSP430's FRAM (below 64 KiB, <c>tools/msp430/msp430.ld</c>) the whole test program leaves free: how
+    /// much more its code, constants and FRAM buffers could grow and still be benchmarked. The program holds one bench image
+    /// as a constant (2 bytes per input element), which a deployment would not.
+    /// </summary>
+    public required long FramSpareBytes { get; init; }
+
     /// <summary>True when every int16 output of every image equals the C# engine's.</summary>
     public required bool LogitsMatch { get; init; }
 

@@ -33,6 +33,12 @@ public sealed class SimulatorTests
         Assert.IsTrue(pruned.LogitsMatch, "the simulated MSP430 logits differ from the C# engine's");
         Assert.IsGreaterThan(1_000_000d, pruned.Cycles, "a whole CNN inference takes millions of cycles");
         Assert.IsGreaterThan(0L, pruned.CodeBytes);
+        // The FRAM left free (msp430.ld gives the program 0xBF80 bytes): below what code, constants and the bench image leave,
+        // since the FRAM buffers take some of it, and at least what they leave were every byte of RAM B in FRAM (less 64 B of
+        // section alignment).
+        long room = 0xBF80 - pruned.CodeBytes - pruned.ConstantBytes - 2L * graph.InputSampleSize;
+        Assert.IsTrue(pruned.FramSpareBytes > 0 && pruned.FramSpareBytes < room && pruned.FramSpareBytes >= room - pruned.RamBytes - 64,
+            $"FRAM spare {pruned.FramSpareBytes:N0} B; code + constants + image leave {room:N0} B, RAM {pruned.RamBytes:N0} B");
         CollectionAssert.AreEqual(graph.Nodes.Select(n => n.Name).Append("(other)").ToArray(), pruned.Layers.Select(l => l.Name).ToArray());
         Assert.AreEqual(pruned.Cycles, pruned.Layers.Sum(l => l.Cycles), 1.0, "the per-node spans add up to the whole");
         Assert.IsNull(pruned.Layers[^1].Estimate, "startup and the copies in and out are not a node");

@@ -25,6 +25,7 @@
 #   text_bytes: <size of .text>
 #   rodata_bytes: <size of .rodata (constants)>
 #   bss_bytes: <size of .bss (static RAM)>
+#   fram_spare_bytes: <bytes of the FRAM that msp430.ld gives the program (below 64 KiB) left free>
 # Exit status 0 on success; 2 when a tool is missing; 1 on any other failure.
 # Environment: CLANG (default clang-14), LLD (default ld.lld-14), MSPDEBUG (default mspdebug),
 #              UNIT_MSP430_OPT (default -O2), UNIT_MSP430_TIMEOUT seconds for the simulator (default 300),
@@ -132,7 +133,7 @@ while read -r f1 f2 f3 f4; do
     if [[ -n "$f4" ]]; then addr[$f4]=$f1; size[$f4]=$((16#$f2)); else addr[$f3]=$f1; fi
 done < <("$NM" -S "$work/unit.elf")
 [[ "$marks" =~ ^[0-9]+$ ]] || { echo "--marks takes a count, not '$marks'" >&2; exit 1; }
-need=(unit_out unit_counts unit_bench_begin unit_bench_end unit_done)
+need=(unit_out unit_counts unit_bench_begin unit_bench_end unit_done unit_fram_end unit_fram_limit)
 [[ $marks -gt 0 ]] && need+=(unit_layer_mark)
 for s in "${need[@]}"; do
     [[ -n "${addr[$s]:-}" ]] || { echo "symbol $s not found in the ELF" >&2; exit 1; }
@@ -177,7 +178,9 @@ fi
 # hex dump lines "    0xxxx: b0 b1 ... |ascii|" of unit_out and unit_counts become little-endian words.
 read -r text_bytes rodata_bytes bss_bytes < <("$SIZE" -A "$work/unit.elf" | awk '
     $1 == ".text" { t = $2 } $1 == ".rodata" { r = $2 } $1 == ".bss" { b = $2 } END { print t + 0, r + 0, b + 0 }')
+fram_spare_bytes=$((16#${addr[unit_fram_limit]} - 16#${addr[unit_fram_end]}))
 awk -v variant="$variant" -v count="$count" -v text_bytes="$text_bytes" -v rodata_bytes="$rodata_bytes" -v bss_bytes="$bss_bytes" \
+    -v fram_spare_bytes="$fram_spare_bytes" \
     -v stops_expected="$stops_expected" -v marks="$marks" \
     -v out_at="$((16#${addr[unit_out]}))" -v out_len="$out_size" \
     -v cnt_at="$((16#${addr[unit_counts]}))" -v cnt_len="$cnt_size" '
@@ -209,5 +212,5 @@ awk -v variant="$variant" -v count="$count" -v text_bytes="$text_bytes" -v rodat
             printf "\n"
         }
         if (marks > 0) printf "span_cycles: %s\n", spans
-        printf "cycles: %.0f\ninstructions: %.0f\ntext_bytes: %s\nrodata_bytes: %s\nbss_bytes: %s\n", cycles, insns, text_bytes, rodata_bytes, bss_bytes
+        printf "cycles: %.0f\ninstructions: %.0f\ntext_bytes: %s\nrodata_bytes: %s\nbss_bytes: %s\nfram_spare_bytes: %s\n", cycles, insns, text_bytes, rodata_bytes, bss_bytes, fram_spare_bytes
     }' "$work/sim.log" || { echo "(log: $work/sim.log)" >&2; exit 1; }

@@ -62,10 +62,10 @@ internal sealed class McuBenchCommand
         {
             console.WriteLine($"The pruned builds run {string.Join(", ", dense)} by the plain dense loop (the thresholds' dense_layers).");
         }
-        var table = new Table().AddColumns("build", "multiply", "cycles/inference", "estimate (paper table)", "estimate (calibrated)", "code B", "const B", "RAM B", "µJ/inference", "logits = C#");
+        var table = new Table().AddColumns("build", "multiply", "cycles/inference", "estimate (paper table)", "estimate (calibrated)", "code B", "const B", "RAM B", "FRAM spare B", "µJ/inference", "logits = C#");
         foreach (McuBuild b in builds)
         {
-            table.AddRow(b.Model, b.Multiply, N(b.Cycles), N(b.EstimatedCycles), N(b.CalibratedEstimatedCycles), N(b.CodeBytes), N(b.ConstantBytes), N(b.RamBytes),
+            table.AddRow(b.Model, b.Multiply, N(b.Cycles), N(b.EstimatedCycles), N(b.CalibratedEstimatedCycles), N(b.CodeBytes), N(b.ConstantBytes), N(b.RamBytes), N(b.FramSpareBytes),
                 b.EnergyMicrojoules.ToString("F1", CultureInfo.InvariantCulture), b.LogitsMatch ? "yes" : "[red]NO[/]");
         }
         console.Write(table);
