@@ -5,7 +5,8 @@ namespace UnIT.Reports;
 
 /// <summary>
 /// Writes a <see cref="ShiftResult"/> as CSV: per shift and strength, dense, UnIT and magnitude-pruning accuracy and MACs
-/// skipped, and the train-time pruned model's with and without UnIT (empty without one). Invariant culture.
+/// skipped, the train-time pruned model's with and without UnIT (empty without one), and the share of all MACs UnIT
+/// skipped with a compensation add. Invariant culture.
 /// </summary>
 public static class ShiftCsvWriter
 {
@@ -14,6 +15,7 @@ public static class ShiftCsvWriter
         "shift", "strength", "samples", "dense_accuracy", "unit_accuracy", "unit_drop", "unit_skipped_fraction",
         "magnitude_accuracy", "magnitude_drop", "magnitude_skipped_fraction", "unit_percentile", "magnitude_sparsity",
         "train_time_accuracy", "train_time_skipped_fraction", "train_time_unit_accuracy", "train_time_unit_skipped_fraction",
+        "unit_compensated_fraction",
     ];
 
     /// <summary>Writes the CSV (header and rows) to <paramref name="writer"/>, which is not closed.</summary>
@@ -33,6 +35,7 @@ public static class ShiftCsvWriter
                 ReportFormat.Number(u.Coordinates.Percentile), ReportFormat.Number(result.MagnitudeSparsity),
                 ReportFormat.Number(r.TrainTime?.Accuracy), ReportFormat.Number(r.TrainTime?.SkippedFraction),
                 ReportFormat.Number(r.TrainTimeUnit?.Accuracy), ReportFormat.Number(r.TrainTimeUnit?.SkippedFraction),
+                ReportFormat.Number(u.MacsTotal == 0 ? 0 : u.MacsCompensated / u.MacsTotal),
             ]);
         }
     }

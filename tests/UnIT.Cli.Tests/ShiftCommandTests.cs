@@ -48,6 +48,30 @@ public sealed class ShiftCommandTests
     }
 
     [TestMethod]
+    public void Shift_with_compensated_thresholds_says_how_many_skipped_MACs_were_compensated()
+    {
+        string outDir = Path.Combine(Path.GetDirectoryName(Cli.TempFile("x", ""))!, "out");
+        string thresholds = Path.Combine(outDir, "t.json");
+        Assert.AreEqual(0, Cli.Run("evaluate", Cli.FashionModel, "--images", Cli.FashionImages, "--labels", Cli.FashionLabels, "--limit", "10",
+            "--calibration-images", Calibration, "--calibration-limit", "60", "--percentile", "60", "--skip-compensation", "--save-thresholds", thresholds).Code);
+
+        var run = Cli.Run("shift", Cli.FashionModel, "--calibration-images", Calibration, "--calibration-limit", "60", "--images", Cli.FashionImages,
+            "--labels", Cli.FashionLabels, "--limit", "40", "--shifts", "noise=0.1", "--thresholds", thresholds, "--out", Path.Combine(outDir, "r"));
+
+        Assert.AreEqual(0, run.Code, run.Err);
+        StringAssert.Contains(string.Join(" ", run.Out.Split(default(char[]), StringSplitOptions.RemoveEmptyEntries)), "of all MACs on the clean set compensated (an add each, no multiply)");
+        string[] csv = File.ReadAllLines(Path.Combine(outDir, "r", "shift.csv"));
+        int column = Array.IndexOf(csv[0].Split(','), "unit_compensated_fraction");
+        int skipped = Array.IndexOf(csv[0].Split(','), "unit_skipped_fraction");
+        foreach (string[] row in csv.Skip(1).Select(l => l.Split(',')))
+        {
+            double compensated = double.Parse(row[column], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.IsGreaterThan(0.0, compensated);
+            Assert.IsLessThan(double.Parse(row[skipped], System.Globalization.CultureInfo.InvariantCulture), compensated);
+        }
+    }
+
+    [TestMethod]
     public void Shift_refuses_an_unknown_shift_in_one_line()
     {
         var run = Cli.Run("shift", Cli.FashionModel, "--calibration-images", Calibration, "--images", Cli.FashionImages, "--labels", Cli.FashionLabels,

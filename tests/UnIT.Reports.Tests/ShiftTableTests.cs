@@ -29,4 +29,21 @@ public sealed class ShiftTableTests
 
         Assert.Contains(expected, text);
     }
+
+    [TestMethod]
+    public void The_caption_gives_the_compensated_share_only_when_UnIT_compensated()
+    {
+        ShiftResult plain = Clean(0.708, 0.706);
+        ShiftResult compensated = new()
+        {
+            Rows = [plain.Rows[0] with { Unit = plain.Rows[0].Unit with { MacsCompensated = 412 } }],
+            MagnitudeSparsity = plain.MagnitudeSparsity,
+            Options = plain.Options,
+        };
+
+        string Caption(ShiftResult r) => string.Join(" ", SweepTableTests.Render(ShiftTable.Build(r, "t")).Split(default(char[]), StringSplitOptions.RemoveEmptyEntries));
+
+        Assert.Contains("UnIT's skipped MACs include 41.2% of all MACs on the clean set compensated", Caption(compensated));
+        Assert.DoesNotContain("compensated", Caption(plain));
+    }
 }
