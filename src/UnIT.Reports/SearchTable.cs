@@ -52,7 +52,7 @@ public static class SearchTable
         if (r.Options.SkipCompensation)
         {
             SweepPoint shown = report.Test ?? r.Validation;
-            captions.Add($"Skip compensation: {ReportFormat.Fixed(100 * shown.MacsCompensated / shown.MacsTotal, 1)}% of all MACs ({(report.Test is null ? "validation" : "test")}) " +
+            captions.Add($"Skip compensation: {ReportFormat.Fixed(100 * shown.CompensatedFraction, 1)}% of all MACs ({(report.Test is null ? "validation" : "test")}) " +
                 "are skipped with a compensation add (no multiply; the cycles count the add).");
         }
         if (captions.Count > 0)

@@ -35,7 +35,7 @@ public static class ShiftCsvWriter
                 ReportFormat.Number(u.Coordinates.Percentile), ReportFormat.Number(result.MagnitudeSparsity),
                 ReportFormat.Number(r.TrainTime?.Accuracy), ReportFormat.Number(r.TrainTime?.SkippedFraction),
                 ReportFormat.Number(r.TrainTimeUnit?.Accuracy), ReportFormat.Number(r.TrainTimeUnit?.SkippedFraction),
-                ReportFormat.Number(u.MacsTotal == 0 ? 0 : u.MacsCompensated / u.MacsTotal),
+                ReportFormat.Number(u.CompensatedFraction),
             ]);
         }
     }

@@ -47,8 +47,8 @@ public static class ShiftTable
             ? $"; train-time pruned model '{name}', + UnIT p={ReportFormat.Setting(result.Options.TrainTimeUnitPercentile)} on it"
             : "";
         // A compensated skip still adds a constant, and magnitude pruning is matched to a count that includes it: say how many.
-        string compensated = clean.Unit.MacsCompensated > 0 && clean.Unit.MacsTotal > 0
-            ? $" UnIT's skipped MACs include {ReportFormat.Fixed(100 * clean.Unit.MacsCompensated / clean.Unit.MacsTotal, 1)}% of all MACs on the clean set compensated (an add each, no multiply)."
+        string compensated = clean.Unit.CompensatedFraction > 0
+            ? $" UnIT's skipped MACs include {ReportFormat.Fixed(100 * clean.Unit.CompensatedFraction, 1)}% of all MACs on the clean set compensated (an add each, no multiply)."
             : "";
         table.Caption(Markup.Escape($"{unit}; magnitude sparsity {ReportFormat.Setting(result.MagnitudeSparsity)}{matched}{trained}; seed {result.Options.Seed}.{compensated}"));
         return table;

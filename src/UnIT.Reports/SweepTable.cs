@@ -10,21 +10,28 @@ public static class SweepTable
     public static Table Build(SweepReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
+        // Compensated skips (part of the threshold skips) get a column only in a sweep that has them.
+        bool compensated = report.Points.Any(p => p.CompensatedFraction > 0);
         var table = new Table().Title(Markup.Escape(report.Title))
             .AddColumns("series", "setting")
-            .AddColumns(RightAligned("accuracy %", "drop pts", "F1", "skipped %", "zero %", "threshold %", "cycles", "speed-up", "energy µJ", "wall s"))
+            .AddColumns(RightAligned(["accuracy %", "drop pts", "F1", "skipped %", "zero %", "threshold %", .. compensated ? new[] { "compensated %" } : [],
+                "cycles", "speed-up", "energy µJ", "wall s"]))
             .AddColumn(new TableColumn("Pareto").Centered());
         foreach (SweepPoint p in report.Points)
         {
             string front = (report.IsOnFront(p, ParetoObjective.SkippedFraction) ? "M" : "") + (report.IsOnFront(p, ParetoObjective.Cycles) ? "C" : "");
-            table.AddRow(
-                new Text(p.Coordinates.Series), new Text(Setting(p.Coordinates)),
-                new Text(ReportFormat.Fixed(100 * p.Accuracy, 2)), new Text(ReportFormat.Fixed(100 * p.AccuracyDrop, 2)),
-                new Text(ReportFormat.Fixed(p.F1Macro, 4)), new Text(ReportFormat.Fixed(100 * p.SkippedFraction, 1)),
-                new Text(ReportFormat.Fixed(100 * p.MacsSkippedZero / p.MacsTotal, 1)), new Text(ReportFormat.Fixed(100 * p.MacsSkippedThreshold / p.MacsTotal, 1)),
-                new Text(ReportFormat.Whole(SweepReport.CostOf(p))), new Text(ReportFormat.Fixed(p.DenseCycles / SweepReport.CostOf(p), 2) + "x"),
-                new Text(ReportFormat.Fixed(p.Coordinates.Kind == SweepPointKind.Dense ? p.DenseEnergyMicrojoules : p.EnergyMicrojoules, 2)), new Text(ReportFormat.Fixed(p.WallSeconds, 2)),
-                new Text(front));
+            string[] cells =
+            [
+                p.Coordinates.Series, Setting(p.Coordinates),
+                ReportFormat.Fixed(100 * p.Accuracy, 2), ReportFormat.Fixed(100 * p.AccuracyDrop, 2),
+                ReportFormat.Fixed(p.F1Macro, 4), ReportFormat.Fixed(100 * p.SkippedFraction, 1),
+                ReportFormat.Fixed(100 * p.MacsSkippedZero / p.MacsTotal, 1), ReportFormat.Fixed(100 * p.MacsSkippedThreshold / p.MacsTotal, 1),
+                .. compensated ? new[] { ReportFormat.Fixed(100 * p.CompensatedFraction, 1) } : [],
+                ReportFormat.Whole(SweepReport.CostOf(p)), ReportFormat.Fixed(p.DenseCycles / SweepReport.CostOf(p), 2) + "x",
+                ReportFormat.Fixed(p.Coordinates.Kind == SweepPointKind.Dense ? p.DenseEnergyMicrojoules : p.EnergyMicrojoules, 2), ReportFormat.Fixed(p.WallSeconds, 2),
+                front,
+            ];
+            table.AddRow(cells.Select(c => new Text(c)).ToArray());
         }
         table.Caption("Pareto: M = on the accuracy / MACs-skipped front, C = on the accuracy / cycles front of its profile. " +
             "Cycles and energy per inference; dense is costed without skipping.");

@@ -58,4 +58,29 @@ public sealed class ComparisonReportTests
         Assert.AreEqual(2, ComparisonPlotter.Build(Result(), "model").GetPlottables().OfType<ScottPlot.Plottables.Scatter>().Count());
         Assert.AreEqual(3, table.Rows.Count);
     }
+
+    [TestMethod]
+    public void Table_And_Csv_Give_The_Compensated_Share_And_The_Table_Only_When_A_Row_Has_One()
+    {
+        ComparisonResult plain = Result();
+        ComparisonResult compensated = new()
+        {
+            Rows = [.. plain.Rows.Select(r => r.Test is null ? r : r with { Test = r.Test with { MacsCompensated = 123 } })],
+            DenseTestAccuracy = plain.DenseTestAccuracy,
+            Options = plain.Options,
+            ValidationSamples = plain.ValidationSamples,
+            TestSamples = plain.TestSamples,
+        };
+        using var writer = new StringWriter();
+
+        ComparisonCsvWriter.Write(compensated, writer);
+
+        string[][] rows = writer.ToString().TrimEnd().Split('\n').Select(l => l.TrimEnd('\r').Split(',')).ToArray();
+        int column = Array.IndexOf(rows[0], "test_compensated_fraction");
+        Assert.AreEqual("0.123", rows[1][column]);
+        Assert.AreEqual("", rows[2][column]);
+        Assert.Contains("of which compensated %", SweepTableTests.Render(ComparisonTable.Build(compensated, "model")));
+        Assert.Contains("12.3", SweepTableTests.Render(ComparisonTable.Build(compensated, "model")));
+        Assert.DoesNotContain("compensated", SweepTableTests.Render(ComparisonTable.Build(plain, "model")));
+    }
 }

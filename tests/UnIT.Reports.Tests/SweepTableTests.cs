@@ -20,6 +20,19 @@ public sealed class SweepTableTests
         Assert.Contains("86.00", text, "accuracy in percent");
     }
 
+    [TestMethod]
+    public void Build_HasACompensatedColumn_OnlyWhenAPointCompensated()
+    {
+        SweepReport plain = ReportData.Sweep();
+        var compensated = new SweepReport([.. plain.Points.Select(p => p.Coordinates.Percentile == 60 ? p with { MacsCompensated = 321 } : p)], plain.Title);
+
+        string with = Render(SweepTable.Build(compensated));
+
+        Assert.Contains("compensated %", with);
+        Assert.Contains("32.1", with);
+        Assert.DoesNotContain("compensated", Render(SweepTable.Build(plain)));
+    }
+
     internal static string Render(Spectre.Console.Rendering.IRenderable renderable)
     {
         var writer = new StringWriter();

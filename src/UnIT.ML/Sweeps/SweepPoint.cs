@@ -68,6 +68,9 @@ public sealed record SweepPoint
     /// <summary>Fraction of all MACs skipped (zero and threshold).</summary>
     public double SkippedFraction => MacsTotal == 0 ? 0 : (MacsSkippedZero + MacsSkippedThreshold) / MacsTotal;
 
+    /// <summary>Fraction of all MACs skipped with a skip-compensation add (part of <see cref="SkippedFraction"/>).</summary>
+    public double CompensatedFraction => MacsTotal == 0 ? 0 : MacsCompensated / MacsTotal;
+
     /// <summary>Estimated cycles per inference of the pruned run on <see cref="SweepCoordinates.Profile"/>.</summary>
     public required double Cycles { get; init; }
 
