@@ -96,7 +96,7 @@ internal sealed class SearchCommand
     };
     private readonly Option<int> _sensitivitySamples = new("--sensitivity-samples")
     {
-        Description = "With --group-allocation sensitivity: calibration samples each output channel's sensitivity is measured on (one dense run of them per channel).",
+        Description = "With --group-allocation sensitivity: calibration samples each output channel's sensitivity is measured on (the graph from its layer on runs them once per channel).",
         HelpName = "N",
         DefaultValueFactory = _ => new SearchOptions().SensitivitySamples,
         CustomParser = OptionParsers.Count("--sensitivity-samples"),

@@ -217,32 +217,7 @@ public sealed class InferenceEngine
             }
             values[0] = first;
             observer?.OnValue(Graph.Input.Name, first);
-            foreach (Step step in _steps)
-            {
-                float[] y = pool.Rent(step.OutputShape.SampleSize);
-                if (step.Node is PrunableNode layer)
-                {
-                    float[] x = values[step.InputSlots[0]]!;
-                    observer?.OnLayerInput(layer, x, step.InputShapes[0]);
-                    LayerStatistics? ls = layerStats[step.LayerIndex];
-                    if (ls is not null)
-                    {
-                        ls.Samples++;
-                    }
-                    _layers[layer].Run(x, y, ls, workspace);
-                }
-                else
-                {
-                    RunNode(step, values, y);
-                }
-                values[step.OutputSlot] = y;
-                observer?.OnValue(step.Node.Output, y);
-                foreach (int slot in step.Release)
-                {
-                    pool.Return(values[slot]!);
-                    values[slot] = null;
-                }
-            }
+            RunSteps(values, 0, _steps.Length, pool, workspace, layerStats, observer);
             for (int o = 0; o < outputs.Length; o++)
             {
                 float[] y = values[_outputSlots[o]]!;
@@ -255,6 +230,109 @@ public sealed class InferenceEngine
             }
         }
         t_pool = pool;
+    }
+
+    /// <summary>
+    /// Runs sample <paramref name="sample"/> of a float batch through the nodes before node <paramref name="node"/>
+    /// (its index in <see cref="ModelGraph.Nodes"/>) and returns the values alive there, by slot (null where none):
+    /// the start that <see cref="ResumeObserved"/> runs the rest of the graph from, as often as asked.
+    /// </summary>
+    internal float[]?[] RunPrefix(Tensor input, int sample, int node)
+    {
+        CheckInput(input);
+        CheckFloat();
+        ArgumentOutOfRangeException.ThrowIfNegative(sample);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(sample, input.Shape[0]);
+        ArgumentOutOfRangeException.ThrowIfNegative(node);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(node, _steps.Length);
+        var values = new float[]?[_steps.Length + 1];
+        int inSize = Graph.InputSampleSize;
+        values[0] = input.Data.AsSpan(sample * inSize, inSize).ToArray();
+        // A pool of its own, dropped here: the live buffers it handed out become the caller's.
+        RunSteps(values, 0, node, new BufferPool(), new Workspace(), new LayerStatistics?[_layers.Count], null);
+        return values;
+    }
+
+    /// <summary>
+    /// Runs the nodes from <paramref name="node"/> on, starting from a copy of <paramref name="prefix"/> (<see cref="RunPrefix"/> at
+    /// the same node, which is left as it was), showing every value computed to <paramref name="observer"/>; returns the
+    /// sample's first graph output. The same as running the whole sample observed, without computing the prefix again.
+    /// </summary>
+    internal float[] ResumeObserved(float[]?[] prefix, int node, IEngineObserver observer)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        CheckFloat();
+        if (prefix.Length != _steps.Length + 1)
+        {
+            throw new ArgumentException($"A prefix of {prefix.Length} values for a graph of {_steps.Length + 1}.", nameof(prefix));
+        }
+        BufferPool pool = t_pool ?? new BufferPool();
+        t_pool = null;
+        var values = new float[]?[prefix.Length];
+        for (int slot = 0; slot < prefix.Length; slot++)
+        {
+            if (prefix[slot] is { } value)
+            {
+                float[] copy = pool.Rent(value.Length);
+                value.CopyTo(copy, 0);
+                values[slot] = copy;
+            }
+        }
+        RunSteps(values, node, _steps.Length, pool, new Workspace(), new LayerStatistics?[_layers.Count], observer);
+        float[] output = values[_outputSlots[0]]!.ToArray();
+        foreach (float[]? value in values)
+        {
+            if (value is not null)
+            {
+                pool.Return(value);
+            }
+        }
+        t_pool = pool;
+        return output;
+    }
+
+    /// <summary>Runs from a saved prefix are float only: a fixed-point run checks and requantizes its input first.</summary>
+    private void CheckFloat()
+    {
+        if (_quantization is not null)
+        {
+            throw new InvalidOperationException("Runs from a saved prefix are for float engines only.");
+        }
+    }
+
+    /// <summary>
+    /// Runs nodes [<paramref name="from"/>, <paramref name="to"/>) of one sample on <paramref name="values"/> (by slot), giving
+    /// each value back to <paramref name="pool"/> after its last reader.
+    /// </summary>
+    private void RunSteps(float[]?[] values, int from, int to, BufferPool pool, Workspace workspace, LayerStatistics?[] layerStats, IEngineObserver? observer)
+    {
+        for (int i = from; i < to; i++)
+        {
+            Step step = _steps[i];
+            float[] y = pool.Rent(step.OutputShape.SampleSize);
+            if (step.Node is PrunableNode layer)
+            {
+                float[] x = values[step.InputSlots[0]]!;
+                observer?.OnLayerInput(layer, x, step.InputShapes[0]);
+                LayerStatistics? ls = layerStats[step.LayerIndex];
+                if (ls is not null)
+                {
+                    ls.Samples++;
+                }
+                _layers[layer].Run(x, y, ls, workspace);
+            }
+            else
+            {
+                RunNode(step, values, y);
+            }
+            values[step.OutputSlot] = y;
+            observer?.OnValue(step.Node.Output, y);
+            foreach (int slot in step.Release)
+            {
+                pool.Return(values[slot]!);
+                values[slot] = null;
+            }
+        }
     }
 
     /// <summary>Each prunable layer's entry of <paramref name="statistics"/> (all null without statistics), in layer order.</summary>

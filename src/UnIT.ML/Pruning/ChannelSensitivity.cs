@@ -19,17 +19,22 @@ public static class ChannelSensitivity
     /// <summary>
     /// Calibration samples measured by default. The estimate rests on the few samples near a decision boundary, so fewer
     /// samples make it noisy (on Fashion-MNIST, 128 instead of 512 moved a search's answer by 2 points of MACs); the cost
-    /// is one dense run of this many samples per output channel.
+    /// is a run of this many samples through the graph from each layer on, per output channel.
     /// </summary>
     public const int DefaultSamples = 512;
+
+    /// <summary>The most floats of saved prefixes (the values alive at a layer) held at once (about 128 MB): samples are measured in chunks that fit.</summary>
+    private const long PrefixBudget = 32L << 20;
 
     /// <summary>
     /// Per prunable layer, one Fisher estimate per output channel / neuron (&gt;= 0), from the dense float model on
     /// <paramref name="calibration"/> (at most <paramref name="maxSamples"/> samples). The model's first output is read as
-    /// logits (a softmax is taken here), or as probabilities when a Softmax node makes it. Runs the samples once per output
-    /// channel, plus twice; deterministic (seeded noise).
+    /// logits (a softmax is taken here), or as probabilities when a Softmax node makes it. Runs the graph from each layer on
+    /// once per output channel and sample (the nodes before the layer once per sample), plus two dense runs; deterministic
+    /// (seeded noise). <paramref name="progress"/> is told the share of those runs done (0 to 1) as it goes.
     /// </summary>
-    public static Dictionary<string, double[]> Measure(ModelGraph graph, IEnumerable<Tensor> calibration, int maxSamples = DefaultSamples)
+    public static Dictionary<string, double[]> Measure(ModelGraph graph, IEnumerable<Tensor> calibration, int maxSamples = DefaultSamples,
+        IProgress<double>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(calibration);
@@ -47,6 +52,8 @@ public static class ChannelSensitivity
         int classes = graph.Outputs[0].Shape.SampleSize;
         IReadOnlyList<PrunableNode> layers = graph.PrunableLayers;
         double[] rms = LayerOutputStatistics.Measure(engine, layers, batches).Rms;
+        long sampleCount = batches.Sum(b => (long)b.Shape[0]);
+        var runs = new RunCounter(progress, sampleCount * layers.Sum(l => (long)l.OutputChannels));
         var result = new Dictionary<string, double[]>(StringComparer.Ordinal);
         for (int l = 0; l < layers.Count; l++)
         {
@@ -55,42 +62,81 @@ public static class ChannelSensitivity
             int positions = shape.SampleSize / layer.OutputChannels;
             double sigma = NoiseShare * rms[l];
             var fisher = new double[layer.OutputChannels];
-            Parallel.For(0, layer.OutputChannels, c =>
+            if (sigma > 0)
             {
-                if (sigma == 0)
+                double[] kl = Divergences(engine, layer, batches, dense, asLogit, classes, runs,
+                    c => new ChannelNoise(layer, c, positions, layer is ConvNode, (float)sigma, seed: l * 7919 + c));
+                for (int c = 0; c < fisher.Length; c++)
                 {
-                    return;
+                    fisher[c] = Math.Max(0, 2 * kl[c] / sampleCount / (sigma * sigma * positions));
                 }
-                var noise = new ChannelNoise(layer, c, positions, layer is ConvNode, (float)sigma, seed: l * 7919 + c);
-                double kl = 0;
-                long samples = 0;
-                for (int b = 0; b < batches.Length; b++)
-                {
-                    float[] noisy = Array.ConvertAll(Observed(engine, batches[b], noise), v => asLogit(v));
-                    kl += Divergence(dense[b], noisy, classes);
-                    samples += batches[b].Shape[0];
-                }
-                fisher[c] = Math.Max(0, 2 * kl / samples / (sigma * sigma * positions));
-            });
+            }
+            else
+            {
+                runs.Add(sampleCount * layer.OutputChannels);
+            }
             result[layer.Name] = fisher;
         }
         return result;
     }
 
-    private static float[] Observed(InferenceEngine engine, Tensor batch, ChannelNoise noise)
+    /// <summary>
+    /// Per output channel of <paramref name="layer"/>, the sum over the samples of KL(dense || the run with that channel's
+    /// noise). Each sample runs up to the layer once; the rest of the graph runs from there per channel. A channel's noise
+    /// is drawn sample after sample in the batches' order, and its divergence summed in that order.
+    /// </summary>
+    private static double[] Divergences(InferenceEngine engine, PrunableNode layer, Tensor[] batches, double[][] dense, Func<float, float> asLogit,
+        int classes, RunCounter runs, Func<int, ChannelNoise> noiseOf)
     {
-        var outputs = new OutputCapture(engine.Graph.Outputs[0].Name, batch.Shape[0], engine.Graph.Outputs[0].Shape.WithBatch(1).SampleSize, noise);
-        engine.RunObserved(batch, outputs);
-        return outputs.Values;
+        int node = engine.Graph.Nodes.ToList().IndexOf(layer);
+        ChannelNoise[] noises = Enumerable.Range(0, layer.OutputChannels).Select(noiseOf).ToArray();
+        var kl = new double[noises.Length];
+        var batchKl = new double[noises.Length];
+        for (int b = 0; b < batches.Length; b++)
+        {
+            Tensor batch = batches[b];
+            int size = batch.Shape[0];
+            Array.Clear(batchKl);
+            int chunk = size;
+            for (int start = 0; start < size; start += chunk)
+            {
+                float[]?[] first = engine.RunPrefix(batch, start, node);
+                long live = first.Sum(v => (long)(v?.Length ?? 0));
+                chunk = start == 0 ? (int)Math.Clamp(PrefixBudget / Math.Max(1, live), 1, size) : chunk;
+                int count = Math.Min(chunk, size - start);
+                var prefixes = new float[]?[count][];
+                prefixes[0] = first;
+                Parallel.For(1, count, i => prefixes[i] = engine.RunPrefix(batch, start + i, node));
+                Parallel.For(0, noises.Length, c =>
+                {
+                    var noisy = new float[count * classes];
+                    var observer = new NoiseObserver(noises[c]);
+                    for (int i = 0; i < count; i++)
+                    {
+                        float[] output = engine.ResumeObserved(prefixes[i], node, observer);
+                        for (int k = 0; k < classes; k++)
+                        {
+                            noisy[i * classes + k] = asLogit(output[k]);
+                        }
+                    }
+                    batchKl[c] = Divergence(dense[b].AsSpan(start * classes, count * classes), noisy, classes, batchKl[c]);
+                    runs.Add(count);
+                });
+            }
+            for (int c = 0; c < kl.Length; c++)
+            {
+                kl[c] += batchKl[c];
+            }
+        }
+        return kl;
     }
 
-    /// <summary>Sum over samples of KL(softmax(dense) || softmax(noisy)).</summary>
-    private static double Divergence(double[] dense, float[] noisy, int classes)
+    /// <summary><paramref name="total"/> plus the sum over samples of KL(softmax(dense) || softmax(noisy)), added in sample order.</summary>
+    private static double Divergence(ReadOnlySpan<double> dense, float[] noisy, int classes, double total)
     {
-        double total = 0;
         for (int s = 0; s < dense.Length / classes; s++)
         {
-            ReadOnlySpan<double> p = dense.AsSpan(s * classes, classes);
+            ReadOnlySpan<double> p = dense.Slice(s * classes, classes);
             ReadOnlySpan<float> q = noisy.AsSpan(s * classes, classes);
             double pMax = double.NegativeInfinity, qMax = double.NegativeInfinity;
             for (int k = 0; k < classes; k++)
@@ -134,26 +180,34 @@ public static class ChannelSensitivity
             (float)(Math.Sqrt(-2 * Math.Log(1 - _random.NextDouble())) * Math.Cos(2 * Math.PI * _random.NextDouble()));
     }
 
-    private sealed class OutputCapture(string output, int samples, int size, ChannelNoise noise) : IEngineObserver
+    /// <summary>Adds a channel's noise to its layer's output as the run makes it; the engine reads that buffer on.</summary>
+    private sealed class NoiseObserver(ChannelNoise noise) : IEngineObserver
     {
-        private int _next;
-
-        public float[] Values { get; } = new float[samples * size];
-
         public void OnLayerInput(PrunableNode layer, float[] input, Shape shape)
         {
         }
 
         public void OnValue(string name, float[] data)
         {
-            // The engine reads the buffer it showed here, so noise added now flows on.
             if (name == noise.Output)
             {
                 noise.Apply(data);
             }
-            if (name == output)
+        }
+    }
+
+    /// <summary>Counts the runs done and tells <c>progress</c> their share, in rising order even from parallel loops.</summary>
+    private sealed class RunCounter(IProgress<double>? progress, long total)
+    {
+        private readonly object _gate = new();
+        private long _done;
+
+        public void Add(long runs)
+        {
+            lock (_gate)
             {
-                Array.Copy(data, 0, Values, _next++ * size, size);
+                _done += runs;
+                progress?.Report(total == 0 ? 1 : Math.Min(1, (double)_done / total));
             }
         }
     }

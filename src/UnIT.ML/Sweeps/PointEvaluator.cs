@@ -79,11 +79,12 @@ internal sealed class PointEvaluator
 
     /// <summary>
     /// Each output channel / neuron's sensitivity (<see cref="ChannelSensitivity"/>) after magnitude pruning to
-    /// <paramref name="magnitudeSparsity"/>, measured once on up to <paramref name="samples"/> calibration samples.
+    /// <paramref name="magnitudeSparsity"/>, measured once on up to <paramref name="samples"/> calibration samples;
+    /// <paramref name="progress"/> hears the measurement's share done when this call makes it.
     /// </summary>
-    public Dictionary<string, double[]> Sensitivity(double magnitudeSparsity, int samples) =>
+    public Dictionary<string, double[]> Sensitivity(double magnitudeSparsity, int samples, IProgress<double>? progress = null) =>
         _sensitivities.GetOrAdd((magnitudeSparsity, samples), key => new Lazy<Dictionary<string, double[]>>(() =>
-            ChannelSensitivity.Measure(MagnitudePruning.Apply(Graph, key.Item1), _calibration, key.Item2))).Value;
+            ChannelSensitivity.Measure(MagnitudePruning.Apply(Graph, key.Item1), _calibration, key.Item2, progress))).Value;
 
     /// <summary>
     /// Runs the setting <paramref name="coordinates"/> with <paramref name="thresholds"/> on the labelled set; <paramref name="costs"/>

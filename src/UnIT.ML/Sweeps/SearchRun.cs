@@ -124,12 +124,12 @@ internal sealed class SearchRun
         }
         _cancellationToken.ThrowIfCancellationRequested();
         _reporter.Add(1);
-        _reporter.Start(string.Create(CultureInfo.InvariantCulture, $"thresholds for p={string.Join(",", missing.Select(p => p.ToString("0.###", CultureInfo.InvariantCulture)))}"));
+        string step = string.Create(CultureInfo.InvariantCulture, $"thresholds for p={string.Join(",", missing.Select(p => p.ToString("0.###", CultureInfo.InvariantCulture)))}");
+        _reporter.Start(step);
         IReadOnlyList<ThresholdSet> sets = Allocation switch
         {
             GroupAllocation.SameRelativeError => Histogram.ThresholdsForGroups(missing.Select(Histogram.EqualErrorPercentiles)),
-            GroupAllocation.Sensitivity => Histogram.ThresholdsForGroups(missing.Select(p =>
-                Histogram.SensitivityPercentiles(p, _evaluator.Sensitivity(MagnitudeSparsity, _options.SensitivitySamples)))),
+            GroupAllocation.Sensitivity => SensitivityThresholds(missing, step),
             _ => Histogram.ThresholdsFor(missing),
         };
         _reporter.Finish();
@@ -138,6 +138,18 @@ internal sealed class SearchRun
             _calibrated[missing[i]] = sets[i];
         }
         return missing.Length;
+    }
+
+    /// <summary>
+    /// The sensitivity-weighted thresholds of <paramref name="levels"/>. The first call measures the channels' sensitivity,
+    /// one run of the graph's tail per channel and sample, which can take minutes: its share done goes into the step's description.
+    /// </summary>
+    private IReadOnlyList<ThresholdSet> SensitivityThresholds(double[] levels, string step)
+    {
+        var progress = new ShareProgress(share => _reporter.Start(string.Create(CultureInfo.InvariantCulture,
+            $"{step}: channel sensitivity on {_options.SensitivitySamples:N0} samples at most, {share:0%} measured")));
+        Dictionary<string, double[]> sensitivity = _evaluator.Sensitivity(MagnitudeSparsity, _options.SensitivitySamples, progress);
+        return Histogram.ThresholdsForGroups(levels.Select(p => Histogram.SensitivityPercentiles(p, sensitivity)));
     }
 
     /// <summary>How a level is spread over groups; anything but the same percentile means no state is a plain single percentile.</summary>
@@ -253,5 +265,27 @@ internal sealed class SearchRun
                 : Layers.Select((l, i) => (l, state[i] == Off ? [0] : _calibrated[state[i]].QuantizedLayers![l]))
                     .ToDictionary(x => x.l, x => x.Item2, StringComparer.Ordinal),
         };
+    }
+
+    /// <summary>Passes a share done (0 to 1) on at each whole percent it reaches, once, from any thread.</summary>
+    private sealed class ShareProgress(Action<double> report) : IProgress<double>
+    {
+        private int _percent = -1;
+
+        public void Report(double value)
+        {
+            int percent = (int)Math.Floor(100 * value);
+            int last = Volatile.Read(ref _percent);
+            while (percent > last)
+            {
+                int seen = Interlocked.CompareExchange(ref _percent, percent, last);
+                if (seen == last)
+                {
+                    report(percent / 100.0);
+                    return;
+                }
+                last = seen;
+            }
+        }
     }
 }

@@ -59,4 +59,38 @@ public sealed class ChannelSensitivityTests
         Assert.IsGreaterThan(4 * f[1], f[2], $"sensitivities {string.Join(", ", f)}");
         Assert.ThrowsExactly<ArgumentException>(() => ChannelSensitivity.Measure(graph, []));
     }
+
+    [TestMethod]
+    public void Nodes_in_front_of_the_layers_change_nothing_and_the_progress_climbs_to_all()
+    {
+        var rng = new Random(23);
+        var hidden = new FullyConnectedNode("hidden", "s", "h", new Tensor(new Shape(4, 6), TestGraphs.Random(rng, 24, 0, 1f)), [0.1f, 0f, -0.1f, 0.2f]);
+        var relu = new ActivationNode("relu", "h", "r", ActivationKind.Relu);
+        var output = new FullyConnectedNode("out", "r", "y", new Tensor(new Shape(3, 4), TestGraphs.Random(rng, 12, 0, 1f)), null);
+        var input = new ValueInfo("x", new Shape(Shape.Dynamic, 6));
+        var plain = new ModelGraph(input, [new ActivationNode("first", "x", "s", ActivationKind.Relu), hidden, relu, output], ["y"]);
+        // The same function with one more node before the layers: x >= 0, so the Relu and the doubled-then-halved path are identities.
+        var longer = new ModelGraph(input,
+        [
+            new ElementwiseNode("double", "x", "d", ElementwiseOp.Mul, new Tensor(new Shape(1), [2f]), constantFirst: false),
+            new ElementwiseNode("half", "d", "s", ElementwiseOp.Mul, new Tensor(new Shape(1), [0.5f]), constantFirst: false),
+            hidden, relu, output,
+        ], ["y"]);
+        var x = new Tensor(new Shape(90, 6), TestGraphs.Random(rng, 540, 0, 1f).Select(MathF.Abs).ToArray());
+        var shares = new List<double>();
+
+        Dictionary<string, double[]> a = ChannelSensitivity.Measure(plain, [x], progress: new SynchronousShare(shares.Add));
+        Dictionary<string, double[]> b = ChannelSensitivity.Measure(longer, [x]);
+
+        CollectionAssert.AreEqual(a["hidden"], b["hidden"]);
+        CollectionAssert.AreEqual(a["out"], b["out"]);
+        Assert.IsTrue(a["hidden"].Any(f => f > 0));
+        Assert.AreEqual(1.0, shares[^1]);
+        Assert.IsTrue(shares.Zip(shares.Skip(1)).All(p => p.First <= p.Second), string.Join(", ", shares));
+    }
+
+    private sealed class SynchronousShare(Action<double> report) : IProgress<double>
+    {
+        public void Report(double value) => report(value);
+    }
 }

@@ -125,6 +125,22 @@ public sealed class ThresholdSearchTests
     }
 
     [TestMethod]
+    public void Run_SensitivityAllocation_ShowsHowMuchOfTheSensitivityIsMeasured()
+    {
+        var reports = new List<SweepProgress>();
+        var options = new SearchOptions
+        {
+            Levels = Levels, Budget = 3, GroupWise = true, GroupAllocation = GroupAllocation.Sensitivity, SensitivitySamples = 32,
+        };
+
+        ThresholdSearch.Run(SweepData.Model, SweepData.Calibration, SweepData.Images, SweepData.Labels, options, new SynchronousProgress(reports.Add));
+
+        string[] measuring = reports.Select(r => r.Description).Where(d => d.Contains("channel sensitivity on 32 samples at most")).ToArray();
+        Assert.IsNotEmpty(measuring);
+        Assert.EndsWith("100% measured", measuring[^1]);
+    }
+
+    [TestMethod]
     public void Run_CyclesObjectiveOnMax78000_MaximizesSpeedupWithTheProfilesDivision()
     {
         var options = new SearchOptions
