@@ -31,7 +31,7 @@ public static class ChannelSensitivity
     /// <paramref name="calibration"/> (at most <paramref name="maxSamples"/> samples). The model's first output is read as
     /// logits (a softmax is taken here), or as probabilities when a Softmax node makes it. Runs the graph from each layer on
     /// once per output channel and sample (the nodes before the layer once per sample), plus two dense runs; deterministic
-    /// (seeded noise). <paramref name="progress"/> is told the share of those runs done (0 to 1) as it goes.
+    /// (seeded noise). <paramref name="progress"/> is told the share of those runs done (0 to 1) at each whole percent, in rising order.
     /// </summary>
     public static Dictionary<string, double[]> Measure(ModelGraph graph, IEnumerable<Tensor> calibration, int maxSamples = DefaultSamples,
         IProgress<double>? progress = null)
@@ -196,18 +196,24 @@ public static class ChannelSensitivity
         }
     }
 
-    /// <summary>Counts the runs done and tells <c>progress</c> their share, in rising order even from parallel loops.</summary>
+    /// <summary>Counts the runs done and tells <c>progress</c> each whole percent of them reached, once, in rising order even from parallel loops.</summary>
     private sealed class RunCounter(IProgress<double>? progress, long total)
     {
         private readonly object _gate = new();
         private long _done;
+        private int _percent = -1;
 
         public void Add(long runs)
         {
             lock (_gate)
             {
                 _done += runs;
-                progress?.Report(total == 0 ? 1 : Math.Min(1, (double)_done / total));
+                int percent = total == 0 ? 100 : (int)Math.Min(100, 100 * _done / total);
+                if (percent > _percent)
+                {
+                    _percent = percent;
+                    progress?.Report(percent / 100.0);
+                }
             }
         }
     }

@@ -267,25 +267,9 @@ internal sealed class SearchRun
         };
     }
 
-    /// <summary>Passes a share done (0 to 1) on at each whole percent it reaches, once, from any thread.</summary>
+    /// <summary>Passes a share done on at once, on the reporting thread (<see cref="Progress{T}"/> would post it elsewhere, out of order).</summary>
     private sealed class ShareProgress(Action<double> report) : IProgress<double>
     {
-        private int _percent = -1;
-
-        public void Report(double value)
-        {
-            int percent = (int)Math.Floor(100 * value);
-            int last = Volatile.Read(ref _percent);
-            while (percent > last)
-            {
-                int seen = Interlocked.CompareExchange(ref _percent, percent, last);
-                if (seen == last)
-                {
-                    report(percent / 100.0);
-                    return;
-                }
-                last = seen;
-            }
-        }
+        public void Report(double value) => report(value);
     }
 }
