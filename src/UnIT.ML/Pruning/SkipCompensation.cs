@@ -68,14 +68,13 @@ public static class SkipCompensation
 
     /// <summary>
     /// A layer's skip rule as its executor applies it, on float values or on int16 ones held as floats: a convolution runs
-    /// a MAC when <c>|x| &gt; t(T, |w|)</c>, a fully connected layer when <c>|w| &gt; t(T, |x|)</c>, with the same division.
+    /// a MAC when <c>|x| &gt; t(T, |w|)</c> (<see cref="ConvSkipSums"/>), a fully connected layer when <c>|w| &gt; t(T, |x|)</c>,
+    /// with the same division.
     /// </summary>
     private sealed class LayerRule
     {
         private readonly float[] _thresholds;
         private readonly int[] _quantizedThresholds;
-        private readonly float[]? _weightThresholds;
-        private readonly int[]? _quantizedWeightThresholds;
         private readonly IDivisionApproximator _division;
 
         public LayerRule(PrunableNode layer, ThresholdSet thresholds, IDivisionApproximator division, QuantizationPlan? plan)
@@ -89,7 +88,9 @@ public static class SkipCompensation
                 Weights = layer.Weight.Data;
                 _quantizedThresholds = [];
                 Scale = 1;
-                _weightThresholds = layer is ConvNode ? FloatConvExecutor.WeightThresholds(layer, _thresholds, division, ref ops) : null;
+                Conv = layer is ConvNode floatConv
+                    ? new ConvSkipSums(floatConv, Weights, Array.ConvertAll(FloatConvExecutor.WeightThresholds(layer, _thresholds, division, ref ops), t => (double)t))
+                    : null;
                 return;
             }
             InputBits = plan.ValueBits(layer.Input);
@@ -98,8 +99,9 @@ public static class SkipCompensation
             Weights = Array.ConvertAll(weights, w => (float)w);
             _quantizedThresholds = LayerExecutor.QuantizedThresholdsOf(layer, thresholds, InputBits.Value + weightBits);
             Scale = Math.ScaleB(1.0, -(InputBits.Value + weightBits));
-            _quantizedWeightThresholds = layer is ConvNode
-                ? FixedPointConvExecutor.WeightThresholds(weights, layer.OutputChannels, _quantizedThresholds, division, ref ops)
+            Conv = layer is ConvNode conv
+                ? new ConvSkipSums(conv, Weights, Array.ConvertAll(
+                    FixedPointConvExecutor.WeightThresholds(weights, layer.OutputChannels, _quantizedThresholds, division, ref ops), t => (double)t))
                 : null;
         }
 
@@ -114,24 +116,20 @@ public static class SkipCompensation
         /// <summary>What one unit of w * x is worth: 1 for float, 2^-(product bits) for fixed point.</summary>
         public double Scale { get; }
 
-        public bool Runs(int group, int weight, float x)
+        /// <summary>A convolution's rule, whose thresholds depend on the weight only; null for a fully connected layer.</summary>
+        public ConvSkipSums? Conv { get; }
+
+        /// <summary>Whether the thresholds are per output neuron.</summary>
+        public bool PerGroup => _thresholds.Length > 1;
+
+        /// <summary>A fully connected layer's t(T, |x|) for output neuron <paramref name="group"/>: the weight runs where |w| &gt; t.</summary>
+        public double Threshold(int group, float magnitude)
         {
-            bool perGroup = _thresholds.Length > 1;
-            if (InputBits is null)
-            {
-                if (_weightThresholds is not null)
-                {
-                    return MathF.Abs(x) > _weightThresholds[weight];
-                }
-                var ops = default(DivisionOps);
-                return MathF.Abs(Weights[weight]) > _division.Threshold(_thresholds[perGroup ? group : 0], MathF.Abs(x), ref ops);
-            }
-            if (_quantizedWeightThresholds is not null)
-            {
-                return Math.Abs((int)x) > _quantizedWeightThresholds[weight];
-            }
-            var intOps = default(DivisionOps);
-            return Math.Abs((int)Weights[weight]) > _division.Threshold(_quantizedThresholds[perGroup ? group : 0], Math.Abs((int)x), ref intOps);
+            var ops = default(DivisionOps);
+            int g = PerGroup ? group : 0;
+            return InputBits is null
+                ? _division.Threshold(_thresholds[g], magnitude, ref ops)
+                : _division.Threshold(_quantizedThresholds[g], (int)magnitude, ref ops);
         }
     }
 
@@ -169,25 +167,49 @@ public static class SkipCompensation
                 return;
             }
             float[] x = rule.InputBits is int bits ? Array.ConvertAll(input, v => (float)FixedPointMath.Quantize(v, bits)) : input;
-            var visitor = new SkipVisitor(rule, Sums[layer.Name], Counts[layer.Name]);
-            MacEnumerator.Visit<SkipVisitor, FloatProduct>(layer, rule.Weights, x, shape, ref visitor);
+            if (rule.Conv is { } conv)
+            {
+                conv.Add(x, shape, Sums[layer.Name], Counts[layer.Name]);
+            }
+            else
+            {
+                AddFullyConnected(rule, x, Sums[layer.Name], Counts[layer.Name]);
+            }
         }
 
         public void OnValue(string name, float[] data)
         {
         }
-    }
 
-    /// <summary>Adds each nonzero MAC the rule skips to its weight's sum and count for the activation's sign.</summary>
-    private readonly struct SkipVisitor(LayerRule rule, double[] sums, long[] counts) : IMacVisitor
-    {
-        public void Visit(int group, int weight, float x, uint key)
+        /// <summary>Adds each nonzero MAC the rule skips to its weight's sum and count for the activation's sign.</summary>
+        private static void AddFullyConnected(LayerRule rule, float[] x, double[] sums, long[] counts)
         {
-            if (!rule.Runs(group, weight, x))
+            float[] w = rule.Weights;
+            var fc = (FullyConnectedNode)rule.Layer;
+            int k = fc.InputFeatures, n = fc.OutputChannels;
+            for (int r = 0; r < x.Length / k; r++)
             {
-                int slot = x > 0f ? weight : rule.Weights.Length + weight;
-                sums[slot] += x;
-                counts[slot]++;
+                for (int i = 0; i < k; i++)
+                {
+                    float v = x[r * k + i];
+                    if (v == 0f)
+                    {
+                        continue;
+                    }
+                    float magnitude = MathF.Abs(v);
+                    // A layer-wide threshold depends on x only: one division for the whole column.
+                    double shared = rule.PerGroup ? 0 : rule.Threshold(0, magnitude);
+                    int slotBase = v > 0f ? 0 : w.Length;
+                    for (int j = 0; j < n; j++)
+                    {
+                        int weight = j * k + i;
+                        if (w[weight] != 0f && !(Math.Abs(w[weight]) > (rule.PerGroup ? rule.Threshold(j, magnitude) : shared)))
+                        {
+                            sums[slotBase + weight] += v;
+                            counts[slotBase + weight]++;
+                        }
+                    }
+                }
             }
         }
     }

@@ -1,3 +1,5 @@
+using UnIT.ML.Division;
+using UnIT.ML.Engine;
 using UnIT.ML.Graph;
 using UnIT.ML.Kernels;
 using UnIT.ML.Pruning;
@@ -114,6 +116,90 @@ public sealed class SkipCompensationTests
                 Assert.AreEqual(expected, constants[slot], 1e-5 + 1e-5 * Math.Abs(expected), $"weight {i}, slot {slot}");
             }
         }
+    }
+
+    [TestMethod]
+    [DataRow("float32", "bitshift", false)]
+    [DataRow("float32", "binarytree", true)]
+    [DataRow("max78000", "bitmask", true)]
+    [DataRow("msp430", "bitshift", true)]
+    [DataRow("msp430", "exact", false)]
+    public void Convolution_constants_equal_a_plain_loop_for_any_geometry_division_and_numerics(string profile, string division, bool groupWise)
+    {
+        var rng = new Random(groupWise ? 31 : 32);
+        (ModelGraph, Tensor)[] layers =
+        [
+            // Stride, padding on each side, dilation and two groups; then a 1-D convolution.
+            (TestGraphs.Conv(1, 4, 9, 8, 6, 3, 2, [2, 1], [1, 0], [0, 1], [1, 2], 2, rng), new Tensor(new Shape(5, 4, 9, 8), TestGraphs.Random(rng, 5 * 4 * 72, 0.3))),
+            (TestGraphs.Conv(1, 2, 1, 11, 40, 1, 3, [2], [1], [1], [1], 1, rng, oneD: true), new Tensor(new Shape(5, 2, 11), TestGraphs.Random(rng, 5 * 2 * 11, 0.3))),
+        ];
+        foreach ((ModelGraph graph, Tensor x) in layers)
+        {
+            PrunedModel model = PrunedModel.Create(graph,
+                new PruningOptions { Profile = profile, Division = division, Percentile = 60, GroupWise = groupWise, SkipCompensation = true }, [x]);
+
+            float[] expected = PlainConvConstants(model, x);
+            float[] actual = model.Thresholds.SkipCompensations![graph.PrunableLayers[0].Name];
+            Assert.IsGreaterThan(expected.Length / 4, expected.Count(c => c != 0f), "most weights skip something");
+            for (int i = 0; i < expected.Length; i++)
+            {
+                Assert.AreEqual(expected[i], actual[i], 1e-6 + 1e-5 * Math.Abs(expected[i]), $"{graph.PrunableLayers[0].OpName} slot {i}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// A convolution's constants by a loop over every output position and kernel tap: the rule |x| &gt; t(T, |w|) with the
+    /// model's division, on float values or, for fixed point, on the int16 values of its Q formats.
+    /// </summary>
+    private static float[] PlainConvConstants(PrunedModel model, Tensor x)
+    {
+        var conv = (ConvNode)model.Graph.PrunableLayers[0];
+        float[] thresholds = model.Thresholds.Layers[conv.Name];
+        QuantizationPlan? plan = model.Thresholds.Quantization;
+        int inBits = plan?.ValueBits(conv.Input) ?? 0, weightBits = plan?.WeightBits(conv.Name) ?? 0;
+        int[] quantizedThresholds = plan is null ? [] : LayerExecutor.QuantizedThresholdsOf(conv, model.Thresholds, inBits + weightBits);
+        float[] w = plan is null ? conv.Weight.Data : Array.ConvertAll(conv.Weight.Data, v => (float)FixedPointMath.Quantize(v, weightBits));
+        float[] input = plan is null ? x.Data : Array.ConvertAll(x.Data, v => (float)FixedPointMath.Quantize(v, inBits));
+        ConvGeometry g = conv.Geometry(x.Shape);
+        var sums = new double[2 * w.Length];
+        var counts = new long[2 * w.Length];
+        var ops = default(DivisionOps);
+        for (int s = 0; s < x.Shape[0]; s++)
+        {
+            for (int m = 0; m < g.OutChannels; m++)
+            {
+                int group = thresholds.Length == 1 ? 0 : m;
+                for (int oh = 0; oh < g.OutH; oh++)
+                {
+                    for (int ow = 0; ow < g.OutW; ow++)
+                    {
+                        for (int r = 0; r < g.ColumnRows; r++)
+                        {
+                            int c = r / (g.KernelH * g.KernelW), kh = r / g.KernelW % g.KernelH, kw = r % g.KernelW;
+                            int ih = oh * g.StrideH - g.PadTop + kh * g.DilationH, iw = ow * g.StrideW - g.PadLeft + kw * g.DilationW;
+                            int wi = m * g.ColumnRows + r;
+                            if (ih < 0 || ih >= g.InH || iw < 0 || iw >= g.InW || w[wi] == 0f)
+                            {
+                                continue;
+                            }
+                            float xi = input[((s * g.InChannels + m / g.OutChannelsPerGroup * g.InChannelsPerGroup + c) * g.InH + ih) * g.InW + iw];
+                            bool runs = plan is null
+                                ? MathF.Abs(xi) > model.Division.Threshold(thresholds[group], MathF.Abs(w[wi]), ref ops)
+                                : Math.Abs((int)xi) > model.Division.Threshold(quantizedThresholds[group], Math.Abs((int)w[wi]), ref ops);
+                            if (xi != 0f && !runs)
+                            {
+                                int slot = xi > 0f ? wi : w.Length + wi;
+                                sums[slot] += xi;
+                                counts[slot]++;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        double scale = Math.ScaleB(1.0, -(inBits + weightBits));
+        return sums.Select((sum, i) => counts[i] == 0 ? 0f : (float)(w[i % w.Length] * (sum / counts[i]) * scale)).ToArray();
     }
 
     [TestMethod]
