@@ -22,7 +22,7 @@ namespace UnIT.Cli.Commands;
 /// <summary>
 /// <c>unit-prune bench &lt;model.onnx&gt; --images I --calibration-images C [--repeat N] [--json]</c>: host speed
 /// in one run on the same images: ONNX Runtime dense (same thread count), our dense engine, our UnIT engine
-/// at p = 30/50/70 with each approximator, the MSP430 fixed-point emulation, at batch 256 and batch 1, and an
+/// at p = 30/50/70 with each approximator and at p = 50 with skip compensation, the MSP430 fixed-point emulation, at batch 256 and batch 1, and an
 /// ML.NET pipeline with ApplyOnnxModel against one with ApplyUnitPruning. Each measurement is repeated in
 /// interleaved rounds and the best round is reported: on a shared machine other processes only ever add time, so
 /// the fastest of several rounds is the closest to the engine's own cost, and ratios come from the same rounds.
@@ -88,6 +88,7 @@ internal sealed class BenchCommand
         }
         PrunedModel p50 = models.Single(m => m.Options.Percentile == 50 && m.Division.Name == "exact");
         InferenceEngine pruned = p50.Engine;
+        InferenceEngine compensated = PrunedModel.Create(graph, new PruningOptions { Thresholds = p50.Thresholds, SkipCompensation = true }, calibration.Batches(shape, Batch)).Engine;
         InferenceEngine msp430 = PrunedModel.Create(graph, new PruningOptions { Percentile = 50, Profile = "msp430" }, calibration.Batches(shape, Batch)).Engine;
 
         using var sessionOptions = new SessionOptions { IntraOpNumThreads = Environment.ProcessorCount };
@@ -109,6 +110,7 @@ internal sealed class BenchCommand
             ("ort", () => ortBatches.ForEach(b => RunOrt(session, b))),
             ("dense", () => batches.ForEach(b => dense.Run(b))),
             ("pruned_nostats", () => batches.ForEach(b => pruned.Run(b))),
+            ("compensated_nostats", () => batches.ForEach(b => compensated.Run(b))),
             ("msp430", () => batches.ForEach(b => msp430.Run(b, new InferenceStatistics()))),
             ("ort1", () => ortSingles.ForEach(b => RunOrt(session, b))),
             ("dense1", () => singles.ForEach(b => dense.Run(b))),
@@ -154,7 +156,7 @@ internal sealed class BenchCommand
         var report = new BenchReport(
             graph.Name, data.Count, Environment.ProcessorCount, repeat,
             $"{RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}, {Environment.ProcessorCount} cores, {RuntimeInformation.FrameworkDescription}",
-            Ms("ort"), Ms("dense"), Ms(Key(p50)), Ms("pruned_nostats"), Ms("msp430"),
+            Ms("ort"), Ms("dense"), Ms(Key(p50)), Ms("pruned_nostats"), Ms("compensated_nostats"), Ms("msp430"),
             new BenchReport.Latency(Us("ort1"), Us("dense1"), Us("pruned1"), Us("msp430_1")),
             Ms("mlnet_onnx"), Ms("mlnet_unit"),
             models.Select(m => new BenchReport.PrunedPoint(m.Options.Percentile, m.Division.Name, Ms(Key(m)), statistics[m].SkippedFraction)).ToList(),
@@ -205,6 +207,7 @@ internal sealed class BenchCommand
         main.AddRow("UnIT.ML dense", F(r.DenseMs), F(r.DenseMs / r.OrtDenseMs), F(r.Batch1Us.Dense), F(r.Batch1Us.Dense / r.Batch1Us.Ort));
         main.AddRow("UnIT.ML p = 50 exact, statistics", F(r.PrunedMs), F(r.PrunedMs / r.OrtDenseMs), F(r.Batch1Us.Pruned), F(r.Batch1Us.Pruned / r.Batch1Us.Ort));
         main.AddRow("UnIT.ML p = 50 exact, no statistics", F(r.PrunedNoStatisticsMs), F(r.PrunedNoStatisticsMs / r.OrtDenseMs), "", "");
+        main.AddRow("UnIT.ML p = 50 exact, skip compensation, no statistics", F(r.CompensatedNoStatisticsMs), F(r.CompensatedNoStatisticsMs / r.OrtDenseMs), "", "");
         main.AddRow("MSP430 emulation p = 50, statistics", F(r.Msp430Ms), F(r.Msp430Ms / r.OrtDenseMs), F(r.Batch1Us.Msp430), F(r.Batch1Us.Msp430 / r.Batch1Us.Ort));
         main.AddRow("ML.NET ApplyOnnxModel, all rows", F(r.MlnetOnnxMs), "", "", "");
         main.AddRow("ML.NET ApplyUnitPruning p = 50, all rows", F(r.MlnetUnitMs), F(r.MlnetUnitMs / r.MlnetOnnxMs) + " (to ApplyOnnxModel)", "", "");

@@ -14,6 +14,7 @@ internal sealed record BenchReport(
     double DenseMs,
     double PrunedMs,
     double PrunedNoStatisticsMs,
+    double CompensatedNoStatisticsMs,
     double Msp430Ms,
     BenchReport.Latency Batch1Us,
     double MlnetOnnxMs,

@@ -69,8 +69,7 @@ internal sealed class FloatConvExecutor : LayerExecutor
         }
         CountDenseLoop(stats, macs, _inBoundsMacs);
         stats = KernelCounts(stats);
-        // The compensated kernel always works over im2col columns.
-        float[] scratch = workspace.Rent<float>(this, 0, _compensation is null ? ConvKernel.ScratchLength(_geometry) : _geometry.ColumnsLength);
+        float[] scratch = workspace.Rent<float>(this, 0, _compensation is null ? ConvKernel.ScratchLength(_geometry) : PrunedConvKernel.CompensatedScratchLength(_geometry));
         if (_dense && stats is null)
         {
             ConvKernel.Dense(_geometry, input, _conv.Weight.Data, _conv.Bias, output, scratch);

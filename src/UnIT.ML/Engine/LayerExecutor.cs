@@ -66,7 +66,13 @@ internal abstract class LayerExecutor
         set?.QuantizedFor(layer.Name) ?? ThresholdsOf(layer, set).Select(t => Kernels.FixedPointMath.QuantizeWide(t, productBits)).ToArray();
 
     /// <summary>The layer's skip-compensation constants (<see cref="ThresholdSet.SkipCompensations"/>), or null for none.</summary>
-    protected static float[]? CompensationOf(PrunableNode layer, ThresholdSet? set) => set?.SkipCompensations?.GetValueOrDefault(layer.Name);
+    protected static float[]? CompensationOf(PrunableNode layer, ThresholdSet? set)
+    {
+        float[]? constants = set?.SkipCompensations?.GetValueOrDefault(layer.Name);
+        float[] w = layer.Weight.Data;
+        // A zero weight's MACs are zero skips, never compensated (SkipCompensation gives it 0; a hand-edited set might not).
+        return constants?.Select((c, i) => w[i % w.Length] == 0f ? 0f : c).ToArray();
+    }
 
     /// <summary>A fully connected layer's constants with each half (positive, negative activations) transposed as its weights are.</summary>
     protected static T[] TransposeHalves<T>(T[] constants, int rows, int cols) =>

@@ -73,7 +73,7 @@ public static class ConvKernel
     /// executed when <typeparamref name="TMode"/> counts. Both layouts give bit-identical results.
     /// </summary>
     internal static long RunTiles<TMode>(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> thresholds,
-        ReadOnlySpan<float> bias, Span<float> output, Span<float> scratch, bool direct)
+        ReadOnlySpan<float> bias, Span<float> output, Span<float> scratch, bool direct, in TileKernel.Compensation compensation = default)
         where TMode : struct, TileKernel.IMode
     {
         Debug.Assert(!direct || g.StrideW == 1);
@@ -102,8 +102,10 @@ public static class ConvKernel
                 ? new TileKernel.Operand(planes.Slice(group * groupSize, groupSize), offsets, outH, outW, g.StrideH * wp)
                 : new TileKernel.Operand(scratch[..(rows * positions)], offsets, 1, positions, 0);
             int first = group * perGroup;
-            executed += TileKernel.Run<TMode>(perGroup, rows, weight.Slice(first * rows, perGroup * rows),
-                TMode.Masks ? thresholds.Slice(first * rows, perGroup * rows) : default, b, bias, first, output.Slice(first * positions, perGroup * positions));
+            Range own = (first * rows)..((first + perGroup) * rows);
+            executed += TileKernel.Run<TMode>(perGroup, rows, weight[own], TMode.Masks ? thresholds[own] : default, b, bias, first,
+                output.Slice(first * positions, perGroup * positions),
+                TMode.Compensates ? new TileKernel.Compensation(compensation.Positive[own], compensation.Negative[own]) : default);
         }
         return executed;
     }

@@ -59,23 +59,45 @@ public static class PrunedConvKernel
     /// <summary>
     /// The public <c>Run</c> with skip compensation (<see cref="SkipCompensation"/>): a MAC the threshold skips adds
     /// <paramref name="compensation"/>[i] (positive activation) or [weights + i] (negative one) for its weight i instead of
-    /// nothing. Runs the row-update path (per weight, one masked update of its output row over im2col columns), so
-    /// <paramref name="scratch"/> needs <see cref="ConvGeometry.ColumnsLength"/> elements.
+    /// nothing; a zero weight's constants must be 0 (its MACs are zero skips). Runs the tile kernel, or the row-update path (per weight, one masked update of its output row over im2col
+    /// columns) without 256-bit SIMD or with a -0 bias, so <paramref name="scratch"/> needs <see cref="CompensatedScratchLength"/> elements.
     /// </summary>
     public static void RunCompensated(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
-        ReadOnlySpan<float> weightThresholds, ReadOnlySpan<float> compensation, Span<float> output, Span<float> scratch, ConvWeightCounts counts, LayerStatistics? stats)
+        ReadOnlySpan<float> weightThresholds, ReadOnlySpan<float> compensation, Span<float> output, Span<float> scratch, ConvWeightCounts counts, LayerStatistics? stats) =>
+        // A -0 bias takes the row path, whose masked FMAs (AND form) are the reference for it, as in Run.
+        RunCompensated(g, input, weight, bias, weightThresholds, compensation, output, scratch, counts, stats,
+            TileKernel.IsSupported && !HasNegativeZero(bias) ? ConvKernel.UsesDirect(g) : null);
+
+    /// <summary>As the public overload with the path given (tests run all three): tiles, direct or over im2col, or (null) the row path.</summary>
+    internal static void RunCompensated(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> weightThresholds, ReadOnlySpan<float> compensation, Span<float> output, Span<float> scratch, ConvWeightCounts counts, LayerStatistics? stats,
+        bool? direct)
     {
         if (compensation.Length != 2 * weight.Length)
         {
             throw new ArgumentException($"Skip compensation needs 2 values per weight ({2 * weight.Length}), not {compensation.Length}.", nameof(compensation));
         }
-        if (scratch.Length < g.ColumnsLength)
+        if (scratch.Length < CompensatedScratchLength(g))
         {
-            throw new ArgumentException($"The compensated kernel needs {g.ColumnsLength} scratch elements, not {scratch.Length}.", nameof(scratch));
+            throw new ArgumentException($"The compensated kernel needs {CompensatedScratchLength(g)} scratch elements, not {scratch.Length}.", nameof(scratch));
         }
-        long executed = ByRows(g, input, weight, bias, weightThresholds, compensation, output, scratch);
+        long executed;
+        if (direct is bool layout)
+        {
+            var constants = new TileKernel.Compensation(compensation[..weight.Length], compensation[weight.Length..]);
+            executed = stats is null
+                ? ConvKernel.RunTiles<TileKernel.Compensated>(g, input, weight, weightThresholds, bias, output, scratch, layout, constants)
+                : ConvKernel.RunTiles<TileKernel.CompensatedCounting>(g, input, weight, weightThresholds, bias, output, scratch, layout, constants);
+        }
+        else
+        {
+            executed = ByRows(g, input, weight, bias, weightThresholds, compensation, output, scratch);
+        }
         Count(g, input, weight.Length, counts, executed, compensated: true, stats);
     }
+
+    /// <summary>The scratch the compensated runs need: enough for either of their paths.</summary>
+    public static int CompensatedScratchLength(in ConvGeometry g) => Math.Max(ConvKernel.ScratchLength(g), g.ColumnsLength);
 
     /// <summary>Every nonzero activation a nonzero weight met was either executed or skipped by threshold (and then compensated, if so).</summary>
     private static void Count(in ConvGeometry g, ReadOnlySpan<float> input, int weights, ConvWeightCounts counts, long executed, bool compensated, LayerStatistics? stats) =>

@@ -33,6 +33,11 @@ namespace UnIT.ML.Kernels;
 /// as executed. With counting on, the true mask lanes (-1 each) are subtracted into a lane counter: one integer op
 /// per 8 MACs.
 /// </para>
+/// <para>
+/// Skip compensation (<see cref="IMode.Compensates"/>): a nonzero activation the rule skips adds its weight's constant
+/// for the activation's sign instead (<c>positive[m, r]</c> or <c>negative[m, r]</c>, laid out as the weights), in the
+/// same r order, so each output element sees the same sequence of FMAs and adds as a row-by-row loop would.
+/// </para>
 /// </summary>
 internal static class TileKernel
 {
@@ -51,7 +56,7 @@ internal static class TileKernel
     /// <c>b.Lines * b.LineLength</c> positions per row.
     /// </summary>
     public static long Run<TMode>(int m, int k, ReadOnlySpan<float> weight, ReadOnlySpan<float> thresholds,
-        in Operand b, ReadOnlySpan<float> bias, int biasOffset, Span<float> c)
+        in Operand b, ReadOnlySpan<float> bias, int biasOffset, Span<float> c, in Compensation compensation = default)
         where TMode : struct, IMode
     {
         int n = b.Lines * b.LineLength;
@@ -62,21 +67,23 @@ internal static class TileKernel
             int valid = Math.Min(Rows, m - i);
             var rowA = new RowRefs(weight, k, i, valid);
             RowRefs rowT = TMode.Masks ? new RowRefs(thresholds, k, i, valid) : rowA;
+            RowRefs rowP = TMode.Compensates ? new RowRefs(compensation.Positive, k, i, valid) : rowA;
+            RowRefs rowN = TMode.Compensates ? new RowRefs(compensation.Negative, k, i, valid) : rowA;
             var tile = new Tile(k, n, i, valid, bias.IsEmpty ? default : bias.Slice(biasOffset + i, valid));
             // The last tile of M rows not a multiple of 4 computes only its real rows (conv1 of a 6-channel layer would
             // otherwise waste a quarter of its work).
             executed += valid switch
             {
-                4 => Vectors<TMode, Four>(tile, rowA, rowT, b, c),
-                3 => Vectors<TMode, Three>(tile, rowA, rowT, b, c),
-                2 => Vectors<TMode, Two>(tile, rowA, rowT, b, c),
-                _ => Vectors<TMode, One>(tile, rowA, rowT, b, c),
+                4 => Vectors<TMode, Four>(tile, rowA, rowT, rowP, rowN, b, c),
+                3 => Vectors<TMode, Three>(tile, rowA, rowT, rowP, rowN, b, c),
+                2 => Vectors<TMode, Two>(tile, rowA, rowT, rowP, rowN, b, c),
+                _ => Vectors<TMode, One>(tile, rowA, rowT, rowP, rowN, b, c),
             };
             for (int line = 0; perLine * Lanes < b.LineLength && line < b.Lines; line++)
             {
                 for (int column = perLine * Lanes; column < b.LineLength; column++)
                 {
-                    executed += Column<TMode>(tile, weight, thresholds, b, (line * b.InLineStride + column, line * b.LineLength + column), bias, biasOffset, c);
+                    executed += Column<TMode>(tile, weight, thresholds, compensation, b, (line * b.InLineStride + column, line * b.LineLength + column), bias, biasOffset, c);
                 }
             }
         }
@@ -84,7 +91,7 @@ internal static class TileKernel
     }
 
     /// <summary>Every full vector of the operand, two at a time, for one tile of <typeparamref name="TRows"/> rows.</summary>
-    private static long Vectors<TMode, TRows>(in Tile tile, in RowRefs a, in RowRefs t, in Operand b, Span<float> c)
+    private static long Vectors<TMode, TRows>(in Tile tile, in RowRefs a, in RowRefs t, in RowRefs p, in RowRefs n, in Operand b, Span<float> c)
         where TMode : struct, IMode
         where TRows : struct, IRows
     {
@@ -95,12 +102,12 @@ internal static class TileKernel
         {
             // An odd last vector pairs with itself; its second copy is neither stored twice nor counted twice.
             int second = Math.Min(v + 1, vectors - 1);
-            executed += Tile16<TMode, TRows>(tile, a, t, b, b.At(v, perLine), b.At(second, perLine), second == v, c);
+            executed += Tile16<TMode, TRows>(tile, a, t, p, n, b, b.At(v, perLine), b.At(second, perLine), second == v, c);
         }
         return executed;
     }
 
-    private static long Tile16<TMode, TRows>(in Tile tile, in RowRefs a, in RowRefs t, in Operand b,
+    private static long Tile16<TMode, TRows>(in Tile tile, in RowRefs a, in RowRefs t, in RowRefs p, in RowRefs n, in Operand b,
         (int In, int Out) first, (int In, int Out) second, bool single, Span<float> c)
         where TMode : struct, IMode
         where TRows : struct, IRows
@@ -142,18 +149,20 @@ internal static class TileKernel
                 continue;
             }
             Vector256<float> ax0 = Vector256.Abs(x0), ax1 = Vector256.Abs(x1);
-            Step<TMode>(x0, x1, ax0, ax1, w0, Vector256.Create(Unsafe.Add(ref t.R0, r)), ref c00, ref c01, ref count);
+            // Compensation's sign masks are the same for every row of the tile.
+            var signs = TMode.Compensates ? new Signs(x0, x1, ax0, ax1) : default;
+            Step<TMode>(x0, x1, ax0, ax1, w0, Vector256.Create(Unsafe.Add(ref t.R0, r)), Constants<TMode>(ref p.R0, ref n.R0, r), signs, ref c00, ref c01, ref count);
             if (TRows.Count > 1)
             {
-                Step<TMode>(x0, x1, ax0, ax1, w1, Vector256.Create(Unsafe.Add(ref t.R1, r)), ref c10, ref c11, ref count);
+                Step<TMode>(x0, x1, ax0, ax1, w1, Vector256.Create(Unsafe.Add(ref t.R1, r)), Constants<TMode>(ref p.R1, ref n.R1, r), signs, ref c10, ref c11, ref count);
             }
             if (TRows.Count > 2)
             {
-                Step<TMode>(x0, x1, ax0, ax1, w2, Vector256.Create(Unsafe.Add(ref t.R2, r)), ref c20, ref c21, ref count);
+                Step<TMode>(x0, x1, ax0, ax1, w2, Vector256.Create(Unsafe.Add(ref t.R2, r)), Constants<TMode>(ref p.R2, ref n.R2, r), signs, ref c20, ref c21, ref count);
             }
             if (TRows.Count > 3)
             {
-                Step<TMode>(x0, x1, ax0, ax1, w3, Vector256.Create(Unsafe.Add(ref t.R3, r)), ref c30, ref c31, ref count);
+                Step<TMode>(x0, x1, ax0, ax1, w3, Vector256.Create(Unsafe.Add(ref t.R3, r)), Constants<TMode>(ref p.R3, ref n.R3, r), signs, ref c30, ref c31, ref count);
             }
         }
         tile.Store(c, 0, first.Out, second.Out, c00, c01);
@@ -166,8 +175,8 @@ internal static class TileKernel
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Step<TMode>(Vector256<float> x0, Vector256<float> x1, Vector256<float> ax0, Vector256<float> ax1,
-        Vector256<float> w, Vector256<float> t, ref Vector256<float> acc0, ref Vector256<float> acc1,
-        ref Vector256<int> count)
+        Vector256<float> w, Vector256<float> t, (Vector256<float> Positive, Vector256<float> Negative) constants, in Signs signs,
+        ref Vector256<float> acc0, ref Vector256<float> acc1, ref Vector256<int> count)
         where TMode : struct, IMode
     {
         Vector256<float> keep0 = Vector256.GreaterThan(ax0, t), keep1 = Vector256.GreaterThan(ax1, t);
@@ -181,14 +190,37 @@ internal static class TileKernel
             acc0 = Vector256.FusedMultiplyAdd(x0 & keep0, w, acc0);
             acc1 = Vector256.FusedMultiplyAdd(x1 & keep1, w, acc1);
         }
+        if (TMode.Compensates)
+        {
+            // A nonzero activation that did not run adds its weight's constant for its sign.
+            acc0 = Vector256.ConditionalSelect(Vector256.AndNot(signs.Nonzero0, keep0),
+                acc0 + Vector256.ConditionalSelect(signs.Positive0, constants.Positive, constants.Negative), acc0);
+            acc1 = Vector256.ConditionalSelect(Vector256.AndNot(signs.Nonzero1, keep1),
+                acc1 + Vector256.ConditionalSelect(signs.Positive1, constants.Positive, constants.Negative), acc1);
+        }
         if (TMode.Counts)
         {
             count += keep0.AsInt32() + keep1.AsInt32();
         }
     }
 
+    /// <summary>Weight position r's two constants of a tile row, broadcast; nothing when <typeparamref name="TMode"/> does not compensate.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<float>, Vector256<float>) Constants<TMode>(ref float positive, ref float negative, int r)
+        where TMode : struct, IMode =>
+        TMode.Compensates ? (Vector256.Create(Unsafe.Add(ref positive, r)), Vector256.Create(Unsafe.Add(ref negative, r))) : default;
+
+    /// <summary>Which lanes of the two activation vectors are nonzero and which positive.</summary>
+    private readonly struct Signs(Vector256<float> x0, Vector256<float> x1, Vector256<float> ax0, Vector256<float> ax1)
+    {
+        public readonly Vector256<float> Nonzero0 = Vector256.GreaterThan(ax0, Vector256<float>.Zero);
+        public readonly Vector256<float> Nonzero1 = Vector256.GreaterThan(ax1, Vector256<float>.Zero);
+        public readonly Vector256<float> Positive0 = Vector256.GreaterThan(x0, Vector256<float>.Zero);
+        public readonly Vector256<float> Positive1 = Vector256.GreaterThan(x1, Vector256<float>.Zero);
+    }
+
     /// <summary>One output position (input offset, output offset) of the tile's valid rows, scalar: the tail of a line shorter than a vector.</summary>
-    private static long Column<TMode>(in Tile tile, ReadOnlySpan<float> weight, ReadOnlySpan<float> thresholds, in Operand b,
+    private static long Column<TMode>(in Tile tile, ReadOnlySpan<float> weight, ReadOnlySpan<float> thresholds, in Compensation compensation, in Operand b,
         (int In, int Out) position, ReadOnlySpan<float> bias, int biasOffset, Span<float> c)
         where TMode : struct, IMode
     {
@@ -204,6 +236,10 @@ internal static class TileKernel
                 {
                     acc = MathF.FusedMultiplyAdd(x, weight[row * k + r], acc);
                     executed += TMode.Counts ? 1 : 0;
+                }
+                else if (TMode.Compensates && x != 0f)
+                {
+                    acc += x > 0f ? compensation.Positive[row * k + r] : compensation.Negative[row * k + r];
                 }
             }
             c[row * tile.N + position.Out] = acc;
@@ -241,6 +277,13 @@ internal static class TileKernel
         }
     }
 
+    /// <summary>A skipped MAC's constants, laid out as the weights: for a positive activation and for a negative one.</summary>
+    internal readonly ref struct Compensation(ReadOnlySpan<float> positive, ReadOnlySpan<float> negative)
+    {
+        public readonly ReadOnlySpan<float> Positive = positive;
+        public readonly ReadOnlySpan<float> Negative = negative;
+    }
+
     /// <summary>The fixed facts of one 4-row tile: sizes, which rows are real, and their biases.</summary>
     private readonly ref struct Tile(int k, int n, int first, int valid, ReadOnlySpan<float> bias)
     {
@@ -276,6 +319,9 @@ internal static class TileKernel
 
         /// <summary>Whether masked MACs blend the FMA result into the accumulator (else x is ANDed with the mask).</summary>
         static abstract bool Blends { get; }
+
+        /// <summary>Whether a nonzero activation the rule skips adds its weight's constant (skip compensation).</summary>
+        static virtual bool Compensates => false;
     }
 
     /// <summary>Every MAC runs.</summary>
@@ -326,6 +372,30 @@ internal static class TileKernel
         public static bool Counts => true;
 
         public static bool Blends => false;
+    }
+
+    /// <summary>UnIT skip rule with skip compensation, no counting.</summary>
+    internal struct Compensated : IMode
+    {
+        public static bool Masks => true;
+
+        public static bool Counts => false;
+
+        public static bool Blends => true;
+
+        public static bool Compensates => true;
+    }
+
+    /// <summary>UnIT skip rule with skip compensation and executed MACs counted.</summary>
+    internal struct CompensatedCounting : IMode
+    {
+        public static bool Masks => true;
+
+        public static bool Counts => true;
+
+        public static bool Blends => true;
+
+        public static bool Compensates => true;
     }
 
     /// <summary>How many rows a tile computes; implemented by empty structs so each count compiles to its own code.</summary>

@@ -40,14 +40,17 @@ public sealed class FastKernelTests
         }
     }
 
+    /// <summary>A random sample, weights and bias for <paramref name="g"/>, with the given shares of zero activations and zero weights.</summary>
+    private static (float[] X, float[] W, float[] Bias) RandomConv(ConvGeometry g, Random rng, double zeroActivations, double zeroWeights) =>
+        (TestGraphs.Random(rng, g.InputSampleSize, zeroActivations), TestGraphs.Random(rng, g.OutChannels * g.ColumnRows, zeroWeights, 0.5f),
+            TestGraphs.Random(rng, g.OutChannels, 0));
+
     [TestMethod]
     [DynamicData(nameof(Geometries))]
     public void Dense_tiles_match_the_reference_loop(string name, ConvGeometry g)
     {
         var rng = new Random(name.Length * 31 + 1);
-        float[] x = TestGraphs.Random(rng, g.InputSampleSize, 0.2);
-        float[] w = TestGraphs.Random(rng, g.OutChannels * g.ColumnRows, 0.1, 0.5f);
-        float[] bias = TestGraphs.Random(rng, g.OutChannels, 0);
+        (float[] x, float[] w, float[] bias) = RandomConv(g, rng, 0.2, 0.1);
         var expected = new float[g.OutputSampleSize];
         var scale = new float[g.OutputSampleSize];
         ConvKernel.Reference(g, x, w, bias, expected);
@@ -67,9 +70,7 @@ public sealed class FastKernelTests
     public void Pruned_tiles_give_the_skip_rule_results_and_counts(string name, ConvGeometry g)
     {
         var rng = new Random(name.Length * 17 + 5);
-        float[] x = TestGraphs.Random(rng, g.InputSampleSize, 0.25);
-        float[] w = TestGraphs.Random(rng, g.OutChannels * g.ColumnRows, 0.15, 0.5f);
-        float[] bias = TestGraphs.Random(rng, g.OutChannels, 0);
+        (float[] x, float[] w, float[] bias) = RandomConv(g, rng, 0.25, 0.15);
         float[] layerThresholds = TestGraphs.Random(rng, g.OutChannels, 0, 0.12f).Select(MathF.Abs).ToArray();
         foreach (string division in new[] { "exact", "bitshift" })
         {
@@ -105,9 +106,7 @@ public sealed class FastKernelTests
         // The direct layout needs stride 1 in width; every other feature (padding, odd widths, dilation, groups) stays.
         g = g with { StrideW = 1 };
         var rng = new Random(name.Length * 7 + 11);
-        float[] x = TestGraphs.Random(rng, g.InputSampleSize, 0.25);
-        float[] w = TestGraphs.Random(rng, g.OutChannels * g.ColumnRows, 0.15, 0.5f);
-        float[] bias = TestGraphs.Random(rng, g.OutChannels, 0);
+        (float[] x, float[] w, float[] bias) = RandomConv(g, rng, 0.25, 0.15);
         float[] t = w.Select(v => v == 0f ? float.PositiveInfinity : MathF.Abs(v) * 0.3f).ToArray();
         var counts = new ConvWeightCounts(g, w);
         var scratch = new float[Math.Max(g.ColumnsLength, ConvKernel.ScratchLength(g))];
@@ -132,6 +131,51 @@ public sealed class FastKernelTests
         Assert.AreEqual(stats[1].Comparisons, stats[0].Comparisons, $"{name}: comparisons");
         Assert.IsGreaterThan(0L, stats[0].Executed, $"{name}: some MACs must run");
         Assert.IsGreaterThan(0L, stats[0].SkippedThreshold, $"{name}: some MACs must be skipped");
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Geometries))]
+    public void Compensated_tiles_in_both_layouts_are_bit_identical_to_the_row_path(string name, ConvGeometry g)
+    {
+        var rng = new Random(name.Length * 13 + 5);
+        (float[] x, float[] w, float[] bias) = RandomConv(g, rng, 0.25, 0.15);
+        float[] t = w.Select(v => v == 0f ? float.PositiveInfinity : MathF.Abs(v) * 1.5f).ToArray();
+        // A zero weight's constants are 0, as SkipCompensation makes them.
+        float[] compensation = TestGraphs.Random(rng, 2 * w.Length, 0.1, 0.05f).Select((c, i) => w[i % w.Length] == 0f ? 0f : c).ToArray();
+        var counts = new ConvWeightCounts(g, w);
+        var scratch = new float[PrunedConvKernel.CompensatedScratchLength(g)];
+        // The direct layout needs stride 1 in width.
+        bool?[] paths = g.StrideW == 1 ? [null, false, true] : [null, false];
+        var outputs = new List<float[]>();
+        var stats = new List<LayerStatistics>();
+        foreach (bool? direct in paths)
+        {
+            foreach (bool counting in new[] { true, false })
+            {
+                var output = new float[g.OutputSampleSize];
+                LayerStatistics? s = counting ? new LayerStatistics("conv") : null;
+                PrunedConvKernel.RunCompensated(g, x, w, bias, t, compensation, output, scratch, counts, s, direct);
+                outputs.Add(output);
+                if (s is not null)
+                {
+                    stats.Add(s);
+                }
+            }
+        }
+        var plain = new float[g.OutputSampleSize];
+        PrunedConvKernel.Run(g, x, w, bias, t, plain, scratch, counts, null);
+
+        for (int i = 1; i < outputs.Count; i++)
+        {
+            CollectionAssert.AreEqual(Bits(outputs[0]), Bits(outputs[i]), $"{name}: path {i / 2}, counting {i % 2 == 0}");
+        }
+        foreach (LayerStatistics s in stats)
+        {
+            Assert.AreEqual(stats[0].Executed, s.Executed, $"{name}: executed");
+            Assert.AreEqual(stats[0].Compensations, s.Compensations, $"{name}: compensations");
+        }
+        Assert.IsGreaterThan(0L, stats[0].Compensations, $"{name}: some MACs must be compensated");
+        Assert.IsTrue(outputs[0].Where((v, i) => v != plain[i]).Any(), $"{name}: the constants must change the output");
     }
 
     [TestMethod]

@@ -237,6 +237,26 @@ public sealed class SkipCompensationTests
     }
 
     [TestMethod]
+    [DataRow("fc")]
+    [DataRow("conv")]
+    public void A_zero_weight_adds_no_constant_even_when_a_hand_edited_set_gives_it_one(string kind)
+    {
+        (ModelGraph graph, Tensor x) = Layer(kind, new Random(27));
+        PrunableNode layer = graph.PrunableLayers[0];
+        PrunedModel model = PrunedModel.Create(graph, new PruningOptions { Percentile = 70, SkipCompensation = true }, [x]);
+        float[] w = layer.Weight.Data;
+        float[] edited = model.Thresholds.SkipCompensations![layer.Name].Select((c, i) => w[i % w.Length] == 0f ? 1f : c).ToArray();
+        Assert.IsTrue(w.Contains(0f), "the layer has zero weights");
+
+        PrunedModel hand = model.WithThresholds(model.Thresholds with
+        {
+            SkipCompensations = new Dictionary<string, float[]>(StringComparer.Ordinal) { [layer.Name] = edited },
+        });
+
+        CollectionAssert.AreEqual(model.Engine.Run(x).Data, hand.Engine.Run(x).Data);
+    }
+
+    [TestMethod]
     public void The_cost_model_charges_an_add_a_sign_test_and_a_read_per_compensated_skip()
     {
         IReadOnlyList<Tensor> calibration = SweepData.Calibration;
