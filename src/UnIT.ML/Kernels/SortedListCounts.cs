@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 using UnIT.ML.Graph;
 using UnIT.ML.Pruning;
@@ -13,9 +12,9 @@ namespace UnIT.ML.Kernels;
 internal sealed class SortedListCounts
 {
     private readonly int _plane;
-    private readonly double[][] _thresholdsOf;
+    private readonly float[][] _thresholdsOf;
 
-    private SortedListCounts(int plane, double[][] thresholdsOf)
+    private SortedListCounts(int plane, float[][] thresholdsOf)
     {
         _plane = plane;
         _thresholdsOf = thresholdsOf;
@@ -34,7 +33,8 @@ internal sealed class SortedListCounts
             return null;
         }
         // Weight (m, c, kh, kw) searches the list of input channel (m's group) * InChannelsPerGroup + c.
-        var thresholdsOf = new List<double>[g.InChannels];
+        // As floats: a float threshold is exact, and an integer one past 2^24 rounds but stays above every int16 |x|.
+        var thresholdsOf = new List<float>[g.InChannels];
         for (int c = 0; c < thresholdsOf.Length; c++)
         {
             thresholdsOf[c] = [];
@@ -45,10 +45,10 @@ internal sealed class SortedListCounts
             if (!TW.IsZero(weight[i]))
             {
                 int m = i / rows, c = i % rows / kernelSize;
-                thresholdsOf[m / g.OutChannelsPerGroup * g.InChannelsPerGroup + c].Add(double.CreateTruncating(thresholds[i]));
+                thresholdsOf[m / g.OutChannelsPerGroup * g.InChannelsPerGroup + c].Add(float.CreateTruncating(thresholds[i]));
             }
         }
-        // Ascending, so that one merge with a sorted list counts every weight's prefix.
+        // Ascending, so that an entry's count of the thresholds below it is one search.
         return new SortedListCounts(g.InH * g.InW, [.. thresholdsOf.Select(t => t.Order().ToArray())]);
     }
 
@@ -59,40 +59,31 @@ internal sealed class SortedListCounts
     public void Add<TX>(ReadOnlySpan<TX> input, bool compensated, LayerStatistics stats) where TX : INumberBase<TX>
     {
         long entries = 0, sort = 0, search = 0, walked = 0, tail = 0;
-        double[] magnitudes = ArrayPool<double>.Shared.Rent(_plane);
         for (int c = 0; c < _thresholdsOf.Length; c++)
         {
+            float[] thresholds = _thresholdsOf[c];
+            // A weight walks the entries above its threshold and (compensated) passes the rest: summed over the weights,
+            // the walk is each entry's count of thresholds below it, so no list needs sorting here.
             int n = 0;
+            long below = 0;
             foreach (TX x in input.Slice(c * _plane, _plane))
             {
                 if (!TX.IsZero(x))
                 {
-                    magnitudes[n++] = Math.Abs(double.CreateTruncating(x));
+                    n++;
+                    below += SortedSearch.CountBelow(thresholds, Math.Abs(float.CreateTruncating(x)));
                 }
             }
             if (n == 0)
             {
                 continue;
             }
-            Span<double> list = magnitudes.AsSpan(0, n);
-            list.Sort();
-            double[] thresholds = _thresholdsOf[c];
             entries += n;
             sort += n > 1 ? (long)n * (BitOperations.Log2((uint)n - 1) + 1) : 0;
             search += (long)thresholds.Length * (BitOperations.Log2((uint)n) + 1);
-            // Both ascending: below counts the entries at most the current threshold.
-            int below = 0;
-            foreach (double t in thresholds)
-            {
-                while (below < n && list[below] <= t)
-                {
-                    below++;
-                }
-                walked += n - below;
-                tail += compensated ? below : 0;
-            }
+            walked += below;
+            tail += compensated ? (long)n * thresholds.Length - below : 0;
         }
-        ArrayPool<double>.Shared.Return(magnitudes);
         stats.ListScans += (long)_thresholdsOf.Length * _plane;
         stats.ListEntries += entries;
         stats.ListSortWork += sort;

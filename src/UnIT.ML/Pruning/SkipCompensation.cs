@@ -88,9 +88,7 @@ public static class SkipCompensation
                 Weights = layer.Weight.Data;
                 _quantizedThresholds = [];
                 Scale = 1;
-                Conv = layer is ConvNode floatConv
-                    ? new ConvSkipSums(floatConv, Weights, Array.ConvertAll(FloatConvExecutor.WeightThresholds(layer, _thresholds, division, ref ops), t => (double)t))
-                    : null;
+                Conv = layer is ConvNode floatConv ? new ConvSkipSums(floatConv, Weights, FloatConvExecutor.WeightThresholds(layer, _thresholds, division, ref ops)) : null;
                 return;
             }
             InputBits = plan.ValueBits(layer.Input);
@@ -99,9 +97,10 @@ public static class SkipCompensation
             Weights = Array.ConvertAll(weights, w => (float)w);
             _quantizedThresholds = LayerExecutor.QuantizedThresholdsOf(layer, thresholds, InputBits.Value + weightBits);
             Scale = Math.ScaleB(1.0, -(InputBits.Value + weightBits));
+            // As floats: an integer threshold past 2^24 rounds but stays above every int16 |x|.
             Conv = layer is ConvNode conv
                 ? new ConvSkipSums(conv, Weights, Array.ConvertAll(
-                    FixedPointConvExecutor.WeightThresholds(weights, layer.OutputChannels, _quantizedThresholds, division, ref ops), t => (double)t))
+                    FixedPointConvExecutor.WeightThresholds(weights, layer.OutputChannels, _quantizedThresholds, division, ref ops), t => (float)t))
                 : null;
         }
 
