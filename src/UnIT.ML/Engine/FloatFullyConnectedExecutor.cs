@@ -18,6 +18,7 @@ internal sealed class FloatFullyConnectedExecutor : LayerExecutor
     private readonly float[] _weightTransposed;
     private readonly float[]? _weightPadded;
     private readonly float[] _compensationTransposed;
+    private readonly float[] _compensationPadded;
     private readonly IDivisionApproximator _division;
 
     private readonly int _rows;
@@ -31,8 +32,11 @@ internal sealed class FloatFullyConnectedExecutor : LayerExecutor
         _dense = _thresholds.All(v => v == 0f);
         _weightTransposed = Transpose<float>(fc.Weight.Data, fc.OutputChannels, fc.InputFeatures);
         _compensationTransposed = CompensationOf(fc, thresholds) is { } c ? TransposeHalves(c, fc.OutputChannels, fc.InputFeatures) : [];
-        // One layer threshold and no compensation: the vectorized kernel, over rows padded to whole vectors.
-        _weightPadded = _thresholds.Length == 1 && _compensationTransposed.Length == 0 ? Pad(_weightTransposed, fc.InputFeatures, fc.OutputChannels) : null;
+        // One layer threshold: the vectorized kernel, over rows padded to whole vectors (the constants' halves too).
+        _weightPadded = _thresholds.Length == 1 ? PrunedFullyConnectedKernel.Padded(_weightTransposed, fc.InputFeatures, fc.OutputChannels) : null;
+        _compensationPadded = _thresholds.Length == 1 && _compensationTransposed.Length > 0
+            ? PrunedFullyConnectedKernel.Padded(_compensationTransposed, 2 * fc.InputFeatures, fc.OutputChannels)
+            : [];
         _division = division;
         _finiteParameters = AllFinite(fc.Weight.Data) && AllFinite(fc.Bias);
     }
@@ -59,24 +63,12 @@ internal sealed class FloatFullyConnectedExecutor : LayerExecutor
             }
             else if (_weightPadded is not null)
             {
-                PrunedFullyConnectedKernel.RunMasked(x, _weightPadded, bias, _thresholds[0], _division, y, counts);
+                PrunedFullyConnectedKernel.RunMasked(x, _weightPadded, bias, _thresholds[0], _division, y, counts, _compensationPadded);
             }
             else
             {
                 PrunedFullyConnectedKernel.RunCompensated(x, _weightTransposed, bias, _thresholds, _compensationTransposed, _division, y, counts);
             }
         }
-    }
-
-    /// <summary>Each of the <paramref name="rows"/> rows of <paramref name="matrix"/>, zero-padded to <see cref="PrunedFullyConnectedKernel.PaddedWidth"/>.</summary>
-    private static float[] Pad(float[] matrix, int rows, int cols)
-    {
-        int width = PrunedFullyConnectedKernel.PaddedWidth(cols);
-        var padded = new float[rows * width];
-        for (int r = 0; r < rows; r++)
-        {
-            matrix.AsSpan(r * cols, cols).CopyTo(padded.AsSpan(r * width));
-        }
-        return padded;
     }
 }

@@ -97,15 +97,18 @@ public static class PrunedFullyConnectedKernel
     }
 
     /// <summary>
-    /// <see cref="Run"/> with one layer threshold <paramref name="threshold"/>, vectorized: the same outputs and counts.
+    /// <see cref="RunCompensated"/> with one layer threshold <paramref name="threshold"/>, vectorized: the same outputs and counts.
     /// <paramref name="weightPadded"/> is the transposed weight matrix with each input's row padded with zeros to
-    /// <see cref="PaddedWidth"/> of the outputs.
+    /// <see cref="PaddedWidth"/> of the outputs; <paramref name="compensationPadded"/>, when not empty, the two halves of the
+    /// transposed constants padded the same way, one after the other.
     /// </summary>
     internal static void RunMasked(ReadOnlySpan<float> input, ReadOnlySpan<float> weightPadded, ReadOnlySpan<float> bias,
-        float threshold, IDivisionApproximator division, Span<float> output, LayerStatistics? stats)
+        float threshold, IDivisionApproximator division, Span<float> output, LayerStatistics? stats, ReadOnlySpan<float> compensationPadded = default)
     {
         int n = output.Length, width = PaddedWidth(n);
+        bool compensated = !compensationPadded.IsEmpty;
         Debug.Assert(weightPadded.Length == input.Length * width);
+        Debug.Assert(!compensated || compensationPadded.Length == 2 * weightPadded.Length);
         var ops = default(DivisionOps);
         Span<float> y = width <= StackLimit ? stackalloc float[width] : new float[width];
         y.Clear();
@@ -124,16 +127,25 @@ public static class PrunedFullyConnectedKernel
         Vector256<int> executed = Vector256<int>.Zero, skipped = Vector256<int>.Zero;
         ref float yRef = ref MemoryMarshal.GetReference(y);
         ref float wRef = ref MemoryMarshal.GetReference(weightPadded);
+        ref float cRef = ref MemoryMarshal.GetReference(compensationPadded);
         foreach (int k in nonzero[..nonzeroInputs])
         {
             float x = input[k];
             var vt = Vector256.Create(division.Threshold(threshold, MathF.Abs(x), ref ops));
             var vx = Vector256.Create(x);
+            // This input's constants: the positive half's row or the negative half's.
+            nuint constants = (nuint)((x > 0f ? 0 : weightPadded.Length) + k * width);
             for (int j = 0; j < width; j += Lanes)
             {
                 Vector256<float> w = Vector256.LoadUnsafe(ref wRef, (nuint)(k * width + j));
                 Vector256<float> keep = Vector256.GreaterThan(Vector256.Abs(w), vt);
                 Vector256<float> acc = Vector256.LoadUnsafe(ref yRef, (nuint)j);
+                if (compensated)
+                {
+                    // A nonzero weight the rule skips adds its constant (padding lanes hold zero weights).
+                    Vector256<float> skippedNonzero = Vector256.AndNot(~Vector256.Equals(w, Vector256<float>.Zero), keep);
+                    acc = Vector256.ConditionalSelect(skippedNonzero, acc + Vector256.LoadUnsafe(ref cRef, constants + (nuint)j), acc);
+                }
                 // output[j] += x * w where kept: a product, then a sum, each rounded, as the loop in Run.
                 Vector256.ConditionalSelect(keep, acc + vx * w, acc).StoreUnsafe(ref yRef, (nuint)j);
                 if (stats is not null)
@@ -145,9 +157,21 @@ public static class PrunedFullyConnectedKernel
             }
         }
         y[..n].CopyTo(output);
-        stats?.AddFullyConnected(input.Length, n, nonzeroInputs, Vector256.Sum(executed), Vector256.Sum(skipped), ops, perNeuron: false);
+        stats?.AddFullyConnected(input.Length, n, nonzeroInputs, Vector256.Sum(executed), Vector256.Sum(skipped), ops, perNeuron: false, compensated);
     }
 
     /// <summary>The outputs rounded up to whole vectors: the row width <see cref="RunMasked"/> expects.</summary>
     internal static int PaddedWidth(int outputs) => (outputs + Lanes - 1) / Lanes * Lanes;
+
+    /// <summary>Each of the <paramref name="rows"/> rows of <paramref name="matrix"/> ([rows, cols]), zero-padded to <see cref="PaddedWidth"/>.</summary>
+    internal static float[] Padded(float[] matrix, int rows, int cols)
+    {
+        int width = PaddedWidth(cols);
+        var padded = new float[rows * width];
+        for (int r = 0; r < rows; r++)
+        {
+            matrix.AsSpan(r * cols, cols).CopyTo(padded.AsSpan(r * width));
+        }
+        return padded;
+    }
 }

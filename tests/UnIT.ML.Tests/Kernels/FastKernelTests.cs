@@ -179,15 +179,18 @@ public sealed class FastKernelTests
     }
 
     [TestMethod]
-    [DataRow("exact", 0.3f)]
-    [DataRow("exact", 0f)]
-    [DataRow("exact", -0.2f)]
-    [DataRow("bitshift", 0.3f)]
-    [DataRow("binarytree", 0.5f)]
-    [DataRow("bitmask", 0.1f)]
-    public void Vectorized_fully_connected_gives_the_compare_loop_results_and_counts(string division, float threshold)
+    [DataRow("exact", 0.3f, false)]
+    [DataRow("exact", 0f, false)]
+    [DataRow("exact", -0.2f, false)]
+    [DataRow("bitshift", 0.3f, false)]
+    [DataRow("binarytree", 0.5f, false)]
+    [DataRow("bitmask", 0.1f, false)]
+    [DataRow("exact", 0.3f, true)]
+    [DataRow("bitshift", 0.3f, true)]
+    [DataRow("binarytree", 0.5f, true)]
+    public void Vectorized_fully_connected_gives_the_compare_loop_results_and_counts(string division, float threshold, bool compensated)
     {
-        var rng = new Random(division.Length * 100 + (int)(threshold * 10));
+        var rng = new Random(division.Length * 100 + (int)(threshold * 10) + (compensated ? 7 : 0));
         IDivisionApproximator d = DivisionApproximators.Create(division);
         foreach ((int k, int n) in new[] { (1, 1), (37, 10), (256, 10), (100, 33), (5, 16) })
         {
@@ -200,14 +203,11 @@ public sealed class FastKernelTests
             var expectedStats = new LayerStatistics("fc");
             var actualStats = new LayerStatistics("fc");
 
-            PrunedFullyConnectedKernel.Run(x, wt, bias, [threshold], d, expected, expectedStats);
-            int width = PrunedFullyConnectedKernel.PaddedWidth(n);
-            var padded = new float[k * width];
-            for (int r = 0; r < k; r++)
-            {
-                wt.AsSpan(r * n, n).CopyTo(padded.AsSpan(r * width));
-            }
-            PrunedFullyConnectedKernel.RunMasked(x, padded, bias, threshold, d, actual, actualStats);
+            // Constants for both halves, 0 where the weight is 0 (as SkipCompensation makes them).
+            float[] constants = compensated ? TestGraphs.Random(rng, 2 * k * n, 0.1, 0.05f).Select((c, i) => wt[i % wt.Length] == 0f ? 0f : c).ToArray() : [];
+            PrunedFullyConnectedKernel.RunCompensated(x, wt, bias, [threshold], constants, d, expected, expectedStats);
+            PrunedFullyConnectedKernel.RunMasked(x, PrunedFullyConnectedKernel.Padded(wt, k, n), bias, threshold, d, actual, actualStats,
+                compensated ? PrunedFullyConnectedKernel.Padded(constants, 2 * k, n) : default);
 
             string at = $"{division} T={threshold} {k}x{n}";
             CollectionAssert.AreEqual(Bits(expected), Bits(actual), at);
@@ -217,6 +217,7 @@ public sealed class FastKernelTests
             Assert.AreEqual(expectedStats.Comparisons, actualStats.Comparisons, $"{at} comparisons");
             Assert.AreEqual(expectedStats.WeightReads, actualStats.WeightReads, $"{at} weight reads");
             Assert.AreEqual(expectedStats.Division, actualStats.Division, $"{at} division operations");
+            Assert.AreEqual(expectedStats.Compensations, actualStats.Compensations, $"{at} compensations");
         }
     }
 
