@@ -59,8 +59,9 @@ public static class PrunedConvKernel
     /// <summary>
     /// The public <c>Run</c> with skip compensation (<see cref="SkipCompensation"/>): a MAC the threshold skips adds
     /// <paramref name="compensation"/>[i] (positive activation) or [weights + i] (negative one) for its weight i instead of
-    /// nothing; a zero weight's constants must be 0 (its MACs are zero skips). Runs the tile kernel, or the row-update path (per weight, one masked update of its output row over im2col
-    /// columns) without 256-bit SIMD or with a -0 bias, so <paramref name="scratch"/> needs <see cref="CompensatedScratchLength"/> elements.
+    /// nothing; a zero weight's constants must be 0 (its MACs are zero skips). Runs the tile kernel, or the row-update
+    /// path (per weight, one masked update of its output row over im2col columns) without 256-bit SIMD or with a -0 bias,
+    /// so <paramref name="scratch"/> needs <see cref="CompensatedScratchLength"/> elements.
     /// </summary>
     public static void RunCompensated(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> weightThresholds, ReadOnlySpan<float> compensation, Span<float> output, Span<float> scratch, ConvWeightCounts counts, LayerStatistics? stats) =>

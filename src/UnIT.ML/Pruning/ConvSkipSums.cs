@@ -7,8 +7,8 @@ namespace UnIT.ML.Pruning;
 /// Adds up, per weight of a convolution and per activation sign, the nonzero activations its skip rule passes over
 /// (a MAC runs where |x| &gt; t[w]), without visiting MAC by MAC. The weights that read one input channel at one kernel
 /// offset (one per output channel of its group) see the same activations, so their thresholds are sorted once per layer;
-/// each activation then takes one binary search to find the weights that skip it (those whose threshold is at least
-/// |x|), and running sums over the sorted thresholds give each weight its total.
+/// each activation then takes one rank query (<see cref="SortedSearch.CountBelow"/>) to find the weights that skip it
+/// (those whose threshold is at least |x|), and running sums over the sorted thresholds give each weight its total.
 /// </summary>
 internal sealed class ConvSkipSums
 {
