@@ -140,10 +140,12 @@ public static class PrunedFullyConnectedKernel
                 Vector256<float> w = Vector256.LoadUnsafe(ref wRef, (nuint)(k * width + j));
                 Vector256<float> keep = Vector256.GreaterThan(Vector256.Abs(w), vt);
                 Vector256<float> acc = Vector256.LoadUnsafe(ref yRef, (nuint)j);
+                // The nonzero weights the rule skips (padding lanes hold zero weights): compensated, and counted.
+                Vector256<float> skippedNonzero = compensated || stats is not null
+                    ? Vector256.AndNot(~Vector256.Equals(w, Vector256<float>.Zero), keep)
+                    : default;
                 if (compensated)
                 {
-                    // A nonzero weight the rule skips adds its constant (padding lanes hold zero weights).
-                    Vector256<float> skippedNonzero = Vector256.AndNot(~Vector256.Equals(w, Vector256<float>.Zero), keep);
                     acc = Vector256.ConditionalSelect(skippedNonzero, acc + Vector256.LoadUnsafe(ref cRef, constants + (nuint)j), acc);
                 }
                 // output[j] += x * w where kept: a product, then a sum, each rounded, as the loop in Run.
@@ -152,7 +154,7 @@ public static class PrunedFullyConnectedKernel
                 {
                     // Padding lanes hold zero weights: never skipped by threshold, kept only by a negative threshold.
                     executed -= j + Lanes <= n ? keep.AsInt32() : keep.AsInt32() & Vector256.LessThan(Vector256.Create(j) + Vector256<int>.Indices, Vector256.Create(n));
-                    skipped -= Vector256.AndNot(~Vector256.Equals(w, Vector256<float>.Zero).AsInt32(), keep.AsInt32());
+                    skipped -= skippedNonzero.AsInt32();
                 }
             }
         }
