@@ -15,6 +15,7 @@ internal sealed record BenchReport(
     double PrunedMs,
     double PrunedNoStatisticsMs,
     double CompensatedNoStatisticsMs,
+    double PrunedListCountsMs,
     double Msp430Ms,
     BenchReport.Latency Batch1Us,
     double MlnetOnnxMs,

@@ -114,7 +114,7 @@ public sealed class InferenceEngine
         Parallel.For(0, threads, t =>
         {
             int start = t * chunk, count = Math.Min(chunk, batch - start);
-            stats[t] = statistics is null ? null : new InferenceStatistics();
+            stats[t] = statistics is null ? null : new InferenceStatistics { CountsSortedLists = statistics.CountsSortedLists };
             Execute(input.Data, start, count, outputs, stats[t], perSample, null);
         });
         foreach (InferenceStatistics? s in stats)

@@ -20,10 +20,12 @@ public static class Evaluator
 
     /// <summary>
     /// As the public overload; <paramref name="quantizedDense"/>, when given, supplies the dense fixed-point metrics of a
-    /// Q-format plan on these images (sweeps share them between the points of one plan instead of rerunning them).
+    /// Q-format plan on these images (sweeps share them between the points of one plan instead of rerunning them), and
+    /// <paramref name="countsSortedLists"/> off leaves out the sorted-list counts (<see cref="InferenceStatistics.CountsSortedLists"/>),
+    /// for a caller whose tables do not price them.
     /// </summary>
     internal static EvaluationResult Evaluate(PrunedModel model, Tensor images, IReadOnlyList<int> labels, float[]? denseLogits,
-        Func<QuantizationPlan, ClassificationMetrics>? quantizedDense, CostTable? costs = null)
+        Func<QuantizationPlan, ClassificationMetrics>? quantizedDense, CostTable? costs = null, bool countsSortedLists = true)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(images);
@@ -36,7 +38,7 @@ public static class Evaluator
         denseLogits ??= DenseLogits(model.OriginalGraph, images);
         denseTime.Stop();
 
-        var stats = new InferenceStatistics();
+        var stats = new InferenceStatistics { CountsSortedLists = countsSortedLists };
         var prunedTime = Stopwatch.StartNew();
         Tensor logits = model.Engine.Run(images, stats);
         prunedTime.Stop();

@@ -54,10 +54,16 @@ internal sealed class SortedListCounts
 
     /// <summary>
     /// Adds one sample's list counts for <paramref name="input"/> (the layer's input as the kernel sees it) to
-    /// <paramref name="stats"/>; with <paramref name="compensated"/> each weight also walks the rest of its list.
+    /// <paramref name="stats"/>; with <paramref name="compensated"/> each weight also walks the rest of its list. Where
+    /// <paramref name="stats"/> does not count lists, it only counts the sample as uncounted.
     /// </summary>
     public void Add<TX>(ReadOnlySpan<TX> input, bool compensated, LayerStatistics stats) where TX : INumberBase<TX>
     {
+        if (!stats.CountsSortedLists)
+        {
+            stats.ListsUncounted++;
+            return;
+        }
         long entries = 0, sort = 0, search = 0, walked = 0, tail = 0;
         for (int c = 0; c < _thresholdsOf.Length; c++)
         {

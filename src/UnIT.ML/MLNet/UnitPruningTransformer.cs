@@ -38,7 +38,9 @@ public sealed class UnitPruningTransformer : ITransformer, ICanSaveModel
     /// <summary>
     /// Cumulative per-layer statistics of every row scored since this model was fitted or loaded (or since
     /// <see cref="ResetStatistics"/>), over all cursors and threads. A fresh copy each call. Each load of a
-    /// saved model counts only its own rows.
+    /// saved model counts only its own rows. The sorted-list counts that only the measured device tables price
+    /// (<see cref="InferenceStatistics.CountsSortedLists"/>) are taken when <see cref="UnitPruningOptions.DenseWhereCheaper"/> is such
+    /// a table; otherwise <see cref="Targets.CostModel"/> refuses to price these statistics with one.
     /// </summary>
     public InferenceStatistics Statistics => Scorer.Statistics();
 

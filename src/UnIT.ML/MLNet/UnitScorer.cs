@@ -18,6 +18,7 @@ internal sealed class UnitScorer
 
     private readonly object _gate = new();
     private readonly Shape _rowShape;
+    private readonly bool _countsSortedLists;
     private InferenceStatistics _totals = new();
 
     public UnitScorer(PrunedModel model, UnitPruningOptions options)
@@ -27,6 +28,8 @@ internal sealed class UnitScorer
         Output = model.Graph.Outputs[0];
         OutputSize = Output.Shape.SampleSize;
         _rowShape = model.Graph.Input.Shape.WithBatch(1);
+        // The sorted-list counts cost more than the row's inference; only a table that prices them needs them.
+        _countsSortedLists = model.Profile.Costs.SortedLists is not null || options.DenseWhereCheaper?.SortedLists is not null;
     }
 
     public PrunedModel Model { get; }
@@ -52,7 +55,7 @@ internal sealed class UnitScorer
         float[] buffer = t_input?.Length == input.Length ? t_input : t_input = new float[input.Length];
         input.CopyTo(buffer);
         var tensor = new Tensor(_rowShape, buffer);
-        var stats = new InferenceStatistics();
+        var stats = new InferenceStatistics { CountsSortedLists = _countsSortedLists };
         float[] output = Model.Engine.Run(tensor, stats).Data;
         executed = stats.Executed;
         skipped = stats.SkippedZero + stats.SkippedThreshold;
@@ -74,7 +77,7 @@ internal sealed class UnitScorer
         var perRow = new InferenceStatistics[rows];
         for (int i = 0; i < rows; i++)
         {
-            perRow[i] = new InferenceStatistics();
+            perRow[i] = new InferenceStatistics { CountsSortedLists = _countsSortedLists };
         }
         float[] output = Model.Engine.RunPerSample(tensor, perRow).Data;
         var batch = new InferenceStatistics();

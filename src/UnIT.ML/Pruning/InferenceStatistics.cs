@@ -5,6 +5,15 @@ public sealed class InferenceStatistics
 {
     private readonly List<LayerStatistics> _layers = new();
 
+    /// <summary>
+    /// Whether convolutions that the exported C runs by sorted lists also count their lists' work
+    /// (<see cref="LayerStatistics.ListScans"/> and the counts after it; about 9 us per sample on fashion_mnist_cnn, more
+    /// than the pruned inference itself). Only tables with <see cref="Targets.CostTable.SortedLists"/> (the measured
+    /// msp430 and Cortex-M4 tables) price them; without them such layers count their samples in
+    /// <see cref="LayerStatistics.ListsUncounted"/>, and <see cref="Targets.CostModel"/> refuses to price them with such a table.
+    /// </summary>
+    public bool CountsSortedLists { get; init; } = true;
+
     /// <summary>Per-layer tallies, in execution order.</summary>
     public IReadOnlyList<LayerStatistics> Layers => _layers;
 
@@ -39,7 +48,7 @@ public sealed class InferenceStatistics
                 return l;
             }
         }
-        var created = new LayerStatistics(layer);
+        var created = new LayerStatistics(layer) { CountsSortedLists = CountsSortedLists };
         _layers.Add(created);
         return created;
     }

@@ -75,6 +75,16 @@ public sealed class LayerStatistics
     public long ListTailWalked { get; set; }
 
     /// <summary>
+    /// Samples this layer, one the exported C runs by sorted lists, ran without counting its lists
+    /// (<see cref="InferenceStatistics.CountsSortedLists"/> off): while above 0, <see cref="ListScans"/> and the counts after
+    /// it miss those samples, so no table with <see cref="Targets.CostTable.SortedLists"/> can price the layer.
+    /// </summary>
+    public long ListsUncounted { get; set; }
+
+    /// <summary>Whether the engine counts this layer's sorted lists (<see cref="InferenceStatistics.CountsSortedLists"/>).</summary>
+    internal bool CountsSortedLists { get; init; } = true;
+
+    /// <summary>
     /// Outputs a convolution computed under the skip rule (output channels × output plane, per sample); 0 for every other
     /// layer and for the dense loop. With <see cref="LoopTests"/> it prices a convolution that the exported C runs by its
     /// tested loop (one with no sorted lists, e.g. stride 2).
@@ -245,6 +255,7 @@ public sealed class LayerStatistics
         ListSearchSteps += other.ListSearchSteps;
         ListWalked += other.ListWalked;
         ListTailWalked += other.ListTailWalked;
+        ListsUncounted += other.ListsUncounted;
         ConvOutputs += other.ConvOutputs;
         LoopTests += other.LoopTests;
         LoopRows += other.LoopRows;

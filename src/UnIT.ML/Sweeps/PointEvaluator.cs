@@ -108,9 +108,11 @@ internal sealed class PointEvaluator
             CorrectionSamples = coordinates.CorrectionSamples,
         }, _calibration);
         var key = new RunKey(coordinates with { Profile = "" }, thresholds, model.Profile.Numerics);
-        EvaluationResult result = Volatile.Read(ref _last) is { } last && last.Key == key
+        // The sorted-list counts cost more than the pruned run itself; they are taken only for the tables that price them.
+        bool lists = model.Profile.Costs.SortedLists is not null || costs?.SortedLists is not null;
+        EvaluationResult result = Volatile.Read(ref _last) is { } last && last.Key == key && (!lists || CountedLists(last.Result.Statistics))
             ? Recosted(last.Result, model)
-            : Evaluator.Evaluate(model, _images, _labels, _denseLogits, QuantizedDense);
+            : Evaluator.Evaluate(model, _images, _labels, _denseLogits, QuantizedDense, countsSortedLists: lists);
         Volatile.Write(ref _last, new LastRun(key, result));
         if (denseWhereCheaper)
         {
@@ -130,6 +132,8 @@ internal sealed class PointEvaluator
 
     private ClassificationMetrics QuantizedDense(QuantizationPlan plan) =>
         _quantizedDense.GetOrAdd(plan, p => new Lazy<ClassificationMetrics>(() => Evaluator.QuantizedDenseMetrics(Graph, p, _images, _labels))).Value;
+
+    private static bool CountedLists(InferenceStatistics stats) => stats.Layers.All(l => l.ListsUncounted == 0);
 
     /// <summary>The same run as <paramref name="run"/> (same engine, counts and outputs) costed for <paramref name="model"/>'s profile.</summary>
     private static EvaluationResult Recosted(EvaluationResult run, PrunedModel model) => new()

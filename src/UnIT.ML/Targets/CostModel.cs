@@ -60,6 +60,7 @@ public static class CostModel
     /// </param>
     /// <returns>The estimate; all zeros with speed-up 1 when there are no layers.</returns>
     /// <exception cref="ArgumentException">When a layer covers no samples.</exception>
+    /// <exception cref="InvalidOperationException">When the table prices sorted lists that a layer ran without counting (<see cref="EstimateLayer"/>).</exception>
     public static CostEstimate Estimate(TargetProfile profile, InferenceStatistics statistics, ModelGraph? graph = null)
     {
         ArgumentNullException.ThrowIfNull(profile);
@@ -134,6 +135,10 @@ public static class CostModel
 
     /// <summary>Estimates one layer's cost per inference with the given table.</summary>
     /// <exception cref="ArgumentException">When the layer covers no samples or the table is invalid.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// When the table prices sorted lists (<see cref="CostTable.SortedLists"/>) and the layer ran samples without counting them
+    /// (<see cref="LayerStatistics.ListsUncounted"/>).
+    /// </exception>
     public static LayerCostEstimate EstimateLayer(CostTable costs, LayerStatistics layer)
     {
         ArgumentNullException.ThrowIfNull(costs);
@@ -142,6 +147,13 @@ public static class CostModel
         if (layer.Samples <= 0)
         {
             throw new ArgumentException($"Layer '{layer.Layer}' covers {layer.Samples} samples; at least one is needed for a per-inference cost.", nameof(layer));
+        }
+        if (costs.SortedLists is not null && layer.ListsUncounted > 0)
+        {
+            // Priced without its lists, the layer would fall back to per-MAC prices the C does not pay: refuse instead.
+            throw new InvalidOperationException($"Layer '{layer.Layer}' ran {layer.ListsUncounted} of its {layer.Samples} samples without counting its sorted lists, " +
+                $"which the '{costs.Device}' table prices; collect them with InferenceStatistics.CountsSortedLists on (the ML.NET transformer " +
+                "counts them when UnitPruningOptions.DenseWhereCheaper is such a table).");
         }
         double samples = layer.Samples;
         double macCost = costs.Multiply + costs.Add;

@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using UnIT.ML.MLNet;
 using UnIT.ML.Pruning;
+using UnIT.ML.Targets;
 using UnIT.Onnx.MLNet;
 using static UnIT.ML.Tests.MLNet.FashionMnistViews;
 
@@ -84,6 +85,34 @@ public sealed class UnitPruningPipelineTests
         Assert.AreEqual(20L, twice);
         Assert.AreEqual(10L, unit.Statistics.Samples);
         Assert.HasCount(3, unit.Statistics.Layers);
+    }
+
+    [TestMethod]
+    public void Statistics_count_sorted_lists_only_for_a_table_that_prices_them()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView calibration = Calibration(ml, limit: 60);
+        IDataView test = Test(ml, limit: 20);
+        UnitPruningTransformer priced = ml.Transforms.ApplyUnitPruning(
+            new UnitPruningOptions { Percentile = 50, Profile = "msp430", DenseWhereCheaper = CostTable.Msp430SoftwareMultiply }, ModelPath).Fit(calibration);
+        // The same thresholds and dense loops, without a table that prices lists.
+        UnitPruningTransformer plain = ml.Transforms.ApplyUnitPruning(
+            new UnitPruningOptions { Profile = "msp430", Thresholds = priced.Thresholds }, ModelPath).Fit(calibration);
+        plain.ResetStatistics();
+        priced.ResetStatistics();
+
+        _ = Column(plain.Transform(test), "Score");
+        _ = Column(priced.Transform(test), "Score");
+
+        InferenceStatistics without = plain.Statistics, with = priced.Statistics;
+        Assert.AreEqual(with.Executed, without.Executed, "the lists change no MAC count");
+        LayerStatistics listed = with.Layers.First(l => l.ListScans > 0);
+        Assert.AreEqual(20L, without.For(listed.Layer).ListsUncounted);
+        Assert.AreEqual(0L, with.Layers.Sum(l => l.ListsUncounted));
+        TargetProfile measured = TargetProfile.Msp430.WithCosts(CostTable.Msp430SoftwareMultiply);
+        Assert.AreEqual(CostModel.Estimate(TargetProfile.Msp430, with).Speedup, CostModel.Estimate(TargetProfile.Msp430, without).Speedup);
+        Assert.IsGreaterThan(0.0, CostModel.Estimate(measured, with).Cycles);
+        Assert.ThrowsExactly<InvalidOperationException>(() => CostModel.Estimate(measured, without));
     }
 
     private sealed class MacRow

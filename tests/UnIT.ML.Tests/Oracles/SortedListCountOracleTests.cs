@@ -2,6 +2,7 @@ using UnIT.ML.Engine;
 using UnIT.ML.Graph;
 using UnIT.ML.Kernels;
 using UnIT.ML.Pruning;
+using UnIT.ML.Targets;
 using UnIT.ML.Tests.Kernels;
 
 namespace UnIT.ML.Tests.Oracles;
@@ -78,6 +79,41 @@ public sealed class SortedListCountOracleTests
     }
 
     [TestMethod]
+    public void Statistics_without_list_counts_keep_every_other_count_and_a_lists_table_refuses_them()
+    {
+        var rng = new Random(11);
+        ModelGraph graph = TestGraphs.Conv(40, 4, 8, 8, 6, 3, 3, [1, 1], [2, 2], [2, 2], [1, 1], 2, rng);
+        // 40 samples: the engine splits them across threads, each of which must keep the setting.
+        float[] x = TestGraphs.Random(rng, 40 * graph.InputSampleSize, 0.4);
+        var config = new PruningConfiguration { Thresholds = new ThresholdSet { Layers = { ["conv"] = [0.05f] } } };
+        LayerStatistics counted = Run(graph, x, config);
+        LayerStatistics uncounted = Run(graph, x, config, countsSortedLists: false);
+
+        Assert.IsTrue(counted.ListWalked > 0 && counted.ListsUncounted == 0);
+        Assert.AreEqual(40, uncounted.ListsUncounted, "every sample ran without its lists");
+        Assert.AreEqual(0, uncounted.ListScans + uncounted.ListEntries + uncounted.ListSortWork + uncounted.ListSearchSteps + uncounted.ListWalked);
+        Assert.AreEqual((counted.Executed, counted.SkippedZero, counted.SkippedThreshold, counted.Comparisons, counted.WeightReads, counted.ActivationReads, counted.ConvOutputs),
+            (uncounted.Executed, uncounted.SkippedZero, uncounted.SkippedThreshold, uncounted.Comparisons, uncounted.WeightReads, uncounted.ActivationReads, uncounted.ConvOutputs));
+        // Tables without list prices never read the lists: the same estimate either way.
+        foreach (CostTable table in new[] { CostTable.Float32Host, CostTable.Max78000, CostTable.Msp430 })
+        {
+            Assert.AreEqual(CostModel.EstimateLayer(table, counted).Cycles, CostModel.EstimateLayer(table, uncounted).Cycles, table.Device);
+        }
+        foreach (CostTable table in new[] { CostTable.CortexM4Instructions, CostTable.Msp430SoftwareMultiply, CostTable.Msp430HardwareMultiply })
+        {
+            Assert.IsNotNull(table.SortedLists);
+            CostModel.EstimateLayer(table, counted);
+            var e = Assert.ThrowsExactly<InvalidOperationException>(() => CostModel.EstimateLayer(table, uncounted));
+            StringAssert.Contains(e.Message, "'conv'");
+            StringAssert.Contains(e.Message, "40 of its 40 samples");
+            // Added to counted samples, an uncounted one still makes the layer's lists incomplete.
+            LayerStatistics merged = counted.Clone();
+            merged.Add(uncounted);
+            Assert.ThrowsExactly<InvalidOperationException>(() => CostModel.EstimateLayer(table, merged));
+        }
+    }
+
+    [TestMethod]
     public void Fixed_point_lists_hold_the_quantized_nonzero_activations()
     {
         // At T = 0 every nonzero activation passes, so each nonzero weight walks its whole channel list.
@@ -96,9 +132,9 @@ public sealed class SortedListCountOracleTests
         Assert.AreEqual(expected, new Counts(s.ListScans, s.ListEntries, s.ListSortWork, s.ListSearchSteps, s.ListWalked, s.ListTailWalked));
     }
 
-    private static LayerStatistics Run(ModelGraph graph, float[] x, PruningConfiguration config)
+    private static LayerStatistics Run(ModelGraph graph, float[] x, PruningConfiguration config, bool countsSortedLists = true)
     {
-        var stats = new InferenceStatistics();
+        var stats = new InferenceStatistics { CountsSortedLists = countsSortedLists };
         new InferenceEngine(graph, config).Run(new Tensor(graph.Input.Shape.WithBatch(x.Length / graph.InputSampleSize), x), stats);
         return stats.Layers.Single();
     }
