@@ -66,12 +66,19 @@ internal static class LayerOutputStatistics
             }
             double[] sums = Sums[l];
             int channels = sums.Length, plane = _planes[l];
-            // A conv output is [C, positions...] (channel c one contiguous plane); a fully connected one [rows..., N].
+            // A conv output is [C, positions...] (channel c one contiguous plane); a fully connected one [rows..., N]. Either
+            // way the elements are added in their order, with no division per element to find their channel.
             double squares = 0;
-            for (int i = 0; i < data.Length; i++)
+            int run = plane > 1 ? plane : 1;
+            for (int start = 0, c = 0; start < data.Length; start += run, c = c + 1 == channels ? 0 : c + 1)
             {
-                sums[plane > 1 ? i / plane : i % channels] += data[i];
-                squares += (double)data[i] * data[i];
+                double sum = sums[c];
+                foreach (float v in data.AsSpan(start, run))
+                {
+                    sum += v;
+                    squares += (double)v * v;
+                }
+                sums[c] = sum;
             }
             Squares[l] += squares;
             Counts[l] += data.Length / channels;
