@@ -118,17 +118,21 @@ internal static class TileKernel
         ref float data = ref MemoryMarshal.GetReference(b.Data);
         ref float b0 = ref Unsafe.Add(ref data, first.In), b1 = ref Unsafe.Add(ref data, second.In);
         ref int offsets = ref MemoryMarshal.GetReference(b.RowOffsets);
-        for (int r = 0; r < tile.K; r++)
+        // Row starts as locals: read through the `in` structs, the JIT reloads each of them on every step.
+        ref float a0 = ref a.R0, a1 = ref a.R1, a2 = ref a.R2, a3 = ref a.R3;
+        ref float t0 = ref t.R0, t1 = ref t.R1, t2 = ref t.R2, t3 = ref t.R3;
+        int k = tile.K;
+        for (int r = 0; r < k; r++)
         {
             nint at = Unsafe.Add(ref offsets, r);
             Vector256<float> x0 = Vector256.LoadUnsafe(ref Unsafe.Add(ref b0, at)), x1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref b1, at));
-            // Rows past TRows are dropped at JIT time (TRows.Count is a constant of each instantiation).
-            Vector256<float> w0 = Vector256.Create(Unsafe.Add(ref a.R0, r));
-            Vector256<float> w1 = TRows.Count > 1 ? Vector256.Create(Unsafe.Add(ref a.R1, r)) : default;
-            Vector256<float> w2 = TRows.Count > 2 ? Vector256.Create(Unsafe.Add(ref a.R2, r)) : default;
-            Vector256<float> w3 = TRows.Count > 3 ? Vector256.Create(Unsafe.Add(ref a.R3, r)) : default;
             if (!TMode.Masks)
             {
+                // Rows past TRows are dropped at JIT time (TRows.Count is a constant of each instantiation).
+                Vector256<float> w0 = Vector256.Create(Unsafe.Add(ref a0, r));
+                Vector256<float> w1 = TRows.Count > 1 ? Vector256.Create(Unsafe.Add(ref a1, r)) : default;
+                Vector256<float> w2 = TRows.Count > 2 ? Vector256.Create(Unsafe.Add(ref a2, r)) : default;
+                Vector256<float> w3 = TRows.Count > 3 ? Vector256.Create(Unsafe.Add(ref a3, r)) : default;
                 c00 = Vector256.FusedMultiplyAdd(x0, w0, c00);
                 c01 = Vector256.FusedMultiplyAdd(x1, w0, c01);
                 if (TRows.Count > 1)
@@ -151,18 +155,20 @@ internal static class TileKernel
             Vector256<float> ax0 = Vector256.Abs(x0), ax1 = Vector256.Abs(x1);
             // Compensation's sign masks are the same for every row of the tile.
             var signs = TMode.Compensates ? new Signs(x0, x1, ax0, ax1) : default;
-            Step<TMode>(x0, x1, ax0, ax1, w0, Vector256.Create(Unsafe.Add(ref t.R0, r)), Constants<TMode>(ref p.R0, ref n.R0, r), signs, ref c00, ref c01, ref count);
+            // The weight and threshold are broadcast at the step that uses them (held across the steps, they spilled), and
+            // the constants' rows are not even addressed without compensation (each address costs a null check per step).
+            Step<TMode>(x0, x1, ax0, ax1, Vector256.Create(Unsafe.Add(ref a0, r)), Vector256.Create(Unsafe.Add(ref t0, r)), TMode.Compensates ? Constants<TMode>(ref p.R0, ref n.R0, r) : default, signs, ref c00, ref c01, ref count);
             if (TRows.Count > 1)
             {
-                Step<TMode>(x0, x1, ax0, ax1, w1, Vector256.Create(Unsafe.Add(ref t.R1, r)), Constants<TMode>(ref p.R1, ref n.R1, r), signs, ref c10, ref c11, ref count);
+                Step<TMode>(x0, x1, ax0, ax1, Vector256.Create(Unsafe.Add(ref a1, r)), Vector256.Create(Unsafe.Add(ref t1, r)), TMode.Compensates ? Constants<TMode>(ref p.R1, ref n.R1, r) : default, signs, ref c10, ref c11, ref count);
             }
             if (TRows.Count > 2)
             {
-                Step<TMode>(x0, x1, ax0, ax1, w2, Vector256.Create(Unsafe.Add(ref t.R2, r)), Constants<TMode>(ref p.R2, ref n.R2, r), signs, ref c20, ref c21, ref count);
+                Step<TMode>(x0, x1, ax0, ax1, Vector256.Create(Unsafe.Add(ref a2, r)), Vector256.Create(Unsafe.Add(ref t2, r)), TMode.Compensates ? Constants<TMode>(ref p.R2, ref n.R2, r) : default, signs, ref c20, ref c21, ref count);
             }
             if (TRows.Count > 3)
             {
-                Step<TMode>(x0, x1, ax0, ax1, w3, Vector256.Create(Unsafe.Add(ref t.R3, r)), Constants<TMode>(ref p.R3, ref n.R3, r), signs, ref c30, ref c31, ref count);
+                Step<TMode>(x0, x1, ax0, ax1, Vector256.Create(Unsafe.Add(ref a3, r)), Vector256.Create(Unsafe.Add(ref t3, r)), TMode.Compensates ? Constants<TMode>(ref p.R3, ref n.R3, r) : default, signs, ref c30, ref c31, ref count);
             }
         }
         tile.Store(c, 0, first.Out, second.Out, c00, c01);
