@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using UnIT.ML.Division;
@@ -124,42 +125,80 @@ public static class PrunedFullyConnectedKernel
             nonzero[nonzeroInputs] = k;
             nonzeroInputs += input[k] != 0f ? 1 : 0;
         }
-        Vector256<int> executed = Vector256<int>.Zero, skipped = Vector256<int>.Zero;
+        // Each input's threshold first: the approximator is an interface call, kept out of the loop below.
+        Span<float> limits = nonzeroInputs <= StackLimit ? stackalloc float[nonzeroInputs] : new float[nonzeroInputs];
+        for (int i = 0; i < nonzeroInputs; i++)
+        {
+            limits[i] = division.Threshold(threshold, MathF.Abs(input[nonzero[i]]), ref ops);
+        }
+        var masks = new Masks(compensated, stats is not null);
         ref float yRef = ref MemoryMarshal.GetReference(y);
         ref float wRef = ref MemoryMarshal.GetReference(weightPadded);
         ref float cRef = ref MemoryMarshal.GetReference(compensationPadded);
-        foreach (int k in nonzero[..nonzeroInputs])
+        // Two vectors of outputs at a time, each summing its inputs in order in a register: kept in memory, the sums
+        // chained a store and a load per input.
+        for (int j = 0; j < width; j += 2 * Lanes)
         {
-            float x = input[k];
-            var vt = Vector256.Create(division.Threshold(threshold, MathF.Abs(x), ref ops));
-            var vx = Vector256.Create(x);
-            // This input's constants: the positive half's row or the negative half's.
-            nuint constants = (nuint)((x > 0f ? 0 : weightPadded.Length) + k * width);
-            for (int j = 0; j < width; j += Lanes)
+            bool pair = j + Lanes < width;
+            Vector256<float> acc0 = Vector256.LoadUnsafe(ref yRef, (nuint)j);
+            Vector256<float> acc1 = pair ? Vector256.LoadUnsafe(ref yRef, (nuint)(j + Lanes)) : default;
+            Vector256<int> real0 = RealLanes(j, n), real1 = RealLanes(j + Lanes, n);
+            for (int i = 0; i < nonzeroInputs; i++)
             {
-                Vector256<float> w = Vector256.LoadUnsafe(ref wRef, (nuint)(k * width + j));
-                Vector256<float> keep = Vector256.GreaterThan(Vector256.Abs(w), vt);
-                Vector256<float> acc = Vector256.LoadUnsafe(ref yRef, (nuint)j);
-                // The nonzero weights the rule skips (padding lanes hold zero weights): compensated, and counted.
-                Vector256<float> skippedNonzero = compensated || stats is not null
-                    ? Vector256.AndNot(~Vector256.Equals(w, Vector256<float>.Zero), keep)
-                    : default;
-                if (compensated)
+                int k = nonzero[i];
+                float x = input[k];
+                var vt = Vector256.Create(limits[i]);
+                var vx = Vector256.Create(x);
+                nuint row = (nuint)(k * width + j);
+                // This input's constants: the positive half's row or the negative half's.
+                nuint constants = (nuint)(x > 0f ? 0 : weightPadded.Length) + row;
+                acc0 = masks.Add(acc0, vx, vt, ref wRef, ref cRef, row, constants, real0);
+                if (pair)
                 {
-                    acc = Vector256.ConditionalSelect(skippedNonzero, acc + Vector256.LoadUnsafe(ref cRef, constants + (nuint)j), acc);
+                    acc1 = masks.Add(acc1, vx, vt, ref wRef, ref cRef, row + Lanes, constants + Lanes, real1);
                 }
-                // output[j] += x * w where kept: a product, then a sum, each rounded, as the loop in Run.
-                Vector256.ConditionalSelect(keep, acc + vx * w, acc).StoreUnsafe(ref yRef, (nuint)j);
-                if (stats is not null)
-                {
-                    // Padding lanes hold zero weights: never skipped by threshold, kept only by a negative threshold.
-                    executed -= j + Lanes <= n ? keep.AsInt32() : keep.AsInt32() & Vector256.LessThan(Vector256.Create(j) + Vector256<int>.Indices, Vector256.Create(n));
-                    skipped -= skippedNonzero.AsInt32();
-                }
+            }
+            acc0.StoreUnsafe(ref yRef, (nuint)j);
+            if (pair)
+            {
+                acc1.StoreUnsafe(ref yRef, (nuint)(j + Lanes));
             }
         }
         y[..n].CopyTo(output);
-        stats?.AddFullyConnected(input.Length, n, nonzeroInputs, Vector256.Sum(executed), Vector256.Sum(skipped), ops, perNeuron: false, compensated);
+        stats?.AddFullyConnected(input.Length, n, nonzeroInputs, Vector256.Sum(masks.Executed), Vector256.Sum(masks.Skipped), ops, perNeuron: false, compensated);
+    }
+
+    /// <summary>The lanes of the vector of outputs starting at <paramref name="j"/> that are real outputs, not padding.</summary>
+    private static Vector256<int> RealLanes(int j, int n) => Vector256.LessThan(Vector256.Create(j) + Vector256<int>.Indices, Vector256.Create(n));
+
+    /// <summary>One input's masked update of one vector of outputs, and the counts it adds.</summary>
+    private struct Masks(bool compensated, bool counts)
+    {
+        public Vector256<int> Executed;
+        public Vector256<int> Skipped;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<float> Add(Vector256<float> acc, Vector256<float> vx, Vector256<float> vt, ref float wRef, ref float cRef, nuint row, nuint constants, Vector256<int> real)
+        {
+            Vector256<float> w = Vector256.LoadUnsafe(ref wRef, row);
+            Vector256<float> keep = Vector256.GreaterThan(Vector256.Abs(w), vt);
+            // The nonzero weights the rule skips (padding lanes hold zero weights): compensated, and counted.
+            Vector256<float> skippedNonzero = compensated || counts
+                ? Vector256.AndNot(~Vector256.Equals(w, Vector256<float>.Zero), keep)
+                : default;
+            if (compensated)
+            {
+                acc = Vector256.ConditionalSelect(skippedNonzero, acc + Vector256.LoadUnsafe(ref cRef, constants), acc);
+            }
+            if (counts)
+            {
+                // Padding lanes hold zero weights: never skipped by threshold, kept only by a negative threshold.
+                Executed -= keep.AsInt32() & real;
+                Skipped -= skippedNonzero.AsInt32();
+            }
+            // output[j] += x * w where kept: a product, then a sum, each rounded, as the loop in Run.
+            return Vector256.ConditionalSelect(keep, acc + vx * w, acc);
+        }
     }
 
     /// <summary>The outputs rounded up to whole vectors: the row width <see cref="RunMasked"/> expects.</summary>
