@@ -38,7 +38,6 @@ internal sealed class BenchCommand
     // machine that spinning took 15 to 20 ms of CPU from whatever was timed next (our dense engine: 41 -> 58 ms per
     // 10,000 images). Each measure that ran ONNX Runtime is followed by this pause, so every engine is timed alone.
     private static readonly TimeSpan OrtSettle = TimeSpan.FromMilliseconds(250);
-    private static readonly HashSet<string> OrtMeasures = ["ort", "ort1", "mlnet_onnx"];
 
     private readonly Argument<string> _model = CommonOptions.Model();
     private readonly DataOptions _data = new(role: "Benchmark", withLabels: false);
@@ -111,20 +110,20 @@ internal sealed class BenchCommand
         ITransformer unitPipeline = ml.Transforms.ApplyUnitPruning(unitOptions, graph).Fit(view);
 
         var statistics = new Dictionary<PrunedModel, InferenceStatistics>();
-        var measures = new List<(string Name, Action Pass)>
+        var measures = new List<(string Name, Action Pass, bool RunsOrt)>
         {
-            ("ort", () => ortBatches.ForEach(b => RunOrt(session, b))),
-            ("dense", () => batches.ForEach(b => dense.Run(b))),
-            ("pruned_nostats", () => batches.ForEach(b => pruned.Run(b))),
-            ("compensated_nostats", () => batches.ForEach(b => compensated.Run(b))),
-            ("pruned_lists", () => batches.ForEach(b => pruned.Run(b, new InferenceStatistics()))),
-            ("msp430", () => batches.ForEach(b => msp430.Run(b, Statistics()))),
-            ("ort1", () => ortSingles.ForEach(b => RunOrt(session, b))),
-            ("dense1", () => singles.ForEach(b => dense.Run(b))),
-            ("pruned1", () => singles.ForEach(b => pruned.Run(b, Statistics()))),
-            ("msp430_1", () => singles.ForEach(b => msp430.Run(b, Statistics()))),
-            ("mlnet_onnx", () => Consume(onnxPipeline.Transform(view), graph.Outputs[0].Name)),
-            ("mlnet_unit", () => Consume(unitPipeline.Transform(view), ScoreColumn)),
+            ("ort", () => ortBatches.ForEach(b => RunOrt(session, b)), true),
+            ("dense", () => batches.ForEach(b => dense.Run(b)), false),
+            ("pruned_nostats", () => batches.ForEach(b => pruned.Run(b)), false),
+            ("compensated_nostats", () => batches.ForEach(b => compensated.Run(b)), false),
+            ("pruned_lists", () => batches.ForEach(b => pruned.Run(b, new InferenceStatistics())), false),
+            ("msp430", () => batches.ForEach(b => msp430.Run(b, Statistics())), false),
+            ("ort1", () => ortSingles.ForEach(b => RunOrt(session, b)), true),
+            ("dense1", () => singles.ForEach(b => dense.Run(b)), false),
+            ("pruned1", () => singles.ForEach(b => pruned.Run(b, Statistics())), false),
+            ("msp430_1", () => singles.ForEach(b => msp430.Run(b, Statistics())), false),
+            ("mlnet_onnx", () => Consume(onnxPipeline.Transform(view), graph.Outputs[0].Name), true),
+            ("mlnet_unit", () => Consume(unitPipeline.Transform(view), ScoreColumn), false),
         };
         foreach (PrunedModel m in models)
         {
@@ -133,18 +132,18 @@ internal sealed class BenchCommand
                 InferenceStatistics stats = Statistics();
                 batches.ForEach(b => m.Engine.Run(b, stats));
                 statistics[m] = stats;
-            }));
+            }, false));
         }
 
         var times = measures.ToDictionary(m => m.Name, _ => new List<double>());
         for (int round = 0; round < repeat; round++)
         {
-            foreach ((string name, Action pass) in measures)
+            foreach ((string name, Action pass, bool runsOrt) in measures)
             {
                 var clock = Stopwatch.StartNew();
                 pass();
                 times[name].Add(clock.Elapsed.TotalMilliseconds);
-                if (OrtMeasures.Contains(name))
+                if (runsOrt)
                 {
                     Thread.Sleep(OrtSettle);
                 }

@@ -157,18 +157,18 @@ internal static class TileKernel
             var signs = TMode.Compensates ? new Signs(x0, x1, ax0, ax1) : default;
             // The weight and threshold are broadcast at the step that uses them (held across the steps, they spilled), and
             // the constants' rows are not even addressed without compensation (each address costs a null check per step).
-            Step<TMode>(x0, x1, ax0, ax1, Vector256.Create(Unsafe.Add(ref a0, r)), Vector256.Create(Unsafe.Add(ref t0, r)), TMode.Compensates ? Constants<TMode>(ref p.R0, ref n.R0, r) : default, signs, ref c00, ref c01, ref count);
+            Step<TMode>(x0, x1, ax0, ax1, Vector256.Create(Unsafe.Add(ref a0, r)), Vector256.Create(Unsafe.Add(ref t0, r)), TMode.Compensates ? Constants(ref p.R0, ref n.R0, r) : default, signs, ref c00, ref c01, ref count);
             if (TRows.Count > 1)
             {
-                Step<TMode>(x0, x1, ax0, ax1, Vector256.Create(Unsafe.Add(ref a1, r)), Vector256.Create(Unsafe.Add(ref t1, r)), TMode.Compensates ? Constants<TMode>(ref p.R1, ref n.R1, r) : default, signs, ref c10, ref c11, ref count);
+                Step<TMode>(x0, x1, ax0, ax1, Vector256.Create(Unsafe.Add(ref a1, r)), Vector256.Create(Unsafe.Add(ref t1, r)), TMode.Compensates ? Constants(ref p.R1, ref n.R1, r) : default, signs, ref c10, ref c11, ref count);
             }
             if (TRows.Count > 2)
             {
-                Step<TMode>(x0, x1, ax0, ax1, Vector256.Create(Unsafe.Add(ref a2, r)), Vector256.Create(Unsafe.Add(ref t2, r)), TMode.Compensates ? Constants<TMode>(ref p.R2, ref n.R2, r) : default, signs, ref c20, ref c21, ref count);
+                Step<TMode>(x0, x1, ax0, ax1, Vector256.Create(Unsafe.Add(ref a2, r)), Vector256.Create(Unsafe.Add(ref t2, r)), TMode.Compensates ? Constants(ref p.R2, ref n.R2, r) : default, signs, ref c20, ref c21, ref count);
             }
             if (TRows.Count > 3)
             {
-                Step<TMode>(x0, x1, ax0, ax1, Vector256.Create(Unsafe.Add(ref a3, r)), Vector256.Create(Unsafe.Add(ref t3, r)), TMode.Compensates ? Constants<TMode>(ref p.R3, ref n.R3, r) : default, signs, ref c30, ref c31, ref count);
+                Step<TMode>(x0, x1, ax0, ax1, Vector256.Create(Unsafe.Add(ref a3, r)), Vector256.Create(Unsafe.Add(ref t3, r)), TMode.Compensates ? Constants(ref p.R3, ref n.R3, r) : default, signs, ref c30, ref c31, ref count);
             }
         }
         tile.Store(c, 0, first.Out, second.Out, c00, c01);
@@ -210,11 +210,10 @@ internal static class TileKernel
         }
     }
 
-    /// <summary>Weight position r's two constants of a tile row, broadcast; nothing when <typeparamref name="TMode"/> does not compensate.</summary>
+    /// <summary>Weight position r's two constants of a tile row, broadcast (called only by compensating modes).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<float>, Vector256<float>) Constants<TMode>(ref float positive, ref float negative, int r)
-        where TMode : struct, IMode =>
-        TMode.Compensates ? (Vector256.Create(Unsafe.Add(ref positive, r)), Vector256.Create(Unsafe.Add(ref negative, r))) : default;
+    private static (Vector256<float>, Vector256<float>) Constants(ref float positive, ref float negative, int r) =>
+        (Vector256.Create(Unsafe.Add(ref positive, r)), Vector256.Create(Unsafe.Add(ref negative, r)));
 
     /// <summary>Which lanes of the two activation vectors are nonzero and which positive.</summary>
     private readonly struct Signs(Vector256<float> x0, Vector256<float> x1, Vector256<float> ax0, Vector256<float> ax1)
