@@ -50,7 +50,8 @@ public static class ShiftTable
         string compensated = clean.Unit.CompensatedFraction > 0
             ? $" UnIT's skipped MACs include {ReportFormat.Fixed(100 * clean.Unit.CompensatedFraction, 1)}% of all MACs on the clean set compensated (an add each, no multiply)."
             : "";
-        table.Caption(Markup.Escape($"{unit}; magnitude sparsity {ReportFormat.Setting(result.MagnitudeSparsity)}{matched}{trained}; seed {result.Options.Seed}.{compensated}"));
+        string pixels = result.Options.PixelRange == PixelRange.Unit ? "" : $"; pixels {result.Options.PixelRange}";
+        table.Caption(Markup.Escape($"{unit}; magnitude sparsity {ReportFormat.Setting(result.MagnitudeSparsity)}{matched}{trained}; seed {result.Options.Seed}{pixels}.{compensated}"));
         return table;
     }
 }

@@ -72,6 +72,30 @@ public sealed class ShiftCommandTests
     }
 
     [TestMethod]
+    public void Shift_takes_raw_byte_pixels_with_their_range_and_refuses_them_without_it()
+    {
+        string outDir = Path.Combine(Path.GetDirectoryName(Cli.TempFile("x", ""))!, "out");
+        var random = new Random(4);
+        string images = Cli.TempFile("bytes.csv", string.Join("\n", Enumerable.Range(0, 30).Select(_ => string.Join(",", Enumerable.Range(0, 784).Select(_ => random.Next(256))))));
+        string labels = Cli.TempFile("bytes-labels.csv", string.Join("\n", Enumerable.Range(0, 30).Select(i => i % 10)));
+        string[] Args(params string[] extra) => ["shift", Cli.FashionModel, "--calibration-images", Calibration, "--calibration-limit", "30",
+            "--images", images, "--labels", labels, "--shifts", "noise=0.1,occlusion=0.3", .. extra];
+
+        var refused = Cli.Run(Args("--out", Path.Combine(outDir, "refused")));
+        var badRange = Cli.Run(Args("--pixel-range", "255:0", "--out", Path.Combine(outDir, "bad")));
+        var run = Cli.Run(Args("--pixel-range", "0:255", "--out", Path.Combine(outDir, "raw"), "--json"));
+
+        StringAssert.Contains(Cli.SingleErrorLine(refused), "give the range 0:255 (`--pixel-range 0:255`");
+        StringAssert.Contains(Cli.SingleErrorLine(badRange, ExitCodes.Usage), "Invalid --pixel-range '255:0'");
+        Assert.IsFalse(Directory.Exists(Path.Combine(outDir, "refused")));
+        Assert.AreEqual(0, run.Code, run.Err);
+        using JsonDocument json = JsonDocument.Parse(run.Out);
+        JsonElement range = json.RootElement.GetProperty("options").GetProperty("pixel_range");
+        Assert.AreEqual(255, range.GetProperty("max").GetDouble());
+        Assert.AreEqual(3, json.RootElement.GetProperty("rows").GetArrayLength());
+    }
+
+    [TestMethod]
     public void Shift_refuses_an_unknown_shift_in_one_line()
     {
         var run = Cli.Run("shift", Cli.FashionModel, "--calibration-images", Calibration, "--images", Cli.FashionImages, "--labels", Cli.FashionLabels,

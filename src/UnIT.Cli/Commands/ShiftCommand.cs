@@ -60,9 +60,16 @@ internal sealed class ShiftCommand
     };
     private readonly Option<ShiftRequest[]> _shifts = new("--shifts")
     {
-        Description = $"Comma-separated shifts ({string.Join(", ", KindNames.Keys)}), each at three strengths unless NAME=S/S/... gives its own: rotation 10/20/30 degrees, noise sigma 0.1/0.2/0.3, brightness +0.1/0.2/0.3, contrast reduction 0.3/0.5/0.7, occlusion square side 0.2/0.3/0.4 of the height. Default: all.",
+        Description = $"Comma-separated shifts ({string.Join(", ", KindNames.Keys)}), each at three strengths unless NAME=S/S/... gives its own: rotation 10/20/30 degrees, noise sigma 0.1/0.2/0.3 and brightness +0.1/0.2/0.3 (fractions of the pixel range), contrast reduction 0.3/0.5/0.7, occlusion square side 0.2/0.3/0.4 of the height. Default: all.",
         HelpName = "NAME[=S/S/...],...",
         CustomParser = ParseShifts,
+    };
+    private readonly Option<PixelRange> _pixelRange = new("--pixel-range")
+    {
+        Description = "The values the test images' pixels span, black:white, e.g. 0:255 for raw bytes. Rotation and occlusion fill with black, noise and brightness clip to the range and scale with its width.",
+        HelpName = "MIN:MAX",
+        DefaultValueFactory = _ => PixelRange.Unit,
+        CustomParser = ParsePixelRange,
     };
     private readonly Option<int> _seed = new("--seed")
     {
@@ -91,7 +98,7 @@ internal sealed class ShiftCommand
         var command = new Command("shift", "UnIT calibrated on clean data against magnitude pruning at the same MACs skipped, on rotated, noisy, brightened, low-contrast and occluded copies of the test set.") { c._model };
         c._calibration.AddTo(command);
         c._test.AddTo(command);
-        foreach (Option option in new Option[] { c._percentile, c._thresholds, c._trainTimePruned, c._trainTimePercentile, c._shifts, c._seed, c._profile })
+        foreach (Option option in new Option[] { c._percentile, c._thresholds, c._trainTimePruned, c._trainTimePercentile, c._shifts, c._pixelRange, c._seed, c._profile })
         {
             command.Add(option);
         }
@@ -126,6 +133,7 @@ internal sealed class ShiftCommand
             Thresholds = thresholds,
             Kinds = [.. shifts.Select(r => r.Kind)],
             Strengths = shifts.Where(r => r.Strengths is not null).ToDictionary(r => r.Kind, r => (IReadOnlyList<double>)r.Strengths!),
+            PixelRange = result.GetValue(_pixelRange),
             Seed = result.GetValue(_seed),
             TrainTimePruned = result.GetValue(_trainTimePruned) is { } pruned ? ModelLoader.Load(pruned) : null,
             TrainTimePercentile = result.GetValue(_trainTimePercentile),
@@ -140,7 +148,7 @@ internal sealed class ShiftCommand
         IEnumerable<Tensor> batches = calibration.Batches(graph.Input.Shape, result.GetValue(_report.BatchSize));
         // Checked in the file's own order, so the position named is the value's place in its sample.
         Tensor samples = test.ToImages(graph.Input.Shape);
-        if (ImageShift.PixelProblem(samples, result.GetValue(_test.Range)?.Start ?? 0) is { } problem)
+        if (ImageShift.PixelProblem(samples, result.GetValue(_test.Range)?.Start ?? 0, options.PixelRange) is { } problem)
         {
             throw new DatasetException($"'{test.Source}': {problem}");
         }
@@ -221,6 +229,21 @@ internal sealed class ShiftCommand
             strengths.Add(strength);
         }
         return [.. strengths];
+    }
+
+    /// <summary>Parses MIN:MAX, two numbers finite as floats with MIN below MAX.</summary>
+    private static PixelRange ParsePixelRange(ArgumentResult result)
+    {
+        var floats = new NumberRange(float.MinValue, float.MaxValue);
+        string text = result.Tokens.Single().Value;
+        string[] parts = text.Split(':', StringSplitOptions.TrimEntries);
+        if (parts.Length == 2 && OptionParsers.TryParse(parts[0], floats, out double min) && OptionParsers.TryParse(parts[1], floats, out double max)
+            && new PixelRange((float)min, (float)max) is var range && range.Problem() is null)
+        {
+            return range;
+        }
+        result.AddError($"Invalid --pixel-range '{text}': expected MIN:MAX, two numbers with MIN below MAX, e.g. 0:1 or 0:255 ('.' is the decimal point).");
+        return PixelRange.Unit;
     }
 
     private static bool SameStrengths(double[]? a, double[]? b) => a is null ? b is null : b is not null && a.SequenceEqual(b);

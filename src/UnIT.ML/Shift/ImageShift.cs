@@ -4,8 +4,8 @@ using UnIT.ML.Graph;
 namespace UnIT.ML.Shift;
 
 /// <summary>
-/// Reproducible distribution shifts of image batches [N, C, H, W] with pixels in [0, 1], for evaluating models
-/// calibrated on clean data (the paper's domain-shift section). The same kind, strength, seed and images always give
+/// Reproducible distribution shifts of image batches [N, C, H, W] with pixels in a known <see cref="PixelRange"/> ([0, 1]
+/// unless told otherwise), for evaluating models calibrated on clean data (the paper's domain-shift section). The same kind, strength, seed and images always give
 /// the same result: every random draw comes from one <see cref="Random"/> seeded with <c>seed</c>, in image order.
 /// </summary>
 public static class ImageShift
@@ -23,12 +23,14 @@ public static class ImageShift
     /// <summary>Returns a shifted copy of <paramref name="images"/>.</summary>
     /// <param name="images">A batch [N, C, H, W].</param>
     /// <param name="kind">The shift.</param>
-    /// <param name="strength">Degrees for rotation, the noise sigma, the brightness offset, the contrast reduction (0..1) or the occluder's side as a fraction of the height (0..1).</param>
+    /// <param name="strength">Degrees for rotation, the noise sigma or the brightness offset as fractions of the pixel range's width, the contrast reduction (0..1) or the occluder's side as a fraction of the height (0..1).</param>
     /// <param name="seed">Seeds every random draw.</param>
-    /// <exception cref="ArgumentException">The batch is not 4-D or has a value outside [0, 1], or the strength is not finite or outside its kind's range.</exception>
-    public static Tensor Apply(Tensor images, ShiftKind kind, double strength, int seed)
+    /// <param name="pixels">The pixels' range (default [0, 1]): rotation and occlusion fill with its black, noise and brightness clip to it.</param>
+    /// <exception cref="ArgumentException">The batch is not 4-D or has a value outside the pixel range, the range is no range, or the strength is not finite or outside its kind's range.</exception>
+    public static Tensor Apply(Tensor images, ShiftKind kind, double strength, int seed, PixelRange? pixels = null)
     {
-        if (PixelProblem(images) is { } problem)
+        PixelRange range = pixels ?? PixelRange.Unit;
+        if (PixelProblem(images, range: range) is { } problem)
         {
             throw new ArgumentException(problem, nameof(images));
         }
@@ -46,20 +48,20 @@ public static class ImageShift
             switch (kind)
             {
                 case ShiftKind.Rotation:
-                    Rotate(image, c, h, w, (random.Next(2) == 0 ? -1 : 1) * strength * Math.PI / 180);
+                    Rotate(image, c, h, w, (random.Next(2) == 0 ? -1 : 1) * strength * Math.PI / 180, range.Min);
                     break;
                 case ShiftKind.GaussianNoise:
                     for (int k = 0; k < image.Length; k++)
                     {
                         // Box-Muller: one standard normal from two uniforms in (0, 1].
                         double z = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
-                        image[k] = Math.Clamp(image[k] + (float)(strength * z), 0f, 1f);
+                        image[k] = Math.Clamp(image[k] + (float)(strength * range.Width * z), range.Min, range.Max);
                     }
                     break;
                 case ShiftKind.Brightness:
                     for (int k = 0; k < image.Length; k++)
                     {
-                        image[k] = Math.Clamp(image[k] + (float)strength, 0f, 1f);
+                        image[k] = Math.Clamp(image[k] + (float)(strength * range.Width), range.Min, range.Max);
                     }
                     break;
                 case ShiftKind.Contrast:
@@ -81,7 +83,7 @@ public static class ImageShift
                     {
                         for (int y = top; y < Math.Min(h, top + side); y++)
                         {
-                            image.Slice(ch * h * w + y * w + left, Math.Min(side, w - left)).Clear();
+                            image.Slice(ch * h * w + y * w + left, Math.Min(side, w - left)).Fill(range.Min);
                         }
                     }
                     break;
@@ -105,28 +107,43 @@ public static class ImageShift
     }
 
     /// <summary>
-    /// Why <paramref name="images"/> cannot be shifted, or null: the batch must be [N, C, H, W] with every value in [0, 1],
-    /// since rotation and occlusion fill with 0 and noise and brightness clip to [0, 1]; normalized data (e.g. mean 0)
-    /// would be shifted wrongly without a sign of it.
+    /// Why <paramref name="images"/> cannot be shifted, or null: the batch must be [N, C, H, W] with every value in the
+    /// pixel range, since rotation and occlusion fill with its black and noise and brightness clip to it; normalized data
+    /// (e.g. mean 0) would be shifted wrongly without a sign of it.
     /// </summary>
     /// <param name="images">The batch.</param>
     /// <param name="firstSample">The number the message gives the batch's first image (its place in the data file).</param>
-    public static string? PixelProblem(Tensor images, int firstSample = 0)
+    /// <param name="range">The pixels' range (default [0, 1]).</param>
+    public static string? PixelProblem(Tensor images, int firstSample = 0, PixelRange? range = null)
     {
         ArgumentNullException.ThrowIfNull(images);
+        PixelRange pixels = range ?? PixelRange.Unit;
+        if (pixels.Problem() is { } bad)
+        {
+            return bad;
+        }
         if (images.Shape.Rank != 4)
         {
             return $"Image shifts need a batch [N, C, H, W]; got {images.Shape}.";
         }
         // A value found means size > 0: an empty image holds none.
         int size = images.Shape[1] * images.Shape[2] * images.Shape[3];
-        int outside = Array.FindIndex(images.Data, v => !(v >= 0 && v <= 1));
-        return outside < 0 ? null : string.Create(CultureInfo.InvariantCulture,
-            $"Sample {firstSample + outside / size} has the value {images.Data[outside]} at position {outside % size}: image shifts need pixels in [0, 1] (rotation and occlusion fill with 0, noise and brightness clip to [0, 1]). Give the raw pixels scaled to [0, 1]; a model that needs normalized input should normalize in its graph.");
+        int outside = Array.FindIndex(images.Data, v => !pixels.Contains(v));
+        if (outside < 0)
+        {
+            return null;
+        }
+        float value = images.Data[outside];
+        // Raw bytes are the usual other scale: say how to declare it rather than only refusing.
+        string hint = pixels == PixelRange.Unit && value > 1 && images.Data.All(v => v is >= 0 and <= 255)
+            ? " Every value lies in [0, 255]: if these are raw pixel bytes, give the range 0:255 (`--pixel-range 0:255`, ShiftOptions.PixelRange)."
+            : " Give the range the raw pixels use (`--pixel-range MIN:MAX`, ShiftOptions.PixelRange); a model that needs normalized input should normalize in its graph.";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"Sample {firstSample + outside / size} has the value {value} at position {outside % size}: image shifts need pixels in [{pixels.Min}, {pixels.Max}] (rotation and occlusion fill with {pixels.Min}, noise and brightness clip to the range).{hint}");
     }
 
-    /// <summary>Rotates every channel by <paramref name="radians"/> about the centre, sampling bilinearly; pixels from outside are 0.</summary>
-    private static void Rotate(Span<float> image, int c, int h, int w, double radians)
+    /// <summary>Rotates every channel by <paramref name="radians"/> about the centre, sampling bilinearly; pixels from outside are <paramref name="black"/>.</summary>
+    private static void Rotate(Span<float> image, int c, int h, int w, double radians, float black)
     {
         float[] source = image.ToArray();
         double cos = Math.Cos(radians), sin = Math.Sin(radians), cy = (h - 1) / 2.0, cx = (w - 1) / 2.0;
@@ -146,7 +163,7 @@ public static class ImageShift
                 }
             }
 
-            double At(int x, int y) => x < 0 || y < 0 || x >= w || y >= h ? 0 : source[plane + y * w + x];
+            double At(int x, int y) => x < 0 || y < 0 || x >= w || y >= h ? black : source[plane + y * w + x];
         }
     }
 }

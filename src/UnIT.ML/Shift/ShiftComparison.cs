@@ -15,17 +15,17 @@ public static class ShiftComparison
     /// <summary>Runs the comparison.</summary>
     /// <param name="graph">The model.</param>
     /// <param name="calibration">Clean calibration batches.</param>
-    /// <param name="images">The clean test images as one batch [N, C, H, W], pixels in [0, 1] (reshaped for a model that takes them flattened, transposed for one that takes them channels last: <see cref="ImageLayout"/>).</param>
+    /// <param name="images">The clean test images as one batch [N, C, H, W], pixels in <see cref="ShiftOptions.PixelRange"/> (reshaped for a model that takes them flattened, transposed for one that takes them channels last: <see cref="ImageLayout"/>).</param>
     /// <param name="labels">One label per image.</param>
     /// <param name="options">Percentile or given thresholds, shifts, seed and profile.</param>
     /// <param name="progress">Told before each step and at the end.</param>
-    /// <exception cref="ArgumentException">Invalid options, empty calibration data, a model without a convolution or fully connected layer, a batch that is not 4-D or has a value outside [0, 1], or labels and images differ in count.</exception>
+    /// <exception cref="ArgumentException">Invalid options, empty calibration data, a model without a convolution or fully connected layer, a batch that is not 4-D or has a value outside the pixel range, or labels and images differ in count.</exception>
     public static ShiftResult Run(ModelGraph graph, IEnumerable<Tensor> calibration, Tensor images, IReadOnlyList<int> labels, ShiftOptions options,
         IProgress<SweepProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate(graph);
-        if (ImageShift.PixelProblem(images) is { } problem)
+        if (ImageShift.PixelProblem(images, range: options.PixelRange) is { } problem)
         {
             throw new ArgumentException(problem, nameof(images));
         }
@@ -69,7 +69,7 @@ public static class ShiftComparison
         foreach ((ShiftKind kind, double strength) in shifts)
         {
             reporter.Start($"{kind} {strength:0.###}");
-            Tensor input = ImageLayout.ToModelInput(graph, ImageShift.Apply(images, kind, strength, options.Seed));
+            Tensor input = ImageLayout.ToModelInput(graph, ImageShift.Apply(images, kind, strength, options.Seed, options.PixelRange));
             var shifted = new PointEvaluator(graph, batches, input, labels);
             var row = new ShiftRow
             {

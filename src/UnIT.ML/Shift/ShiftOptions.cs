@@ -52,6 +52,12 @@ public sealed record ShiftOptions
     /// </summary>
     public IReadOnlyDictionary<ShiftKind, IReadOnlyList<double>>? Strengths { get; init; }
 
+    /// <summary>
+    /// The range the test images' pixels span (default [0, 1]; [0, 255] for raw bytes): rotation and occlusion fill with
+    /// its black, noise and brightness clip to it, and their strengths are fractions of its width.
+    /// </summary>
+    public PixelRange PixelRange { get; init; } = PixelRange.Unit;
+
     /// <summary>Seeds every random draw of the shifts.</summary>
     public int Seed { get; init; } = 1;
 
@@ -107,6 +113,10 @@ public sealed record ShiftOptions
             {
                 throw new ArgumentException($"The train-time pruned model '{pruned.Name}' takes {other} and gives {pruned.Outputs[0].Shape}, but model '{graph.Name}' takes {input} and gives {graph.Outputs[0].Shape}: both must take the same samples and score the same classes.", nameof(TrainTimePruned));
             }
+        }
+        if (PixelRange.Problem() is { } range)
+        {
+            throw new ArgumentException(range, nameof(PixelRange));
         }
         if (MatchSteps < 1)
         {

@@ -80,4 +80,54 @@ public sealed class ImageShiftTests
             StringAssert.Contains(refused.Message, $"Sample 2 has the value {bad.ToString(System.Globalization.CultureInfo.InvariantCulture)} at position 61");
         }
     }
+
+    [TestMethod]
+    public void Every_shift_of_raw_bytes_in_their_range_is_the_unit_range_shift_scaled()
+    {
+        Tensor unit = Ramp(n: 4, c: 2, h: 9, w: 7);
+        var bytes = new Tensor(unit.Shape, unit.Data.Select(v => 255 * v).ToArray());
+        var raw = new PixelRange(0, 255);
+
+        foreach (ShiftKind kind in Enum.GetValues<ShiftKind>())
+        {
+            double strength = ImageShift.DefaultStrengths(kind)[1];
+            Tensor expected = ImageShift.Apply(unit, kind, strength, seed: 5);
+            Tensor shifted = ImageShift.Apply(bytes, kind, strength, seed: 5, raw);
+
+            for (int i = 0; i < expected.Data.Length; i++)
+            {
+                Assert.AreEqual(255 * expected.Data[i], shifted.Data[i], 1e-3f, $"{kind} at {i}");
+            }
+        }
+    }
+
+    [TestMethod]
+    public void Rotation_and_occlusion_fill_with_the_ranges_black_and_noise_stays_inside_it()
+    {
+        var range = new PixelRange(-2, 3);
+        var grey = new Tensor(new Shape(2, 1, 10, 10), Enumerable.Repeat(0.5f, 200).ToArray());
+
+        Tensor occluded = ImageShift.Apply(grey, ShiftKind.Occlusion, 0.3, seed: 3, range);
+        Tensor turned = ImageShift.Apply(grey, ShiftKind.Rotation, 45, seed: 3, range);
+        Tensor noisy = ImageShift.Apply(grey, ShiftKind.GaussianNoise, 2, seed: 3, range);
+
+        Assert.AreEqual(2 * 9, occluded.Data.Count(v => v == -2f));
+        Assert.AreEqual(-2f, turned.Data[0], 1e-6f, "a corner rotated 45 degrees comes from outside the image");
+        Assert.IsTrue(noisy.Data.All(range.Contains));
+        Assert.IsTrue(noisy.Data.Any(v => v == -2f) && noisy.Data.Any(v => v == 3f), "a sigma of twice the range clips at both ends");
+    }
+
+    [TestMethod]
+    public void Raw_bytes_under_the_default_range_are_refused_with_the_range_to_give()
+    {
+        var bytes = new Tensor(new Shape(1, 1, 4, 4), Enumerable.Range(0, 16).Select(i => (float)(16 * i)).ToArray());
+
+        string problem = ImageShift.PixelProblem(bytes)!;
+
+        StringAssert.Contains(problem, "Sample 0 has the value 16 at position 1");
+        StringAssert.Contains(problem, "--pixel-range 0:255");
+        Assert.IsNull(ImageShift.PixelProblem(bytes, range: new PixelRange(0, 255)));
+        Assert.ThrowsExactly<ArgumentException>(() => ImageShift.Apply(bytes, ShiftKind.Brightness, 0.1, 1, new PixelRange(1, 1)));
+        Assert.ThrowsExactly<ArgumentException>(() => new ShiftOptions { PixelRange = new PixelRange(0, float.NaN) }.Validate());
+    }
 }
