@@ -3,12 +3,13 @@
 // what `unit-prune search` finds greedily. Calibration uses the validation images, as the README's MNIST search does.
 //
 //   dotnet run examples/layer-grid.cs -- MODEL VAL_IMAGES VAL_LABELS TEST_IMAGES TEST_LABELS LAYER=P,P,... [LAYER=P,...]
-//       [--bias-correction] [--max-drop D] [--save-thresholds FILE]
+//       [--bias-correction] [--max-drop D] [--save-thresholds FILE] [--validation-range A:B] [--test-range A:B]
 //
 // A layer not named runs at percentile 0. Prints one line per combination, then the one with the most MACs skipped
 // among those within D points on validation under the search's rule (drop + 2 SE <= D), and the same on test.
 // --save-thresholds writes the first one's thresholds (for unit-prune evaluate / export-c --thresholds); it never
-// replaces an existing file.
+// replaces an existing file. The ranges pick samples of the files (END exclusive), e.g. MNIST's unseen training
+// digits with --test-range 10000:60000 (tools/fetch-mnist.sh).
 using System.Globalization;
 using UnIT.ML.Data;
 using UnIT.ML.Evaluation;
@@ -23,6 +24,8 @@ try
     bool biasCorrection = rest.Remove("--bias-correction");
     double maxDrop = double.Parse(TakeValue(rest, "--max-drop") ?? "1", CultureInfo.InvariantCulture);
     string? savePath = TakeValue(rest, "--save-thresholds");
+    RangeSpec? validationRange = TakeValue(rest, "--validation-range") is { } v ? RangeSpec.Parse(v, "--validation-range") : null;
+    RangeSpec? testRange = TakeValue(rest, "--test-range") is { } t ? RangeSpec.Parse(t, "--test-range") : null;
     if (savePath is not null && File.Exists(savePath))
     {
         throw new IOException($"'{savePath}' exists; give a new file for --save-thresholds.");
@@ -30,12 +33,12 @@ try
     if (rest.Count < 6)
     {
         Console.Error.WriteLine("usage: layer-grid.cs MODEL VAL_IMAGES VAL_LABELS TEST_IMAGES TEST_LABELS LAYER=P,P,... [LAYER=P,...] " +
-            "[--bias-correction] [--max-drop D] [--save-thresholds FILE]");
+            "[--bias-correction] [--max-drop D] [--save-thresholds FILE] [--validation-range A:B] [--test-range A:B]");
         return 2;
     }
     ModelGraph graph = OnnxImporter.Import(rest[0]);
-    SampleSet validation = DatasetLoader.Load(rest[1], rest[2], null, null, graph.Input.Shape);
-    SampleSet test = DatasetLoader.Load(rest[3], rest[4], null, null, graph.Input.Shape);
+    SampleSet validation = DatasetLoader.Load(rest[1], rest[2], validationRange, null, graph.Input.Shape);
+    SampleSet test = DatasetLoader.Load(rest[3], rest[4], testRange, null, graph.Input.Shape);
     (string Layer, double[] Levels)[] axes = [.. rest.Skip(5).Select(a => a.Split('=') is [{ Length: > 0 } layer, { } levels]
         ? (layer, levels.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray())
         : throw new FormatException($"'{a}' is not LAYER=P,P,..."))];
@@ -118,14 +121,7 @@ internal sealed class Set(string name, SampleSet samples, ModelGraph graph)
 
     public Measured Measure(PrunedModel model)
     {
-        IReadOnlyList<int> labels = samples.Labels!;
-        EvaluationResult r = Evaluator.Evaluate(model, _images, labels, _dense);
-        int n = labels.Count, classes = _dense.Length / n;
-        // Per sample, dense correct minus pruned correct: its mean is the drop, its spread the standard error.
-        double[] d = [.. Enumerable.Range(0, n).Select(i =>
-            (ClassificationMetrics.ArgMax(_dense.AsSpan(i * classes, classes), classes)[0] == labels[i] ? 1.0 : 0.0)
-            - (ClassificationMetrics.ArgMax(r.Logits[i], classes)[0] == labels[i] ? 1.0 : 0.0))];
-        double mean = d.Average(), variance = d.Sum(x => (x - mean) * (x - mean)) / (n - 1);
-        return new Measured(100 * mean, 100 * Math.Sqrt(variance / n), 100 * r.Statistics.SkippedFraction);
+        EvaluationResult r = Evaluator.Evaluate(model, _images, samples.Labels!, _dense);
+        return new Measured(100 * r.AccuracyDrop, 100 * r.AccuracyDropStandardError, 100 * r.Statistics.SkippedFraction);
     }
 }

@@ -43,6 +43,24 @@ public sealed class EvaluateCommandTests
     }
 
     [TestMethod]
+    public void Json_and_table_carry_the_drop_with_its_paired_standard_error()
+    {
+        JsonElement r = Evaluate("--percentile", "80");
+
+        int lost = r.GetProperty("samples_lost").GetInt32(), gained = r.GetProperty("samples_gained").GetInt32();
+        Assert.IsGreaterThan(0, lost, "p = 80 should cost some of the 200 samples");
+        Assert.AreEqual((lost - gained) / 200.0, r.GetProperty("accuracy_drop").GetDouble(), 1e-12);
+        double expected = Math.Sqrt(lost + gained - (lost - gained) * (lost - gained) / 200.0) / 200;
+        Assert.AreEqual(expected, r.GetProperty("accuracy_drop_standard_error").GetDouble(), 1e-12);
+
+        var run = Cli.Run("evaluate", Cli.FashionModel, "--images", Cli.FashionImages, "--labels", Cli.FashionLabels,
+            "--calibration-images", Calibration, "--calibration-limit", "200", "--limit", "200", "--percentile", "80");
+        Assert.AreEqual(0, run.Code, run.Err);
+        string line = FormattableString.Invariant($"Accuracy drop: {100 * r.GetProperty("accuracy_drop").GetDouble():F2} ± {100 * expected:F2} points ({lost} samples lost, {gained} gained against dense)");
+        Assert.Contains(line, run.Out);
+    }
+
+    [TestMethod]
     public void Higher_percentiles_skip_more()
     {
         double low = Evaluate("--percentile", "30").GetProperty("skipped_fraction").GetDouble();

@@ -163,6 +163,8 @@ internal sealed class EvaluateCommand
         summary.AddRow("estimated energy per inference (µJ)", r.EnergyUj.Dense.ToString("F2", CultureInfo.InvariantCulture), r.EnergyUj.Pruned.ToString("F2", CultureInfo.InvariantCulture));
         summary.AddRow("host wall time (ms, all samples)", r.WallMs.Dense.ToString("F0", CultureInfo.InvariantCulture), r.WallMs.Pruned.ToString("F0", CultureInfo.InvariantCulture));
         console.Write(summary);
-        console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Accuracy drop: {100 * r.AccuracyDrop:F2} points; estimated speed-up {r.Speedup:F2}x."));
+        // The paired standard error counts only the samples whose correctness changed (docs/search.md).
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Accuracy drop: {100 * r.AccuracyDrop:F2} ± {100 * r.AccuracyDropStandardError:F2} points ({r.SamplesLost} samples lost, {r.SamplesGained} gained against dense); estimated speed-up {r.Speedup:F2}x."));
     }
 }

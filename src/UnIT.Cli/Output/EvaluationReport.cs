@@ -14,6 +14,9 @@ internal sealed record EvaluationReport(
     double DenseAccuracy,
     double? QuantizedDenseAccuracy,
     double AccuracyDrop,
+    double AccuracyDropStandardError,
+    int SamplesLost,
+    int SamplesGained,
     double F1Macro,
     double DenseF1Macro,
     EvaluationReport.MacCounts Macs,
@@ -50,7 +53,8 @@ internal sealed record EvaluationReport(
             r.Cost.Layers[i].Cycles, r.Cost.Layers[i].DenseCycles)).ToArray();
         return new EvaluationReport(
             model, r.Pruned.Samples, r.Division, r.Profile,
-            r.Pruned.Accuracy, r.Dense.Accuracy, r.QuantizedDense?.Accuracy, r.AccuracyDrop, r.Pruned.F1Macro, r.Dense.F1Macro,
+            r.Pruned.Accuracy, r.Dense.Accuracy, r.QuantizedDense?.Accuracy, r.AccuracyDrop, r.AccuracyDropStandardError,
+            r.Change.Lost, r.Change.Gained, r.Pruned.F1Macro, r.Dense.F1Macro,
             new MacCounts(s.Total, s.SkippedZero, s.SkippedThreshold, s.Executed, s.Compensations), s.SkippedFraction, layers, r.Cost.Nodes,
             new Pair(r.Cost.DenseCycles, r.Cost.Cycles), new Pair(r.Cost.DenseEnergyMicrojoules, r.Cost.EnergyMicrojoules), r.Cost.Speedup,
             new Pair(r.DenseWallTime.TotalMilliseconds, r.PrunedWallTime.TotalMilliseconds),

@@ -18,6 +18,12 @@ public sealed class EvaluationResult
     /// <summary>Dense accuracy minus pruned accuracy (positive is a loss).</summary>
     public double AccuracyDrop => Dense.Accuracy - Pruned.Accuracy;
 
+    /// <summary>The samples the pruning lost and gained against the dense float32 model: the drop's paired counts.</summary>
+    public required PairedChange Change { get; init; }
+
+    /// <summary>The paired standard error of <see cref="AccuracyDrop"/> (<see cref="PairedChange.StandardError"/>).</summary>
+    public double AccuracyDropStandardError => Change.StandardError;
+
     /// <summary>Exact per-layer MAC counts of the pruned run, summed over all samples.</summary>
     public required InferenceStatistics Statistics { get; init; }
 

@@ -51,10 +51,12 @@ public static class Evaluator
             QuantizationPlan plan = model.Thresholds.Quantization!;
             quantized = quantizedDense is null ? QuantizedDenseMetrics(model.OriginalGraph, plan, images, labels) : quantizedDense(plan);
         }
+        int[] prunedTop = ClassificationMetrics.ArgMax(logits.Data, classes), denseTop = ClassificationMetrics.ArgMax(denseLogits, classes);
         return new EvaluationResult
         {
-            Pruned = ClassificationMetrics.Compute(ClassificationMetrics.ArgMax(logits.Data, classes), labels),
-            Dense = ClassificationMetrics.Compute(ClassificationMetrics.ArgMax(denseLogits, classes), labels),
+            Pruned = ClassificationMetrics.Compute(prunedTop, labels),
+            Dense = ClassificationMetrics.Compute(denseTop, labels),
+            Change = PairedChange.Of(denseTop, prunedTop, labels),
             QuantizedDense = quantized,
             Statistics = stats,
             Cost = CostModel.Estimate(costs is null ? model.Profile : model.Profile.WithCosts(costs), stats, model.Graph),

@@ -132,6 +132,7 @@ public static class KernelChoice
         {
             Pruned = result.Pruned,
             Dense = result.Dense,
+            Change = result.Change,
             QuantizedDense = result.QuantizedDense,
             Statistics = stats,
             Cost = CostModel.Estimate(model.Profile, stats, model.Graph),

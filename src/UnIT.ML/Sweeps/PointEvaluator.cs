@@ -118,15 +118,10 @@ internal sealed class PointEvaluator
         {
             result = KernelChoice.WithZeroThresholdLayersDenseWhereCheaper(result, model, costs ?? model.Profile.Costs);
         }
-        // Paired counts against the dense model give the drop's standard error (SweepPoint.AccuracyDropStandardError).
-        SampleOutcomes outcomes = SampleOutcomes.Measure(_denseLogits, _labels, result.Logits);
-        (int lost, int gained) = outcomes.LostGained(null);
         CostEstimate? cost = costs is null ? null : CostModel.Estimate(model.Profile.WithCosts(costs), result.Statistics, model.Graph);
         return SweepPoint.FromEvaluation(coordinates, result, cost) with
         {
-            SamplesLost = lost,
-            SamplesGained = gained,
-            Outcomes = outcomes,
+            Outcomes = SampleOutcomes.Measure(_denseLogits, _labels, result.Logits),
         };
     }
 
@@ -140,6 +135,7 @@ internal sealed class PointEvaluator
     {
         Pruned = run.Pruned,
         Dense = run.Dense,
+        Change = run.Change,
         QuantizedDense = run.QuantizedDense,
         Statistics = run.Statistics,
         Cost = CostModel.Estimate(model.Profile, run.Statistics, model.Graph),

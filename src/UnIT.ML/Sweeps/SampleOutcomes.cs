@@ -76,7 +76,7 @@ internal sealed class SampleOutcomes
         if (_originals == _change.Length)
         {
             (int b, int c) = LostGained(half);
-            return Math.Sqrt(Math.Max(0, b + c - (double)(b - c) * (b - c) / n)) / n;
+            return PairedChange.StandardErrorOf(b, c, (int)n);
         }
         int[] images = Enumerable.Range(0, _originals).Where(j => half is null || j % 2 == half).ToArray();
         var sums = new double[_originals];

@@ -44,7 +44,7 @@ public sealed record SweepPoint
     /// null when they were not measured.
     /// </summary>
     public double? AccuracyDropStandardError => SamplesLost is int b && SamplesGained is int c && Samples > 0
-        ? Math.Sqrt(Math.Max(0, b + c - (double)(b - c) * (b - c) / Samples)) / Samples
+        ? PairedChange.StandardErrorOf(b, c, Samples)
         : null;
 
     /// <summary>Per-sample comparison with the dense model, for the search's criteria; not reported.</summary>
@@ -130,6 +130,8 @@ public sealed record SweepPoint
             F1Macro = result.Pruned.F1Macro,
             DenseAccuracy = result.Dense.Accuracy,
             QuantizedDenseAccuracy = result.QuantizedDense?.Accuracy,
+            SamplesLost = result.Change.Lost,
+            SamplesGained = result.Change.Gained,
             MacsTotal = stats.Total / samples,
             MacsSkippedZero = stats.SkippedZero / samples,
             MacsSkippedThreshold = stats.SkippedThreshold / samples,

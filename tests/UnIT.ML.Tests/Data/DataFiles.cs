@@ -11,6 +11,10 @@ internal static class DataFiles
 
     public static string MnistTestLabels => Asset("mnist/mnist-test-labels-idx1-ubyte.gz");
 
+    public static string MnistValImages => Asset("mnist/mnist-val-images-idx3-ubyte.gz");
+
+    public static string MnistValLabels => Asset("mnist/mnist-val-labels-idx1-ubyte.gz");
+
     public static string FashionTestImages => Asset("fashion-mnist/test-500-images-idx3-ubyte.gz");
 
     public static string FashionTestLabels => Asset("fashion-mnist/test-500-labels-idx1-ubyte.gz");
@@ -20,6 +24,20 @@ internal static class DataFiles
     {
         string dir = Path.Combine(Path.GetTempPath(), "unit-data-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    /// <summary>
+    /// A new directory laid out as an IDX data set (<c>IdxDataset</c>) from shipped gzip files: the training pair and the
+    /// test labels as <c>.gz</c>, the test images raw, so that a locator must find both forms.
+    /// </summary>
+    public static string IdxDirectory(string trainImages, string trainLabels, string testImages, string testLabels)
+    {
+        string dir = TempDirectory();
+        File.Copy(trainImages, Path.Combine(dir, "train-images-idx3-ubyte.gz"));
+        File.Copy(trainLabels, Path.Combine(dir, "train-labels-idx1-ubyte.gz"));
+        File.WriteAllBytes(Path.Combine(dir, "t10k-images-idx3-ubyte"), Gunzip(testImages));
+        File.Copy(testLabels, Path.Combine(dir, "t10k-labels-idx1-ubyte.gz"));
         return dir;
     }
 

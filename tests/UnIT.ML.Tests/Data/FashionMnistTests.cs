@@ -8,11 +8,7 @@ public sealed class FashionMnistTests
     [TestMethod]
     public void Locate_DirectoryWithTheFiles_FindsGzipAndRawNames()
     {
-        string dir = DataFiles.TempDirectory();
-        File.Copy(DataFiles.FashionTestImages, Path.Combine(dir, "train-images-idx3-ubyte.gz"));
-        File.Copy(DataFiles.FashionTestLabels, Path.Combine(dir, "train-labels-idx1-ubyte.gz"));
-        File.WriteAllBytes(Path.Combine(dir, "t10k-images-idx3-ubyte"), DataFiles.Gunzip(DataFiles.FashionTestImages));
-        File.Copy(DataFiles.FashionTestLabels, Path.Combine(dir, "t10k-labels-idx1-ubyte.gz"));
+        string dir = DataFiles.IdxDirectory(DataFiles.FashionTestImages, DataFiles.FashionTestLabels, DataFiles.FashionTestImages, DataFiles.FashionTestLabels);
 
         FashionMnist fm = FashionMnist.Locate(dir);
 
