@@ -34,6 +34,15 @@ public static class ImageShift
         {
             throw new ArgumentException(problem, nameof(images));
         }
+        return ApplyInRange(images, kind, strength, seed, range);
+    }
+
+    /// <summary>
+    /// <see cref="Apply"/> for a batch already known to lie in <paramref name="range"/>: a comparison checks its batch
+    /// once, not once per shift (a delegate call per value each time).
+    /// </summary>
+    internal static Tensor ApplyInRange(Tensor images, ShiftKind kind, double strength, int seed, PixelRange range)
+    {
         if (StrengthProblem(kind, strength) is { } bad)
         {
             throw new ArgumentOutOfRangeException(nameof(strength), strength, bad);

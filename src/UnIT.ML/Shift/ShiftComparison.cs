@@ -69,7 +69,7 @@ public static class ShiftComparison
         foreach ((ShiftKind kind, double strength) in shifts)
         {
             reporter.Start($"{kind} {strength:0.###}");
-            Tensor input = ImageLayout.ToModelInput(graph, ImageShift.Apply(images, kind, strength, options.Seed, options.PixelRange));
+            Tensor input = ImageLayout.ToModelInput(graph, ImageShift.ApplyInRange(images, kind, strength, options.Seed, options.PixelRange));
             var shifted = new PointEvaluator(graph, batches, input, labels);
             var row = new ShiftRow
             {
