@@ -86,7 +86,7 @@ internal sealed class FullyConnectedEmitter : INodeEmitter
             """),
         ("NAME", "unit_fc_q"),
         ("INPUT", """
-                    uint16_t ax, e;
+                    uint16_t ax, t;
                     if (!thr && !t_exact)
                     {
                         UNIT_CNT(cnt, executed, n);
@@ -101,11 +101,19 @@ internal sealed class FullyConnectedEmitter : INodeEmitter
                         continue;
                     }
                     ax = x < 0 ? (uint16_t)(0u - (uint16_t)x) : (uint16_t)x;
-                    e = thr ? unit_log2_16(ax) : 0;
+                    /* The input's one threshold, found before its weights' loop: an exact division here costs a software
+                     * divide, which must not run once per weight. */
+                    if (thr)
+                    {
+                        t = thr[unit_log2_16(ax)];
+                    }
+                    else
+                    {
+                        const int32_t te = t_exact[0] / (int32_t)ax;
+                        t = te > 0x8000 ? (uint16_t)0x8000u : (uint16_t)te;
+                    }
             """),
         ("TEST", """
-                        int32_t te = t_exact ? t_exact[0] / (int32_t)ax : 0;
-                        const uint16_t t = thr ? thr[e] : (te > 0x8000 ? (uint16_t)0x8000u : (uint16_t)te);
                         if (w > (t > 32767u ? 32767 : (int16_t)t) || w < (int16_t)(0u - t))
             """),
     ];
@@ -252,6 +260,7 @@ internal sealed class FullyConnectedEmitter : INodeEmitter
                 const float x = in[kk];
                 float ax;
                 uint16_t e;
+                uint32_t t_layer;
                 if (!thr && !t_exact)
                 {
                     UNIT_CNT(cnt, executed, n);
@@ -267,12 +276,13 @@ internal sealed class FullyConnectedEmitter : INodeEmitter
                 }
                 ax = unit_fabs(x);
                 e = thr ? unit_exp_index(ax) : 0;
+                /* One threshold per layer: T / |x| once per input, not once per weight. */
+                t_layer = groups == 1 ? unit_abs_bits(thr ? thr[e] : t_exact[0] / ax) : 0u;
                 UNIT_CNT(cnt, tested, n);
                 for (j = 0; j < n; j++)
                 {
                     const float w = row[j];
-                    const unit_idx_t gi = groups == 1 ? 0 : j;
-                    const uint32_t t = unit_abs_bits(thr ? thr[e * groups + gi] : t_exact[gi] / ax);
+                    const uint32_t t = groups == 1 ? t_layer : unit_abs_bits(thr ? thr[e * groups + j] : t_exact[j] / ax);
                     if (unit_abs_bits(w) > t)
                     {
                         out[j] += x * w;

@@ -2,7 +2,9 @@
 #:project ../../src/UnIT.Onnx/UnIT.Onnx.csproj
 // Measures the MSP430 loops the shipped CNNs do not exercise, in the simulator, beside the calibrated tables' estimates and
 // the counts they are priced by (docs/deployment.md). Run from the repository root:
-//   dotnet run tools/msp430/seeded-cnn-bench.cs -- FAMILY CNN PERCENTILE...
+//   dotnet run tools/msp430/seeded-cnn-bench.cs -- FAMILY CNN PERCENTILE... [--division NAME]
+// --division runs every layer with that approximator instead of the profile's (exact: the fully connected loops divide at
+// run time, which is how their division price was measured).
 // Seeded CNNs with He-initialized weights on 28x28 MNIST digits (256 validation digits calibrate, 5 test digits run):
 // - strided (CNN 0 to 3; CostTable.TestedConvolutions was fitted on it): stride-2 convolutions, which take the tested loop.
 //   conv 3x3 -> relu -> conv stride 2 -> relu -> conv stride 2 -> relu -> FC 10; every layer at PERCENTILE.
@@ -34,9 +36,16 @@ using UnIT.ML.Pruning;
 using UnIT.ML.Targets;
 using UnIT.Onnx;
 
-string family = args[0];
-int cnn = int.Parse(args[1]);
-double[] percentiles = [.. args.Skip(2).Select(double.Parse)];
+List<string> rest = [.. args];
+int divisionAt = rest.IndexOf("--division");
+string? approximator = divisionAt >= 0 && divisionAt + 1 < rest.Count ? rest[divisionAt + 1] : null;
+if (divisionAt >= 0)
+{
+    rest.RemoveRange(divisionAt, Math.Min(2, rest.Count - divisionAt));
+}
+string family = rest[0];
+int cnn = int.Parse(rest[1]);
+double[] percentiles = [.. rest.Skip(2).Select(double.Parse)];
 // A compensated CNN (columns 6 to 9, grouped 10 to 13, 16 and 17) has the shape of another and draws its weights, so that
 // grouped 10 to 13, 16 and 17 pair with grouped 0, 6, 8, 9, 14 and 15: the same thresholds and MACs, and a difference in
 // cycles that is the compensation's alone.
@@ -70,7 +79,8 @@ string[] header =
 Console.WriteLine(string.Join(",", header));
 foreach (double percentile in percentiles)
 {
-    PrunedModel model = PrunedModel.Create(graph, options(percentile), calibration.Batches(graph.Input.Shape, 256));
+    PruningOptions chosen = options(percentile);
+    PrunedModel model = PrunedModel.Create(graph, approximator is null ? chosen : chosen with { Division = approximator }, calibration.Batches(graph.Input.Shape, 256));
     var stats = new InferenceStatistics();
     model.Engine.Run(test, stats);
     foreach (McuBuild build in McuBench.Run(model, test, "tools/msp430", dense: false))

@@ -164,7 +164,8 @@ public static class CostModel
             costs.GroupedFullyConnected is { } g && layer.GroupedOutputs > 0 ? (g, layer.GroupedInputs, layer.GroupedOutputs)
             : costs.TestedFullyConnected is { } t && layer.TestedOutputs > 0 && !columns ? (t, layer.TestedInputs, layer.TestedOutputs)
             : (null, 0, 0);
-        double division = layer.Division.Divisions * (loop?.Division ?? costs.Division) + (loop is not null ? 0 : layer.Division.Shifts * costs.Shift
+        double divisionPrice = loop?.Division ?? (columns ? costs.SortedColumns!.Division : null) ?? costs.Division;
+        double division = layer.Division.Divisions * divisionPrice + (loop is not null ? 0 : layer.Division.Shifts * costs.Shift
             + layer.Division.Comparisons * costs.CompareBranch
             + layer.Division.MaskOps * costs.MaskOp
             + layer.Division.TableLookups * costs.TableLookup);

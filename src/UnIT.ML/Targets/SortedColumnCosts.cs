@@ -26,6 +26,12 @@ public sealed record SortedColumnCosts
     /// <summary>Cycles per MAC run: the weight's neuron, the multiply and the saturating add.</summary>
     public required double Mac { get; init; }
 
+    /// <summary>
+    /// Cycles per true division (exact division's T/|x|, once per nonzero input), when measured apart; null charges the
+    /// table's <see cref="CostTable.Division"/>.
+    /// </summary>
+    public double? Division { get; init; }
+
     /// <summary>Throws when a number is negative or not finite.</summary>
     /// <param name="device">The table's device, named in the message.</param>
     /// <exception cref="ArgumentException">Names the bad field and its value.</exception>
@@ -36,6 +42,10 @@ public sealed record SortedColumnCosts
         Check(SearchStep, nameof(SearchStep));
         Check(Output, nameof(Output));
         Check(Mac, nameof(Mac));
+        if (Division is { } division)
+        {
+            Check(division, nameof(Division));
+        }
 
         void Check(double value, string field) => CostTable.CheckCost(device, "SortedColumns." + field, value);
     }
